@@ -1,0 +1,42 @@
+#pragma once
+// All build output goes through one writer into a staging folder, which then replaces the
+// public folder in one atomic step, so readers never see a half-built site.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/status.h"
+
+namespace clemency {
+
+class OutputWriter {
+ public:
+  // Creates a fresh staging folder next to `public_dir`.
+  static Result<std::unique_ptr<OutputWriter>> Create(const std::string& public_dir);
+  ~OutputWriter();  // removes the staging folder unless Commit() succeeded
+  // Thread-safe. `relative_path` must not escape the output (no "..", no leading '/').
+  Status Write(const std::string& relative_path, const std::string& bytes);
+  Status CopyTree(const std::string& from_dir);
+  // Swaps the staging folder into `public_dir` atomically (renameat2 RENAME_EXCHANGE where the
+  // file system supports it) and removes the previous site.
+  Status Commit();
+  size_t files_written() const { return files_written_; }
+  uint64_t bytes_written() const { return bytes_written_; }
+  const std::string& staging_dir() const { return staging_dir_; }
+
+ private:
+  OutputWriter(std::string public_dir, std::string staging_dir)
+      : public_dir_(std::move(public_dir)), staging_dir_(std::move(staging_dir)) {}
+  std::string public_dir_, staging_dir_;
+  std::atomic<size_t> files_written_{0};
+  std::atomic<uint64_t> bytes_written_{0};
+  bool committed_ = false;
+  Status first_error_;
+  std::mutex error_mutex_;
+};
+
+// True for a relative path with no empty, "." or ".." parts and no NUL or backslash.
+bool IsSafeRelativePath(const std::string& path);
+
+}  // namespace clemency

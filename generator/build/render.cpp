@@ -1,0 +1,509 @@
+// Site::Build(): every output file of the site, rendered on all cores into the staging folder.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "build/output.h"
+#include "build/site.h"
+#include "core/text.h"
+#include "feeds/feeds.h"
+#include "i18n/text.h"
+
+namespace clemency {
+namespace {
+
+const char* const kFeedFormats[] = {"atom", "rss", "json"};
+
+View TextList(const std::vector<std::string>& items) {
+  View list = View::List();
+  for (const auto& item : items) list.Push(View().Set("name", View(item)));
+  return list;
+}
+
+// Builds the views handed to templates. One per language, shared read-only by render threads.
+class ViewBuilder {
+ public:
+  ViewBuilder(const Site& site, const LanguageConfig& language)
+      : site_(site), config_(site.config()), language_(language) {
+    for (const auto& [key, value] : site.catalogs().PlainStrings(language.code)) {
+      strings_.Set(key, View(value));
+    }
+    locale_ = language.locale;
+  }
+
+  std::string T(const std::string& key, const MessageArgs& args = {}) const {
+    return site_.catalogs().Format(language_.code, key, args);
+  }
+  std::string FormatDate(const DateTime& date) const { return T("date", {{"date", date}}); }
+  std::string Absolute(const std::string& path) const { return config_.base_url + path; }
+
+  // What every page of this language shows: layout, navigation, switcher, strings.
+  View Base(const std::string& path, const std::string& title, const std::string& section) const {
+    View view;
+    view.Set("lang", View(language_.code));
+    view.Set("site_title", View(language_.title));
+    view.Set("title", View(title));
+    view.Set("page_title", View(title == language_.title ? title : title + " – " + language_.title));
+    view.Set("t", strings_);
+    view.Set("home_href", View("/" + language_.code + "/"));
+    view.Set("path", View(path));
+    view.Set("canonical", View(Absolute(path)));
+    view.Set("og_locale", View(language_.locale));
+    View nav = View::List();
+    for (const auto& s : config_.sections) {
+      const RenderedPage* index = site_.Find(s.name, language_.code);
+      nav.Push(View()
+                   .Set("title", View(index ? index->page.title : T("section_" + s.name)))
+                   .Set("href", View("/" + language_.code + "/" + s.name + "/"))
+                   .Set("current", View(s.name == section)));
+    }
+    view.Set("nav", nav);
+    std::string feed_base = "/" + language_.code + "/" + (section.empty() ? "" : section + "/");
+    view.Set("feed_atom", View(feed_base + "feed.atom"));
+    view.Set("feed_rss", View(feed_base + "feed.rss"));
+    view.Set("feed_json", View(feed_base + "feed.json"));
+    return view;
+  }
+
+  // Language switcher, hreflang alternates (only real translations) and x-default.
+  void AddLanguages(View* view, const std::string& key, const std::string& path_suffix) const {
+    View switcher = View::List();
+    View alternates = View::List();
+    for (const auto& other : config_.languages) {
+      bool exists = Exists(key, other.code);
+      std::string href = "/" + other.code + "/" + path_suffix;
+      switcher.Push(View()
+                        .Set("code", View(other.code))
+                        .Set("name", View(other.name))
+                        .Set("href", View(href))
+                        .Set("current", View(other.code == language_.code))
+                        .Set("translated", View(exists)));
+      if (exists) {
+        alternates.Push(View().Set("hreflang", View(other.code)).Set("href", View(Absolute(href))));
+      }
+    }
+    view->Set("languages", switcher);
+    view->Set("alternates", alternates);
+    view->Set("x_default", View(Absolute("/" + config_.default_language + "/" + path_suffix)));
+  }
+
+  bool Exists(const std::string& key, const std::string& lang) const {
+    const RenderedPage* shown = site_.Find(key, lang);
+    return shown && shown->page.lang == lang;
+  }
+
+  // Notices for a page shown in `language_`: fallback, outdated or machine-assisted translation.
+  void AddTranslationNotices(View* view, const RenderedPage& shown) const {
+    const Page& page = shown.page;
+    bool fallback = page.lang != language_.code;
+    view->Set("content_lang", View(page.lang));
+    view->Set("not_translated", View(fallback));
+    if (fallback) {
+      view->Set("canonical", View(Absolute(page.PathIn(page.lang))));
+      view->Set("noindex", View(true));
+      view->Set("alternates", View::List());
+    }
+    if (!fallback && !page.translation_status.empty()) {
+      view->Set("machine_assisted", View(page.translation_status == "machine-assisted"));
+      const RenderedPage* source = site_.Find(page.TranslationKey(), config_.default_language);
+      if (source && page.translated_from && *page.translated_from < source->page.updated) {
+        view->Set("outdated", View(true));
+        view->Set("source_href", View(source->page.PathIn(config_.default_language)));
+      }
+    }
+  }
+
+  View ListItem(const RenderedPage& shown) const {
+    const Page& page = shown.page;
+    View item;
+    item.Set("title", View(page.title));
+    item.Set("href", View(page.PathIn(language_.code)));
+    item.Set("summary", View(page.summary));
+    item.Set("date", View(FormatDate(page.updated)));
+    item.Set("datetime", View(page.updated.ToRfc3339()));
+    item.Set("not_translated", View(page.lang != language_.code));
+    item.Set("content_lang", View(page.lang));
+    if (page.support) {
+      item.Set("place", View(page.support->district + ", " + page.support->province));
+    }
+    return item;
+  }
+
+  View PageView(const RenderedPage& shown, const std::string& section) const {
+    const Page& page = shown.page;
+    std::string path = page.PathIn(language_.code);
+    View view = Base(path, page.title, section);
+    AddLanguages(&view, page.TranslationKey(),
+                 page.section.empty() ? "" : page.section + "/" + (page.slug.empty() ? "" : page.slug + "/"));
+    AddTranslationNotices(&view, shown);
+    view.Set("summary", View(page.summary));
+    view.Set("description", View(page.summary));
+    view.Set("body", View(shown.body.html));
+    view.Set("og_type", View(page.IsIndex() ? "website" : "article"));
+    if (!page.IsIndex()) {
+      view.Set("published", View(FormatDate(page.date)));
+      view.Set("published_iso", View(page.date.ToRfc3339()));
+      if (page.updated > page.date) {
+        view.Set("updated", View(FormatDate(page.updated)));
+        view.Set("updated_iso", View(page.updated.ToRfc3339()));
+      }
+    }
+    if (!page.change_note.empty()) view.Set("change_note", View(page.change_note));
+    if (page.reviewed) {
+      view.Set("reviewed", View(T("reviewed_on", {{"date", *page.reviewed}})));
+      view.Set("reviewed_iso", View(page.reviewed->ToRfc3339()));
+    }
+    if (!page.sources.empty()) {
+      View sources = View::List();
+      for (const auto& s : page.sources) {
+        View item;
+        item.Set("title", View(s.title));
+        if (!s.number.empty()) item.Set("number", View(s.number));
+        if (!s.article.empty()) item.Set("article", View(s.article));
+        if (!s.url.empty()) item.Set("url", View(s.url));
+        sources.Push(item);
+      }
+      view.Set("sources", sources);
+    }
+    if (!page.tags.empty()) view.Set("tags", TextList(page.tags));
+    if (page.consent) {
+      view.Set("consent", View(T(page.consent->scope == "full-name" ? "consent_full_name"
+                                                                    : "consent_initials_only",
+                                 {{"date", page.consent->date}})));
+    }
+    if (page.story_source) {
+      View source;
+      source.Set("title", View(page.story_source->title));
+      source.Set("publisher", View(page.story_source->publisher));
+      if (page.story_source->date) source.Set("date", View(FormatDate(*page.story_source->date)));
+      if (!page.story_source->url.empty()) source.Set("url", View(page.story_source->url));
+      view.Set("story_source", source);
+    }
+    if (page.support) {
+      const SupportInfo& s = *page.support;
+      View support;
+      support.Set("province", View(s.province));
+      support.Set("district", View(s.district));
+      support.Set("organisation", View(s.organisation));
+      View services = View::List();
+      for (const auto& service : s.services) services.Push(View().Set("name", View(T("service_" + service))));
+      support.Set("services", services);
+      support.Set("has_contact", View(!s.contact.empty()));
+      if (!s.contact.phone.empty()) {
+        support.Set("phone", View(s.contact.phone));
+        std::string tel;
+        for (char c : s.contact.phone) {
+          if ((c >= '0' && c <= '9') || c == '+') tel += c;
+        }
+        support.Set("tel_href", View("tel:" + tel));
+      }
+      if (!s.contact.address.empty()) support.Set("address", View(s.contact.address));
+      if (!s.contact.hours.empty()) support.Set("hours", View(s.contact.hours));
+      support.Set("verified", View(T("verified_on", {{"date", s.verified}})));
+      view.Set("support", support);
+    }
+    return view;
+  }
+
+  const LanguageConfig& language() const { return language_; }
+  const std::string& locale() const { return locale_; }
+
+ private:
+  const Site& site_;
+  const SiteConfig& config_;
+  const LanguageConfig& language_;
+  View strings_;
+  std::string locale_;
+};
+
+// Pages of one section as shown in one language (translation or fallback), in reading order.
+std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionConfig& section,
+                                              const LanguageConfig& language) {
+  std::vector<std::string> keys;
+  std::string prefix = section.name + "/";
+  for (const auto& rendered : site.pages()) {
+    const Page& page = rendered.page;
+    if (page.section == section.name && !page.slug.empty() && !page.draft &&
+        (keys.empty() || keys.back() != page.TranslationKey())) {
+      keys.push_back(page.TranslationKey());
+    }
+  }
+  std::vector<const RenderedPage*> shown;
+  for (const auto& key : keys) {
+    if (const RenderedPage* p = site.Find(key, language.code)) shown.push_back(p);
+  }
+  struct Keyed {
+    const RenderedPage* page;
+    std::string primary, secondary;
+  };
+  std::vector<Keyed> keyed;
+  for (const RenderedPage* p : shown) {
+    Keyed k{p, "", CollationKey(p->page.title, language.locale)};
+    if (section.kind == "support" && p->page.support) {
+      k.primary = CollationKey(p->page.support->province + "\x01" + p->page.support->district,
+                               language.locale);
+    }
+    keyed.push_back(std::move(k));
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
+    if (section.kind == "story") {
+      if (a.page->page.date != b.page->page.date) return a.page->page.date > b.page->page.date;
+    } else if (a.page->page.weight != b.page->page.weight) {
+      return a.page->page.weight < b.page->page.weight;
+    }
+    if (a.primary != b.primary) return a.primary < b.primary;
+    return a.secondary < b.secondary;
+  });
+  std::vector<const RenderedPage*> out;
+  for (const auto& k : keyed) out.push_back(k.page);
+  return out;
+}
+
+std::string OutputPath(const std::string& site_path) {
+  // "/vi/guides/x/" -> "vi/guides/x/index.html"
+  std::string path = site_path.substr(1);
+  return path.empty() || path.back() == '/' ? path + "index.html" : path;
+}
+
+}  // namespace
+
+std::string BuildSummary::ToString() const {
+  size_t pages = 0;
+  std::string per_language;
+  for (const auto& [lang, count] : pages_per_language) {
+    pages += count;
+    per_language += (per_language.empty() ? "" : ", ") + lang + " " + std::to_string(count);
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "Built %zu pages (%s), %zu files, %.1f KiB in %.2f s", pages,
+                per_language.c_str(), files_written, bytes_written / 1024.0,
+                timer.TotalMilliseconds() / 1000.0);
+  return buf;
+}
+
+Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
+  auto writer_result = OutputWriter::Create(options.out_dir);
+  if (!writer_result.ok()) return writer_result.status();
+  OutputWriter& writer = *writer_result.value();
+  BuildSummary summary;
+
+  std::vector<std::unique_ptr<ViewBuilder>> builders;
+  for (const auto& language : config_.languages) {
+    builders.push_back(std::make_unique<ViewBuilder>(*this, language));
+  }
+
+  // Each job renders and writes one file; jobs run on `options.threads` threads.
+  std::vector<std::function<Status()>> jobs;
+  std::map<std::string, std::atomic<size_t>> page_counts;
+  for (const auto& language : config_.languages) page_counts[language.code] = 0;
+  auto write_page = [this, &writer, &page_counts](const std::string& lang, const std::string& path,
+                                                  const std::string& template_name, const View& view) {
+    ++page_counts[lang];
+    return writer.Write(OutputPath(path), templates_->RenderPage(template_name, view));
+  };
+
+  for (const auto& builder_ptr : builders) {
+    const ViewBuilder* builder = builder_ptr.get();
+    const std::string lang = builder->language().code;
+
+    // Home.
+    jobs.push_back([this, builder, lang, write_page]() {
+      View view;
+      if (const RenderedPage* home = Find("", lang)) {
+        view = builder->PageView(*home, "");
+      } else {
+        view = builder->Base("/" + lang + "/", builder->language().title, "");
+        builder->AddLanguages(&view, "", "");
+      }
+      view.Set("is_home", View(true));
+      View sections = View::List();
+      for (const auto& section : config_.sections) {
+        const RenderedPage* index = Find(section.name, lang);
+        sections.Push(View()
+                          .Set("title", View(index ? index->page.title : builder->T("section_" + section.name)))
+                          .Set("summary", View(index ? index->page.summary : ""))
+                          .Set("href", View("/" + lang + "/" + section.name + "/")));
+      }
+      view.Set("sections", sections);
+      return write_page(lang, "/" + lang + "/", "home", view);
+    });
+
+    // Sections, their pages, their feeds.
+    for (const auto& section : config_.sections) {
+      std::vector<const RenderedPage*> listed = SectionPages(*this, section, builder->language());
+      jobs.push_back([this, builder, lang, &section, listed, write_page]() {
+        std::string path = "/" + lang + "/" + section.name + "/";
+        View view;
+        if (const RenderedPage* index = Find(section.name, lang)) {
+          view = builder->PageView(*index, section.name);
+        } else {
+          view = builder->Base(path, builder->T("section_" + section.name), section.name);
+          builder->AddLanguages(&view, section.name, section.name + "/");
+        }
+        View items = View::List();
+        for (const RenderedPage* p : listed) items.Push(builder->ListItem(*p));
+        view.Set("items", items);
+        view.Set("item_count", View(builder->T("item_count", {{"count", static_cast<long>(listed.size())}})));
+        view.Set("is_" + section.kind + "_list", View(true));
+        return write_page(lang, path, "section", view);
+      });
+      for (const RenderedPage* shown : listed) {
+        jobs.push_back([this, builder, lang, &section, shown, write_page]() {
+          View view = builder->PageView(*shown, section.name);
+          View crumbs = View::List();
+          const RenderedPage* index = Find(section.name, lang);
+          crumbs.Push(View()
+                          .Set("title", View(index ? index->page.title : builder->T("section_" + section.name)))
+                          .Set("href", View("/" + lang + "/" + section.name + "/")));
+          view.Set("breadcrumbs", crumbs);
+          std::string template_name = templates_->Has(shown->page.kind) ? shown->page.kind : "page";
+          return write_page(lang, shown->page.PathIn(lang), template_name, view);
+        });
+      }
+    }
+
+    // 404 page of this language.
+    jobs.push_back([this, builder, lang, &writer]() {
+      View view = builder->Base("/" + lang + "/404.html", builder->T("not_found_title"), "");
+      builder->AddLanguages(&view, "", "");
+      view.Set("alternates", View::List());
+      view.Set("noindex", View(true));
+      std::string html = templates_->RenderPage("404", view);
+      Status s = writer.Write(lang + "/404.html", html);
+      if (s.ok() && lang == config_.default_language) s = writer.Write("404.html", html);
+      return s;
+    });
+
+    // Feeds: the language's newest published translations, and each section's.
+    auto feed_job = [this, builder, lang, &writer](const std::string& section_name) {
+      return [this, builder, lang, section_name, &writer]() {
+        std::vector<const RenderedPage*> entries;
+        for (const auto& rendered : pages_) {
+          const Page& p = rendered.page;
+          if (p.lang == lang && !p.draft && !p.IsIndex() &&
+              (section_name.empty() || p.section == section_name)) {
+            entries.push_back(&rendered);
+          }
+        }
+        std::stable_sort(entries.begin(), entries.end(), [](const RenderedPage* a, const RenderedPage* b) {
+          return a->page.updated > b->page.updated;
+        });
+        if (entries.size() > static_cast<size_t>(config_.feed_limit)) entries.resize(config_.feed_limit);
+        std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
+        FeedInfo info;
+        const RenderedPage* index = Find(section_name, lang);
+        info.title = builder->language().title +
+                     (section_name.empty() ? "" : " – " + (index ? index->page.title : builder->T("section_" + section_name)));
+        info.subtitle = builder->T("site_description");
+        info.lang = lang;
+        info.author = builder->language().title;
+        info.home_url = builder->Absolute(base);
+        info.id = builder->Absolute(base);
+        info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
+        if (entries.empty()) {
+          for (const auto& rendered : pages_) info.updated = std::max(info.updated, rendered.page.updated);
+        }
+        std::vector<FeedEntry> feed_entries;
+        for (const RenderedPage* r : entries) {
+          const Page& p = r->page;
+          FeedEntry entry;
+          entry.id = TagUri(config_.base_url, p.date, p.PathIn(lang));
+          entry.url = builder->Absolute(p.PathIn(lang));
+          entry.title = p.title;
+          entry.summary = p.summary;
+          entry.content_html = r->body.html;
+          entry.change_note = p.change_note;
+          entry.change_note_label = builder->T("change_note_label");
+          entry.lang = lang;
+          entry.tags = p.tags;
+          entry.published = p.date;
+          entry.updated = p.updated;
+          feed_entries.push_back(std::move(entry));
+        }
+        info.feed_url = builder->Absolute(base + "feed.atom");
+        Status s = writer.Write(OutputPath(base + "feed.atom"), RenderAtom(info, feed_entries));
+        info.feed_url = builder->Absolute(base + "feed.rss");
+        if (s.ok()) s = writer.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
+        info.feed_url = builder->Absolute(base + "feed.json");
+        if (s.ok()) s = writer.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
+        return s;
+      };
+    };
+    jobs.push_back(feed_job(""));
+    for (const auto& section : config_.sections) jobs.push_back(feed_job(section.name));
+  }
+
+  // Site-wide files: the root page, robots.txt and the sitemap.
+  jobs.push_back([this, &writer]() {
+    View view;
+    view.Set("default_href", View("/" + config_.default_language + "/"));
+    View languages = View::List();
+    for (const auto& language : config_.languages) {
+      languages.Push(View()
+                         .Set("code", View(language.code))
+                         .Set("name", View(language.name))
+                         .Set("title", View(language.title))
+                         .Set("href", View("/" + language.code + "/")));
+    }
+    view.Set("languages", languages);
+    view.Set("lang", View(config_.default_language));
+    view.Set("title", View(config_.DefaultLanguage().title));
+    Status s = writer.Write("index.html", templates_->Render("root", view));
+    if (s.ok()) {
+      s = writer.Write("robots.txt", "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
+    }
+    if (!s.ok()) return s;
+    std::vector<SitemapUrl> urls;
+    for (const auto& [key, translations] : groups_) {
+      std::vector<std::pair<std::string, std::string>> alternates;
+      for (const auto& language : config_.languages) {
+        auto it = translations.find(language.code);
+        if (it != translations.end()) {
+          alternates.emplace_back(language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
+        }
+      }
+      auto source = translations.find(config_.default_language);
+      if (source != translations.end()) {
+        alternates.emplace_back("x-default", config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
+      }
+      for (const auto& [lang, index] : translations) {
+        const Page& p = pages_[index].page;
+        urls.push_back({config_.base_url + p.PathIn(lang), p.updated, alternates});
+      }
+    }
+    return writer.Write("sitemap.xml", RenderSitemap(urls));
+  });
+
+  timer.Mark("plan");
+  std::atomic<size_t> next{0}, done{0};
+  std::vector<Status> errors(std::max(1, options.threads));
+  auto worker = [&](int index) {
+    for (size_t i; (i = next++) < jobs.size();) {
+      Status s = jobs[i]();
+      if (!s.ok() && errors[index].ok()) errors[index] = s;
+      size_t finished = ++done;
+      if (options.progress && (finished % 500 == 0 || finished == jobs.size())) {
+        options.progress(finished, jobs.size());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options.threads; ++i) threads.emplace_back(worker, i);
+  worker(0);
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) {
+    if (!e.ok()) return e;
+  }
+  timer.Mark("render");
+  if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok()) return s;
+  summary.files_written = writer.files_written();
+  summary.bytes_written = writer.bytes_written();
+  if (Status s = writer.Commit(); !s.ok()) return s;
+  timer.Mark("swap");
+  for (const auto& [lang, count] : page_counts) summary.pages_per_language[lang] = count;
+  summary.timer = timer;
+  return summary;
+}
+
+}  // namespace clemency

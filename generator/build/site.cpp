@@ -1,0 +1,194 @@
+#include "build/site.h"
+
+#include <algorithm>
+#include <set>
+
+#include "content/loader.h"
+#include "core/text.h"
+#include "i18n/text.h"
+
+namespace clemency {
+namespace {
+
+// The line in `page`'s file where `needle` first appears (for link diagnostics).
+int LineOf(const Page& page, const std::string& needle) {
+  size_t at = page.source_text.find(needle);
+  if (at == std::string::npos) return page.body_first_line;
+  return 1 + static_cast<int>(std::count(page.source_text.begin(), page.source_text.begin() + at, '\n'));
+}
+
+// Resolves `href` (relative or site path) against the page path `base` ("/vi/guides/x/").
+std::string ResolvePath(const std::string& base, const std::string& href) {
+  std::string joined = href.front() == '/' ? href : base.substr(0, base.rfind('/') + 1) + href;
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= joined.size()) {
+    size_t slash = joined.find('/', start);
+    std::string part = joined.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (part != "." && !part.empty()) {
+      parts.push_back(part);
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::string out = "/";
+  for (size_t i = 0; i < parts.size(); ++i) out += parts[i] + (i + 1 < parts.size() ? "/" : "");
+  if (!parts.empty() && (joined.back() == '/' || parts.back().find('.') == std::string::npos)) {
+    out += "/";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source_dir,
+                                 Diagnostics* diagnostics, StepTimer* timer) {
+  std::unique_ptr<Site> site(new Site());
+  site->source_dir_ = source_dir;
+  const std::string site_dir = JoinPath(source_dir, "site");
+  auto config = LoadSiteConfig(fs, JoinPath(site_dir, "config.yaml"), diagnostics);
+  if (!config.ok()) return nullptr;
+  site->config_ = *config;
+  SetDisplayTimeZone(site->config_.time_zone);
+
+  auto catalogs = MessageCatalogs::Load(fs, JoinPath(site_dir, "i18n"), site->config_, diagnostics);
+  if (catalogs.ok()) site->catalogs_ = *catalogs;
+  auto templates = TemplateSet::Load(fs, JoinPath(site_dir, "templates"), diagnostics);
+  if (templates.ok()) site->templates_ = *templates;
+  for (const auto& file : fs.ListFiles(JoinPath(site_dir, "static"))) {
+    site->static_files_.push_back(file);
+  }
+
+  std::vector<Page> pages = LoadContent(fs, JoinPath(source_dir, "content"), "content",
+                                        site->config_, diagnostics);
+  if (timer) timer->Mark("load");
+  MarkdownOptions markdown_options;
+  markdown_options.heading_id = [](std::string_view text) { return Slugify(text); };
+  site->pages_.reserve(pages.size());
+  for (auto& page : pages) {
+    RenderedPage rendered{std::move(page), {}};
+    rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
+    if (rendered.page.summary.empty()) {
+      const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
+      std::string first_paragraph = rendered.body.plain_text.substr(0, rendered.body.plain_text.find("\n\n"));
+      rendered.page.summary = TruncateAtWord(first_paragraph, site->config_.summary_length,
+                                             language ? language->locale : "");
+      rendered.page.summary_from_body = true;
+    }
+    site->pages_.push_back(std::move(rendered));
+  }
+  for (size_t i = 0; i < site->pages_.size(); ++i) {
+    const Page& page = site->pages_[i].page;
+    if (!page.draft) site->groups_[page.TranslationKey()][page.lang] = i;
+  }
+  if (timer) timer->Mark("markdown");
+  site->CheckLinks(diagnostics);
+  if (timer) timer->Mark("check");
+  if (!diagnostics->empty()) return nullptr;
+  return site;
+}
+
+const RenderedPage* Site::Find(const std::string& translation_key, const std::string& lang) const {
+  auto group = groups_.find(translation_key);
+  if (group == groups_.end()) return nullptr;
+  auto it = group->second.find(lang);
+  if (it == group->second.end()) it = group->second.find(config_.default_language);
+  return it == group->second.end() ? nullptr : &pages_[it->second];
+}
+
+void Site::CheckLinks(Diagnostics* diagnostics) const {
+  // Every path the build writes, with the heading ids found there.
+  std::map<std::string, std::set<std::string>> targets;
+  for (const auto& language : config_.languages) {
+    targets["/" + language.code + "/"];
+    for (const char* feed : {"feed.atom", "feed.rss", "feed.json"}) {
+      targets["/" + language.code + "/" + feed];
+    }
+    for (const auto& section : config_.sections) {
+      targets["/" + language.code + "/" + section.name + "/"];
+      for (const char* feed : {"feed.atom", "feed.rss", "feed.json"}) {
+        targets["/" + language.code + "/" + section.name + "/" + feed];
+      }
+    }
+    for (const auto& [key, translations] : groups_) {
+      const RenderedPage* shown = Find(key, language.code);
+      if (!shown) continue;
+      auto& ids = targets[shown->page.PathIn(language.code)];
+      for (const auto& heading : shown->body.headings) ids.insert(heading.id);
+    }
+  }
+  for (const auto& file : static_files_) targets["/" + file];
+  targets["/sitemap.xml"];
+  targets["/robots.txt"];
+
+  for (const auto& rendered : pages_) {
+    const Page& page = rendered.page;
+    const std::string self = page.PathIn(page.lang);
+    for (const auto& link : rendered.body.links) {
+      int line = LineOf(page, "(" + link.href);
+      if (!link.safe) {
+        diagnostics->Add(page.source_path, line, "body",
+                         "link '" + link.href + "' uses a scheme that is not allowed "
+                         "(use https:, http:, mailto:, tel: or a site path)");
+        continue;
+      }
+      const std::string& href = link.href;
+      if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) continue;
+      std::string path = href.substr(0, href.find_first_of("?#"));
+      std::string fragment = href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
+      std::string resolved = path.empty() ? self : ResolvePath(self, path);
+      auto target = targets.find(resolved);
+      if (target == targets.end()) {
+        diagnostics->Add(page.source_path, line, "body",
+                         "link '" + href + "' points to " + resolved + ", which is not a page of this site");
+      } else if (!fragment.empty() && resolved.back() == '/' && !target->second.count(fragment)) {
+        diagnostics->Add(page.source_path, line, "body",
+                         "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
+      }
+    }
+    for (const auto& image : rendered.body.images) {
+      int line = LineOf(page, "(" + image.src);
+      if (!image.safe) {
+        diagnostics->Add(page.source_path, line, "body", "image '" + image.src + "' is not an allowed URL");
+      }
+      if (image.alt.find_first_not_of(" \t") == std::string::npos) {
+        diagnostics->Add(page.source_path, line, "body",
+                         "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
+      }
+    }
+  }
+}
+
+Status Site::Index(Store* store) const {
+  PageRepository repository(store);
+  if (Status s = store->Begin(); !s.ok()) return s;
+  for (const auto& rendered : pages_) {
+    const Page& page = rendered.page;
+    PageRow row;
+    row.section = page.section;
+    row.slug = page.slug;
+    row.lang = page.lang;
+    row.kind = page.kind;
+    row.title = page.title;
+    row.summary = page.summary;
+    row.published = page.date.ToRfc3339();
+    row.updated = page.updated.ToRfc3339();
+    row.updated_unix = page.updated.unix_seconds;
+    row.draft = page.draft;
+    row.weight = page.weight;
+    row.source_path = page.source_path;
+    row.source_text = page.source_text;
+    row.body_html = rendered.body.html;
+    row.body_text = rendered.body.plain_text;
+    row.content_hash = HashHex(page.source_text);
+    if (Status s = repository.Upsert(row); !s.ok()) {
+      store->Rollback();
+      return s;
+    }
+  }
+  return store->Commit();
+}
+
+}  // namespace clemency

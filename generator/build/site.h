@@ -1,0 +1,72 @@
+#pragma once
+// Site::Load() reads and validates site/ and content/; Site::Build() renders every output into a
+// staging folder and swaps it into place. A failed load or build leaves public/ untouched.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/site_config.h"
+#include "content/page.h"
+#include "core/fs.h"
+#include "core/status.h"
+#include "core/timing.h"
+#include "i18n/messages.h"
+#include "markdown/markdown.h"
+#include "store/store.h"
+#include "templates/template_set.h"
+
+namespace clemency {
+
+// A page with its Markdown rendered: what lists, feeds, templates and the store need.
+struct RenderedPage {
+  Page page;
+  MarkdownResult body;
+};
+
+struct BuildOptions {
+  std::string out_dir;   // public/ folder to replace
+  int threads = 2;
+  std::function<void(size_t done, size_t total)> progress;  // called now and then while rendering
+};
+
+struct BuildSummary {
+  std::map<std::string, size_t> pages_per_language;  // HTML pages written per language
+  size_t files_written = 0;
+  uint64_t bytes_written = 0;
+  StepTimer timer;
+  std::string ToString() const;  // the one-line summary the CLI prints
+};
+
+class Site {
+ public:
+  // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir` and checks
+  // everything, links included. Returns nullptr when anything is invalid; `diagnostics` has it all.
+  static std::unique_ptr<Site> Load(const FileSystem& fs, const std::string& source_dir,
+                                    Diagnostics* diagnostics, StepTimer* timer = nullptr);
+
+  // Writes every page into `store` (inserting or updating by section, slug, language).
+  Status Index(Store* store) const;
+  Result<BuildSummary> Build(const BuildOptions& options, StepTimer timer = StepTimer()) const;
+
+  const SiteConfig& config() const { return config_; }
+  const std::vector<RenderedPage>& pages() const { return pages_; }
+  const MessageCatalogs& catalogs() const { return catalogs_; }
+  // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
+  const RenderedPage* Find(const std::string& translation_key, const std::string& lang) const;
+
+ private:
+  Site() = default;
+  void CheckLinks(Diagnostics* diagnostics) const;
+  std::string source_dir_;
+  SiteConfig config_;
+  MessageCatalogs catalogs_;
+  std::shared_ptr<const TemplateSet> templates_;
+  std::vector<RenderedPage> pages_;
+  // translation key -> language -> index into pages_ (published pages only)
+  std::map<std::string, std::map<std::string, size_t>> groups_;
+  std::vector<std::string> static_files_;  // relative to site/static
+};
+
+}  // namespace clemency

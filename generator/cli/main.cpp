@@ -1,0 +1,173 @@
+// clemency: command-line entry point. Argument parsing only; the work lives in the modules.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <thread>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "api/server.h"
+#include "build/site.h"
+#include "core/fs.h"
+#include "store/store.h"
+
+namespace clemency {
+namespace {
+
+const char* kUsage =
+    "Usage: clemency <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  build   validate content/ and site/, then write the static site\n"
+    "  check   validate content/ and site/ only\n"
+    "  serve   build the site into public/ and serve it over HTTP\n"
+    "\n"
+    "Run 'clemency <command> --help' for the options of a command.\n";
+
+struct CommandSpec {
+  const char* help;
+  std::vector<std::string> options;  // options that take a value
+};
+
+const std::map<std::string, CommandSpec> kCommands = {
+    {"build",
+     {"Usage: clemency build [--source DIR] [--out DIR]\n"
+      "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
+      "  --out DIR     where the site is written (default: DIR/public); replaced atomically\n",
+      {"--source", "--out"}}},
+    {"check",
+     {"Usage: clemency check [--source DIR]\n"
+      "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
+      "Validates everything and prints every problem as file:line: field: message.\n",
+      {"--source"}}},
+    {"serve",
+     {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
+      "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
+      "  --out DIR     where the site is written (default: DIR/public)\n"
+      "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
+      "  --bind ADDR   address to listen on (default: 127.0.0.1)\n"
+      "  --port N      port (default: 8080; 0 picks a free one)\n",
+      {"--source", "--out", "--db", "--bind", "--port"}}},
+};
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "clemency: %s\n\n%s", message.c_str(), kUsage);
+  return 2;
+}
+
+// Loads and validates; prints every problem. Returns nullptr on failure.
+std::unique_ptr<Site> LoadSite(const std::string& source, StepTimer* timer) {
+  DiskFileSystem fs;
+  Diagnostics diagnostics;
+  auto site = Site::Load(fs, source, &diagnostics, timer);
+  if (!site) {
+    std::fputs(diagnostics.ToString().c_str(), stderr);
+    std::fprintf(stderr, "clemency: %zu problem%s found; nothing was written\n", diagnostics.size(),
+                 diagnostics.size() == 1 ? "" : "s");
+  }
+  return site;
+}
+
+Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer) {
+  BuildOptions options;
+  options.out_dir = out;
+  unsigned cores = std::thread::hardware_concurrency();
+  options.threads = cores == 0 ? 2 : static_cast<int>(cores);
+  if (isatty(STDERR_FILENO)) {
+    options.progress = [](size_t done, size_t total) {
+      if (total >= 2000) std::fprintf(stderr, "\rrendering %zu/%zu", done, total);
+      if (total >= 2000 && done == total) std::fputc('\n', stderr);
+    };
+  }
+  return site.Build(options, timer);
+}
+
+int Run(int argc, char** argv) {
+  if (argc < 2) return Usage("no command given");
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  auto spec = kCommands.find(command);
+  if (spec == kCommands.end()) return Usage("unknown command '" + command + "'");
+  std::map<std::string, std::string> values;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(spec->second.help, stdout);
+      return 0;
+    }
+    auto& allowed = spec->second.options;
+    if (std::find(allowed.begin(), allowed.end(), arg) == allowed.end()) {
+      return Usage("unknown option '" + arg + "' for " + command);
+    }
+    if (i + 1 >= argc) return Usage(arg + " needs a value");
+    values[arg] = argv[++i];
+  }
+  const std::string source = values.count("--source") ? values["--source"] : ".";
+  const std::string out = values.count("--out") ? values["--out"] : JoinPath(source, "public");
+
+  StepTimer timer;
+  auto site = LoadSite(source, &timer);
+  if (!site) return 1;
+  if (command == "check") {
+    std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
+    return 0;
+  }
+
+  std::string db_path = ":memory:";
+  if (command == "serve") {
+    db_path = values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+  }
+  auto store = Store::Open(db_path);
+  if (!store.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
+    return 1;
+  }
+  if (Status s = site->Index(store->get()); !s.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
+    return 1;
+  }
+  timer.Mark("index");
+  auto summary = BuildSite(*site, out, timer);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
+                 summary.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s\n", summary->ToString().c_str());
+  if (command == "build") return 0;
+
+  ServerOptions options;
+  options.public_dir = out;
+  options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
+  options.default_language = site->config().default_language;
+  if (values.count("--port")) {
+    char* end = nullptr;
+    long port = std::strtol(values["--port"].c_str(), &end, 10);
+    if (*end != '\0' || port < 0 || port > 65535) return Usage("--port must be 0 to 65535");
+    options.port = static_cast<int>(port);
+  }
+  options.on_listening = [&options](int port) {
+    std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
+    std::fflush(stdout);
+  };
+  Status served = Serve(options);
+  if (!served.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", served.message().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace clemency
+
+int main(int argc, char** argv) { return clemency::Run(argc, argv); }

@@ -1,0 +1,145 @@
+#include "config/site_config.h"
+
+#include <set>
+
+#include "config/yaml_fields.h"
+#include "core/text.h"
+
+namespace clemency {
+
+const LanguageConfig* SiteConfig::FindLanguage(const std::string& code) const {
+  for (const auto& language : languages) {
+    if (language.code == code) return &language;
+  }
+  return nullptr;
+}
+
+const SectionConfig* SiteConfig::FindSection(const std::string& name) const {
+  for (const auto& section : sections) {
+    if (section.name == name) return &section;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& KnownSectionKinds() {
+  static const std::vector<std::string> kKinds = {"guide", "story", "support", "page"};
+  return kKinds;
+}
+
+Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
+                                  Diagnostics* diagnostics) {
+  auto text = fs.ReadFile(path);
+  if (!text.ok()) {
+    diagnostics->Add(path, 0, "", "cannot read the site configuration");
+    return Status::Error("cannot read " + path);
+  }
+  YamlNode root;
+  YamlError yaml_error;
+  if (!ParseYaml(*text, &root, &yaml_error)) {
+    diagnostics->Add(path, yaml_error.line, "", "invalid YAML: " + yaml_error.message);
+    return Status::Error("invalid " + path);
+  }
+  size_t errors_before = diagnostics->size();
+  FieldReader read(path, diagnostics);
+  SiteConfig config;
+  if (!root.IsMap()) {
+    read.Error(root.line, "", "must be a mapping of settings");
+    return Status::Error("invalid " + path);
+  }
+  read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
+                            "utc_offset", "summary_length", "feed_limit", "readability"});
+  if (auto v = read.Text(root, "base_url", true)) {
+    config.base_url = *v;
+    while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0) {
+      read.Error(root.Find("base_url")->line, "base_url", "must start with http:// or https://");
+    }
+  }
+  if (auto v = read.Text(root, "time_zone", false)) config.time_zone = *v;
+  if (auto v = read.Text(root, "utc_offset", false)) {
+    auto probe = ParseDateTime("2000-01-01T00:00" + *v, 0);
+    if (!probe) {
+      read.Error(root.Find("utc_offset")->line, "utc_offset", "must look like +07:00");
+    } else {
+      config.utc_offset_minutes = probe->offset_minutes;
+    }
+  }
+  if (auto v = read.Integer(root, "summary_length", false)) {
+    if (*v < 20 || *v > 2000) {
+      read.Error(root.Find("summary_length")->line, "summary_length", "must be 20 to 2000");
+    }
+    config.summary_length = static_cast<int>(*v);
+  }
+  if (auto v = read.Integer(root, "feed_limit", false)) {
+    if (*v < 1 || *v > 10000) read.Error(root.Find("feed_limit")->line, "feed_limit", "must be 1 to 10000");
+    config.feed_limit = static_cast<int>(*v);
+  }
+  if (const YamlNode* list = read.List(root, "languages", true)) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < list->items.size(); ++i) {
+      const YamlNode& item = list->items[i];
+      std::string prefix = "languages[" + std::to_string(i) + "].";
+      if (!item.IsMap()) {
+        read.Error(item.line, prefix, "must be a mapping with code, name, locale, title");
+        continue;
+      }
+      read.RejectUnknown(item, {"code", "name", "locale", "title"}, prefix);
+      LanguageConfig language;
+      language.code = read.Text(item, "code", true, prefix).value_or("");
+      language.name = read.Text(item, "name", true, prefix).value_or("");
+      language.locale = read.Text(item, "locale", true, prefix).value_or("");
+      language.title = read.Text(item, "title", true, prefix).value_or("");
+      if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
+        read.Error(item.line, prefix + "code", "must be a short lowercase code like vi");
+      }
+      if (!language.code.empty() && !seen.insert(language.code).second) {
+        read.Error(item.line, prefix + "code", "'" + language.code + "' is listed twice");
+      }
+      config.languages.push_back(language);
+    }
+  }
+  if (auto v = read.Text(root, "default_language", true)) {
+    config.default_language = *v;
+    if (!config.languages.empty() && !config.FindLanguage(*v)) {
+      read.Error(root.Find("default_language")->line, "default_language",
+                 "'" + *v + "' is not one of the languages");
+    }
+  }
+  if (const YamlNode* list = read.List(root, "sections", true)) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < list->items.size(); ++i) {
+      const YamlNode& item = list->items[i];
+      std::string prefix = "sections[" + std::to_string(i) + "].";
+      if (!item.IsMap()) {
+        read.Error(item.line, prefix, "must be a mapping with name and kind");
+        continue;
+      }
+      read.RejectUnknown(item, {"name", "kind"}, prefix);
+      SectionConfig section;
+      section.name = read.Text(item, "name", true, prefix).value_or("");
+      section.kind = read.Choice(item, "kind", true, KnownSectionKinds(), prefix).value_or("");
+      if (!section.name.empty() && !IsSlug(section.name)) {
+        read.Error(item.line, prefix + "name", "must be a slug like guides");
+      }
+      if (!section.name.empty() && !seen.insert(section.name).second) {
+        read.Error(item.line, prefix + "name", "'" + section.name + "' is listed twice");
+      }
+      config.sections.push_back(section);
+    }
+  }
+  if (const YamlNode* node = read.Map(root, "readability", false)) {
+    read.RejectUnknown(*node, {"en_min_flesch", "vi_max_syllables_per_sentence",
+                               "km_max_words_per_sentence"}, "readability.");
+    auto& r = config.readability;
+    r.en_min_flesch = read.Number(*node, "en_min_flesch", false, "readability.").value_or(r.en_min_flesch);
+    r.vi_max_syllables_per_sentence =
+        read.Number(*node, "vi_max_syllables_per_sentence", false, "readability.")
+            .value_or(r.vi_max_syllables_per_sentence);
+    r.km_max_words_per_sentence = read.Number(*node, "km_max_words_per_sentence", false, "readability.")
+                                      .value_or(r.km_max_words_per_sentence);
+  }
+  if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
+  return config;
+}
+
+}  // namespace clemency

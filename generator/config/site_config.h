@@ -1,0 +1,52 @@
+#pragma once
+// site/config.yaml as an immutable value.
+#include <string>
+#include <vector>
+
+#include "core/fs.h"
+#include "core/status.h"
+
+namespace clemency {
+
+struct LanguageConfig {
+  std::string code;    // vi
+  std::string name;    // Tiếng Việt (in its own language, for the switcher)
+  std::string locale;  // vi_VN (ICU locale for collation, dates, plurals, breaks)
+  std::string title;   // site title in this language
+};
+
+struct SectionConfig {
+  std::string name;  // guides
+  std::string kind;  // guide | story | support | page
+};
+
+struct ReadabilityConfig {
+  double en_min_flesch = 60;                 // Flesch reading ease, higher is easier
+  double vi_max_syllables_per_sentence = 20;
+  double km_max_words_per_sentence = 25;
+};
+
+struct SiteConfig {
+  std::string base_url;  // https://example.org, no trailing slash
+  std::string default_language;
+  std::vector<LanguageConfig> languages;
+  std::vector<SectionConfig> sections;
+  std::string time_zone = "Asia/Ho_Chi_Minh";  // ICU zone for displayed dates
+  int utc_offset_minutes = 420;  // offset for dates written without one
+  int summary_length = 200;      // characters, cut on a word boundary
+  int feed_limit = 50;
+  ReadabilityConfig readability;
+
+  const LanguageConfig* FindLanguage(const std::string& code) const;
+  const SectionConfig* FindSection(const std::string& name) const;
+  const LanguageConfig& DefaultLanguage() const { return *FindLanguage(default_language); }
+};
+
+// Section kinds the content loader understands.
+const std::vector<std::string>& KnownSectionKinds();
+
+// Reads and validates `path`; every problem goes to `diagnostics`.
+Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
+                                  Diagnostics* diagnostics);
+
+}  // namespace clemency

@@ -1,0 +1,166 @@
+#include "config/yaml_fields.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+namespace clemency {
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+void FieldReader::Error(int yaml_line, const std::string& field, const std::string& message) {
+  diagnostics_->Add(file_, yaml_line > 0 ? yaml_line + line_offset_ : 0, field, message);
+}
+
+void FieldReader::RejectUnknown(const YamlNode& map, const std::vector<std::string>& allowed,
+                                const std::string& prefix) {
+  for (const auto& [key, value] : map.entries) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      Error(value.line, prefix + key, "unknown field (allowed: " + Join(allowed) + ")");
+    }
+  }
+}
+
+const YamlNode* FieldReader::Lookup(const YamlNode& map, const std::string& key, bool required,
+                                    const std::string& field) {
+  const YamlNode* node = map.Find(key);
+  if (node == nullptr || node->kind == YamlNode::Kind::kNull) {
+    if (required) Error(node ? node->line : map.line, field, "is required");
+    return nullptr;
+  }
+  return node;
+}
+
+std::optional<std::string> FieldReader::Text(const YamlNode& map, const std::string& key,
+                                             bool required, const std::string& prefix) {
+  const YamlNode* node = Lookup(map, key, required, prefix + key);
+  if (!node) return std::nullopt;
+  if (!node->IsScalar()) {
+    Error(node->line, prefix + key, "must be text, not " + node->KindName());
+    return std::nullopt;
+  }
+  if (required && node->scalar.find_first_not_of(" \t\n") == std::string::npos) {
+    Error(node->line, prefix + key, "must not be empty");
+    return std::nullopt;
+  }
+  return node->scalar;
+}
+
+std::optional<long> FieldReader::Integer(const YamlNode& map, const std::string& key,
+                                         bool required, const std::string& prefix) {
+  auto text = Text(map, key, required, prefix);
+  if (!text) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  long value = std::strtol(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || errno != 0 || map.Find(key)->quoted) {
+    Error(map.Find(key)->line, prefix + key, "must be a whole number, not '" + *text + "'");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> FieldReader::Number(const YamlNode& map, const std::string& key,
+                                          bool required, const std::string& prefix) {
+  auto text = Text(map, key, required, prefix);
+  if (!text) return std::nullopt;
+  char* end = nullptr;
+  double value = std::strtod(text->c_str(), &end);
+  if (text->empty() || *end != '\0' || map.Find(key)->quoted) {
+    Error(map.Find(key)->line, prefix + key, "must be a number, not '" + *text + "'");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> FieldReader::Boolean(const YamlNode& map, const std::string& key,
+                                         const std::string& prefix) {
+  auto text = Text(map, key, false, prefix);
+  if (!text) return std::nullopt;
+  if (!map.Find(key)->quoted) {
+    if (*text == "true") return true;
+    if (*text == "false") return false;
+  }
+  Error(map.Find(key)->line, prefix + key, "must be true or false, not '" + *text + "'");
+  return std::nullopt;
+}
+
+std::optional<DateTime> FieldReader::Date(const YamlNode& map, const std::string& key,
+                                          bool required, int default_offset_minutes,
+                                          const std::string& prefix) {
+  auto text = Text(map, key, required, prefix);
+  if (!text) return std::nullopt;
+  auto date = ParseDateTime(*text, default_offset_minutes);
+  if (!date) {
+    Error(map.Find(key)->line, prefix + key,
+          "must be a date like 2026-11-20 or 2026-11-20T09:00:00+07:00, not '" + *text + "'");
+  }
+  return date;
+}
+
+std::optional<std::vector<std::string>> FieldReader::TextList(const YamlNode& map,
+                                                              const std::string& key,
+                                                              bool required,
+                                                              const std::string& prefix) {
+  const YamlNode* node = List(map, key, required, prefix);
+  if (!node) return std::nullopt;
+  std::vector<std::string> out;
+  bool ok = true;
+  for (size_t i = 0; i < node->items.size(); ++i) {
+    const YamlNode& item = node->items[i];
+    if (!item.IsScalar() || item.scalar.empty()) {
+      Error(item.line, prefix + key + "[" + std::to_string(i) + "]", "must be non-empty text");
+      ok = false;
+    } else {
+      out.push_back(item.scalar);
+    }
+  }
+  if (required && node->items.empty()) {
+    Error(node->line, prefix + key, "must list at least one item");
+    ok = false;
+  }
+  return ok ? std::optional(out) : std::nullopt;
+}
+
+std::optional<std::string> FieldReader::Choice(const YamlNode& map, const std::string& key,
+                                               bool required,
+                                               const std::vector<std::string>& choices,
+                                               const std::string& prefix) {
+  auto text = Text(map, key, required, prefix);
+  if (!text) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), *text) == choices.end()) {
+    Error(map.Find(key)->line, prefix + key,
+          "must be one of " + Join(choices) + ", not '" + *text + "'");
+    return std::nullopt;
+  }
+  return text;
+}
+
+const YamlNode* FieldReader::Map(const YamlNode& map, const std::string& key, bool required,
+                                 const std::string& prefix) {
+  const YamlNode* node = Lookup(map, key, required, prefix + key);
+  if (node && !node->IsMap()) {
+    Error(node->line, prefix + key, "must be a mapping of fields, not " + node->KindName());
+    return nullptr;
+  }
+  return node;
+}
+
+const YamlNode* FieldReader::List(const YamlNode& map, const std::string& key, bool required,
+                                  const std::string& prefix) {
+  const YamlNode* node = Lookup(map, key, required, prefix + key);
+  if (node && !node->IsSequence()) {
+    Error(node->line, prefix + key, "must be a list, not " + node->KindName());
+    return nullptr;
+  }
+  return node;
+}
+
+}  // namespace clemency

@@ -1,0 +1,318 @@
+#include "content/loader.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "config/yaml_fields.h"
+#include "core/text.h"
+#include "i18n/text.h"
+
+namespace clemency {
+namespace {
+
+const std::vector<std::string> kCommonFields = {
+    "title",   "summary", "date", "updated",     "reviewed",           "draft",          "weight",
+    "tags",    "sources", "change_note",         "translation_status", "translated_from"};
+const std::vector<std::string> kStoryFields = {"consent", "source"};
+const std::vector<std::string> kSupportFields = {"province", "district", "organisation", "services",
+                                                 "contact",  "coordinates", "verified"};
+
+struct FileName {
+  std::string section, slug, lang;
+};
+
+// content/<section>/<slug>.<lang>.md, <section>/_index.<lang>.md or _index.<lang>.md.
+bool ParseFileName(const std::string& relative, const std::string& display,
+                   const SiteConfig& config, Diagnostics* diagnostics, FileName* out) {
+  auto fail = [&](const std::string& message) {
+    diagnostics->Add(display, 0, "", message);
+    return false;
+  };
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t slash; (slash = relative.find('/', start)) != std::string::npos; start = slash + 1) {
+    parts.push_back(relative.substr(start, slash - start));
+  }
+  parts.push_back(relative.substr(start));
+  if (parts.size() > 2) return fail("too deep: expected content/<section>/<slug>.<lang>.md");
+  std::string name = parts.back();
+  name.resize(name.size() - 3);  // ".md"
+  size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return fail("file name needs a language: <slug>.<lang>.md");
+  out->lang = name.substr(dot + 1);
+  std::string stem = name.substr(0, dot);
+  if (!config.FindLanguage(out->lang)) {
+    return fail("'" + out->lang + "' is not a language in site/config.yaml");
+  }
+  if (parts.size() == 1) {
+    if (stem != "_index") return fail("only _index.<lang>.md may sit directly in content/");
+    return true;
+  }
+  out->section = parts[0];
+  if (!config.FindSection(out->section)) {
+    return fail("'" + out->section + "' is not a section in site/config.yaml");
+  }
+  if (stem == "_index") return true;
+  if (!IsSlug(stem)) {
+    std::string suggestion = Slugify(stem);
+    return fail("'" + stem + "' is not a slug (lowercase letters, digits, hyphens)" +
+                (suggestion.empty() ? "" : "; rename it to '" + suggestion + "'"));
+  }
+  out->slug = stem;
+  return true;
+}
+
+bool IsWebUrl(const std::string& url) {
+  return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+}
+
+}  // namespace
+
+bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
+                   std::string text, const SiteConfig& config, Diagnostics* diagnostics,
+                   Page* page) {
+  size_t errors_before = diagnostics->size();
+  FileName name;
+  if (!ParseFileName(relative_path, display_path, config, diagnostics, &name)) return false;
+  *page = Page{};
+  page->section = name.section;
+  page->slug = name.slug;
+  page->lang = name.lang;
+  page->source_path = display_path;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  page->source_text = ToNfc(text);
+  const std::string& source = page->source_text;
+
+  // Front matter: the first line is `---`, it ends at the next line that is `---`.
+  if (source.rfind("---\n", 0) != 0 && source.rfind("---\r\n", 0) != 0) {
+    diagnostics->Add(display_path, 1, "", "must start with YAML front matter between --- lines");
+    return false;
+  }
+  size_t yaml_start = source.find('\n') + 1;
+  size_t pos = yaml_start;
+  size_t yaml_end = std::string::npos, body_start = std::string::npos;
+  int line = 2;
+  while (pos < source.size()) {
+    size_t eol = source.find('\n', pos);
+    std::string current = source.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    if (!current.empty() && current.back() == '\r') current.pop_back();
+    if (current == "---") {
+      yaml_end = pos;
+      body_start = eol == std::string::npos ? source.size() : eol + 1;
+      break;
+    }
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+    ++line;
+  }
+  if (yaml_end == std::string::npos) {
+    diagnostics->Add(display_path, 1, "", "front matter is not closed by a --- line");
+    return false;
+  }
+  page->body_markdown = source.substr(body_start);
+  page->body_first_line = line + 1;
+
+  YamlNode root;
+  YamlError yaml_error;
+  if (!ParseYaml(std::string_view(source).substr(yaml_start, yaml_end - yaml_start), &root,
+                 &yaml_error)) {
+    diagnostics->Add(display_path, yaml_error.line + 1, "", "invalid YAML: " + yaml_error.message);
+    return false;
+  }
+  FieldReader read(display_path, diagnostics, /*line_offset=*/1);
+  if (!root.IsMap()) {
+    read.Error(root.line, "", "front matter must be a mapping of fields");
+    return false;
+  }
+
+  const SectionConfig* section = config.FindSection(page->section);
+  if (page->section.empty()) {
+    page->kind = "home";
+  } else if (page->slug.empty()) {
+    page->kind = "section";
+  } else {
+    page->kind = section->kind;
+  }
+  std::vector<std::string> allowed = kCommonFields;
+  if (page->kind == "story") allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
+  if (page->kind == "support") {
+    allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
+  }
+  read.RejectUnknown(root, allowed);
+
+  const int tz = config.utc_offset_minutes;
+  const bool is_index = page->slug.empty();
+  page->title = read.Text(root, "title", true).value_or("");
+  page->summary = read.Text(root, "summary", false).value_or("");
+  auto date = read.Date(root, "date", !is_index, tz);
+  if (date) page->date = *date;
+  auto updated = read.Date(root, "updated", false, tz);
+  page->updated = updated.value_or(page->date);
+  if (updated && date && *updated < *date) {
+    read.Error(root.Find("updated")->line, "updated", "is earlier than date");
+  }
+  page->reviewed = read.Date(root, "reviewed", page->kind == "guide", tz);
+  page->draft = read.Boolean(root, "draft").value_or(false);
+  page->weight = read.Integer(root, "weight", false).value_or(0);
+  page->tags = read.TextList(root, "tags", false).value_or(std::vector<std::string>{});
+  page->change_note = read.Text(root, "change_note", false).value_or("");
+
+  if (const YamlNode* list = read.List(root, "sources", page->kind == "guide")) {
+    if (list->items.empty() && page->kind == "guide") {
+      read.Error(list->line, "sources", "a guide must cite at least one legal source");
+    }
+    for (size_t i = 0; i < list->items.size(); ++i) {
+      const YamlNode& item = list->items[i];
+      std::string prefix = "sources[" + std::to_string(i) + "].";
+      if (!item.IsMap()) {
+        read.Error(item.line, "sources[" + std::to_string(i) + "]",
+                   "must be a mapping with title, number, article, url");
+        continue;
+      }
+      read.RejectUnknown(item, {"title", "number", "article", "url"}, prefix);
+      LegalSource legal;
+      legal.title = read.Text(item, "title", true, prefix).value_or("");
+      legal.number = read.Text(item, "number", false, prefix).value_or("");
+      legal.article = read.Text(item, "article", false, prefix).value_or("");
+      legal.url = read.Text(item, "url", false, prefix).value_or("");
+      if (!legal.url.empty() && !IsWebUrl(legal.url)) {
+        read.Error(item.Find("url")->line, prefix + "url", "must start with https:// or http://");
+      }
+      page->sources.push_back(legal);
+    }
+  } else if (page->kind == "guide" && !root.Find("sources")) {
+    // "is required" already reported by List().
+  }
+
+  const bool is_translation = page->lang != config.default_language;
+  if (is_translation) {
+    page->translation_status =
+        read.Choice(root, "translation_status", true, {"reviewed", "machine-assisted"}).value_or("");
+    page->translated_from = read.Date(root, "translated_from", true, tz);
+  } else {
+    for (const char* field : {"translation_status", "translated_from"}) {
+      if (const YamlNode* node = root.Find(field)) {
+        read.Error(node->line, field,
+                   "only translations carry this; " + config.default_language +
+                       " is the source language");
+      }
+    }
+  }
+
+  if (page->kind == "story") {
+    if (const YamlNode* node = read.Map(root, "consent", true)) {
+      read.RejectUnknown(*node, {"given_by", "date", "scope"}, "consent.");
+      Consent consent;
+      consent.given_by = read.Text(*node, "given_by", true, "consent.").value_or("");
+      if (auto d = read.Date(*node, "date", true, tz, "consent.")) consent.date = *d;
+      consent.scope =
+          read.Choice(*node, "scope", true, {"initials-only", "full-name"}, "consent.").value_or("");
+      page->consent = consent;
+    }
+    if (const YamlNode* node = read.Map(root, "source", true)) {
+      read.RejectUnknown(*node, {"title", "publisher", "date", "url"}, "source.");
+      StorySource story_source;
+      story_source.title = read.Text(*node, "title", true, "source.").value_or("");
+      story_source.publisher = read.Text(*node, "publisher", true, "source.").value_or("");
+      story_source.date = read.Date(*node, "date", false, tz, "source.");
+      story_source.url = read.Text(*node, "url", false, "source.").value_or("");
+      if (!story_source.url.empty() && !IsWebUrl(story_source.url)) {
+        read.Error(node->Find("url")->line, "source.url", "must start with https:// or http://");
+      }
+      page->story_source = story_source;
+    }
+  }
+
+  if (page->kind == "support") {
+    SupportInfo info;
+    info.province = read.Text(root, "province", true).value_or("");
+    info.district = read.Text(root, "district", true).value_or("");
+    info.organisation = read.Text(root, "organisation", true).value_or("");
+    if (auto services = read.TextList(root, "services", true)) {
+      for (const auto& service : *services) {
+        if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
+            KnownServices().end()) {
+          std::string known;
+          for (const auto& s : KnownServices()) known += (known.empty() ? "" : ", ") + s;
+          read.Error(root.Find("services")->line, "services",
+                     "'" + service + "' is not a known service (" + known + ")");
+        }
+      }
+      info.services = *services;
+    }
+    if (const YamlNode* node = read.Map(root, "contact", false)) {
+      read.RejectUnknown(*node, {"phone", "address", "hours"}, "contact.");
+      info.contact.phone = read.Text(*node, "phone", false, "contact.").value_or("");
+      info.contact.address = read.Text(*node, "address", false, "contact.").value_or("");
+      info.contact.hours = read.Text(*node, "hours", false, "contact.").value_or("");
+      if (!info.contact.phone.empty() &&
+          info.contact.phone.find_first_not_of("+0123456789 .-()") != std::string::npos) {
+        read.Error(node->Find("phone")->line, "contact.phone",
+                   "may hold only digits, spaces and + . - ( )");
+      }
+    }
+    if (const YamlNode* node = read.Map(root, "coordinates", false)) {
+      read.RejectUnknown(*node, {"lat", "lon"}, "coordinates.");
+      auto lat = read.Number(*node, "lat", true, "coordinates.");
+      auto lon = read.Number(*node, "lon", true, "coordinates.");
+      if (lat && (*lat < -90 || *lat > 90)) {
+        read.Error(node->Find("lat")->line, "coordinates.lat", "must be between -90 and 90");
+      }
+      if (lon && (*lon < -180 || *lon > 180)) {
+        read.Error(node->Find("lon")->line, "coordinates.lon", "must be between -180 and 180");
+      }
+      if (lat && lon) info.coordinates = Coordinates{*lat, *lon};
+    }
+    if (auto verified = read.Date(root, "verified", true, tz)) info.verified = *verified;
+    page->support = info;
+  }
+
+  if (!is_index && page->body_markdown.find_first_not_of(" \t\r\n") == std::string::npos) {
+    diagnostics->Add(display_path, page->body_first_line, "body", "is empty");
+  }
+  return diagnostics->size() == errors_before;
+}
+
+std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
+                              const std::string& display_prefix, const SiteConfig& config,
+                              Diagnostics* diagnostics) {
+  std::vector<Page> pages;
+  if (!fs.IsDirectory(content_dir)) {
+    diagnostics->Add(display_prefix, 0, "", "content folder not found");
+    return pages;
+  }
+  for (const auto& relative : fs.ListFiles(content_dir)) {
+    if (relative.size() < 3 || relative.compare(relative.size() - 3, 3, ".md") != 0) continue;
+    std::string display = JoinPath(display_prefix, relative);
+    auto text = fs.ReadFile(JoinPath(content_dir, relative));
+    if (!text.ok()) {
+      diagnostics->Add(display, 0, "", "cannot read file");
+      continue;
+    }
+    Page page;
+    if (ParsePageFile(relative, display, std::move(text).value(), config, diagnostics, &page)) {
+      pages.push_back(std::move(page));
+    }
+  }
+  // Translations follow a page in the source language.
+  std::set<std::string> source_keys;
+  for (const auto& page : pages) {
+    if (page.lang == config.default_language) source_keys.insert(page.TranslationKey());
+  }
+  for (const auto& page : pages) {
+    if (page.lang != config.default_language && !source_keys.count(page.TranslationKey())) {
+      diagnostics->Add(page.source_path, 0, "",
+                       "translation without a " + config.default_language +
+                           " page (expected " + page.TranslationKey() + (page.slug.empty() ? "/_index" : "") +
+                           "." + config.default_language + ".md)");
+    }
+  }
+  std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) {
+    return std::tie(a.section, a.slug, a.lang) < std::tie(b.section, b.slug, b.lang);
+  });
+  return pages;
+}
+
+}  // namespace clemency

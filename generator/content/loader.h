@@ -1,0 +1,25 @@
+#pragma once
+// Loading and validating content/: every file is parsed and checked, every problem reported.
+#include <string>
+#include <vector>
+
+#include "config/site_config.h"
+#include "content/page.h"
+#include "core/fs.h"
+#include "core/status.h"
+
+namespace clemency {
+
+// Parses one file. `relative_path` is relative to content/ (e.g. guides/quy-trinh.vi.md);
+// `display_path` is what diagnostics print. Returns false (with diagnostics) when invalid.
+bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
+                   std::string text, const SiteConfig& config, Diagnostics* diagnostics,
+                   Page* page);
+
+// Loads every .md file under `content_dir` and checks cross-file rules (each translation has a
+// default-language page). Pages come back sorted by section, slug, language.
+std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
+                              const std::string& display_prefix, const SiteConfig& config,
+                              Diagnostics* diagnostics);
+
+}  // namespace clemency

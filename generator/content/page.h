@@ -1,0 +1,78 @@
+#pragma once
+// The content model: one Page per Markdown file (one translation of one page).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/datetime.h"
+
+namespace clemency {
+
+struct LegalSource {
+  std::string title, number, article, url;
+};
+
+struct Consent {
+  std::string given_by;
+  DateTime date;
+  std::string scope;  // initials-only | full-name
+};
+
+struct StorySource {
+  std::string title, publisher, url;
+  std::optional<DateTime> date;
+};
+
+struct Contact {
+  std::string phone, address, hours;
+  bool empty() const { return phone.empty() && address.empty() && hours.empty(); }
+};
+
+struct Coordinates {
+  double lat = 0, lon = 0;
+};
+
+struct SupportInfo {
+  std::string province, district, organisation;
+  std::vector<std::string> services;
+  Contact contact;
+  std::optional<Coordinates> coordinates;
+  DateTime verified;
+};
+
+struct Page {
+  // Identity: `section` is empty for the home page; `slug` is empty for an _index page.
+  std::string section, slug, lang;
+  std::string kind;  // guide | story | support | page | section | home
+  std::string source_path;  // relative to the site folder, e.g. content/guides/x.vi.md
+  std::string source_text;  // the whole file, NFC
+
+  std::string title, summary;
+  bool summary_from_body = false;
+  DateTime date, updated;
+  std::optional<DateTime> reviewed;
+  bool draft = false;
+  long weight = 0;
+  std::vector<std::string> tags;
+  std::vector<LegalSource> sources;
+  std::string change_note;
+  std::string translation_status;  // "" for the default language, else reviewed | machine-assisted
+  std::optional<DateTime> translated_from;
+  std::optional<Consent> consent;
+  std::optional<StorySource> story_source;
+  std::optional<SupportInfo> support;
+
+  std::string body_markdown;
+  int body_first_line = 1;  // line of the body's first line in the file, for diagnostics
+
+  bool IsIndex() const { return slug.empty(); }
+  // Links translations: "guides/quy-trinh", "guides" for a section index, "" for home.
+  std::string TranslationKey() const;
+  // Site path of this page in `language`: /vi/guides/quy-trinh/.
+  std::string PathIn(const std::string& language) const;
+};
+
+// Services a support entry may offer; each has an interface string `service_<name>`.
+const std::vector<std::string>& KnownServices();
+
+}  // namespace clemency

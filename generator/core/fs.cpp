@@ -1,0 +1,75 @@
+#include "core/fs.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace clemency {
+namespace fs = std::filesystem;
+
+std::string JoinPath(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  std::string out = a;
+  if (out.back() != '/') out += '/';
+  out += (b.front() == '/') ? b.substr(1) : b;
+  return out;
+}
+
+Result<std::string> DiskFileSystem::ReadFile(const std::string& path) const {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(path + ": cannot open file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status::Error(path + ": read error");
+  return buffer.str();
+}
+
+bool DiskFileSystem::IsDirectory(const std::string& path) const {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
+bool DiskFileSystem::IsFile(const std::string& path) const {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+
+std::vector<std::string> DiskFileSystem::ListFiles(const std::string& dir) const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) out.push_back(fs::relative(it->path(), dir, ec).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::string> MemoryFileSystem::ReadFile(const std::string& path) const {
+  auto it = files_.find(path);
+  if (it == files_.end()) return Status::Error(path + ": cannot open file");
+  return it->second;
+}
+
+bool MemoryFileSystem::IsFile(const std::string& path) const { return files_.count(path) > 0; }
+
+bool MemoryFileSystem::IsDirectory(const std::string& path) const {
+  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+  auto it = files_.lower_bound(prefix);
+  return it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::string> MemoryFileSystem::ListFiles(const std::string& dir) const {
+  std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  std::vector<std::string> out;
+  for (auto it = files_.lower_bound(prefix);
+       it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->first.substr(prefix.size()));
+  }
+  return out;
+}
+
+}  // namespace clemency

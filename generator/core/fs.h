@@ -1,0 +1,44 @@
+#pragma once
+// Read-only file system interface, so loaders can be tested on in-memory trees.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace clemency {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  virtual Result<std::string> ReadFile(const std::string& path) const = 0;
+  virtual bool IsDirectory(const std::string& path) const = 0;
+  virtual bool IsFile(const std::string& path) const = 0;
+  // Regular files under `dir`, recursively, as paths relative to `dir` with '/' separators, sorted.
+  virtual std::vector<std::string> ListFiles(const std::string& dir) const = 0;
+};
+
+class DiskFileSystem : public FileSystem {
+ public:
+  Result<std::string> ReadFile(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  bool IsFile(const std::string& path) const override;
+  std::vector<std::string> ListFiles(const std::string& dir) const override;
+};
+
+class MemoryFileSystem : public FileSystem {
+ public:
+  void Add(const std::string& path, std::string contents) { files_[path] = std::move(contents); }
+  Result<std::string> ReadFile(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  bool IsFile(const std::string& path) const override;
+  std::vector<std::string> ListFiles(const std::string& dir) const override;
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+// Joins two path parts with exactly one '/'.
+std::string JoinPath(const std::string& a, const std::string& b);
+
+}  // namespace clemency

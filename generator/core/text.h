@@ -1,0 +1,19 @@
+#pragma once
+// Small text helpers shared by every output format.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace clemency {
+
+// Escapes & < > " ' for HTML and XML text and attribute values.
+std::string EscapeHtml(std::string_view text);
+// Appends `text` as a JSON string literal (with quotes) to `out`.
+void AppendJsonString(std::string& out, std::string_view text);
+std::string JsonString(std::string_view text);
+// 64-bit FNV-1a, as 16 hex digits: content fingerprints for ETags and the build manifest.
+std::string HashHex(std::string_view data);
+// True when `text` is a slug: lowercase ASCII letters and digits in hyphen-separated runs.
+bool IsSlug(std::string_view text);
+
+}  // namespace clemency

@@ -1,0 +1,136 @@
+#include "feeds/feeds.h"
+
+#include "core/text.h"
+
+namespace clemency {
+namespace {
+
+std::string ContentWithNote(const FeedEntry& entry) {
+  if (entry.change_note.empty()) return entry.content_html;
+  return "<p><strong>" + EscapeHtml(entry.change_note_label) + "</strong> " +
+         EscapeHtml(entry.change_note) + "</p>\n" + entry.content_html;
+}
+
+}  // namespace
+
+std::string TagUri(const std::string& base_url, const DateTime& date, const std::string& path) {
+  std::string host = base_url;
+  size_t scheme = host.find("://");
+  if (scheme != std::string::npos) host = host.substr(scheme + 3);
+  host = host.substr(0, host.find('/'));
+  host = host.substr(0, host.find(':'));
+  return "tag:" + host + "," + date.ToDateString() + ":" + path;
+}
+
+std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entries) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + EscapeHtml(info.lang) + "\">\n";
+  out += "  <title>" + EscapeHtml(info.title) + "</title>\n";
+  if (!info.subtitle.empty()) out += "  <subtitle>" + EscapeHtml(info.subtitle) + "</subtitle>\n";
+  out += "  <id>" + EscapeHtml(info.id) + "</id>\n";
+  out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + EscapeHtml(info.feed_url) + "\"/>\n";
+  out += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(info.home_url) + "\"/>\n";
+  out += "  <updated>" + info.updated.ToRfc3339() + "</updated>\n";
+  out += "  <author><name>" + EscapeHtml(info.author) + "</name></author>\n";
+  out += "  <generator>Clemency</generator>\n";
+  for (const auto& entry : entries) {
+    out += "  <entry>\n";
+    out += "    <title>" + EscapeHtml(entry.title) + "</title>\n";
+    out += "    <id>" + EscapeHtml(entry.id) + "</id>\n";
+    out += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(entry.url) + "\"/>\n";
+    out += "    <published>" + entry.published.ToRfc3339() + "</published>\n";
+    out += "    <updated>" + entry.updated.ToRfc3339() + "</updated>\n";
+    for (const auto& tag : entry.tags) out += "    <category term=\"" + EscapeHtml(tag) + "\"/>\n";
+    if (!entry.summary.empty()) out += "    <summary>" + EscapeHtml(entry.summary) + "</summary>\n";
+    out += "    <content type=\"html\">" + EscapeHtml(ContentWithNote(entry)) + "</content>\n";
+    out += "  </entry>\n";
+  }
+  out += "</feed>\n";
+  return out;
+}
+
+std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entries) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  out += "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n";
+  out += "  <title>" + EscapeHtml(info.title) + "</title>\n";
+  out += "  <link>" + EscapeHtml(info.home_url) + "</link>\n";
+  out += "  <description>" + EscapeHtml(info.subtitle.empty() ? info.title : info.subtitle) +
+         "</description>\n";
+  out += "  <language>" + EscapeHtml(info.lang) + "</language>\n";
+  out += "  <lastBuildDate>" + info.updated.ToRfc822() + "</lastBuildDate>\n";
+  out += "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"" + EscapeHtml(info.feed_url) +
+         "\"/>\n";
+  out += "  <generator>Clemency</generator>\n";
+  for (const auto& entry : entries) {
+    out += "  <item>\n";
+    out += "    <title>" + EscapeHtml(entry.title) + "</title>\n";
+    out += "    <link>" + EscapeHtml(entry.url) + "</link>\n";
+    out += "    <guid isPermaLink=\"false\">" + EscapeHtml(entry.id) + "</guid>\n";
+    out += "    <pubDate>" + entry.published.ToRfc822() + "</pubDate>\n";
+    for (const auto& tag : entry.tags) out += "    <category>" + EscapeHtml(tag) + "</category>\n";
+    out += "    <description>" + EscapeHtml(ContentWithNote(entry)) + "</description>\n";
+    out += "  </item>\n";
+  }
+  out += "</channel>\n</rss>\n";
+  return out;
+}
+
+std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& entries) {
+  std::string out = "{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"title\": ";
+  AppendJsonString(out, info.title);
+  out += ",\n  \"home_page_url\": ";
+  AppendJsonString(out, info.home_url);
+  out += ",\n  \"feed_url\": ";
+  AppendJsonString(out, info.feed_url);
+  if (!info.subtitle.empty()) {
+    out += ",\n  \"description\": ";
+    AppendJsonString(out, info.subtitle);
+  }
+  out += ",\n  \"language\": ";
+  AppendJsonString(out, info.lang);
+  out += ",\n  \"authors\": [{\"name\": ";
+  AppendJsonString(out, info.author);
+  out += "}],\n  \"items\": [";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const FeedEntry& entry = entries[i];
+    out += i == 0 ? "\n    {" : ",\n    {";
+    out += "\"id\": " + JsonString(entry.id);
+    out += ", \"url\": " + JsonString(entry.url);
+    out += ", \"title\": " + JsonString(entry.title);
+    if (!entry.summary.empty()) out += ", \"summary\": " + JsonString(entry.summary);
+    out += ", \"content_html\": " + JsonString(ContentWithNote(entry));
+    out += ", \"date_published\": " + JsonString(entry.published.ToRfc3339());
+    out += ", \"date_modified\": " + JsonString(entry.updated.ToRfc3339());
+    out += ", \"language\": " + JsonString(entry.lang);
+    if (!entry.tags.empty()) {
+      out += ", \"tags\": [";
+      for (size_t t = 0; t < entry.tags.size(); ++t) out += (t ? ", " : "") + JsonString(entry.tags[t]);
+      out += "]";
+    }
+    if (!entry.change_note.empty()) {
+      out += ", \"_clemency\": {\"change_note\": " + JsonString(entry.change_note) + "}";
+    }
+    out += "}";
+  }
+  out += entries.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+std::string RenderSitemap(const std::vector<SitemapUrl>& urls) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  out += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+         "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+  for (const auto& url : urls) {
+    out += "  <url>\n    <loc>" + EscapeHtml(url.loc) + "</loc>\n";
+    out += "    <lastmod>" + url.lastmod.ToRfc3339() + "</lastmod>\n";
+    for (const auto& [hreflang, href] : url.alternates) {
+      out += "    <xhtml:link rel=\"alternate\" hreflang=\"" + EscapeHtml(hreflang) + "\" href=\"" +
+             EscapeHtml(href) + "\"/>\n";
+    }
+    out += "  </url>\n";
+  }
+  out += "</urlset>\n";
+  return out;
+}
+
+}  // namespace clemency

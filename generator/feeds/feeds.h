@@ -1,0 +1,39 @@
+#pragma once
+// Atom 1.0, RSS 2.0 and JSON Feed 1.1 for one language or one section, plus the sitemap.
+#include <string>
+#include <vector>
+
+#include "core/datetime.h"
+
+namespace clemency {
+
+struct FeedEntry {
+  std::string id;    // stable: tag:<host>,<date>:<path>
+  std::string url;   // absolute
+  std::string title, summary, content_html, change_note, change_note_label, lang;
+  std::vector<std::string> tags;
+  DateTime published, updated;
+};
+
+struct FeedInfo {
+  std::string id, title, subtitle, lang, author;
+  std::string home_url;   // absolute URL of the page the feed follows
+  std::string feed_url;   // absolute URL of this feed (rel="self"), set per format by the writer
+  DateTime updated;       // newest entry, or the site's newest page when empty
+};
+
+std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entries);
+std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entries);
+std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& entries);
+
+// Stable feed id: tag:<host>,<yyyy-mm-dd>:<path>.
+std::string TagUri(const std::string& base_url, const DateTime& date, const std::string& path);
+
+struct SitemapUrl {
+  std::string loc;  // absolute
+  DateTime lastmod;
+  std::vector<std::pair<std::string, std::string>> alternates;  // hreflang -> absolute URL
+};
+std::string RenderSitemap(const std::vector<SitemapUrl>& urls);
+
+}  // namespace clemency

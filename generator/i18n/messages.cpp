@@ -1,0 +1,138 @@
+#include "i18n/messages.h"
+
+#include <unicode/msgfmt.h>
+#include <unicode/timezone.h>
+
+#include <memory>
+
+#include "config/yaml_tree.h"
+
+namespace clemency {
+namespace {
+
+std::unique_ptr<icu::MessageFormat> Compile(const std::string& pattern, const std::string& locale,
+                                            std::string* error) {
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse_error{};
+  auto format = std::make_unique<icu::MessageFormat>(icu::UnicodeString::fromUTF8(pattern),
+                                                     icu::Locale(locale.c_str()), parse_error, status);
+  if (U_FAILURE(status)) {
+    if (error) {
+      *error = std::string("invalid ICU MessageFormat pattern (") + u_errorName(status) +
+               " at offset " + std::to_string(parse_error.offset) + ")";
+    }
+    return nullptr;
+  }
+  return format;
+}
+
+}  // namespace
+
+void SetDisplayTimeZone(const std::string& zone_id) {
+  icu::TimeZone::adoptDefault(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(zone_id)));
+}
+
+Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::string& i18n_dir,
+                                              const SiteConfig& config,
+                                              Diagnostics* diagnostics) {
+  MessageCatalogs out;
+  size_t errors_before = diagnostics->size();
+  for (const auto& language : config.languages) {
+    std::string path = JoinPath(i18n_dir, language.code + ".yaml");
+    auto text = fs.ReadFile(path);
+    if (!text.ok()) {
+      diagnostics->Add(path, 0, "", "missing interface strings for language '" + language.code + "'");
+      continue;
+    }
+    YamlNode root;
+    YamlError error;
+    if (!ParseYaml(*text, &root, &error)) {
+      diagnostics->Add(path, error.line, "", "invalid YAML: " + error.message);
+      continue;
+    }
+    if (!root.IsMap()) {
+      diagnostics->Add(path, root.line, "", "must be a mapping of message keys to patterns");
+      continue;
+    }
+    Catalog catalog;
+    catalog.locale = language.locale;
+    for (const auto& [key, value] : root.entries) {
+      if (!value.IsScalar()) {
+        diagnostics->Add(path, value.line, key, "must be a message pattern (text)");
+        continue;
+      }
+      std::string message;
+      if (!Compile(value.scalar, language.locale, &message)) {
+        diagnostics->Add(path, value.line, key, message);
+        continue;
+      }
+      catalog.patterns[key] = value.scalar;
+    }
+    out.catalogs_[language.code] = std::move(catalog);
+  }
+  // Every language must say everything the default language says.
+  auto base = out.catalogs_.find(config.default_language);
+  if (base != out.catalogs_.end()) {
+    for (const auto& [code, catalog] : out.catalogs_) {
+      for (const auto& [key, pattern] : base->second.patterns) {
+        if (!catalog.patterns.count(key)) {
+          diagnostics->Add(JoinPath(i18n_dir, code + ".yaml"), 0, key,
+                           "missing (defined in " + config.default_language + ".yaml)");
+        }
+      }
+    }
+  }
+  if (diagnostics->size() != errors_before) return Status::Error("invalid interface strings");
+  return out;
+}
+
+bool MessageCatalogs::Has(const std::string& lang, const std::string& key) const {
+  auto it = catalogs_.find(lang);
+  return it != catalogs_.end() && it->second.patterns.count(key);
+}
+
+std::string MessageCatalogs::Format(const std::string& lang, const std::string& key,
+                                    const MessageArgs& args) const {
+  auto catalog = catalogs_.find(lang);
+  if (catalog == catalogs_.end()) return key;
+  auto pattern = catalog->second.patterns.find(key);
+  if (pattern == catalog->second.patterns.end()) return key;
+  // Formatters are not thread-safe; each render thread compiles and keeps its own.
+  thread_local std::map<std::string, std::unique_ptr<icu::MessageFormat>> cache;
+  std::string cache_key = lang + '\x1f' + key;
+  auto cached = cache.find(cache_key);
+  if (cached == cache.end()) {
+    cached = cache.emplace(cache_key, Compile(pattern->second, catalog->second.locale, nullptr)).first;
+  }
+  if (!cached->second) return key;
+  std::vector<icu::UnicodeString> names;
+  std::vector<icu::Formattable> values;
+  for (const auto& [name, value] : args) {
+    names.push_back(icu::UnicodeString::fromUTF8(name));
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      values.emplace_back(icu::UnicodeString::fromUTF8(*text));
+    } else if (const auto* number = std::get_if<long>(&value)) {
+      values.emplace_back(static_cast<int64_t>(*number));
+    } else {
+      values.emplace_back(std::get<DateTime>(value).ToUnixMillis(), icu::Formattable::kIsDate);
+    }
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString result;
+  cached->second->format(names.data(), values.data(), static_cast<int32_t>(values.size()), result,
+                         status);
+  if (U_FAILURE(status)) return key;
+  std::string out;
+  result.toUTF8String(out);
+  return out;
+}
+
+std::map<std::string, std::string> MessageCatalogs::PlainStrings(const std::string& lang) const {
+  std::map<std::string, std::string> out;
+  auto catalog = catalogs_.find(lang);
+  if (catalog == catalogs_.end()) return out;
+  for (const auto& [key, pattern] : catalog->second.patterns) out[key] = Format(lang, key);
+  return out;
+}
+
+}  // namespace clemency

@@ -1,0 +1,180 @@
+#include "i18n/text.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/coll.h>
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <map>
+#include <memory>
+
+namespace clemency {
+namespace {
+
+icu::UnicodeString ToUnicode(std::string_view text) {
+  return icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+}
+
+std::string ToUtf8(const icu::UnicodeString& text) {
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+// ICU services are not safe to share between threads while in use, so each thread keeps its own.
+icu::Transliterator& AsciiTransliterator() {
+  thread_local std::unique_ptr<icu::Transliterator> instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        "Any-Latin; Latin-ASCII; Lower()", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  return *instance;
+}
+
+icu::Transliterator& FoldTransliterator() {
+  thread_local std::unique_ptr<icu::Transliterator> instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError parse_error;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createFromRules(
+        "FoldForMatching", ":: NFD; :: [:Nonspacing Mark:] Remove; :: Lower(); :: NFC; [đĐ] > d;",
+        UTRANS_FORWARD, parse_error, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  return *instance;
+}
+
+icu::BreakIterator* Breaker(const std::string& locale, bool sentences) {
+  thread_local std::map<std::string, std::unique_ptr<icu::BreakIterator>> cache;
+  std::string key = (sentences ? "s:" : "w:") + locale;
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Locale loc(locale.c_str());
+    std::unique_ptr<icu::BreakIterator> iterator(
+        sentences ? icu::BreakIterator::createSentenceInstance(loc, status)
+                  : icu::BreakIterator::createWordInstance(loc, status));
+    if (U_FAILURE(status)) iterator.reset();
+    it = cache.emplace(key, std::move(iterator)).first;
+  }
+  return it->second.get();
+}
+
+}  // namespace
+
+std::string ToNfc(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::string(text);
+  icu::UnicodeString input = ToUnicode(text);
+  if (nfc->isNormalized(input, status) && U_SUCCESS(status)) return std::string(text);
+  status = U_ZERO_ERROR;
+  icu::UnicodeString output = nfc->normalize(input, status);
+  return U_SUCCESS(status) ? ToUtf8(output) : std::string(text);
+}
+
+std::string Slugify(std::string_view text) {
+  icu::UnicodeString value = ToUnicode(text);
+  AsciiTransliterator().transliterate(value);
+  std::string ascii = ToUtf8(value);
+  std::string out;
+  bool pending_hyphen = false;
+  for (char c : ascii) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+      keep = true;
+    }
+    if (keep) {
+      if (pending_hyphen && !out.empty()) out += '-';
+      pending_hyphen = false;
+      out += c;
+    } else {
+      pending_hyphen = true;
+    }
+  }
+  return out;
+}
+
+std::string FoldForMatching(std::string_view text) {
+  icu::UnicodeString value = ToUnicode(text);
+  FoldTransliterator().transliterate(value);
+  return ToUtf8(value);
+}
+
+std::string TruncateAtWord(std::string_view text, size_t max_chars, const std::string& locale) {
+  icu::UnicodeString value = ToUnicode(text);
+  if (static_cast<size_t>(value.countChar32()) <= max_chars) return std::string(text);
+  int32_t limit = value.moveIndex32(0, static_cast<int32_t>(max_chars));
+  icu::BreakIterator* words = Breaker(locale, false);
+  int32_t cut = limit;
+  if (words) {
+    words->setText(value);
+    int32_t boundary = words->preceding(limit + 1);
+    if (boundary != icu::BreakIterator::DONE && boundary > 0) cut = boundary;
+  }
+  icu::UnicodeString head = value.tempSubString(0, cut);
+  head.trim();
+  // Drop trailing punctuation so the ellipsis does not follow a comma.
+  while (head.length() > 0 && u_ispunct(head.char32At(head.length() - 1))) {
+    head.truncate(head.moveIndex32(head.length(), -1));
+  }
+  return ToUtf8(head) + "…";
+}
+
+std::string CollationKey(std::string_view text, const std::string& locale) {
+  thread_local std::map<std::string, std::unique_ptr<icu::Collator>> collators;
+  auto it = collators.find(locale);
+  if (it == collators.end()) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Collator> collator(
+        icu::Collator::createInstance(icu::Locale(locale.c_str()), status));
+    if (U_FAILURE(status)) collator.reset();
+    it = collators.emplace(locale, std::move(collator)).first;
+  }
+  if (!it->second) return std::string(text);
+  icu::UnicodeString value = ToUnicode(text);
+  std::string key(value.length() * 4 + 16, '\0');
+  int32_t size = it->second->getSortKey(value, reinterpret_cast<uint8_t*>(key.data()),
+                                         static_cast<int32_t>(key.size()));
+  if (static_cast<size_t>(size) > key.size()) {
+    key.resize(size);
+    size = it->second->getSortKey(value, reinterpret_cast<uint8_t*>(key.data()), size);
+  }
+  key.resize(size > 0 ? size - 1 : 0);  // drop the terminating zero
+  return key;
+}
+
+std::vector<std::string> SplitWords(std::string_view text, const std::string& locale) {
+  std::vector<std::string> out;
+  icu::BreakIterator* words = Breaker(locale, false);
+  if (!words) return out;
+  icu::UnicodeString value = ToUnicode(text);
+  words->setText(value);
+  int32_t start = words->first();
+  for (int32_t end = words->next(); end != icu::BreakIterator::DONE; start = end, end = words->next()) {
+    int32_t status = words->getRuleStatus();
+    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
+    out.push_back(ToUtf8(value.tempSubString(start, end - start)));
+  }
+  return out;
+}
+
+std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale) {
+  std::vector<std::string> out;
+  icu::BreakIterator* sentences = Breaker(locale, true);
+  if (!sentences) return out;
+  icu::UnicodeString value = ToUnicode(text);
+  sentences->setText(value);
+  int32_t start = sentences->first();
+  for (int32_t end = sentences->next(); end != icu::BreakIterator::DONE;
+       start = end, end = sentences->next()) {
+    icu::UnicodeString sentence = value.tempSubString(start, end - start);
+    sentence.trim();
+    if (sentence.length() > 0) out.push_back(ToUtf8(sentence));
+  }
+  return out;
+}
+
+}  // namespace clemency

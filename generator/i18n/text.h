@@ -1,0 +1,25 @@
+#pragma once
+// Unicode text operations (ICU): normalisation, slugs, word-boundary cuts, collation keys.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace clemency {
+
+// Unicode NFC, so the same word always has the same bytes (search, sorting, comparisons).
+std::string ToNfc(std::string_view text);
+// Transliterates to ASCII and joins words with '-': "Điều kiện đặc xá" -> "dieu-kien-dac-xa".
+std::string Slugify(std::string_view text);
+// Cuts `text` to at most `max_chars` characters at a word boundary of `locale` (ICU word breaks, so
+// Khmer without spaces is cut between words) and appends "…" when something was cut.
+std::string TruncateAtWord(std::string_view text, size_t max_chars, const std::string& locale);
+// A byte string whose byte order is the language's alphabetical order (ICU collation).
+std::string CollationKey(std::string_view text, const std::string& locale);
+// Words of `text` by ICU word breaks (letters and numbers only, punctuation dropped).
+std::vector<std::string> SplitWords(std::string_view text, const std::string& locale);
+// Sentences of `text` by ICU sentence breaks, trimmed, empty ones dropped.
+std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale);
+// Lowercases and strips diacritics (đ -> d), for matching words regardless of accents.
+std::string FoldForMatching(std::string_view text);
+
+}  // namespace clemency

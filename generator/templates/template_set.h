@@ -1,0 +1,33 @@
+#pragma once
+// Mustache templates from site/templates/: a base layout, partials, one template per page kind.
+// The only module that includes the Mustache header.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/fs.h"
+#include "core/status.h"
+#include "templates/view.h"
+
+namespace clemency {
+
+class TemplateSet {
+ public:
+  // Loads <dir>/*.mustache and <dir>/partials/*.mustache; reports syntax errors per file.
+  static Result<std::shared_ptr<const TemplateSet>> Load(const FileSystem& fs, const std::string& dir,
+                                                         Diagnostics* diagnostics);
+  TemplateSet();
+  ~TemplateSet();
+  bool Has(const std::string& name) const;
+  // Renders template `name` with `view`, then the `baseof` layout around it (as {{{content}}}).
+  // Thread-safe: each call parses nothing and shares no mutable state.
+  std::string RenderPage(const std::string& name, const View& view) const;
+  // Renders one template on its own (feeds' XML, robots.txt, …).
+  std::string Render(const std::string& name, const View& view) const;
+
+ private:
+  std::map<std::string, std::string> sources_;
+  std::map<std::string, std::string> partials_;
+};
+
+}  // namespace clemency
