@@ -356,7 +356,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
           crumbs.Push(View()
                           .Set("title", View(index ? index->page.title : builder->T("section_" + section.name)))
                           .Set("href", View("/" + lang + "/" + section.name + "/")));
-          view.Set("breadcrumbs", crumbs);
+          view.Set("trail", crumbs);
           std::string template_name = templates_->Has(shown->page.kind) ? shown->page.kind : "page";
           return write_page(lang, shown->page.PathIn(lang), template_name, view);
         });

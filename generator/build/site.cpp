@@ -65,7 +65,7 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
                                         site->config_, diagnostics);
   if (timer) timer->Mark("load");
   MarkdownOptions markdown_options;
-  markdown_options.heading_id = [](std::string_view text) { return Slugify(text); };
+  markdown_options.heading_id = [](std::string_view text) { return AnchorId(text); };
   site->pages_.reserve(pages.size());
   for (auto& page : pages) {
     RenderedPage rendered{std::move(page), {}};
@@ -152,6 +152,10 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
       int line = LineOf(page, "(" + image.src);
       if (!image.safe) {
         diagnostics->Add(page.source_path, line, "body", "image '" + image.src + "' is not an allowed URL");
+      }
+      if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
+          !targets.count(image.src.substr(0, image.src.find_first_of("?#")))) {
+        diagnostics->Add(page.source_path, line, "body", "image '" + image.src + "' is not a file of this site");
       }
       if (image.alt.find_first_not_of(" \t") == std::string::npos) {
         diagnostics->Add(page.source_path, line, "body",

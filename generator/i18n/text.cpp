@@ -97,6 +97,16 @@ std::string Slugify(std::string_view text) {
   return out;
 }
 
+std::string AnchorId(std::string_view text) {
+  std::string slug = Slugify(text);
+  // Khmer has no ASCII transliteration in ICU and a bare number is a poor anchor.
+  bool only_digits = slug.find_first_not_of("0123456789-") == std::string::npos;
+  if (!only_digits) return slug;
+  std::string out;
+  for (const auto& word : SplitWords(text, "")) out += (out.empty() ? "" : "-") + word;
+  return ToNfc(out);
+}
+
 std::string FoldForMatching(std::string_view text) {
   icu::UnicodeString value = ToUnicode(text);
   FoldTransliterator().transliterate(value);

@@ -10,6 +10,9 @@ namespace clemency {
 std::string ToNfc(std::string_view text);
 // Transliterates to ASCII and joins words with '-': "Điều kiện đặc xá" -> "dieu-kien-dac-xa".
 std::string Slugify(std::string_view text);
+// An id for a heading: its slug, or, for scripts with no ASCII transliteration (Khmer), its
+// words joined with '-' so every heading still gets a readable, unique-able anchor.
+std::string AnchorId(std::string_view text);
 // Cuts `text` to at most `max_chars` characters at a word boundary of `locale` (ICU word breaks, so
 // Khmer without spaces is cut between words) and appends "…" when something was cut.
 std::string TruncateAtWord(std::string_view text, size_t max_chars, const std::string& locale);

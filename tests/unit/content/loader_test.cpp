@@ -1,0 +1,138 @@
+#include <catch2/catch.hpp>
+
+#include "content/loader.h"
+
+using namespace clemency;
+
+namespace {
+
+SiteConfig Config() {
+  SiteConfig config;
+  config.base_url = "https://example.org";
+  config.default_language = "vi";
+  config.languages = {{"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}};
+  config.sections = {{"guides", "guide"}, {"stories", "story"}, {"support", "support"}};
+  return config;
+}
+
+std::string Check(const std::string& path, const std::string& text, Page* page = nullptr) {
+  Diagnostics d;
+  Page scratch;
+  ParsePageFile(path, "content/" + path, text, Config(), &d, page ? page : &scratch);
+  return d.ToString();
+}
+
+}  // namespace
+
+TEST_CASE("a complete guide parses into a Page") {
+  Page page;
+  std::string errors = Check("guides/dieu-kien.vi.md", R"(---
+title: Điều kiện
+date: 2026-11-20
+updated: 2026-11-21T08:00:00+07:00
+reviewed: 2026-11-20
+weight: 3
+tags: [a, b]
+sources:
+  - {title: Luật Đặc xá, number: 30/2018/QH14, article: Điều 11}
+change_note: Sửa câu.
+---
+Nội dung.
+)", &page);
+  CHECK(errors == "");
+  CHECK(page.kind == "guide");
+  CHECK(page.TranslationKey() == "guides/dieu-kien");
+  CHECK(page.PathIn("en") == "/en/guides/dieu-kien/");
+  CHECK(page.sources.size() == 1);
+  CHECK(page.sources[0].article == "Điều 11");
+  CHECK(page.updated.ToRfc3339() == "2026-11-21T08:00:00+07:00");
+  CHECK(page.weight == 3);
+  CHECK(page.body_first_line == 12);
+  CHECK(page.body_markdown == "Nội dung.\n");
+}
+
+TEST_CASE("unknown and mistyped fields are errors with file:line") {
+  CHECK(Check("guides/x.vi.md", "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
+                                "sources: [{title: L}]\nweight: heavy\nsumary: typo\n---\nBody\n") ==
+        "content/guides/x.vi.md:6: weight: must be a whole number, not 'heavy'\n"
+        "content/guides/x.vi.md:7: sumary: unknown field (allowed: title, summary, date, updated, "
+        "reviewed, draft, weight, tags, sources, change_note, translation_status, translated_from)\n");
+}
+
+TEST_CASE("guides need sources and a review date") {
+  CHECK(Check("guides/x.vi.md", "---\ntitle: X\ndate: 2026-01-01\n---\nBody\n") ==
+        "content/guides/x.vi.md:2: reviewed: is required\n"
+        "content/guides/x.vi.md:2: sources: is required\n");
+}
+
+TEST_CASE("stories need a consent record") {
+  std::string errors = Check("stories/x.vi.md",
+                             "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n---\nBody\n");
+  CHECK(errors == "content/stories/x.vi.md:2: consent: is required\n");
+  errors = Check("stories/x.vi.md",
+                 "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n"
+                 "consent: {given_by: Anh T., date: 2026-01-01, scope: everything}\n---\nBody\n");
+  CHECK(errors ==
+        "content/stories/x.vi.md:5: consent.scope: must be one of initials-only, full-name, not 'everything'\n");
+}
+
+TEST_CASE("translations declare their status and source date") {
+  CHECK(Check("guides/x.en.md", "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
+                                "sources: [{title: L}]\n---\nBody\n") ==
+        "content/guides/x.en.md:2: translation_status: is required\n"
+        "content/guides/x.en.md:2: translated_from: is required\n");
+  CHECK(Check("guides/x.vi.md", "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
+                                "sources: [{title: L}]\ntranslation_status: reviewed\n---\nBody\n") ==
+        "content/guides/x.vi.md:6: translation_status: only translations carry this; vi is the "
+        "source language\n");
+}
+
+TEST_CASE("file names must be sections, slugs and languages of the site") {
+  CHECK(Check("news/x.vi.md", "---\ntitle: X\n---\n") ==
+        "content/news/x.vi.md: 'news' is not a section in site/config.yaml\n");
+  CHECK(Check("guides/x.fr.md", "---\ntitle: X\n---\n") ==
+        "content/guides/x.fr.md: 'fr' is not a language in site/config.yaml\n");
+  CHECK(Check("guides/Điều kiện.vi.md", "---\ntitle: X\n---\n") ==
+        "content/guides/Điều kiện.vi.md: 'Điều kiện' is not a slug (lowercase letters, digits, "
+        "hyphens); rename it to 'dieu-kien'\n");
+}
+
+TEST_CASE("front matter must be present and closed") {
+  CHECK(Check("guides/x.vi.md", "title: X\n") ==
+        "content/guides/x.vi.md:1: must start with YAML front matter between --- lines\n");
+  CHECK(Check("guides/x.vi.md", "---\ntitle: X\n") ==
+        "content/guides/x.vi.md:1: front matter is not closed by a --- line\n");
+  CHECK(Check("guides/x.vi.md", "---\ntitle: [X\n---\nBody\n").find("content/guides/x.vi.md:") == 0);
+}
+
+TEST_CASE("LoadContent reads a tree and flags translations without a source page") {
+  MemoryFileSystem fs;
+  fs.Add("content/guides/a.vi.md", "---\ntitle: A\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n---\nA\n");
+  fs.Add("content/guides/b.en.md",
+         "---\ntitle: B\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n"
+         "translation_status: reviewed\ntranslated_from: 2026-01-01\n---\nB\n");
+  fs.Add("content/guides/notes.txt", "ignored");
+  Diagnostics d;
+  auto pages = LoadContent(fs, "content", "content", Config(), &d);
+  CHECK(pages.size() == 2);
+  CHECK(d.ToString() ==
+        "content/guides/b.en.md: translation without a vi page (expected guides/b.vi.md)\n");
+}
+
+TEST_CASE("support entries validate services, phone and coordinates") {
+  std::string errors = Check("support/x.vi.md", R"(---
+title: X
+date: 2026-01-01
+province: Nghệ An
+district: Vinh
+organisation: Hội Phụ nữ
+services: [club, cash]
+verified: 2026-01-01
+coordinates: {lat: 95, lon: 105}
+---
+Body
+)");
+  CHECK(errors.find("content/support/x.vi.md:7: services: 'cash' is not a known service") == 0);
+  CHECK(errors.find("content/support/x.vi.md:9: coordinates.lat: must be between -90 and 90") !=
+        std::string::npos);
+}

@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include "feeds/feeds.h"
+
+using namespace clemency;
+
+namespace {
+std::vector<FeedEntry> Entries() {
+  FeedEntry e;
+  e.id = TagUri("https://example.org", *ParseDateTime("2026-01-01", 420), "/vi/guides/a/");
+  e.url = "https://example.org/vi/guides/a/";
+  e.title = "Điều kiện <đặc xá>";
+  e.summary = "Tóm tắt";
+  e.content_html = "<p>Nội dung &amp; thêm</p>";
+  e.change_note = "Thêm bước 2";
+  e.change_note_label = "Thay đổi:";
+  e.lang = "vi";
+  e.published = *ParseDateTime("2026-01-01", 420);
+  e.updated = *ParseDateTime("2026-03-01T10:00:00+07:00", 420);
+  return {e};
+}
+FeedInfo Info() {
+  FeedInfo info;
+  info.id = "https://example.org/vi/";
+  info.title = "Đặc xá";
+  info.lang = "vi";
+  info.author = "Đặc xá";
+  info.home_url = "https://example.org/vi/";
+  info.feed_url = "https://example.org/vi/feed.atom";
+  info.updated = *ParseDateTime("2026-03-01T10:00:00+07:00", 420);
+  return info;
+}
+}  // namespace
+
+TEST_CASE("feed ids are stable tag URIs") {
+  CHECK(Entries()[0].id == "tag:example.org,2026-01-01:/vi/guides/a/");
+  CHECK(TagUri("http://localhost:8080/", *ParseDateTime("2026-01-01", 0), "/x/") ==
+        "tag:localhost,2026-01-01:/x/");
+}
+
+TEST_CASE("Atom has self link, RFC 3339 dates, escaped content and the change note") {
+  std::string atom = RenderAtom(Info(), Entries());
+  CHECK(atom.find("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/vi/feed.atom\"/>") != std::string::npos);
+  CHECK(atom.find("<updated>2026-03-01T10:00:00+07:00</updated>") != std::string::npos);
+  CHECK(atom.find("<published>2026-01-01T00:00:00+07:00</published>") != std::string::npos);
+  CHECK(atom.find("<title>Điều kiện &lt;đặc xá&gt;</title>") != std::string::npos);
+  CHECK(atom.find("&lt;strong&gt;Thay đổi:&lt;/strong&gt; Thêm bước 2") != std::string::npos);
+}
+
+TEST_CASE("RSS uses RFC 822 dates and non-permalink guids") {
+  std::string rss = RenderRss(Info(), Entries());
+  CHECK(rss.find("<pubDate>Thu, 01 Jan 2026 00:00:00 +0700</pubDate>") != std::string::npos);
+  CHECK(rss.find("<guid isPermaLink=\"false\">tag:example.org,2026-01-01:/vi/guides/a/</guid>") != std::string::npos);
+  CHECK(rss.find("<atom:link rel=\"self\"") != std::string::npos);
+}
+
+TEST_CASE("JSON Feed 1.1 carries full content and the change note") {
+  std::string json = RenderJsonFeed(Info(), Entries());
+  CHECK(json.find("\"version\": \"https://jsonfeed.org/version/1.1\"") != std::string::npos);
+  CHECK(json.find("\"date_modified\": \"2026-03-01T10:00:00+07:00\"") != std::string::npos);
+  CHECK(json.find("\"_clemency\": {\"change_note\": \"Thêm bước 2\"}") != std::string::npos);
+  CHECK(RenderJsonFeed(Info(), {}).find("\"items\": []") != std::string::npos);
+}

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "i18n/messages.h"
+#include "i18n/text.h"
+
+using namespace clemency;
+
+TEST_CASE("slugs transliterate Vietnamese") {
+  CHECK(Slugify("Điều kiện đặc xá") == "dieu-kien-dac-xa");
+  CHECK(Slugify("  Bước 2: Viết đơn! ") == "buoc-2-viet-don");
+  CHECK(Slugify("Người được đặc xá – 2025") == "nguoi-duoc-dac-xa-2025");
+}
+
+TEST_CASE("anchor ids fall back to words for Khmer") {
+  CHECK(AnchorId("Bước 1: Nộp đơn") == "buoc-1-nop-don");
+  std::string khmer = AnchorId("ជំហានទី ១៖ សរសេរពាក្យ");
+  CHECK_FALSE(khmer.empty());
+  CHECK(khmer.find(' ') == std::string::npos);
+  CHECK(khmer.find("ជំហាន") == 0);
+}
+
+TEST_CASE("text is normalised to NFC") {
+  std::string decomposed = "Vie\xCC\xA3\xCC\x82t";  // e + dot below + circumflex
+  CHECK(ToNfc(decomposed) == "Việt");
+  CHECK(ToNfc("Việt") == "Việt");
+}
+
+TEST_CASE("Vietnamese collation sorts đ after d and accents after the base letter") {
+  std::vector<std::string> words = {"Đô Lương", "Long An", "Đạ Tẻh", "Dương", "Ân", "An"};
+  std::sort(words.begin(), words.end(), [](const std::string& a, const std::string& b) {
+    return CollationKey(a, "vi_VN") < CollationKey(b, "vi_VN");
+  });
+  CHECK(words == std::vector<std::string>{"An", "Ân", "Dương", "Đạ Tẻh", "Đô Lương", "Long An"});
+}
+
+TEST_CASE("summaries are cut on word boundaries, Khmer included") {
+  std::string cut = TruncateAtWord("Người được đặc xá cần báo cáo với công an xã", 20, "vi_VN");
+  CHECK(cut == "Người được đặc xá…");  // "cần" would make 21 characters
+  std::string khmer = "អ្នកដែលទទួលបានលើកលែងទោសពិសេសត្រូវរាយការណ៍ទៅឃុំ";
+  std::string khmer_cut = TruncateAtWord(khmer, 12, "km_KH");
+  CHECK(khmer_cut.size() < khmer.size());
+  CHECK(khmer.rfind(khmer_cut.substr(0, khmer_cut.size() - 3), 0) == 0);  // a prefix of words
+  auto words = SplitWords(khmer, "km_KH");
+  CHECK(words.size() >= 4);  // ICU's dictionary finds the words between no spaces
+  std::string joined;
+  for (const auto& w : words) joined += w;
+  CHECK(joined == khmer);
+  CHECK(TruncateAtWord("short", 20, "en") == "short");
+}
+
+TEST_CASE("sentences come from ICU sentence breaks") {
+  auto sentences = SplitSentences("Bạn viết đơn. Gia đình giúp bạn! Rồi chờ?", "vi_VN");
+  CHECK(sentences.size() == 3);
+  CHECK(FoldForMatching("Đặc Xá") == "dac xa");
+}
+
+TEST_CASE("message catalogs format plurals and dates per locale") {
+  MemoryFileSystem fs;
+  fs.Add("i18n/en.yaml", "count: \"{n, plural, one {# page} other {# pages}}\"\nday: \"{date, date, long}\"\n");
+  fs.Add("i18n/vi.yaml", "count: \"{n, plural, other {# trang}}\"\nday: \"{date, date, long}\"\n");
+  SiteConfig config;
+  config.default_language = "vi";
+  config.languages = {{"vi", "Tiếng Việt", "vi_VN", "T"}, {"en", "English", "en_GB", "T"}};
+  Diagnostics d;
+  auto catalogs = MessageCatalogs::Load(fs, "i18n", config, &d);
+  REQUIRE(catalogs.ok());
+  SetDisplayTimeZone("Asia/Ho_Chi_Minh");
+  CHECK(catalogs->Format("en", "count", {{"n", 1L}}) == "1 page");
+  CHECK(catalogs->Format("en", "count", {{"n", 3L}}) == "3 pages");
+  CHECK(catalogs->Format("vi", "count", {{"n", 1L}}) == "1 trang");
+  auto date = *ParseDateTime("2026-11-20", 420);
+  CHECK(catalogs->Format("en", "day", {{"date", date}}) == "20 November 2026");
+  CHECK(catalogs->Format("vi", "day", {{"date", date}}) == "20 tháng 11, 2026");
+  CHECK(catalogs->Format("en", "missing") == "missing");
+}
+
+TEST_CASE("catalog errors: bad patterns and missing keys") {
+  MemoryFileSystem fs;
+  fs.Add("i18n/vi.yaml", "a: \"{n, plural, other {# trang}}\"\nb: ok\n");
+  fs.Add("i18n/en.yaml", "a: \"{n, plural, other {# pages}\"\n");
+  SiteConfig config;
+  config.default_language = "vi";
+  config.languages = {{"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}};
+  Diagnostics d;
+  CHECK_FALSE(MessageCatalogs::Load(fs, "i18n", config, &d).ok());
+  std::string text = d.ToString();
+  CHECK(text.find("i18n/en.yaml:1: a: invalid ICU MessageFormat pattern") != std::string::npos);
+  CHECK(text.find("i18n/en.yaml: b: missing (defined in vi.yaml)") != std::string::npos);
+}

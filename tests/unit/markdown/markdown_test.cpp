@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+
+#include "markdown/markdown.h"
+
+using namespace clemency;
+
+namespace {
+MarkdownResult Render(const std::string& text) {
+  MarkdownOptions options;
+  options.heading_id = [](std::string_view t) {
+    std::string out;
+    for (char c : t) out += (c == ' ') ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  return RenderMarkdown(text, options);
+}
+}  // namespace
+
+TEST_CASE("raw HTML never passes through") {
+  auto r = Render("<script>alert(1)</script>\n\nText <b onclick=\"x\">bold</b>\n");
+  CHECK(r.html.find("<script") == std::string::npos);
+  CHECK(r.html.find("<b ") == std::string::npos);
+  CHECK(r.html.find("&lt;script&gt;") != std::string::npos);
+}
+
+TEST_CASE("javascript: and data: links are dropped, safe ones kept") {
+  auto r = Render("[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) "
+                  "[d](https://example.org) [e](mailto:a@b.vn) [f](tel:+84123) [g](/vi/guides/) "
+                  "[h](javascript&#58;alert(1)) [i](//evil.example)");
+  CHECK(r.html.find("javascript") == std::string::npos);
+  CHECK(r.html.find("JaVaScRiPt") == std::string::npos);
+  CHECK(r.html.find("data:") == std::string::npos);
+  CHECK(r.html.find("evil") == std::string::npos);
+  CHECK(r.html.find("<a href=\"https://example.org\">d</a>") != std::string::npos);
+  CHECK(r.html.find("<a href=\"mailto:a@b.vn\">e</a>") != std::string::npos);
+  CHECK(r.html.find("<a href=\"tel:+84123\">f</a>") != std::string::npos);
+  CHECK(r.html.find("<a href=\"/vi/guides/\">g</a>") != std::string::npos);
+  REQUIRE(r.links.size() == 9);
+  CHECK_FALSE(r.links[0].safe);
+  CHECK_FALSE(r.links[7].safe);
+  CHECK(r.links[6].safe);
+}
+
+TEST_CASE("headings get unique ids") {
+  auto r = Render("# Step one\n\n## Step one\n\n## Other *words*\n");
+  CHECK(r.html.find("<h1 id=\"step-one\">Step one</h1>") != std::string::npos);
+  CHECK(r.html.find("<h2 id=\"step-one-2\">Step one</h2>") != std::string::npos);
+  CHECK(r.html.find("<h2 id=\"other-words\">Other <em>words</em></h2>") != std::string::npos);
+  REQUIRE(r.headings.size() == 3);
+  CHECK(r.headings[2].text == "Other words");
+}
+
+TEST_CASE("GFM tables render with alignment classes") {
+  auto r = Render("| A | B |\n|---|--:|\n| 1 | 2 |\n");
+  CHECK(r.html.find("<table>") != std::string::npos);
+  CHECK(r.html.find("<th>A</th><th class=\"right\">B</th>") != std::string::npos);
+  CHECK(r.html.find("<td>1</td><td class=\"right\">2</td>") != std::string::npos);
+}
+
+TEST_CASE("images keep alt text and refuse unsafe sources") {
+  auto r = Render("![A family at home](/img/a.png) ![x](javascript:alert(1))");
+  CHECK(r.html.find("<img src=\"/img/a.png\" alt=\"A family at home\"") != std::string::npos);
+  CHECK(r.html.find("javascript") == std::string::npos);
+  REQUIRE(r.images.size() == 2);
+  CHECK(r.images[0].alt == "A family at home");
+  CHECK_FALSE(r.images[1].safe);
+}
+
+TEST_CASE("plain text keeps words and drops markup") {
+  auto r = Render("# Title\n\nOne **two** [three](/x).\n\n- four\n- five\n");
+  CHECK(r.plain_text == "Title\n\nOne two three.\n\nfour\nfive");
+}
+
+TEST_CASE("text is escaped") {
+  auto r = Render("a < b & \"c\"");
+  CHECK(r.html == "<p>a &lt; b &amp; &quot;c&quot;</p>\n");
+}
