@@ -72,8 +72,7 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
     rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
     if (rendered.page.summary.empty()) {
       const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
-      std::string first_paragraph = rendered.body.plain_text.substr(0, rendered.body.plain_text.find("\n\n"));
-      rendered.page.summary = TruncateAtWord(first_paragraph, site->config_.summary_length,
+      rendered.page.summary = TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
                                              language ? language->locale : "");
       rendered.page.summary_from_body = true;
     }

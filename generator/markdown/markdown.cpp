@@ -124,7 +124,10 @@ class Renderer {
         break;
       }
       case MD_BLOCK_HTML: break;  // raw HTML blocks are disabled by the parser flags
-      case MD_BLOCK_P: out += "<p>"; break;
+      case MD_BLOCK_P:
+        out += "<p>";
+        paragraph_start_ = result_.plain_text.size();
+        break;
       case MD_BLOCK_TABLE: out += "<div class=\"table\"><table>\n"; break;
       case MD_BLOCK_THEAD: out += "<thead>\n"; break;
       case MD_BLOCK_TBODY: out += "<tbody>\n"; break;
@@ -163,7 +166,13 @@ class Renderer {
       }
       case MD_BLOCK_CODE: out += "</code></pre>\n"; result_.plain_text += "\n\n"; break;
       case MD_BLOCK_HTML: break;
-      case MD_BLOCK_P: out += "</p>\n"; result_.plain_text += "\n\n"; break;
+      case MD_BLOCK_P:
+        out += "</p>\n";
+        if (result_.first_paragraph.empty()) {
+          result_.first_paragraph = result_.plain_text.substr(paragraph_start_);
+        }
+        result_.plain_text += "\n\n";
+        break;
       case MD_BLOCK_TABLE: out += "</table></div>\n"; result_.plain_text += "\n\n"; break;
       case MD_BLOCK_THEAD: out += "</thead>\n"; break;
       case MD_BLOCK_TBODY: out += "</tbody>\n"; break;
@@ -283,6 +292,7 @@ class Renderer {
 
   const MarkdownOptions& options_;
   MarkdownResult result_;
+  size_t paragraph_start_ = 0;
   bool in_heading_ = false;
   int heading_level_ = 0;
   std::string heading_html_, heading_text_;

@@ -69,6 +69,7 @@ TEST_CASE("images keep alt text and refuse unsafe sources") {
 TEST_CASE("plain text keeps words and drops markup") {
   auto r = Render("# Title\n\nOne **two** [three](/x).\n\n- four\n- five\n");
   CHECK(r.plain_text == "Title\n\nOne two three.\n\nfour\nfive");
+  CHECK(r.first_paragraph == "One two three.");
 }
 
 TEST_CASE("text is escaped") {

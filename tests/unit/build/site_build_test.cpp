@@ -1,0 +1,166 @@
+// Whole builds of the fixture sites in tests/sites/, through Site::Load and Site::Build.
+#include <catch2/catch.hpp>
+
+#include "build/site.h"
+#include "support/fixture.h"
+
+using namespace clemency;
+using testing::Exists;
+using testing::ReadFile;
+
+namespace {
+
+struct Built {
+  testing::TempDir dir;
+  std::unique_ptr<Site> site;
+  std::string out;
+};
+
+std::unique_ptr<Built> BuildFixture(const std::string& name) {
+  auto built = std::make_unique<Built>();
+  testing::MakeFixtureSite(name, built->dir.path());
+  DiskFileSystem fs;
+  Diagnostics diagnostics;
+  built->site = Site::Load(fs, built->dir.path(), &diagnostics);
+  INFO(diagnostics.ToString());
+  REQUIRE(built->site);
+  built->out = built->dir / "public";
+  BuildOptions options;
+  options.out_dir = built->out;
+  auto summary = built->site->Build(options);
+  REQUIRE(summary.ok());
+  return built;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the multilingual fixture builds every page kind in every language") {
+  auto b = BuildFixture("multilingual");
+  for (const char* lang : {"vi", "en", "km"}) {
+    std::string l = lang;
+    CHECK(Exists(b->out + "/" + l + "/index.html"));
+    CHECK(Exists(b->out + "/" + l + "/404.html"));
+    for (const char* section : {"guides", "stories", "support"}) {
+      CHECK(Exists(b->out + "/" + l + "/" + section + "/index.html"));
+      for (const char* feed : {"feed.atom", "feed.rss", "feed.json"}) {
+        CHECK(Exists(b->out + "/" + l + "/" + section + "/" + feed));
+      }
+    }
+    CHECK(Exists(b->out + "/" + l + "/guides/alpha/index.html"));
+    CHECK(Exists(b->out + "/" + l + "/guides/beta/index.html"));
+    CHECK_FALSE(Exists(b->out + "/" + l + "/guides/hidden/index.html"));  // a draft
+  }
+  CHECK(Exists(b->out + "/index.html"));
+  CHECK(Exists(b->out + "/404.html"));
+  CHECK(Exists(b->out + "/robots.txt"));
+  CHECK(Exists(b->out + "/assets/style.css"));
+  CHECK_FALSE(Exists(b->dir / "public.staging-" + std::to_string(getpid())));
+}
+
+TEST_CASE("a translated page has html lang, hreflang for real translations and x-default") {
+  auto b = BuildFixture("multilingual");
+  std::string en = ReadFile(b->out + "/en/guides/alpha/index.html");
+  CHECK(Contains(en, "<html lang=\"en\">"));
+  CHECK(Contains(en, "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/en/guides/alpha/\">"));
+  CHECK(Contains(en, "hreflang=\"vi\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\""));
+  CHECK(Contains(en, "hreflang=\"en\" href=\"https://dacxa.example.gov.vn/en/guides/alpha/\""));
+  CHECK_FALSE(Contains(en, "<link rel=\"alternate\" hreflang=\"km\""));  // no Khmer translation
+  CHECK(Contains(en, "hreflang=\"x-default\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\""));
+  CHECK(Contains(en, "<meta property=\"og:title\" content=\"Conditions for special amnesty\">"));
+  // Summary cut from the body on a word boundary.
+  CHECK(Contains(en, "<p class=\"lead\">You write a petition."));
+}
+
+TEST_CASE("an old translation says it may be out of date; machine help is shown") {
+  auto b = BuildFixture("multilingual");
+  std::string en = ReadFile(b->out + "/en/guides/alpha/index.html");
+  CHECK(Contains(en, "This translation may be out of date"));
+  CHECK(Contains(en, "has not yet been checked by a person"));
+  std::string vi = ReadFile(b->out + "/vi/guides/alpha/index.html");
+  CHECK_FALSE(Contains(vi, "notice"));
+}
+
+TEST_CASE("a missing translation shows the source page with a notice and no false hreflang") {
+  auto b = BuildFixture("multilingual");
+  std::string km = ReadFile(b->out + "/km/guides/beta/index.html");
+  CHECK(Contains(km, "<html lang=\"km\">"));
+  CHECK(Contains(km, "<article lang=\"vi\">"));
+  CHECK(Contains(km, "ទំព័រនេះមិនទាន់មានជាភាសាខ្មែរនៅឡើយទេ"));
+  CHECK(Contains(km, "<h1>Ân xá là gì</h1>"));
+  CHECK(Contains(km, "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/vi/guides/beta/\">"));
+  CHECK(Contains(km, "<meta name=\"robots\" content=\"noindex\">"));
+  CHECK_FALSE(Contains(km, "hreflang=\"km\" href"));
+  CHECK_FALSE(Contains(km, "hreflang=\"x-default\""));
+}
+
+TEST_CASE("guides show sources, the review date and the legal note") {
+  auto b = BuildFixture("multilingual");
+  std::string vi = ReadFile(b->out + "/vi/guides/alpha/index.html");
+  CHECK(Contains(vi, "<a href=\"https://example.org/luat\">Luật Đặc xá</a> (30/2018/QH14), Điều 11"));
+  CHECK(Contains(vi, "Rà soát pháp lý lần cuối: 15 tháng 2, 2026"));
+  CHECK(Contains(vi, "không phải tư vấn pháp lý"));
+  CHECK(Contains(vi, "<h2 id=\"buoc-1-nop-don\">Bước 1: Nộp đơn</h2>"));
+  CHECK(Contains(vi, "&lt;script&gt;"));
+  CHECK_FALSE(Contains(vi, "<script"));
+  CHECK(Contains(vi, "Thêm bước 2."));
+}
+
+TEST_CASE("lists follow weight then the language's collation; counts use plurals") {
+  auto b = BuildFixture("multilingual");
+  std::string en = ReadFile(b->out + "/en/guides/index.html");
+  CHECK(Contains(en, "2 pages"));
+  CHECK(en.find("/en/guides/beta/") < en.find("/en/guides/alpha/"));  // weight 1 before 2
+  std::string support = ReadFile(b->out + "/vi/support/quy/index.html");
+  CHECK(Contains(support, "Chưa có thông tin liên hệ đã kiểm tra"));
+  CHECK(Contains(support, "Vay vốn"));
+  std::string story = ReadFile(b->out + "/vi/stories/mot/index.html");
+  CHECK(Contains(story, "chỉ dùng chữ cái đầu"));
+}
+
+TEST_CASE("sitemap lists published translations with alternates; feeds have stable ids") {
+  auto b = BuildFixture("multilingual");
+  std::string sitemap = ReadFile(b->out + "/sitemap.xml");
+  CHECK(Contains(sitemap, "<loc>https://dacxa.example.gov.vn/en/guides/alpha/</loc>"));
+  CHECK(Contains(sitemap, "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\"/>"));
+  CHECK_FALSE(Contains(sitemap, "/km/guides/beta/"));  // fallbacks are not listed
+  CHECK_FALSE(Contains(sitemap, "hidden"));
+  std::string atom = ReadFile(b->out + "/vi/feed.atom");
+  CHECK(Contains(atom, "<id>tag:dacxa.example.gov.vn,2026-01-01:/vi/guides/alpha/</id>"));
+  CHECK(Contains(atom, "<updated>2026-03-01T10:00:00+07:00</updated>"));
+  auto again = BuildFixture("multilingual");
+  CHECK(ReadFile(again->out + "/vi/feed.atom") == atom);  // same bytes on a rebuild
+}
+
+TEST_CASE("the invalid fixture reports every problem and writes nothing") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("invalid", dir.path());
+  DiskFileSystem fs;
+  Diagnostics diagnostics;
+  auto site = Site::Load(fs, dir.path(), &diagnostics);
+  CHECK_FALSE(site);
+  std::string expected = ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/tests/sites/invalid/expected-errors.txt");
+  std::string actual = diagnostics.ToString() + "clemency: " + std::to_string(diagnostics.size()) +
+                       " problems found; nothing was written\n";
+  CHECK(actual == expected);
+}
+
+TEST_CASE("the CLI exits non-zero on invalid content and leaves public/ untouched") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  std::string output;
+  std::string cli = std::string(CLEMENCY_BINARY) + " build --source " + dir.path();
+  REQUIRE(testing::RunCommand(cli, &output) == 0);
+  CHECK(Contains(output, "Built 24 pages (en 8, km 8, vi 8)"));
+  std::string before = ReadFile(dir / "public/vi/guides/alpha/index.html");
+  testing::WriteFile(dir / "content/guides/alpha.vi.md", "---\ntitle: [broken\n---\n");
+  CHECK(testing::RunCommand(cli, &output) == 1);
+  CHECK(Contains(output, "content/guides/alpha.vi.md:3: invalid YAML"));
+  CHECK(ReadFile(dir / "public/vi/guides/alpha/index.html") == before);
+  CHECK(testing::RunCommand(std::string(CLEMENCY_BINARY) + " build --bogus", &output) == 2);
+  CHECK(testing::RunCommand(std::string(CLEMENCY_BINARY) + " check --help", &output) == 0);
+  CHECK(Contains(output, "Usage: clemency check"));
+}
