@@ -31,14 +31,16 @@ bool ReadWholeFile(const fs::path& path, std::string* out) {
 // Maps a request path to a file under `root`, or returns false when it would escape it.
 bool ResolveStaticPath(const fs::path& root, const std::string& request_path, fs::path* out) {
   if (request_path.empty() || request_path.front() != '/' ||
-      request_path.find('\0') != std::string::npos || request_path.find('\\') != std::string::npos) {
+      request_path.find('\0') != std::string::npos ||
+      request_path.find('\\') != std::string::npos) {
     return false;
   }
   fs::path relative;
   size_t start = 1;
   while (start <= request_path.size()) {
     size_t slash = request_path.find('/', start);
-    std::string part = request_path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string part =
+        request_path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part == ".." || part == ".") return false;
     if (!part.empty()) relative /= part;
     if (slash == std::string::npos) break;
@@ -97,7 +99,8 @@ Status Serve(const ServerOptions& options) {
   auto serve_file = [root, options](const httplib::Request& req, httplib::Response& res) {
     fs::path file;
     std::string body;
-    if (ResolveStaticPath(root, req.path, &file) && fs::is_regular_file(file) && ReadWholeFile(file, &body)) {
+    if (ResolveStaticPath(root, req.path, &file) && fs::is_regular_file(file) &&
+        ReadWholeFile(file, &body)) {
       // A directory URL without its slash gets one, so relative links keep working.
       if (req.path.back() != '/' && fs::is_directory(root / req.path.substr(1))) {
         res.status = 301;

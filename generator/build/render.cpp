@@ -44,7 +44,8 @@ class ViewBuilder {
     view.Set("lang", View(language_.code));
     view.Set("site_title", View(language_.title));
     view.Set("title", View(title));
-    view.Set("page_title", View(title == language_.title ? title : title + " – " + language_.title));
+    view.Set("page_title",
+             View(title == language_.title ? title : title + " – " + language_.title));
     view.Set("t", strings_);
     view.Set("home_href", View("/" + language_.code + "/"));
     view.Set("path", View(path));
@@ -135,7 +136,9 @@ class ViewBuilder {
     std::string path = page.PathIn(language_.code);
     View view = Base(path, page.title, section);
     AddLanguages(&view, page.TranslationKey(),
-                 page.section.empty() ? "" : page.section + "/" + (page.slug.empty() ? "" : page.slug + "/"));
+                 page.section.empty()
+                     ? ""
+                     : page.section + "/" + (page.slug.empty() ? "" : page.slug + "/"));
     AddTranslationNotices(&view, shown);
     view.Set("summary", View(page.summary));
     view.Set("description", View(page.summary));
@@ -187,7 +190,8 @@ class ViewBuilder {
       support.Set("district", View(s.district));
       support.Set("organisation", View(s.organisation));
       View services = View::List();
-      for (const auto& service : s.services) services.Push(View().Set("name", View(T("service_" + service))));
+      for (const auto& service : s.services)
+        services.Push(View().Set("name", View(T("service_" + service))));
       support.Set("services", services);
       support.Set("has_contact", View(!s.contact.empty()));
       if (!s.contact.phone.empty()) {
@@ -298,7 +302,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   std::map<std::string, std::atomic<size_t>> page_counts;
   for (const auto& language : config_.languages) page_counts[language.code] = 0;
   auto write_page = [this, &writer, &page_counts](const std::string& lang, const std::string& path,
-                                                  const std::string& template_name, const View& view) {
+                                                  const std::string& template_name,
+                                                  const View& view) {
     ++page_counts[lang];
     return writer.Write(OutputPath(path), templates_->RenderPage(template_name, view));
   };
@@ -321,7 +326,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       for (const auto& section : config_.sections) {
         const RenderedPage* index = Find(section.name, lang);
         sections.Push(View()
-                          .Set("title", View(index ? index->page.title : builder->T("section_" + section.name)))
+                          .Set("title", View(index ? index->page.title
+                                                   : builder->T("section_" + section.name)))
                           .Set("summary", View(index ? index->page.summary : ""))
                           .Set("href", View("/" + lang + "/" + section.name + "/")));
       }
@@ -344,7 +350,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
         View items = View::List();
         for (const RenderedPage* p : listed) items.Push(builder->ListItem(*p));
         view.Set("items", items);
-        view.Set("item_count", View(builder->T("item_count", {{"count", static_cast<long>(listed.size())}})));
+        view.Set("item_count",
+                 View(builder->T("item_count", {{"count", static_cast<long>(listed.size())}})));
         view.Set("is_" + section.kind + "_list", View(true));
         return write_page(lang, path, "section", view);
       });
@@ -354,7 +361,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
           View crumbs = View::List();
           const RenderedPage* index = Find(section.name, lang);
           crumbs.Push(View()
-                          .Set("title", View(index ? index->page.title : builder->T("section_" + section.name)))
+                          .Set("title", View(index ? index->page.title
+                                                   : builder->T("section_" + section.name)))
                           .Set("href", View("/" + lang + "/" + section.name + "/")));
           view.Set("trail", crumbs);
           std::string template_name = templates_->Has(shown->page.kind) ? shown->page.kind : "page";
@@ -386,15 +394,20 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
             entries.push_back(&rendered);
           }
         }
-        std::stable_sort(entries.begin(), entries.end(), [](const RenderedPage* a, const RenderedPage* b) {
-          return a->page.updated > b->page.updated;
-        });
-        if (entries.size() > static_cast<size_t>(config_.feed_limit)) entries.resize(config_.feed_limit);
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const RenderedPage* a, const RenderedPage* b) {
+                           return a->page.updated > b->page.updated;
+                         });
+        if (entries.size() > static_cast<size_t>(config_.feed_limit))
+          entries.resize(config_.feed_limit);
         std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
         FeedInfo info;
         const RenderedPage* index = Find(section_name, lang);
-        info.title = builder->language().title +
-                     (section_name.empty() ? "" : " – " + (index ? index->page.title : builder->T("section_" + section_name)));
+        info.title =
+            builder->language().title +
+            (section_name.empty()
+                 ? ""
+                 : " – " + (index ? index->page.title : builder->T("section_" + section_name)));
         info.subtitle = builder->T("site_description");
         info.lang = lang;
         info.author = builder->language().title;
@@ -402,7 +415,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
         info.id = builder->Absolute(base);
         info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
         if (entries.empty()) {
-          for (const auto& rendered : pages_) info.updated = std::max(info.updated, rendered.page.updated);
+          for (const auto& rendered : pages_)
+            info.updated = std::max(info.updated, rendered.page.updated);
         }
         std::vector<FeedEntry> feed_entries;
         for (const RenderedPage* r : entries) {
@@ -426,7 +440,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
         info.feed_url = builder->Absolute(base + "feed.rss");
         if (s.ok()) s = writer.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
         info.feed_url = builder->Absolute(base + "feed.json");
-        if (s.ok()) s = writer.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
+        if (s.ok())
+          s = writer.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
         return s;
       };
     };
@@ -451,7 +466,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     view.Set("title", View(config_.DefaultLanguage().title));
     Status s = writer.Write("index.html", templates_->Render("root", view));
     if (s.ok()) {
-      s = writer.Write("robots.txt", "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
+      s = writer.Write("robots.txt",
+                       "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
     }
     if (!s.ok()) return s;
     std::vector<SitemapUrl> urls;
@@ -460,12 +476,14 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       for (const auto& language : config_.languages) {
         auto it = translations.find(language.code);
         if (it != translations.end()) {
-          alternates.emplace_back(language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
+          alternates.emplace_back(language.code,
+                                  config_.base_url + pages_[it->second].page.PathIn(language.code));
         }
       }
       auto source = translations.find(config_.default_language);
       if (source != translations.end()) {
-        alternates.emplace_back("x-default", config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
+        alternates.emplace_back("x-default", config_.base_url + pages_[source->second].page.PathIn(
+                                                                    config_.default_language));
       }
       for (const auto& [lang, index] : translations) {
         const Page& p = pages_[index].page;
@@ -496,7 +514,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     if (!e.ok()) return e;
   }
   timer.Mark("render");
-  if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok()) return s;
+  if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
+    return s;
   summary.files_written = writer.files_written();
   summary.bytes_written = writer.bytes_written();
   if (Status s = writer.Commit(); !s.ok()) return s;

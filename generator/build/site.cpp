@@ -14,7 +14,8 @@ namespace {
 int LineOf(const Page& page, const std::string& needle) {
   size_t at = page.source_text.find(needle);
   if (at == std::string::npos) return page.body_first_line;
-  return 1 + static_cast<int>(std::count(page.source_text.begin(), page.source_text.begin() + at, '\n'));
+  return 1 + static_cast<int>(
+                 std::count(page.source_text.begin(), page.source_text.begin() + at, '\n'));
 }
 
 // Resolves `href` (relative or site path) against the page path `base` ("/vi/guides/x/").
@@ -24,7 +25,8 @@ std::string ResolvePath(const std::string& base, const std::string& href) {
   size_t start = 1;
   while (start <= joined.size()) {
     size_t slash = joined.find('/', start);
-    std::string part = joined.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string part =
+        joined.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part == "..") {
       if (!parts.empty()) parts.pop_back();
     } else if (part != "." && !part.empty()) {
@@ -61,8 +63,8 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
     site->static_files_.push_back(file);
   }
 
-  std::vector<Page> pages = LoadContent(fs, JoinPath(source_dir, "content"), "content",
-                                        site->config_, diagnostics);
+  std::vector<Page> pages =
+      LoadContent(fs, JoinPath(source_dir, "content"), "content", site->config_, diagnostics);
   if (timer) timer->Mark("load");
   MarkdownOptions markdown_options;
   markdown_options.heading_id = [](std::string_view text) { return AnchorId(text); };
@@ -72,8 +74,9 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
     rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
     if (rendered.page.summary.empty()) {
       const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
-      rendered.page.summary = TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
-                                             language ? language->locale : "");
+      rendered.page.summary =
+          TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
+                         language ? language->locale : "");
       rendered.page.summary_from_body = true;
     }
     site->pages_.push_back(std::move(rendered));
@@ -129,36 +132,43 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
       int line = LineOf(page, "(" + link.href);
       if (!link.safe) {
         diagnostics->Add(page.source_path, line, "body",
-                         "link '" + link.href + "' uses a scheme that is not allowed "
-                         "(use https:, http:, mailto:, tel: or a site path)");
+                         "link '" + link.href +
+                             "' uses a scheme that is not allowed "
+                             "(use https:, http:, mailto:, tel: or a site path)");
         continue;
       }
       const std::string& href = link.href;
       if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) continue;
       std::string path = href.substr(0, href.find_first_of("?#"));
-      std::string fragment = href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
+      std::string fragment =
+          href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
       std::string resolved = path.empty() ? self : ResolvePath(self, path);
       auto target = targets.find(resolved);
       if (target == targets.end()) {
-        diagnostics->Add(page.source_path, line, "body",
-                         "link '" + href + "' points to " + resolved + ", which is not a page of this site");
+        diagnostics->Add(
+            page.source_path, line, "body",
+            "link '" + href + "' points to " + resolved + ", which is not a page of this site");
       } else if (!fragment.empty() && resolved.back() == '/' && !target->second.count(fragment)) {
-        diagnostics->Add(page.source_path, line, "body",
-                         "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
+        diagnostics->Add(
+            page.source_path, line, "body",
+            "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
       }
     }
     for (const auto& image : rendered.body.images) {
       int line = LineOf(page, "(" + image.src);
       if (!image.safe) {
-        diagnostics->Add(page.source_path, line, "body", "image '" + image.src + "' is not an allowed URL");
+        diagnostics->Add(page.source_path, line, "body",
+                         "image '" + image.src + "' is not an allowed URL");
       }
       if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
           !targets.count(image.src.substr(0, image.src.find_first_of("?#")))) {
-        diagnostics->Add(page.source_path, line, "body", "image '" + image.src + "' is not a file of this site");
+        diagnostics->Add(page.source_path, line, "body",
+                         "image '" + image.src + "' is not a file of this site");
       }
       if (image.alt.find_first_not_of(" \t") == std::string::npos) {
-        diagnostics->Add(page.source_path, line, "body",
-                         "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
+        diagnostics->Add(
+            page.source_path, line, "body",
+            "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
       }
     }
   }

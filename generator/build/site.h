@@ -26,7 +26,7 @@ struct RenderedPage {
 };
 
 struct BuildOptions {
-  std::string out_dir;   // public/ folder to replace
+  std::string out_dir;  // public/ folder to replace
   int threads = 2;
   std::function<void(size_t done, size_t total)> progress;  // called now and then while rendering
 };

@@ -1,13 +1,13 @@
 // clemency: command-line entry point. Argument parsing only; the work lives in the modules.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <thread>
-#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/server.h"

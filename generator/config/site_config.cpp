@@ -71,7 +71,8 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     config.summary_length = static_cast<int>(*v);
   }
   if (auto v = read.Integer(root, "feed_limit", false)) {
-    if (*v < 1 || *v > 10000) read.Error(root.Find("feed_limit")->line, "feed_limit", "must be 1 to 10000");
+    if (*v < 1 || *v > 10000)
+      read.Error(root.Find("feed_limit")->line, "feed_limit", "must be 1 to 10000");
     config.feed_limit = static_cast<int>(*v);
   }
   if (const YamlNode* list = read.List(root, "languages", true)) {
@@ -128,15 +129,18 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     }
   }
   if (const YamlNode* node = read.Map(root, "readability", false)) {
-    read.RejectUnknown(*node, {"en_min_flesch", "vi_max_syllables_per_sentence",
-                               "km_max_words_per_sentence"}, "readability.");
+    read.RejectUnknown(
+        *node, {"en_min_flesch", "vi_max_syllables_per_sentence", "km_max_words_per_sentence"},
+        "readability.");
     auto& r = config.readability;
-    r.en_min_flesch = read.Number(*node, "en_min_flesch", false, "readability.").value_or(r.en_min_flesch);
+    r.en_min_flesch =
+        read.Number(*node, "en_min_flesch", false, "readability.").value_or(r.en_min_flesch);
     r.vi_max_syllables_per_sentence =
         read.Number(*node, "vi_max_syllables_per_sentence", false, "readability.")
             .value_or(r.vi_max_syllables_per_sentence);
-    r.km_max_words_per_sentence = read.Number(*node, "km_max_words_per_sentence", false, "readability.")
-                                      .value_or(r.km_max_words_per_sentence);
+    r.km_max_words_per_sentence =
+        read.Number(*node, "km_max_words_per_sentence", false, "readability.")
+            .value_or(r.km_max_words_per_sentence);
   }
   if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
   return config;

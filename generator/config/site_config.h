@@ -21,7 +21,7 @@ struct SectionConfig {
 };
 
 struct ReadabilityConfig {
-  double en_min_flesch = 60;                 // Flesch reading ease, higher is easier
+  double en_min_flesch = 60;  // Flesch reading ease, higher is easier
   double vi_max_syllables_per_sentence = 20;
   double km_max_words_per_sentence = 25;
 };
@@ -32,8 +32,8 @@ struct SiteConfig {
   std::vector<LanguageConfig> languages;
   std::vector<SectionConfig> sections;
   std::string time_zone = "Asia/Ho_Chi_Minh";  // ICU zone for displayed dates
-  int utc_offset_minutes = 420;  // offset for dates written without one
-  int summary_length = 200;      // characters, cut on a word boundary
+  int utc_offset_minutes = 420;                // offset for dates written without one
+  int summary_length = 200;                    // characters, cut on a word boundary
   int feed_limit = 50;
   ReadabilityConfig readability;
 

@@ -53,8 +53,8 @@ std::optional<std::string> FieldReader::Text(const YamlNode& map, const std::str
   return node->scalar;
 }
 
-std::optional<long> FieldReader::Integer(const YamlNode& map, const std::string& key,
-                                         bool required, const std::string& prefix) {
+std::optional<long> FieldReader::Integer(const YamlNode& map, const std::string& key, bool required,
+                                         const std::string& prefix) {
   auto text = Text(map, key, required, prefix);
   if (!text) return std::nullopt;
   errno = 0;
@@ -106,8 +106,7 @@ std::optional<DateTime> FieldReader::Date(const YamlNode& map, const std::string
 }
 
 std::optional<std::vector<std::string>> FieldReader::TextList(const YamlNode& map,
-                                                              const std::string& key,
-                                                              bool required,
+                                                              const std::string& key, bool required,
                                                               const std::string& prefix) {
   const YamlNode* node = List(map, key, required, prefix);
   if (!node) return std::nullopt;

@@ -62,10 +62,14 @@ const YamlNode* YamlNode::Find(std::string_view key) const {
 
 std::string YamlNode::KindName() const {
   switch (kind) {
-    case Kind::kNull: return "an empty value";
-    case Kind::kScalar: return "text";
-    case Kind::kSequence: return "a list";
-    case Kind::kMap: return "a mapping";
+    case Kind::kNull:
+      return "an empty value";
+    case Kind::kScalar:
+      return "text";
+    case Kind::kSequence:
+      return "a list";
+    case Kind::kMap:
+      return "a mapping";
   }
   return "";
 }

@@ -12,9 +12,9 @@ namespace clemency {
 struct YamlNode {
   enum class Kind { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
-  int line = 0;            // 1-based line in the parsed text
-  std::string scalar;      // for kScalar
-  bool quoted = false;     // the scalar was written in quotes (so `"true"` is text, not a bool)
+  int line = 0;         // 1-based line in the parsed text
+  std::string scalar;   // for kScalar
+  bool quoted = false;  // the scalar was written in quotes (so `"true"` is text, not a bool)
   std::vector<YamlNode> items;                            // for kSequence
   std::vector<std::pair<std::string, YamlNode>> entries;  // for kMap, in document order
 

@@ -13,11 +13,11 @@ namespace clemency {
 namespace {
 
 const std::vector<std::string> kCommonFields = {
-    "title",   "summary", "date", "updated",     "reviewed",           "draft",          "weight",
-    "tags",    "sources", "change_note",         "translation_status", "translated_from"};
+    "title",  "summary", "date",    "updated",     "reviewed",           "draft",
+    "weight", "tags",    "sources", "change_note", "translation_status", "translated_from"};
 const std::vector<std::string> kStoryFields = {"consent", "source"};
-const std::vector<std::string> kSupportFields = {"province", "district", "organisation", "services",
-                                                 "contact",  "coordinates", "verified"};
+const std::vector<std::string> kSupportFields = {
+    "province", "district", "organisation", "services", "contact", "coordinates", "verified"};
 
 struct FileName {
   std::string section, slug, lang;
@@ -96,7 +96,8 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   int line = 2;
   while (pos < source.size()) {
     size_t eol = source.find('\n', pos);
-    std::string current = source.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    std::string current =
+        source.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
     if (!current.empty() && current.back() == '\r') current.pop_back();
     if (current == "---") {
       yaml_end = pos;
@@ -136,7 +137,8 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
     page->kind = section->kind;
   }
   std::vector<std::string> allowed = kCommonFields;
-  if (page->kind == "story") allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
+  if (page->kind == "story")
+    allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
   if (page->kind == "support") {
     allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
   }
@@ -189,14 +191,15 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   const bool is_translation = page->lang != config.default_language;
   if (is_translation) {
     page->translation_status =
-        read.Choice(root, "translation_status", true, {"reviewed", "machine-assisted"}).value_or("");
+        read.Choice(root, "translation_status", true, {"reviewed", "machine-assisted"})
+            .value_or("");
     page->translated_from = read.Date(root, "translated_from", true, tz);
   } else {
     for (const char* field : {"translation_status", "translated_from"}) {
       if (const YamlNode* node = root.Find(field)) {
-        read.Error(node->line, field,
-                   "only translations carry this; " + config.default_language +
-                       " is the source language");
+        read.Error(
+            node->line, field,
+            "only translations carry this; " + config.default_language + " is the source language");
       }
     }
   }
@@ -207,8 +210,8 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
       Consent consent;
       consent.given_by = read.Text(*node, "given_by", true, "consent.").value_or("");
       if (auto d = read.Date(*node, "date", true, tz, "consent.")) consent.date = *d;
-      consent.scope =
-          read.Choice(*node, "scope", true, {"initials-only", "full-name"}, "consent.").value_or("");
+      consent.scope = read.Choice(*node, "scope", true, {"initials-only", "full-name"}, "consent.")
+                          .value_or("");
       page->consent = consent;
     }
     if (const YamlNode* node = read.Map(root, "source", true)) {
@@ -304,9 +307,9 @@ std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_d
   for (const auto& page : pages) {
     if (page.lang != config.default_language && !source_keys.count(page.TranslationKey())) {
       diagnostics->Add(page.source_path, 0, "",
-                       "translation without a " + config.default_language +
-                           " page (expected " + page.TranslationKey() + (page.slug.empty() ? "/_index" : "") +
-                           "." + config.default_language + ".md)");
+                       "translation without a " + config.default_language + " page (expected " +
+                           page.TranslationKey() + (page.slug.empty() ? "/_index" : "") + "." +
+                           config.default_language + ".md)");
     }
   }
   std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) {

@@ -43,7 +43,7 @@ struct SupportInfo {
 struct Page {
   // Identity: `section` is empty for the home page; `slug` is empty for an _index page.
   std::string section, slug, lang;
-  std::string kind;  // guide | story | support | page | section | home
+  std::string kind;         // guide | story | support | page | section | home
   std::string source_path;  // relative to the site folder, e.g. content/guides/x.vi.md
   std::string source_text;  // the whole file, NFC
 

@@ -143,7 +143,8 @@ std::string DateTime::ToRfc822() const {
 std::string DateTime::ToDateString() const {
   Civil c = CivilFromUnix(unix_seconds + static_cast<int64_t>(offset_minutes) * 60);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month, c.day);
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month,
+                c.day);
   return buf;
 }
 

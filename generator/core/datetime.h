@@ -13,8 +13,8 @@ struct DateTime {
   int offset_minutes = 0;  // the writer's UTC offset, e.g. +420 for Asia/Ho_Chi_Minh
   bool has_time = false;   // false when only a date was given
 
-  std::string ToRfc3339() const;   // 2026-11-20T00:00:00+07:00
-  std::string ToRfc822() const;    // Fri, 20 Nov 2026 00:00:00 +0700 (RSS)
+  std::string ToRfc3339() const;     // 2026-11-20T00:00:00+07:00
+  std::string ToRfc822() const;      // Fri, 20 Nov 2026 00:00:00 +0700 (RSS)
   std::string ToDateString() const;  // 2026-11-20, in the writer's offset
   double ToUnixMillis() const { return static_cast<double>(unix_seconds) * 1000.0; }
   auto operator<=>(const DateTime& other) const { return unix_seconds <=> other.unix_seconds; }

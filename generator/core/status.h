@@ -1,6 +1,6 @@
 #pragma once
-// Status and Result<T>: how every module reports failure. Third-party errors stop at the module that
-// wraps the library and come out as one of these.
+// Status and Result<T>: how every module reports failure. Third-party errors stop at the module
+// that wraps the library and come out as one of these.
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,7 +28,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : value_(std::move(status)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(value_); }
   const T& value() const& { return std::get<T>(value_); }

@@ -24,12 +24,15 @@ std::string TagUri(const std::string& base_url, const DateTime& date, const std:
 
 std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entries) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + EscapeHtml(info.lang) + "\">\n";
+  out +=
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + EscapeHtml(info.lang) + "\">\n";
   out += "  <title>" + EscapeHtml(info.title) + "</title>\n";
   if (!info.subtitle.empty()) out += "  <subtitle>" + EscapeHtml(info.subtitle) + "</subtitle>\n";
   out += "  <id>" + EscapeHtml(info.id) + "</id>\n";
-  out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + EscapeHtml(info.feed_url) + "\"/>\n";
-  out += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(info.home_url) + "\"/>\n";
+  out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + EscapeHtml(info.feed_url) +
+         "\"/>\n";
+  out +=
+      "  <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(info.home_url) + "\"/>\n";
   out += "  <updated>" + info.updated.ToRfc3339() + "</updated>\n";
   out += "  <author><name>" + EscapeHtml(info.author) + "</name></author>\n";
   out += "  <generator>Clemency</generator>\n";
@@ -37,7 +40,8 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
     out += "  <entry>\n";
     out += "    <title>" + EscapeHtml(entry.title) + "</title>\n";
     out += "    <id>" + EscapeHtml(entry.id) + "</id>\n";
-    out += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(entry.url) + "\"/>\n";
+    out +=
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(entry.url) + "\"/>\n";
     out += "    <published>" + entry.published.ToRfc3339() + "</published>\n";
     out += "    <updated>" + entry.updated.ToRfc3339() + "</updated>\n";
     for (const auto& tag : entry.tags) out += "    <category term=\"" + EscapeHtml(tag) + "\"/>\n";
@@ -58,8 +62,8 @@ std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entrie
          "</description>\n";
   out += "  <language>" + EscapeHtml(info.lang) + "</language>\n";
   out += "  <lastBuildDate>" + info.updated.ToRfc822() + "</lastBuildDate>\n";
-  out += "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"" + EscapeHtml(info.feed_url) +
-         "\"/>\n";
+  out += "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"" +
+         EscapeHtml(info.feed_url) + "\"/>\n";
   out += "  <generator>Clemency</generator>\n";
   for (const auto& entry : entries) {
     out += "  <item>\n";
@@ -104,7 +108,8 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
     out += ", \"language\": " + JsonString(entry.lang);
     if (!entry.tags.empty()) {
       out += ", \"tags\": [";
-      for (size_t t = 0; t < entry.tags.size(); ++t) out += (t ? ", " : "") + JsonString(entry.tags[t]);
+      for (size_t t = 0; t < entry.tags.size(); ++t)
+        out += (t ? ", " : "") + JsonString(entry.tags[t]);
       out += "]";
     }
     if (!entry.change_note.empty()) {
@@ -118,8 +123,9 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
 
 std::string RenderSitemap(const std::vector<SitemapUrl>& urls) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  out += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
-         "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+  out +=
+      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+      "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
   for (const auto& url : urls) {
     out += "  <url>\n    <loc>" + EscapeHtml(url.loc) + "</loc>\n";
     out += "    <lastmod>" + url.lastmod.ToRfc3339() + "</lastmod>\n";

@@ -8,8 +8,8 @@
 namespace clemency {
 
 struct FeedEntry {
-  std::string id;    // stable: tag:<host>,<date>:<path>
-  std::string url;   // absolute
+  std::string id;   // stable: tag:<host>,<date>:<path>
+  std::string url;  // absolute
   std::string title, summary, content_html, change_note, change_note_label, lang;
   std::vector<std::string> tags;
   DateTime published, updated;
@@ -17,9 +17,9 @@ struct FeedEntry {
 
 struct FeedInfo {
   std::string id, title, subtitle, lang, author;
-  std::string home_url;   // absolute URL of the page the feed follows
-  std::string feed_url;   // absolute URL of this feed (rel="self"), set per format by the writer
-  DateTime updated;       // newest entry, or the site's newest page when empty
+  std::string home_url;  // absolute URL of the page the feed follows
+  std::string feed_url;  // absolute URL of this feed (rel="self"), set per format by the writer
+  DateTime updated;      // newest entry, or the site's newest page when empty
 };
 
 std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entries);

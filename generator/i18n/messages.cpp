@@ -14,8 +14,8 @@ std::unique_ptr<icu::MessageFormat> Compile(const std::string& pattern, const st
                                             std::string* error) {
   UErrorCode status = U_ZERO_ERROR;
   UParseError parse_error{};
-  auto format = std::make_unique<icu::MessageFormat>(icu::UnicodeString::fromUTF8(pattern),
-                                                     icu::Locale(locale.c_str()), parse_error, status);
+  auto format = std::make_unique<icu::MessageFormat>(
+      icu::UnicodeString::fromUTF8(pattern), icu::Locale(locale.c_str()), parse_error, status);
   if (U_FAILURE(status)) {
     if (error) {
       *error = std::string("invalid ICU MessageFormat pattern (") + u_errorName(status) +
@@ -33,15 +33,15 @@ void SetDisplayTimeZone(const std::string& zone_id) {
 }
 
 Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::string& i18n_dir,
-                                              const SiteConfig& config,
-                                              Diagnostics* diagnostics) {
+                                              const SiteConfig& config, Diagnostics* diagnostics) {
   MessageCatalogs out;
   size_t errors_before = diagnostics->size();
   for (const auto& language : config.languages) {
     std::string path = JoinPath(i18n_dir, language.code + ".yaml");
     auto text = fs.ReadFile(path);
     if (!text.ok()) {
-      diagnostics->Add(path, 0, "", "missing interface strings for language '" + language.code + "'");
+      diagnostics->Add(path, 0, "",
+                       "missing interface strings for language '" + language.code + "'");
       continue;
     }
     YamlNode root;
@@ -102,7 +102,8 @@ std::string MessageCatalogs::Format(const std::string& lang, const std::string& 
   std::string cache_key = lang + '\x1f' + key;
   auto cached = cache.find(cache_key);
   if (cached == cache.end()) {
-    cached = cache.emplace(cache_key, Compile(pattern->second, catalog->second.locale, nullptr)).first;
+    cached =
+        cache.emplace(cache_key, Compile(pattern->second, catalog->second.locale, nullptr)).first;
   }
   if (!cached->second) return key;
   std::vector<icu::UnicodeString> names;

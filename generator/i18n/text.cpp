@@ -13,7 +13,8 @@ namespace clemency {
 namespace {
 
 icu::UnicodeString ToUnicode(std::string_view text) {
-  return icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  return icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
 }
 
 std::string ToUtf8(const icu::UnicodeString& text) {
@@ -147,7 +148,7 @@ std::string CollationKey(std::string_view text, const std::string& locale) {
   icu::UnicodeString value = ToUnicode(text);
   std::string key(value.length() * 4 + 16, '\0');
   int32_t size = it->second->getSortKey(value, reinterpret_cast<uint8_t*>(key.data()),
-                                         static_cast<int32_t>(key.size()));
+                                        static_cast<int32_t>(key.size()));
   if (static_cast<size_t>(size) > key.size()) {
     key.resize(size);
     size = it->second->getSortKey(value, reinterpret_cast<uint8_t*>(key.data()), size);
@@ -163,7 +164,8 @@ std::vector<std::string> SplitWords(std::string_view text, const std::string& lo
   icu::UnicodeString value = ToUnicode(text);
   words->setText(value);
   int32_t start = words->first();
-  for (int32_t end = words->next(); end != icu::BreakIterator::DONE; start = end, end = words->next()) {
+  for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = words->next()) {
     int32_t status = words->getRuleStatus();
     if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
     out.push_back(ToUtf8(value.tempSubString(start, end - start)));

@@ -40,14 +40,14 @@ void AppendUtf8(std::string& out, uint32_t cp) {
 // Decodes numeric entities and the common named ones; others stay as written.
 std::string DecodeEntity(std::string_view entity) {
   static const std::map<std::string, std::string, std::less<>> kNamed = {
-      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
+      {"&amp;", "&"},         {"&lt;", "<"},    {"&gt;", ">"},    {"&quot;", "\""}, {"&apos;", "'"},
       {"&nbsp;", "\xC2\xA0"}, {"&ndash;", "–"}, {"&mdash;", "—"}, {"&hellip;", "…"}};
   if (entity.size() > 3 && entity[1] == '#') {
     bool hex = entity[2] == 'x' || entity[2] == 'X';
     uint32_t cp = 0;
     for (size_t i = hex ? 3 : 2; i + 1 < entity.size(); ++i) {
       char c = entity[i];
-      uint32_t digit = (c >= '0' && c <= '9') ? c - '0'
+      uint32_t digit = (c >= '0' && c <= '9')          ? c - '0'
                        : hex && (c >= 'a' && c <= 'f') ? c - 'a' + 10
                        : hex && (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                                        : 99;
@@ -68,9 +68,14 @@ std::string AttributeText(const MD_ATTRIBUTE& attribute) {
     std::string_view part(attribute.text + attribute.substr_offsets[i],
                           attribute.substr_offsets[i + 1] - attribute.substr_offsets[i]);
     switch (attribute.substr_types[i]) {
-      case MD_TEXT_ENTITY: out += DecodeEntity(part); break;
-      case MD_TEXT_NULLCHAR: out += "\xEF\xBF\xBD"; break;
-      default: out += part;
+      case MD_TEXT_ENTITY:
+        out += DecodeEntity(part);
+        break;
+      case MD_TEXT_NULLCHAR:
+        out += "\xEF\xBF\xBD";
+        break;
+      default:
+        out += part;
     }
   }
   return out;
@@ -100,16 +105,25 @@ class Renderer {
   int EnterBlock(MD_BLOCKTYPE type, void* detail) {
     std::string& out = Out();
     switch (type) {
-      case MD_BLOCK_DOC: break;
-      case MD_BLOCK_QUOTE: out += "<blockquote>\n"; break;
-      case MD_BLOCK_UL: out += "<ul>\n"; break;
+      case MD_BLOCK_DOC:
+        break;
+      case MD_BLOCK_QUOTE:
+        out += "<blockquote>\n";
+        break;
+      case MD_BLOCK_UL:
+        out += "<ul>\n";
+        break;
       case MD_BLOCK_OL: {
         auto* d = static_cast<MD_BLOCK_OL_DETAIL*>(detail);
         out += d->start == 1 ? "<ol>\n" : "<ol start=\"" + std::to_string(d->start) + "\">\n";
         break;
       }
-      case MD_BLOCK_LI: out += "<li>"; break;
-      case MD_BLOCK_HR: out += "<hr>\n"; break;
+      case MD_BLOCK_LI:
+        out += "<li>";
+        break;
+      case MD_BLOCK_HR:
+        out += "<hr>\n";
+        break;
       case MD_BLOCK_H:
         heading_level_ = static_cast<MD_BLOCK_H_DETAIL*>(detail)->level;
         heading_html_.clear();
@@ -123,15 +137,24 @@ class Renderer {
                                        : "<pre><code>";
         break;
       }
-      case MD_BLOCK_HTML: break;  // raw HTML blocks are disabled by the parser flags
+      case MD_BLOCK_HTML:
+        break;  // raw HTML blocks are disabled by the parser flags
       case MD_BLOCK_P:
         out += "<p>";
         paragraph_start_ = result_.plain_text.size();
         break;
-      case MD_BLOCK_TABLE: out += "<div class=\"table\"><table>\n"; break;
-      case MD_BLOCK_THEAD: out += "<thead>\n"; break;
-      case MD_BLOCK_TBODY: out += "<tbody>\n"; break;
-      case MD_BLOCK_TR: out += "<tr>"; break;
+      case MD_BLOCK_TABLE:
+        out += "<div class=\"table\"><table>\n";
+        break;
+      case MD_BLOCK_THEAD:
+        out += "<thead>\n";
+        break;
+      case MD_BLOCK_TBODY:
+        out += "<tbody>\n";
+        break;
+      case MD_BLOCK_TR:
+        out += "<tr>";
+        break;
       case MD_BLOCK_TH:
       case MD_BLOCK_TD: {
         auto* d = static_cast<MD_BLOCK_TD_DETAIL*>(detail);
@@ -148,12 +171,23 @@ class Renderer {
   int LeaveBlock(MD_BLOCKTYPE type) {
     std::string& out = Out();
     switch (type) {
-      case MD_BLOCK_DOC: break;
-      case MD_BLOCK_QUOTE: out += "</blockquote>\n"; break;
-      case MD_BLOCK_UL: out += "</ul>\n"; break;
-      case MD_BLOCK_OL: out += "</ol>\n"; break;
-      case MD_BLOCK_LI: out += "</li>\n"; result_.plain_text += "\n"; break;
-      case MD_BLOCK_HR: break;
+      case MD_BLOCK_DOC:
+        break;
+      case MD_BLOCK_QUOTE:
+        out += "</blockquote>\n";
+        break;
+      case MD_BLOCK_UL:
+        out += "</ul>\n";
+        break;
+      case MD_BLOCK_OL:
+        out += "</ol>\n";
+        break;
+      case MD_BLOCK_LI:
+        out += "</li>\n";
+        result_.plain_text += "\n";
+        break;
+      case MD_BLOCK_HR:
+        break;
       case MD_BLOCK_H: {
         in_heading_ = false;
         std::string id = MakeHeadingId(heading_text_);
@@ -164,8 +198,12 @@ class Renderer {
         result_.plain_text += "\n\n";
         break;
       }
-      case MD_BLOCK_CODE: out += "</code></pre>\n"; result_.plain_text += "\n\n"; break;
-      case MD_BLOCK_HTML: break;
+      case MD_BLOCK_CODE:
+        out += "</code></pre>\n";
+        result_.plain_text += "\n\n";
+        break;
+      case MD_BLOCK_HTML:
+        break;
       case MD_BLOCK_P:
         out += "</p>\n";
         if (result_.first_paragraph.empty()) {
@@ -173,12 +211,28 @@ class Renderer {
         }
         result_.plain_text += "\n\n";
         break;
-      case MD_BLOCK_TABLE: out += "</table></div>\n"; result_.plain_text += "\n\n"; break;
-      case MD_BLOCK_THEAD: out += "</thead>\n"; break;
-      case MD_BLOCK_TBODY: out += "</tbody>\n"; break;
-      case MD_BLOCK_TR: out += "</tr>\n"; result_.plain_text += "\n"; break;
-      case MD_BLOCK_TH: out += "</th>"; result_.plain_text += " "; break;
-      case MD_BLOCK_TD: out += "</td>"; result_.plain_text += " "; break;
+      case MD_BLOCK_TABLE:
+        out += "</table></div>\n";
+        result_.plain_text += "\n\n";
+        break;
+      case MD_BLOCK_THEAD:
+        out += "</thead>\n";
+        break;
+      case MD_BLOCK_TBODY:
+        out += "</tbody>\n";
+        break;
+      case MD_BLOCK_TR:
+        out += "</tr>\n";
+        result_.plain_text += "\n";
+        break;
+      case MD_BLOCK_TH:
+        out += "</th>";
+        result_.plain_text += " ";
+        break;
+      case MD_BLOCK_TD:
+        out += "</td>";
+        result_.plain_text += " ";
+        break;
     }
     return 0;
   }
@@ -190,11 +244,21 @@ class Renderer {
     }
     std::string& out = Out();
     switch (type) {
-      case MD_SPAN_EM: out += "<em>"; break;
-      case MD_SPAN_STRONG: out += "<strong>"; break;
-      case MD_SPAN_DEL: out += "<del>"; break;
-      case MD_SPAN_CODE: out += "<code>"; break;
-      case MD_SPAN_U: out += "<u>"; break;
+      case MD_SPAN_EM:
+        out += "<em>";
+        break;
+      case MD_SPAN_STRONG:
+        out += "<strong>";
+        break;
+      case MD_SPAN_DEL:
+        out += "<del>";
+        break;
+      case MD_SPAN_CODE:
+        out += "<code>";
+        break;
+      case MD_SPAN_U:
+        out += "<u>";
+        break;
       case MD_SPAN_A: {
         auto* d = static_cast<MD_SPAN_A_DETAIL*>(detail);
         std::string href = AttributeText(d->href);
@@ -217,7 +281,8 @@ class Renderer {
         image_depth_ = 1;
         break;
       }
-      default: break;  // math and wiki links are not enabled
+      default:
+        break;  // math and wiki links are not enabled
     }
     return 0;
   }
@@ -237,18 +302,29 @@ class Renderer {
     }
     std::string& out = Out();
     switch (type) {
-      case MD_SPAN_EM: out += "</em>"; break;
-      case MD_SPAN_STRONG: out += "</strong>"; break;
-      case MD_SPAN_DEL: out += "</del>"; break;
-      case MD_SPAN_CODE: out += "</code>"; break;
-      case MD_SPAN_U: out += "</u>"; break;
+      case MD_SPAN_EM:
+        out += "</em>";
+        break;
+      case MD_SPAN_STRONG:
+        out += "</strong>";
+        break;
+      case MD_SPAN_DEL:
+        out += "</del>";
+        break;
+      case MD_SPAN_CODE:
+        out += "</code>";
+        break;
+      case MD_SPAN_U:
+        out += "</u>";
+        break;
       case MD_SPAN_A:
         if (!link_open_.empty()) {
           if (link_open_.back()) out += "</a>";
           link_open_.pop_back();
         }
         break;
-      default: break;
+      default:
+        break;
     }
     return 0;
   }
@@ -256,11 +332,20 @@ class Renderer {
   int Text(MD_TEXTTYPE type, std::string_view text) {
     std::string piece;
     switch (type) {
-      case MD_TEXT_NULLCHAR: piece = "\xEF\xBF\xBD"; break;
-      case MD_TEXT_BR: piece = "\n"; break;
-      case MD_TEXT_SOFTBR: piece = " "; break;
-      case MD_TEXT_ENTITY: piece = DecodeEntity(text); break;
-      default: piece = std::string(text);
+      case MD_TEXT_NULLCHAR:
+        piece = "\xEF\xBF\xBD";
+        break;
+      case MD_TEXT_BR:
+        piece = "\n";
+        break;
+      case MD_TEXT_SOFTBR:
+        piece = " ";
+        break;
+      case MD_TEXT_ENTITY:
+        piece = DecodeEntity(text);
+        break;
+      default:
+        piece = std::string(text);
     }
     if (image_depth_ > 0) {
       image_alt_ += piece;
@@ -308,7 +393,8 @@ bool IsSafeUrl(std::string_view url, bool allow_mail_and_phone) {
   // A scheme is whatever comes before the first ':' that precedes any '/', '?' or '#'.
   size_t colon = url.find(':');
   size_t delimiter = url.find_first_of("/?#");
-  if (colon == std::string_view::npos || (delimiter != std::string_view::npos && delimiter < colon)) {
+  if (colon == std::string_view::npos ||
+      (delimiter != std::string_view::npos && delimiter < colon)) {
     return url.rfind("//", 0) != 0;  // relative; protocol-relative URLs are external, refuse them
   }
   std::string scheme = Lower(url.substr(0, colon));

@@ -30,7 +30,7 @@ struct MarkdownHeading {
 
 struct MarkdownResult {
   std::string html;
-  std::string plain_text;  // paragraphs separated by blank lines
+  std::string plain_text;       // paragraphs separated by blank lines
   std::string first_paragraph;  // plain text of the first paragraph, for summaries
   std::vector<MarkdownLink> links;
   std::vector<MarkdownImage> images;

@@ -94,18 +94,22 @@ void Statement::Reset() {
 
 std::string Statement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
-  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column))
-              : std::string();
+  return text
+             ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column))
+             : std::string();
 }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status error = Status::Error("store: cannot open " + path + ": " +
                                  (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
@@ -114,8 +118,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<Store> store(new Store(db, path));
-  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL",
-                             "PRAGMA synchronous = NORMAL"}) {
+  for (const char* pragma :
+       {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
   }
   if (Status s = store->Migrate(); !s.ok()) return s;
@@ -226,7 +230,8 @@ Result<std::vector<PageRow>> PageRepository::All() {
 Result<int64_t> PageRepository::Count() {
   auto stmt = store_->Prepare("SELECT count(*) FROM pages");
   if (!stmt.ok()) return stmt.status();
-  if (!stmt->Step()) return stmt->status().ok() ? Status::Error("store: count failed") : stmt->status();
+  if (!stmt->Step())
+    return stmt->status().ok() ? Status::Error("store: count failed") : stmt->status();
   return stmt->Int(0);
 }
 

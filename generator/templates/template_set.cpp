@@ -9,8 +9,10 @@ namespace {
 
 mustache::data ToData(const View& view) {
   switch (view.kind()) {
-    case View::Kind::kText: return mustache::data(view.text());
-    case View::Kind::kBool: return mustache::data(view.flag());
+    case View::Kind::kText:
+      return mustache::data(view.text());
+    case View::Kind::kBool:
+      return mustache::data(view.flag());
     case View::Kind::kList: {
       mustache::data list(mustache::data::type::list);
       for (const auto& item : view.list()) list.push_back(ToData(item));
@@ -37,7 +39,8 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 // A compiled template per thread: kainjow's renderer keeps state while rendering.
 mustache::mustache& Compiled(const std::map<std::string, std::string>& sources,
                              const std::string& name) {
-  thread_local std::map<const void*, std::map<std::string, std::unique_ptr<mustache::mustache>>> cache;
+  thread_local std::map<const void*, std::map<std::string, std::unique_ptr<mustache::mustache>>>
+      cache;
   auto& per_set = cache[&sources];
   auto it = per_set.find(name);
   if (it == per_set.end()) {

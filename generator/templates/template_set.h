@@ -14,7 +14,8 @@ namespace clemency {
 class TemplateSet {
  public:
   // Loads <dir>/*.mustache and <dir>/partials/*.mustache; reports syntax errors per file.
-  static Result<std::shared_ptr<const TemplateSet>> Load(const FileSystem& fs, const std::string& dir,
+  static Result<std::shared_ptr<const TemplateSet>> Load(const FileSystem& fs,
+                                                         const std::string& dir,
                                                          Diagnostics* diagnostics);
   TemplateSet();
   ~TemplateSet();

@@ -1,11 +1,11 @@
 // The server on a free loopback port, driven over real HTTP.
-#include <catch2/catch.hpp>
+#include "api/server.h"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <thread>
 
-#include "api/server.h"
 #include "support/fixture.h"
 
 using namespace clemency;
@@ -30,7 +30,8 @@ struct RunningServer {
     std::atomic<int> bound{0};
     options.on_listening = [&bound](int p) { bound = p; };
     thread = std::thread([options]() { Serve(options); });
-    for (int i = 0; i < 200 && bound == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 200 && bound == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     port = bound;
   }
   ~RunningServer() {
@@ -38,9 +39,10 @@ struct RunningServer {
     thread.join();
   }
   int Get(const std::string& path, std::string* output) {
-    return testing::RunCommand("curl -s -o - -w '\\n%{http_code} %{content_type}' --path-as-is 'http://127.0.0.1:" +
-                                   std::to_string(port) + path + "'",
-                               output);
+    return testing::RunCommand(
+        "curl -s -o - -w '\\n%{http_code} %{content_type}' --path-as-is 'http://127.0.0.1:" +
+            std::to_string(port) + path + "'",
+        output);
   }
 };
 

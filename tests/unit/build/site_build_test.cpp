@@ -65,11 +65,13 @@ TEST_CASE("a translated page has html lang, hreflang for real translations and x
   auto b = BuildFixture("multilingual");
   std::string en = ReadFile(b->out + "/en/guides/alpha/index.html");
   CHECK(Contains(en, "<html lang=\"en\">"));
-  CHECK(Contains(en, "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/en/guides/alpha/\">"));
+  CHECK(Contains(
+      en, "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/en/guides/alpha/\">"));
   CHECK(Contains(en, "hreflang=\"vi\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\""));
   CHECK(Contains(en, "hreflang=\"en\" href=\"https://dacxa.example.gov.vn/en/guides/alpha/\""));
   CHECK_FALSE(Contains(en, "<link rel=\"alternate\" hreflang=\"km\""));  // no Khmer translation
-  CHECK(Contains(en, "hreflang=\"x-default\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\""));
+  CHECK(Contains(en,
+                 "hreflang=\"x-default\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\""));
   CHECK(Contains(en, "<meta property=\"og:title\" content=\"Conditions for special amnesty\">"));
   // Summary cut from the body on a word boundary.
   CHECK(Contains(en, "<p class=\"lead\">You write a petition."));
@@ -91,7 +93,8 @@ TEST_CASE("a missing translation shows the source page with a notice and no fals
   CHECK(Contains(km, "<article lang=\"vi\">"));
   CHECK(Contains(km, "ទំព័រនេះមិនទាន់មានជាភាសាខ្មែរនៅឡើយទេ"));
   CHECK(Contains(km, "<h1>Ân xá là gì</h1>"));
-  CHECK(Contains(km, "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/vi/guides/beta/\">"));
+  CHECK(Contains(km,
+                 "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/vi/guides/beta/\">"));
   CHECK(Contains(km, "<meta name=\"robots\" content=\"noindex\">"));
   CHECK_FALSE(Contains(km, "hreflang=\"km\" href"));
   CHECK_FALSE(Contains(km, "hreflang=\"x-default\""));
@@ -100,7 +103,8 @@ TEST_CASE("a missing translation shows the source page with a notice and no fals
 TEST_CASE("guides show sources, the review date and the legal note") {
   auto b = BuildFixture("multilingual");
   std::string vi = ReadFile(b->out + "/vi/guides/alpha/index.html");
-  CHECK(Contains(vi, "<a href=\"https://example.org/luat\">Luật Đặc xá</a> (30/2018/QH14), Điều 11"));
+  CHECK(
+      Contains(vi, "<a href=\"https://example.org/luat\">Luật Đặc xá</a> (30/2018/QH14), Điều 11"));
   CHECK(Contains(vi, "Rà soát pháp lý lần cuối: 15 tháng 2, 2026"));
   CHECK(Contains(vi, "không phải tư vấn pháp lý"));
   CHECK(Contains(vi, "<h2 id=\"buoc-1-nop-don\">Bước 1: Nộp đơn</h2>"));
@@ -125,7 +129,9 @@ TEST_CASE("sitemap lists published translations with alternates; feeds have stab
   auto b = BuildFixture("multilingual");
   std::string sitemap = ReadFile(b->out + "/sitemap.xml");
   CHECK(Contains(sitemap, "<loc>https://dacxa.example.gov.vn/en/guides/alpha/</loc>"));
-  CHECK(Contains(sitemap, "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\"/>"));
+  CHECK(Contains(sitemap,
+                 "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
+                 "href=\"https://dacxa.example.gov.vn/vi/guides/alpha/\"/>"));
   CHECK_FALSE(Contains(sitemap, "/km/guides/beta/"));  // fallbacks are not listed
   CHECK_FALSE(Contains(sitemap, "hidden"));
   std::string atom = ReadFile(b->out + "/vi/feed.atom");
@@ -142,7 +148,8 @@ TEST_CASE("the invalid fixture reports every problem and writes nothing") {
   Diagnostics diagnostics;
   auto site = Site::Load(fs, dir.path(), &diagnostics);
   CHECK_FALSE(site);
-  std::string expected = ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/tests/sites/invalid/expected-errors.txt");
+  std::string expected =
+      ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/tests/sites/invalid/expected-errors.txt");
   std::string actual = diagnostics.ToString() + "clemency: " + std::to_string(diagnostics.size()) +
                        " problems found; nothing was written\n";
   CHECK(actual == expected);

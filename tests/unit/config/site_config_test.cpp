@@ -1,6 +1,7 @@
+#include "config/site_config.h"
+
 #include <catch2/catch.hpp>
 
-#include "config/site_config.h"
 #include "config/yaml_tree.h"
 
 using namespace clemency;
@@ -43,12 +44,14 @@ sections:
   Diagnostics d;
   auto config = LoadSiteConfig(fs, "site/config.yaml", &d);
   CHECK_FALSE(config.ok());
-  CHECK(d.ToString() ==
-        "site/config.yaml:1: base_url: must start with http:// or https://\n"
-        "site/config.yaml:2: default_language: 'fr' is not one of the languages\n"
-        "site/config.yaml:3: colour: unknown field (allowed: base_url, default_language, languages, "
-        "sections, time_zone, utc_offset, summary_length, feed_limit, readability)\n"
-        "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, page, not 'blog'\n");
+  CHECK(
+      d.ToString() ==
+      "site/config.yaml:1: base_url: must start with http:// or https://\n"
+      "site/config.yaml:2: default_language: 'fr' is not one of the languages\n"
+      "site/config.yaml:3: colour: unknown field (allowed: base_url, default_language, languages, "
+      "sections, time_zone, utc_offset, summary_length, feed_limit, readability)\n"
+      "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, page, not "
+      "'blog'\n");
 }
 
 TEST_CASE("YAML syntax errors and repeated keys are reported with a line") {

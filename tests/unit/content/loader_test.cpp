@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "content/loader.h"
+
+#include <catch2/catch.hpp>
 
 using namespace clemency;
 
@@ -38,7 +38,8 @@ sources:
 change_note: Sửa câu.
 ---
 Nội dung.
-)", &page);
+)",
+                             &page);
   CHECK(errors == "");
   CHECK(page.kind == "guide");
   CHECK(page.TranslationKey() == "guides/dieu-kien");
@@ -52,11 +53,13 @@ Nội dung.
 }
 
 TEST_CASE("unknown and mistyped fields are errors with file:line") {
-  CHECK(Check("guides/x.vi.md", "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
-                                "sources: [{title: L}]\nweight: heavy\nsumary: typo\n---\nBody\n") ==
+  CHECK(Check("guides/x.vi.md",
+              "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
+              "sources: [{title: L}]\nweight: heavy\nsumary: typo\n---\nBody\n") ==
         "content/guides/x.vi.md:6: weight: must be a whole number, not 'heavy'\n"
         "content/guides/x.vi.md:7: sumary: unknown field (allowed: title, summary, date, updated, "
-        "reviewed, draft, weight, tags, sources, change_note, translation_status, translated_from)\n");
+        "reviewed, draft, weight, tags, sources, change_note, translation_status, "
+        "translated_from)\n");
 }
 
 TEST_CASE("guides need sources and a review date") {
@@ -66,23 +69,27 @@ TEST_CASE("guides need sources and a review date") {
 }
 
 TEST_CASE("stories need a consent record") {
-  std::string errors = Check("stories/x.vi.md",
-                             "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n---\nBody\n");
+  std::string errors =
+      Check("stories/x.vi.md",
+            "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n---\nBody\n");
   CHECK(errors == "content/stories/x.vi.md:2: consent: is required\n");
   errors = Check("stories/x.vi.md",
                  "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n"
                  "consent: {given_by: Anh T., date: 2026-01-01, scope: everything}\n---\nBody\n");
   CHECK(errors ==
-        "content/stories/x.vi.md:5: consent.scope: must be one of initials-only, full-name, not 'everything'\n");
+        "content/stories/x.vi.md:5: consent.scope: must be one of initials-only, full-name, not "
+        "'everything'\n");
 }
 
 TEST_CASE("translations declare their status and source date") {
-  CHECK(Check("guides/x.en.md", "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
-                                "sources: [{title: L}]\n---\nBody\n") ==
+  CHECK(Check("guides/x.en.md",
+              "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
+              "sources: [{title: L}]\n---\nBody\n") ==
         "content/guides/x.en.md:2: translation_status: is required\n"
         "content/guides/x.en.md:2: translated_from: is required\n");
-  CHECK(Check("guides/x.vi.md", "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
-                                "sources: [{title: L}]\ntranslation_status: reviewed\n---\nBody\n") ==
+  CHECK(Check("guides/x.vi.md",
+              "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
+              "sources: [{title: L}]\ntranslation_status: reviewed\n---\nBody\n") ==
         "content/guides/x.vi.md:6: translation_status: only translations carry this; vi is the "
         "source language\n");
 }
@@ -102,12 +109,14 @@ TEST_CASE("front matter must be present and closed") {
         "content/guides/x.vi.md:1: must start with YAML front matter between --- lines\n");
   CHECK(Check("guides/x.vi.md", "---\ntitle: X\n") ==
         "content/guides/x.vi.md:1: front matter is not closed by a --- line\n");
-  CHECK(Check("guides/x.vi.md", "---\ntitle: [X\n---\nBody\n").find("content/guides/x.vi.md:") == 0);
+  CHECK(Check("guides/x.vi.md", "---\ntitle: [X\n---\nBody\n").find("content/guides/x.vi.md:") ==
+        0);
 }
 
 TEST_CASE("LoadContent reads a tree and flags translations without a source page") {
   MemoryFileSystem fs;
-  fs.Add("content/guides/a.vi.md", "---\ntitle: A\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n---\nA\n");
+  fs.Add("content/guides/a.vi.md",
+         "---\ntitle: A\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n---\nA\n");
   fs.Add("content/guides/b.en.md",
          "---\ntitle: B\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n"
          "translation_status: reviewed\ntranslated_from: 2026-01-01\n---\nB\n");

@@ -1,6 +1,7 @@
+#include "core/datetime.h"
+
 #include <catch2/catch.hpp>
 
-#include "core/datetime.h"
 #include "core/status.h"
 #include "core/text.h"
 
@@ -42,7 +43,8 @@ TEST_CASE("diagnostics print file:line: field: message, sorted") {
 }
 
 TEST_CASE("escaping and slugs") {
-  CHECK(EscapeHtml("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  CHECK(EscapeHtml("<a href=\"x\">'&'</a>") ==
+        "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   CHECK(JsonString("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
   CHECK(IsSlug("quy-trinh-2"));
   CHECK_FALSE(IsSlug("Quy-trinh"));

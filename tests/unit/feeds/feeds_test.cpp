@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "feeds/feeds.h"
+
+#include <catch2/catch.hpp>
 
 using namespace clemency;
 
@@ -40,7 +40,8 @@ TEST_CASE("feed ids are stable tag URIs") {
 
 TEST_CASE("Atom has self link, RFC 3339 dates, escaped content and the change note") {
   std::string atom = RenderAtom(Info(), Entries());
-  CHECK(atom.find("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/vi/feed.atom\"/>") != std::string::npos);
+  CHECK(atom.find("<link rel=\"self\" type=\"application/atom+xml\" "
+                  "href=\"https://example.org/vi/feed.atom\"/>") != std::string::npos);
   CHECK(atom.find("<updated>2026-03-01T10:00:00+07:00</updated>") != std::string::npos);
   CHECK(atom.find("<published>2026-01-01T00:00:00+07:00</published>") != std::string::npos);
   CHECK(atom.find("<title>Điều kiện &lt;đặc xá&gt;</title>") != std::string::npos);
@@ -50,7 +51,8 @@ TEST_CASE("Atom has self link, RFC 3339 dates, escaped content and the change no
 TEST_CASE("RSS uses RFC 822 dates and non-permalink guids") {
   std::string rss = RenderRss(Info(), Entries());
   CHECK(rss.find("<pubDate>Thu, 01 Jan 2026 00:00:00 +0700</pubDate>") != std::string::npos);
-  CHECK(rss.find("<guid isPermaLink=\"false\">tag:example.org,2026-01-01:/vi/guides/a/</guid>") != std::string::npos);
+  CHECK(rss.find("<guid isPermaLink=\"false\">tag:example.org,2026-01-01:/vi/guides/a/</guid>") !=
+        std::string::npos);
   CHECK(rss.find("<atom:link rel=\"self\"") != std::string::npos);
 }
 

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "i18n/messages.h"
 #include "i18n/text.h"
@@ -58,7 +57,8 @@ TEST_CASE("sentences come from ICU sentence breaks") {
 
 TEST_CASE("message catalogs format plurals and dates per locale") {
   MemoryFileSystem fs;
-  fs.Add("i18n/en.yaml", "count: \"{n, plural, one {# page} other {# pages}}\"\nday: \"{date, date, long}\"\n");
+  fs.Add("i18n/en.yaml",
+         "count: \"{n, plural, one {# page} other {# pages}}\"\nday: \"{date, date, long}\"\n");
   fs.Add("i18n/vi.yaml", "count: \"{n, plural, other {# trang}}\"\nday: \"{date, date, long}\"\n");
   SiteConfig config;
   config.default_language = "vi";

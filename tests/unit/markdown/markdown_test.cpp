@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "markdown/markdown.h"
+
+#include <catch2/catch.hpp>
 
 using namespace clemency;
 
@@ -9,7 +9,8 @@ MarkdownResult Render(const std::string& text) {
   MarkdownOptions options;
   options.heading_id = [](std::string_view t) {
     std::string out;
-    for (char c : t) out += (c == ' ') ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : t)
+      out += (c == ' ') ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   };
   return RenderMarkdown(text, options);
@@ -24,9 +25,10 @@ TEST_CASE("raw HTML never passes through") {
 }
 
 TEST_CASE("javascript: and data: links are dropped, safe ones kept") {
-  auto r = Render("[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) "
-                  "[d](https://example.org) [e](mailto:a@b.vn) [f](tel:+84123) [g](/vi/guides/) "
-                  "[h](javascript&#58;alert(1)) [i](//evil.example)");
+  auto r = Render(
+      "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) "
+      "[d](https://example.org) [e](mailto:a@b.vn) [f](tel:+84123) [g](/vi/guides/) "
+      "[h](javascript&#58;alert(1)) [i](//evil.example)");
   CHECK(r.html.find("javascript") == std::string::npos);
   CHECK(r.html.find("JaVaScRiPt") == std::string::npos);
   CHECK(r.html.find("data:") == std::string::npos);

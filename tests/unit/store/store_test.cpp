@@ -1,6 +1,7 @@
+#include "store/store.h"
+
 #include <catch2/catch.hpp>
 
-#include "store/store.h"
 #include "support/fixture.h"
 
 using namespace clemency;
