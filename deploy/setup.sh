@@ -7,7 +7,7 @@ packages=(cmake g++ make pkg-config
   libcpp-httplib-dev libkainjow-mustache-dev libsqlite3-dev libicu-dev
   libmd4c-dev libyaml-cpp-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 python3 python3-feedparser curl)
+  packages+=(catch2 python3 python3-feedparser curl libxml2-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do

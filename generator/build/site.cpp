@@ -63,6 +63,8 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
     site->static_files_.push_back(file);
   }
 
+  WordingRules wording =
+      LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
   std::vector<Page> pages =
       LoadContent(fs, JoinPath(source_dir, "content"), "content", site->config_, diagnostics);
   if (timer) timer->Mark("load");
@@ -70,7 +72,7 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
   markdown_options.heading_id = [](std::string_view text) { return AnchorId(text); };
   site->pages_.reserve(pages.size());
   for (auto& page : pages) {
-    RenderedPage rendered{std::move(page), {}};
+    RenderedPage rendered{std::move(page), {}, {}};
     rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
     if (rendered.page.summary.empty()) {
       const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
@@ -87,6 +89,7 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
   }
   if (timer) timer->Mark("markdown");
   site->CheckLinks(diagnostics);
+  site->CheckEditorial(wording, diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   return site;
@@ -172,6 +175,69 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
       }
     }
   }
+}
+
+void Site::CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics) {
+  for (auto& rendered : pages_) {
+    const Page& page = rendered.page;
+    const LanguageConfig* language = config_.FindLanguage(page.lang);
+    auto language_rules = rules.find(page.lang);
+    if (language_rules != rules.end()) {
+      CheckWording(page, language_rules->second, language->locale, diagnostics);
+    }
+    rendered.readability = ScoreReadability(rendered.body.plain_text, page.lang, language->locale,
+                                            config_.readability);
+    if (!rendered.readability.passes() && !page.draft) {
+      diagnostics->Add(
+          page.source_path, 0, "readability",
+          rendered.readability.Describe() +
+              "; use shorter sentences and everyday words (see site/config.yaml readability)");
+    }
+  }
+}
+
+CoverageReport Site::Coverage() const {
+  CoverageReport report;
+  for (const auto& [key, translations] : groups_) {
+    auto source = translations.find(config_.default_language);
+    for (const auto& language : config_.languages) {
+      auto it = translations.find(language.code);
+      if (it == translations.end()) {
+        report.missing.push_back({key, language.code});
+        continue;
+      }
+      const Page& page = pages_[it->second].page;
+      if (source != translations.end() && page.translated_from &&
+          *page.translated_from < pages_[source->second].page.updated) {
+        report.stale.push_back({key, language.code,
+                                pages_[source->second].page.updated.ToDateString(),
+                                page.translated_from->ToDateString()});
+      }
+    }
+  }
+  return report;
+}
+
+std::string CoverageReport::ToString() const {
+  std::string out = "Translation coverage\n";
+  if (missing.empty() && stale.empty()) out += "  every page is translated and up to date\n";
+  for (const auto& m : missing) {
+    out += "  missing  " + m.lang + "  " + (m.key.empty() ? "(home)" : m.key) + "\n";
+  }
+  for (const auto& s : stale) {
+    out += "  older    " + s.lang + "  " + (s.key.empty() ? "(home)" : s.key) +
+           "  translated from " + s.translated_from + ", source updated " + s.source_updated + "\n";
+  }
+  return out;
+}
+
+std::string Site::ReadabilityReport() const {
+  std::string out = "Readability\n";
+  for (const auto& rendered : pages_) {
+    out += std::string("  ") + (rendered.readability.passes() ? "ok    " : "FAIL  ") +
+           rendered.page.source_path + "  " + rendered.readability.Describe() + "\n";
+  }
+  return out;
 }
 
 Status Site::Index(Store* store) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/site_config.h"
+#include "content/checks.h"
 #include "content/page.h"
 #include "core/fs.h"
 #include "core/status.h"
@@ -23,6 +24,20 @@ namespace clemency {
 struct RenderedPage {
   Page page;
   MarkdownResult body;
+  ReadabilityScore readability;
+};
+
+// Which translations are missing and which are older than their source.
+struct CoverageReport {
+  struct Missing {
+    std::string key, lang;
+  };
+  struct Stale {
+    std::string key, lang, source_updated, translated_from;
+  };
+  std::vector<Missing> missing;
+  std::vector<Stale> stale;
+  std::string ToString() const;
 };
 
 struct BuildOptions {
@@ -55,10 +70,14 @@ class Site {
   const MessageCatalogs& catalogs() const { return catalogs_; }
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
   const RenderedPage* Find(const std::string& translation_key, const std::string& lang) const;
+  CoverageReport Coverage() const;
+  // One line per page: path, language, readability score and whether it passes.
+  std::string ReadabilityReport() const;
 
  private:
   Site() = default;
   void CheckLinks(Diagnostics* diagnostics) const;
+  void CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics);
   std::string source_dir_;
   SiteConfig config_;
   MessageCatalogs catalogs_;

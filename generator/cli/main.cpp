@@ -31,6 +31,7 @@ const char* kUsage =
 struct CommandSpec {
   const char* help;
   std::vector<std::string> options;  // options that take a value
+  std::vector<std::string> flags;    // options without a value
 };
 
 const std::map<std::string, CommandSpec> kCommands = {
@@ -38,12 +39,15 @@ const std::map<std::string, CommandSpec> kCommands = {
      {"Usage: clemency build [--source DIR] [--out DIR]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
       "  --out DIR     where the site is written (default: DIR/public); replaced atomically\n",
-      {"--source", "--out"}}},
+      {"--source", "--out"},
+      {}}},
     {"check",
-     {"Usage: clemency check [--source DIR]\n"
+     {"Usage: clemency check [--source DIR] [--report]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
+      "  --report      also print readability scores and translation coverage\n"
       "Validates everything and prints every problem as file:line: field: message.\n",
-      {"--source"}}},
+      {"--source"},
+      {"--report"}}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -51,7 +55,8 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
       "  --bind ADDR   address to listen on (default: 127.0.0.1)\n"
       "  --port N      port (default: 8080; 0 picks a free one)\n",
-      {"--source", "--out", "--db", "--bind", "--port"}}},
+      {"--source", "--out", "--db", "--bind", "--port"},
+      {}}},
 };
 
 int Usage(const std::string& message) {
@@ -102,6 +107,11 @@ int Run(int argc, char** argv) {
       std::fputs(spec->second.help, stdout);
       return 0;
     }
+    auto& flags = spec->second.flags;
+    if (std::find(flags.begin(), flags.end(), arg) != flags.end()) {
+      values[arg] = "yes";
+      continue;
+    }
     auto& allowed = spec->second.options;
     if (std::find(allowed.begin(), allowed.end(), arg) == allowed.end()) {
       return Usage("unknown option '" + arg + "' for " + command);
@@ -116,6 +126,10 @@ int Run(int argc, char** argv) {
   auto site = LoadSite(source, &timer);
   if (!site) return 1;
   if (command == "check") {
+    if (values.count("--report")) {
+      std::printf("%s\n%s\n", site->ReadabilityReport().c_str(),
+                  site->Coverage().ToString().c_str());
+    }
     std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
     return 0;
   }

@@ -4,7 +4,9 @@
 #include <unicode/coll.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <map>
 #include <memory>
@@ -108,6 +110,39 @@ std::string AnchorId(std::string_view text) {
   return ToNfc(out);
 }
 
+std::string ToLower(std::string_view text, const std::string& locale) {
+  icu::UnicodeString value = ToUnicode(text);
+  value.toLower(icu::Locale(locale.c_str()));
+  return ToUtf8(value);
+}
+
+std::vector<size_t> FindTerm(std::string_view haystack, std::string_view needle, bool whole_words) {
+  std::vector<size_t> out;
+  if (needle.empty()) return out;
+  for (size_t at = haystack.find(needle); at != std::string_view::npos;
+       at = haystack.find(needle, at + 1)) {
+    if (whole_words) {
+      // Decode the code points just before and just after the match.
+      UChar32 before = U_SENTINEL, after = U_SENTINEL;
+      if (at > 0) {
+        int32_t i = static_cast<int32_t>(at);
+        U8_PREV(reinterpret_cast<const uint8_t*>(haystack.data()), 0, i, before);
+      }
+      if (at + needle.size() < haystack.size()) {
+        int32_t i = static_cast<int32_t>(at + needle.size());
+        U8_NEXT(reinterpret_cast<const uint8_t*>(haystack.data()), i,
+                static_cast<int32_t>(haystack.size()), after);
+      }
+      auto is_word = [](UChar32 c) {
+        return c >= 0 && (u_isalnum(c) || u_getCombiningClass(c) > 0 || c == '-');
+      };
+      if (is_word(before) || is_word(after)) continue;
+    }
+    out.push_back(at);
+  }
+  return out;
+}
+
 std::string FoldForMatching(std::string_view text) {
   icu::UnicodeString value = ToUnicode(text);
   FoldTransliterator().transliterate(value);
@@ -182,9 +217,16 @@ std::vector<std::string> SplitSentences(std::string_view text, const std::string
   int32_t start = sentences->first();
   for (int32_t end = sentences->next(); end != icu::BreakIterator::DONE;
        start = end, end = sentences->next()) {
-    icu::UnicodeString sentence = value.tempSubString(start, end - start);
-    sentence.trim();
-    if (sentence.length() > 0) out.push_back(ToUtf8(sentence));
+    // ICU 72 does not end sentences at the Khmer khan (U+17D4) or bariyoosan (U+17D5); do it here.
+    int32_t piece_start = start;
+    for (int32_t i = start; i <= end; ++i) {
+      if (i < end && value.charAt(i) != 0x17D4 && value.charAt(i) != 0x17D5) continue;
+      int32_t piece_end = i < end ? i + 1 : end;
+      icu::UnicodeString sentence = value.tempSubString(piece_start, piece_end - piece_start);
+      sentence.trim();
+      if (sentence.length() > 0) out.push_back(ToUtf8(sentence));
+      piece_start = piece_end;
+    }
   }
   return out;
 }

@@ -22,6 +22,11 @@ std::string CollationKey(std::string_view text, const std::string& locale);
 std::vector<std::string> SplitWords(std::string_view text, const std::string& locale);
 // Sentences of `text` by ICU sentence breaks, trimmed, empty ones dropped.
 std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale);
+// Lowercase by the rules of `locale` (ICU full case mapping).
+std::string ToLower(std::string_view text, const std::string& locale);
+// Byte offsets where `needle` occurs in `haystack`. With `whole_words`, a match must not touch a
+// letter or digit on either side (for scripts written with spaces).
+std::vector<size_t> FindTerm(std::string_view haystack, std::string_view needle, bool whole_words);
 // Lowercases and strips diacritics (đ -> d), for matching words regardless of accents.
 std::string FoldForMatching(std::string_view text);
 

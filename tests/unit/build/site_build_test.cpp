@@ -141,6 +141,17 @@ TEST_CASE("sitemap lists published translations with alternates; feeds have stab
   CHECK(ReadFile(again->out + "/vi/feed.atom") == atom);  // same bytes on a rebuild
 }
 
+TEST_CASE("the coverage report lists missing and older translations") {
+  auto b = BuildFixture("multilingual");
+  std::string report = b->site->Coverage().ToString();
+  CHECK(Contains(report, "  missing  en  guides/beta\n"));
+  CHECK(Contains(report, "  missing  km  guides/alpha\n"));
+  CHECK(Contains(
+      report,
+      "  older    en  guides/alpha  translated from 2026-01-01, source updated 2026-03-01\n"));
+  CHECK_FALSE(Contains(report, "hidden"));
+}
+
 TEST_CASE("the invalid fixture reports every problem and writes nothing") {
   testing::TempDir dir;
   testing::MakeFixtureSite("invalid", dir.path());

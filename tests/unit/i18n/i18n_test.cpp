@@ -52,6 +52,8 @@ TEST_CASE("summaries are cut on word boundaries, Khmer included") {
 TEST_CASE("sentences come from ICU sentence breaks") {
   auto sentences = SplitSentences("Bạn viết đơn. Gia đình giúp bạn! Rồi chờ?", "vi_VN");
   CHECK(sentences.size() == 3);
+  auto khmer = SplitSentences("អ្នកអាចសុំជំនួយ។ ក្រុមគ្រួសារអាចជួយ។ សូមរក្សាឯកសារ៕", "km_KH");
+  CHECK(khmer == std::vector<std::string>{"អ្នកអាចសុំជំនួយ។", "ក្រុមគ្រួសារអាចជួយ។", "សូមរក្សាឯកសារ៕"});
   CHECK(FoldForMatching("Đặc Xá") == "dac xa");
 }
 

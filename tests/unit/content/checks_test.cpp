@@ -1,0 +1,105 @@
+#include "content/checks.h"
+
+#include <catch2/catch.hpp>
+
+using namespace clemency;
+
+namespace {
+
+Page MakePage(const std::string& lang, const std::string& text) {
+  Page page;
+  page.lang = lang;
+  page.source_path = "content/guides/x." + lang + ".md";
+  page.source_text = text;
+  return page;
+}
+
+std::vector<WordingRule> Rules(const std::string& lang) {
+  MemoryFileSystem fs;
+  fs.Add("wording/en.yaml",
+         "- {term: Ex-Convict, use: person released from prison}\n- {term: criminals, use: people "
+         "in prison}\n");
+  fs.Add("wording/vi.yaml", "- {term: dân tù, use: người đã ra tù}\n");
+  fs.Add("wording/km.yaml", "- {term: អតីតទណ្ឌិត, use: អ្នកដែលបានចេញពីពន្ធនាគារ}\n");
+  SiteConfig config;
+  config.languages = {
+      {"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}, {"km", "K", "km_KH", "T"}};
+  Diagnostics d;
+  auto rules = LoadWordingRules(fs, "wording", config, &d);
+  REQUIRE(d.empty());
+  return rules[lang];
+}
+
+std::string Wording(const std::string& lang, const std::string& locale, const std::string& text) {
+  Diagnostics d;
+  CheckWording(MakePage(lang, text), Rules(lang), locale, &d);
+  return d.ToString();
+}
+
+}  // namespace
+
+TEST_CASE("a stigmatising term is caught with its line and the suggested wording") {
+  CHECK(Wording("en", "en_GB", "---\ntitle: Help\n---\nJobs for an EX-CONVICT are rare.\n") ==
+        "content/guides/x.en.md:4: wording: 'ex-convict' labels a person by their past; write "
+        "'person released from prison'\n");
+  CHECK(Wording("vi", "vi_VN", "---\ntitle: Dân tù trở về\n---\nNội dung.\n") ==
+        "content/guides/x.vi.md:2: wording: 'dân tù' labels a person by their past; write 'người "
+        "đã ra tù'\n");
+  CHECK(Wording("km", "km_KH", "---\ntitle: X\n---\nជំនួយសម្រាប់អតីតទណ្ឌិត។\n")
+            .find("x.km.md:4: wording:") != std::string::npos);
+}
+
+TEST_CASE("whole words only where words are separated by spaces") {
+  CHECK(Wording("en", "en_GB", "Criminal records are not cleared.\n") == "");
+  CHECK(Wording("en", "en_GB", "Not criminalsation.\n") == "");
+  CHECK(Wording("en", "en_GB", "Some call them criminals.\n") != "");
+  CHECK(Wording("vi", "vi_VN", "dân tù.\n") != "");
+  CHECK(Wording("vi", "vi_VN", "dân tùng\n") == "");
+}
+
+TEST_CASE("English is scored by Flesch reading ease") {
+  CHECK(CountEnglishSyllables("cat") == 1);
+  CHECK(CountEnglishSyllables("amnesty") == 3);
+  CHECK(CountEnglishSyllables("make") == 1);
+  CHECK(CountEnglishSyllables("table") == 2);
+  CHECK(CountEnglishSyllables("wanted") == 2);
+  ReadabilityConfig config;
+  std::string plain =
+      "You can ask for help. The staff will tell you what to do. Your family can help you too. "
+      "Keep your papers safe. Go to the commune office soon. They will help you find work.";
+  auto easy = ScoreReadability(plain, "en", "en_GB", config);
+  REQUIRE(easy.scored);
+  CHECK(easy.value > 80);
+  CHECK(easy.passes());
+  std::string hard =
+      "Notwithstanding the aforementioned considerations, rehabilitation necessitates "
+      "comprehensive "
+      "interdepartmental coordination, institutional accountability, and individualised "
+      "documentation procedures administered consistently throughout jurisdictions nationwide.";
+  auto score = ScoreReadability(hard, "en", "en_GB", config);
+  CHECK(score.scored == false);  // under 30 words: too little to judge
+  auto longer = ScoreReadability(hard + " " + hard, "en", "en_GB", config);
+  REQUIRE(longer.scored);
+  CHECK(longer.value < 0);
+  CHECK_FALSE(longer.passes());
+  CHECK(longer.Describe().find("Flesch reading ease") == 0);
+}
+
+TEST_CASE("Vietnamese is scored by syllables per sentence, Khmer by words per sentence") {
+  ReadabilityConfig config;
+  std::string vi =
+      "Bạn viết đơn xin đặc xá. Gia đình giúp bạn nộp giấy tờ. Trại giam sẽ xét đơn của bạn. "
+      "Bạn chờ kết quả. Khi được về, bạn báo với công an xã.";
+  auto score = ScoreReadability(vi, "vi", "vi_VN", config);
+  REQUIRE(score.scored);
+  CHECK(score.sentences == 5);
+  CHECK(score.words == 33);  // 6 + 7 + 7 + 4 + 9 syllables
+  CHECK(score.value == Approx(6.6));
+  CHECK(score.passes());
+  std::string km =
+      "អ្នកអាចសុំជំនួយ។ ក្រុមគ្រួសាររបស់អ្នកអាចជួយអ្នក។ សូមរក្សាឯកសាររបស់អ្នក។ "
+      "សូមទៅការិយាល័យឃុំឱ្យបានឆាប់។ ពួកគេនឹងជួយអ្នករកការងារ។ អ្នកមិននៅម្នាក់ឯងទេ។";
+  auto khmer = ScoreReadability(km, "km", "km_KH", config);
+  CHECK(khmer.sentences == 6);
+  CHECK(khmer.words > 15);
+}
