@@ -12,6 +12,7 @@
 
 #include "api/server.h"
 #include "build/site.h"
+#include "content/support_import.h"
 #include "core/fs.h"
 #include "store/store.h"
 
@@ -25,6 +26,7 @@ const char* kUsage =
     "  build   validate content/ and site/, then write the static site\n"
     "  check   validate content/ and site/ only\n"
     "  serve   build the site into public/ and serve it over HTTP\n"
+    "  import  import support FILE.csv: add or update verified contacts of support entries\n"
     "\n"
     "Run 'clemency <command> --help' for the options of a command.\n";
 
@@ -48,6 +50,13 @@ const std::map<std::string, CommandSpec> kCommands = {
       "Validates everything and prints every problem as file:line: field: message.\n",
       {"--source"},
       {"--report"}}},
+    {"import",
+     {"Usage: clemency import support FILE.csv [--source DIR]\n"
+      "  FILE.csv      columns slug,phone,address,hours,verified (header row first)\n"
+      "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
+      "Every row is checked first; on any problem nothing is changed.\n",
+      {"--source"},
+      {}}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -91,6 +100,46 @@ Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTim
   return site.Build(options, timer);
 }
 
+int ImportSupport(const std::string& source, const std::string& csv_path) {
+  DiskFileSystem fs;
+  Diagnostics diagnostics;
+  auto config = LoadSiteConfig(fs, JoinPath(source, "site/config.yaml"), &diagnostics);
+  auto csv = fs.ReadFile(csv_path);
+  if (!csv.ok()) diagnostics.Add(csv_path, 0, "", "cannot read file");
+  std::vector<FileUpdate> updates;
+  if (config.ok() && csv.ok()) {
+    updates = PlanSupportImport(fs, source, csv_path, *csv, *config,
+                                Now(config->utc_offset_minutes), &diagnostics);
+  }
+  if (!diagnostics.empty()) {
+    std::fputs(diagnostics.ToString().c_str(), stderr);
+    std::fprintf(stderr, "clemency: nothing was imported\n");
+    return 1;
+  }
+  // Write every file beside its target first, then rename each into place.
+  for (const auto& update : updates) {
+    std::FILE* out = std::fopen((update.path + ".import-tmp").c_str(), "wb");
+    bool ok =
+        out && std::fwrite(update.text.data(), 1, update.text.size(), out) == update.text.size();
+    if (out) ok = std::fclose(out) == 0 && ok;
+    if (!ok) {
+      std::fprintf(stderr, "clemency: cannot write %s.import-tmp; nothing was imported\n",
+                   update.path.c_str());
+      for (const auto& u : updates) std::remove((u.path + ".import-tmp").c_str());
+      return 1;
+    }
+  }
+  for (const auto& update : updates) {
+    if (std::rename((update.path + ".import-tmp").c_str(), update.path.c_str()) != 0) {
+      std::fprintf(stderr, "clemency: cannot replace %s\n", update.path.c_str());
+      return 1;
+    }
+    std::printf("updated %s\n", update.path.c_str());
+  }
+  std::printf("clemency: %zu files updated; run 'clemency build' to publish\n", updates.size());
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   if (argc < 2) return Usage("no command given");
   std::string command = argv[1];
@@ -101,6 +150,7 @@ int Run(int argc, char** argv) {
   auto spec = kCommands.find(command);
   if (spec == kCommands.end()) return Usage("unknown command '" + command + "'");
   std::map<std::string, std::string> values;
+  std::vector<std::string> positional;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -113,6 +163,10 @@ int Run(int argc, char** argv) {
       continue;
     }
     auto& allowed = spec->second.options;
+    if (command == "import" && arg.rfind("--", 0) != 0) {
+      positional.push_back(arg);
+      continue;
+    }
     if (std::find(allowed.begin(), allowed.end(), arg) == allowed.end()) {
       return Usage("unknown option '" + arg + "' for " + command);
     }
@@ -121,6 +175,13 @@ int Run(int argc, char** argv) {
   }
   const std::string source = values.count("--source") ? values["--source"] : ".";
   const std::string out = values.count("--out") ? values["--out"] : JoinPath(source, "public");
+
+  if (command == "import") {
+    if (positional.size() != 2 || positional[0] != "support") {
+      return Usage("expected: clemency import support FILE.csv");
+    }
+    return ImportSupport(source, positional[1]);
+  }
 
   StepTimer timer;
   auto site = LoadSite(source, &timer);

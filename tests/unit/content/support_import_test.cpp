@@ -1,0 +1,90 @@
+#include "content/support_import.h"
+
+#include <catch2/catch.hpp>
+
+using namespace clemency;
+
+namespace {
+
+const char* kEntry = R"(---
+title: Câu lạc bộ
+date: 2026-11-20
+province: Nghệ An
+district: Vinh
+organisation: Hội Phụ nữ
+services: [club]
+contact:
+  hours: sáng thứ Hai
+verified: 2026-11-01
+---
+Nội dung.
+)";
+
+struct Fixture {
+  MemoryFileSystem fs;
+  SiteConfig config;
+  Fixture() {
+    config.default_language = "vi";
+    config.languages = {{"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}};
+    config.sections = {{"support", "support"}};
+    fs.Add("site/content/support/clb.vi.md", kEntry);
+    std::string english = kEntry;
+    english.replace(english.find("verified"), 0,
+                    "translation_status: machine-assisted\ntranslated_from: 2026-11-20\n");
+    fs.Add("site/content/support/clb.en.md", english);
+  }
+  std::vector<FileUpdate> Import(const std::string& csv, Diagnostics* d) {
+    return PlanSupportImport(fs, "site", "contacts.csv", csv, config,
+                             *ParseDateTime("2026-11-25", 420), d);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a valid row updates the contact of every translation") {
+  Fixture f;
+  Diagnostics d;
+  auto updates = f.Import(
+      "slug,phone,address,hours,verified\nclb,+84 238 1234 567,\"Số 1, Vinh\",,2026-11-24\n", &d);
+  INFO(d.ToString());
+  REQUIRE(d.empty());
+  REQUIRE(updates.size() == 2);
+  CHECK(updates[0].path == "site/content/support/clb.vi.md");
+  const std::string& text = updates[0].text;
+  CHECK(text.find("contact:\n  phone: \"+84 238 1234 567\"\n  address: \"Số 1, Vinh\"\nverified: "
+                  "2026-11-24\n---\n") != std::string::npos);
+  CHECK(text.find("sáng thứ Hai") == std::string::npos);  // the old contact block is replaced
+  CHECK(text.find("2026-11-01") == std::string::npos);
+  CHECK(text.find("Nội dung.") != std::string::npos);
+  CHECK(updates[1].text.find("translation_status: machine-assisted") != std::string::npos);
+}
+
+TEST_CASE("every bad row is reported with its line and nothing is imported") {
+  Fixture f;
+  Diagnostics d;
+  auto updates = f.Import(
+      "slug,phone,verified\n"
+      "clb,0238 1234 567,2026-11-24\n"
+      "missing,0238 1234 567,2026-11-24\n"
+      "clb,12,2026-12-30\n"
+      "clb,,2026-11-24\n",
+      &d);
+  CHECK(updates.empty());
+  CHECK(d.ToString() ==
+        "contacts.csv:3: slug: no support entry content/support/missing.vi.md\n"
+        "contacts.csv:4: slug: 'clb' appears in more than one row\n"
+        "contacts.csv:4: phone: '12' is not a phone number (8 to 15 digits, spaces and + . - ( ) "
+        "allowed)\n"
+        "contacts.csv:4: verified: 2026-12-30 is in the future\n"
+        "contacts.csv:5: slug: 'clb' appears in more than one row\n"
+        "contacts.csv:5: gives no phone, address or hours\n");
+}
+
+TEST_CASE("the header must name known columns, slug and verified included") {
+  Fixture f;
+  Diagnostics d;
+  CHECK(f.Import("slug,email\nclb,a@b.vn\n", &d).empty());
+  CHECK(d.ToString() ==
+        "contacts.csv:1: email: unknown column (expected slug, phone, address, hours, verified)\n"
+        "contacts.csv:1: verified: required column is missing\n");
+}
