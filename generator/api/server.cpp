@@ -1,62 +1,121 @@
 #include "api/server.h"
 
 #include <httplib.h>
+#include <sys/stat.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+#include <mutex>
+
+#include "api/http.h"
+#include "api/public_api.h"
+#include "api/static_files.h"
 
 namespace clemency {
-namespace fs = std::filesystem;
 namespace {
 
-httplib::Server* g_server = nullptr;
+std::atomic<httplib::Server*> g_server{nullptr};
 
 void HandleSignal(int) {
-  if (g_server) g_server->stop();
+  if (httplib::Server* server = g_server.load()) server->stop();
 }
 
-bool ReadWholeFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
-  return true;
+// Requests by route and status, and a latency histogram, in Prometheus text format.
+class Metrics {
+ public:
+  static constexpr std::array<double, 9> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                     0.025,  0.05,  0.1,    0.5};
+  void Record(const std::string& route, int status, double seconds) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++requests_[{route, status}];
+    auto& histogram = latency_[route];
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      if (seconds <= kBuckets[i]) ++histogram.counts[i];
+    }
+    ++histogram.count;
+    histogram.sum += seconds;
+  }
+  std::string Render(const BuildInfo& build) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string out;
+    out += "# HELP clemency_http_requests_total HTTP requests by route and status.\n";
+    out += "# TYPE clemency_http_requests_total counter\n";
+    for (const auto& [key, count] : requests_) {
+      out += "clemency_http_requests_total{route=\"" + key.first + "\",status=\"" +
+             std::to_string(key.second) + "\"} " + std::to_string(count) + "\n";
+    }
+    out += "# HELP clemency_http_request_duration_seconds Time to answer a request.\n";
+    out += "# TYPE clemency_http_request_duration_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+      std::string label = "route=\"" + route + "\"";
+      for (size_t i = 0; i < kBuckets.size(); ++i) {
+        char le[32];
+        std::snprintf(le, sizeof le, "%g", kBuckets[i]);
+        out += "clemency_http_request_duration_seconds_bucket{" + label + ",le=\"" + le + "\"} " +
+               std::to_string(h.counts[i]) + "\n";
+      }
+      out += "clemency_http_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
+             std::to_string(h.count) + "\n";
+      char sum[48];
+      std::snprintf(sum, sizeof sum, "%.6f", h.sum);
+      out += "clemency_http_request_duration_seconds_sum{" + label + "} " + sum + "\n";
+      out += "clemency_http_request_duration_seconds_count{" + label + "} " +
+             std::to_string(h.count) + "\n";
+    }
+    char seconds[48];
+    std::snprintf(seconds, sizeof seconds, "%.6f", build.seconds);
+    out += "# HELP clemency_build_duration_seconds Duration of the last site build.\n";
+    out += "# TYPE clemency_build_duration_seconds gauge\n";
+    out += std::string("clemency_build_duration_seconds ") + seconds + "\n";
+    out += "# HELP clemency_pages Pages written by the last build, per language.\n";
+    out += "# TYPE clemency_pages gauge\n";
+    for (const auto& [lang, count] : build.pages_per_language) {
+      out += "clemency_pages{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
+    }
+    return out;
+  }
+
+ private:
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size()> counts{};
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  std::mutex mutex_;
+  std::map<std::pair<std::string, int>, uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+};
+
+// Route label for metrics: API paths by endpoint, everything else by kind of file.
+std::string RouteOf(const httplib::Request& req) {
+  static const char* const kFixed[] = {
+      "/api/v1/languages",    "/api/v1/pages", "/api/v1/support", "/api/v1/support.csv",
+      "/api/v1/openapi.json", "/healthz",      "/readyz",         "/metrics"};
+  const std::string& p = req.path;
+  for (const char* route : kFixed) {
+    if (p == route) return route;
+  }
+  if (p.rfind("/api/v1/pages/", 0) == 0) return "/api/v1/pages/{section}/{slug}";
+  if (p.rfind("/api/", 0) == 0) return "/api/other";
+  auto ends_with = [&p](const char* suffix) {
+    size_t n = std::strlen(suffix);
+    return p.size() >= n && p.compare(p.size() - n, n, suffix) == 0;
+  };
+  if (ends_with("/feed.atom") || ends_with("/feed.rss") || ends_with("/feed.json")) return "feed";
+  return "static";
 }
 
-// Maps a request path to a file under `root`, or returns false when it would escape it.
-bool ResolveStaticPath(const fs::path& root, const std::string& request_path, fs::path* out) {
-  if (request_path.empty() || request_path.front() != '/' ||
-      request_path.find('\0') != std::string::npos ||
-      request_path.find('\\') != std::string::npos) {
-    return false;
-  }
-  fs::path relative;
-  size_t start = 1;
-  while (start <= request_path.size()) {
-    size_t slash = request_path.find('/', start);
-    std::string part =
-        request_path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (part == ".." || part == ".") return false;
-    if (!part.empty()) relative /= part;
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  fs::path candidate = root / relative;
-  std::error_code ec;
-  if (fs::is_directory(candidate, ec)) candidate /= "index.html";
-  *out = candidate;
-  return true;
-}
+thread_local std::chrono::steady_clock::time_point t_request_start;
 
 }  // namespace
 
 std::string ContentTypeFor(const std::string& path) {
   static const std::pair<const char*, const char*> kTypes[] = {
+      {"/feed.json", "application/feed+json; charset=utf-8"},
       {".html", "text/html; charset=utf-8"},
       {".css", "text/css; charset=utf-8"},
       {".js", "text/javascript; charset=utf-8"},
@@ -65,16 +124,15 @@ std::string ContentTypeFor(const std::string& path) {
       {".rss", "application/rss+xml; charset=utf-8"},
       {".xml", "application/xml; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"},
+      {".csv", "text/csv; charset=utf-8"},
       {".svg", "image/svg+xml"},
       {".png", "image/png"},
       {".jpg", "image/jpeg"},
       {".webp", "image/webp"},
       {".ico", "image/x-icon"},
       {".woff2", "font/woff2"},
+      {".pdf", "application/pdf"},
   };
-  if (path.size() >= 10 && path.compare(path.size() - 10, 10, "/feed.json") == 0) {
-    return "application/feed+json; charset=utf-8";
-  }
   for (const auto& [suffix, type] : kTypes) {
     size_t n = std::strlen(suffix);
     if (path.size() >= n && path.compare(path.size() - n, n, suffix) == 0) return type;
@@ -82,46 +140,87 @@ std::string ContentTypeFor(const std::string& path) {
   return "application/octet-stream";
 }
 
-Status Serve(const ServerOptions& options) {
-  httplib::Server server;
-  const fs::path root = fs::absolute(options.public_dir);
+void RequestStop() { HandleSignal(0); }
 
-  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+Status Serve(const ServerOptions& options) {
+  if (!options.config) return Status::Error("server: no site configuration");
+  httplib::Server server;
+  server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(threads); };
+  auto metrics = std::make_shared<Metrics>();
+  auto files = std::make_shared<StaticFiles>(options.public_dir, options.config->default_language);
+  const BuildInfo build = options.build;
+  Store* store = options.store;
+  const std::string public_dir = options.public_dir;
+
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    t_request_start = std::chrono::steady_clock::now();
+    if (req.method == "OPTIONS") {  // CORS preflight: GET only
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Origin", "*");
+      res.set_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since");
+      res.set_header("Access-Control-Max-Age", "86400");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
     res.set_header("Content-Security-Policy", "default-src 'self'");
+    if (req.path.rfind("/api/", 0) == 0) {
+      res.set_header("Access-Control-Allow-Origin", "*");
+      res.set_header("Access-Control-Expose-Headers", "ETag, Link");
+      if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "public, max-age=60");
+    }
   });
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    std::fprintf(stderr, "%s %s %d %zu\n", req.method.c_str(), req.path.c_str(), res.status,
-                 res.body.size());
+  bool log_requests = options.log_requests;
+  server.set_logger([metrics, log_requests](const httplib::Request& req,
+                                            const httplib::Response& res) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count();
+    metrics->Record(RouteOf(req), res.status, seconds);
+    if (log_requests) {
+      std::fprintf(stderr, "%s %s %d %zu %.2fms\n", req.method.c_str(), req.path.c_str(),
+                   res.status, res.body.size(), seconds * 1000.0);
+    }
   });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    // Errors found by the parser itself (bad request line, unsupported method…) stay short.
+    if (res.status == 404 && res.body.empty()) return;
+    if (res.body.empty()) http::SendProblem(res, res.status, "the request could not be handled");
+  });
+  server.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        std::fprintf(stderr, "server: unexpected error on %s\n", req.path.c_str());
+        http::SendProblem(res, 500, "unexpected server error");
+      });
 
-  auto serve_file = [root, options](const httplib::Request& req, httplib::Response& res) {
-    fs::path file;
-    std::string body;
-    if (ResolveStaticPath(root, req.path, &file) && fs::is_regular_file(file) &&
-        ReadWholeFile(file, &body)) {
-      // A directory URL without its slash gets one, so relative links keep working.
-      if (req.path.back() != '/' && fs::is_directory(root / req.path.substr(1))) {
-        res.status = 301;
-        res.set_header("Location", req.path + "/");
-        return;
-      }
-      res.set_content(body, ContentTypeFor(file.string()));
-      return;
-    }
-    // The 404 page of the language the path starts with.
-    std::string lang = options.default_language;
-    if (req.path.size() > 3 && req.path[0] == '/' && req.path.find('/', 1) != std::string::npos) {
-      std::string first = req.path.substr(1, req.path.find('/', 1) - 1);
-      if (fs::is_regular_file(root / first / "404.html")) lang = first;
-    }
-    std::string not_found;
-    if (!ReadWholeFile(root / lang / "404.html", &not_found)) not_found = "Not found\n";
-    res.status = 404;
-    res.set_content(not_found, "text/html; charset=utf-8");
-  };
-  server.Get(".*", serve_file);
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_content("ok\n", "text/plain; charset=utf-8");
+  });
+  server.Get("/readyz",
+             [store, public_dir, build](const httplib::Request&, httplib::Response& res) {
+               res.set_header("Cache-Control", "no-store");
+               struct stat info;
+               bool site = build.built && stat((public_dir + "/index.html").c_str(), &info) == 0;
+               bool store_ok = store && store->Exec("SELECT 1").ok();
+               if (!site || !store_ok) {
+                 return http::SendProblem(res, 503,
+                                          std::string(store_ok ? "" : "the store is not open; ") +
+                                              (site ? "" : "the site is not built"));
+               }
+               res.set_content("ready\n", "text/plain; charset=utf-8");
+             });
+  server.Get("/metrics", [metrics, build](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(metrics->Render(build), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  if (store) RegisterPublicApi(server, *options.config, store);
+  server.Get(".*", [files](const httplib::Request& req, httplib::Response& res) {
+    files->Handle(req, res);
+  });
 
   int port = options.port;
   if (port == 0) {

@@ -1,24 +1,40 @@
 #pragma once
-// The HTTP server: the built site's static files (and, later, the JSON API and the admin).
-// The only module that includes httplib.h.
+// The HTTP server: the built site's static files, its feeds, the public JSON API and operations
+// endpoints. The only module that includes httplib.h (and zlib.h, for precompressed feeds).
 #include <functional>
+#include <map>
 #include <string>
 
+#include "config/site_config.h"
 #include "core/status.h"
+#include "store/store.h"
 
 namespace clemency {
+
+// What the server reports about the last build (for /readyz and /metrics).
+struct BuildInfo {
+  bool built = false;
+  double seconds = 0;
+  std::map<std::string, size_t> pages_per_language;
+};
 
 struct ServerOptions {
   std::string public_dir;
   std::string bind = "127.0.0.1";
   int port = 8080;
-  std::string default_language = "vi";
+  int threads = 8;
+  const SiteConfig* config = nullptr;  // required
+  Store* store = nullptr;              // required for the API
+  BuildInfo build;
+  bool log_requests = true;
   // Called once the socket listens (with the bound port), e.g. to print the address.
   std::function<void(int port)> on_listening;
 };
 
-// Serves until SIGINT/SIGTERM, then finishes in-flight requests and returns.
+// Serves until SIGINT/SIGTERM (or RequestStop()), finishes in-flight requests, then returns.
 Status Serve(const ServerOptions& options);
+// Asks a running Serve() to stop, as SIGTERM does.
+void RequestStop();
 
 // The Content-Type for a file name.
 std::string ContentTypeFor(const std::string& path);

@@ -281,8 +281,7 @@ std::string BuildSummary::ToString() const {
   }
   char buf[160];
   std::snprintf(buf, sizeof buf, "Built %zu pages (%s), %zu files, %.1f KiB in %.2f s", pages,
-                per_language.c_str(), files_written, bytes_written / 1024.0,
-                timer.TotalMilliseconds() / 1000.0);
+                per_language.c_str(), files_written, bytes_written / 1024.0, seconds);
   return buf;
 }
 
@@ -522,6 +521,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   timer.Mark("swap");
   for (const auto& [lang, count] : page_counts) summary.pages_per_language[lang] = count;
   summary.timer = timer;
+  summary.seconds = timer.TotalMilliseconds() / 1000.0;
   return summary;
 }
 

@@ -51,6 +51,7 @@ struct BuildSummary {
   size_t files_written = 0;
   uint64_t bytes_written = 0;
   StepTimer timer;
+  double seconds = 0;            // whole build, load to swap
   std::string ToString() const;  // the one-line summary the CLI prints
 };
 

@@ -74,8 +74,7 @@ int Usage(const std::string& message) {
 }
 
 // Loads and validates; prints every problem. Returns nullptr on failure.
-std::unique_ptr<Site> LoadSite(const std::string& source, StepTimer* timer) {
-  DiskFileSystem fs;
+std::unique_ptr<Site> LoadSite(const FileSystem& fs, const std::string& source, StepTimer* timer) {
   Diagnostics diagnostics;
   auto site = Site::Load(fs, source, &diagnostics, timer);
   if (!site) {
@@ -98,6 +97,86 @@ Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTim
     };
   }
   return site.Build(options, timer);
+}
+
+// serve: the store is the source of truth once it exists; content/ is imported into a new one.
+int ServeSite(const std::string& source, const std::string& out,
+              std::map<std::string, std::string>& values) {
+  std::string db_path = values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+  ServerOptions options;
+  options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
+  if (values.count("--port")) {
+    char* end = nullptr;
+    long port = std::strtol(values["--port"].c_str(), &end, 10);
+    if (values["--port"].empty() || *end != '\0' || port < 0 || port > 65535) {
+      return Usage("--port must be 0 to 65535");
+    }
+    options.port = static_cast<int>(port);
+  }
+  auto store = Store::Open(db_path);
+  if (!store.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
+    return 1;
+  }
+  PageRepository pages(store->get());
+  auto count = pages.Count();
+  if (!count.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", count.status().message().c_str());
+    return 1;
+  }
+  StepTimer timer;
+  DiskFileSystem disk;
+  MemoryFileSystem stored_content;
+  OverlayFileSystem from_store(disk, JoinPath(source, "content"), stored_content);
+  std::unique_ptr<Site> site;
+  if (*count == 0) {
+    std::printf("clemency: new store %s: importing content/\n", db_path.c_str());
+    site = LoadSite(disk, source, &timer);
+    if (!site) return 1;
+    if (Status s = site->Index(store->get()); !s.ok()) {
+      std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
+      return 1;
+    }
+    timer.Mark("index");
+  } else {
+    auto rows = pages.All();
+    if (!rows.ok()) {
+      std::fprintf(stderr, "clemency: %s\n", rows.status().message().c_str());
+      return 1;
+    }
+    for (const auto& row : *rows)
+      stored_content.Add(JoinPath(source, row.source_path), row.source_text);
+    std::printf(
+        "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
+        static_cast<long long>(*count), db_path.c_str());
+    site = LoadSite(from_store, source, &timer);
+    if (!site) return 1;
+  }
+  auto summary = BuildSite(*site, out, timer);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s\n", summary->ToString().c_str());
+  options.public_dir = out;
+  options.config = &site->config();
+  options.store = store->get();
+  options.build.built = true;
+  options.build.seconds = summary->seconds;
+  options.build.pages_per_language = summary->pages_per_language;
+  options.on_listening = [&options](int port) {
+    std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
+    std::fflush(stdout);
+  };
+  Status served = Serve(options);
+  if (!served.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", served.message().c_str());
+    return 1;
+  }
+  std::printf("clemency: stopped\n");
+  return 0;
 }
 
 int ImportSupport(const std::string& source, const std::string& csv_path) {
@@ -183,8 +262,10 @@ int Run(int argc, char** argv) {
     return ImportSupport(source, positional[1]);
   }
 
+  if (command == "serve") return ServeSite(source, out, values);
+
   StepTimer timer;
-  auto site = LoadSite(source, &timer);
+  auto site = LoadSite(DiskFileSystem(), source, &timer);
   if (!site) return 1;
   if (command == "check") {
     if (values.count("--report")) {
@@ -194,14 +275,8 @@ int Run(int argc, char** argv) {
     std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
     return 0;
   }
-
-  std::string db_path = ":memory:";
-  if (command == "serve") {
-    db_path = values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
-  }
-  auto store = Store::Open(db_path);
+  // A plain build indexes into an in-memory store with the same schema serve uses.
+  auto store = Store::Open(":memory:");
   if (!store.ok()) {
     std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
     return 1;
@@ -218,27 +293,6 @@ int Run(int argc, char** argv) {
     return 1;
   }
   std::printf("%s\n", summary->ToString().c_str());
-  if (command == "build") return 0;
-
-  ServerOptions options;
-  options.public_dir = out;
-  options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
-  options.default_language = site->config().default_language;
-  if (values.count("--port")) {
-    char* end = nullptr;
-    long port = std::strtol(values["--port"].c_str(), &end, 10);
-    if (*end != '\0' || port < 0 || port > 65535) return Usage("--port must be 0 to 65535");
-    options.port = static_cast<int>(port);
-  }
-  options.on_listening = [&options](int port) {
-    std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
-    std::fflush(stdout);
-  };
-  Status served = Serve(options);
-  if (!served.ok()) {
-    std::fprintf(stderr, "clemency: %s\n", served.message().c_str());
-    return 1;
-  }
   return 0;
 }
 

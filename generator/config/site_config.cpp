@@ -26,6 +26,12 @@ const std::vector<std::string>& KnownSectionKinds() {
   return kKinds;
 }
 
+const std::vector<std::string>& KnownServices() {
+  static const std::vector<std::string> kServices = {
+      "counselling", "training", "jobs", "loans", "club", "housing", "legal-help", "fund"};
+  return kServices;
+}
+
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
                                   Diagnostics* diagnostics) {
   auto text = fs.ReadFile(path);

@@ -44,6 +44,8 @@ struct SiteConfig {
 
 // Section kinds the content loader understands.
 const std::vector<std::string>& KnownSectionKinds();
+// Services a support entry may offer; each has an interface string `service_<name>`.
+const std::vector<std::string>& KnownServices();
 
 // Reads and validates `path`; every problem goes to `diagnostics`.
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,

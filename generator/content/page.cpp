@@ -14,10 +14,4 @@ std::string Page::PathIn(const std::string& language) const {
   return path;
 }
 
-const std::vector<std::string>& KnownServices() {
-  static const std::vector<std::string> kServices = {
-      "counselling", "training", "jobs", "loans", "club", "housing", "legal-help", "fund"};
-  return kServices;
-}
-
 }  // namespace clemency

@@ -72,7 +72,4 @@ struct Page {
   std::string PathIn(const std::string& language) const;
 };
 
-// Services a support entry may offer; each has an interface string `service_<name>`.
-const std::vector<std::string>& KnownServices();
-
 }  // namespace clemency

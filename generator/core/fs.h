@@ -38,6 +38,30 @@ class MemoryFileSystem : public FileSystem {
   std::map<std::string, std::string> files_;
 };
 
+// Serves paths under `prefix` from `overlay` and everything else from `base`: the site's own
+// files from disk with content/ from the store.
+class OverlayFileSystem : public FileSystem {
+ public:
+  OverlayFileSystem(const FileSystem& base, std::string prefix, const FileSystem& overlay)
+      : base_(base), prefix_(std::move(prefix)), overlay_(overlay) {}
+  Result<std::string> ReadFile(const std::string& path) const override {
+    return Pick(path).ReadFile(path);
+  }
+  bool IsDirectory(const std::string& path) const override { return Pick(path).IsDirectory(path); }
+  bool IsFile(const std::string& path) const override { return Pick(path).IsFile(path); }
+  std::vector<std::string> ListFiles(const std::string& dir) const override {
+    return Pick(dir).ListFiles(dir);
+  }
+
+ private:
+  const FileSystem& Pick(const std::string& path) const {
+    return path.compare(0, prefix_.size(), prefix_) == 0 ? overlay_ : base_;
+  }
+  const FileSystem& base_;
+  std::string prefix_;
+  const FileSystem& overlay_;
+};
+
 // Joins two path parts with exactly one '/'.
 std::string JoinPath(const std::string& a, const std::string& b);
 

@@ -26,16 +26,35 @@ CREATE TABLE pages (
   body_html TEXT NOT NULL,
   body_text TEXT NOT NULL,
   content_hash TEXT NOT NULL,
+  change_note TEXT NOT NULL DEFAULT '',
+  meta_json TEXT NOT NULL DEFAULT '{}',
   UNIQUE (section, slug, lang)
 );
 CREATE INDEX pages_by_update ON pages (updated_unix DESC, id DESC);
 CREATE TABLE page_revisions (
   id INTEGER PRIMARY KEY,
-  page_id INTEGER NOT NULL REFERENCES pages(id),
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
   source_text TEXT NOT NULL,
   content_hash TEXT NOT NULL,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+  updated TEXT NOT NULL,
+  change_note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (page_id, content_hash)
 );
+CREATE TABLE support_entries (
+  page_id INTEGER PRIMARY KEY REFERENCES pages(id) ON DELETE CASCADE,
+  province TEXT NOT NULL,
+  district TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  services TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  hours TEXT NOT NULL DEFAULT '',
+  lat REAL,
+  lon REAL,
+  verified TEXT NOT NULL
+);
+CREATE INDEX support_by_province ON support_entries (province);
 )sql",
 };
 
@@ -100,6 +119,13 @@ std::string Statement::Text(int column) const {
 }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::Real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+Statement& Statement::Bind(int index, double value) {
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) status_ = SqliteError(db_, "bind");
+  return *this;
+}
 
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
@@ -174,53 +200,129 @@ Status Store::Migrate() {
   return Status::Ok();
 }
 
+namespace {
+
+const char* kSummaryColumns =
+    "p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.published, p.updated, "
+    "p.updated_unix, p.draft, p.weight, p.source_path, p.content_hash, p.change_note, p.meta_json";
+
+PageRow ReadSummary(const Statement& stmt) {
+  PageRow r;
+  r.id = stmt.Int(0);
+  r.section = stmt.Text(1);
+  r.slug = stmt.Text(2);
+  r.lang = stmt.Text(3);
+  r.kind = stmt.Text(4);
+  r.title = stmt.Text(5);
+  r.summary = stmt.Text(6);
+  r.published = stmt.Text(7);
+  r.updated = stmt.Text(8);
+  r.updated_unix = stmt.Int(9);
+  r.draft = stmt.Int(10) != 0;
+  r.weight = stmt.Int(11);
+  r.source_path = stmt.Text(12);
+  r.content_hash = stmt.Text(13);
+  r.change_note = stmt.Text(14);
+  r.meta_json = stmt.Text(15);
+  return r;
+}
+
+// Columns 16.. of a query that LEFT JOINs support_entries s.
+const char* kSupportColumns =
+    "s.page_id, s.province, s.district, s.organisation, s.services, s.phone, s.address, s.hours, "
+    "s.lat, s.lon, s.verified";
+
+void ReadSupport(const Statement& stmt, int first, PageRow* row) {
+  if (stmt.IsNull(first)) return;
+  SupportRow s;
+  s.province = stmt.Text(first + 1);
+  s.district = stmt.Text(first + 2);
+  s.organisation = stmt.Text(first + 3);
+  s.services = stmt.Text(first + 4);
+  s.phone = stmt.Text(first + 5);
+  s.address = stmt.Text(first + 6);
+  s.hours = stmt.Text(first + 7);
+  if (!stmt.IsNull(first + 8)) s.lat = stmt.Real(first + 8);
+  if (!stmt.IsNull(first + 9)) s.lon = stmt.Real(first + 9);
+  s.verified = stmt.Text(first + 10);
+  row->support = s;
+}
+
+}  // namespace
+
 Status PageRepository::Upsert(const PageRow& row) {
   auto stmt = store_->Prepare(R"sql(
 INSERT INTO pages (section, slug, lang, kind, title, summary, published, updated, updated_unix,
-                   draft, weight, source_path, source_text, body_html, body_text, content_hash)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                   draft, weight, source_path, source_text, body_html, body_text, content_hash,
+                   change_note, meta_json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
 ON CONFLICT (section, slug, lang) DO UPDATE SET
   kind = excluded.kind, title = excluded.title, summary = excluded.summary,
   published = excluded.published, updated = excluded.updated, updated_unix = excluded.updated_unix,
   draft = excluded.draft, weight = excluded.weight, source_path = excluded.source_path,
   source_text = excluded.source_text, body_html = excluded.body_html,
-  body_text = excluded.body_text, content_hash = excluded.content_hash
-WHERE pages.content_hash <> excluded.content_hash)sql");
+  body_text = excluded.body_text, content_hash = excluded.content_hash,
+  change_note = excluded.change_note, meta_json = excluded.meta_json
+WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json)sql");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang).Bind(4, row.kind);
   stmt->Bind(5, row.title).Bind(6, row.summary).Bind(7, row.published).Bind(8, row.updated);
   stmt->Bind(9, row.updated_unix).Bind(10, static_cast<int64_t>(row.draft)).Bind(11, row.weight);
   stmt->Bind(12, row.source_path).Bind(13, row.source_text).Bind(14, row.body_html);
-  stmt->Bind(15, row.body_text).Bind(16, row.content_hash);
-  return stmt->Run();
+  stmt->Bind(15, row.body_text).Bind(16, row.content_hash).Bind(17, row.change_note);
+  stmt->Bind(18, row.meta_json);
+  if (Status s = stmt->Run(); !s.ok()) return s;
+
+  auto revision = store_->Prepare(R"sql(
+INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note)
+SELECT id, source_text, content_hash, updated, change_note FROM pages
+WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql");
+  if (!revision.ok()) return revision.status();
+  revision->Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+  if (Status s = revision->Run(); !s.ok()) return s;
+
+  auto support = store_->Prepare(row.support ? R"sql(
+INSERT INTO support_entries (page_id, province, district, organisation, services, phone, address,
+                             hours, lat, lon, verified)
+SELECT id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM pages
+WHERE section = ?1 AND slug = ?2 AND lang = ?3
+ON CONFLICT (page_id) DO UPDATE SET province = excluded.province, district = excluded.district,
+  organisation = excluded.organisation, services = excluded.services, phone = excluded.phone,
+  address = excluded.address, hours = excluded.hours, lat = excluded.lat, lon = excluded.lon,
+  verified = excluded.verified)sql"
+                                             : R"sql(
+DELETE FROM support_entries WHERE page_id IN
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql");
+  if (!support.ok()) return support.status();
+  support->Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+  if (row.support) {
+    const SupportRow& s = *row.support;
+    support->Bind(4, s.province).Bind(5, s.district).Bind(6, s.organisation).Bind(7, s.services);
+    support->Bind(8, s.phone).Bind(9, s.address).Bind(10, s.hours);
+    if (s.lat)
+      support->Bind(11, *s.lat);
+    else
+      support->BindNull(11);
+    if (s.lon)
+      support->Bind(12, *s.lon);
+    else
+      support->BindNull(12);
+    support->Bind(13, s.verified);
+  }
+  return support->Run();
 }
 
 Result<std::vector<PageRow>> PageRepository::All() {
-  auto stmt = store_->Prepare(
-      "SELECT id, section, slug, lang, kind, title, summary, published, updated, updated_unix, "
-      "draft, weight, source_path, source_text, body_html, body_text, content_hash FROM pages "
-      "ORDER BY section, slug, lang");
+  auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns +
+                              ", p.source_text, p.body_html, p.body_text FROM pages p "
+                              "ORDER BY p.section, p.slug, p.lang");
   if (!stmt.ok()) return stmt.status();
   std::vector<PageRow> rows;
   while (stmt->Step()) {
-    PageRow r;
-    r.id = stmt->Int(0);
-    r.section = stmt->Text(1);
-    r.slug = stmt->Text(2);
-    r.lang = stmt->Text(3);
-    r.kind = stmt->Text(4);
-    r.title = stmt->Text(5);
-    r.summary = stmt->Text(6);
-    r.published = stmt->Text(7);
-    r.updated = stmt->Text(8);
-    r.updated_unix = stmt->Int(9);
-    r.draft = stmt->Int(10) != 0;
-    r.weight = stmt->Int(11);
-    r.source_path = stmt->Text(12);
-    r.source_text = stmt->Text(13);
-    r.body_html = stmt->Text(14);
-    r.body_text = stmt->Text(15);
-    r.content_hash = stmt->Text(16);
+    PageRow r = ReadSummary(*stmt);
+    r.source_text = stmt->Text(16);
+    r.body_html = stmt->Text(17);
+    r.body_text = stmt->Text(18);
     rows.push_back(std::move(r));
   }
   if (!stmt->status().ok()) return stmt->status();
@@ -233,6 +335,115 @@ Result<int64_t> PageRepository::Count() {
   if (!stmt->Step())
     return stmt->status().ok() ? Status::Error("store: count failed") : stmt->status();
   return stmt->Int(0);
+}
+
+Result<std::vector<PageRow>> PageRepository::List(const PageQuery& query) {
+  auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + R"sql( FROM pages p
+WHERE p.draft = 0 AND p.slug <> ''
+  AND (?1 = '' OR p.lang = ?1)
+  AND (?2 = '' OR p.section = ?2)
+  AND (?3 IS NULL OR p.updated_unix >= ?3)
+  AND (?4 IS NULL OR p.updated_unix < ?4 OR (p.updated_unix = ?4 AND p.id < ?5))
+ORDER BY p.updated_unix DESC, p.id DESC
+LIMIT ?6)sql");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, query.lang).Bind(2, query.section);
+  if (query.updated_since_unix)
+    stmt->Bind(3, *query.updated_since_unix);
+  else
+    stmt->BindNull(3);
+  if (query.after) {
+    stmt->Bind(4, query.after->first).Bind(5, query.after->second);
+  } else {
+    stmt->BindNull(4).BindNull(5);
+  }
+  stmt->Bind(6, static_cast<int64_t>(query.limit));
+  std::vector<PageRow> rows;
+  while (stmt->Step()) rows.push_back(ReadSummary(*stmt));
+  if (!stmt->status().ok()) return stmt->status();
+  return rows;
+}
+
+Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
+                                                   const std::string& slug,
+                                                   const std::string& lang) {
+  auto stmt = store_->Prepare(
+      std::string("SELECT ") + kSummaryColumns + ", p.body_html, p.body_text, " + kSupportColumns +
+      " FROM pages p LEFT JOIN support_entries s ON s.page_id = p.id "
+      "WHERE p.section = ?1 AND p.slug = ?2 AND p.lang = ?3 AND p.draft = 0");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, section).Bind(2, slug).Bind(3, lang);
+  if (!stmt->Step()) {
+    if (!stmt->status().ok()) return stmt->status();
+    return std::optional<PageRow>();
+  }
+  PageRow row = ReadSummary(*stmt);
+  row.body_html = stmt->Text(16);
+  row.body_text = stmt->Text(17);
+  ReadSupport(*stmt, 18, &row);
+  return std::optional<PageRow>(std::move(row));
+}
+
+Result<std::vector<std::string>> PageRepository::Translations(const std::string& section,
+                                                              const std::string& slug) {
+  auto stmt = store_->Prepare(
+      "SELECT lang FROM pages WHERE section = ?1 AND slug = ?2 AND draft = 0 ORDER BY lang");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, section).Bind(2, slug);
+  std::vector<std::string> out;
+  while (stmt->Step()) out.push_back(stmt->Text(0));
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<std::vector<RevisionRow>> PageRepository::History(int64_t page_id) {
+  auto stmt = store_->Prepare(
+      "SELECT updated, created_at, change_note FROM page_revisions WHERE page_id = ?1 "
+      "ORDER BY id DESC");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, page_id);
+  std::vector<RevisionRow> out;
+  while (stmt->Step()) out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2)});
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& query) {
+  auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + ", " + kSupportColumns +
+                              R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id
+WHERE p.draft = 0 AND p.lang = ?1
+  AND (?2 = '' OR s.province = ?2)
+  AND (?3 = '' OR (',' || s.services || ',') LIKE ('%,' || ?3 || ',%'))
+ORDER BY s.province, s.district, p.title)sql");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, query.lang).Bind(2, query.province).Bind(3, query.service);
+  std::vector<PageRow> rows;
+  while (stmt->Step()) {
+    PageRow row = ReadSummary(*stmt);
+    ReadSupport(*stmt, 16, &row);
+    rows.push_back(std::move(row));
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return rows;
+}
+
+Status PageRepository::RemoveAllExcept(
+    const std::vector<std::tuple<std::string, std::string, std::string>>& keep) {
+  if (Status s = store_->Exec(
+          "CREATE TEMP TABLE IF NOT EXISTS keep_pages (section TEXT, slug TEXT, lang TEXT)");
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = store_->Exec("DELETE FROM keep_pages"); !s.ok()) return s;
+  auto insert = store_->Prepare("INSERT INTO keep_pages VALUES (?1, ?2, ?3)");
+  if (!insert.ok()) return insert.status();
+  for (const auto& [section, slug, lang] : keep) {
+    insert->Bind(1, section).Bind(2, slug).Bind(3, lang);
+    if (Status s = insert->Run(); !s.ok()) return s;
+  }
+  return store_->Exec(
+      "DELETE FROM pages WHERE NOT EXISTS (SELECT 1 FROM keep_pages k WHERE k.section = "
+      "pages.section AND k.slug = pages.slug AND k.lang = pages.lang)");
 }
 
 }  // namespace clemency

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/status.h"
@@ -20,6 +21,7 @@ class Statement {
   ~Statement();
   Statement& Bind(int index, const std::string& value);
   Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, double value);
   Statement& BindNull(int index);
   // Steps once: true when a row is ready. Errors are kept and returned by status().
   bool Step();
@@ -27,6 +29,7 @@ class Statement {
   void Reset();
   std::string Text(int column) const;
   int64_t Int(int column) const;
+  double Real(int column) const;
   bool IsNull(int column) const;
   Status status() const { return status_; }
 
@@ -59,6 +62,13 @@ class Store {
   std::string path_;
 };
 
+struct SupportRow {
+  std::string province, district, organisation;
+  std::string services;  // comma-separated service names
+  std::string phone, address, hours, verified;
+  std::optional<double> lat, lon;
+};
+
 // One published or draft translation as stored: its metadata for lists and queries, its
 // source text (front matter + Markdown) and rendered body.
 struct PageRow {
@@ -69,15 +79,49 @@ struct PageRow {
   bool draft = false;
   int64_t weight = 0;
   std::string source_path, source_text, body_html, body_text, content_hash;
+  std::string change_note;
+  std::string meta_json = "{}";  // sources, reviewed, translation status, tags … as JSON
+  std::optional<SupportRow> support;
+};
+
+struct RevisionRow {
+  std::string updated, recorded, change_note;
+};
+
+// Keyset pagination: newest updated first, ties broken by id, so a cursor stays valid while
+// pages change (a changed page moves to the front and is not repeated on later pages).
+struct PageQuery {
+  std::string lang, section;
+  std::optional<int64_t> updated_since_unix;
+  std::optional<std::pair<int64_t, int64_t>> after;  // (updated_unix, id) of the last item seen
+  int limit = 20;
+};
+
+struct SupportQuery {
+  std::string lang, province, service;
 };
 
 class PageRepository {
  public:
   explicit PageRepository(Store* store) : store_(store) {}
-  // Inserts or updates by (section, slug, lang); keeps the row id stable across updates.
+  // Inserts or updates by (section, slug, lang); keeps the row id stable across updates and
+  // records a revision whenever the source text changes.
   Status Upsert(const PageRow& row);
+  // Every row, source text included (to rebuild the site from the store).
   Result<std::vector<PageRow>> All();
   Result<int64_t> Count();
+  // Published, non-index pages matching `query` (bodies and sources left empty).
+  Result<std::vector<PageRow>> List(const PageQuery& query);
+  Result<std::optional<PageRow>> Get(const std::string& section, const std::string& slug,
+                                     const std::string& lang);
+  // Languages with a published translation of section/slug.
+  Result<std::vector<std::string>> Translations(const std::string& section,
+                                                const std::string& slug);
+  Result<std::vector<RevisionRow>> History(int64_t page_id);
+  Result<std::vector<PageRow>> ListSupport(const SupportQuery& query);
+  // Removes rows whose (section, slug, lang) is not in `keep` (content files deleted on disk).
+  Status RemoveAllExcept(
+      const std::vector<std::tuple<std::string, std::string, std::string>>& keep);
 
  private:
   Store* store_;

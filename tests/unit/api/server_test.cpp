@@ -1,11 +1,15 @@
-// The server on a free loopback port, driven over real HTTP.
+// The server on a free loopback port against a temporary SQLite file, driven over real HTTP.
 #include "api/server.h"
+
+#include <httplib.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <csignal>
+#include <set>
 #include <thread>
 
+#include "api/public_api.h"
+#include "build/site.h"
 #include "support/fixture.h"
 
 using namespace clemency;
@@ -14,58 +18,338 @@ namespace {
 
 struct RunningServer {
   testing::TempDir dir;
+  std::unique_ptr<Site> site;
+  std::unique_ptr<Store> store;
   std::thread thread;
   int port = 0;
 
   RunningServer() {
-    testing::WriteFile(dir / "public/vi/index.html", "<p>xin chào</p>");
-    testing::WriteFile(dir / "public/vi/404.html", "<p>không thấy</p>");
-    testing::WriteFile(dir / "public/en/404.html", "<p>not found</p>");
-    testing::WriteFile(dir / "public/vi/feed.atom", "<feed/>");
-    testing::WriteFile(dir / "public/vi/feed.json", "{}");
-    testing::WriteFile(dir / "secret.txt", "outside");
+    testing::MakeFixtureSite("multilingual", dir.path());
+    testing::WriteFile(dir / "secret.txt", "outside the site");
+    DiskFileSystem fs;
+    Diagnostics diagnostics;
+    site = Site::Load(fs, dir.path(), &diagnostics);
+    REQUIRE(site);
+    auto opened = Store::Open(dir / "clemency.db");
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    REQUIRE(site->Index(store.get()).ok());
+    BuildOptions build;
+    build.out_dir = dir / "public";
+    auto summary = site->Build(build);
+    REQUIRE(summary.ok());
     ServerOptions options;
     options.public_dir = dir / "public";
     options.port = 0;
+    options.config = &site->config();
+    options.store = store.get();
+    options.build.built = true;
+    options.build.pages_per_language = summary->pages_per_language;
+    options.log_requests = false;
     std::atomic<int> bound{0};
     options.on_listening = [&bound](int p) { bound = p; };
     thread = std::thread([options]() { Serve(options); });
-    for (int i = 0; i < 200 && bound == 0; ++i)
+    for (int i = 0; i < 500 && bound == 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     port = bound;
+    REQUIRE(port > 0);
   }
   ~RunningServer() {
-    std::raise(SIGTERM);  // the server's handler stops it; in-flight requests finish
+    RequestStop();
     thread.join();
   }
-  int Get(const std::string& path, std::string* output) {
-    return testing::RunCommand(
-        "curl -s -o - -w '\\n%{http_code} %{content_type}' --path-as-is 'http://127.0.0.1:" +
-            std::to_string(port) + path + "'",
-        output);
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", port);
+    client.set_decompress(false);
+    return client;
+  }
+  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) const {
+    return Client().Get(path.c_str(), headers);
   }
 };
 
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 }  // namespace
 
-TEST_CASE("static files, content types, 404 pages and no escape from public/") {
-  RunningServer server;
-  REQUIRE(server.port > 0);
-  std::string out;
-  REQUIRE(server.Get("/vi/", &out) == 0);
-  CHECK(out == "<p>xin chào</p>\n200 text/html; charset=utf-8");
-  server.Get("/vi/feed.atom", &out);
-  CHECK(out.find("200 application/atom+xml") != std::string::npos);
-  server.Get("/vi/feed.json", &out);
-  CHECK(out.find("200 application/feed+json") != std::string::npos);
-  server.Get("/en/nothing-here/", &out);
-  CHECK(out == "<p>not found</p>\n404 text/html; charset=utf-8");
-  server.Get("/vi", &out);
-  CHECK(out.find("301") != std::string::npos);
-  for (const char* attack : {"/../secret.txt", "/vi/../../secret.txt", "/%2e%2e/secret.txt",
-                             "/vi/%2e%2e/%2e%2e/secret.txt", "/secret.txt%00.html"}) {
-    server.Get(attack, &out);
-    INFO(attack);
-    CHECK(out.find("outside") == std::string::npos);
+TEST_CASE("static pages, feeds and 404s with the right types and headers") {
+  RunningServer s;
+  auto page = s.Get("/vi/guides/alpha/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(Contains(page->body, "<h1>Điều kiện đặc xá</h1>"));
+  CHECK(page->get_header_value("Content-Security-Policy") == "default-src 'self'");
+  CHECK(page->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK_FALSE(page->get_header_value("Referrer-Policy").empty());
+  CHECK_FALSE(page->get_header_value("Last-Modified").empty());
+  CHECK(page->get_header_value("Cache-Control") == "public, max-age=300");
+
+  CHECK(s.Get("/vi/feed.atom")->get_header_value("Content-Type") ==
+        "application/atom+xml; charset=utf-8");
+  CHECK(s.Get("/vi/feed.rss")->get_header_value("Content-Type") ==
+        "application/rss+xml; charset=utf-8");
+  CHECK(s.Get("/en/guides/feed.json")->get_header_value("Content-Type") ==
+        "application/feed+json; charset=utf-8");
+  CHECK(s.Get("/assets/style.css")->get_header_value("Cache-Control") == "public, max-age=86400");
+
+  auto missing = s.Get("/en/no-such-page/");
+  CHECK(missing->status == 404);
+  CHECK(Contains(missing->body, "<html lang=\"en\">"));
+  CHECK(Contains(missing->body, "Page not found"));
+  auto missing_vi = s.Get("/nothing");
+  CHECK(missing_vi->status == 404);
+  CHECK(Contains(missing_vi->body, "Không tìm thấy trang"));
+  auto redirect = s.Get("/vi/guides");
+  CHECK(redirect->status == 301);
+  CHECK(redirect->get_header_value("Location") == "/vi/guides/");
+}
+
+TEST_CASE("conditional GET: strong ETags per encoding, If-None-Match and If-Modified-Since") {
+  RunningServer s;
+  for (const char* path : {"/vi/guides/alpha/", "/vi/feed.atom", "/api/v1/pages?lang=vi"}) {
+    INFO(path);
+    auto first = s.Get(path);
+    std::string etag = first->get_header_value("ETag");
+    REQUIRE(etag.size() > 2);
+    CHECK(etag.front() == '"');
+    auto again = s.Get(path, {{"If-None-Match", etag}});
+    CHECK(again->status == 304);
+    CHECK(again->body.empty());
+    CHECK(s.Get(path, {{"If-None-Match", "\"something-else\""}})->status == 200);
   }
+  auto page = s.Get("/vi/guides/alpha/");
+  CHECK(s.Get("/vi/guides/alpha/", {{"If-Modified-Since", page->get_header_value("Last-Modified")}})
+            ->status == 304);
+  CHECK(s.Get("/vi/guides/alpha/", {{"If-Modified-Since", "Thu, 01 Jan 1998 00:00:00 GMT"}})
+            ->status == 200);
+
+  // A gzipped feed has its own tag and really is gzip.
+  auto feed = s.Get("/vi/feed.atom");
+  auto gzipped = s.Get("/vi/feed.atom", {{"Accept-Encoding", "gzip"}});
+  CHECK(gzipped->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gzipped->get_header_value("ETag") != feed->get_header_value("ETag"));
+  REQUIRE(gzipped->body.size() > 2);
+  CHECK(static_cast<unsigned char>(gzipped->body[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>(gzipped->body[1]) == 0x8b);
+  CHECK(gzipped->body.size() < feed->body.size());
+  auto html = s.Get("/vi/guides/alpha/", {{"Accept-Encoding", "gzip"}});
+  CHECK(html->get_header_value("Content-Encoding") == "gzip");
+  CHECK(html->get_header_value("ETag") == page->get_header_value("ETag").substr(0, 17) + "-gzip\"");
+}
+
+TEST_CASE("no path ever escapes public/") {
+  RunningServer s;
+  for (const char* attack :
+       {"/../secret.txt", "/vi/../../secret.txt", "/%2e%2e/secret.txt",
+        "/vi/%2e%2e/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt", "/..%2fsecret.txt",
+        "/secret.txt%00.html", "/vi/%00/../../secret.txt", "/..\\secret.txt"}) {
+    INFO(attack);
+    httplib::Client client("127.0.0.1", s.port);
+    client.set_url_encode(false);
+    auto res = client.Get(attack);
+    if (res) {
+      CHECK_FALSE(Contains(res->body, "outside the site"));
+      CHECK(res->status >= 400);
+    }
+  }
+}
+
+TEST_CASE("API: languages, page lists with cursors and Link headers, one page, support") {
+  RunningServer s;
+  auto languages = s.Get("/api/v1/languages");
+  CHECK(languages->get_header_value("Content-Type") == "application/json");
+  CHECK(languages->get_header_value("Access-Control-Allow-Origin") == "*");
+  CHECK(Contains(languages->body, "{\"code\":\"vi\",\"name\":\"Tiếng Việt\",\"locale\":\"vi_VN\""));
+  CHECK(Contains(languages->body, "\"default\":true"));
+
+  auto first = s.Get("/api/v1/pages?limit=2");
+  CHECK(first->status == 200);
+  // Newest updated first: alpha.vi was updated on 2026-03-01.
+  CHECK(first->body.find("\"id\":\"guides/alpha/vi\"") < first->body.find("\"items\"") + 20);
+  std::string link = first->get_header_value("Link");
+  REQUIRE(Contains(link, "rel=\"next\""));
+  std::string next = link.substr(1, link.find('>') - 1);
+  CHECK(Contains(first->body, "\"next\":\"" + next + "\""));
+  auto second = s.Get(next);
+  CHECK(second->status == 200);
+  CHECK_FALSE(Contains(second->body, "\"id\":\"guides/alpha/vi\""));
+
+  auto en = s.Get("/api/v1/pages?lang=en&section=guides");
+  CHECK(Contains(en->body, "\"id\":\"guides/alpha/en\""));
+  CHECK(Contains(en->body, "\"next\":null"));
+  CHECK_FALSE(Contains(en->body, "\"lang\":\"vi\""));
+  auto since = s.Get("/api/v1/pages?updated_since=2026-02-20");
+  CHECK(Contains(since->body, "guides/alpha/vi"));
+  CHECK_FALSE(Contains(since->body, "guides/beta/vi"));
+  CHECK_FALSE(Contains(s.Get("/api/v1/pages?limit=100")->body, "hidden"));  // drafts stay private
+
+  auto page = s.Get("/api/v1/pages/guides/alpha?lang=vi");
+  CHECK(page->status == 200);
+  for (const char* field :
+       {"\"body_html\":\"<h2 id=\\\"buoc-1-nop-don\\\">", "\"body_text\":\"Bước 1: Nộp đơn",
+        "\"sources\":[{\"title\":\"Luật Đặc xá\",\"number\":\"30/2018/QH14\"",
+        "\"reviewed\":\"2026-02-15T00:00:00+07:00\"", "\"translation_status\":null",
+        "\"change_note\":\"Thêm bước 2.\"",
+        "\"lang\":\"en\",\"url\":\"https://dacxa.example.gov.vn/en/guides/alpha/\"",
+        "\"history\":[{\"updated\":\"2026-03-01T10:00:00+07:00\""}) {
+    INFO(field);
+    CHECK(Contains(page->body, field));
+  }
+  CHECK(Contains(s.Get("/api/v1/pages/guides/alpha?lang=en")->body,
+                 "\"translation_status\":\"machine-assisted\""));
+
+  auto support = s.Get("/api/v1/support?province=Ngh%E1%BB%87%20An&service=loans");
+  CHECK(Contains(support->body, "\"id\":\"support/quy/vi\""));
+  CHECK(Contains(support->body, "\"services\":[\"loans\",\"club\"]"));
+  CHECK(Contains(support->body, "\"contact\":{}"));
+  CHECK(Contains(s.Get("/api/v1/support?service=housing")->body, "\"items\":[]"));
+  auto csv = s.Get("/api/v1/support", {{"Accept", "text/csv"}});
+  CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(csv->body.rfind("id,lang,title,province,district,organisation,services,phone,address,hours,"
+                        "verified,url\r\n",
+                        0) == 0);
+  CHECK(Contains(csv->body,
+                 "support/quy/vi,vi,Quỹ hỗ trợ thử,Nghệ An,Đô Lương,Công an xã,\"loans,club\""));
+  CHECK(s.Get("/api/v1/support.csv")->body == csv->body);
+
+  auto openapi = s.Get("/api/v1/openapi.json");
+  CHECK(openapi->status == 200);
+  CHECK(openapi->body ==
+        testing::ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/generator/api/openapi.json"));
+}
+
+TEST_CASE("API: every bad input is a 400 or 404 problem, never a 500") {
+  RunningServer s;
+  struct Case {
+    const char* path;
+    int status;
+    const char* detail;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"/api/v1/pages?lang=fr", 400, "lang 'fr' is not one of: vi, en, km"},
+           {"/api/v1/pages?section=news", 400,
+            "section 'news' is not one of: guides, stories, support"},
+           {"/api/v1/pages?updated_since=yesterday", 400,
+            "updated_since 'yesterday' is not an RFC 3339"},
+           {"/api/v1/pages?updated_since=2026-02-30", 400, "updated_since '2026-02-30'"},
+           {"/api/v1/pages?limit=0", 400, "limit must be a whole number from 1 to 100"},
+           {"/api/v1/pages?limit=101", 400, "limit must be a whole number from 1 to 100"},
+           {"/api/v1/pages?limit=ten", 400, "limit must be"},
+           {"/api/v1/pages?cursor=not-a-cursor", 400, "cursor is not one this API issued"},
+           {"/api/v1/pages?cursor=", 400, "cursor is not one this API issued"},
+           {"/api/v1/pages/guides/alpha?lang=xx", 400, "lang 'xx'"},
+           {"/api/v1/pages/guides/nope", 404, "no page guides/nope in 'vi'"},
+           {"/api/v1/pages/guides/beta?lang=en", 404,
+            "no page guides/beta in 'en'; available in: vi"},
+           {"/api/v1/pages/news/alpha", 404, "no section 'news'"},
+           {"/api/v1/pages/guides/hidden", 404, "no page guides/hidden"},
+           {"/api/v1/support?service=cash", 400, "service 'cash' is not one of"},
+           {"/api/v2/pages", 404, "no such API endpoint"},
+       }) {
+    INFO(c.path);
+    auto res = s.Get(c.path);
+    REQUIRE(res);
+    CHECK(res->status == c.status);
+    CHECK(res->get_header_value("Content-Type") == "application/problem+json");
+    CHECK(Contains(res->body, std::string("\"detail\":\"") + c.detail));
+    CHECK(Contains(res->body, "\"status\":" + std::to_string(c.status)));
+  }
+}
+
+TEST_CASE("API pagination stays consistent while pages are updated") {
+  RunningServer s;
+  // All published non-index pages, in order, one per request.
+  std::vector<std::string> expected;
+  {
+    PageRepository pages(s.store.get());
+    PageQuery all;
+    all.limit = 100;
+    auto rows = pages.List(all);
+    REQUIRE(rows.ok());
+    for (const auto& row : *rows) expected.push_back(row.section + "/" + row.slug + "/" + row.lang);
+  }
+  REQUIRE(expected.size() >= 4);
+  std::set<std::string> seen;
+  std::vector<std::string> order;
+  std::string url = "/api/v1/pages?limit=1";
+  bool updated = false;
+  while (!url.empty()) {
+    auto res = s.Get(url);
+    REQUIRE(res->status == 200);
+    size_t at = res->body.find("\"id\":\"");
+    REQUIRE(at != std::string::npos);
+    std::string id = res->body.substr(at + 6, res->body.find('"', at + 6) - at - 6);
+    CHECK(seen.insert(id).second);  // never the same page twice
+    order.push_back(id);
+    if (!updated && order.size() == 2) {
+      // An editor updates a page that was already seen and one not yet seen.
+      PageRepository pages(s.store.get());
+      int64_t days = 365;
+      for (const std::string& key : {order[0], expected.back()}) {
+        std::string section = key.substr(0, key.find('/'));
+        std::string slug = key.substr(section.size() + 1, key.rfind('/') - section.size() - 1);
+        auto row = pages.Get(section, slug, key.substr(key.rfind('/') + 1));
+        REQUIRE(row.ok());
+        REQUIRE(row->has_value());
+        PageRow changed = **row;
+        changed.updated_unix =
+            1893456000 + (days++) * 86400;  // 2031; the unseen page ends up newest
+        changed.updated = "2027-01-01T00:00:00+07:00";
+        changed.content_hash += "-edited";
+        changed.source_text = "edited";
+        REQUIRE(pages.Upsert(changed).ok());
+      }
+      updated = true;
+    }
+    size_t next = res->body.find("\"next\":\"");
+    url = next == std::string::npos
+              ? ""
+              : res->body.substr(next + 8, res->body.find('"', next + 8) - next - 8);
+  }
+  // Everything not moved to the front by the update was delivered, in order, exactly once.
+  std::vector<std::string> unchanged;
+  for (const auto& id : expected) {
+    if (id != expected.back()) unchanged.push_back(id);
+  }
+  CHECK(order == unchanged);
+  // The moved page is first on the next fresh poll.
+  auto fresh = s.Get("/api/v1/pages?limit=1");
+  INFO(fresh->body);
+  CHECK(Contains(fresh->body, "\"id\":\"" + expected.back() + "\""));
+}
+
+TEST_CASE("operations endpoints") {
+  RunningServer s;
+  CHECK(s.Get("/healthz")->body == "ok\n");
+  CHECK(s.Get("/readyz")->status == 200);
+  s.Get("/vi/");
+  s.Get("/api/v1/pages?lang=zz");
+  auto metrics = s.Get("/metrics");
+  CHECK(metrics->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(
+      Contains(metrics->body, "clemency_http_requests_total{route=\"static\",status=\"200\"} 1\n"));
+  CHECK(Contains(metrics->body,
+                 "clemency_http_requests_total{route=\"/api/v1/pages\",status=\"400\"} 1\n"));
+  CHECK(
+      Contains(metrics->body,
+               "clemency_http_request_duration_seconds_bucket{route=\"static\",le=\"+Inf\"} 1\n"));
+  CHECK(Contains(metrics->body, "clemency_pages{lang=\"vi\"} 8\n"));
+  CHECK(Contains(metrics->body, "# TYPE clemency_build_duration_seconds gauge\n"));
+  auto preflight = s.Client().Options("/api/v1/pages");
+  CHECK(preflight->status == 204);
+  CHECK(preflight->get_header_value("Access-Control-Allow-Methods") == "GET, HEAD, OPTIONS");
+}
+
+TEST_CASE("cursors round-trip and reject tampering") {
+  int64_t updated = 0, id = 0;
+  std::string cursor = EncodeCursor(1795107600, 42);
+  REQUIRE(DecodeCursor(cursor, &updated, &id));
+  CHECK(updated == 1795107600);
+  CHECK(id == 42);
+  CHECK_FALSE(DecodeCursor("djI6MTo0Mg", &updated, &id));  // "v2:1:42"
+  CHECK_FALSE(DecodeCursor(cursor + "!", &updated, &id));
+  CHECK_FALSE(DecodeCursor("", &updated, &id));
 }

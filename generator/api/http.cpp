@@ -1,0 +1,150 @@
+#include "api/http.h"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <ctime>
+
+#include "core/json.h"
+#include "core/text.h"
+
+namespace clemency::http {
+namespace {
+
+bool HeaderListHas(const std::string& header, const std::string& token) {
+  size_t start = 0;
+  while (start < header.size()) {
+    size_t comma = header.find(',', start);
+    std::string item =
+        header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t first = item.find_first_not_of(" \t");
+    size_t last = item.find_first_of(" \t;", first);
+    if (first != std::string::npos) {
+      std::string name =
+          item.substr(first, last == std::string::npos ? std::string::npos : last - first);
+      bool refused = item.find("q=0", first) != std::string::npos &&
+                     item.find_first_not_of("0.", item.find("q=0", first) + 2) == std::string::npos;
+      if (name == token && !refused) return true;
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return false;
+}
+
+// Mirrors httplib 0.11's own choice of which responses it compresses.
+bool LibraryCompresses(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  if (type == "text/event-stream") return false;
+  return type.rfind("text/", 0) == 0 || type == "image/svg+xml" ||
+         type == "application/javascript" || type == "application/json" ||
+         type == "application/xml" || type == "application/protobuf" ||
+         type == "application/xhtml+xml";
+}
+
+const char* StatusTitle(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 412:
+      return "Precondition Failed";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status < 500 ? "Client Error" : "Server Error";
+  }
+}
+
+}  // namespace
+
+bool AcceptsGzip(const httplib::Request& req) {
+  return HeaderListHas(req.get_header_value("Accept-Encoding"), "gzip");
+}
+
+std::string LibraryEncoding(const httplib::Request& req, const std::string& content_type) {
+  if (!LibraryCompresses(content_type)) return "";
+  const std::string accept = req.get_header_value("Accept-Encoding");
+  if (HeaderListHas(accept, "br")) return "br";
+  if (HeaderListHas(accept, "gzip")) return "gzip";
+  return "";
+}
+
+bool IfNoneMatchHits(const httplib::Request& req, const std::string& etag) {
+  if (!req.has_header("If-None-Match")) return false;
+  std::string header = req.get_header_value("If-None-Match");
+  if (header.find('*') != std::string::npos) return true;
+  size_t at = 0;
+  while ((at = header.find(etag, at)) != std::string::npos) {
+    bool weak = at >= 2 && header.compare(at - 2, 2, "W/") == 0;
+    if (!weak) return true;  // If-None-Match uses weak comparison, but we only issue strong tags
+    at += etag.size();
+  }
+  return false;
+}
+
+void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::string body,
+                  const std::string& content_type, const std::string& etag_base) {
+  std::string encoding = LibraryEncoding(req, content_type);
+  std::string etag = "\"" + etag_base + (encoding.empty() ? "" : "-" + encoding) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Vary", "Accept-Encoding");
+  if (IfNoneMatchHits(req, etag)) {
+    res.status = 304;
+    return;
+  }
+  res.set_content(std::move(body), content_type);
+}
+
+void SendProblem(httplib::Response& res, int status, const std::string& detail,
+                 const std::string& parameter, const std::string& instance) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Field("type", "about:blank");
+  json.Field("title", StatusTitle(status));
+  json.Key("status").Int(status);
+  json.Field("detail", detail);
+  if (!parameter.empty()) json.Field("parameter", parameter);
+  if (!instance.empty()) json.Field("instance", instance);
+  json.EndObject();
+  res.status = status;
+  res.set_content(json.str() + "\n", "application/problem+json");
+}
+
+std::string Gzip(const std::string& data) {
+  z_stream stream;
+  std::memset(&stream, 0, sizeof stream);
+  if (deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return "";
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return rc == Z_STREAM_END ? out : "";
+}
+
+std::string HttpDate(time_t t) {
+  char buf[64];
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+time_t ParseHttpDate(const std::string& text) {
+  struct tm tm;
+  std::memset(&tm, 0, sizeof tm);
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return -1;
+  return timegm(&tm);
+}
+
+}  // namespace clemency::http

@@ -1,0 +1,18 @@
+#pragma once
+// The read-only public JSON API under /api/v1/.
+#include <httplib.h>
+
+#include "config/site_config.h"
+#include "store/store.h"
+
+namespace clemency {
+
+// Registers /api/v1/languages, /api/v1/pages, /api/v1/pages/{section}/{slug}, /api/v1/support(.csv)
+// and /api/v1/openapi.json on `server`.
+void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store);
+
+// Opaque pagination cursors: base64url of "v1:<updated_unix>:<id>".
+std::string EncodeCursor(int64_t updated_unix, int64_t id);
+bool DecodeCursor(const std::string& cursor, int64_t* updated_unix, int64_t* id);
+
+}  // namespace clemency

@@ -1,0 +1,146 @@
+#include "api/static_files.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "api/http.h"
+#include "api/server.h"
+#include "core/text.h"
+
+namespace clemency {
+namespace {
+
+constexpr size_t kCacheLimitBytes = 64 << 20;  // beyond this, files are read per request
+
+bool IsFeedType(const std::string& type) {
+  return type.rfind("application/atom+xml", 0) == 0 || type.rfind("application/rss+xml", 0) == 0 ||
+         type.rfind("application/feed+json", 0) == 0 || type.rfind("application/xml", 0) == 0;
+}
+
+std::string CacheControlFor(const std::string& path) {
+  if (path.find("/assets/") != std::string::npos) return "public, max-age=86400";
+  return "public, max-age=300";
+}
+
+}  // namespace
+
+bool MapRequestPath(const std::string& root, const std::string& request_path, std::string* out) {
+  if (request_path.empty() || request_path.front() != '/' ||
+      request_path.find('\0') != std::string::npos ||
+      request_path.find('\\') != std::string::npos) {
+    return false;
+  }
+  std::string path = root;
+  size_t start = 1;
+  while (start <= request_path.size()) {
+    size_t slash = request_path.find('/', start);
+    std::string part =
+        request_path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part == ".." || part == ".") return false;
+    if (!part.empty()) path += "/" + part;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  *out = path;
+  return true;
+}
+
+std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(path);
+    if (it != cache_.end() && it->second->mtime == info.st_mtime &&
+        it->second->inode == static_cast<uint64_t>(info.st_ino) &&
+        it->second->size == static_cast<uint64_t>(info.st_size)) {
+      return it->second;
+    }
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return nullptr;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  auto file = std::make_shared<File>();
+  file->body = buffer.str();
+  file->content_type = ContentTypeFor(path);
+  file->etag = HashHex(file->body);
+  file->mtime = info.st_mtime;
+  file->inode = static_cast<uint64_t>(info.st_ino);
+  file->size = static_cast<uint64_t>(info.st_size);
+  file->last_modified = http::HttpDate(info.st_mtime);
+  // httplib compresses text/html and JSON itself; feeds it does not, so they are gzipped once here.
+  if (IsFeedType(file->content_type) && file->body.size() > 512)
+    file->gzip = http::Gzip(file->body);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& slot = cache_[path];
+  if (slot) cached_bytes_ -= slot->body.size() + slot->gzip.size();
+  if (cached_bytes_ + file->body.size() + file->gzip.size() <= kCacheLimitBytes) {
+    slot = file;
+    cached_bytes_ += file->body.size() + file->gzip.size();
+  } else {
+    cache_.erase(path);
+  }
+  return file;
+}
+
+void StaticFiles::NotFound(const httplib::Request& req, httplib::Response& res) {
+  // The 404 page of the language the path starts with.
+  std::string lang = default_language_;
+  size_t slash = req.path.find('/', 1);
+  if (req.path.size() > 1 && slash != std::string::npos) {
+    std::string first = req.path.substr(1, slash - 1);
+    if (IsSlug(first) && Load(root_ + "/" + first + "/404.html")) lang = first;
+  }
+  auto page = Load(root_ + "/" + lang + "/404.html");
+  res.status = 404;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(page ? page->body : std::string("Not found\n"), "text/html; charset=utf-8");
+}
+
+void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
+  std::string path;
+  if (!MapRequestPath(root_, req.path, &path)) return NotFound(req, res);
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    if (req.path.back() != '/') {
+      // A directory URL without its slash gets one, so relative links keep working.
+      res.status = 301;
+      res.set_header("Location", req.path + "/");
+      return;
+    }
+    path += "/index.html";
+  }
+  auto file = Load(path);
+  if (!file) return NotFound(req, res);
+
+  bool gzip = !file->gzip.empty() && http::AcceptsGzip(req);
+  std::string encoding = gzip ? "gzip" : http::LibraryEncoding(req, file->content_type);
+  std::string etag = "\"" + file->etag + (encoding.empty() ? "" : "-" + encoding) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Last-Modified", file->last_modified);
+  res.set_header("Cache-Control", CacheControlFor(req.path));
+  res.set_header("Vary", "Accept-Encoding");
+  if (req.path.find("/api/") != 0 && (IsFeedType(file->content_type))) {
+    res.set_header("Access-Control-Allow-Origin", "*");
+  }
+  bool not_modified = http::IfNoneMatchHits(req, etag);
+  if (!not_modified && !req.has_header("If-None-Match") && req.has_header("If-Modified-Since")) {
+    time_t since = http::ParseHttpDate(req.get_header_value("If-Modified-Since"));
+    not_modified = since >= 0 && file->mtime <= since;
+  }
+  if (not_modified) {
+    res.status = 304;
+    return;
+  }
+  if (gzip) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(file->gzip, file->content_type);
+  } else {
+    res.set_content(file->body, file->content_type);
+  }
+}
+
+}  // namespace clemency

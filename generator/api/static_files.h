@@ -1,0 +1,37 @@
+#pragma once
+// Serving the built site from public/: safe path mapping, an in-memory cache checked against the
+// file's identity, strong ETags, Last-Modified, 304s, precompressed feeds, per-language 404s.
+#include <httplib.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace clemency {
+
+class StaticFiles {
+ public:
+  StaticFiles(std::string root, std::string default_language)
+      : root_(std::move(root)), default_language_(std::move(default_language)) {}
+  void Handle(const httplib::Request& req, httplib::Response& res);
+
+ private:
+  struct File {
+    std::string body, gzip, etag, last_modified, content_type;
+    time_t mtime = 0;
+    uint64_t inode = 0, size = 0;
+  };
+  std::shared_ptr<const File> Load(const std::string& path);
+  void NotFound(const httplib::Request& req, httplib::Response& res);
+
+  std::string root_, default_language_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const File>> cache_;
+  size_t cached_bytes_ = 0;
+};
+
+// Maps a request path to a file path under `root`; false when it would leave `root`.
+bool MapRequestPath(const std::string& root, const std::string& request_path, std::string* out);
+
+}  // namespace clemency
