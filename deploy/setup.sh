@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian packages Clemency needs. Run as root on Debian 12.
 #   deploy/setup.sh          build and run
-#   deploy/setup.sh --test   also what the test suite uses (and the npm packages of tests/api/openapi)
+#   deploy/setup.sh --test   also what the test suite uses (and the npm packages of tests/api/openapi
+#                            and tests/browser; the browser tests drive Debian's chromium)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=(cmake g++ make pkg-config
   libcpp-httplib-dev libkainjow-mustache-dev libsqlite3-dev libicu-dev
   libmd4c-dev libyaml-cpp-dev zlib1g-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 python3 python3-feedparser curl libxml2-utils)
+  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium)
 fi
 updated=
 apt_install() {
@@ -25,15 +26,17 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
-  # Node.js and npm for tests/api/openapi (OpenAPI validator). An existing node >= 18 is used as
-  # it is, whoever installed it (a non-Debian build such as NodeSource's ships npm itself);
+  # Node.js and npm for tests/api/openapi (OpenAPI validator) and tests/browser (playwright-core
+  # and axe-core driving Debian's /usr/bin/chromium; no browser is ever downloaded). An existing
+  # node >= 18 is used as it is, whoever installed it (a non-Debian build such as NodeSource's ships
+  # npm itself);
   # Debian's nodejs and npm are installed only where node (or npm) is missing. nodejs goes first
   # on its own: where a NodeSource apt source is set up, its nodejs conflicts with Debian's npm.
   command -v node >/dev/null || apt_install nodejs
   command -v npm >/dev/null || apt_install npm
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
   if (( node_major < 18 )); then
-    echo "setup.sh: node $(node --version) at $(command -v node) is too old; tests/api/openapi needs >= 18" >&2
+    echo "setup.sh: node $(node --version) at $(command -v node) is too old; tests/api/openapi and tests/browser need >= 18" >&2
     exit 1
   fi
   # Exactly the locked versions; skipped while node_modules is newer than the lock file.
@@ -41,5 +44,10 @@ if [[ "${1:-}" == "--test" ]]; then
   if [[ ! "$openapi/node_modules/.package-lock.json" -nt "$openapi/package-lock.json" ||
         ! "$openapi/node_modules/.package-lock.json" -nt "$openapi/package.json" ]]; then
     npm ci --no-audit --no-fund --prefix "$openapi"
+  fi
+  browser="$root/tests/browser"
+  if [[ ! "$browser/node_modules/.package-lock.json" -nt "$browser/package-lock.json" ||
+        ! "$browser/node_modules/.package-lock.json" -nt "$browser/package.json" ]]; then
+    npm ci --no-audit --no-fund --prefix "$browser"
   fi
 fi

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `clemency serve` as a user runs it: imports content/ into a new store file, binds to loopback,
+# logs each request, stops cleanly on SIGTERM, and reuses the store on the next start.
+set -euo pipefail
+clemency=$1
+src=$2
+tmp=$(mktemp -d)
+pid=
+cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+cp -r "$src/site" "$src/content" "$tmp/"
+fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$tmp/out.log"; echo "--- stderr"; tail -20 "$tmp/err.log"; exit 1; }
+
+start() {
+  "$clemency" serve --source "$tmp" --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
+  pid=$!
+  for _ in $(seq 1 300); do
+    grep -q "Serving on" "$tmp/out.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || fail "server exited early"
+    sleep 0.1
+  done
+  port=$(sed -n 's|^Serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out.log")
+  [[ -n "$port" ]] || fail "no 'Serving on http://127.0.0.1:PORT/' line"
+}
+stop() {
+  kill -TERM "$pid"
+  status=0
+  wait "$pid" || status=$?
+  pid=
+  [[ $status -eq 0 ]] || fail "exit status $status after SIGTERM"
+  grep -q "clemency: stopped" "$tmp/out.log" || fail "no clean stop message"
+}
+
+start
+grep -q "new store $tmp/var/clemency.db: importing content/" "$tmp/out.log" || fail "content/ was not imported"
+[[ -s "$tmp/var/clemency.db" ]] || fail "no store file"
+[[ "$(curl -s "http://127.0.0.1:$port/healthz")" == "ok" ]] || fail "/healthz"
+[[ "$(curl -s "http://127.0.0.1:$port/readyz")" == "ready" ]] || fail "/readyz"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vi/")" == "200" ]] || fail "/vi/"
+grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no request log line (method path status bytes duration)"
+if command -v ss >/dev/null; then
+  ss -ltn | grep -q "127.0.0.1:$port " || fail "not listening on 127.0.0.1:$port"
+  ss -ltn | grep -qE "(0.0.0.0|\*|\[::\]):$port " && fail "listening beyond loopback"
+fi
+stop
+
+# Second start: the store is the source of truth and is reused, not re-imported.
+start
+grep -q "serving the [0-9]* pages of $tmp/var/clemency.db" "$tmp/out.log" || fail "store not reused"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/pages?lang=en")" == "200" ]] || fail "API after restart"
+stop
+
+# A bad option is a usage error, not a crash.
+set +e
+"$clemency" serve --source "$tmp" --port 99999 >/dev/null 2>&1
+[[ $? -eq 2 ]] || fail "--port 99999 should exit 2"
+set -e
+echo "serve: import, loopback bind, request log, SIGTERM and store reuse all ok"
