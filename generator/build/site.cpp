@@ -4,6 +4,7 @@
 #include <set>
 
 #include "content/loader.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "i18n/text.h"
 
@@ -70,19 +71,18 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
   if (timer) timer->Mark("load");
   MarkdownOptions markdown_options;
   markdown_options.heading_id = [](std::string_view text) { return AnchorId(text); };
-  site->pages_.reserve(pages.size());
-  for (auto& page : pages) {
-    RenderedPage rendered{std::move(page), {}, {}};
+  site->pages_.resize(pages.size());
+  ParallelFor(pages.size(), DefaultThreads(), [&](size_t i) {
+    RenderedPage& rendered = site->pages_[i];
+    rendered.page = std::move(pages[i]);
     rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
     if (rendered.page.summary.empty()) {
       const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
-      rendered.page.summary =
-          TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
-                         language ? language->locale : "");
+      rendered.page.summary = TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
+                                             language ? language->locale : "");
       rendered.page.summary_from_body = true;
     }
-    site->pages_.push_back(std::move(rendered));
-  }
+  });
   for (size_t i = 0; i < site->pages_.size(); ++i) {
     const Page& page = site->pages_[i].page;
     if (!page.draft) site->groups_[page.TranslationKey()][page.lang] = i;
@@ -178,22 +178,24 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
 }
 
 void Site::CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics) {
-  for (auto& rendered : pages_) {
+  std::vector<Diagnostics> problems(pages_.size());
+  ParallelFor(pages_.size(), DefaultThreads(), [&](size_t i) {
+    RenderedPage& rendered = pages_[i];
     const Page& page = rendered.page;
     const LanguageConfig* language = config_.FindLanguage(page.lang);
     auto language_rules = rules.find(page.lang);
     if (language_rules != rules.end()) {
-      CheckWording(page, language_rules->second, language->locale, diagnostics);
+      CheckWording(page, language_rules->second, language->locale, &problems[i]);
     }
-    rendered.readability = ScoreReadability(rendered.body.plain_text, page.lang, language->locale,
-                                            config_.readability);
+    rendered.readability =
+        ScoreReadability(rendered.body.plain_text, page.lang, language->locale, config_.readability);
     if (!rendered.readability.passes() && !page.draft) {
-      diagnostics->Add(
-          page.source_path, 0, "readability",
-          rendered.readability.Describe() +
-              "; use shorter sentences and everyday words (see site/config.yaml readability)");
+      problems[i].Add(page.source_path, 0, "readability",
+                      rendered.readability.Describe() +
+                          "; use shorter sentences and everyday words (see site/config.yaml readability)");
     }
-  }
+  });
+  for (const auto& p : problems) diagnostics->Append(p);
 }
 
 CoverageReport Site::Coverage() const {

@@ -38,11 +38,12 @@ struct CommandSpec {
 
 const std::map<std::string, CommandSpec> kCommands = {
     {"build",
-     {"Usage: clemency build [--source DIR] [--out DIR]\n"
+     {"Usage: clemency build [--source DIR] [--out DIR] [--timings]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
-      "  --out DIR     where the site is written (default: DIR/public); replaced atomically\n",
+      "  --out DIR     where the site is written (default: DIR/public); replaced atomically\n"
+      "  --timings     print how long each build step took\n",
       {"--source", "--out"},
-      {}}},
+      {"--timings"}}},
     {"check",
      {"Usage: clemency check [--source DIR] [--report]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -293,6 +294,7 @@ int Run(int argc, char** argv) {
     return 1;
   }
   std::printf("%s\n", summary->ToString().c_str());
+  if (values.count("--timings")) std::printf("steps: %s\n", summary->timer.ToString().c_str());
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "config/yaml_fields.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "i18n/text.h"
 
@@ -286,18 +287,30 @@ std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_d
     diagnostics->Add(display_prefix, 0, "", "content folder not found");
     return pages;
   }
-  for (const auto& relative : fs.ListFiles(content_dir)) {
-    if (relative.size() < 3 || relative.compare(relative.size() - 3, 3, ".md") != 0) continue;
-    std::string display = JoinPath(display_prefix, relative);
-    auto text = fs.ReadFile(JoinPath(content_dir, relative));
+  std::vector<std::string> files;
+  for (auto& relative : fs.ListFiles(content_dir)) {
+    if (relative.size() >= 3 && relative.compare(relative.size() - 3, 3, ".md") == 0) {
+      files.push_back(std::move(relative));
+    }
+  }
+  // Files are independent: parse them on all cores, each into its own slot.
+  std::vector<std::optional<Page>> parsed(files.size());
+  std::vector<Diagnostics> problems(files.size());
+  ParallelFor(files.size(), DefaultThreads(), [&](size_t i) {
+    std::string display = JoinPath(display_prefix, files[i]);
+    auto text = fs.ReadFile(JoinPath(content_dir, files[i]));
     if (!text.ok()) {
-      diagnostics->Add(display, 0, "", "cannot read file");
-      continue;
+      problems[i].Add(display, 0, "", "cannot read file");
+      return;
     }
     Page page;
-    if (ParsePageFile(relative, display, std::move(text).value(), config, diagnostics, &page)) {
-      pages.push_back(std::move(page));
+    if (ParsePageFile(files[i], display, std::move(text).value(), config, &problems[i], &page)) {
+      parsed[i] = std::move(page);
     }
+  });
+  for (size_t i = 0; i < files.size(); ++i) {
+    diagnostics->Append(problems[i]);
+    if (parsed[i]) pages.push_back(std::move(*parsed[i]));
   }
   // Translations follow a page in the source language.
   std::set<std::string> source_keys;

@@ -250,8 +250,9 @@ void ReadSupport(const Statement& stmt, int first, PageRow* row) {
 
 }  // namespace
 
-Status PageRepository::Upsert(const PageRow& row) {
-  auto stmt = store_->Prepare(R"sql(
+namespace {
+
+const char kUpsertPage[] = R"sql(
 INSERT INTO pages (section, slug, lang, kind, title, summary, published, updated, updated_unix,
                    draft, weight, source_path, source_text, body_html, body_text, content_hash,
                    change_note, meta_json)
@@ -263,25 +264,14 @@ ON CONFLICT (section, slug, lang) DO UPDATE SET
   source_text = excluded.source_text, body_html = excluded.body_html,
   body_text = excluded.body_text, content_hash = excluded.content_hash,
   change_note = excluded.change_note, meta_json = excluded.meta_json
-WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json)sql");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang).Bind(4, row.kind);
-  stmt->Bind(5, row.title).Bind(6, row.summary).Bind(7, row.published).Bind(8, row.updated);
-  stmt->Bind(9, row.updated_unix).Bind(10, static_cast<int64_t>(row.draft)).Bind(11, row.weight);
-  stmt->Bind(12, row.source_path).Bind(13, row.source_text).Bind(14, row.body_html);
-  stmt->Bind(15, row.body_text).Bind(16, row.content_hash).Bind(17, row.change_note);
-  stmt->Bind(18, row.meta_json);
-  if (Status s = stmt->Run(); !s.ok()) return s;
+WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json)sql";
 
-  auto revision = store_->Prepare(R"sql(
+const char kRecordRevision[] = R"sql(
 INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note)
 SELECT id, source_text, content_hash, updated, change_note FROM pages
-WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql");
-  if (!revision.ok()) return revision.status();
-  revision->Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
-  if (Status s = revision->Run(); !s.ok()) return s;
+WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
-  auto support = store_->Prepare(row.support ? R"sql(
+const char kUpsertSupport[] = R"sql(
 INSERT INTO support_entries (page_id, province, district, organisation, services, phone, address,
                              hours, lat, lon, verified)
 SELECT id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM pages
@@ -289,27 +279,42 @@ WHERE section = ?1 AND slug = ?2 AND lang = ?3
 ON CONFLICT (page_id) DO UPDATE SET province = excluded.province, district = excluded.district,
   organisation = excluded.organisation, services = excluded.services, phone = excluded.phone,
   address = excluded.address, hours = excluded.hours, lat = excluded.lat, lon = excluded.lon,
-  verified = excluded.verified)sql"
-                                             : R"sql(
+  verified = excluded.verified)sql";
+
+const char kDeleteSupport[] = R"sql(
 DELETE FROM support_entries WHERE page_id IN
-  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql");
-  if (!support.ok()) return support.status();
-  support->Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
-  if (row.support) {
-    const SupportRow& s = *row.support;
-    support->Bind(4, s.province).Bind(5, s.district).Bind(6, s.organisation).Bind(7, s.services);
-    support->Bind(8, s.phone).Bind(9, s.address).Bind(10, s.hours);
-    if (s.lat)
-      support->Bind(11, *s.lat);
-    else
-      support->BindNull(11);
-    if (s.lon)
-      support->Bind(12, *s.lon);
-    else
-      support->BindNull(12);
-    support->Bind(13, s.verified);
-  }
-  return support->Run();
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
+
+}  // namespace
+
+Status PageRepository::Upsert(const PageRow& row) {
+  Status s = store_->WithCached(kUpsertPage, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang).Bind(4, row.kind);
+    stmt.Bind(5, row.title).Bind(6, row.summary).Bind(7, row.published).Bind(8, row.updated);
+    stmt.Bind(9, row.updated_unix).Bind(10, static_cast<int64_t>(row.draft)).Bind(11, row.weight);
+    stmt.Bind(12, row.source_path).Bind(13, row.source_text).Bind(14, row.body_html);
+    stmt.Bind(15, row.body_text).Bind(16, row.content_hash).Bind(17, row.change_note);
+    stmt.Bind(18, row.meta_json);
+    return stmt.Run();
+  });
+  if (!s.ok()) return s;
+  s = store_->WithCached(kRecordRevision, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    return stmt.Run();
+  });
+  if (!s.ok()) return s;
+  return store_->WithCached(row.support ? kUpsertSupport : kDeleteSupport, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    if (row.support) {
+      const SupportRow& e = *row.support;
+      stmt.Bind(4, e.province).Bind(5, e.district).Bind(6, e.organisation).Bind(7, e.services);
+      stmt.Bind(8, e.phone).Bind(9, e.address).Bind(10, e.hours);
+      if (e.lat) stmt.Bind(11, *e.lat); else stmt.BindNull(11);
+      if (e.lon) stmt.Bind(12, *e.lon); else stmt.BindNull(12);
+      stmt.Bind(13, e.verified);
+    }
+    return stmt.Run();
+  });
 }
 
 Result<std::vector<PageRow>> PageRepository::All() {
@@ -430,12 +435,13 @@ ORDER BY s.province, s.district, p.title)sql");
 Status PageRepository::RemoveAllExcept(
     const std::vector<std::tuple<std::string, std::string, std::string>>& keep) {
   if (Status s = store_->Exec(
-          "CREATE TEMP TABLE IF NOT EXISTS keep_pages (section TEXT, slug TEXT, lang TEXT)");
+          "CREATE TEMP TABLE IF NOT EXISTS keep_pages (section TEXT, slug TEXT, lang TEXT, "
+                                   "PRIMARY KEY (section, slug, lang)) WITHOUT ROWID");
       !s.ok()) {
     return s;
   }
   if (Status s = store_->Exec("DELETE FROM keep_pages"); !s.ok()) return s;
-  auto insert = store_->Prepare("INSERT INTO keep_pages VALUES (?1, ?2, ?3)");
+  auto insert = store_->Prepare("INSERT OR IGNORE INTO keep_pages VALUES (?1, ?2, ?3)");
   if (!insert.ok()) return insert.status();
   for (const auto& [section, slug, lang] : keep) {
     insert->Bind(1, section).Bind(2, slug).Bind(3, lang);

@@ -2,7 +2,9 @@
 // The SQLite store: one connection, prepared statements only, schema migrations.
 // The only module that includes sqlite3.h.
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -43,11 +45,27 @@ class Statement {
 
 class Store {
  public:
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
   // Opens (creating if needed) the SQLite file at `path`, or ":memory:", and migrates it to the
   // current schema.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
   ~Store();
   Result<Statement> Prepare(const std::string& sql);
+  // Runs `use` with a statement prepared once per store and reused (bindings cleared first),
+  // under a lock, for statements run many times in a row (imports, indexing).
+  template <typename Use>
+  Status WithCached(const char* sql, Use&& use) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      auto prepared = Prepare(sql);
+      if (!prepared.ok()) return prepared.status();
+      it = cache_.emplace(sql, std::make_unique<Statement>(std::move(prepared).value())).first;
+    }
+    it->second->Reset();
+    return use(*it->second);
+  }
   Status Exec(const std::string& sql);  // for fixed SQL without parameters only
   Status Begin() { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() { return Exec("COMMIT"); }
@@ -60,6 +78,8 @@ class Store {
   Status Migrate();
   sqlite3* db_;
   std::string path_;
+  std::mutex cache_mutex_;
+  std::map<const char*, std::unique_ptr<Statement>> cache_;  // keyed by the SQL literal's address
 };
 
 struct SupportRow {

@@ -37,6 +37,8 @@ grep -q "new store $tmp/var/clemency.db: importing content/" "$tmp/out.log" || f
 [[ "$(curl -s "http://127.0.0.1:$port/healthz")" == "ok" ]] || fail "/healthz"
 [[ "$(curl -s "http://127.0.0.1:$port/readyz")" == "ready" ]] || fail "/readyz"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vi/")" == "200" ]] || fail "/vi/"
+# The line is written just after the response is sent: allow it a moment.
+for _ in $(seq 1 50); do grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" && break; sleep 0.05; done
 grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no request log line (method path status bytes duration)"
 if command -v ss >/dev/null; then
   ss -ltn | grep -q "127.0.0.1:$port " || fail "not listening on 127.0.0.1:$port"

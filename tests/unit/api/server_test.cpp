@@ -327,7 +327,12 @@ TEST_CASE("operations endpoints") {
   CHECK(s.Get("/readyz")->status == 200);
   s.Get("/vi/");
   s.Get("/api/v1/pages?lang=zz");
+  // Requests are counted once answered, just after the client has its response: poll briefly.
   auto metrics = s.Get("/metrics");
+  for (int i = 0; i < 100 && !Contains(metrics->body, "status=\"400\"} 1\n"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    metrics = s.Get("/metrics");
+  }
   CHECK(metrics->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
   CHECK(
       Contains(metrics->body, "clemency_http_requests_total{route=\"static\",status=\"200\"} 1\n"));
