@@ -69,6 +69,16 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   return Status::Ok();
 }
 
+bool OutputWriter::Reuse(const std::string& relative_path) {
+  if (!IsSafeRelativePath(relative_path)) return false;
+  fs::path target = fs::path(staging_dir_) / relative_path;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (::link((fs::path(public_dir_) / relative_path).c_str(), target.c_str()) != 0) return false;
+  ++files_reused_;
+  return true;
+}
+
 Status OutputWriter::CopyTree(const std::string& from_dir) {
   std::error_code ec;
   if (!fs::is_directory(from_dir, ec)) return Status::Ok();

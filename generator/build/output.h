@@ -18,6 +18,10 @@ class OutputWriter {
   // Thread-safe. `relative_path` must not escape the output (no "..", no leading '/').
   Status Write(const std::string& relative_path, const std::string& bytes);
   Status CopyTree(const std::string& from_dir);
+  // Thread-safe. Hard-links `relative_path` of the current public folder into the staging folder,
+  // so an unchanged output costs no rendering and no bytes. False when it cannot.
+  bool Reuse(const std::string& relative_path);
+  size_t files_reused() const { return files_reused_; }
   // Swaps the staging folder into `public_dir` atomically (renameat2 RENAME_EXCHANGE where the
   // file system supports it) and removes the previous site.
   Status Commit();
@@ -30,6 +34,7 @@ class OutputWriter {
       : public_dir_(std::move(public_dir)), staging_dir_(std::move(staging_dir)) {}
   std::string public_dir_, staging_dir_;
   std::atomic<size_t> files_written_{0};
+  std::atomic<size_t> files_reused_{0};
   std::atomic<uint64_t> bytes_written_{0};
   bool committed_ = false;
   Status first_error_;

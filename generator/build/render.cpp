@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 
+#include "build/manifest.h"
 #include "build/output.h"
 #include "build/site.h"
 #include "core/text.h"
@@ -264,6 +266,15 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   return out;
 }
 
+// One unit of rendering: the files it writes, the key of the inputs they depend on (empty: always
+// render), and the function that renders and writes them.
+struct Job {
+  std::vector<std::string> outputs;
+  std::string key;
+  std::string page_lang;  // counts as a page of this language
+  std::function<Status()> run;
+};
+
 std::string OutputPath(const std::string& site_path) {
   // "/vi/guides/x/" -> "vi/guides/x/index.html"
   std::string path = site_path.substr(1);
@@ -279,9 +290,11 @@ std::string BuildSummary::ToString() const {
     pages += count;
     per_language += (per_language.empty() ? "" : ", ") + lang + " " + std::to_string(count);
   }
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "Built %zu pages (%s), %zu files, %.1f KiB in %.2f s", pages,
-                per_language.c_str(), files_written, bytes_written / 1024.0, seconds);
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "Built %zu pages (%s): %zu files written (%.1f KiB), %zu unchanged, in %.2f s",
+                pages, per_language.c_str(), files_written, bytes_written / 1024.0, files_reused,
+                seconds);
   return buf;
 }
 
@@ -296,15 +309,43 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     builders.push_back(std::make_unique<ViewBuilder>(*this, language));
   }
 
-  // Each job renders and writes one file; jobs run on `options.threads` threads.
-  std::vector<std::function<Status()>> jobs;
+  // Each job renders and writes its files; jobs run on `options.threads` threads. A job whose
+  // key matches the last build's manifest reuses the previous files instead.
+  BuildManifest previous = BuildManifest::Load(options.out_dir);
+  BuildManifest manifest;
+  std::mutex manifest_mutex;
+  std::vector<Job> jobs;
   std::map<std::string, std::atomic<size_t>> page_counts;
   for (const auto& language : config_.languages) page_counts[language.code] = 0;
-  auto write_page = [this, &writer, &page_counts](const std::string& lang, const std::string& path,
-                                                  const std::string& template_name,
-                                                  const View& view) {
-    ++page_counts[lang];
+  auto write_page = [this, &writer](const std::string& path, const std::string& template_name,
+                                    const View& view) {
     return writer.Write(OutputPath(path), templates_->RenderPage(template_name, view));
+  };
+  // What every page of a language shows besides itself: navigation titles and the home page.
+  std::map<std::string, std::string> nav_keys;
+  for (const auto& language : config_.languages) {
+    std::string parts = site_key_;
+    for (const std::string& key : [this] {
+           std::vector<std::string> keys = {""};
+           for (const auto& s : config_.sections) keys.push_back(s.name);
+           return keys;
+         }()) {
+      const RenderedPage* index = Find(key, language.code);
+      parts += "|" + (index ? index->source_hash + index->page.lang : std::string("-"));
+    }
+    nav_keys[language.code] = HashHex(parts);
+  }
+  auto page_key = [this, &nav_keys](const RenderedPage& shown, const std::string& lang) {
+    std::string parts =
+        nav_keys[lang] + "|page|" + lang + "|" + shown.source_hash + shown.page.lang;
+    auto group = groups_.find(shown.page.TranslationKey());
+    if (group != groups_.end()) {
+      for (const auto& [code, index] : group->second) parts += "|" + code;
+    }
+    if (const RenderedPage* source = Find(shown.page.TranslationKey(), config_.default_language)) {
+      parts += "|" + source->source_hash;  // "may be out of date" depends on the source page
+    }
+    return HashHex(parts);
   };
 
   for (const auto& builder_ptr : builders) {
@@ -312,193 +353,236 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     const std::string lang = builder->language().code;
 
     // Home.
-    jobs.push_back([this, builder, lang, write_page]() {
-      View view;
-      if (const RenderedPage* home = Find("", lang)) {
-        view = builder->PageView(*home, "");
-      } else {
-        view = builder->Base("/" + lang + "/", builder->language().title, "");
-        builder->AddLanguages(&view, "", "");
-      }
-      view.Set("is_home", View(true));
-      View sections = View::List();
-      for (const auto& section : config_.sections) {
-        const RenderedPage* index = Find(section.name, lang);
-        sections.Push(View()
-                          .Set("title", View(index ? index->page.title
-                                                   : builder->T("section_" + section.name)))
-                          .Set("summary", View(index ? index->page.summary : ""))
-                          .Set("href", View("/" + lang + "/" + section.name + "/")));
-      }
-      view.Set("sections", sections);
-      return write_page(lang, "/" + lang + "/", "home", view);
-    });
+    jobs.push_back({{OutputPath("/" + lang + "/")},
+                    HashHex(nav_keys[lang] + "|home"),
+                    lang,
+                    [this, builder, lang, write_page]() {
+                      View view;
+                      if (const RenderedPage* home = Find("", lang)) {
+                        view = builder->PageView(*home, "");
+                      } else {
+                        view = builder->Base("/" + lang + "/", builder->language().title, "");
+                        builder->AddLanguages(&view, "", "");
+                      }
+                      view.Set("is_home", View(true));
+                      View sections = View::List();
+                      for (const auto& section : config_.sections) {
+                        const RenderedPage* index = Find(section.name, lang);
+                        sections.Push(
+                            View()
+                                .Set("title", View(index ? index->page.title
+                                                         : builder->T("section_" + section.name)))
+                                .Set("summary", View(index ? index->page.summary : ""))
+                                .Set("href", View("/" + lang + "/" + section.name + "/")));
+                      }
+                      view.Set("sections", sections);
+                      return write_page("/" + lang + "/", "home", view);
+                    }});
 
     // Sections, their pages, their feeds.
     for (const auto& section : config_.sections) {
       std::vector<const RenderedPage*> listed = SectionPages(*this, section, builder->language());
-      jobs.push_back([this, builder, lang, &section, listed, write_page]() {
-        std::string path = "/" + lang + "/" + section.name + "/";
-        View view;
-        if (const RenderedPage* index = Find(section.name, lang)) {
-          view = builder->PageView(*index, section.name);
-        } else {
-          view = builder->Base(path, builder->T("section_" + section.name), section.name);
-          builder->AddLanguages(&view, section.name, section.name + "/");
-        }
-        View items = View::List();
-        for (const RenderedPage* p : listed) items.Push(builder->ListItem(*p));
-        view.Set("items", items);
-        view.Set("item_count",
+      std::string list_key = nav_keys[lang] + "|section|" + section.name;
+      for (const RenderedPage* p : listed) list_key += "|" + p->source_hash + p->page.lang;
+      jobs.push_back(
+          {{OutputPath("/" + lang + "/" + section.name + "/")},
+           HashHex(list_key),
+           lang,
+           [this, builder, lang, &section, listed, write_page]() {
+             std::string path = "/" + lang + "/" + section.name + "/";
+             View view;
+             if (const RenderedPage* index = Find(section.name, lang)) {
+               view = builder->PageView(*index, section.name);
+             } else {
+               view = builder->Base(path, builder->T("section_" + section.name), section.name);
+               builder->AddLanguages(&view, section.name, section.name + "/");
+             }
+             View items = View::List();
+             for (const RenderedPage* p : listed) items.Push(builder->ListItem(*p));
+             view.Set("items", items);
+             view.Set(
+                 "item_count",
                  View(builder->T("item_count", {{"count", static_cast<long>(listed.size())}})));
-        view.Set("is_" + section.kind + "_list", View(true));
-        return write_page(lang, path, "section", view);
-      });
+             view.Set("is_" + section.kind + "_list", View(true));
+             return write_page(path, "section", view);
+           }});
       for (const RenderedPage* shown : listed) {
-        jobs.push_back([this, builder, lang, &section, shown, write_page]() {
-          View view = builder->PageView(*shown, section.name);
-          View crumbs = View::List();
-          const RenderedPage* index = Find(section.name, lang);
-          crumbs.Push(View()
-                          .Set("title", View(index ? index->page.title
-                                                   : builder->T("section_" + section.name)))
-                          .Set("href", View("/" + lang + "/" + section.name + "/")));
-          view.Set("trail", crumbs);
-          std::string template_name = templates_->Has(shown->page.kind) ? shown->page.kind : "page";
-          return write_page(lang, shown->page.PathIn(lang), template_name, view);
-        });
+        jobs.push_back({{OutputPath(shown->page.PathIn(lang))},
+                        page_key(*shown, lang),
+                        lang,
+                        [this, builder, lang, &section, shown, write_page]() {
+                          View view = builder->PageView(*shown, section.name);
+                          View crumbs = View::List();
+                          const RenderedPage* index = Find(section.name, lang);
+                          crumbs.Push(
+                              View()
+                                  .Set("title", View(index ? index->page.title
+                                                           : builder->T("section_" + section.name)))
+                                  .Set("href", View("/" + lang + "/" + section.name + "/")));
+                          view.Set("trail", crumbs);
+                          std::string template_name =
+                              templates_->Has(shown->page.kind) ? shown->page.kind : "page";
+                          return write_page(shown->page.PathIn(lang), template_name, view);
+                        }});
       }
     }
 
     // 404 page of this language.
-    jobs.push_back([this, builder, lang, &writer]() {
-      View view = builder->Base("/" + lang + "/404.html", builder->T("not_found_title"), "");
-      builder->AddLanguages(&view, "", "");
-      view.Set("alternates", View::List());
-      view.Set("noindex", View(true));
-      std::string html = templates_->RenderPage("404", view);
-      Status s = writer.Write(lang + "/404.html", html);
-      if (s.ok() && lang == config_.default_language) s = writer.Write("404.html", html);
-      return s;
-    });
+    std::vector<std::string> not_found = {lang + "/404.html"};
+    if (lang == config_.default_language) not_found.push_back("404.html");
+    jobs.push_back(
+        {not_found, HashHex(nav_keys[lang] + "|404"), "", [this, builder, lang, &writer]() {
+           View view = builder->Base("/" + lang + "/404.html", builder->T("not_found_title"), "");
+           builder->AddLanguages(&view, "", "");
+           view.Set("alternates", View::List());
+           view.Set("noindex", View(true));
+           std::string html = templates_->RenderPage("404", view);
+           Status s = writer.Write(lang + "/404.html", html);
+           if (s.ok() && lang == config_.default_language) s = writer.Write("404.html", html);
+           return s;
+         }});
 
     // Feeds: the language's newest published translations, and each section's.
-    auto feed_job = [this, builder, lang, &writer](const std::string& section_name) {
-      return [this, builder, lang, section_name, &writer]() {
-        std::vector<const RenderedPage*> entries;
-        for (const auto& rendered : pages_) {
-          const Page& p = rendered.page;
-          if (p.lang == lang && !p.draft && !p.IsIndex() &&
-              (section_name.empty() || p.section == section_name)) {
-            entries.push_back(&rendered);
-          }
+    auto feed_job = [this, builder, lang, &writer, &nav_keys](const std::string& section_name) {
+      std::vector<const RenderedPage*> entries;
+      for (const auto& rendered : pages_) {
+        const Page& p = rendered.page;
+        if (p.lang == lang && !p.draft && !p.IsIndex() &&
+            (section_name.empty() || p.section == section_name)) {
+          entries.push_back(&rendered);
         }
-        std::stable_sort(entries.begin(), entries.end(),
-                         [](const RenderedPage* a, const RenderedPage* b) {
-                           return a->page.updated > b->page.updated;
-                         });
-        if (entries.size() > static_cast<size_t>(config_.feed_limit))
-          entries.resize(config_.feed_limit);
-        std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
-        FeedInfo info;
-        const RenderedPage* index = Find(section_name, lang);
-        info.title =
-            builder->language().title +
-            (section_name.empty()
-                 ? ""
-                 : " – " + (index ? index->page.title : builder->T("section_" + section_name)));
-        info.subtitle = builder->T("site_description");
-        info.lang = lang;
-        info.author = builder->language().title;
-        info.home_url = builder->Absolute(base);
-        info.id = builder->Absolute(base);
-        info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
-        if (entries.empty()) {
-          for (const auto& rendered : pages_)
-            info.updated = std::max(info.updated, rendered.page.updated);
-        }
-        std::vector<FeedEntry> feed_entries;
-        for (const RenderedPage* r : entries) {
-          const Page& p = r->page;
-          FeedEntry entry;
-          entry.id = TagUri(config_.base_url, p.date, p.PathIn(lang));
-          entry.url = builder->Absolute(p.PathIn(lang));
-          entry.title = p.title;
-          entry.summary = p.summary;
-          entry.content_html = r->body.html;
-          entry.change_note = p.change_note;
-          entry.change_note_label = builder->T("change_note_label");
-          entry.lang = lang;
-          entry.tags = p.tags;
-          entry.published = p.date;
-          entry.updated = p.updated;
-          feed_entries.push_back(std::move(entry));
-        }
-        info.feed_url = builder->Absolute(base + "feed.atom");
-        Status s = writer.Write(OutputPath(base + "feed.atom"), RenderAtom(info, feed_entries));
-        info.feed_url = builder->Absolute(base + "feed.rss");
-        if (s.ok()) s = writer.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
-        info.feed_url = builder->Absolute(base + "feed.json");
-        if (s.ok())
-          s = writer.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
-        return s;
-      };
+      }
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const RenderedPage* a, const RenderedPage* b) {
+                         return a->page.updated > b->page.updated;
+                       });
+      if (entries.size() > static_cast<size_t>(config_.feed_limit))
+        entries.resize(config_.feed_limit);
+      std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
+      std::string key = nav_keys[lang] + "|feed|" + section_name;
+      for (const RenderedPage* r : entries) key += "|" + r->source_hash;
+      if (entries.empty()) key += "|" + std::to_string(pages_.size());
+      return Job{
+          {OutputPath(base + "feed.atom"), OutputPath(base + "feed.rss"),
+           OutputPath(base + "feed.json")},
+          HashHex(key),
+          "",
+          [this, builder, lang, section_name, base, entries, &writer]() {
+            FeedInfo info;
+            const RenderedPage* index = Find(section_name, lang);
+            info.title =
+                builder->language().title +
+                (section_name.empty()
+                     ? ""
+                     : " – " + (index ? index->page.title : builder->T("section_" + section_name)));
+            info.subtitle = builder->T("site_description");
+            info.lang = lang;
+            info.author = builder->language().title;
+            info.home_url = builder->Absolute(base);
+            info.id = builder->Absolute(base);
+            info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
+            if (entries.empty()) {
+              for (const auto& rendered : pages_)
+                info.updated = std::max(info.updated, rendered.page.updated);
+            }
+            std::vector<FeedEntry> feed_entries;
+            for (const RenderedPage* r : entries) {
+              const Page& p = r->page;
+              FeedEntry entry;
+              entry.id = TagUri(config_.base_url, p.date, p.PathIn(lang));
+              entry.url = builder->Absolute(p.PathIn(lang));
+              entry.title = p.title;
+              entry.summary = p.summary;
+              entry.content_html = r->body.html;
+              entry.change_note = p.change_note;
+              entry.change_note_label = builder->T("change_note_label");
+              entry.lang = lang;
+              entry.tags = p.tags;
+              entry.published = p.date;
+              entry.updated = p.updated;
+              feed_entries.push_back(std::move(entry));
+            }
+            info.feed_url = builder->Absolute(base + "feed.atom");
+            Status s = writer.Write(OutputPath(base + "feed.atom"), RenderAtom(info, feed_entries));
+            info.feed_url = builder->Absolute(base + "feed.rss");
+            if (s.ok())
+              s = writer.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
+            info.feed_url = builder->Absolute(base + "feed.json");
+            if (s.ok())
+              s = writer.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
+            return s;
+          }};
     };
     jobs.push_back(feed_job(""));
     for (const auto& section : config_.sections) jobs.push_back(feed_job(section.name));
   }
 
-  // Site-wide files: the root page, robots.txt and the sitemap.
-  jobs.push_back([this, &writer]() {
-    View view;
-    view.Set("default_href", View("/" + config_.default_language + "/"));
-    View languages = View::List();
-    for (const auto& language : config_.languages) {
-      languages.Push(View()
-                         .Set("code", View(language.code))
-                         .Set("name", View(language.name))
-                         .Set("title", View(language.title))
-                         .Set("href", View("/" + language.code + "/")));
-    }
-    view.Set("languages", languages);
-    view.Set("lang", View(config_.default_language));
-    view.Set("title", View(config_.DefaultLanguage().title));
-    Status s = writer.Write("index.html", templates_->Render("root", view));
-    if (s.ok()) {
-      s = writer.Write("robots.txt",
-                       "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
-    }
-    if (!s.ok()) return s;
-    std::vector<SitemapUrl> urls;
-    for (const auto& [key, translations] : groups_) {
-      std::vector<std::pair<std::string, std::string>> alternates;
-      for (const auto& language : config_.languages) {
-        auto it = translations.find(language.code);
-        if (it != translations.end()) {
-          alternates.emplace_back(language.code,
-                                  config_.base_url + pages_[it->second].page.PathIn(language.code));
-        }
-      }
-      auto source = translations.find(config_.default_language);
-      if (source != translations.end()) {
-        alternates.emplace_back("x-default", config_.base_url + pages_[source->second].page.PathIn(
-                                                                    config_.default_language));
-      }
-      for (const auto& [lang, index] : translations) {
-        const Page& p = pages_[index].page;
-        urls.push_back({config_.base_url + p.PathIn(lang), p.updated, alternates});
-      }
-    }
-    return writer.Write("sitemap.xml", RenderSitemap(urls));
-  });
+  // Site-wide files: the root page, robots.txt and the sitemap (always rendered: cheap).
+  jobs.push_back(
+      {{"index.html", "robots.txt", "sitemap.xml"}, "", "", [this, &writer]() {
+         View view;
+         view.Set("default_href", View("/" + config_.default_language + "/"));
+         View languages = View::List();
+         for (const auto& language : config_.languages) {
+           languages.Push(View()
+                              .Set("code", View(language.code))
+                              .Set("name", View(language.name))
+                              .Set("title", View(language.title))
+                              .Set("href", View("/" + language.code + "/")));
+         }
+         view.Set("languages", languages);
+         view.Set("lang", View(config_.default_language));
+         view.Set("title", View(config_.DefaultLanguage().title));
+         Status s = writer.Write("index.html", templates_->Render("root", view));
+         if (s.ok()) {
+           s = writer.Write("robots.txt", "User-agent: *\nAllow: /\nSitemap: " + config_.base_url +
+                                              "/sitemap.xml\n");
+         }
+         if (!s.ok()) return s;
+         std::vector<SitemapUrl> urls;
+         for (const auto& [key, translations] : groups_) {
+           std::vector<std::pair<std::string, std::string>> alternates;
+           for (const auto& language : config_.languages) {
+             auto it = translations.find(language.code);
+             if (it != translations.end()) {
+               alternates.emplace_back(
+                   language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
+             }
+           }
+           auto source = translations.find(config_.default_language);
+           if (source != translations.end()) {
+             alternates.emplace_back(
+                 "x-default",
+                 config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
+           }
+           for (const auto& [lang, index] : translations) {
+             const Page& p = pages_[index].page;
+             urls.push_back({config_.base_url + p.PathIn(lang), p.updated, alternates});
+           }
+         }
+         return writer.Write("sitemap.xml", RenderSitemap(urls));
+       }});
 
   timer.Mark("plan");
   std::atomic<size_t> next{0}, done{0};
   std::vector<Status> errors(std::max(1, options.threads));
   auto worker = [&](int index) {
     for (size_t i; (i = next++) < jobs.size();) {
-      Status s = jobs[i]();
+      const Job& job = jobs[i];
+      bool reused = !job.key.empty();
+      for (const auto& output : job.outputs) {
+        reused = reused && previous.KeyOf(output) == job.key;
+      }
+      // Link every output of the job, or render them all (a half-linked job is re-rendered).
+      for (size_t o = 0; reused && o < job.outputs.size(); ++o)
+        reused = writer.Reuse(job.outputs[o]);
+      Status s = reused ? Status::Ok() : job.run();
       if (!s.ok() && errors[index].ok()) errors[index] = s;
+      if (!job.page_lang.empty()) ++page_counts[job.page_lang];
+      if (!job.key.empty()) {
+        std::lock_guard<std::mutex> lock(manifest_mutex);
+        for (const auto& output : job.outputs) manifest.Record(output, job.key);
+      }
       size_t finished = ++done;
       if (options.progress && (finished % 500 == 0 || finished == jobs.size())) {
         options.progress(finished, jobs.size());
@@ -516,8 +600,11 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
     return s;
   summary.files_written = writer.files_written();
+  summary.files_reused = writer.files_reused();
   summary.bytes_written = writer.bytes_written();
   if (Status s = writer.Commit(); !s.ok()) return s;
+  manifest.set_fingerprint(options.input_fingerprint);
+  if (Status s = manifest.Save(options.out_dir); !s.ok()) return s;
   timer.Mark("swap");
   for (const auto& [lang, count] : page_counts) summary.pages_per_language[lang] = count;
   summary.timer = timer;

@@ -63,6 +63,12 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
   for (const auto& file : fs.ListFiles(JoinPath(site_dir, "static"))) {
     site->static_files_.push_back(file);
   }
+  std::string site_files;
+  for (const auto& file : fs.ListFiles(site_dir)) {
+    auto text = fs.ReadFile(JoinPath(site_dir, file));
+    site_files += file + "\n" + (text.ok() ? HashHex(*text) : "") + "\n";
+  }
+  site->site_key_ = HashHex(site_files);
 
   WordingRules wording =
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
@@ -75,11 +81,13 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
   ParallelFor(pages.size(), DefaultThreads(), [&](size_t i) {
     RenderedPage& rendered = site->pages_[i];
     rendered.page = std::move(pages[i]);
+    rendered.source_hash = HashHex(rendered.page.source_text);
     rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
     if (rendered.page.summary.empty()) {
       const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
-      rendered.page.summary = TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
-                                             language ? language->locale : "");
+      rendered.page.summary =
+          TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
+                         language ? language->locale : "");
       rendered.page.summary_from_body = true;
     }
   });
@@ -187,12 +195,13 @@ void Site::CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics) {
     if (language_rules != rules.end()) {
       CheckWording(page, language_rules->second, language->locale, &problems[i]);
     }
-    rendered.readability =
-        ScoreReadability(rendered.body.plain_text, page.lang, language->locale, config_.readability);
+    rendered.readability = ScoreReadability(rendered.body.plain_text, page.lang, language->locale,
+                                            config_.readability);
     if (!rendered.readability.passes() && !page.draft) {
-      problems[i].Add(page.source_path, 0, "readability",
-                      rendered.readability.Describe() +
-                          "; use shorter sentences and everyday words (see site/config.yaml readability)");
+      problems[i].Add(
+          page.source_path, 0, "readability",
+          rendered.readability.Describe() +
+              "; use shorter sentences and everyday words (see site/config.yaml readability)");
     }
   });
   for (const auto& p : problems) diagnostics->Append(p);
@@ -310,7 +319,7 @@ Status Site::Index(Store* store) const {
     row.source_text = page.source_text;
     row.body_html = rendered.body.html;
     row.body_text = rendered.body.plain_text;
-    row.content_hash = HashHex(page.source_text);
+    row.content_hash = rendered.source_hash;
     row.change_note = page.change_note;
     row.meta_json = MetaJson(page);
     if (page.support) {

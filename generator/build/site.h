@@ -25,6 +25,7 @@ struct RenderedPage {
   Page page;
   MarkdownResult body;
   ReadabilityScore readability;
+  std::string source_hash;  // of the file's text: what incremental builds compare
 };
 
 // Which translations are missing and which are older than their source.
@@ -44,11 +45,14 @@ struct BuildOptions {
   std::string out_dir;  // public/ folder to replace
   int threads = 2;
   std::function<void(size_t done, size_t total)> progress;  // called now and then while rendering
+  std::string input_fingerprint;  // saved in the manifest (BuildManifest::InputFingerprint)
 };
 
 struct BuildSummary {
   std::map<std::string, size_t> pages_per_language;  // HTML pages written per language
   size_t files_written = 0;
+  size_t files_reused = 0;  // unchanged since the last build: linked, not rendered
+  bool up_to_date = false;  // nothing changed: the build did nothing
   uint64_t bytes_written = 0;
   StepTimer timer;
   double seconds = 0;            // whole build, load to swap
@@ -87,6 +91,7 @@ class Site {
   // translation key -> language -> index into pages_ (published pages only)
   std::map<std::string, std::map<std::string, size_t>> groups_;
   std::vector<std::string> static_files_;  // relative to site/static
+  std::string site_key_;  // hash of everything under site/: a change there re-renders all
 };
 
 }  // namespace clemency

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/server.h"
+#include "build/manifest.h"
 #include "build/site.h"
 #include "content/support_import.h"
 #include "core/fs.h"
@@ -86,9 +87,11 @@ std::unique_ptr<Site> LoadSite(const FileSystem& fs, const std::string& source, 
   return site;
 }
 
-Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer) {
+Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer,
+                               const std::string& fingerprint = "") {
   BuildOptions options;
   options.out_dir = out;
+  options.input_fingerprint = fingerprint;
   unsigned cores = std::thread::hardware_concurrency();
   options.threads = cores == 0 ? 2 : static_cast<int>(cores);
   if (isatty(STDERR_FILENO)) {
@@ -266,6 +269,18 @@ int Run(int argc, char** argv) {
   if (command == "serve") return ServeSite(source, out, values);
 
   StepTimer timer;
+  std::string fingerprint;
+  if (command == "build") {
+    // Nothing changed since the last successful build into `out`: nothing to do.
+    fingerprint = BuildManifest::InputFingerprint(source);
+    if (BuildManifest::Load(out).fingerprint() == fingerprint &&
+        std::filesystem::is_directory(out)) {
+      std::printf(
+          "Up to date: no file under site/ or content/ changed since the last build (%.2f s)\n",
+          timer.TotalMilliseconds() / 1000.0);
+      return 0;
+    }
+  }
   auto site = LoadSite(DiskFileSystem(), source, &timer);
   if (!site) return 1;
   if (command == "check") {
@@ -287,7 +302,7 @@ int Run(int argc, char** argv) {
     return 1;
   }
   timer.Mark("index");
-  auto summary = BuildSite(*site, out, timer);
+  auto summary = BuildSite(*site, out, timer, fingerprint);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
                  summary.status().message().c_str());

@@ -309,8 +309,14 @@ Status PageRepository::Upsert(const PageRow& row) {
       const SupportRow& e = *row.support;
       stmt.Bind(4, e.province).Bind(5, e.district).Bind(6, e.organisation).Bind(7, e.services);
       stmt.Bind(8, e.phone).Bind(9, e.address).Bind(10, e.hours);
-      if (e.lat) stmt.Bind(11, *e.lat); else stmt.BindNull(11);
-      if (e.lon) stmt.Bind(12, *e.lon); else stmt.BindNull(12);
+      if (e.lat)
+        stmt.Bind(11, *e.lat);
+      else
+        stmt.BindNull(11);
+      if (e.lon)
+        stmt.Bind(12, *e.lon);
+      else
+        stmt.BindNull(12);
       stmt.Bind(13, e.verified);
     }
     return stmt.Run();
@@ -436,7 +442,7 @@ Status PageRepository::RemoveAllExcept(
     const std::vector<std::tuple<std::string, std::string, std::string>>& keep) {
   if (Status s = store_->Exec(
           "CREATE TEMP TABLE IF NOT EXISTS keep_pages (section TEXT, slug TEXT, lang TEXT, "
-                                   "PRIMARY KEY (section, slug, lang)) WITHOUT ROWID");
+          "PRIMARY KEY (section, slug, lang)) WITHOUT ROWID");
       !s.ok()) {
     return s;
   }

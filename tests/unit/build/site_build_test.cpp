@@ -1,5 +1,7 @@
 // Whole builds of the fixture sites in tests/sites/, through Site::Load and Site::Build.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
 
 #include "build/site.h"
 #include "support/fixture.h"
@@ -152,6 +154,71 @@ TEST_CASE("the coverage report lists missing and older translations") {
   CHECK_FALSE(Contains(report, "hidden"));
 }
 
+namespace {
+
+std::map<std::string, std::string> Tree(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      files[std::filesystem::relative(entry.path(), dir).string()] =
+          ReadFile(entry.path().string());
+    }
+  }
+  return files;
+}
+
+std::unique_ptr<Site> LoadOrFail(const std::string& dir) {
+  DiskFileSystem fs;
+  Diagnostics diagnostics;
+  auto site = Site::Load(fs, dir, &diagnostics);
+  INFO(diagnostics.ToString());
+  REQUIRE(site);
+  return site;
+}
+
+}  // namespace
+
+TEST_CASE("a rebuild after one change writes only what changed, and equals a full build") {
+  testing::TempDir incremental, full;
+  testing::MakeFixtureSite("multilingual", incremental.path());
+  BuildOptions options;
+  options.out_dir = incremental / "public";
+  auto first = LoadOrFail(incremental.path())->Build(options);
+  REQUIRE(first.ok());
+  CHECK(first->files_reused == 0);
+
+  // Unchanged: every rendered output is reused.
+  auto same = LoadOrFail(incremental.path())->Build(options);
+  REQUIRE(same.ok());
+  CHECK(same->files_reused > 50);
+  CHECK(same->files_written < 10);  // the root files, robots.txt, sitemap and static assets
+
+  // One page changes: its outputs, its section lists and feeds are rendered again.
+  std::string changed = "content/stories/mot.vi.md";
+  testing::WriteFile(incremental / changed,
+                     ReadFile(incremental / changed) + "\nChị H. mở một cửa hàng nhỏ.\n");
+  auto again = LoadOrFail(incremental.path())->Build(options);
+  REQUIRE(again.ok());
+  CHECK(again->files_reused > 40);
+  CHECK(
+      Contains(ReadFile(incremental / "public/vi/stories/mot/index.html"), "mở một cửa hàng nhỏ"));
+  CHECK(
+      Contains(ReadFile(incremental / "public/km/stories/mot/index.html"), "mở một cửa hàng nhỏ"));
+
+  // The same inputs built from scratch give the same files, byte for byte.
+  testing::MakeFixtureSite("multilingual", full.path());
+  testing::WriteFile(full / changed, ReadFile(incremental / changed));
+  BuildOptions full_options;
+  full_options.out_dir = full / "public";
+  REQUIRE(LoadOrFail(full.path())->Build(full_options).ok());
+  auto a = Tree(incremental / "public"), b = Tree(full / "public");
+  CHECK(a.size() == b.size());
+  for (const auto& [path, bytes] : b) {
+    INFO(path);
+    CHECK(a[path] == bytes);
+  }
+}
+
 TEST_CASE("the invalid fixture reports every problem and writes nothing") {
   testing::TempDir dir;
   testing::MakeFixtureSite("invalid", dir.path());
@@ -173,6 +240,9 @@ TEST_CASE("the CLI exits non-zero on invalid content and leaves public/ untouche
   std::string cli = std::string(CLEMENCY_BINARY) + " build --source " + dir.path();
   REQUIRE(testing::RunCommand(cli, &output) == 0);
   CHECK(Contains(output, "Built 24 pages (en 8, km 8, vi 8)"));
+  REQUIRE(testing::RunCommand(cli, &output) == 0);
+  CHECK(
+      Contains(output, "Up to date: no file under site/ or content/ changed since the last build"));
   std::string before = ReadFile(dir / "public/vi/guides/alpha/index.html");
   testing::WriteFile(dir / "content/guides/alpha.vi.md", "---\ntitle: [broken\n---\n");
   CHECK(testing::RunCommand(cli, &output) == 1);
