@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian packages Clemency needs. Run as root on Debian 12.
 #   deploy/setup.sh          build and run
+#   deploy/setup.sh --bench  also what the benchmarks use (hugo, nginx, wrk)
 #   deploy/setup.sh --test   also what the test suite uses (and the npm packages of tests/api/openapi
 #                            and tests/browser; the browser tests drive Debian's chromium)
 set -euo pipefail
@@ -8,8 +9,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=(cmake g++ make pkg-config
   libcpp-httplib-dev libkainjow-mustache-dev libsqlite3-dev libicu-dev
   libmd4c-dev libyaml-cpp-dev zlib1g-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  # tests/bench/run.sh: the peers and the load generator, side by side with Clemency.
+  packages+=(hugo nginx wrk hyperfine time curl python3)
+fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium)
+  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium fonts-khmeros-core)
 fi
 updated=
 apt_install() {
@@ -29,14 +34,15 @@ if [[ "${1:-}" == "--test" ]]; then
   # Node.js and npm for tests/api/openapi (OpenAPI validator) and tests/browser (playwright-core
   # and axe-core driving Debian's /usr/bin/chromium; no browser is ever downloaded). An existing
   # node >= 18 is used as it is, whoever installed it (a non-Debian build such as NodeSource's ships
-  # npm itself);
-  # Debian's nodejs and npm are installed only where node (or npm) is missing. nodejs goes first
-  # on its own: where a NodeSource apt source is set up, its nodejs conflicts with Debian's npm.
+  # npm itself); Debian's nodejs and npm are installed only where node (or npm) is missing. nodejs
+  # goes first on its own: where a NodeSource apt source is set up, its nodejs conflicts with
+  # Debian's npm.
   command -v node >/dev/null || apt_install nodejs
   command -v npm >/dev/null || apt_install npm
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
   if (( node_major < 18 )); then
-    echo "setup.sh: node $(node --version) at $(command -v node) is too old; tests/api/openapi and tests/browser need >= 18" >&2
+    echo "setup.sh: node $(node --version) at $(command -v node) is too old;" \
+      "tests/api/openapi and tests/browser need >= 18" >&2
     exit 1
   fi
   # Exactly the locked versions; skipped while node_modules is newer than the lock file.

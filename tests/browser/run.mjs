@@ -1,0 +1,459 @@
+#!/usr/bin/env node
+// Checks the generated pages in a real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core; no browser is ever downloaded) — ctest browser.pages.
+//   node run.mjs CLEMENCY_BINARY SOURCE_DIR
+// Starts `clemency serve` on a free port with its store and output in a temporary directory (nothing
+// is written into the source tree), then runs named checks, each printed as "ok" or "FAIL":
+//   axe        axe-core, WCAG 2.0/2.1/2.2 A and AA rules: no serious or critical violation
+//   no-js      loads with JavaScript disabled: status, visible <h1> and main content, <html lang>
+//   network    no request leaves 127.0.0.1, no console error, no failed request (but the 404 page)
+//   keyboard   the first Tab focuses the skip link; activating it moves focus to main#main
+//   print      print media hides nav.languages and nav.sections and shows the .print-only line
+//   mobile     360x640: no horizontal scrolling
+//   languages  the language switcher links to the same guide in every language; "en" leads to English
+// Exits 1 with the list of failures, 2 when it cannot run at all (missing packages, no browser,
+// the server does not start).
+// Its packages come from `npm ci --prefix tests/browser` (deploy/setup.sh --test).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const CHROMIUM = '/usr/bin/chromium';
+// As root, without a sandbox; the machine has no network, so nothing may try to reach one.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const LANGS = ['vi', 'en', 'km'];
+const GUIDE = 'guides/quy-trinh-dac-xa/';
+const PAGES = LANGS.flatMap((lang) => [
+  { lang, path: `/${lang}/` },
+  { lang, path: `/${lang}/guides/` },
+  { lang, path: `/${lang}/stories/` },
+  { lang, path: `/${lang}/support/` },
+  { lang, path: `/${lang}/${GUIDE}` },
+  { lang, path: `/${lang}/stories/trai-ga-tu-khoan-vay-50-trieu/` },
+  { lang, path: `/${lang}/support/vay-von-ngan-hang-chinh-sach-xa-hoi/` },
+  { lang, path: `/${lang}/no-such-page/`, status: 404 },
+].map((p) => ({ status: 200, ...p })));
+
+if (process.argv.length !== 4) {
+  console.error('usage: node run.mjs CLEMENCY_BINARY SOURCE_DIR');
+  process.exit(2);
+}
+const binary = resolve(process.argv[2]);
+const source = resolve(process.argv[3]);
+
+const require = createRequire(import.meta.url);
+let chromium, axeSource, versions;
+try {
+  ({ chromium } = await import('playwright-core'));
+  const axeFile = require.resolve('axe-core/axe.min.js');
+  axeSource = readFileSync(axeFile, 'utf8');
+  versions = {
+    playwright: require('playwright-core/package.json').version,
+    axe: JSON.parse(readFileSync(join(dirname(axeFile), 'package.json'), 'utf8')).version,
+  };
+} catch (err) {
+  console.error(`cannot load playwright-core or axe-core (${err.message});`);
+  console.error('run deploy/setup.sh --test, or npm ci --prefix tests/browser');
+  process.exit(2);
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server, and cleaning up whatever way we leave.
+
+const work = mkdtempSync(join(tmpdir(), 'clemency-browser-'));
+let server = null;
+let browser = null;
+let serverLog = '';
+
+function startServer() {
+  return new Promise((resolvePort, reject) => {
+    server = spawn(binary, ['serve', '--source', source, '--db', join(work, 'clemency.db'),
+      '--out', join(work, 'public'), '--port', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error('no "Serving on" line within 60 s')), 60_000);
+    server.stdout.setEncoding('utf8');
+    server.stderr.setEncoding('utf8');
+    server.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      serverLog += chunk;
+      const m = /Serving on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolvePort(Number(m[1]));
+      }
+    });
+    server.stderr.on('data', (chunk) => { serverLog += chunk; });
+    server.on('error', (err) => { clearTimeout(timer); reject(err); });
+    server.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${signal ?? `code ${code}`}) before it was listening`));
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server) return null;
+  if (server.exitCode !== null || server.signalCode !== null) {
+    return `server had already exited (${server.signalCode ?? `code ${server.exitCode}`}) before SIGTERM`;
+  }
+  const exited = new Promise((r) => server.once('exit', (code, signal) => r({ code, signal })));
+  server.kill('SIGTERM');
+  const timeout = new Promise((r) => setTimeout(() => r(null), 10_000));
+  const result = await Promise.race([exited, timeout]);
+  if (!result) {
+    server.kill('SIGKILL');
+    return 'server did not stop within 10 s of SIGTERM (killed)';
+  }
+  return null;
+}
+
+async function cleanUp() {
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+  const problem = await stopServer();
+  rmSync(work, { recursive: true, force: true });
+  return problem;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    console.error(`\n${sig}: stopping`);
+    cleanUp().finally(() => process.exit(1));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks: each a name and a list of problems (empty: ok), and optional information.
+
+const results = [];
+function report(name, problems, info = '') {
+  results.push({ name, problems });
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name}${info ? ` — ${info}` : ''}`);
+  for (const p of problems) console.log(`       ${p}`);
+}
+async function check(name, fn) {
+  let problems = [];
+  let info = '';
+  try {
+    const out = await fn();
+    problems = out?.problems ?? [];
+    info = out?.info ?? '';
+  } catch (err) {
+    problems = [`error: ${err.message.split('\n')[0]}`];
+  }
+  report(name, problems, info);
+}
+
+let origin;
+// Everything every page did on the network and console, per page path, across all contexts.
+const activity = new Map();
+function activityOf(path) {
+  if (!activity.has(path)) activity.set(path, { requests: [], failed: [], consoleErrors: [] });
+  return activity.get(path);
+}
+
+// Opens a page in `context`, records its activity under `path`, and loads it.
+async function open(context, path) {
+  const page = await context.newPage();
+  const log = activityOf(path);
+  const documentUrl = origin + path;
+  page.on('request', (req) => log.requests.push(req.url()));
+  page.on('requestfailed', (req) =>
+    log.failed.push(`${req.url()}: ${req.failure()?.errorText ?? 'failed'}`));
+  page.on('response', (res) => {
+    const expected404 = res.url() === documentUrl && res.request().isNavigationRequest() &&
+      res.status() === 404 && path.endsWith('/no-such-page/');
+    if (res.status() >= 400 && !expected404) log.failed.push(`${res.url()}: HTTP ${res.status()}`);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // Chromium reports the 404 status of the 404 page's own document on the console.
+    if (path.endsWith('/no-such-page/') && msg.location().url === documentUrl &&
+        /status of 404/.test(msg.text())) return;
+    const where = msg.location().url;
+    log.consoleErrors.push(`${msg.text()}${where ? ` (${where})` : ''}`);
+  });
+  page.on('pageerror', (err) => log.consoleErrors.push(`uncaught: ${err.message}`));
+  const response = await page.goto(documentUrl, { waitUntil: 'load' });
+  return { page, response };
+}
+
+function expectStatus(response, want) {
+  if (!response) return ['no response'];
+  return response.status() === want ? [] : [`HTTP ${response.status()}, expected ${want}`];
+}
+
+// a. axe-core: no serious or critical violation of the WCAG 2 A/AA rules.
+async function axeCheck(context, { path, status }) {
+  const { page, response } = await open(context, path);
+  try {
+    const problems = expectStatus(response, status);
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate((tags) =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+    const minor = [];
+    for (const v of result.violations) {
+      const target = v.nodes[0]?.target?.join(' ') ?? '(no node)';
+      const more = v.nodes.length > 1 ? ` (+${v.nodes.length - 1} more)` : '';
+      if (v.impact === 'serious' || v.impact === 'critical') {
+        problems.push(`${v.id} (${v.impact}) at ${target}${more}: ${v.help}`);
+      } else {
+        minor.push(`${v.id}/${v.impact}`);
+      }
+    }
+    const info = `${result.passes.length} rules passed, ${minor.length} minor/moderate` +
+      (minor.length ? ` (${minor.join(', ')})` : '');
+    return { problems, info };
+  } finally {
+    await page.close();
+  }
+}
+
+// b. Without JavaScript: the page shows its <h1> and main content; <html lang> is the URL's.
+async function noJsCheck(context, { lang, path, status }) {
+  const { page, response } = await open(context, path);
+  try {
+    const problems = expectStatus(response, status);
+    const htmlLang = await page.locator('html').getAttribute('lang');
+    if (htmlLang !== lang) problems.push(`<html lang="${htmlLang}">, expected "${lang}"`);
+    const main = page.locator('main#main');
+    if ((await main.count()) !== 1) {
+      problems.push(`${await main.count()} main#main elements, expected 1`);
+      return { problems };
+    }
+    if (!(await main.isVisible())) problems.push('main#main is not visible');
+    const h1 = page.locator('h1');
+    const h1Count = await h1.count();
+    if (h1Count !== 1) problems.push(`${h1Count} <h1> elements, expected 1`);
+    let h1Text = '';
+    if (h1Count >= 1) {
+      h1Text = (await h1.first().innerText()).trim();
+      if (!(await h1.first().isVisible()) || !h1Text) problems.push('the <h1> is not visible or empty');
+      if ((await main.locator('h1').count()) === 0) problems.push('the <h1> is not inside main#main');
+    }
+    const mainText = (await main.innerText()).replace(h1Text, '').replace(/\s+/g, ' ').trim();
+    if (mainText.length < 40) problems.push(`main#main shows too little besides the <h1>: "${mainText}"`);
+    return { problems, info: `"${h1Text}"` };
+  } finally {
+    await page.close();
+  }
+}
+
+// c. Network and console, over every load of the page in every check.
+function networkCheck({ path }) {
+  const log = activityOf(path);
+  const problems = [];
+  const outside = new Set();
+  for (const url of log.requests) {
+    let u;
+    try { u = new URL(url); } catch { outside.add(url); continue; }
+    if (u.protocol === 'data:' || u.protocol === 'blob:' || url === 'about:blank') continue;
+    if (u.hostname !== '127.0.0.1') outside.add(url);
+  }
+  for (const url of outside) problems.push(`request leaves 127.0.0.1: ${url}`);
+  for (const f of new Set(log.failed)) problems.push(`failed request: ${f}`);
+  for (const e of new Set(log.consoleErrors)) problems.push(`console error: ${e}`);
+  return { problems, info: `${log.requests.length} requests` };
+}
+
+// d. Keyboard: the first Tab lands on the skip link; activating it moves focus to main#main.
+async function keyboardCheck(context, { path }) {
+  const { page } = await open(context, path);
+  try {
+    const problems = [];
+    const skip = page.locator('a.skip-link');
+    if ((await skip.count()) !== 1) return { problems: ['no single a.skip-link on the page'] };
+    const skipText = (await skip.textContent()).trim();
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      const r = el.getBoundingClientRect();
+      return { tag: el.tagName.toLowerCase(), cls: el.className, text: el.textContent.trim(),
+        href: el.getAttribute('href'), onScreen: r.width > 0 && r.height > 0 && r.left >= 0 &&
+          r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight };
+    });
+    if (focused.tag !== 'a' || !String(focused.cls).split(' ').includes('skip-link')) {
+      problems.push(`first Tab focuses <${focused.tag} class="${focused.cls}"> "${focused.text}",` +
+        ` not the skip link "${skipText}"`);
+      return { problems };
+    }
+    if (!focused.onScreen) problems.push(`the focused skip link "${skipText}" is not shown on screen`);
+    if (focused.href !== '#main') problems.push(`the skip link points to "${focused.href}", not "#main"`);
+    await page.keyboard.press('Enter');
+    const after = await page.evaluate(() => {
+      const el = document.activeElement;
+      return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`;
+    });
+    if (after !== 'main#main') problems.push(`after activating the skip link focus is on ${after}, not main#main`);
+    return { problems, info: `skip link "${skipText}"` };
+  } finally {
+    await page.close();
+  }
+}
+
+// e. Print: no navigation, but the .print-only footer line.
+async function printCheck(context, { path }) {
+  const { page } = await open(context, path);
+  try {
+    const problems = [];
+    await page.emulateMedia({ media: 'print' });
+    for (const sel of ['nav.sections', 'nav.languages']) {
+      const navs = page.locator(sel);
+      const n = await navs.count();
+      if (n === 0) problems.push(`no ${sel} on the page`);
+      for (let i = 0; i < n; i++) {
+        if (await navs.nth(i).isVisible()) problems.push(`${sel} is visible in print`);
+      }
+    }
+    const line = page.locator('.print-only');
+    if ((await line.count()) === 0) problems.push('no .print-only line on the page');
+    else if (!(await line.first().isVisible())) problems.push('the .print-only line is not visible in print');
+    const text = (await line.count()) ? (await line.first().innerText()).trim() : '';
+    return { problems, info: text ? `"${text}"` : '' };
+  } finally {
+    await page.close();
+  }
+}
+
+// f. Mobile: no horizontal scrolling at 360x640. In a mobile viewport Chromium widens the layout
+// viewport to fit content wider than the screen, so innerWidth must stay at 360 as well.
+const MOBILE = { width: 360, height: 640 };
+async function mobileCheck(context, { path }) {
+  const { page } = await open(context, path);
+  try {
+    const problems = [];
+    const m = await page.evaluate(async (width) => {
+      await document.fonts.ready;
+      const wide = [];
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > width + 1 && wide.length < 5) {
+          wide.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}` +
+            `${el.classList.length ? `.${[...el.classList].join('.')}` : ''} (right edge ${Math.round(r.right)})`);
+        }
+      }
+      return { inner: window.innerWidth, scroll: document.scrollingElement.scrollWidth, wide };
+    }, MOBILE.width);
+    const tooWide = m.wide.length ? `; too wide: ${m.wide.join(', ')}` : '';
+    if (m.inner !== MOBILE.width) {
+      problems.push(`innerWidth is ${m.inner}, expected ${MOBILE.width} (content wider than the screen, ` +
+        `or no viewport meta)${tooWide}`);
+    } else if (m.scroll > m.inner + 1) {
+      problems.push(`scrollWidth ${m.scroll} > innerWidth ${m.inner}${tooWide}`);
+    }
+    return { problems, info: `scrollWidth ${m.scroll}, innerWidth ${m.inner}` };
+  } finally {
+    await page.close();
+  }
+}
+
+// g. The language switcher of a guide links to that guide in every language; "en" leads to English.
+async function languagesCheck(context, { lang, path }) {
+  const { page } = await open(context, path);
+  try {
+    const problems = [];
+    for (const other of LANGS) {
+      const links = page.locator(`nav.languages a[hreflang="${other}"]`);
+      if ((await links.count()) !== 1) {
+        problems.push(`${await links.count()} links with hreflang="${other}" in nav.languages, expected 1`);
+        continue;
+      }
+      const href = new URL(await links.getAttribute('href'), page.url()).pathname;
+      if (href !== `/${other}/${GUIDE}`) problems.push(`the "${other}" link goes to ${href}, not /${other}/${GUIDE}`);
+      const current = await links.getAttribute('aria-current');
+      if (other === lang && current !== 'page') problems.push(`the "${other}" link lacks aria-current="page"`);
+      if (other !== lang && current !== null) problems.push(`the "${other}" link has aria-current="${current}"`);
+    }
+    if (problems.length) return { problems };
+    const [response] = await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.locator('nav.languages a[hreflang="en"]').click(),
+    ]);
+    const landed = new URL(page.url()).pathname;
+    problems.push(...expectStatus(response, 200));
+    if (landed !== `/en/${GUIDE}`) problems.push(`following "en" lands on ${landed}, not /en/${GUIDE}`);
+    const htmlLang = await page.locator('html').getAttribute('lang');
+    if (htmlLang !== 'en') problems.push(`following "en" lands on <html lang="${htmlLang}">, expected "en"`);
+    return { problems, info: `"en" → ${landed} (lang ${htmlLang})` };
+  } finally {
+    await page.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let exitCode = 0;
+try {
+  let port;
+  try {
+    port = await startServer();
+  } catch (err) {
+    console.error(`cannot start ${binary} serve: ${err.message}\n${serverLog}`);
+    exitCode = 2;
+    throw err;
+  }
+  origin = `http://127.0.0.1:${port}`;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+      timeout: 60_000 });
+  } catch (err) {
+    console.error(`cannot launch ${CHROMIUM}: ${err.message}`);
+    exitCode = 2;
+    throw err;
+  }
+  console.log(`browser checks: ${origin}/, Chromium ${browser.version()}, playwright-core ` +
+    `${versions.playwright}, axe-core ${versions.axe}, ${PAGES.length} pages`);
+
+  // The axe context bypasses the site's Content-Security-Policy (default-src 'self'), which would
+  // otherwise block the injected script; every other context keeps it, so a CSP violation by the
+  // page itself shows up as a console error in the network check.
+  const axeContext = await browser.newContext({ bypassCSP: true });
+  const noJsContext = await browser.newContext({ javaScriptEnabled: false });
+  const jsContext = await browser.newContext();
+  const mobileContext = await browser.newContext({ viewport: MOBILE, isMobile: true,
+    hasTouch: true, deviceScaleFactor: 2 });
+  for (const c of [axeContext, noJsContext, jsContext, mobileContext]) c.setDefaultTimeout(30_000);
+
+  for (const p of PAGES) await check(`axe ${p.path}`, () => axeCheck(axeContext, p));
+  for (const p of PAGES) await check(`no-js ${p.path}`, () => noJsCheck(noJsContext, p));
+  for (const p of PAGES) await check(`keyboard ${p.path}`, () => keyboardCheck(jsContext, p));
+  for (const p of PAGES) await check(`print ${p.path}`, () => printCheck(jsContext, p));
+  for (const p of PAGES.filter((q) => q.path === `/${q.lang}/` || q.path === `/${q.lang}/${GUIDE}`)) {
+    await check(`mobile ${p.path}`, () => mobileCheck(mobileContext, p));
+  }
+  for (const p of PAGES.filter((q) => q.path === `/${q.lang}/${GUIDE}`)) {
+    await check(`languages ${p.path}`, () => languagesCheck(jsContext, p));
+  }
+  // Last, once every load of every page has been recorded.
+  for (const p of PAGES) await check(`network ${p.path}`, () => networkCheck(p));
+} catch (err) {
+  if (exitCode === 0) {
+    console.error(`error: ${err.stack ?? err.message}`);
+    exitCode = 2;
+  }
+} finally {
+  const started = origin !== undefined;
+  const problem = await cleanUp();
+  if (started) report('server stops on SIGTERM', problem ? [problem] : []);
+}
+
+const failed = results.filter((r) => r.problems.length);
+if (results.length) {
+  if (failed.length) {
+    console.log(`\nFailures (${failed.length}):`);
+    for (const r of failed) {
+      console.log(`  ${r.name}`);
+      for (const p of r.problems) console.log(`    - ${p}`);
+    }
+  }
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+}
+process.exit(exitCode || (failed.length ? 1 : 0));
