@@ -144,7 +144,7 @@ class ViewBuilder {
     AddTranslationNotices(&view, shown);
     view.Set("summary", View(page.summary));
     view.Set("description", View(page.summary));
-    view.Set("body", View(shown.body.html));
+    view.Set("body", View(site_.RenderBody(shown).html));
     view.Set("og_type", View(page.IsIndex() ? "website" : "article"));
     if (!page.IsIndex()) {
       view.Set("published", View(FormatDate(page.date)));
@@ -493,7 +493,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
               entry.url = builder->Absolute(p.PathIn(lang));
               entry.title = p.title;
               entry.summary = p.summary;
-              entry.content_html = r->body.html;
+              entry.content_html = RenderBody(*r).html;
               entry.change_note = p.change_note;
               entry.change_note_label = builder->T("change_note_label");
               entry.lang = lang;

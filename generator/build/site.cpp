@@ -76,20 +76,27 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
       LoadContent(fs, JoinPath(source_dir, "content"), "content", site->config_, diagnostics);
   if (timer) timer->Mark("load");
   MarkdownOptions markdown_options;
-  markdown_options.heading_id = [](std::string_view text) { return AnchorId(text); };
+  markdown_options.heading_id = [](std::string_view text) {
+    return AnchorId(text);
+  };  // as RenderBody
   site->pages_.resize(pages.size());
   ParallelFor(pages.size(), DefaultThreads(), [&](size_t i) {
     RenderedPage& rendered = site->pages_[i];
     rendered.page = std::move(pages[i]);
     rendered.source_hash = HashHex(rendered.page.source_text);
-    rendered.body = RenderMarkdown(rendered.page.body_markdown, markdown_options);
+    rendered.body = RenderMarkdown(rendered.page.body_markdown(), markdown_options);
+    const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
+    const std::string locale = language ? language->locale : "";
     if (rendered.page.summary.empty()) {
-      const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
       rendered.page.summary =
-          TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length,
-                         language ? language->locale : "");
+          TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length, locale);
       rendered.page.summary_from_body = true;
     }
+    rendered.readability = ScoreReadability(rendered.body.plain_text, rendered.page.lang, locale,
+                                            site->config_.readability);
+    // Bodies are rendered again when written: the whole site's HTML never sits in memory.
+    std::string().swap(rendered.body.html);
+    std::string().swap(rendered.body.plain_text);
   });
   for (size_t i = 0; i < site->pages_.size(); ++i) {
     const Page& page = site->pages_[i].page;
@@ -195,8 +202,6 @@ void Site::CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics) {
     if (language_rules != rules.end()) {
       CheckWording(page, language_rules->second, language->locale, &problems[i]);
     }
-    rendered.readability = ScoreReadability(rendered.body.plain_text, page.lang, language->locale,
-                                            config_.readability);
     if (!rendered.readability.passes() && !page.draft) {
       problems[i].Add(
           page.source_path, 0, "readability",
@@ -297,7 +302,13 @@ std::string MetaJson(const Page& page) {
 
 }  // namespace
 
-Status Site::Index(Store* store) const {
+MarkdownResult Site::RenderBody(const RenderedPage& rendered) const {
+  MarkdownOptions options;
+  options.heading_id = [](std::string_view text) { return AnchorId(text); };
+  return RenderMarkdown(rendered.page.body_markdown(), options);
+}
+
+Status Site::Index(Store* store, bool with_bodies) const {
   PageRepository repository(store);
   if (Status s = store->Begin(); !s.ok()) return s;
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
@@ -316,9 +327,12 @@ Status Site::Index(Store* store) const {
     row.draft = page.draft;
     row.weight = page.weight;
     row.source_path = page.source_path;
-    row.source_text = page.source_text;
-    row.body_html = rendered.body.html;
-    row.body_text = rendered.body.plain_text;
+    if (with_bodies) {
+      MarkdownResult body = RenderBody(rendered);
+      row.source_text = page.source_text;
+      row.body_html = std::move(body.html);
+      row.body_text = std::move(body.plain_text);
+    }
     row.content_hash = rendered.source_hash;
     row.change_note = page.change_note;
     row.meta_json = MetaJson(page);

@@ -23,7 +23,7 @@ namespace clemency {
 // A page with its Markdown rendered: what lists, feeds, templates and the store need.
 struct RenderedPage {
   Page page;
-  MarkdownResult body;
+  MarkdownResult body;  // links, headings, first paragraph; html and plain_text are released
   ReadabilityScore readability;
   std::string source_hash;  // of the file's text: what incremental builds compare
 };
@@ -66,8 +66,13 @@ class Site {
   static std::unique_ptr<Site> Load(const FileSystem& fs, const std::string& source_dir,
                                     Diagnostics* diagnostics, StepTimer* timer = nullptr);
 
-  // Writes every page into `store` (inserting or updating by section, slug, language).
-  Status Index(Store* store) const;
+  // Writes every page into `store` (inserting or updating by section, slug, language). Without
+  // `with_bodies` only what lists and queries need is stored (a plain build's in-memory index).
+  Status Index(Store* store, bool with_bodies = true) const;
+  // The page's body as HTML and plain text. Load keeps only what checks and lists need (links,
+  // headings, summary); bodies are rendered again when written, so the whole site's HTML never
+  // sits in memory at once.
+  MarkdownResult RenderBody(const RenderedPage& rendered) const;
   Result<BuildSummary> Build(const BuildOptions& options, StepTimer timer = StepTimer()) const;
 
   const SiteConfig& config() const { return config_; }

@@ -297,7 +297,7 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
     return 1;
   }
-  if (Status s = site->Index(store->get()); !s.ok()) {
+  if (Status s = site->Index(store->get(), /*with_bodies=*/false); !s.ok()) {
     std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
     return 1;
   }

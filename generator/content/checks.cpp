@@ -124,17 +124,12 @@ std::string ReadabilityScore::Describe() const {
 ReadabilityScore ScoreReadability(const std::string& plain_text, const std::string& lang,
                                   const std::string& locale, const ReadabilityConfig& config) {
   ReadabilityScore score;
-  auto sentences = SplitSentences(plain_text, locale);
+  std::vector<std::string> words;
+  TextCounts counts = CountSentencesAndWords(plain_text, locale, lang == "en" ? &words : nullptr);
+  score.sentences = counts.sentences;
+  score.words = counts.words;
   size_t syllables = 0;
-  for (const auto& sentence : sentences) {
-    auto words = SplitWords(sentence, locale);
-    if (words.empty()) continue;
-    ++score.sentences;
-    score.words += words.size();
-    if (lang == "en") {
-      for (const auto& word : words) syllables += CountEnglishSyllables(word);
-    }
-  }
+  for (const auto& word : words) syllables += CountEnglishSyllables(word);
   if (lang == "en") {
     score.metric = "flesch";
     score.threshold = config.en_min_flesch;

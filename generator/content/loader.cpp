@@ -113,7 +113,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
     diagnostics->Add(display_path, 1, "", "front matter is not closed by a --- line");
     return false;
   }
-  page->body_markdown = source.substr(body_start);
+  page->body_offset = body_start;
   page->body_first_line = line + 1;
 
   YamlNode root;
@@ -273,7 +273,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
     page->support = info;
   }
 
-  if (!is_index && page->body_markdown.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (!is_index && page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {
     diagnostics->Add(display_path, page->body_first_line, "body", "is empty");
   }
   return diagnostics->size() == errors_before;

@@ -2,6 +2,7 @@
 // The content model: one Page per Markdown file (one translation of one page).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/datetime.h"
@@ -62,8 +63,12 @@ struct Page {
   std::optional<StorySource> story_source;
   std::optional<SupportInfo> support;
 
-  std::string body_markdown;
+  size_t body_offset = 0;   // where the Markdown body starts in source_text
   int body_first_line = 1;  // line of the body's first line in the file, for diagnostics
+
+  std::string_view body_markdown() const {
+    return std::string_view(source_text).substr(body_offset);
+  }
 
   bool IsIndex() const { return slug.empty(); }
   // Links translations: "guides/quy-trinh", "guides" for a section index, "" for home.

@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -206,6 +207,42 @@ std::vector<std::string> SplitWords(std::string_view text, const std::string& lo
     out.push_back(ToUtf8(value.tempSubString(start, end - start)));
   }
   return out;
+}
+
+TextCounts CountSentencesAndWords(std::string_view text, const std::string& locale,
+                                  std::vector<std::string>* words) {
+  TextCounts counts;
+  icu::BreakIterator* sentence_breaks = Breaker(locale, true);
+  icu::BreakIterator* word_breaks = Breaker(locale, false);
+  if (!sentence_breaks || !word_breaks) return counts;
+  icu::UnicodeString value = ToUnicode(text);
+  std::vector<int32_t> ends;  // sentence end offsets, ascending
+  sentence_breaks->setText(value);
+  for (int32_t end = sentence_breaks->next(); end != icu::BreakIterator::DONE;
+       end = sentence_breaks->next()) {
+    ends.push_back(end);
+  }
+  for (int32_t i = 0; i < value.length(); ++i) {
+    if (value.charAt(i) == 0x17D4 || value.charAt(i) == 0x17D5) ends.push_back(i + 1);
+  }
+  std::sort(ends.begin(), ends.end());
+  word_breaks->setText(value);
+  size_t sentence = 0;
+  size_t counted_sentence = static_cast<size_t>(-1);
+  int32_t start = word_breaks->first();
+  for (int32_t end = word_breaks->next(); end != icu::BreakIterator::DONE;
+       start = end, end = word_breaks->next()) {
+    int32_t status = word_breaks->getRuleStatus();
+    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
+    while (sentence < ends.size() && start >= ends[sentence]) ++sentence;
+    if (sentence != counted_sentence) {
+      ++counts.sentences;
+      counted_sentence = sentence;
+    }
+    ++counts.words;
+    if (words) words->push_back(ToUtf8(value.tempSubString(start, end - start)));
+  }
+  return counts;
 }
 
 std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale) {

@@ -20,6 +20,13 @@ std::string TruncateAtWord(std::string_view text, size_t max_chars, const std::s
 std::string CollationKey(std::string_view text, const std::string& locale);
 // Words of `text` by ICU word breaks (letters and numbers only, punctuation dropped).
 std::vector<std::string> SplitWords(std::string_view text, const std::string& locale);
+// Sentences that hold at least one word, and the words, in one pass (ICU sentence and word
+// breaks; Khmer sentences also end at ។ and ៕). `words` (optional) receives every word.
+struct TextCounts {
+  size_t sentences = 0, words = 0;
+};
+TextCounts CountSentencesAndWords(std::string_view text, const std::string& locale,
+                                  std::vector<std::string>* words = nullptr);
 // Sentences of `text` by ICU sentence breaks, trimmed, empty ones dropped.
 std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale);
 // Lowercase by the rules of `locale` (ICU full case mapping).

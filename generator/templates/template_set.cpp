@@ -79,6 +79,15 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& f
     }
   }
   if (!set->Has("baseof")) diagnostics->Add(dir, 0, "", "missing baseof.mustache (the layout)");
+  // Partials are spliced into the templates once here, so no render parses them again.
+  for (auto& [name, text] : set->sources_) {
+    for (const auto& [partial, partial_text] : set->partials_) {
+      for (const std::string& tag : {"{{> " + partial + "}}", "{{>" + partial + "}}"}) {
+        for (size_t at; (at = text.find(tag)) != std::string::npos;)
+          text.replace(at, tag.size(), partial_text);
+      }
+    }
+  }
   if (diagnostics->size() != errors_before) return Status::Error("invalid templates");
   return std::shared_ptr<const TemplateSet>(set);
 }

@@ -49,7 +49,7 @@ Nội dung.
   CHECK(page.updated.ToRfc3339() == "2026-11-21T08:00:00+07:00");
   CHECK(page.weight == 3);
   CHECK(page.body_first_line == 12);
-  CHECK(page.body_markdown == "Nội dung.\n");
+  CHECK(page.body_markdown() == "Nội dung.\n");
 }
 
 TEST_CASE("unknown and mistyped fields are errors with file:line") {
