@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "api/http.h"
 #include "core/csv.h"
@@ -367,17 +371,85 @@ bool DecodeCursor(const std::string& cursor, int64_t* updated_unix, int64_t* id)
          ParseInt64(text.substr(colon + 1), id);
 }
 
+namespace {
+
+// Successful API responses, kept until the store changes: readers poll the same few lists, so
+// most requests are answered without a query.
+class ResponseCache {
+ public:
+  explicit ResponseCache(Store* store) : store_(store) {}
+
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  Handler Wrap(Handler handler) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      bool csv = req.get_header_value("Accept").find("text/csv") != std::string::npos;
+      std::string key = req.target + (csv ? "\x1f"
+                                            "csv"
+                                          : "");
+      int64_t version = store_->DataVersion();
+      std::shared_ptr<const Entry> entry;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = entries_.find(key);
+        if (it != entries_.end() && it->second->version == version) entry = it->second;
+      }
+      if (!entry) {
+        httplib::Request plain = req;  // the full body, whatever the client already has
+        plain.headers.erase("If-None-Match");
+        httplib::Response fresh;
+        handler(plain, fresh);
+        if (fresh.status != -1 && fresh.status != 200) {  // httplib leaves -1 for "200 unless set"
+          res = std::move(fresh);
+          return;
+        }
+        auto made = std::make_shared<Entry>();
+        made->version = version;
+        made->type = fresh.get_header_value("Content-Type");
+        made->etag = HashHex(fresh.body);
+        for (const auto& [name, value] : fresh.headers) {
+          if (name != "ETag" && name != "Vary" && name != "Content-Type")
+            made->headers.emplace(name, value);
+        }
+        made->body = std::move(fresh.body);
+        entry = made;
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (entries_.size() >= kMaxEntries) entries_.clear();
+        entries_[key] = entry;
+      }
+      for (const auto& [name, value] : entry->headers) res.set_header(name, value);
+      http::SendWithEtag(req, res, entry->body, entry->type, entry->etag);
+    };
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 2000;
+  struct Entry {
+    int64_t version = 0;
+    std::string body, type, etag;
+    httplib::Headers headers;
+  };
+  Store* store_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
+};
+
+}  // namespace
+
 void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store) {
   auto api = std::make_shared<PublicApi>(config, store);
-  server.Get("/api/v1/languages", [api](const auto& req, auto& res) { api->Languages(req, res); });
-  server.Get("/api/v1/pages", [api](const auto& req, auto& res) { api->Pages(req, res); });
-  server.Get(R"(/api/v1/pages/([^/]+)/([^/]+))",
-             [api](const auto& req, auto& res) { api->Page(req, res); });
-  server.Get("/api/v1/support",
-             [api](const auto& req, auto& res) { api->Support(req, res, false); });
-  server.Get("/api/v1/support.csv",
-             [api](const auto& req, auto& res) { api->Support(req, res, true); });
-  server.Get("/api/v1/openapi.json", [api](const auto& req, auto& res) { api->OpenApi(req, res); });
+  auto cache = std::make_shared<ResponseCache>(store);
+  auto route = [&server, cache](const char* pattern, ResponseCache::Handler handler) {
+    server.Get(pattern,
+               [cache, wrapped = cache->Wrap(std::move(handler))](
+                   const httplib::Request& req, httplib::Response& res) { wrapped(req, res); });
+  };
+  route("/api/v1/languages", [api](const auto& req, auto& res) { api->Languages(req, res); });
+  route("/api/v1/pages", [api](const auto& req, auto& res) { api->Pages(req, res); });
+  route(R"(/api/v1/pages/([^/]+)/([^/]+))",
+        [api](const auto& req, auto& res) { api->Page(req, res); });
+  route("/api/v1/support", [api](const auto& req, auto& res) { api->Support(req, res, false); });
+  route("/api/v1/support.csv", [api](const auto& req, auto& res) { api->Support(req, res, true); });
+  route("/api/v1/openapi.json", [api](const auto& req, auto& res) { api->OpenApi(req, res); });
   server.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     http::SendProblem(res, 404, "no such API endpoint; see /api/v1/openapi.json", "", req.path);
   });

@@ -65,8 +65,9 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --out DIR     where the site is written (default: DIR/public)\n"
       "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
       "  --bind ADDR   address to listen on (default: 127.0.0.1)\n"
-      "  --port N      port (default: 8080; 0 picks a free one)\n",
-      {"--source", "--out", "--db", "--bind", "--port"},
+      "  --port N      port (default: 8080; 0 picks a free one)\n"
+      "  --threads N   request threads (default: 8)\n",
+      {"--source", "--out", "--db", "--bind", "--port", "--threads"},
       {}}},
 };
 
@@ -119,6 +120,14 @@ int ServeSite(const std::string& source, const std::string& out,
     }
     options.port = static_cast<int>(port);
   }
+  if (values.count("--threads")) {
+    char* end = nullptr;
+    long threads = std::strtol(values["--threads"].c_str(), &end, 10);
+    if (values["--threads"].empty() || *end != '\0' || threads < 1 || threads > 1024) {
+      return Usage("--threads must be 1 to 1024");
+    }
+    options.threads = static_cast<int>(threads);
+  }
   auto store = Store::Open(db_path);
   if (!store.ok()) {
     std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
@@ -145,17 +154,18 @@ int ServeSite(const std::string& source, const std::string& out,
     }
     timer.Mark("index");
   } else {
-    auto rows = pages.All();
-    if (!rows.ok()) {
-      std::fprintf(stderr, "clemency: %s\n", rows.status().message().c_str());
+    Status read = pages.ForEachSource([&](const std::string& path, std::string text) {
+      stored_content.Add(JoinPath(source, path), std::move(text));
+    });
+    if (!read.ok()) {
+      std::fprintf(stderr, "clemency: %s\n", read.message().c_str());
       return 1;
     }
-    for (const auto& row : *rows)
-      stored_content.Add(JoinPath(source, row.source_path), row.source_text);
     std::printf(
         "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
         static_cast<long long>(*count), db_path.c_str());
     site = LoadSite(from_store, source, &timer);
+    stored_content = MemoryFileSystem();  // the site holds its own copy now
     if (!site) return 1;
   }
   auto summary = BuildSite(*site, out, timer);

@@ -173,6 +173,12 @@ Status Store::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+int64_t Store::DataVersion() {
+  unsigned int external = 0;
+  sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &external);
+  return static_cast<int64_t>(sqlite3_total_changes64(db_)) * 1000003 + external;
+}
+
 int Store::SchemaVersion() {
   auto stmt = Prepare("PRAGMA user_version");
   if (!stmt.ok() || !stmt->Step()) return -1;
@@ -338,6 +344,14 @@ Result<std::vector<PageRow>> PageRepository::All() {
   }
   if (!stmt->status().ok()) return stmt->status();
   return rows;
+}
+
+Status PageRepository::ForEachSource(
+    const std::function<void(const std::string&, std::string)>& use) {
+  auto stmt = store_->Prepare("SELECT source_path, source_text FROM pages ORDER BY id");
+  if (!stmt.ok()) return stmt.status();
+  while (stmt->Step()) use(stmt->Text(0), stmt->Text(1));
+  return stmt->status();
 }
 
 Result<int64_t> PageRepository::Count() {

@@ -2,6 +2,7 @@
 // The SQLite store: one connection, prepared statements only, schema migrations.
 // The only module that includes sqlite3.h.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -71,6 +72,9 @@ class Store {
   Status Commit() { return Exec("COMMIT"); }
   Status Rollback() { return Exec("ROLLBACK"); }
   int SchemaVersion();
+  // Changes whenever the store's content may have changed (writes through this connection or
+  // any other): a key for caches of query results.
+  int64_t DataVersion();
   const std::string& path() const { return path_; }
 
  private:
@@ -129,6 +133,9 @@ class PageRepository {
   Status Upsert(const PageRow& row);
   // Every row, source text included (to rebuild the site from the store).
   Result<std::vector<PageRow>> All();
+  // Calls `use(source_path, source_text)` for every row, one at a time (to load the site from
+  // the store without holding rows and rendered bodies too).
+  Status ForEachSource(const std::function<void(const std::string&, std::string)>& use);
   Result<int64_t> Count();
   // Published, non-index pages matching `query` (bodies and sources left empty).
   Result<std::vector<PageRow>> List(const PageQuery& query);

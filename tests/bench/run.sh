@@ -22,15 +22,19 @@ done
 "$root/deploy/build.sh" >/dev/null
 clemency="$root/build/clemency"
 work="${BENCH_DIR:-/tmp/clemency-bench}"
-mkdir -p "$work"
+# Outputs go to memory (tmpfs) when there is one, for both tools alike, so disk noise does not
+# swamp the figures.
+out="${BENCH_OUT:-/dev/shm/clemency-bench}"
+[[ -d "$(dirname "$out")" ]] || out="$work/out"
+mkdir -p "$work" "$out"
 results="$work/results.tsv"
 : >"$results"
 
 # /usr/bin/time -f: wall seconds, user+sys seconds, peak RSS KiB.
 measure() {  # measure LABEL COMMAND...
-  local out
-  out=$( { /usr/bin/time -f "%e %U %S %M" "${@:2}" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-  awk -v label="$1" '{printf "%s\t%.3f\t%.3f\t%d\n", label, $1, $2 + $3, $4}' <<<"$out" >>"$results"
+  /usr/bin/time -o "$work/time.txt" -f "%e %U %S %M" "${@:2}" >/dev/null 2>"$work/last-stderr.txt" ||
+    { echo "failed: ${*:2}" >&2; cat "$work/last-stderr.txt" >&2; exit 1; }
+  awk -v label="$1" '{printf "%s\t%.3f\t%.3f\t%d\n", label, $1, $2 + $3, $4}' "$work/time.txt" >>"$results"
 }
 median() {  # median LABEL COLUMN (2 wall, 3 cpu, 4 rss)
   awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$results" | sort -g |
@@ -43,9 +47,9 @@ for size in $sizes; do
   corpus="$work/corpus-$size"
   [[ -d "$corpus/content" ]] || "$root/tests/bench/make_corpus" "$corpus" "$size"
   for ((i = 1; i <= runs; i++)); do
-    rm -rf "$work/out-c" "$work/out-c.manifest" "$work/out-h"
-    measure "clemency-full-$size" "$clemency" build --source "$corpus" --out "$work/out-c"
-    measure "hugo-full-$size" hugo --quiet -s "$corpus" -d "$work/out-h"
+    rm -rf "$out/out-c" "$out/out-c.manifest" "$out/out-h"
+    measure "clemency-full-$size" "$clemency" build --source "$corpus" --out "$out/out-c"
+    measure "hugo-full-$size" hugo --quiet -s "$corpus" -d "$out/out-h"
   done
   echo "$size pages: clemency $(median clemency-full-$size 2) s, hugo $(median hugo-full-$size 2) s"
 done
@@ -55,19 +59,20 @@ rebuild_size=10000
 for s in $sizes; do [[ "$s" == 10000 ]] && rebuild_size=10000; done
 [[ " $sizes " == *" 10000 "* ]] || rebuild_size=$(awk '{print $1}' <<<"$sizes")
 corpus="$work/corpus-$rebuild_size"
-rm -rf "$work/out-r" "$work/out-r.manifest"
-"$clemency" build --source "$corpus" --out "$work/out-r" >/dev/null
+rm -rf "$out/out-c" "$out/out-c.manifest" "$out/out-h" "$out/out-r" "$out/out-r.manifest"
+"$clemency" build --source "$corpus" --out "$out/out-r" >/dev/null
 page="$corpus/content/guides/trang-000000.vi.md"
 original="$(cat "$page")"
 for ((i = 1; i <= runs; i++)); do
-  measure "clemency-nochange-$rebuild_size" "$clemency" build --source "$corpus" --out "$work/out-r"
+  measure "clemency-nochange-$rebuild_size" "$clemency" build --source "$corpus" --out "$out/out-r"
   printf '%s\n\nMột câu mới số %d.\n' "$original" "$i" >"$page"
-  measure "clemency-onepage-$rebuild_size" "$clemency" build --source "$corpus" --out "$work/out-r"
+  measure "clemency-onepage-$rebuild_size" "$clemency" build --source "$corpus" --out "$out/out-r"
 done
 # The incremental result must equal a full build of the same inputs.
-rm -rf "$work/out-f" "$work/out-f.manifest"
-"$clemency" build --source "$corpus" --out "$work/out-f" >/dev/null
-if diff -r -q "$work/out-r" "$work/out-f" >/dev/null; then same_files="yes"; else same_files="NO"; fi
+rm -rf "$out/out-f" "$out/out-f.manifest"
+"$clemency" build --source "$corpus" --out "$out/out-f" >/dev/null
+if diff -r -q "$out/out-r" "$out/out-f" >/dev/null; then same_files="yes"; else same_files="NO"; fi
+rm -rf "$out/out-r" "$out/out-r.manifest" "$out/out-f" "$out/out-f.manifest"
 printf '%s\n' "$original" >"$page"
 
 echo "== serving"
@@ -133,7 +138,8 @@ wait "$nginx_pid" 2>/dev/null || true
   echo "($(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM,"
   echo "$(. /etc/os-release; echo "$PRETTY_NAME"). Tools: $(hugo version | awk '{print $1, $2}'), $(nginx -v 2>&1 | sed 's/.*: //'),"
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'). Medians of $runs alternating runs; the corpus is \`tests/bench/make_corpus\`"
-  echo "(pages split evenly over vi, en, km). Ratios are Clemency ÷ peer: below 1 means Clemency is faster or smaller."
+  echo "(pages split evenly over vi, en, km). Outputs are written to $out (tmpfs when available) for both tools."
+  echo "Ratios are Clemency ÷ peer: below 1 means Clemency is faster or smaller."
   echo
   echo "## Full build (clemency build vs hugo, same corpus, empty output folder)"
   echo
