@@ -135,12 +135,17 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
     res.status = 304;
     return;
   }
-  if (gzip) {
-    res.set_header("Content-Encoding", "gzip");
-    res.set_content(file->gzip, file->content_type);
-  } else {
-    res.set_content(file->body, file->content_type);
+  if (gzip) res.set_header("Content-Encoding", "gzip");
+  const std::string& bytes = gzip ? file->gzip : file->body;
+  if (bytes.size() < 64 * 1024 || (!encoding.empty() && !gzip)) {
+    res.set_content(bytes, file->content_type);  // small, or httplib compresses it itself
+    return;
   }
+  // Large files (feeds) are sent from the shared cached copy instead of copied per request.
+  res.set_content_provider(bytes.size(), file->content_type,
+                           [file, &bytes](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(bytes.data() + offset, length);
+                           });
 }
 
 }  // namespace clemency
