@@ -34,15 +34,8 @@ const std::vector<std::string>& KnownServices() {
 
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
                                   Diagnostics* diagnostics) {
-  auto text = fs.ReadFile(path);
-  if (!text.ok()) {
-    diagnostics->Add(path, 0, "", "cannot read the site configuration");
-    return Status::Error("cannot read " + path);
-  }
   YamlNode root;
-  YamlError yaml_error;
-  if (!ParseYaml(*text, &root, &yaml_error)) {
-    diagnostics->Add(path, yaml_error.line, "", "invalid YAML: " + yaml_error.message);
+  if (!ReadYamlFile(fs, path, "cannot read the site configuration", &root, diagnostics)) {
     return Status::Error("invalid " + path);
   }
   size_t errors_before = diagnostics->size();

@@ -15,6 +15,21 @@ std::string Join(const std::vector<std::string>& items) {
 
 }  // namespace
 
+bool ReadYamlFile(const FileSystem& fs, const std::string& path, const std::string& missing,
+                  YamlNode* out, Diagnostics* diagnostics) {
+  auto text = fs.ReadFile(path);
+  if (!text.ok()) {
+    diagnostics->Add(path, 0, "", missing);
+    return false;
+  }
+  YamlError error;
+  if (!ParseYaml(*text, out, &error)) {
+    diagnostics->Add(path, error.line, "", "invalid YAML: " + error.message);
+    return false;
+  }
+  return true;
+}
+
 void FieldReader::Error(int yaml_line, const std::string& field, const std::string& message) {
   diagnostics_->Add(file_, yaml_line > 0 ? yaml_line + line_offset_ : 0, field, message);
 }

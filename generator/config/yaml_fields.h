@@ -8,9 +8,15 @@
 
 #include "config/yaml_tree.h"
 #include "core/datetime.h"
+#include "core/fs.h"
 #include "core/status.h"
 
 namespace clemency {
+
+// Reads and parses the YAML file at `path`; on failure reports `missing` (file unreadable) or the
+// syntax error with its line, and returns false.
+bool ReadYamlFile(const FileSystem& fs, const std::string& path, const std::string& missing,
+                  YamlNode* out, Diagnostics* diagnostics);
 
 class FieldReader {
  public:

@@ -22,16 +22,9 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
   WordingRules rules;
   for (const auto& language : config.languages) {
     std::string path = JoinPath(dir, language.code + ".yaml");
-    auto text = fs.ReadFile(path);
-    if (!text.ok()) {
-      diagnostics->Add(path, 0, "",
-                       "missing person-first wording list for '" + language.code + "'");
-      continue;
-    }
     YamlNode root;
-    YamlError error;
-    if (!ParseYaml(*text, &root, &error)) {
-      diagnostics->Add(path, error.line, "", "invalid YAML: " + error.message);
+    if (!ReadYamlFile(fs, path, "missing person-first wording list for '" + language.code + "'",
+                      &root, diagnostics)) {
       continue;
     }
     if (!root.IsSequence()) {

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "config/yaml_tree.h"
+#include "config/yaml_fields.h"
 
 namespace clemency {
 namespace {
@@ -38,16 +38,9 @@ Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::s
   size_t errors_before = diagnostics->size();
   for (const auto& language : config.languages) {
     std::string path = JoinPath(i18n_dir, language.code + ".yaml");
-    auto text = fs.ReadFile(path);
-    if (!text.ok()) {
-      diagnostics->Add(path, 0, "",
-                       "missing interface strings for language '" + language.code + "'");
-      continue;
-    }
     YamlNode root;
-    YamlError error;
-    if (!ParseYaml(*text, &root, &error)) {
-      diagnostics->Add(path, error.line, "", "invalid YAML: " + error.message);
+    if (!ReadYamlFile(fs, path, "missing interface strings for language '" + language.code + "'",
+                      &root, diagnostics)) {
       continue;
     }
     if (!root.IsMap()) {
