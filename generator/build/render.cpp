@@ -133,7 +133,9 @@ class ViewBuilder {
     return item;
   }
 
-  View PageView(const RenderedPage& shown, const std::string& section) const {
+  Status PageView(const RenderedPage& shown, const std::string& section, View* out) const {
+    auto body = site_.RenderBody(shown);
+    if (!body.ok()) return body.status();
     const Page& page = shown.page;
     std::string path = page.PathIn(language_.code);
     View view = Base(path, page.title, section);
@@ -144,7 +146,7 @@ class ViewBuilder {
     AddTranslationNotices(&view, shown);
     view.Set("summary", View(page.summary));
     view.Set("description", View(page.summary));
-    view.Set("body", View(site_.RenderBody(shown).html));
+    view.Set("body", View(std::move(body->html)));
     view.Set("og_type", View(page.IsIndex() ? "website" : "article"));
     if (!page.IsIndex()) {
       view.Set("published", View(FormatDate(page.date)));
@@ -209,7 +211,8 @@ class ViewBuilder {
       support.Set("verified", View(T("verified_on", {{"date", s.verified}})));
       view.Set("support", support);
     }
-    return view;
+    *out = std::move(view);
+    return Status::Ok();
   }
 
   const LanguageConfig& language() const { return language_; }
@@ -359,7 +362,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                     [this, builder, lang, write_page]() {
                       View view;
                       if (const RenderedPage* home = Find("", lang)) {
-                        view = builder->PageView(*home, "");
+                        if (Status s = builder->PageView(*home, "", &view); !s.ok()) return s;
                       } else {
                         view = builder->Base("/" + lang + "/", builder->language().title, "");
                         builder->AddLanguages(&view, "", "");
@@ -392,7 +395,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
              std::string path = "/" + lang + "/" + section.name + "/";
              View view;
              if (const RenderedPage* index = Find(section.name, lang)) {
-               view = builder->PageView(*index, section.name);
+               if (Status s = builder->PageView(*index, section.name, &view); !s.ok()) return s;
              } else {
                view = builder->Base(path, builder->T("section_" + section.name), section.name);
                builder->AddLanguages(&view, section.name, section.name + "/");
@@ -411,7 +414,10 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                         page_key(*shown, lang),
                         lang,
                         [this, builder, lang, &section, shown, write_page]() {
-                          View view = builder->PageView(*shown, section.name);
+                          View view;
+                          if (Status s = builder->PageView(*shown, section.name, &view); !s.ok()) {
+                            return s;
+                          }
                           View crumbs = View::List();
                           const RenderedPage* index = Find(section.name, lang);
                           crumbs.Push(
@@ -493,7 +499,9 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
               entry.url = builder->Absolute(p.PathIn(lang));
               entry.title = p.title;
               entry.summary = p.summary;
-              entry.content_html = RenderBody(*r).html;
+              auto body = RenderBody(*r);
+              if (!body.ok()) return body.status();
+              entry.content_html = std::move(body->html);
               entry.change_note = p.change_note;
               entry.change_note_label = builder->T("change_note_label");
               entry.lang = lang;

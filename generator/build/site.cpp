@@ -1,7 +1,9 @@
 #include "build/site.h"
 
 #include <algorithm>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "content/loader.h"
 #include "core/parallel.h"
@@ -11,12 +13,11 @@
 namespace clemency {
 namespace {
 
-// The line in `page`'s file where `needle` first appears (for link diagnostics).
-int LineOf(const Page& page, const std::string& needle) {
-  size_t at = page.source_text.find(needle);
-  if (at == std::string::npos) return page.body_first_line;
-  return 1 + static_cast<int>(
-                 std::count(page.source_text.begin(), page.source_text.begin() + at, '\n'));
+// The line of `text` where `needle` first appears, else `fallback` (for link diagnostics).
+int LineOf(const std::string& text, const std::string& needle, int fallback) {
+  size_t at = text.find(needle);
+  if (at == std::string::npos) return fallback;
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
 }
 
 // Resolves `href` (relative or site path) against the page path `base` ("/vi/guides/x/").
@@ -46,10 +47,13 @@ std::string ResolvePath(const std::string& base, const std::string& href) {
 
 }  // namespace
 
-std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source_dir,
-                                 Diagnostics* diagnostics, StepTimer* timer) {
+std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
+                                 const std::string& source_dir, Diagnostics* diagnostics,
+                                 StepTimer* timer) {
   std::unique_ptr<Site> site(new Site());
   site->source_dir_ = source_dir;
+  site->fs_ = std::move(shared_fs);
+  const FileSystem& fs = *site->fs_;
   const std::string site_dir = JoinPath(source_dir, "site");
   auto config = LoadSiteConfig(fs, JoinPath(site_dir, "config.yaml"), diagnostics);
   if (!config.ok()) return nullptr;
@@ -72,39 +76,57 @@ std::unique_ptr<Site> Site::Load(const FileSystem& fs, const std::string& source
 
   WordingRules wording =
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
-  std::vector<Page> pages =
-      LoadContent(fs, JoinPath(source_dir, "content"), "content", site->config_, diagnostics);
-  if (timer) timer->Mark("load");
+  // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
+  // on the loading threads; its text is dropped then and read again when the page is written.
   MarkdownOptions markdown_options;
   markdown_options.heading_id = [](std::string_view text) {
     return AnchorId(text);
   };  // as RenderBody
-  site->pages_.resize(pages.size());
-  ParallelFor(pages.size(), DefaultThreads(), [&](size_t i) {
-    RenderedPage& rendered = site->pages_[i];
-    rendered.page = std::move(pages[i]);
-    rendered.source_hash = HashHex(rendered.page.source_text);
-    rendered.body = RenderMarkdown(rendered.page.body_markdown(), markdown_options);
-    const LanguageConfig* language = site->config_.FindLanguage(rendered.page.lang);
+  std::mutex derived_mutex;
+  std::unordered_map<std::string, RenderedPage> derived;
+  auto on_parsed = [&](Page& page, Diagnostics* problems) {
+    RenderedPage rendered;
+    rendered.source_hash = HashHex(page.source_text);
+    rendered.body = RenderMarkdown(page.body_markdown(), markdown_options);
+    const LanguageConfig* language = site->config_.FindLanguage(page.lang);
     const std::string locale = language ? language->locale : "";
-    if (rendered.page.summary.empty()) {
-      rendered.page.summary =
+    if (page.summary.empty()) {
+      page.summary =
           TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length, locale);
-      rendered.page.summary_from_body = true;
+      page.summary_from_body = true;
     }
-    rendered.readability = ScoreReadability(rendered.body.plain_text, rendered.page.lang, locale,
-                                            site->config_.readability);
-    // Bodies are rendered again when written: the whole site's HTML never sits in memory.
+    auto rules = wording.find(page.lang);
+    if (rules != wording.end()) CheckWording(page, rules->second, locale, problems);
+    rendered.readability =
+        ScoreReadability(rendered.body.plain_text, page.lang, locale, site->config_.readability);
+    if (!rendered.readability.passes() && !page.draft) {
+      problems->Add(
+          page.source_path, 0, "readability",
+          rendered.readability.Describe() +
+              "; use shorter sentences and everyday words (see site/config.yaml readability)");
+    }
     std::string().swap(rendered.body.html);
     std::string().swap(rendered.body.plain_text);
-  });
+    std::string().swap(rendered.body.first_paragraph);
+    for (auto& heading : rendered.body.headings) std::string().swap(heading.text);  // ids stay
+    std::string().swap(page.source_text);
+    std::lock_guard<std::mutex> lock(derived_mutex);
+    derived[page.source_path] = std::move(rendered);
+  };
+  std::vector<Page> pages = LoadContent(fs, JoinPath(source_dir, "content"), "content",
+                                        site->config_, diagnostics, on_parsed);
+  site->pages_.resize(pages.size());
+  for (size_t i = 0; i < pages.size(); ++i) {
+    RenderedPage& rendered = site->pages_[i];
+    rendered = std::move(derived[pages[i].source_path]);
+    rendered.page = std::move(pages[i]);
+  }
+  if (timer) timer->Mark("load");
   for (size_t i = 0; i < site->pages_.size(); ++i) {
     const Page& page = site->pages_[i].page;
     if (!page.draft) site->groups_[page.TranslationKey()][page.lang] = i;
   }
-  if (timer) timer->Mark("markdown");
   site->CheckLinks(diagnostics);
-  site->CheckEditorial(wording, diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   return site;
@@ -146,10 +168,15 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
   for (const auto& rendered : pages_) {
     const Page& page = rendered.page;
     const std::string self = page.PathIn(page.lang);
+    // The file is read again only to say on which line a problem is.
+    auto line_of = [this, &rendered](const std::string& needle) {
+      auto text = SourceText(rendered);
+      return text.ok() ? LineOf(*text, needle, rendered.page.body_first_line)
+                       : rendered.page.body_first_line;
+    };
     for (const auto& link : rendered.body.links) {
-      int line = LineOf(page, "(" + link.href);
       if (!link.safe) {
-        diagnostics->Add(page.source_path, line, "body",
+        diagnostics->Add(page.source_path, line_of("(" + link.href), "body",
                          "link '" + link.href +
                              "' uses a scheme that is not allowed "
                              "(use https:, http:, mailto:, tel: or a site path)");
@@ -164,52 +191,31 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
       auto target = targets.find(resolved);
       if (target == targets.end()) {
         diagnostics->Add(
-            page.source_path, line, "body",
+            page.source_path, line_of("(" + link.href), "body",
             "link '" + href + "' points to " + resolved + ", which is not a page of this site");
       } else if (!fragment.empty() && resolved.back() == '/' && !target->second.count(fragment)) {
         diagnostics->Add(
-            page.source_path, line, "body",
+            page.source_path, line_of("(" + link.href), "body",
             "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
       }
     }
     for (const auto& image : rendered.body.images) {
-      int line = LineOf(page, "(" + image.src);
       if (!image.safe) {
-        diagnostics->Add(page.source_path, line, "body",
+        diagnostics->Add(page.source_path, line_of("(" + image.src), "body",
                          "image '" + image.src + "' is not an allowed URL");
       }
       if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
           !targets.count(image.src.substr(0, image.src.find_first_of("?#")))) {
-        diagnostics->Add(page.source_path, line, "body",
+        diagnostics->Add(page.source_path, line_of("(" + image.src), "body",
                          "image '" + image.src + "' is not a file of this site");
       }
       if (image.alt.find_first_not_of(" \t") == std::string::npos) {
         diagnostics->Add(
-            page.source_path, line, "body",
+            page.source_path, line_of("(" + image.src), "body",
             "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
       }
     }
   }
-}
-
-void Site::CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics) {
-  std::vector<Diagnostics> problems(pages_.size());
-  ParallelFor(pages_.size(), DefaultThreads(), [&](size_t i) {
-    RenderedPage& rendered = pages_[i];
-    const Page& page = rendered.page;
-    const LanguageConfig* language = config_.FindLanguage(page.lang);
-    auto language_rules = rules.find(page.lang);
-    if (language_rules != rules.end()) {
-      CheckWording(page, language_rules->second, language->locale, &problems[i]);
-    }
-    if (!rendered.readability.passes() && !page.draft) {
-      problems[i].Add(
-          page.source_path, 0, "readability",
-          rendered.readability.Describe() +
-              "; use shorter sentences and everyday words (see site/config.yaml readability)");
-    }
-  });
-  for (const auto& p : problems) diagnostics->Append(p);
 }
 
 CoverageReport Site::Coverage() const {
@@ -302,10 +308,24 @@ std::string MetaJson(const Page& page) {
 
 }  // namespace
 
-MarkdownResult Site::RenderBody(const RenderedPage& rendered) const {
+Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
+  if (!rendered.page.source_text.empty()) return rendered.page.source_text;
+  auto text = fs_->ReadFile(JoinPath(source_dir_, rendered.page.source_path));
+  if (!text.ok()) return Status::Error(rendered.page.source_path + ": cannot read file");
+  std::string normalised = NormaliseSourceText(std::move(text).value());
+  if (HashHex(normalised) != rendered.source_hash) {
+    return Status::Error(rendered.page.source_path +
+                         ": changed while the site was being built; build again");
+  }
+  return normalised;
+}
+
+Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered) const {
+  auto text = SourceText(rendered);
+  if (!text.ok()) return text.status();
   MarkdownOptions options;
-  options.heading_id = [](std::string_view text) { return AnchorId(text); };
-  return RenderMarkdown(rendered.page.body_markdown(), options);
+  options.heading_id = [](std::string_view heading) { return AnchorId(heading); };
+  return RenderMarkdown(std::string_view(*text).substr(rendered.page.body_offset), options);
 }
 
 Status Site::Index(Store* store, bool with_bodies) const {
@@ -328,10 +348,15 @@ Status Site::Index(Store* store, bool with_bodies) const {
     row.weight = page.weight;
     row.source_path = page.source_path;
     if (with_bodies) {
-      MarkdownResult body = RenderBody(rendered);
-      row.source_text = page.source_text;
-      row.body_html = std::move(body.html);
-      row.body_text = std::move(body.plain_text);
+      auto source = SourceText(rendered);
+      auto body = RenderBody(rendered);
+      if (!source.ok() || !body.ok()) {
+        store->Rollback();
+        return source.ok() ? body.status() : source.status();
+      }
+      row.source_text = std::move(source).value();
+      row.body_html = std::move(body->html);
+      row.body_text = std::move(body->plain_text);
     }
     row.content_hash = rendered.source_hash;
     row.change_note = page.change_note;

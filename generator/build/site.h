@@ -63,8 +63,10 @@ class Site {
  public:
   // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir` and checks
   // everything, links included. Returns nullptr when anything is invalid; `diagnostics` has it all.
-  static std::unique_ptr<Site> Load(const FileSystem& fs, const std::string& source_dir,
-                                    Diagnostics* diagnostics, StepTimer* timer = nullptr);
+  // The site keeps `fs`: pages' texts are read again when rendered instead of held in memory.
+  static std::unique_ptr<Site> Load(std::shared_ptr<const FileSystem> fs,
+                                    const std::string& source_dir, Diagnostics* diagnostics,
+                                    StepTimer* timer = nullptr);
 
   // Writes every page into `store` (inserting or updating by section, slug, language). Without
   // `with_bodies` only what lists and queries need is stored (a plain build's in-memory index).
@@ -72,7 +74,10 @@ class Site {
   // The page's body as HTML and plain text. Load keeps only what checks and lists need (links,
   // headings, summary); bodies are rendered again when written, so the whole site's HTML never
   // sits in memory at once.
-  MarkdownResult RenderBody(const RenderedPage& rendered) const;
+  Result<MarkdownResult> RenderBody(const RenderedPage& rendered) const;
+  // The page's file as loaded (read again and checked against its hash: a file edited while a
+  // build runs stops the build rather than publishing text that was never checked).
+  Result<std::string> SourceText(const RenderedPage& rendered) const;
   Result<BuildSummary> Build(const BuildOptions& options, StepTimer timer = StepTimer()) const;
 
   const SiteConfig& config() const { return config_; }
@@ -87,8 +92,8 @@ class Site {
  private:
   Site() = default;
   void CheckLinks(Diagnostics* diagnostics) const;
-  void CheckEditorial(const WordingRules& rules, Diagnostics* diagnostics);
   std::string source_dir_;
+  std::shared_ptr<const FileSystem> fs_;
   SiteConfig config_;
   MessageCatalogs catalogs_;
   std::shared_ptr<const TemplateSet> templates_;

@@ -77,9 +77,10 @@ int Usage(const std::string& message) {
 }
 
 // Loads and validates; prints every problem. Returns nullptr on failure.
-std::unique_ptr<Site> LoadSite(const FileSystem& fs, const std::string& source, StepTimer* timer) {
+std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::string& source,
+                               StepTimer* timer) {
   Diagnostics diagnostics;
-  auto site = Site::Load(fs, source, &diagnostics, timer);
+  auto site = Site::Load(std::move(fs), source, &diagnostics, timer);
   if (!site) {
     std::fputs(diagnostics.ToString().c_str(), stderr);
     std::fprintf(stderr, "clemency: %zu problem%s found; nothing was written\n", diagnostics.size(),
@@ -140,9 +141,12 @@ int ServeSite(const std::string& source, const std::string& out,
     return 1;
   }
   StepTimer timer;
-  DiskFileSystem disk;
-  MemoryFileSystem stored_content;
-  OverlayFileSystem from_store(disk, JoinPath(source, "content"), stored_content);
+  auto disk = std::make_shared<DiskFileSystem>();
+  auto stored_content = std::make_shared<MemoryFileSystem>();
+  // content/ from the store, the rest of the site from disk; the site keeps both alive.
+  std::shared_ptr<const FileSystem> from_store(
+      new OverlayFileSystem(*disk, JoinPath(source, "content"), *stored_content),
+      [disk, stored_content](const FileSystem* overlay) { delete overlay; });
   std::unique_ptr<Site> site;
   if (*count == 0) {
     std::printf("clemency: new store %s: importing content/\n", db_path.c_str());
@@ -155,7 +159,7 @@ int ServeSite(const std::string& source, const std::string& out,
     timer.Mark("index");
   } else {
     Status read = pages.ForEachSource([&](const std::string& path, std::string text) {
-      stored_content.Add(JoinPath(source, path), std::move(text));
+      stored_content->Add(JoinPath(source, path), std::move(text));
     });
     if (!read.ok()) {
       std::fprintf(stderr, "clemency: %s\n", read.message().c_str());
@@ -165,7 +169,6 @@ int ServeSite(const std::string& source, const std::string& out,
         "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
         static_cast<long long>(*count), db_path.c_str());
     site = LoadSite(from_store, source, &timer);
-    stored_content = MemoryFileSystem();  // the site holds its own copy now
     if (!site) return 1;
   }
   auto summary = BuildSite(*site, out, timer);
@@ -291,7 +294,7 @@ int Run(int argc, char** argv) {
       return 0;
     }
   }
-  auto site = LoadSite(DiskFileSystem(), source, &timer);
+  auto site = LoadSite(std::make_shared<DiskFileSystem>(), source, &timer);
   if (!site) return 1;
   if (command == "check") {
     if (values.count("--report")) {

@@ -71,6 +71,11 @@ bool IsWebUrl(const std::string& url) {
 
 }  // namespace
 
+std::string NormaliseSourceText(std::string text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  return ToNfc(text);
+}
+
 bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
                    std::string text, const SiteConfig& config, Diagnostics* diagnostics,
                    Page* page) {
@@ -82,8 +87,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   page->slug = name.slug;
   page->lang = name.lang;
   page->source_path = display_path;
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
-  page->source_text = ToNfc(text);
+  page->source_text = NormaliseSourceText(std::move(text));
   const std::string& source = page->source_text;
 
   // Front matter: the first line is `---`, it ends at the next line that is `---`.
@@ -281,7 +285,8 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
 
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
-                              Diagnostics* diagnostics) {
+                              Diagnostics* diagnostics,
+                              const std::function<void(Page&, Diagnostics*)>& on_parsed) {
   std::vector<Page> pages;
   if (!fs.IsDirectory(content_dir)) {
     diagnostics->Add(display_prefix, 0, "", "content folder not found");
@@ -305,6 +310,7 @@ std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_d
     }
     Page page;
     if (ParsePageFile(files[i], display, std::move(text).value(), config, &problems[i], &page)) {
+      if (on_parsed) on_parsed(page, &problems[i]);
       parsed[i] = std::move(page);
     }
   });

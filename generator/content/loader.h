@@ -1,5 +1,6 @@
 #pragma once
 // Loading and validating content/: every file is parsed and checked, every problem reported.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,9 @@
 
 namespace clemency {
 
+// A file's text as pages hold it: without a byte-order mark, in NFC.
+std::string NormaliseSourceText(std::string text);
+
 // Parses one file. `relative_path` is relative to content/ (e.g. guides/quy-trinh.vi.md);
 // `display_path` is what diagnostics print. Returns false (with diagnostics) when invalid.
 bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
@@ -18,8 +22,11 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
 
 // Loads every .md file under `content_dir` and checks cross-file rules (each translation has a
 // default-language page). Pages come back sorted by section, slug, language.
+// `on_parsed` (optional) runs on the loading thread for every valid page, with that file's own
+// diagnostics, so callers can derive what they need and drop the text before the next file.
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
-                              Diagnostics* diagnostics);
+                              Diagnostics* diagnostics,
+                              const std::function<void(Page&, Diagnostics*)>& on_parsed = nullptr);
 
 }  // namespace clemency

@@ -26,9 +26,8 @@ struct RunningServer {
   RunningServer() {
     testing::MakeFixtureSite("multilingual", dir.path());
     testing::WriteFile(dir / "secret.txt", "outside the site");
-    DiskFileSystem fs;
     Diagnostics diagnostics;
-    site = Site::Load(fs, dir.path(), &diagnostics);
+    site = Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics);
     REQUIRE(site);
     auto opened = Store::Open(dir / "clemency.db");
     REQUIRE(opened.ok());

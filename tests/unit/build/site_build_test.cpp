@@ -21,9 +21,8 @@ struct Built {
 std::unique_ptr<Built> BuildFixture(const std::string& name) {
   auto built = std::make_unique<Built>();
   testing::MakeFixtureSite(name, built->dir.path());
-  DiskFileSystem fs;
   Diagnostics diagnostics;
-  built->site = Site::Load(fs, built->dir.path(), &diagnostics);
+  built->site = Site::Load(std::make_shared<DiskFileSystem>(), built->dir.path(), &diagnostics);
   INFO(diagnostics.ToString());
   REQUIRE(built->site);
   built->out = built->dir / "public";
@@ -168,9 +167,8 @@ std::map<std::string, std::string> Tree(const std::string& dir) {
 }
 
 std::unique_ptr<Site> LoadOrFail(const std::string& dir) {
-  DiskFileSystem fs;
   Diagnostics diagnostics;
-  auto site = Site::Load(fs, dir, &diagnostics);
+  auto site = Site::Load(std::make_shared<DiskFileSystem>(), dir, &diagnostics);
   INFO(diagnostics.ToString());
   REQUIRE(site);
   return site;
@@ -219,12 +217,25 @@ TEST_CASE("a rebuild after one change writes only what changed, and equals a ful
   }
 }
 
+TEST_CASE("a page edited after it was checked stops the build; public/ stays as it was") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto site = LoadOrFail(dir.path());
+  testing::WriteFile(dir / "content/guides/beta.vi.md", "---\ntitle: [not checked\n---\n");
+  BuildOptions options;
+  options.out_dir = dir / "public";
+  auto result = site->Build(options);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.status().message() ==
+        "content/guides/beta.vi.md: changed while the site was being built; build again");
+  CHECK_FALSE(Exists(dir / "public"));
+}
+
 TEST_CASE("the invalid fixture reports every problem and writes nothing") {
   testing::TempDir dir;
   testing::MakeFixtureSite("invalid", dir.path());
-  DiskFileSystem fs;
   Diagnostics diagnostics;
-  auto site = Site::Load(fs, dir.path(), &diagnostics);
+  auto site = Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics);
   CHECK_FALSE(site);
   std::string expected =
       ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/tests/sites/invalid/expected-errors.txt");
