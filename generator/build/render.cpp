@@ -326,13 +326,11 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   };
   // What every page of a language shows besides itself: navigation titles and the home page.
   std::map<std::string, std::string> nav_keys;
+  std::vector<std::string> index_keys = {""};  // the home page, then each section's landing page
+  for (const auto& section : config_.sections) index_keys.push_back(section.name);
   for (const auto& language : config_.languages) {
     std::string parts = site_key_;
-    for (const std::string& key : [this] {
-           std::vector<std::string> keys = {""};
-           for (const auto& s : config_.sections) keys.push_back(s.name);
-           return keys;
-         }()) {
+    for (const std::string& key : index_keys) {
       const RenderedPage* index = Find(key, language.code);
       parts += "|" + (index ? index->source_hash + index->page.lang : std::string("-"));
     }
