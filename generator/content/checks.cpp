@@ -1,5 +1,6 @@
 #include "content/checks.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "config/yaml_fields.h"
@@ -53,20 +54,18 @@ void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
                   const std::string& locale, Diagnostics* diagnostics) {
   if (rules.empty()) return;
   const bool whole_words = WrittenWithSpaces(page.lang);
-  const std::string& text = page.source_text;
-  int line = 1;
-  for (size_t start = 0; start < text.size(); ++line) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string lower = ToLower(std::string_view(text).substr(start, end - start), locale);
-    for (const auto& rule : rules) {
-      if (!FindTerm(lower, rule.term, whole_words).empty()) {
-        diagnostics->Add(
-            page.source_path, line, "wording",
-            "'" + rule.term + "' labels a person by their past; write '" + rule.use + "'");
-      }
+  // One lowercase copy of the whole file (line breaks survive lowercasing), then each term once.
+  const std::string lower = ToLower(page.source_text, locale);
+  for (const auto& rule : rules) {
+    int last_line = 0;
+    for (size_t at : FindTerm(lower, rule.term, whole_words)) {
+      int line = 1 + static_cast<int>(std::count(lower.begin(), lower.begin() + at, '\n'));
+      if (line == last_line) continue;  // one report per line and term
+      last_line = line;
+      diagnostics->Add(
+          page.source_path, line, "wording",
+          "'" + rule.term + "' labels a person by their past; write '" + rule.use + "'");
     }
-    start = end + 1;
   }
 }
 

@@ -71,10 +71,11 @@ std::string ToNfc(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) return std::string(text);
-  icu::UnicodeString input = ToUnicode(text);
-  if (nfc->isNormalized(input, status) && U_SUCCESS(status)) return std::string(text);
+  // Almost every file is already NFC: check the UTF-8 as it is, without converting it.
+  icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return std::string(text);
   status = U_ZERO_ERROR;
-  icu::UnicodeString output = nfc->normalize(input, status);
+  icu::UnicodeString output = nfc->normalize(ToUnicode(text), status);
   return U_SUCCESS(status) ? ToUtf8(output) : std::string(text);
 }
 
