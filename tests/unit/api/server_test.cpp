@@ -328,7 +328,11 @@ TEST_CASE("operations endpoints") {
   s.Get("/api/v1/pages?lang=zz");
   // Requests are counted once answered, just after the client has its response: poll briefly.
   auto metrics = s.Get("/metrics");
-  for (int i = 0; i < 100 && !Contains(metrics->body, "status=\"400\"} 1\n"); ++i) {
+  auto counted = [](const std::string& body) {
+    return Contains(body, "route=\"static\",status=\"200\"} 1\n") &&
+           Contains(body, "route=\"/api/v1/pages\",status=\"400\"} 1\n");
+  };
+  for (int i = 0; i < 100 && !counted(metrics->body); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     metrics = s.Get("/metrics");
   }
