@@ -93,7 +93,6 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     if (page.summary.empty()) {
       page.summary =
           TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length, locale);
-      page.summary_from_body = true;
     }
     auto rules = wording.find(page.lang);
     if (rules != wording.end()) CheckWording(page, rules->second, locale, problems);

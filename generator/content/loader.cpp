@@ -189,8 +189,6 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
       }
       page->sources.push_back(legal);
     }
-  } else if (page->kind == "guide" && !root.Find("sources")) {
-    // "is required" already reported by List().
   }
 
   const bool is_translation = page->lang != config.default_language;

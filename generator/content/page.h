@@ -49,7 +49,6 @@ struct Page {
   std::string source_text;  // the whole file, NFC
 
   std::string title, summary;
-  bool summary_from_body = false;
   DateTime date, updated;
   std::optional<DateTime> reviewed;
   bool draft = false;

@@ -246,27 +246,4 @@ TextCounts CountSentencesAndWords(std::string_view text, const std::string& loca
   return counts;
 }
 
-std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale) {
-  std::vector<std::string> out;
-  icu::BreakIterator* sentences = Breaker(locale, true);
-  if (!sentences) return out;
-  icu::UnicodeString value = ToUnicode(text);
-  sentences->setText(value);
-  int32_t start = sentences->first();
-  for (int32_t end = sentences->next(); end != icu::BreakIterator::DONE;
-       start = end, end = sentences->next()) {
-    // ICU 72 does not end sentences at the Khmer khan (U+17D4) or bariyoosan (U+17D5); do it here.
-    int32_t piece_start = start;
-    for (int32_t i = start; i <= end; ++i) {
-      if (i < end && value.charAt(i) != 0x17D4 && value.charAt(i) != 0x17D5) continue;
-      int32_t piece_end = i < end ? i + 1 : end;
-      icu::UnicodeString sentence = value.tempSubString(piece_start, piece_end - piece_start);
-      sentence.trim();
-      if (sentence.length() > 0) out.push_back(ToUtf8(sentence));
-      piece_start = piece_end;
-    }
-  }
-  return out;
-}
-
 }  // namespace clemency

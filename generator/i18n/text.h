@@ -27,8 +27,6 @@ struct TextCounts {
 };
 TextCounts CountSentencesAndWords(std::string_view text, const std::string& locale,
                                   std::vector<std::string>* words = nullptr);
-// Sentences of `text` by ICU sentence breaks, trimmed, empty ones dropped.
-std::vector<std::string> SplitSentences(std::string_view text, const std::string& locale);
 // Lowercase by the rules of `locale` (ICU full case mapping).
 std::string ToLower(std::string_view text, const std::string& locale);
 // Byte offsets where `needle` occurs in `haystack`. With `whole_words`, a match must not touch a

@@ -34,11 +34,6 @@ class View {
   bool flag() const { return flag_; }
   const std::map<std::string, View>& map() const { return map_; }
   const std::vector<View>& list() const { return list_; }
-  bool empty_list() const { return list_.empty(); }
-  const View* Find(const std::string& key) const {
-    auto it = map_.find(key);
-    return it == map_.end() ? nullptr : &it->second;
-  }
 
  private:
   Kind kind_;

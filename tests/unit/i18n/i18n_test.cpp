@@ -50,10 +50,16 @@ TEST_CASE("summaries are cut on word boundaries, Khmer included") {
 }
 
 TEST_CASE("sentences come from ICU sentence breaks") {
-  auto sentences = SplitSentences("Bạn viết đơn. Gia đình giúp bạn! Rồi chờ?", "vi_VN");
-  CHECK(sentences.size() == 3);
-  auto khmer = SplitSentences("អ្នកអាចសុំជំនួយ។ ក្រុមគ្រួសារអាចជួយ។ សូមរក្សាឯកសារ៕", "km_KH");
-  CHECK(khmer == std::vector<std::string>{"អ្នកអាចសុំជំនួយ។", "ក្រុមគ្រួសារអាចជួយ។", "សូមរក្សាឯកសារ៕"});
+  std::vector<std::string> words;
+  auto vi = CountSentencesAndWords("Bạn viết đơn. Gia đình giúp bạn! Rồi chờ?", "vi_VN", &words);
+  CHECK(vi.sentences == 3);
+  CHECK(vi.words == 9);
+  CHECK(words.front() == "Bạn");
+  CHECK(words.back() == "chờ");
+  // ICU 72 does not end sentences at the Khmer khan; the count does.
+  auto khmer = CountSentencesAndWords("អ្នកអាចសុំជំនួយ។ ក្រុមគ្រួសារអាចជួយ។ សូមរក្សាឯកសារ៕", "km_KH");
+  CHECK(khmer.sentences == 3);
+  CHECK(khmer.words >= 6);
   CHECK(FoldForMatching("Đặc Xá") == "dac xa");
 }
 
