@@ -26,13 +26,16 @@ View TextList(const std::vector<std::string>& items) {
 // Builds the views handed to templates. One per language, shared read-only by render threads.
 class ViewBuilder {
  public:
-  ViewBuilder(const Site& site, const LanguageConfig& language)
-      : site_(site), config_(site.config()), language_(language) {
-    for (const auto& [key, value] : site.catalogs().PlainStrings(language.code)) {
-      strings_.Set(key, View(value));
-    }
-    locale_ = language.locale;
-  }
+  ViewBuilder(const Site& site, const LanguageConfig& language,
+              std::shared_ptr<const TemplateSet> templates)
+      : site_(site),
+        config_(site.config()),
+        language_(language),
+        templates_(std::move(templates)),
+        locale_(language.locale) {}
+
+  // The site's templates with this language's interface strings filled in.
+  const TemplateSet& templates() const { return *templates_; }
 
   std::string T(const std::string& key, const MessageArgs& args = {}) const {
     return site_.catalogs().Format(language_.code, key, args);
@@ -48,7 +51,7 @@ class ViewBuilder {
     view.Set("title", View(title));
     view.Set("page_title",
              View(title == language_.title ? title : title + " – " + language_.title));
-    view.Set("t", strings_);
+
     view.Set("home_href", View("/" + language_.code + "/"));
     view.Set("path", View(path));
     view.Set("canonical", View(Absolute(path)));
@@ -222,7 +225,7 @@ class ViewBuilder {
   const Site& site_;
   const SiteConfig& config_;
   const LanguageConfig& language_;
-  View strings_;
+  std::shared_ptr<const TemplateSet> templates_;
   std::string locale_;
 };
 
@@ -309,7 +312,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
 
   std::vector<std::unique_ptr<ViewBuilder>> builders;
   for (const auto& language : config_.languages) {
-    builders.push_back(std::make_unique<ViewBuilder>(*this, language));
+    builders.push_back(std::make_unique<ViewBuilder>(
+        *this, language, templates_->WithStrings(catalogs_.PlainStrings(language.code))));
   }
 
   // Each job renders and writes its files; jobs run on `options.threads` threads. A job whose
@@ -320,9 +324,9 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   std::vector<Job> jobs;
   std::map<std::string, std::atomic<size_t>> page_counts;
   for (const auto& language : config_.languages) page_counts[language.code] = 0;
-  auto write_page = [this, &writer](const std::string& path, const std::string& template_name,
-                                    const View& view) {
-    return writer.Write(OutputPath(path), templates_->RenderPage(template_name, view));
+  auto write_page = [&writer](const ViewBuilder* builder, const std::string& path,
+                              const std::string& template_name, const View& view) {
+    return writer.Write(OutputPath(path), builder->templates().RenderPage(template_name, view));
   };
   // What every page of a language shows besides itself: navigation titles and the home page.
   std::map<std::string, std::string> nav_keys;
@@ -377,7 +381,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                                 .Set("href", View("/" + lang + "/" + section.name + "/")));
                       }
                       view.Set("sections", sections);
-                      return write_page("/" + lang + "/", "home", view);
+                      return write_page(builder, "/" + lang + "/", "home", view);
                     }});
 
     // Sections, their pages, their feeds.
@@ -405,7 +409,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                  "item_count",
                  View(builder->T("item_count", {{"count", static_cast<long>(listed.size())}})));
              view.Set("is_" + section.kind + "_list", View(true));
-             return write_page(path, "section", view);
+             return write_page(builder, path, "section", view);
            }});
       for (const RenderedPage* shown : listed) {
         jobs.push_back({{OutputPath(shown->page.PathIn(lang))},
@@ -426,7 +430,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                           view.Set("trail", crumbs);
                           std::string template_name =
                               templates_->Has(shown->page.kind) ? shown->page.kind : "page";
-                          return write_page(shown->page.PathIn(lang), template_name, view);
+                          return write_page(builder, shown->page.PathIn(lang), template_name, view);
                         }});
       }
     }
@@ -440,7 +444,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
            builder->AddLanguages(&view, "", "");
            view.Set("alternates", View::List());
            view.Set("noindex", View(true));
-           std::string html = templates_->RenderPage("404", view);
+           std::string html = builder->templates().RenderPage("404", view);
            Status s = writer.Write(lang + "/404.html", html);
            if (s.ok() && lang == config_.default_language) s = writer.Write("404.html", html);
            return s;

@@ -1,6 +1,9 @@
 #include "templates/template_set.h"
 
+#include <atomic>
 #include <kainjow/mustache.hpp>
+
+#include "core/text.h"
 
 namespace clemency {
 namespace mustache = kainjow::mustache;
@@ -36,12 +39,15 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// A compiled template per thread: kainjow's renderer keeps state while rendering.
-mustache::mustache& Compiled(const std::map<std::string, std::string>& sources,
+std::atomic<uint64_t> g_next_set_id{1};
+
+// A compiled template per thread: kainjow's renderer keeps state while rendering. Keyed by the
+// set's id, never its address, so a new set never meets an old set's compiled templates.
+mustache::mustache& Compiled(uint64_t set_id, const std::map<std::string, std::string>& sources,
                              const std::string& name) {
-  thread_local std::map<const void*, std::map<std::string, std::unique_ptr<mustache::mustache>>>
-      cache;
-  auto& per_set = cache[&sources];
+  thread_local std::map<uint64_t, std::map<std::string, std::unique_ptr<mustache::mustache>>> cache;
+  if (!cache.count(set_id) && cache.size() >= 32) cache.clear();  // sets of earlier builds
+  auto& per_set = cache[set_id];
   auto it = per_set.find(name);
   if (it == per_set.end()) {
     it = per_set.emplace(name, std::make_unique<mustache::mustache>(sources.at(name))).first;
@@ -51,7 +57,7 @@ mustache::mustache& Compiled(const std::map<std::string, std::string>& sources,
 
 }  // namespace
 
-TemplateSet::TemplateSet() = default;
+TemplateSet::TemplateSet() : id_(g_next_set_id++) {}
 TemplateSet::~TemplateSet() = default;
 
 Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& fs,
@@ -92,6 +98,34 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& f
   return std::shared_ptr<const TemplateSet>(set);
 }
 
+std::shared_ptr<const TemplateSet> TemplateSet::WithStrings(
+    const std::map<std::string, std::string>& strings) const {
+  auto copy = std::make_shared<TemplateSet>(*this);
+  copy->id_ = g_next_set_id++;
+  for (auto& [name, text] : copy->sources_) {
+    std::string out;
+    out.reserve(text.size());
+    size_t at = 0;
+    for (size_t open; (open = text.find("{{t.", at)) != std::string::npos;) {
+      size_t close = text.find("}}", open);
+      auto value = close == std::string::npos
+                       ? strings.end()
+                       : strings.find(text.substr(open + 4, close - open - 4));
+      if (value == strings.end()) {  // unknown keys stay as tags (and render empty)
+        out.append(text, at, open + 4 - at);
+        at = open + 4;
+        continue;
+      }
+      out.append(text, at, open - at);
+      out += EscapeHtml(value->second);
+      at = close + 2;
+    }
+    out.append(text, at, std::string::npos);
+    text = std::move(out);
+  }
+  return copy;
+}
+
 bool TemplateSet::Has(const std::string& name) const { return sources_.count(name) > 0; }
 
 namespace {
@@ -110,18 +144,22 @@ mustache::data WithPartials(const View& view, const std::map<std::string, std::s
 std::string TemplateSet::Render(const std::string& name, const View& view) const {
   mustache::data data = WithPartials(view, partials_);
   std::string out;
-  Compiled(sources_, name).render(data, [&out](const std::string& piece) { out += piece; });
+  Compiled(id_, sources_, name).render(data, [&out](const std::string& piece) { out += piece; });
   return out;
 }
 
 std::string TemplateSet::RenderPage(const std::string& name, const View& view) const {
   mustache::data data = WithPartials(view, partials_);
   std::string content;
-  Compiled(sources_, name).render(data, [&content](const std::string& piece) { content += piece; });
+  Compiled(id_, sources_, name).render(data, [&content](const std::string& piece) {
+    content += piece;
+  });
   data.set("content", content);
   std::string out;
   out.reserve(content.size() + 4096);
-  Compiled(sources_, "baseof").render(data, [&out](const std::string& piece) { out += piece; });
+  Compiled(id_, sources_, "baseof").render(data, [&out](const std::string& piece) {
+    out += piece;
+  });
   return out;
 }
 
