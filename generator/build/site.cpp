@@ -380,12 +380,13 @@ Status Site::Index(Store* store, bool with_bodies) const {
       row.support = support;
     }
     keep.emplace_back(page.section, page.slug, page.lang);
-    if (Status s = repository.Upsert(row); !s.ok()) {
+    // A plain build's index is a fresh in-memory store: it has no history to keep.
+    if (Status s = repository.Upsert(row, /*record_revision=*/with_bodies); !s.ok()) {
       store->Rollback();
       return s;
     }
   }
-  if (Status s = repository.RemoveAllExcept(keep); !s.ok()) {
+  if (Status s = with_bodies ? repository.RemoveAllExcept(keep) : Status::Ok(); !s.ok()) {
     store->Rollback();
     return s;
   }
