@@ -55,6 +55,8 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   fs::path path = fs::path(staging_dir_) / relative_path;
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
+  // The path may be a hard link into the live site (Reuse): unlink it, never write through it.
+  ::unlink(path.c_str());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();

@@ -15,8 +15,6 @@
 namespace clemency {
 namespace {
 
-const char* const kFeedFormats[] = {"atom", "rss", "json"};
-
 View TextList(const std::vector<std::string>& items) {
   View list = View::List();
   for (const auto& item : items) list.Push(View().Set("name", View(item)));
