@@ -49,7 +49,13 @@ bool MapRequestPath(const std::string& root, const std::string& request_path, st
 
 std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& path) {
   struct stat info;
-  if (stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return nullptr;
+  if (stat(path.c_str(), &info) != 0) return nullptr;
+  return Load(path, info);
+}
+
+std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& path,
+                                                           const struct stat& info) {
+  if (!S_ISREG(info.st_mode)) return nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = cache_.find(path);
@@ -104,7 +110,8 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string path;
   if (!MapRequestPath(root_, req.path, &path)) return NotFound(req, res);
   struct stat info;
-  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+  if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
+  if (S_ISDIR(info.st_mode)) {
     if (req.path.back() != '/') {
       // A directory URL without its slash gets one, so relative links keep working.
       res.status = 301;
@@ -112,8 +119,9 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
       return;
     }
     path += "/index.html";
+    if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
   }
-  auto file = Load(path);
+  auto file = Load(path, info);
   if (!file) return NotFound(req, res);
 
   bool gzip = !file->gzip.empty() && http::AcceptsGzip(req);

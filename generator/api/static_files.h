@@ -2,6 +2,7 @@
 // Serving the built site from public/: safe path mapping, an in-memory cache checked against the
 // file's identity, strong ETags, Last-Modified, 304s, precompressed feeds, per-language 404s.
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <memory>
 #include <mutex>
@@ -23,6 +24,8 @@ class StaticFiles {
     uint64_t inode = 0, size = 0;
   };
   std::shared_ptr<const File> Load(const std::string& path);
+  // `info` is the caller's stat() of `path`.
+  std::shared_ptr<const File> Load(const std::string& path, const struct stat& info);
   void NotFound(const httplib::Request& req, httplib::Response& res);
 
   std::string root_, default_language_;

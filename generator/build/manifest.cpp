@@ -8,6 +8,7 @@
 #include <fstream>
 #include <vector>
 
+#include "build/output.h"
 #include "core/text.h"
 
 namespace clemency {
@@ -31,9 +32,7 @@ const std::string& ProgramIdentity() {
 }  // namespace
 
 std::string BuildManifest::PathFor(const std::string& out_dir) {
-  fs::path target = fs::absolute(out_dir).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();
-  return target.string() + ".manifest";
+  return OutputFolder(out_dir) + ".manifest";
 }
 
 BuildManifest BuildManifest::Load(const std::string& out_dir) {

@@ -11,6 +11,12 @@
 namespace clemency {
 namespace fs = std::filesystem;
 
+std::string OutputFolder(const std::string& dir) {
+  fs::path target = fs::absolute(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  return target.string();
+}
+
 bool IsSafeRelativePath(const std::string& path) {
   if (path.empty() || path.front() == '/' || path.find('\0') != std::string::npos ||
       path.find('\\') != std::string::npos) {
@@ -29,8 +35,7 @@ bool IsSafeRelativePath(const std::string& path) {
 }
 
 Result<std::unique_ptr<OutputWriter>> OutputWriter::Create(const std::string& public_dir) {
-  fs::path target = fs::absolute(public_dir).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();
+  fs::path target = OutputFolder(public_dir);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   std::string staging = target.string() + ".staging-" + std::to_string(getpid());

@@ -41,6 +41,10 @@ class OutputWriter {
   std::mutex error_mutex_;
 };
 
+// `dir` made absolute and normal, without a trailing slash: the output folder, whose siblings are
+// the staging folder and the manifest.
+std::string OutputFolder(const std::string& dir);
+
 // True for a relative path with no empty, "." or ".." parts and no NUL or backslash.
 bool IsSafeRelativePath(const std::string& path);
 

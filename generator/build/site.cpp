@@ -13,6 +13,12 @@
 namespace clemency {
 namespace {
 
+// Bodies render the same at load (links, anchors) and when written (HTML).
+const MarkdownOptions& BodyMarkdownOptions() {
+  static const MarkdownOptions options{[](std::string_view text) { return AnchorId(text); }};
+  return options;
+}
+
 // The line of `text` where `needle` first appears, else `fallback` (for link diagnostics).
 int LineOf(const std::string& text, const std::string& needle, int fallback) {
   size_t at = text.find(needle);
@@ -78,16 +84,12 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
-  MarkdownOptions markdown_options;
-  markdown_options.heading_id = [](std::string_view text) {
-    return AnchorId(text);
-  };  // as RenderBody
   std::mutex derived_mutex;
   std::unordered_map<std::string, RenderedPage> derived;
   auto on_parsed = [&](Page& page, Diagnostics* problems) {
     RenderedPage rendered;
     rendered.source_hash = HashHex(page.source_text);
-    rendered.body = RenderMarkdown(page.body_markdown(), markdown_options);
+    rendered.body = RenderMarkdown(page.body_markdown(), BodyMarkdownOptions());
     const LanguageConfig* language = site->config_.FindLanguage(page.lang);
     const std::string locale = language ? language->locale : "";
     if (page.summary.empty()) {
@@ -322,9 +324,8 @@ Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
 Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered) const {
   auto text = SourceText(rendered);
   if (!text.ok()) return text.status();
-  MarkdownOptions options;
-  options.heading_id = [](std::string_view heading) { return AnchorId(heading); };
-  return RenderMarkdown(std::string_view(*text).substr(rendered.page.body_offset), options);
+  return RenderMarkdown(std::string_view(*text).substr(rendered.page.body_offset),
+                        BodyMarkdownOptions());
 }
 
 Status Site::Index(Store* store, bool with_bodies) const {

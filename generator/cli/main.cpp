@@ -105,6 +105,22 @@ Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTim
   return site.Build(options, timer);
 }
 
+// Reads option `name` (when given) as a whole number in [min, max]; prints usage and returns
+// false otherwise.
+bool ReadWholeNumber(std::map<std::string, std::string>& values, const std::string& name, long min,
+                     long max, int* out) {
+  if (!values.count(name)) return true;
+  const std::string& text = values[name];
+  char* end = nullptr;
+  long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value < min || value > max) {
+    Usage(name + " must be " + std::to_string(min) + " to " + std::to_string(max));
+    return false;
+  }
+  *out = static_cast<int>(value);
+  return true;
+}
+
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
 int ServeSite(const std::string& source, const std::string& out,
               std::map<std::string, std::string>& values) {
@@ -113,21 +129,9 @@ int ServeSite(const std::string& source, const std::string& out,
   std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
   ServerOptions options;
   options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
-  if (values.count("--port")) {
-    char* end = nullptr;
-    long port = std::strtol(values["--port"].c_str(), &end, 10);
-    if (values["--port"].empty() || *end != '\0' || port < 0 || port > 65535) {
-      return Usage("--port must be 0 to 65535");
-    }
-    options.port = static_cast<int>(port);
-  }
-  if (values.count("--threads")) {
-    char* end = nullptr;
-    long threads = std::strtol(values["--threads"].c_str(), &end, 10);
-    if (values["--threads"].empty() || *end != '\0' || threads < 1 || threads > 1024) {
-      return Usage("--threads must be 1 to 1024");
-    }
-    options.threads = static_cast<int>(threads);
+  if (!ReadWholeNumber(values, "--port", 0, 65535, &options.port) ||
+      !ReadWholeNumber(values, "--threads", 1, 1024, &options.threads)) {
+    return 2;
   }
   auto store = Store::Open(db_path);
   if (!store.ok()) {

@@ -37,18 +37,6 @@ icu::Transliterator& AsciiTransliterator() {
   return *instance;
 }
 
-icu::Transliterator& FoldTransliterator() {
-  thread_local std::unique_ptr<icu::Transliterator> instance = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    UParseError parse_error;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createFromRules(
-        "FoldForMatching", ":: NFD; :: [:Nonspacing Mark:] Remove; :: Lower(); :: NFC; [đĐ] > d;",
-        UTRANS_FORWARD, parse_error, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  return *instance;
-}
-
 icu::BreakIterator* Breaker(const std::string& locale, bool sentences) {
   thread_local std::map<std::string, std::unique_ptr<icu::BreakIterator>> cache;
   std::string key = (sentences ? "s:" : "w:") + locale;
@@ -143,12 +131,6 @@ std::vector<size_t> FindTerm(std::string_view haystack, std::string_view needle,
     out.push_back(at);
   }
   return out;
-}
-
-std::string FoldForMatching(std::string_view text) {
-  icu::UnicodeString value = ToUnicode(text);
-  FoldTransliterator().transliterate(value);
-  return ToUtf8(value);
 }
 
 std::string TruncateAtWord(std::string_view text, size_t max_chars, const std::string& locale) {

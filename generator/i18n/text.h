@@ -32,7 +32,5 @@ std::string ToLower(std::string_view text, const std::string& locale);
 // Byte offsets where `needle` occurs in `haystack`. With `whole_words`, a match must not touch a
 // letter or digit on either side (for scripts written with spaces).
 std::vector<size_t> FindTerm(std::string_view haystack, std::string_view needle, bool whole_words);
-// Lowercases and strips diacritics (đ -> d), for matching words regardless of accents.
-std::string FoldForMatching(std::string_view text);
 
 }  // namespace clemency

@@ -331,23 +331,6 @@ Status PageRepository::Upsert(const PageRow& row, bool record_revision) {
   });
 }
 
-Result<std::vector<PageRow>> PageRepository::All() {
-  auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns +
-                              ", p.source_text, p.body_html, p.body_text FROM pages p "
-                              "ORDER BY p.section, p.slug, p.lang");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<PageRow> rows;
-  while (stmt->Step()) {
-    PageRow r = ReadSummary(*stmt);
-    r.source_text = stmt->Text(16);
-    r.body_html = stmt->Text(17);
-    r.body_text = stmt->Text(18);
-    rows.push_back(std::move(r));
-  }
-  if (!stmt->status().ok()) return stmt->status();
-  return rows;
-}
-
 Status PageRepository::ForEachSource(
     const std::function<void(const std::string&, std::string)>& use) {
   auto stmt = store_->Prepare("SELECT source_path, source_text FROM pages ORDER BY id");

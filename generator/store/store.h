@@ -131,8 +131,6 @@ class PageRepository {
   // Inserts or updates by (section, slug, lang); keeps the row id stable across updates and,
   // with `record_revision`, records a revision whenever the source text changes.
   Status Upsert(const PageRow& row, bool record_revision = true);
-  // Every row, source text included (to rebuild the site from the store).
-  Result<std::vector<PageRow>> All();
   // Calls `use(source_path, source_text)` for every row, one at a time (to load the site from
   // the store without holding rows and rendered bodies too).
   Status ForEachSource(const std::function<void(const std::string&, std::string)>& use);
