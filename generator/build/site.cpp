@@ -328,7 +328,7 @@ Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered) const {
                         BodyMarkdownOptions());
 }
 
-Status Site::Index(Store* store, bool with_bodies) const {
+Status Site::Index(Store* store) const {
   PageRepository repository(store);
   if (Status s = store->Begin(); !s.ok()) return s;
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
@@ -347,17 +347,15 @@ Status Site::Index(Store* store, bool with_bodies) const {
     row.draft = page.draft;
     row.weight = page.weight;
     row.source_path = page.source_path;
-    if (with_bodies) {
-      auto source = SourceText(rendered);
-      auto body = RenderBody(rendered);
-      if (!source.ok() || !body.ok()) {
-        store->Rollback();
-        return source.ok() ? body.status() : source.status();
-      }
-      row.source_text = std::move(source).value();
-      row.body_html = std::move(body->html);
-      row.body_text = std::move(body->plain_text);
+    auto source = SourceText(rendered);
+    auto body = RenderBody(rendered);
+    if (!source.ok() || !body.ok()) {
+      store->Rollback();
+      return source.ok() ? body.status() : source.status();
     }
+    row.source_text = std::move(source).value();
+    row.body_html = std::move(body->html);
+    row.body_text = std::move(body->plain_text);
     row.content_hash = rendered.source_hash;
     row.change_note = page.change_note;
     row.meta_json = MetaJson(page);
@@ -381,13 +379,12 @@ Status Site::Index(Store* store, bool with_bodies) const {
       row.support = support;
     }
     keep.emplace_back(page.section, page.slug, page.lang);
-    // A plain build's index is a fresh in-memory store: it has no history to keep.
-    if (Status s = repository.Upsert(row, /*record_revision=*/with_bodies); !s.ok()) {
+    if (Status s = repository.Upsert(row); !s.ok()) {
       store->Rollback();
       return s;
     }
   }
-  if (Status s = with_bodies ? repository.RemoveAllExcept(keep) : Status::Ok(); !s.ok()) {
+  if (Status s = repository.RemoveAllExcept(keep); !s.ok()) {
     store->Rollback();
     return s;
   }

@@ -68,9 +68,9 @@ class Site {
                                     const std::string& source_dir, Diagnostics* diagnostics,
                                     StepTimer* timer = nullptr);
 
-  // Writes every page into `store` (inserting or updating by section, slug, language). Without
-  // `with_bodies` only what lists and queries need is stored (a plain build's in-memory index).
-  Status Index(Store* store, bool with_bodies = true) const;
+  // Writes every page into `store` (inserting or updating by section, slug, language), with its
+  // source, HTML and text, and removes pages that are gone.
+  Status Index(Store* store) const;
   // The page's body as HTML and plain text. Load keeps only what checks and lists need (links,
   // headings, summary); bodies are rendered again when written, so the whole site's HTML never
   // sits in memory at once.

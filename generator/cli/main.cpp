@@ -308,17 +308,6 @@ int Run(int argc, char** argv) {
     std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
     return 0;
   }
-  // A plain build indexes into an in-memory store with the same schema serve uses.
-  auto store = Store::Open(":memory:");
-  if (!store.ok()) {
-    std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
-    return 1;
-  }
-  if (Status s = site->Index(store->get(), /*with_bodies=*/false); !s.ok()) {
-    std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
-    return 1;
-  }
-  timer.Mark("index");
   auto summary = BuildSite(*site, out, timer, fingerprint);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",

@@ -1,5 +1,5 @@
 #pragma once
-// A YAML document as our own tree, with line numbers, so the rest of Clemency never sees yaml-cpp.
+// A YAML document as our own tree, with line numbers, so the rest of Clemency never sees libyaml.
 #include <string>
 #include <string_view>
 #include <utility>

@@ -67,10 +67,39 @@ std::string ToNfc(std::string_view text) {
   return U_SUCCESS(status) ? ToUtf8(output) : std::string(text);
 }
 
+namespace {
+
+// Latin text with diacritics (all of Vietnamese) as ASCII: decompose, drop the combining marks,
+// đ -> d. Returns false when anything else is left, for the (much slower) transliterator.
+bool LatinToAscii(std::string_view text, std::string* out) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return false;
+  icu::UnicodeString decomposed = nfd->normalize(ToUnicode(text), status);
+  if (U_FAILURE(status)) return false;
+  out->clear();
+  for (int32_t i = 0; i < decomposed.length(); ++i) {
+    char16_t c = decomposed.charAt(i);
+    if (c < 0x80) {
+      *out += static_cast<char>(c);
+    } else if (c == 0x0111 || c == 0x0110) {  // đ Đ
+      *out += 'd';
+    } else if (!(c >= 0x0300 && c <= 0x036F)) {  // not a combining diacritic
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string Slugify(std::string_view text) {
-  icu::UnicodeString value = ToUnicode(text);
-  AsciiTransliterator().transliterate(value);
-  std::string ascii = ToUtf8(value);
+  std::string ascii;
+  if (!LatinToAscii(text, &ascii)) {
+    icu::UnicodeString value = ToUnicode(text);
+    AsciiTransliterator().transliterate(value);
+    ascii = ToUtf8(value);
+  }
   std::string out;
   bool pending_hyphen = false;
   for (char c : ascii) {

@@ -293,7 +293,7 @@ DELETE FROM support_entries WHERE page_id IN
 
 }  // namespace
 
-Status PageRepository::Upsert(const PageRow& row, bool record_revision) {
+Status PageRepository::Upsert(const PageRow& row) {
   Status s = store_->WithCached(kUpsertPage, [&](Statement& stmt) {
     stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang).Bind(4, row.kind);
     stmt.Bind(5, row.title).Bind(6, row.summary).Bind(7, row.published).Bind(8, row.updated);
@@ -304,12 +304,10 @@ Status PageRepository::Upsert(const PageRow& row, bool record_revision) {
     return stmt.Run();
   });
   if (!s.ok()) return s;
-  if (record_revision) {
-    s = store_->WithCached(kRecordRevision, [&](Statement& stmt) {
-      stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
-      return stmt.Run();
-    });
-  }
+  s = store_->WithCached(kRecordRevision, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    return stmt.Run();
+  });
   if (!s.ok()) return s;
   return store_->WithCached(row.support ? kUpsertSupport : kDeleteSupport, [&](Statement& stmt) {
     stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);

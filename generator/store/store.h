@@ -128,9 +128,9 @@ struct SupportQuery {
 class PageRepository {
  public:
   explicit PageRepository(Store* store) : store_(store) {}
-  // Inserts or updates by (section, slug, lang); keeps the row id stable across updates and,
-  // with `record_revision`, records a revision whenever the source text changes.
-  Status Upsert(const PageRow& row, bool record_revision = true);
+  // Inserts or updates by (section, slug, lang); keeps the row id stable across updates and
+  // records a revision whenever the source text changes.
+  Status Upsert(const PageRow& row);
   // Calls `use(source_path, source_text)` for every row, one at a time (to load the site from
   // the store without holding rows and rendered bodies too).
   Status ForEachSource(const std::function<void(const std::string&, std::string)>& use);

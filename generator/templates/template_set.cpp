@@ -17,13 +17,15 @@ mustache::data ToData(const View& view) {
     case View::Kind::kBool:
       return mustache::data(view.flag());
     case View::Kind::kList: {
-      mustache::data list(mustache::data::type::list);
-      for (const auto& item : view.list()) list.push_back(ToData(item));
-      return list;
+      mustache::list items;
+      items.reserve(view.list().size());
+      for (const auto& item : view.list()) items.push_back(ToData(item));
+      return mustache::data(items);
     }
     case View::Kind::kMap: {
+      // Filled in place: kainjow's set() would copy each finished subtree once more.
       mustache::data object(mustache::data::type::object);
-      for (const auto& [key, value] : view.map()) object.set(key, ToData(value));
+      for (const auto& [key, value] : view.map()) object[key] = ToData(value);
       return object;
     }
   }
