@@ -18,7 +18,8 @@ namespace {
 
 const char kHeader[] = "clemency-manifest 1";
 
-// Any new build of the program may render differently, so its identity is part of every key.
+}  // namespace
+
 const std::string& ProgramIdentity() {
   static const std::string identity = [] {
     struct stat info;
@@ -28,8 +29,6 @@ const std::string& ProgramIdentity() {
   }();
   return identity;
 }
-
-}  // namespace
 
 std::string BuildManifest::PathFor(const std::string& out_dir) {
   return OutputFolder(out_dir) + ".manifest";

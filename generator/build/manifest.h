@@ -10,6 +10,10 @@
 
 namespace clemency {
 
+// Size and modification time of this program's file: any new build of the program may render
+// differently, so its identity is part of every saved key.
+const std::string& ProgramIdentity();
+
 class BuildManifest {
  public:
   static std::string PathFor(const std::string& out_dir);
@@ -27,6 +31,7 @@ class BuildManifest {
   std::string KeyOf(const std::string& output) const;
   void Record(const std::string& output, const std::string& key) { keys_[output] = key; }
   size_t size() const { return keys_.size(); }
+  const std::map<std::string, std::string>& keys() const { return keys_; }
 
  private:
   std::string fingerprint_;

@@ -5,8 +5,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
+
+#include "core/fs.h"
 
 namespace clemency {
 namespace fs = std::filesystem;
@@ -53,27 +56,65 @@ OutputWriter::~OutputWriter() {
   }
 }
 
+namespace {
+
+// Writes `bytes` to a new file at `path`, creating its folder when missing. An existing file is
+// unlinked first, never written through: it may be a hard link into the live site (Reuse).
+bool WriteNewFile(const std::string& path, const std::string& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
+  if (fd < 0 && errno == EEXIST) {
+    ::unlink(path.c_str());
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return ::close(fd) == 0 && done == bytes.size();
+}
+
+// True when the file at `path` holds exactly `bytes`.
+bool FileHolds(const std::string& path, const std::string& bytes) {
+  auto text = DiskFileSystem().ReadFile(path);
+  return text.ok() && *text == bytes;
+}
+
+}  // namespace
+
 Status OutputWriter::Write(const std::string& relative_path, const std::string& bytes) {
   if (!IsSafeRelativePath(relative_path)) {
     return Status::Error("refusing to write outside the output folder: " + relative_path);
   }
-  fs::path path = fs::path(staging_dir_) / relative_path;
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  // The path may be a hard link into the live site (Reuse): unlink it, never write through it.
-  ::unlink(path.c_str());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) {
-    Status error = Status::Error("cannot write " + path.string());
+  std::string path = staging_dir_ + "/" + relative_path;
+  if (!WriteNewFile(path, bytes)) {
+    Status error = Status::Error("cannot write " + path);
     std::lock_guard<std::mutex> lock(error_mutex_);
     if (first_error_.ok()) first_error_ = error;
     return error;
   }
-  ++files_written_;
+  if (in_place_) {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    written_.push_back(relative_path);
+  } else {
+    ++files_written_;
+  }
   bytes_written_ += bytes.size();
   return Status::Ok();
+}
+
+void OutputWriter::Remove(const std::string& relative_path) {
+  if (!IsSafeRelativePath(relative_path)) return;
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  removed_.push_back(relative_path);
 }
 
 bool OutputWriter::Reuse(const std::string& relative_path) {
@@ -98,18 +139,27 @@ Status OutputWriter::CopyTree(const std::string& from_dir) {
     if (!fs::copy_file(it->path(), target, fs::copy_options::overwrite_existing, ec)) {
       return Status::Error("cannot copy " + it->path().string() + ": " + ec.message());
     }
-    ++files_written_;
+    if (in_place_) {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      written_.push_back(relative.generic_string());
+    } else {
+      ++files_written_;
+    }
     bytes_written_ += fs::file_size(target, ec);
   }
   if (ec) return Status::Error("cannot copy " + from_dir + ": " + ec.message());
   return Status::Ok();
 }
 
-Status OutputWriter::Commit() {
+Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
   {
     std::lock_guard<std::mutex> lock(error_mutex_);
     if (!first_error_.ok()) return first_error_;
   }
+  if (before_changes) {
+    if (Status s = before_changes(); !s.ok()) return s;
+  }
+  if (in_place_) return CommitInPlace();
   std::error_code ec;
   if (!fs::exists(public_dir_, ec)) {
     if (::rename(staging_dir_.c_str(), public_dir_.c_str()) != 0) {
@@ -138,6 +188,40 @@ Status OutputWriter::Commit() {
   }
   committed_ = true;
   fs::remove_all(old_dir, ec);
+  return Status::Ok();
+}
+
+Status OutputWriter::CommitInPlace() {
+  std::error_code ec;
+  files_written_ = 0;
+  bytes_written_ = 0;
+  for (const auto& relative : written_) {
+    std::string staged = staging_dir_ + "/" + relative;
+    std::string live = public_dir_ + "/" + relative;
+    auto bytes = DiskFileSystem().ReadFile(staged);
+    if (!bytes.ok()) return bytes.status();
+    if (FileHolds(live, *bytes)) {
+      ++files_reused_;
+      continue;
+    }
+    fs::create_directories(fs::path(live).parent_path(), ec);
+    if (::rename(staged.c_str(), live.c_str()) != 0) {
+      return Status::Error("cannot move " + staged + " to " + live +
+                           " (the site is partly updated; build again)");
+    }
+    ++files_written_;
+    bytes_written_ += bytes->size();
+  }
+  for (const auto& relative : removed_) {
+    fs::path live = fs::path(public_dir_) / relative;
+    fs::remove(live, ec);
+    // Folders left empty (a removed page's own folder) go too; a non-empty one stops the walk.
+    for (fs::path dir = live.parent_path(); dir != fs::path(public_dir_); dir = dir.parent_path()) {
+      if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec)) break;
+    }
+  }
+  committed_ = true;
+  fs::remove_all(staging_dir_, ec);
   return Status::Ok();
 }
 

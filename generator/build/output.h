@@ -1,10 +1,16 @@
 #pragma once
 // All build output goes through one writer into a staging folder, which then replaces the
 // public folder in one atomic step, so readers never see a half-built site.
+// A small rebuild can instead update the public folder in place: every changed file is still
+// rendered into the staging folder first (a failed build changes nothing), then each one replaces
+// its old copy with an atomic rename, all within a moment, and files whose bytes did not change
+// are left alone (their dates and ETags stay).
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -15,6 +21,12 @@ class OutputWriter {
   // Creates a fresh staging folder next to `public_dir`.
   static Result<std::unique_ptr<OutputWriter>> Create(const std::string& public_dir);
   ~OutputWriter();  // removes the staging folder unless Commit() succeeded
+  // Commit() will update the public folder in place rather than replace it (see above). Outputs
+  // not written are then the public folder's current files, so Reuse() is not needed.
+  void UpdateInPlace() { in_place_ = true; }
+  bool in_place() const { return in_place_; }
+  // In place only: `relative_path` is no longer an output; Commit() deletes it.
+  void Remove(const std::string& relative_path);
   // Thread-safe. `relative_path` must not escape the output (no "..", no leading '/').
   Status Write(const std::string& relative_path, const std::string& bytes);
   Status CopyTree(const std::string& from_dir);
@@ -23,8 +35,10 @@ class OutputWriter {
   bool Reuse(const std::string& relative_path);
   size_t files_reused() const { return files_reused_; }
   // Swaps the staging folder into `public_dir` atomically (renameat2 RENAME_EXCHANGE where the
-  // file system supports it) and removes the previous site.
-  Status Commit();
+  // file system supports it) and removes the previous site; in place, renames each changed file.
+  // `before_changes` runs just before the public folder is first touched.
+  Status Commit(const std::function<Status()>& before_changes = nullptr);
+  // Files written (in place: files whose bytes changed, after Commit()).
   size_t files_written() const { return files_written_; }
   uint64_t bytes_written() const { return bytes_written_; }
   const std::string& staging_dir() const { return staging_dir_; }
@@ -36,9 +50,12 @@ class OutputWriter {
   std::atomic<size_t> files_written_{0};
   std::atomic<size_t> files_reused_{0};
   std::atomic<uint64_t> bytes_written_{0};
+  Status CommitInPlace();
   bool committed_ = false;
+  bool in_place_ = false;
   Status first_error_;
-  std::mutex error_mutex_;
+  std::mutex error_mutex_;                      // guards first_error_, written_, removed_
+  std::vector<std::string> written_, removed_;  // in place: relative paths
 };
 
 // `dir` made absolute and normal, without a trailing slash: the output folder, whose siblings are

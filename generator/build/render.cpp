@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "build/manifest.h"
@@ -249,12 +251,9 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   };
   std::vector<Keyed> keyed;
   for (const RenderedPage* p : shown) {
-    Keyed k{p, "", CollationKey(p->page.title, language.locale)};
-    if (section.kind == "support" && p->page.support) {
-      k.primary = CollationKey(p->page.support->province + "\x01" + p->page.support->district,
-                               language.locale);
-    }
-    keyed.push_back(std::move(k));
+    // A page in its own language has its keys from load; a fallback is sorted by this language.
+    SortKeys keys = p->page.lang == language.code ? p->sort_keys : ListSortKeys(p->page, language);
+    keyed.push_back({p, section.kind == "support" ? keys.place : "", keys.title});
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
     if (section.kind == "story") {
@@ -571,6 +570,28 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
          return writer.Write("sitemap.xml", RenderSitemap(urls));
        }});
 
+  // A small change updates public/ in place; anything bigger builds a whole new folder.
+  size_t total_outputs = 0, changed_outputs = 0;
+  std::set<std::string> outputs;
+  for (const Job& job : jobs) {
+    bool same = !job.key.empty();
+    for (const auto& output : job.outputs) {
+      same = same && previous.KeyOf(output) == job.key;
+      outputs.insert(output);
+    }
+    total_outputs += job.outputs.size();
+    if (!same) changed_outputs += job.outputs.size();
+  }
+  std::error_code ec;
+  if (previous.size() > 0 && std::filesystem::is_directory(options.out_dir, ec) &&
+      changed_outputs <= options.in_place_limit * total_outputs) {
+    writer.UpdateInPlace();
+    for (const auto& [output, key] : previous.keys()) {
+      if (!outputs.count(output)) writer.Remove(output);
+    }
+  }
+  std::atomic<size_t> skipped_outputs{0};
+
   timer.Mark("plan");
   std::atomic<size_t> next{0}, done{0};
   std::vector<Status> errors(std::max(1, options.threads));
@@ -581,9 +602,13 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       for (const auto& output : job.outputs) {
         reused = reused && previous.KeyOf(output) == job.key;
       }
-      // Link every output of the job, or render them all (a half-linked job is re-rendered).
-      for (size_t o = 0; reused && o < job.outputs.size(); ++o)
-        reused = writer.Reuse(job.outputs[o]);
+      if (reused && writer.in_place()) {
+        skipped_outputs += job.outputs.size();  // the live files are already these
+      } else {
+        // Link every output of the job, or render them all (a half-linked job is re-rendered).
+        for (size_t o = 0; reused && o < job.outputs.size(); ++o)
+          reused = writer.Reuse(job.outputs[o]);
+      }
       Status s = reused ? Status::Ok() : job.run();
       if (!s.ok() && errors[index].ok()) errors[index] = s;
       if (!job.page_lang.empty()) ++page_counts[job.page_lang];
@@ -607,10 +632,21 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   timer.Mark("render");
   if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
     return s;
+  // The old manifest goes before public/ changes: should the commit stop half way, the next
+  // build finds no manifest and renders everything.
+  std::string manifest_path = BuildManifest::PathFor(options.out_dir);
+  if (Status s = writer.Commit([&manifest_path]() {
+        std::error_code remove_error;
+        std::filesystem::remove(manifest_path, remove_error);
+        return remove_error ? Status::Error("cannot remove " + manifest_path) : Status::Ok();
+      });
+      !s.ok()) {
+    return s;
+  }
+  summary.in_place = writer.in_place();
   summary.files_written = writer.files_written();
-  summary.files_reused = writer.files_reused();
+  summary.files_reused = writer.files_reused() + skipped_outputs;
   summary.bytes_written = writer.bytes_written();
-  if (Status s = writer.Commit(); !s.ok()) return s;
   manifest.set_fingerprint(options.input_fingerprint);
   if (Status s = manifest.Save(options.out_dir); !s.ok()) return s;
   timer.Mark("swap");

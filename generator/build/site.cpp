@@ -1,10 +1,12 @@
 #include "build/site.h"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "build/page_cache.h"
 #include "content/loader.h"
 #include "core/parallel.h"
 #include "core/text.h"
@@ -53,9 +55,19 @@ std::string ResolvePath(const std::string& base, const std::string& href) {
 
 }  // namespace
 
+SortKeys ListSortKeys(const Page& page, const LanguageConfig& language) {
+  SortKeys keys;
+  keys.title = CollationKey(page.title, language.locale);
+  if (page.support) {
+    keys.place =
+        CollationKey(page.support->province + "\x01" + page.support->district, language.locale);
+  }
+  return keys;
+}
+
 std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
                                  const std::string& source_dir, Diagnostics* diagnostics,
-                                 StepTimer* timer) {
+                                 StepTimer* timer, PageCache* cache) {
   std::unique_ptr<Site> site(new Site());
   site->source_dir_ = source_dir;
   site->fs_ = std::move(shared_fs);
@@ -82,16 +94,41 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
 
   WordingRules wording =
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
+  if (timer) timer->Mark("site");
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
   std::mutex derived_mutex;
   std::unordered_map<std::string, RenderedPage> derived;
+  // Each file's stamp is taken before it is read: a file changed after that point gets a new
+  // stamp, so the cache can only be too cautious, never stale.
+  std::unordered_map<std::string, std::string> stamps;
+  if (cache && cache->site_key() != site->site_key_) cache = nullptr;
+  if (cache) {
+    derived.reserve(cache->size() + 16);
+    stamps.reserve(cache->size() + 16);
+  }
+  std::atomic<size_t> from_cache{0};
+  auto cached = [&](const std::string& path, const std::string& display, Page* page) {
+    std::string stamp = fs.Stamp(path);
+    RenderedPage hit;
+    if (!cache || !cache->Take(display, stamp, &hit)) {
+      std::lock_guard<std::mutex> lock(derived_mutex);
+      stamps[display] = std::move(stamp);
+      return false;
+    }
+    *page = std::move(hit.page);
+    ++from_cache;
+    std::lock_guard<std::mutex> lock(derived_mutex);
+    derived[display] = std::move(hit);
+    return true;
+  };
   auto on_parsed = [&](Page& page, Diagnostics* problems) {
     RenderedPage rendered;
     rendered.source_hash = HashHex(page.source_text);
     rendered.body = RenderMarkdown(page.body_markdown(), BodyMarkdownOptions());
     const LanguageConfig* language = site->config_.FindLanguage(page.lang);
     const std::string locale = language ? language->locale : "";
+    if (language) rendered.sort_keys = ListSortKeys(page, *language);
     if (page.summary.empty()) {
       page.summary =
           TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length, locale);
@@ -112,10 +149,12 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     for (auto& heading : rendered.body.headings) std::string().swap(heading.text);  // ids stay
     std::string().swap(page.source_text);
     std::lock_guard<std::mutex> lock(derived_mutex);
+    rendered.source_stamp = stamps[page.source_path];
     derived[page.source_path] = std::move(rendered);
   };
   std::vector<Page> pages = LoadContent(fs, JoinPath(source_dir, "content"), "content",
-                                        site->config_, diagnostics, on_parsed);
+                                        site->config_, diagnostics, on_parsed, cached);
+  site->pages_from_cache_ = from_cache;
   site->pages_.resize(pages.size());
   for (size_t i = 0; i < pages.size(); ++i) {
     RenderedPage& rendered = site->pages_[i];

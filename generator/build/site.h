@@ -20,12 +20,22 @@
 
 namespace clemency {
 
+class PageCache;
+
+// ICU collation keys, so lists sort as readers of the language expect.
+struct SortKeys {
+  std::string title, place;  // place: province, then district (support entries only)
+};
+SortKeys ListSortKeys(const Page& page, const LanguageConfig& language);
+
 // A page with its Markdown rendered: what lists, feeds, templates and the store need.
 struct RenderedPage {
   Page page;
   MarkdownResult body;  // links, headings, first paragraph; html and plain_text are released
   ReadabilityScore readability;
-  std::string source_hash;  // of the file's text: what incremental builds compare
+  std::string source_hash;   // of the file's text: what incremental builds compare
+  std::string source_stamp;  // FileSystem::Stamp of the file when loaded ("" when unknown)
+  SortKeys sort_keys;        // in the page's own language
 };
 
 // Which translations are missing and which are older than their source.
@@ -46,6 +56,9 @@ struct BuildOptions {
   int threads = 2;
   std::function<void(size_t done, size_t total)> progress;  // called now and then while rendering
   std::string input_fingerprint;  // saved in the manifest (BuildManifest::InputFingerprint)
+  // A rebuild that changes at most this share of the outputs updates public/ in place (see
+  // OutputWriter) instead of linking every unchanged file into a new folder and swapping it.
+  double in_place_limit = 0.1;
 };
 
 struct BuildSummary {
@@ -53,6 +66,7 @@ struct BuildSummary {
   size_t files_written = 0;
   size_t files_reused = 0;  // unchanged since the last build: linked, not rendered
   bool up_to_date = false;  // nothing changed: the build did nothing
+  bool in_place = false;    // public/ was updated file by file (a small rebuild)
   uint64_t bytes_written = 0;
   StepTimer timer;
   double seconds = 0;            // whole build, load to swap
@@ -64,9 +78,11 @@ class Site {
   // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir` and checks
   // everything, links included. Returns nullptr when anything is invalid; `diagnostics` has it all.
   // The site keeps `fs`: pages' texts are read again when rendered instead of held in memory.
+  // With `cache` (same program, same site/ files), a file whose stamp is unchanged is taken from
+  // the cache instead of being read, parsed and checked again.
   static std::unique_ptr<Site> Load(std::shared_ptr<const FileSystem> fs,
                                     const std::string& source_dir, Diagnostics* diagnostics,
-                                    StepTimer* timer = nullptr);
+                                    StepTimer* timer = nullptr, PageCache* cache = nullptr);
 
   // Writes every page into `store` (inserting or updating by section, slug, language), with its
   // source, HTML and text, and removes pages that are gone.
@@ -83,6 +99,9 @@ class Site {
   const SiteConfig& config() const { return config_; }
   const std::vector<RenderedPage>& pages() const { return pages_; }
   const MessageCatalogs& catalogs() const { return catalogs_; }
+  // Hash of every file under site/: a change there changes every output (and voids the cache).
+  const std::string& site_key() const { return site_key_; }
+  size_t pages_from_cache() const { return pages_from_cache_; }
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
   const RenderedPage* Find(const std::string& translation_key, const std::string& lang) const;
   CoverageReport Coverage() const;
@@ -102,6 +121,7 @@ class Site {
   std::map<std::string, std::map<std::string, size_t>> groups_;
   std::vector<std::string> static_files_;  // relative to site/static
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
+  size_t pages_from_cache_ = 0;
 };
 
 }  // namespace clemency

@@ -284,7 +284,8 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
                               Diagnostics* diagnostics,
-                              const std::function<void(Page&, Diagnostics*)>& on_parsed) {
+                              const std::function<void(Page&, Diagnostics*)>& on_parsed,
+                              const CachedPageFn& cached) {
   std::vector<Page> pages;
   if (!fs.IsDirectory(content_dir)) {
     diagnostics->Add(display_prefix, 0, "", "content folder not found");
@@ -301,7 +302,15 @@ std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_d
   std::vector<Diagnostics> problems(files.size());
   ParallelFor(files.size(), DefaultThreads(), [&](size_t i) {
     std::string display = JoinPath(display_prefix, files[i]);
-    auto text = fs.ReadFile(JoinPath(content_dir, files[i]));
+    std::string path = JoinPath(content_dir, files[i]);
+    if (cached) {
+      Page page;
+      if (cached(path, display, &page)) {
+        parsed[i] = std::move(page);
+        return;
+      }
+    }
+    auto text = fs.ReadFile(path);
     if (!text.ok()) {
       problems[i].Add(display, 0, "", "cannot read file");
       return;

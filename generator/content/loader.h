@@ -24,9 +24,14 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
 // default-language page). Pages come back sorted by section, slug, language.
 // `on_parsed` (optional) runs on the loading thread for every valid page, with that file's own
 // diagnostics, so callers can derive what they need and drop the text before the next file.
+// `cached` (optional) runs first for every file: when it returns true it has filled the page (from
+// an earlier, successful load of the unchanged file) and the file is not read at all.
+using CachedPageFn =
+    std::function<bool(const std::string& path, const std::string& display_path, Page* page)>;
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
                               Diagnostics* diagnostics,
-                              const std::function<void(Page&, Diagnostics*)>& on_parsed = nullptr);
+                              const std::function<void(Page&, Diagnostics*)>& on_parsed = nullptr,
+                              const CachedPageFn& cached = nullptr);
 
 }  // namespace clemency

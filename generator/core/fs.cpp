@@ -42,6 +42,15 @@ Result<std::string> DiskFileSystem::ReadFile(const std::string& path) const {
   return out;
 }
 
+std::string DiskFileSystem::Stamp(const std::string& path) const {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return "";
+  // ctime too: it changes on every write even when a tool restores the modification time.
+  return std::to_string(info.st_size) + ":" + std::to_string(info.st_ino) + ":" +
+         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
+         std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
+}
+
 bool DiskFileSystem::IsDirectory(const std::string& path) const {
   std::error_code ec;
   return fs::is_directory(path, ec);
@@ -56,9 +65,13 @@ std::vector<std::string> DiskFileSystem::ListFiles(const std::string& dir) const
   std::vector<std::string> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return out;
+  // Paths under `dir` start with `dir` and a separator; cutting that prefix off is enough
+  // (fs::relative would resolve symlinks with a readlink per path component).
+  std::string root = fs::path(dir).generic_string();
+  size_t cut = root.size() + (root.empty() || root.back() == '/' ? 0 : 1);
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file(ec)) out.push_back(fs::relative(it->path(), dir, ec).generic_string());
+    if (it->is_regular_file(ec)) out.push_back(it->path().generic_string().substr(cut));
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -16,6 +16,9 @@ class FileSystem {
   virtual bool IsFile(const std::string& path) const = 0;
   // Regular files under `dir`, recursively, as paths relative to `dir` with '/' separators, sorted.
   virtual std::vector<std::string> ListFiles(const std::string& dir) const = 0;
+  // A cheap token that changes whenever the file does (size, times, inode on disk), or "" when
+  // this file system cannot tell: then callers must read the file.
+  virtual std::string Stamp(const std::string& /*path*/) const { return ""; }
 };
 
 class DiskFileSystem : public FileSystem {
@@ -24,6 +27,7 @@ class DiskFileSystem : public FileSystem {
   bool IsDirectory(const std::string& path) const override;
   bool IsFile(const std::string& path) const override;
   std::vector<std::string> ListFiles(const std::string& dir) const override;
+  std::string Stamp(const std::string& path) const override;
 };
 
 class MemoryFileSystem : public FileSystem {
@@ -52,6 +56,7 @@ class OverlayFileSystem : public FileSystem {
   std::vector<std::string> ListFiles(const std::string& dir) const override {
     return Pick(dir).ListFiles(dir);
   }
+  std::string Stamp(const std::string& path) const override { return Pick(path).Stamp(path); }
 
  private:
   const FileSystem& Pick(const std::string& path) const {

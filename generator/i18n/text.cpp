@@ -84,6 +84,8 @@ bool LatinToAscii(std::string_view text, std::string* out) {
       *out += static_cast<char>(c);
     } else if (c == 0x0111 || c == 0x0110) {  // đ Đ
       *out += 'd';
+    } else if (c == 0x00A0 || (c >= 0x2000 && c <= 0x200B) || (c >= 0x2010 && c <= 0x2027)) {
+      *out += ' ';  // spaces, dashes, quotes, bullets, ellipsis: separators in a slug either way
     } else if (!(c >= 0x0300 && c <= 0x036F)) {  // not a combining diacritic
       return false;
     }

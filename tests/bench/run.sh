@@ -47,7 +47,7 @@ for size in $sizes; do
   corpus="$work/corpus-$size"
   [[ -d "$corpus/content" ]] || "$root/tests/bench/make_corpus" "$corpus" "$size"
   for ((i = 1; i <= runs; i++)); do
-    rm -rf "$out/out-c" "$out/out-c.manifest" "$out/out-h"
+    rm -rf "$out/out-c" "$out/out-c.manifest" "$out/out-c.pages" "$out/out-h"
     measure "clemency-full-$size" "$clemency" build --source "$corpus" --out "$out/out-c"
     measure "hugo-full-$size" hugo --quiet -s "$corpus" -d "$out/out-h"
   done
@@ -59,7 +59,7 @@ rebuild_size=10000
 for s in $sizes; do [[ "$s" == 10000 ]] && rebuild_size=10000; done
 [[ " $sizes " == *" 10000 "* ]] || rebuild_size=$(awk '{print $1}' <<<"$sizes")
 corpus="$work/corpus-$rebuild_size"
-rm -rf "$out/out-c" "$out/out-c.manifest" "$out/out-h" "$out/out-r" "$out/out-r.manifest"
+rm -rf "$out/out-c" "$out/out-c.manifest" "$out/out-c.pages" "$out/out-h" "$out/out-r" "$out/out-r.manifest" "$out/out-r.pages"
 "$clemency" build --source "$corpus" --out "$out/out-r" >/dev/null
 page="$corpus/content/guides/trang-000000.vi.md"
 original="$(cat "$page")"
@@ -69,10 +69,10 @@ for ((i = 1; i <= runs; i++)); do
   measure "clemency-onepage-$rebuild_size" "$clemency" build --source "$corpus" --out "$out/out-r"
 done
 # The incremental result must equal a full build of the same inputs.
-rm -rf "$out/out-f" "$out/out-f.manifest"
+rm -rf "$out/out-f" "$out/out-f.manifest" "$out/out-f.pages"
 "$clemency" build --source "$corpus" --out "$out/out-f" >/dev/null
 if diff -r -q "$out/out-r" "$out/out-f" >/dev/null; then same_files="yes"; else same_files="NO"; fi
-rm -rf "$out/out-r" "$out/out-r.manifest" "$out/out-f" "$out/out-f.manifest"
+rm -rf "$out/out-r" "$out/out-r.manifest" "$out/out-r.pages" "$out/out-f" "$out/out-f.manifest" "$out/out-f.pages"
 printf '%s\n' "$original" >"$page"
 
 echo "== serving"

@@ -1,0 +1,332 @@
+#include "build/page_cache.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "build/manifest.h"
+#include "build/output.h"
+#include "core/fs.h"
+
+namespace clemency {
+namespace {
+
+const char kMagic[] = "clemency-pages 2";
+
+// Length-prefixed little pieces: strings, integers, doubles, flags. Reading checks every length,
+// so a damaged file yields "no cache", never a crash.
+class Encoder {
+ public:
+  void Text(std::string_view text) {
+    Int(static_cast<int64_t>(text.size()));
+    out_.append(text);
+  }
+  void Int(int64_t value) { out_.append(reinterpret_cast<const char*>(&value), sizeof value); }
+  void Real(double value) { out_.append(reinterpret_cast<const char*>(&value), sizeof value); }
+  void Flag(bool value) { out_.push_back(value ? 1 : 0); }
+  void Date(const DateTime& date) {
+    Int(date.unix_seconds);
+    Int(date.offset_minutes);
+    Flag(date.has_time);
+  }
+  void MaybeDate(const std::optional<DateTime>& date) {
+    Flag(date.has_value());
+    if (date) Date(*date);
+  }
+  void Texts(const std::vector<std::string>& texts) {
+    Int(static_cast<int64_t>(texts.size()));
+    for (const auto& text : texts) Text(text);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return at_ == in_.size(); }
+
+  std::string Text() {
+    int64_t size = Int();
+    if (!ok_ || size < 0 || static_cast<uint64_t>(size) > in_.size() - at_)
+      return Fail<std::string>();
+    std::string out(in_.substr(at_, static_cast<size_t>(size)));
+    at_ += static_cast<size_t>(size);
+    return out;
+  }
+  int64_t Int() { return Raw<int64_t>(); }
+  double Real() { return Raw<double>(); }
+  bool Flag() {
+    if (at_ >= in_.size()) return Fail<bool>();
+    return in_[at_++] != 0;
+  }
+  DateTime Date() {
+    DateTime date;
+    date.unix_seconds = Int();
+    date.offset_minutes = static_cast<int>(Int());
+    date.has_time = Flag();
+    return date;
+  }
+  std::optional<DateTime> MaybeDate() {
+    if (!Flag()) return std::nullopt;
+    return Date();
+  }
+  std::vector<std::string> Texts() {
+    std::vector<std::string> out(Count());
+    for (auto& text : out) text = Text();
+    return out;
+  }
+  // A list length, bounded by what is left so a damaged length cannot ask for huge memory.
+  size_t Count() {
+    int64_t n = Int();
+    if (!ok_ || n < 0 || static_cast<uint64_t>(n) > in_.size() - at_) return Fail<size_t>();
+    return static_cast<size_t>(n);
+  }
+
+ private:
+  template <typename T>
+  T Raw() {
+    T value{};
+    if (in_.size() - at_ < sizeof value) return Fail<T>();
+    std::memcpy(&value, in_.data() + at_, sizeof value);
+    at_ += sizeof value;
+    return value;
+  }
+  template <typename T>
+  T Fail() {
+    ok_ = false;
+    at_ = in_.size();
+    return T{};
+  }
+  std::string_view in_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+void EncodePage(const Page& p, Encoder& e) {
+  for (const std::string* text : {&p.section, &p.slug, &p.lang, &p.kind, &p.source_path, &p.title,
+                                  &p.summary, &p.change_note, &p.translation_status}) {
+    e.Text(*text);
+  }
+  e.Date(p.date);
+  e.Date(p.updated);
+  e.MaybeDate(p.reviewed);
+  e.MaybeDate(p.translated_from);
+  e.Flag(p.draft);
+  e.Int(p.weight);
+  e.Texts(p.tags);
+  e.Int(static_cast<int64_t>(p.sources.size()));
+  for (const auto& s : p.sources) e.Texts({s.title, s.number, s.article, s.url});
+  e.Flag(p.consent.has_value());
+  if (p.consent) {
+    e.Text(p.consent->given_by);
+    e.Date(p.consent->date);
+    e.Text(p.consent->scope);
+  }
+  e.Flag(p.story_source.has_value());
+  if (p.story_source) {
+    e.Texts({p.story_source->title, p.story_source->publisher, p.story_source->url});
+    e.MaybeDate(p.story_source->date);
+  }
+  e.Flag(p.support.has_value());
+  if (p.support) {
+    const SupportInfo& s = *p.support;
+    e.Texts({s.province, s.district, s.organisation, s.contact.phone, s.contact.address,
+             s.contact.hours});
+    e.Texts(s.services);
+    e.Flag(s.coordinates.has_value());
+    if (s.coordinates) {
+      e.Real(s.coordinates->lat);
+      e.Real(s.coordinates->lon);
+    }
+    e.Date(s.verified);
+  }
+  e.Int(static_cast<int64_t>(p.body_offset));
+  e.Int(p.body_first_line);
+}
+
+void DecodePage(Decoder& d, Page* p) {
+  for (std::string* text : {&p->section, &p->slug, &p->lang, &p->kind, &p->source_path, &p->title,
+                            &p->summary, &p->change_note, &p->translation_status}) {
+    *text = d.Text();
+  }
+  p->date = d.Date();
+  p->updated = d.Date();
+  p->reviewed = d.MaybeDate();
+  p->translated_from = d.MaybeDate();
+  p->draft = d.Flag();
+  p->weight = d.Int();
+  p->tags = d.Texts();
+  p->sources.resize(d.Count());
+  for (auto& s : p->sources) {
+    auto parts = d.Texts();
+    parts.resize(4);
+    s = {parts[0], parts[1], parts[2], parts[3]};
+  }
+  if (d.Flag()) {
+    Consent consent;
+    consent.given_by = d.Text();
+    consent.date = d.Date();
+    consent.scope = d.Text();
+    p->consent = consent;
+  }
+  if (d.Flag()) {
+    StorySource source;
+    auto parts = d.Texts();
+    parts.resize(3);
+    source.title = parts[0];
+    source.publisher = parts[1];
+    source.url = parts[2];
+    source.date = d.MaybeDate();
+    p->story_source = source;
+  }
+  if (d.Flag()) {
+    SupportInfo s;
+    auto parts = d.Texts();
+    parts.resize(6);
+    s.province = parts[0];
+    s.district = parts[1];
+    s.organisation = parts[2];
+    s.contact = {parts[3], parts[4], parts[5]};
+    s.services = d.Texts();
+    if (d.Flag()) {
+      double lat = d.Real();
+      s.coordinates = Coordinates{lat, d.Real()};
+    }
+    s.verified = d.Date();
+    p->support = s;
+  }
+  p->body_offset = static_cast<size_t>(d.Int());
+  p->body_first_line = static_cast<int>(d.Int());
+}
+
+}  // namespace
+
+std::string PageCache::Encode(const RenderedPage& r) {
+  Encoder e;
+  EncodePage(r.page, e);
+  e.Int(static_cast<int64_t>(r.body.links.size()));
+  for (const auto& link : r.body.links) {
+    e.Text(link.href);
+    e.Flag(link.safe);
+  }
+  e.Int(static_cast<int64_t>(r.body.images.size()));
+  for (const auto& image : r.body.images) {
+    e.Texts({image.src, image.alt});
+    e.Flag(image.safe);
+  }
+  e.Int(static_cast<int64_t>(r.body.headings.size()));
+  for (const auto& heading : r.body.headings) {
+    e.Int(heading.level);
+    e.Text(heading.id);
+  }
+  const ReadabilityScore& score = r.readability;
+  e.Text(score.metric);
+  e.Real(score.value);
+  e.Real(score.threshold);
+  e.Flag(score.higher_is_better);
+  e.Int(static_cast<int64_t>(score.sentences));
+  e.Int(static_cast<int64_t>(score.words));
+  e.Flag(score.scored);
+  e.Text(r.source_hash);
+  e.Text(r.source_stamp);
+  e.Texts({r.sort_keys.title, r.sort_keys.place});
+  return std::move(e.bytes());
+}
+
+bool PageCache::Decode(std::string_view bytes, RenderedPage* r) {
+  Decoder d(bytes);
+  DecodePage(d, &r->page);
+  r->body.links.resize(d.Count());
+  for (auto& link : r->body.links) {
+    link.href = d.Text();
+    link.safe = d.Flag();
+  }
+  r->body.images.resize(d.Count());
+  for (auto& image : r->body.images) {
+    auto parts = d.Texts();
+    parts.resize(2);
+    image.src = parts[0];
+    image.alt = parts[1];
+    image.safe = d.Flag();
+  }
+  r->body.headings.resize(d.Count());
+  for (auto& heading : r->body.headings) {
+    heading.level = static_cast<int>(d.Int());
+    heading.id = d.Text();
+  }
+  ReadabilityScore& score = r->readability;
+  score.metric = d.Text();
+  score.value = d.Real();
+  score.threshold = d.Real();
+  score.higher_is_better = d.Flag();
+  score.sentences = static_cast<size_t>(d.Int());
+  score.words = static_cast<size_t>(d.Int());
+  score.scored = d.Flag();
+  r->source_hash = d.Text();
+  r->source_stamp = d.Text();
+  auto keys = d.Texts();
+  keys.resize(2);
+  r->sort_keys = {keys[0], keys[1]};
+  return d.ok() && d.done();
+}
+
+std::string PageCache::PathFor(const std::string& out_dir) {
+  return OutputFolder(out_dir) + ".pages";
+}
+
+PageCache PageCache::Load(const std::string& out_dir) {
+  PageCache cache;
+  auto bytes = DiskFileSystem().ReadFile(PathFor(out_dir));
+  if (!bytes.ok()) return cache;
+  Decoder d(*bytes);
+  if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return cache;
+  cache.site_key_ = d.Text();
+  size_t count = d.Count();
+  for (size_t i = 0; i < count && d.ok(); ++i) {
+    std::string record = d.Text();
+    RenderedPage page;
+    if (!Decode(record, &page)) return PageCache();
+    std::string path = page.page.source_path;
+    cache.pages_.emplace(std::move(path), std::move(page));
+  }
+  if (!d.ok() || !d.done()) return PageCache();
+  return cache;
+}
+
+Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
+                       const std::vector<RenderedPage>& pages) {
+  Encoder e;
+  e.Text(kMagic);
+  e.Text(ProgramIdentity());
+  e.Text(site_key);
+  size_t count = 0;
+  for (const auto& page : pages) count += page.source_stamp.empty() ? 0 : 1;
+  e.Int(static_cast<int64_t>(count));
+  for (const auto& page : pages) {
+    if (!page.source_stamp.empty()) e.Text(Encode(page));
+  }
+  std::string path = PathFor(out_dir);
+  std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(e.bytes().data(), static_cast<std::streamsize>(e.bytes().size()));
+    if (!out) return Status::Error("cannot write " + temp);
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::Error("cannot write " + path);
+  return Status::Ok();
+}
+
+bool PageCache::Take(const std::string& source_path, const std::string& stamp, RenderedPage* out) {
+  if (stamp.empty()) return false;
+  auto it = pages_.find(source_path);
+  if (it == pages_.end() || it->second.source_stamp != stamp) return false;
+  *out = std::move(it->second);
+  it->second.source_stamp.clear();  // taken: never matches again
+  return true;
+}
+
+}  // namespace clemency

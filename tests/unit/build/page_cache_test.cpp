@@ -1,0 +1,179 @@
+// The page cache kept between builds, and small rebuilds that update public/ in place.
+#include "build/page_cache.h"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+
+#include "build/site.h"
+#include "support/fixture.h"
+
+using namespace clemency;
+using testing::Exists;
+using testing::ReadFile;
+
+namespace {
+
+std::unique_ptr<Site> LoadOrFail(const std::string& dir, PageCache* cache = nullptr) {
+  Diagnostics diagnostics;
+  auto site = Site::Load(std::make_shared<DiskFileSystem>(), dir, &diagnostics, nullptr, cache);
+  INFO(diagnostics.ToString());
+  REQUIRE(site);
+  return site;
+}
+
+std::map<std::string, std::string> Tree(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      files[std::filesystem::relative(entry.path(), dir).string()] =
+          ReadFile(entry.path().string());
+    }
+  }
+  return files;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+ino_t Inode(const std::string& path) {
+  struct stat info;
+  REQUIRE(stat(path.c_str(), &info) == 0);
+  return info.st_ino;
+}
+
+}  // namespace
+
+TEST_CASE("a page survives the cache's encoding field for field") {
+  RenderedPage r;
+  Page& p = r.page;
+  p.section = "support";
+  p.slug = "quy";
+  p.lang = "vi";
+  p.kind = "support";
+  p.source_path = "content/support/quy.vi.md";
+  p.title = "Quỹ hỗ trợ";
+  p.summary = "Tóm tắt";
+  p.change_note = "Sửa số điện thoại";
+  p.translation_status = "reviewed";
+  p.date = {1767225600, 420, false};
+  p.updated = {1767312000, 420, true};
+  p.reviewed = DateTime{1767398400, 0, false};
+  p.translated_from = DateTime{1767484800, 420, false};
+  p.draft = true;
+  p.weight = -3;
+  p.tags = {"vay vốn", "việc làm"};
+  p.sources = {{"Luật Đặc xá", "30/2018/QH14", "Điều 11", "https://example.org/luat"}};
+  p.consent = Consent{"Chị H.", {1767571200, 420, false}, "initials-only"};
+  p.story_source = StorySource{"Bài báo", "Báo X", "https://example.org/bai", std::nullopt};
+  SupportInfo info;
+  info.province = "An Giang";
+  info.district = "Tri Tôn";
+  info.organisation = "Hội LHPN";
+  info.services = {"loans", "club"};
+  info.contact = {"0296 123 456", "Số 1", "Thứ Hai–Thứ Sáu"};
+  info.coordinates = Coordinates{10.41, 104.99};
+  info.verified = {1767657600, 420, false};
+  p.support = info;
+  p.body_offset = 321;
+  p.body_first_line = 17;
+  r.body.links = {{"/vi/guides/a/", true}, {"javascript:x", false}};
+  r.body.images = {{"/assets/a.png", "Ảnh", true}};
+  r.body.headings = {{2, "", "muc-mot"}, {3, "", "muc-hai"}};
+  r.readability = {"syllables_per_sentence", 12.5, 20, false, 8, 100, true};
+  r.source_hash = "0123456789abcdef";
+  r.source_stamp = "10:20:30.40:50.60";
+  r.sort_keys = {"title-key", "place-key"};
+
+  std::string bytes = PageCache::Encode(r);
+  RenderedPage back;
+  REQUIRE(PageCache::Decode(bytes, &back));
+  CHECK(PageCache::Encode(back) == bytes);
+  CHECK(back.page.title == p.title);
+  CHECK(back.page.updated.has_time);
+  CHECK(back.page.support->coordinates->lon == 104.99);
+  CHECK(back.page.consent->scope == "initials-only");
+  CHECK_FALSE(back.page.story_source->date);
+  CHECK(back.body.links[1].safe == false);
+  CHECK(back.body.headings[1].id == "muc-hai");
+  CHECK(back.readability.words == 100);
+  CHECK(back.sort_keys.place == "place-key");
+
+  // A damaged record is refused, never half read.
+  CHECK_FALSE(PageCache::Decode(bytes.substr(0, bytes.size() / 2), &back));
+  CHECK_FALSE(PageCache::Decode(bytes + "x", &back));
+}
+
+TEST_CASE("a rebuild takes unchanged pages from the cache and reads changed files again") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  std::string out = dir / "public";
+  auto first = LoadOrFail(dir.path());
+  CHECK(first->pages_from_cache() == 0);
+  REQUIRE(PageCache::Save(out, first->site_key(), first->pages()).ok());
+
+  std::string changed = "content/guides/alpha.vi.md";
+  testing::WriteFile(dir / changed,
+                     ReadFile(dir / changed) + "\n## Mục mới\n\nMột đoạn ngắn mới.\n");
+  PageCache cache = PageCache::Load(out);
+  CHECK(cache.size() == first->pages().size());
+  auto second = LoadOrFail(dir.path(), &cache);
+  CHECK(second->pages_from_cache() == first->pages().size() - 1);
+  // The edited page was parsed again: its new heading is known to link checks.
+  bool found = false;
+  for (const auto& page : second->pages()) {
+    if (page.page.source_path != changed) continue;
+    for (const auto& heading : page.body.headings) found = found || heading.id == "muc-moi";
+  }
+  CHECK(found);
+
+  // Another site/ (here: a template) voids the whole cache.
+  testing::WriteFile(dir / "site/templates/partials/extra.mustache", "<p>x</p>\n");
+  PageCache stale = PageCache::Load(out);
+  auto third = LoadOrFail(dir.path(), &stale);
+  CHECK(third->pages_from_cache() == 0);
+}
+
+TEST_CASE("a small rebuild updates public/ in place and equals a full build") {
+  testing::TempDir incremental, full;
+  testing::MakeFixtureSite("multilingual", incremental.path());
+  BuildOptions options;
+  options.out_dir = incremental / "public";
+  options.in_place_limit = 1.0;  // the fixture is tiny: any change counts as small
+  auto first = LoadOrFail(incremental.path())->Build(options);
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->in_place);
+  ino_t untouched = Inode(incremental / "public/vi/guides/alpha/index.html");
+
+  std::string changed = "content/stories/mot.vi.md";
+  testing::WriteFile(incremental / changed,
+                     ReadFile(incremental / changed) + "\nChị H. mở một cửa hàng nhỏ.\n");
+  std::filesystem::remove(incremental / "content/guides/beta.vi.md");
+  auto again = LoadOrFail(incremental.path())->Build(options);
+  REQUIRE(again.ok());
+  CHECK(again->in_place);
+  CHECK(again->files_written > 0);
+  CHECK(again->files_reused > 40);
+  CHECK(Contains(ReadFile(incremental / "public/vi/stories/mot/index.html"), "mở một cửa hàng"));
+  // Files whose bytes did not change are the very same files (dates and ETags stay).
+  CHECK(Inode(incremental / "public/vi/guides/alpha/index.html") == untouched);
+  // A removed page's outputs and its folder are gone.
+  CHECK_FALSE(Exists(incremental / "public/vi/guides/beta"));
+  CHECK_FALSE(Exists(incremental / "public.staging-" + std::to_string(getpid())));
+
+  testing::MakeFixtureSite("multilingual", full.path());
+  testing::WriteFile(full / changed, ReadFile(incremental / changed));
+  std::filesystem::remove(full / "content/guides/beta.vi.md");
+  BuildOptions full_options;
+  full_options.out_dir = full / "public";
+  REQUIRE(LoadOrFail(full.path())->Build(full_options).ok());
+  auto a = Tree(incremental / "public"), b = Tree(full / "public");
+  CHECK(a.size() == b.size());
+  for (const auto& [path, bytes] : b) {
+    INFO(path);
+    CHECK(a[path] == bytes);
+  }
+}
