@@ -36,26 +36,36 @@ std::string BuildManifest::PathFor(const std::string& out_dir) {
 
 BuildManifest BuildManifest::Load(const std::string& out_dir) {
   BuildManifest manifest;
-  std::ifstream in(PathFor(out_dir));
-  std::string line;
-  if (!std::getline(in, line) || line != std::string(kHeader) + "\t" + ProgramIdentity())
-    return manifest;
-  if (!std::getline(in, manifest.fingerprint_)) return BuildManifest();
-  while (std::getline(in, line)) {
+  auto text = DiskFileSystem().ReadFile(PathFor(out_dir));
+  if (!text.ok()) return manifest;
+  std::string_view rest = *text;
+  auto next_line = [&rest](std::string_view* line) {
+    size_t end = rest.find('\n');
+    if (end == std::string_view::npos) return false;
+    *line = rest.substr(0, end);
+    rest.remove_prefix(end + 1);
+    return true;
+  };
+  std::string_view line;
+  if (!next_line(&line) || line != std::string(kHeader) + "\t" + ProgramIdentity()) return manifest;
+  if (!next_line(&line)) return BuildManifest();
+  manifest.fingerprint_ = std::string(line);
+  while (next_line(&line)) {
     size_t tab = line.find('\t');
-    if (tab == std::string::npos) return BuildManifest();
+    if (tab == std::string_view::npos) return BuildManifest();
     manifest.keys_.emplace(line.substr(0, tab), line.substr(tab + 1));
   }
-  return manifest;
+  return rest.empty() ? manifest : BuildManifest();
 }
 
 Status BuildManifest::Save(const std::string& out_dir) const {
   std::string path = PathFor(out_dir);
   std::string temp = path + ".tmp";
+  std::string text = std::string(kHeader) + "\t" + ProgramIdentity() + "\n" + fingerprint_ + "\n";
+  for (const auto& [output, key] : keys_) text += output + "\t" + key + "\n";
   {
-    std::ofstream out(temp, std::ios::trunc);
-    out << kHeader << '\t' << ProgramIdentity() << '\n' << fingerprint_ << '\n';
-    for (const auto& [output, key] : keys_) out << output << '\t' << key << '\n';
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
     if (!out) return Status::Error("cannot write " + temp);
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::Error("cannot write " + path);
@@ -67,24 +77,8 @@ std::string BuildManifest::KeyOf(const std::string& output) const {
   return it == keys_.end() ? "" : it->second;
 }
 
-std::string BuildManifest::InputFingerprint(const std::string& source_dir) {
-  std::vector<std::string> entries;
-  for (const char* folder : {"site", "content"}) {
-    std::error_code ec;
-    fs::path root = fs::path(source_dir) / folder;
-    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
-         it.increment(ec)) {
-      struct stat info;
-      if (stat(it->path().c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
-      entries.push_back(it->path().string() + "\t" + std::to_string(info.st_size) + "\t" +
-                        std::to_string(info.st_mtim.tv_sec) + "." +
-                        std::to_string(info.st_mtim.tv_nsec));
-    }
-  }
-  std::sort(entries.begin(), entries.end());
-  std::string all = ProgramIdentity();
-  for (const auto& entry : entries) all += "\n" + entry;
-  return std::to_string(entries.size()) + ":" + HashHex(all);
+std::string BuildManifest::InputFingerprint(const SnapshotFileSystem& files) {
+  return HashHex(ProgramIdentity() + "\n" + files.Listing());
 }
 
 }  // namespace clemency

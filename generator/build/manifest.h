@@ -3,9 +3,10 @@
 // input file and, for each output file, the key of the inputs it was rendered from. A rebuild
 // with the same fingerprint does nothing; otherwise outputs whose key is unchanged are reused
 // (hard-linked from the previous site) instead of rendered and written again.
-#include <map>
 #include <string>
+#include <unordered_map>
 
+#include "core/fs.h"
 #include "core/status.h"
 
 namespace clemency {
@@ -21,9 +22,9 @@ class BuildManifest {
   static BuildManifest Load(const std::string& out_dir);
   Status Save(const std::string& out_dir) const;
 
-  // Size and modification time of every file under site/ and content/, hashed, plus the program
-  // version: equal fingerprints mean nothing to rebuild.
-  static std::string InputFingerprint(const std::string& source_dir);
+  // The stamps of every file under site/ and content/ (`files` was made with those two roots),
+  // hashed, plus the program's identity: equal fingerprints mean nothing to rebuild.
+  static std::string InputFingerprint(const SnapshotFileSystem& files);
 
   const std::string& fingerprint() const { return fingerprint_; }
   void set_fingerprint(std::string fingerprint) { fingerprint_ = std::move(fingerprint); }
@@ -31,11 +32,11 @@ class BuildManifest {
   std::string KeyOf(const std::string& output) const;
   void Record(const std::string& output, const std::string& key) { keys_[output] = key; }
   size_t size() const { return keys_.size(); }
-  const std::map<std::string, std::string>& keys() const { return keys_; }
+  const std::unordered_map<std::string, std::string>& keys() const { return keys_; }
 
  private:
   std::string fingerprint_;
-  std::map<std::string, std::string> keys_;
+  std::unordered_map<std::string, std::string> keys_;
 };
 
 }  // namespace clemency

@@ -49,11 +49,14 @@ class Decoder {
   bool ok() const { return ok_; }
   bool done() const { return at_ == in_.size(); }
 
-  std::string Text() {
+  std::string Text() { return std::string(View()); }
+  // A text as a view into the input (no copy).
+  std::string_view View() {
     int64_t size = Int();
-    if (!ok_ || size < 0 || static_cast<uint64_t>(size) > in_.size() - at_)
-      return Fail<std::string>();
-    std::string out(in_.substr(at_, static_cast<size_t>(size)));
+    if (!ok_ || size < 0 || static_cast<uint64_t>(size) > in_.size() - at_) {
+      return Fail<std::string_view>();
+    }
+    std::string_view out = in_.substr(at_, static_cast<size_t>(size));
     at_ += static_cast<size_t>(size);
     return out;
   }
@@ -282,24 +285,24 @@ PageCache PageCache::Load(const std::string& out_dir) {
   PageCache cache;
   auto bytes = DiskFileSystem().ReadFile(PathFor(out_dir));
   if (!bytes.ok()) return cache;
-  Decoder d(*bytes);
-  if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return cache;
+  cache.bytes_ = std::move(bytes).value();
+  Decoder d(cache.bytes_);
+  if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return PageCache();
   cache.site_key_ = d.Text();
   size_t count = d.Count();
+  cache.records_.reserve(count);
   for (size_t i = 0; i < count && d.ok(); ++i) {
-    std::string record = d.Text();
-    RenderedPage page;
-    if (!Decode(record, &page)) return PageCache();
-    std::string path = page.page.source_path;
-    cache.pages_.emplace(std::move(path), std::move(page));
+    std::string_view path = d.View(), stamp = d.View(), record = d.View();
+    cache.records_.emplace(path, Record{stamp, record});
   }
   if (!d.ok() || !d.done()) return PageCache();
   return cache;
 }
 
 Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
-                       const std::vector<RenderedPage>& pages) {
+                       const std::vector<RenderedPage>& pages, const PageCache* previous) {
   Encoder e;
+  if (previous) e.bytes().reserve(previous->bytes_.size() + previous->bytes_.size() / 8);
   e.Text(kMagic);
   e.Text(ProgramIdentity());
   e.Text(site_key);
@@ -307,7 +310,17 @@ Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
   for (const auto& page : pages) count += page.source_stamp.empty() ? 0 : 1;
   e.Int(static_cast<int64_t>(count));
   for (const auto& page : pages) {
-    if (!page.source_stamp.empty()) e.Text(Encode(page));
+    if (page.source_stamp.empty()) continue;
+    e.Text(page.page.source_path);
+    e.Text(page.source_stamp);
+    const Record* stored = nullptr;
+    if (previous && previous->site_key_ == site_key) {
+      auto it = previous->records_.find(page.page.source_path);
+      if (it != previous->records_.end() && it->second.stamp == page.source_stamp) {
+        stored = &it->second;
+      }
+    }
+    e.Text(stored ? stored->bytes : std::string_view(Encode(page)));
   }
   std::string path = PathFor(out_dir);
   std::string temp = path + ".tmp";
@@ -322,11 +335,11 @@ Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
 
 bool PageCache::Take(const std::string& source_path, const std::string& stamp, RenderedPage* out) {
   if (stamp.empty()) return false;
-  auto it = pages_.find(source_path);
-  if (it == pages_.end() || it->second.source_stamp != stamp) return false;
-  *out = std::move(it->second);
-  it->second.source_stamp.clear();  // taken: never matches again
-  return true;
+  auto it = records_.find(source_path);
+  if (it == records_.end() || it->second.stamp != stamp) return false;
+  if (Decode(it->second.bytes, out) && out->page.source_path == source_path) return true;
+  it->second.stamp = {};  // damaged: never matches again
+  return false;
 }
 
 }  // namespace clemency

@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
-#include <set>
+#include <string_view>
 #include <thread>
+#include <unordered_set>
 
 #include "build/manifest.h"
 #include "build/output.h"
 #include "build/site.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "feeds/feeds.h"
 #include "i18n/text.h"
@@ -112,7 +114,7 @@ class ViewBuilder {
     }
     if (!fallback && !page.translation_status.empty()) {
       view->Set("machine_assisted", View(page.translation_status == "machine-assisted"));
-      const RenderedPage* source = site_.Find(page.TranslationKey(), config_.default_language);
+      const RenderedPage* source = site_.Find(shown.key, config_.default_language);
       if (source && page.translated_from && *page.translated_from < source->page.updated) {
         view->Set("outdated", View(true));
         view->Set("source_href", View(source->page.PathIn(config_.default_language)));
@@ -142,7 +144,7 @@ class ViewBuilder {
     const Page& page = shown.page;
     std::string path = page.PathIn(language_.code);
     View view = Base(path, page.title, section);
-    AddLanguages(&view, page.TranslationKey(),
+    AddLanguages(&view, shown.key,
                  page.section.empty()
                      ? ""
                      : page.section + "/" + (page.slug.empty() ? "" : page.slug + "/"));
@@ -229,18 +231,22 @@ class ViewBuilder {
   std::string locale_;
 };
 
-// Pages of one section as shown in one language (translation or fallback), in reading order.
-std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionConfig& section,
-                                              const LanguageConfig& language) {
-  std::vector<std::string> keys;
-  std::string prefix = section.name + "/";
+// Translation keys of each section's published pages (not its index), in page order.
+std::map<std::string, std::vector<std::string>> KeysBySection(const Site& site) {
+  std::map<std::string, std::vector<std::string>> out;
   for (const auto& rendered : site.pages()) {
     const Page& page = rendered.page;
-    if (page.section == section.name && !page.slug.empty() && !page.draft &&
-        (keys.empty() || keys.back() != page.TranslationKey())) {
-      keys.push_back(page.TranslationKey());
-    }
+    if (page.slug.empty() || page.draft) continue;
+    std::vector<std::string>& keys = out[page.section];
+    if (keys.empty() || keys.back() != rendered.key) keys.push_back(rendered.key);
   }
+  return out;
+}
+
+// Pages of one section as shown in one language (translation or fallback), in reading order.
+std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionConfig& section,
+                                              const std::vector<std::string>& keys,
+                                              const LanguageConfig& language) {
   std::vector<const RenderedPage*> shown;
   for (const auto& key : keys) {
     if (const RenderedPage* p = site.Find(key, language.code)) shown.push_back(p);
@@ -316,6 +322,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   // Each job renders and writes its files; jobs run on `options.threads` threads. A job whose
   // key matches the last build's manifest reuses the previous files instead.
   BuildManifest previous = BuildManifest::Load(options.out_dir);
+  timer.Mark("plan.manifest");
   BuildManifest manifest;
   std::mutex manifest_mutex;
   std::vector<Job> jobs;
@@ -339,24 +346,29 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   }
   auto page_key = [this, &nav_keys](const RenderedPage& shown, const std::string& lang) {
     std::string parts =
-        nav_keys[lang] + "|page|" + lang + "|" + shown.source_hash + shown.page.lang;
-    auto group = groups_.find(shown.page.TranslationKey());
+        nav_keys.at(lang) + "|page|" + lang + "|" + shown.source_hash + shown.page.lang;
+    auto group = groups_.find(shown.key);
     if (group != groups_.end()) {
       for (const auto& [code, index] : group->second) parts += "|" + code;
     }
-    if (const RenderedPage* source = Find(shown.page.TranslationKey(), config_.default_language)) {
+    if (const RenderedPage* source = Find(shown.key, config_.default_language)) {
       parts += "|" + source->source_hash;  // "may be out of date" depends on the source page
     }
     return HashHex(parts);
   };
 
-  for (const auto& builder_ptr : builders) {
-    const ViewBuilder* builder = builder_ptr.get();
+  timer.Mark("plan.prelude");
+  auto keys_by_section = KeysBySection(*this);
+  // Each language's jobs are planned on their own thread (keys, lists and sorting are per page).
+  std::vector<std::vector<Job>> planned(builders.size());
+  ParallelFor(builders.size(), options.threads, [&](size_t language_index) {
+    std::vector<Job>& jobs = planned[language_index];
+    const ViewBuilder* builder = builders[language_index].get();
     const std::string lang = builder->language().code;
 
     // Home.
     jobs.push_back({{OutputPath("/" + lang + "/")},
-                    HashHex(nav_keys[lang] + "|home"),
+                    HashHex(nav_keys.at(lang) + "|home"),
                     lang,
                     [this, builder, lang, write_page]() {
                       View view;
@@ -383,8 +395,12 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
 
     // Sections, their pages, their feeds.
     for (const auto& section : config_.sections) {
-      std::vector<const RenderedPage*> listed = SectionPages(*this, section, builder->language());
-      std::string list_key = nav_keys[lang] + "|section|" + section.name;
+      std::vector<const RenderedPage*> listed =
+          SectionPages(*this, section,
+                       keys_by_section.count(section.name) ? keys_by_section.at(section.name)
+                                                           : std::vector<std::string>(),
+                       builder->language());
+      std::string list_key = nav_keys.at(lang) + "|section|" + section.name;
       for (const RenderedPage* p : listed) list_key += "|" + p->source_hash + p->page.lang;
       jobs.push_back(
           {{OutputPath("/" + lang + "/" + section.name + "/")},
@@ -436,7 +452,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     std::vector<std::string> not_found = {lang + "/404.html"};
     if (lang == config_.default_language) not_found.push_back("404.html");
     jobs.push_back(
-        {not_found, HashHex(nav_keys[lang] + "|404"), "", [this, builder, lang, &writer]() {
+        {not_found, HashHex(nav_keys.at(lang) + "|404"), "", [this, builder, lang, &writer]() {
            View view = builder->Base("/" + lang + "/404.html", builder->T("not_found_title"), "");
            builder->AddLanguages(&view, "", "");
            view.Set("alternates", View::List());
@@ -464,7 +480,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       if (entries.size() > static_cast<size_t>(config_.feed_limit))
         entries.resize(config_.feed_limit);
       std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
-      std::string key = nav_keys[lang] + "|feed|" + section_name;
+      std::string key = nav_keys.at(lang) + "|feed|" + section_name;
       for (const RenderedPage* r : entries) key += "|" + r->source_hash;
       if (entries.empty()) key += "|" + std::to_string(pages_.size());
       return Job{
@@ -522,11 +538,22 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     };
     jobs.push_back(feed_job(""));
     for (const auto& section : config_.sections) jobs.push_back(feed_job(section.name));
+  });
+  for (auto& language_jobs : planned) {
+    for (auto& job : language_jobs) jobs.push_back(std::move(job));
   }
 
-  // Site-wide files: the root page, robots.txt and the sitemap (always rendered: cheap).
+  // Site-wide files: the root page, robots.txt and the sitemap, from the site's files and every
+  // published page's path and date.
+  std::string sitemap_key = site_key_ + "|sitemap";
+  for (const auto& [key, translations] : groups_) {
+    sitemap_key += "|" + key;
+    for (const auto& [lang, index] : translations) {
+      sitemap_key += " " + lang + std::to_string(pages_[index].page.updated.unix_seconds);
+    }
+  }
   jobs.push_back(
-      {{"index.html", "robots.txt", "sitemap.xml"}, "", "", [this, &writer]() {
+      {{"index.html", "robots.txt", "sitemap.xml"}, HashHex(sitemap_key), "", [this, &writer]() {
          View view;
          view.Set("default_href", View("/" + config_.default_language + "/"));
          View languages = View::List();
@@ -572,7 +599,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
 
   // A small change updates public/ in place; anything bigger builds a whole new folder.
   size_t total_outputs = 0, changed_outputs = 0;
-  std::set<std::string> outputs;
+  timer.Mark("plan.jobs");
+  std::unordered_set<std::string_view> outputs;
   for (const Job& job : jobs) {
     bool same = !job.key.empty();
     for (const auto& output : job.outputs) {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "build/page_cache.h"
 #include "content/loader.h"
@@ -97,33 +99,36 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   if (timer) timer->Mark("site");
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
-  std::mutex derived_mutex;
-  std::unordered_map<std::string, RenderedPage> derived;
+  // Pages are parsed straight into their final slots (by file number), then put in page order in
+  // place: a page is large, and each copy of 10k of them is 10 MB of fresh memory.
+  std::vector<RenderedPage>& derived = site->pages_;
   // Each file's stamp is taken before it is read: a file changed after that point gets a new
   // stamp, so the cache can only be too cautious, never stale.
-  std::unordered_map<std::string, std::string> stamps;
+  std::vector<std::string> stamps;  // by file number
   if (cache && cache->site_key() != site->site_key_) cache = nullptr;
-  if (cache) {
-    derived.reserve(cache->size() + 16);
-    stamps.reserve(cache->size() + 16);
-  }
   std::atomic<size_t> from_cache{0};
-  auto cached = [&](const std::string& path, const std::string& display, Page* page) {
-    std::string stamp = fs.Stamp(path);
-    RenderedPage hit;
-    if (!cache || !cache->Take(display, stamp, &hit)) {
-      std::lock_guard<std::mutex> lock(derived_mutex);
-      stamps[display] = std::move(stamp);
+  LoadHooks hooks;
+  hooks.on_listed = [&](size_t count) {
+    derived.resize(count);
+    stamps.resize(count);
+  };
+  hooks.cached = [&](size_t file, const std::string& path, const std::string& display, Page* page) {
+    stamps[file] = fs.Stamp(path);
+    // `page` is derived[file].page: Take fills the whole slot.
+    if (!cache || page != &derived[file].page ||
+        !cache->Take(display, stamps[file], &derived[file])) {
       return false;
     }
-    *page = std::move(hit.page);
     ++from_cache;
-    std::lock_guard<std::mutex> lock(derived_mutex);
-    derived[display] = std::move(hit);
     return true;
   };
-  auto on_parsed = [&](Page& page, Diagnostics* problems) {
-    RenderedPage rendered;
+  hooks.page_slot = [&](size_t file) { return &derived[file].page; };
+  hooks.on_parsed = [&](size_t file, Page& page, Diagnostics* problems) {
+    RenderedPage& rendered = derived[file];
+    // A damaged cache record may have left parts behind (the page itself was parsed afresh).
+    rendered.body = MarkdownResult();
+    rendered.readability = ReadabilityScore();
+    rendered.source_stamp = stamps[file];
     rendered.source_hash = HashHex(page.source_text);
     rendered.body = RenderMarkdown(page.body_markdown(), BodyMarkdownOptions());
     const LanguageConfig* language = site->config_.FindLanguage(page.lang);
@@ -148,23 +153,37 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     std::string().swap(rendered.body.first_paragraph);
     for (auto& heading : rendered.body.headings) std::string().swap(heading.text);  // ids stay
     std::string().swap(page.source_text);
-    std::lock_guard<std::mutex> lock(derived_mutex);
-    rendered.source_stamp = stamps[page.source_path];
-    derived[page.source_path] = std::move(rendered);
   };
-  std::vector<Page> pages = LoadContent(fs, JoinPath(source_dir, "content"), "content",
-                                        site->config_, diagnostics, on_parsed, cached);
+  std::vector<size_t> order = LoadContentInPlace(fs, JoinPath(source_dir, "content"), "content",
+                                                 site->config_, diagnostics, hooks);
   site->pages_from_cache_ = from_cache;
-  site->pages_.resize(pages.size());
-  for (size_t i = 0; i < pages.size(); ++i) {
-    RenderedPage& rendered = site->pages_[i];
-    rendered = std::move(derived[pages[i].source_path]);
-    rendered.page = std::move(pages[i]);
+  if (order.size() != derived.size()) {  // some files are invalid (the build will stop)
+    std::vector<RenderedPage> valid;
+    for (size_t file : order) valid.push_back(std::move(derived[file]));
+    derived = std::move(valid);
+    std::iota(order.begin(), order.end(), 0);
   }
+  // Into page order in place, one cycle of the permutation at a time: slot j takes order[j].
+  std::vector<char> placed(order.size(), 0);
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (placed[start]) continue;
+    RenderedPage first = std::move(derived[start]);
+    for (size_t j = start;;) {
+      placed[j] = 1;
+      size_t from = order[j];
+      if (from == start) {
+        derived[j] = std::move(first);
+        break;
+      }
+      derived[j] = std::move(derived[from]);
+      j = from;
+    }
+  }
+  for (auto& rendered : derived) rendered.key = rendered.page.TranslationKey();
   if (timer) timer->Mark("load");
   for (size_t i = 0; i < site->pages_.size(); ++i) {
     const Page& page = site->pages_[i].page;
-    if (!page.draft) site->groups_[page.TranslationKey()][page.lang] = i;
+    if (!page.draft) site->groups_[site->pages_[i].key][page.lang] = i;
   }
   site->CheckLinks(diagnostics);
   if (timer) timer->Mark("check");
@@ -181,31 +200,45 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
 }
 
 void Site::CheckLinks(Diagnostics* diagnostics) const {
-  // Every path the build writes, with the heading ids found there.
-  std::map<std::string, std::set<std::string>> targets;
+  // Paths the build writes besides pages: feeds, static files, the sitemap, robots.txt.
+  std::unordered_set<std::string> files = {"/sitemap.xml", "/robots.txt"};
   for (const auto& language : config_.languages) {
-    targets["/" + language.code + "/"];
     for (const char* feed : {"feed.atom", "feed.rss", "feed.json"}) {
-      targets["/" + language.code + "/" + feed];
-    }
-    for (const auto& section : config_.sections) {
-      targets["/" + language.code + "/" + section.name + "/"];
-      for (const char* feed : {"feed.atom", "feed.rss", "feed.json"}) {
-        targets["/" + language.code + "/" + section.name + "/" + feed];
+      files.insert("/" + language.code + "/" + feed);
+      for (const auto& section : config_.sections) {
+        files.insert("/" + language.code + "/" + section.name + "/" + feed);
       }
     }
-    for (const auto& [key, translations] : groups_) {
-      const RenderedPage* shown = Find(key, language.code);
-      if (!shown) continue;
-      auto& ids = targets[shown->page.PathIn(language.code)];
-      for (const auto& heading : shown->body.headings) ids.insert(heading.id);
-    }
   }
-  for (const auto& file : static_files_) targets["/" + file];
-  targets["/sitemap.xml"];
-  targets["/robots.txt"];
+  for (const auto& file : static_files_) files.insert("/" + file);
+  // A page path is /<lang>/, /<lang>/<section>/ or /<lang>/<section>/<slug>/: it exists when the
+  // language and section do and (for a slug) the page has any published translation. Returns
+  // false when the path is not a page of the site; `headings` is the shown page's, if any.
+  auto find_page = [this](const std::string& path,
+                          const std::vector<MarkdownHeading>** headings) -> bool {
+    *headings = nullptr;
+    if (path.size() < 2 || path.front() != '/' || path.back() != '/') return false;
+    std::vector<std::string> parts;
+    for (size_t start = 1; start < path.size();) {
+      size_t slash = path.find('/', start);
+      parts.push_back(path.substr(start, slash - start));
+      start = slash + 1;
+    }
+    if (parts.empty() || parts.size() > 3 || !config_.FindLanguage(parts[0])) return false;
+    if (parts.size() >= 2 && !config_.FindSection(parts[1])) return false;
+    std::string key = parts.size() == 1   ? ""
+                      : parts.size() == 2 ? parts[1]
+                                          : parts[1] + "/" + parts[2];
+    const RenderedPage* shown = Find(key, parts[0]);
+    if (shown) *headings = &shown->body.headings;
+    return shown || parts.size() < 3;  // home and section pages exist without an _index file
+  };
 
-  for (const auto& rendered : pages_) {
+  // Pages are checked on all cores, each into its own list, reported in page order.
+  std::vector<Diagnostics> found(pages_.size());
+  ParallelFor(pages_.size(), DefaultThreads(), [&](size_t index) {
+    const RenderedPage& rendered = pages_[index];
+    Diagnostics* problems = &found[index];
     const Page& page = rendered.page;
     const std::string self = page.PathIn(page.lang);
     // The file is read again only to say on which line a problem is.
@@ -216,10 +249,10 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
     };
     for (const auto& link : rendered.body.links) {
       if (!link.safe) {
-        diagnostics->Add(page.source_path, line_of("(" + link.href), "body",
-                         "link '" + link.href +
-                             "' uses a scheme that is not allowed "
-                             "(use https:, http:, mailto:, tel: or a site path)");
+        problems->Add(page.source_path, line_of("(" + link.href), "body",
+                      "link '" + link.href +
+                          "' uses a scheme that is not allowed "
+                          "(use https:, http:, mailto:, tel: or a site path)");
         continue;
       }
       const std::string& href = link.href;
@@ -228,34 +261,41 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
       std::string fragment =
           href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
       std::string resolved = path.empty() ? self : ResolvePath(self, path);
-      auto target = targets.find(resolved);
-      if (target == targets.end()) {
-        diagnostics->Add(
+      const std::vector<MarkdownHeading>* headings = nullptr;
+      bool is_file = files.count(resolved) > 0;
+      bool is_page = !is_file && find_page(resolved, &headings);
+      bool has_fragment = headings && std::any_of(headings->begin(), headings->end(),
+                                                  [&fragment](const MarkdownHeading& h) {
+                                                    return h.id == fragment;
+                                                  });
+      if (!is_file && !is_page) {
+        problems->Add(
             page.source_path, line_of("(" + link.href), "body",
             "link '" + href + "' points to " + resolved + ", which is not a page of this site");
-      } else if (!fragment.empty() && resolved.back() == '/' && !target->second.count(fragment)) {
-        diagnostics->Add(
+      } else if (!fragment.empty() && resolved.back() == '/' && !has_fragment) {
+        problems->Add(
             page.source_path, line_of("(" + link.href), "body",
             "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
       }
     }
     for (const auto& image : rendered.body.images) {
       if (!image.safe) {
-        diagnostics->Add(page.source_path, line_of("(" + image.src), "body",
-                         "image '" + image.src + "' is not an allowed URL");
+        problems->Add(page.source_path, line_of("(" + image.src), "body",
+                      "image '" + image.src + "' is not an allowed URL");
       }
       if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
-          !targets.count(image.src.substr(0, image.src.find_first_of("?#")))) {
-        diagnostics->Add(page.source_path, line_of("(" + image.src), "body",
-                         "image '" + image.src + "' is not a file of this site");
+          !files.count(image.src.substr(0, image.src.find_first_of("?#")))) {
+        problems->Add(page.source_path, line_of("(" + image.src), "body",
+                      "image '" + image.src + "' is not a file of this site");
       }
       if (image.alt.find_first_not_of(" \t") == std::string::npos) {
-        diagnostics->Add(
+        problems->Add(
             page.source_path, line_of("(" + image.src), "body",
             "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
       }
     }
-  }
+  });
+  for (const auto& problems : found) diagnostics->Append(problems);
 }
 
 CoverageReport Site::Coverage() const {

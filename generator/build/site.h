@@ -36,6 +36,7 @@ struct RenderedPage {
   std::string source_hash;   // of the file's text: what incremental builds compare
   std::string source_stamp;  // FileSystem::Stamp of the file when loaded ("" when unknown)
   SortKeys sort_keys;        // in the page's own language
+  std::string key;           // page.TranslationKey(), kept: lists and links ask for it often
 };
 
 // Which translations are missing and which are older than their source.

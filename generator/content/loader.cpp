@@ -281,15 +281,12 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   return diagnostics->size() == errors_before;
 }
 
-std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
-                              const std::string& display_prefix, const SiteConfig& config,
-                              Diagnostics* diagnostics,
-                              const std::function<void(Page&, Diagnostics*)>& on_parsed,
-                              const CachedPageFn& cached) {
-  std::vector<Page> pages;
+std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& content_dir,
+                                       const std::string& display_prefix, const SiteConfig& config,
+                                       Diagnostics* diagnostics, const LoadHooks& hooks) {
   if (!fs.IsDirectory(content_dir)) {
     diagnostics->Add(display_prefix, 0, "", "content folder not found");
-    return pages;
+    return {};
   }
   std::vector<std::string> files;
   for (auto& relative : fs.ListFiles(content_dir)) {
@@ -297,50 +294,70 @@ std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_d
       files.push_back(std::move(relative));
     }
   }
+  if (hooks.on_listed) hooks.on_listed(files.size());
   // Files are independent: parse them on all cores, each into its own slot.
-  std::vector<std::optional<Page>> parsed(files.size());
+  std::vector<char> valid(files.size(), 0);
   std::vector<Diagnostics> problems(files.size());
   ParallelFor(files.size(), DefaultThreads(), [&](size_t i) {
     std::string display = JoinPath(display_prefix, files[i]);
     std::string path = JoinPath(content_dir, files[i]);
-    if (cached) {
-      Page page;
-      if (cached(path, display, &page)) {
-        parsed[i] = std::move(page);
-        return;
-      }
+    Page* page = hooks.page_slot(i);
+    if (hooks.cached && hooks.cached(i, path, display, page)) {
+      valid[i] = 1;
+      return;
     }
     auto text = fs.ReadFile(path);
     if (!text.ok()) {
       problems[i].Add(display, 0, "", "cannot read file");
       return;
     }
-    Page page;
-    if (ParsePageFile(files[i], display, std::move(text).value(), config, &problems[i], &page)) {
-      if (on_parsed) on_parsed(page, &problems[i]);
-      parsed[i] = std::move(page);
+    *page = Page();
+    if (ParsePageFile(files[i], display, std::move(text).value(), config, &problems[i], page)) {
+      if (hooks.on_parsed) hooks.on_parsed(i, *page, &problems[i]);
+      valid[i] = 1;
     }
   });
+  std::vector<size_t> order;  // files with a valid page
   for (size_t i = 0; i < files.size(); ++i) {
     diagnostics->Append(problems[i]);
-    if (parsed[i]) pages.push_back(std::move(*parsed[i]));
+    if (valid[i]) order.push_back(i);
   }
+  auto page = [&hooks](size_t i) -> const Page& { return *hooks.page_slot(i); };
   // Translations follow a page in the source language.
   std::set<std::string> source_keys;
-  for (const auto& page : pages) {
-    if (page.lang == config.default_language) source_keys.insert(page.TranslationKey());
+  for (size_t i : order) {
+    if (page(i).lang == config.default_language) source_keys.insert(page(i).TranslationKey());
   }
-  for (const auto& page : pages) {
-    if (page.lang != config.default_language && !source_keys.count(page.TranslationKey())) {
-      diagnostics->Add(page.source_path, 0, "",
+  for (size_t i : order) {
+    const Page& p = page(i);
+    if (p.lang != config.default_language && !source_keys.count(p.TranslationKey())) {
+      diagnostics->Add(p.source_path, 0, "",
                        "translation without a " + config.default_language + " page (expected " +
-                           page.TranslationKey() + (page.slug.empty() ? "/_index" : "") + "." +
+                           p.TranslationKey() + (p.slug.empty() ? "/_index" : "") + "." +
                            config.default_language + ".md)");
     }
   }
-  std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) {
-    return std::tie(a.section, a.slug, a.lang) < std::tie(b.section, b.slug, b.lang);
+  std::sort(order.begin(), order.end(), [&page](size_t a, size_t b) {
+    return std::tie(page(a).section, page(a).slug, page(a).lang) <
+           std::tie(page(b).section, page(b).slug, page(b).lang);
   });
+  return order;
+}
+
+std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
+                              const std::string& display_prefix, const SiteConfig& config,
+                              Diagnostics* diagnostics, const LoadHooks& hooks) {
+  std::vector<Page> slots;
+  LoadHooks own = hooks;
+  own.on_listed = [&](size_t count) {
+    slots.resize(count);
+    if (hooks.on_listed) hooks.on_listed(count);
+  };
+  own.page_slot = [&slots](size_t file) { return &slots[file]; };
+  std::vector<Page> pages;
+  for (size_t i : LoadContentInPlace(fs, content_dir, display_prefix, config, diagnostics, own)) {
+    pages.push_back(std::move(slots[i]));
+  }
   return pages;
 }
 

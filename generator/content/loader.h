@@ -22,16 +22,29 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
 
 // Loads every .md file under `content_dir` and checks cross-file rules (each translation has a
 // default-language page). Pages come back sorted by section, slug, language.
-// `on_parsed` (optional) runs on the loading thread for every valid page, with that file's own
-// diagnostics, so callers can derive what they need and drop the text before the next file.
-// `cached` (optional) runs first for every file: when it returns true it has filled the page (from
-// an earlier, successful load of the unchanged file) and the file is not read at all.
-using CachedPageFn =
-    std::function<bool(const std::string& path, const std::string& display_path, Page* page)>;
+// Optional hooks, called on the loading threads. Files are numbered 0..count-1 in list order.
+struct LoadHooks {
+  // Called once with the number of files, before any other hook.
+  std::function<void(size_t count)> on_listed;
+  // Where file `file`'s page is parsed into (so callers can keep pages in their own structure
+  // without moving them around); by default, a slot of LoadContent's own.
+  std::function<Page*(size_t file)> page_slot;
+  // Runs first for every file: when it returns true it has filled the page (from an earlier,
+  // successful load of the unchanged file) and the file is not read at all.
+  std::function<bool(size_t file, const std::string& path, const std::string& display_path,
+                     Page* page)>
+      cached;
+  // Runs for every valid page read from its file, with that file's own diagnostics, so callers
+  // can derive what they need and drop the text before the next file.
+  std::function<void(size_t file, Page& page, Diagnostics* problems)> on_parsed;
+};
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
-                              Diagnostics* diagnostics,
-                              const std::function<void(Page&, Diagnostics*)>& on_parsed = nullptr,
-                              const CachedPageFn& cached = nullptr);
+                              Diagnostics* diagnostics, const LoadHooks& hooks = {});
+// The same with every page left in its `hooks.page_slot` (required): returns the numbers of the
+// files that hold a valid page, in page order (section, slug, language).
+std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& content_dir,
+                                       const std::string& display_prefix, const SiteConfig& config,
+                                       Diagnostics* diagnostics, const LoadHooks& hooks);
 
 }  // namespace clemency

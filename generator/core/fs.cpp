@@ -1,12 +1,15 @@
 #include "core/fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <thread>
 
 namespace clemency {
 namespace fs = std::filesystem;
@@ -42,13 +45,117 @@ Result<std::string> DiskFileSystem::ReadFile(const std::string& path) const {
   return out;
 }
 
-std::string DiskFileSystem::Stamp(const std::string& path) const {
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return "";
+namespace {
+
+std::string StampOf(const struct stat& info) {
   // ctime too: it changes on every write even when a tool restores the modification time.
   return std::to_string(info.st_size) + ":" + std::to_string(info.st_ino) + ":" +
          std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
          std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
+}
+
+// Adds every regular file under `dir` (opened as `fd`, which this closes) to `out`.
+void StampTree(int fd, const std::string& dir, std::map<std::string, std::string>* out) {
+  DIR* handle = ::fdopendir(fd);
+  if (!handle) {
+    ::close(fd);
+    return;
+  }
+  while (struct dirent* entry = ::readdir(handle)) {
+    std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat info;
+    // Relative to the open folder: no path walk per file. Like the directory iterator, a link is
+    // followed to a file but never into a folder.
+    if (::fstatat(fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISLNK(info.st_mode) &&
+        (::fstatat(fd, entry->d_name, &info, 0) != 0 || !S_ISREG(info.st_mode))) {
+      continue;
+    }
+    std::string path = dir + "/" + std::string(name);
+    if (S_ISREG(info.st_mode)) {
+      out->emplace(std::move(path), StampOf(info));
+    } else if (S_ISDIR(info.st_mode)) {
+      int child = ::openat(fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (child >= 0) StampTree(child, path, out);
+    }
+  }
+  ::closedir(handle);
+}
+
+}  // namespace
+
+std::string DiskFileSystem::Stamp(const std::string& path) const {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return "";
+  return StampOf(info);
+}
+
+SnapshotFileSystem::SnapshotFileSystem(const std::vector<std::string>& roots) {
+  // Each root's files and each of its folders are walked on their own thread (content/ has one
+  // folder per section), then merged.
+  std::vector<std::string> folders;
+  for (std::string root : roots) {
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    roots_.push_back(root);
+    DIR* handle = ::opendir(root.c_str());
+    if (!handle) continue;
+    while (struct dirent* entry = ::readdir(handle)) {
+      std::string name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      std::string path = root + "/" + name;
+      struct stat info;
+      if (::lstat(path.c_str(), &info) != 0) continue;
+      if (S_ISDIR(info.st_mode)) {
+        folders.push_back(path);
+      } else if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+        stamps_.emplace(path, StampOf(info));
+      }
+    }
+    ::closedir(handle);
+  }
+  std::vector<std::map<std::string, std::string>> found(folders.size());
+  std::atomic<size_t> next{0};
+  auto walk = [&]() {
+    for (size_t i; (i = next++) < folders.size();) {
+      int fd = ::open(folders[i].c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd >= 0) StampTree(fd, folders[i], &found[i]);
+    }
+  };
+  std::vector<std::thread> threads;
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t t = 1; t < std::min<size_t>(cores, folders.size()); ++t) threads.emplace_back(walk);
+  walk();
+  for (auto& thread : threads) thread.join();
+  for (auto& part : found) stamps_.merge(part);
+}
+
+std::vector<std::string> SnapshotFileSystem::ListFiles(const std::string& dir) const {
+  std::string prefix = dir;
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  bool covered = false;
+  for (const auto& root : roots_) {
+    covered = covered || prefix == root || prefix.rfind(root + "/", 0) == 0;
+  }
+  if (!covered) return DiskFileSystem::ListFiles(dir);
+  prefix += "/";
+  std::vector<std::string> out;
+  for (auto it = stamps_.lower_bound(prefix);
+       it != stamps_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->first.substr(prefix.size()));
+  }
+  return out;
+}
+
+std::string SnapshotFileSystem::Stamp(const std::string& path) const {
+  auto it = stamps_.find(path);
+  return it == stamps_.end() ? DiskFileSystem::Stamp(path) : it->second;
+}
+
+std::string SnapshotFileSystem::Listing() const {
+  std::string out;
+  for (const auto& [path, stamp] : stamps_) out += path + "\t" + stamp + "\n";
+  return out;
 }
 
 bool DiskFileSystem::IsDirectory(const std::string& path) const {

@@ -30,6 +30,23 @@ class DiskFileSystem : public FileSystem {
   std::string Stamp(const std::string& path) const override;
 };
 
+// The disk, with the files under some folders listed and stamped once, up front: a build walks
+// site/ and content/ a single time for its "anything changed?" fingerprint, its file list and its
+// cache stamps. Stamps are taken before any file is read, so a file changed later only ever
+// looks changed.
+class SnapshotFileSystem : public DiskFileSystem {
+ public:
+  explicit SnapshotFileSystem(const std::vector<std::string>& roots);
+  std::vector<std::string> ListFiles(const std::string& dir) const override;
+  std::string Stamp(const std::string& path) const override;
+  // Every file under the roots with its stamp, one per line, sorted.
+  std::string Listing() const;
+
+ private:
+  std::vector<std::string> roots_;
+  std::map<std::string, std::string> stamps_;  // full path -> stamp
+};
+
 class MemoryFileSystem : public FileSystem {
  public:
   void Add(const std::string& path, std::string contents) { files_[path] = std::move(contents); }
