@@ -357,7 +357,6 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     return HashHex(parts);
   };
 
-  timer.Mark("plan.prelude");
   auto keys_by_section = KeysBySection(*this);
   // Each language's jobs are planned on their own thread (keys, lists and sorting are per page).
   std::vector<std::vector<Job>> planned(builders.size());

@@ -3,7 +3,9 @@
 #include <unicode/msgfmt.h>
 #include <unicode/timezone.h>
 
+#include <atomic>
 #include <memory>
+#include <unordered_map>
 
 #include "config/yaml_fields.h"
 
@@ -34,7 +36,9 @@ void SetDisplayTimeZone(const std::string& zone_id) {
 
 Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::string& i18n_dir,
                                               const SiteConfig& config, Diagnostics* diagnostics) {
+  static std::atomic<uint64_t> next_id{1};
   MessageCatalogs out;
+  out.id_ = next_id++;
   size_t errors_before = diagnostics->size();
   for (const auto& language : config.languages) {
     std::string path = JoinPath(i18n_dir, language.code + ".yaml");
@@ -92,13 +96,28 @@ std::string MessageCatalogs::Format(const std::string& lang, const std::string& 
   if (pattern == catalog->second.patterns.end()) return key;
   // Formatters are not thread-safe; each render thread compiles and keeps its own.
   thread_local std::map<std::string, std::unique_ptr<icu::MessageFormat>> cache;
-  std::string cache_key = lang + '\x1f' + key;
+  std::string cache_key = std::to_string(id_) + '\x1f' + lang + '\x1f' + key;
   auto cached = cache.find(cache_key);
   if (cached == cache.end()) {
     cached =
         cache.emplace(cache_key, Compile(pattern->second, catalog->second.locale, nullptr)).first;
   }
   if (!cached->second) return key;
+  // The same message with the same arguments (a date shown on many pages) is formatted once.
+  thread_local std::unordered_map<std::string, std::string> results;
+  std::string result_key = cache_key;
+  for (const auto& [name, value] : args) {
+    result_key += '\x1f' + name + '=';
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      result_key += "s" + *text;
+    } else if (const auto* number = std::get_if<long>(&value)) {
+      result_key += "n" + std::to_string(*number);
+    } else {
+      result_key += "d" + std::to_string(std::get<DateTime>(value).unix_seconds);
+    }
+  }
+  if (auto hit = results.find(result_key); hit != results.end()) return hit->second;
+  if (results.size() > 50000) results.clear();
   std::vector<icu::UnicodeString> names;
   std::vector<icu::Formattable> values;
   for (const auto& [name, value] : args) {
@@ -118,6 +137,7 @@ std::string MessageCatalogs::Format(const std::string& lang, const std::string& 
   if (U_FAILURE(status)) return key;
   std::string out;
   result.toUTF8String(out);
+  results.emplace(std::move(result_key), out);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Interface strings from site/i18n/<lang>.yaml, written in ICU MessageFormat
 // (`{count, plural, one {# page} other {# pages}}`, `{date, date, long}`).
+#include <cstdint>
 #include <map>
 #include <string>
 #include <variant>
@@ -36,6 +37,9 @@ class MessageCatalogs {
     std::map<std::string, std::string> patterns;
   };
   std::map<std::string, Catalog> catalogs_;
+  // Tells this load's compiled patterns and formatted results apart from another's in the
+  // per-thread caches (a rebuild may load changed catalogs or another time zone).
+  uint64_t id_ = 0;
 };
 
 // Sets the time zone used when dates are shown to readers (e.g. Asia/Ho_Chi_Minh).

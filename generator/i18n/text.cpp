@@ -1,6 +1,8 @@
 #include "i18n/text.h"
 
 #include <unicode/brkiter.h>
+#include <unicode/bytestream.h>
+#include <unicode/casemap.h>
 #include <unicode/coll.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -84,8 +86,12 @@ bool LatinToAscii(std::string_view text, std::string* out) {
       *out += static_cast<char>(c);
     } else if (c == 0x0111 || c == 0x0110) {  // đ Đ
       *out += 'd';
-    } else if (c == 0x00A0 || (c >= 0x2000 && c <= 0x200B) || (c >= 0x2010 && c <= 0x2027)) {
+    } else if (c == 0x00A0 || (c >= 0x2000 && c <= 0x200D) || (c >= 0x2010 && c <= 0x2027)) {
       *out += ' ';  // spaces, dashes, quotes, bullets, ellipsis: separators in a slug either way
+    } else if ((c >= 0x1780 && c <= 0x17DD) || (c >= 0x19E0 && c <= 0x19FF)) {
+      // Khmer letters, signs and symbols: ICU has no Khmer-Latin transliteration, so the
+      // transliterator would keep them and the slug would drop them (Khmer digits still go to it).
+      *out += ' ';
     } else if (!(c >= 0x0300 && c <= 0x036F)) {  // not a combining diacritic
       return false;
     }
@@ -132,6 +138,15 @@ std::string AnchorId(std::string_view text) {
 }
 
 std::string ToLower(std::string_view text, const std::string& locale) {
+  // Straight from UTF-8 to UTF-8 (no UTF-16 copy of a whole page).
+  std::string out;
+  out.reserve(text.size());
+  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
+  UErrorCode status = U_ZERO_ERROR;
+  icu::CaseMap::utf8ToLower(locale.c_str(), 0,
+                            icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink,
+                            nullptr, status);
+  if (U_SUCCESS(status)) return out;
   icu::UnicodeString value = ToUnicode(text);
   value.toLower(icu::Locale(locale.c_str()));
   return ToUtf8(value);
