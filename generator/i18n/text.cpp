@@ -1,5 +1,6 @@
 #include "i18n/text.h"
 
+#include <string.h>
 #include <unicode/brkiter.h>
 #include <unicode/bytestream.h>
 #include <unicode/casemap.h>
@@ -155,8 +156,16 @@ std::string ToLower(std::string_view text, const std::string& locale) {
 std::vector<size_t> FindTerm(std::string_view haystack, std::string_view needle, bool whole_words) {
   std::vector<size_t> out;
   if (needle.empty()) return out;
-  for (size_t at = haystack.find(needle); at != std::string_view::npos;
-       at = haystack.find(needle, at + 1)) {
+  // glibc's memmem (two-way search) rather than find(): a page is searched once per term, and
+  // terms often start with common letters.
+  auto next = [&](size_t from) -> size_t {
+    if (from >= haystack.size()) return std::string_view::npos;
+    const void* hit =
+        ::memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
+    return hit ? static_cast<size_t>(static_cast<const char*>(hit) - haystack.data())
+               : std::string_view::npos;
+  };
+  for (size_t at = next(0); at != std::string_view::npos; at = next(at + 1)) {
     if (whole_words) {
       // Decode the code points just before and just after the match.
       UChar32 before = U_SENTINEL, after = U_SENTINEL;

@@ -87,13 +87,19 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& f
     }
   }
   if (!set->Has("baseof")) diagnostics->Add(dir, 0, "", "missing baseof.mustache (the layout)");
-  // Partials are spliced into the templates once here, so no render parses them again.
+  // Partials are spliced into the templates once here (a few rounds, for partials that use
+  // partials), so renders need no partial lookups at all. A partial that includes itself stops.
   for (auto& [name, text] : set->sources_) {
-    for (const auto& [partial, partial_text] : set->partials_) {
-      for (const std::string& tag : {"{{> " + partial + "}}", "{{>" + partial + "}}"}) {
-        for (size_t at; (at = text.find(tag)) != std::string::npos;)
-          text.replace(at, tag.size(), partial_text);
+    for (int round = 0; round < 8; ++round) {
+      bool spliced = false;
+      for (const auto& [partial, partial_text] : set->partials_) {
+        for (const std::string& tag : {"{{> " + partial + "}}", "{{>" + partial + "}}"}) {
+          for (size_t at; (at = text.find(tag)) != std::string::npos; spliced = true) {
+            text.replace(at, tag.size(), partial_text);
+          }
+        }
       }
+      if (!spliced) break;
     }
   }
   if (diagnostics->size() != errors_before) return Status::Error("invalid templates");
@@ -130,28 +136,15 @@ std::shared_ptr<const TemplateSet> TemplateSet::WithStrings(
 
 bool TemplateSet::Has(const std::string& name) const { return sources_.count(name) > 0; }
 
-namespace {
-
-mustache::data WithPartials(const View& view, const std::map<std::string, std::string>& partials) {
-  mustache::data data = ToData(view);
-  for (const auto& [partial_name, text] : partials) {
-    const std::string* source = &text;
-    data.set(partial_name, mustache::partial([source]() { return *source; }));
-  }
-  return data;
-}
-
-}  // namespace
-
 std::string TemplateSet::Render(const std::string& name, const View& view) const {
-  mustache::data data = WithPartials(view, partials_);
+  mustache::data data = ToData(view);
   std::string out;
   Compiled(id_, sources_, name).render(data, [&out](const std::string& piece) { out += piece; });
   return out;
 }
 
 std::string TemplateSet::RenderPage(const std::string& name, const View& view) const {
-  mustache::data data = WithPartials(view, partials_);
+  mustache::data data = ToData(view);
   std::string content;
   Compiled(id_, sources_, name).render(data, [&content](const std::string& piece) {
     content += piece;
