@@ -41,8 +41,10 @@ grep -q "new store $tmp/var/clemency.db: importing content/" "$tmp/out.log" || f
 for _ in $(seq 1 50); do grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" && break; sleep 0.05; done
 grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no request log line (method path status bytes duration)"
 if command -v ss >/dev/null; then
-  ss -ltn | grep -q "127.0.0.1:$port " || fail "not listening on 127.0.0.1:$port"
-  ss -ltn | grep -qE "(0.0.0.0|\*|\[::\]):$port " && fail "listening beyond loopback"
+  # Only this server's sockets: another test may listen on the same port number elsewhere.
+  ours=$(ss -ltnp | grep "pid=$pid," || true)
+  grep -q "127.0.0.1:$port " <<<"$ours" || fail "not listening on 127.0.0.1:$port"
+  grep -vq "127.0.0.1:$port " <<<"$ours" && fail "listening beyond loopback: $ours"
 fi
 stop
 

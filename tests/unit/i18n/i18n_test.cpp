@@ -12,6 +12,17 @@ TEST_CASE("slugs transliterate Vietnamese") {
   CHECK(Slugify("Người được đặc xá – 2025") == "nguoi-duoc-dac-xa-2025");
 }
 
+TEST_CASE("slugs: the fast Latin path gives what the ICU transliterator gives") {
+  // Punctuation, quotes and dashes separate words either way; letters outside Vietnamese (ß, æ,
+  // Ø) and symbols that transliterate to letters (©, ½) still go through ICU.
+  CHECK(Slugify("Thời hạn “Điều 11” – nộp đơn…") == "thoi-han-dieu-11-nop-don");
+  CHECK(Slugify("Ưu tiên: ơn, ư, ỹ") == "uu-tien-on-u-y");
+  CHECK(Slugify("Straße Æble Øre") == "strasse-aeble-ore");
+  CHECK(Slugify("© ½") == "c-1-2");
+  // Khmer letters have no ASCII form (the slug keeps only the digits and Latin around them).
+  CHECK(Slugify("ជំហាន 2 step") == "2-step");
+}
+
 TEST_CASE("anchor ids fall back to words for Khmer") {
   CHECK(AnchorId("Bước 1: Nộp đơn") == "buoc-1-nop-don");
   std::string khmer = AnchorId("ជំហានទី ១៖ សរសេរពាក្យ");
@@ -81,6 +92,32 @@ TEST_CASE("message catalogs format plurals and dates per locale") {
   CHECK(catalogs->Format("en", "day", {{"date", date}}) == "20 November 2026");
   CHECK(catalogs->Format("vi", "day", {{"date", date}}) == "20 tháng 11, 2026");
   CHECK(catalogs->Format("en", "missing") == "missing");
+}
+
+TEST_CASE("formatted messages are remembered per catalog load, never across loads") {
+  SiteConfig config;
+  config.default_language = "en";
+  config.languages = {{"en", "English", "en_GB", "T"}};
+  MemoryFileSystem first_fs, second_fs;
+  first_fs.Add("i18n/en.yaml", "count: \"{n, plural, one {# page} other {# pages}}\"\n");
+  second_fs.Add("i18n/en.yaml", "count: \"{n, plural, one {# guide} other {# guides}}\"\n");
+  Diagnostics d;
+  auto first = MessageCatalogs::Load(first_fs, "i18n", config, &d);
+  auto second = MessageCatalogs::Load(second_fs, "i18n", config, &d);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(first->Format("en", "count", {{"n", 2L}}) == "2 pages");
+  CHECK(second->Format("en", "count", {{"n", 2L}}) == "2 guides");
+  CHECK(first->Format("en", "count", {{"n", 2L}}) == "2 pages");
+  CHECK(first->Format("en", "count", {{"n", 1L}}) == "1 page");
+}
+
+TEST_CASE("terms are found at word boundaries, every occurrence") {
+  std::string text = "dân tù, dân tùng; dân tù\ndân tù";
+  CHECK(FindTerm(text, "dân tù", true) == std::vector<size_t>{0, 22, 31});
+  CHECK(FindTerm(text, "dân tù", false).size() == 4);
+  CHECK(FindTerm(text, "không có", true).empty());
+  CHECK(FindTerm("", "x", true).empty());
 }
 
 TEST_CASE("catalog errors: bad patterns and missing keys") {
