@@ -22,7 +22,7 @@ struct ServerOptions {
   std::string public_dir;
   std::string bind = "127.0.0.1";
   int port = 8080;
-  // httplib serves a kept-alive connection on one thread (up to 100 requests, 2 s idle). With
+  // httplib serves a kept-alive connection on one thread (up to 20 requests, 2 s idle). With
   // fewer threads than busy connections the rest wait their turn: at 64 connections on 2 cores,
   // 8 threads gave p99 90 ms, 64 threads 4 ms, for the same throughput.
   int threads = 64;
