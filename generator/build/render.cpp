@@ -321,7 +321,9 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
 
   // Each job renders and writes its files; jobs run on `options.threads` threads. A job whose
   // key matches the last build's manifest reuses the previous files instead.
-  BuildManifest previous = BuildManifest::Load(options.out_dir);
+  BuildManifest loaded;
+  if (!options.previous_manifest) loaded = BuildManifest::Load(options.out_dir);
+  const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
   timer.Mark("plan.manifest");
   BuildManifest manifest;
   std::mutex manifest_mutex;

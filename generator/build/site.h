@@ -20,6 +20,7 @@
 
 namespace clemency {
 
+class BuildManifest;
 class PageCache;
 
 // ICU collation keys, so lists sort as readers of the language expect.
@@ -57,6 +58,8 @@ struct BuildOptions {
   int threads = 2;
   std::function<void(size_t done, size_t total)> progress;  // called now and then while rendering
   std::string input_fingerprint;  // saved in the manifest (BuildManifest::InputFingerprint)
+  // The manifest of the last build into out_dir when the caller has already read it.
+  const BuildManifest* previous_manifest = nullptr;
   // A rebuild that changes at most this share of the outputs updates public/ in place (see
   // OutputWriter) instead of linking every unchanged file into a new folder and swapping it.
   double in_place_limit = 0.1;

@@ -93,10 +93,12 @@ std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::
 }
 
 Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer,
-                               const std::string& fingerprint = "") {
+                               const std::string& fingerprint = "",
+                               const BuildManifest* previous = nullptr) {
   BuildOptions options;
   options.out_dir = out;
   options.input_fingerprint = fingerprint;
+  options.previous_manifest = previous;
   unsigned cores = std::thread::hardware_concurrency();
   options.threads = cores == 0 ? 2 : static_cast<int>(cores);
   if (isatty(STDERR_FILENO)) {
@@ -297,13 +299,14 @@ int Run(int argc, char** argv) {
 
   StepTimer timer;
   std::string fingerprint;
+  BuildManifest previous;
   auto files = std::make_shared<SnapshotFileSystem>(
       std::vector<std::string>{JoinPath(source, "site"), JoinPath(source, "content")});
   if (command == "build") {
     // Nothing changed since the last successful build into `out`: nothing to do.
     fingerprint = BuildManifest::InputFingerprint(*files);
-    if (BuildManifest::Load(out).fingerprint() == fingerprint &&
-        std::filesystem::is_directory(out)) {
+    previous = BuildManifest::Load(out);
+    if (previous.fingerprint() == fingerprint && std::filesystem::is_directory(out)) {
       std::printf(
           "Up to date: no file under site/ or content/ changed since the last build (%.2f s)\n",
           timer.TotalMilliseconds() / 1000.0);
@@ -325,7 +328,7 @@ int Run(int argc, char** argv) {
     std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
     return 0;
   }
-  auto summary = BuildSite(*site, out, timer, fingerprint);
+  auto summary = BuildSite(*site, out, timer, fingerprint, &previous);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
                  summary.status().message().c_str());

@@ -29,19 +29,23 @@ Result<std::string> DiskFileSystem::ReadFile(const std::string& path) const {
   if (fd < 0) return Status::Error(path + ": cannot open file");
   struct stat info;
   std::string out;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) out.reserve(static_cast<size_t>(info.st_size));
-  char buffer[65536];
+  // Straight into the string, sized from fstat (and grown if the file grew meanwhile).
+  size_t size = ::fstat(fd, &info) == 0 && info.st_size > 0 ? static_cast<size_t>(info.st_size) : 0;
+  out.resize(size + 1);
+  size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (used == out.size()) out.resize(out.size() * 2);
+    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ::close(fd);
       return Status::Error(path + ": read error");
     }
     if (n == 0) break;
-    out.append(buffer, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
   }
   ::close(fd);
+  out.resize(used);
   return out;
 }
 
@@ -55,7 +59,9 @@ std::string StampOf(const struct stat& info) {
 }
 
 // Adds every regular file under `dir` (opened as `fd`, which this closes) to `out`.
-void StampTree(int fd, const std::string& dir, std::map<std::string, std::string>* out) {
+using StampList = std::vector<std::pair<std::string, std::string>>;
+
+void StampTree(int fd, const std::string& dir, StampList* out) {
   DIR* handle = ::fdopendir(fd);
   if (!handle) {
     ::close(fd);
@@ -74,7 +80,7 @@ void StampTree(int fd, const std::string& dir, std::map<std::string, std::string
     }
     std::string path = dir + "/" + std::string(name);
     if (S_ISREG(info.st_mode)) {
-      out->emplace(std::move(path), StampOf(info));
+      out->emplace_back(std::move(path), StampOf(info));
     } else if (S_ISDIR(info.st_mode)) {
       int child = ::openat(fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (child >= 0) StampTree(child, path, out);
@@ -109,12 +115,12 @@ SnapshotFileSystem::SnapshotFileSystem(const std::vector<std::string>& roots) {
       if (S_ISDIR(info.st_mode)) {
         folders.push_back(path);
       } else if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
-        stamps_.emplace(path, StampOf(info));
+        files_.emplace_back(path, StampOf(info));
       }
     }
     ::closedir(handle);
   }
-  std::vector<std::map<std::string, std::string>> found(folders.size());
+  std::vector<StampList> found(folders.size());
   std::atomic<size_t> next{0};
   auto walk = [&]() {
     for (size_t i; (i = next++) < folders.size();) {
@@ -127,7 +133,12 @@ SnapshotFileSystem::SnapshotFileSystem(const std::vector<std::string>& roots) {
   for (size_t t = 1; t < std::min<size_t>(cores, folders.size()); ++t) threads.emplace_back(walk);
   walk();
   for (auto& thread : threads) thread.join();
-  for (auto& part : found) stamps_.merge(part);
+  for (auto& part : found) {
+    for (auto& file : part) files_.push_back(std::move(file));
+  }
+  std::sort(files_.begin(), files_.end());
+  index_.reserve(files_.size());
+  for (size_t i = 0; i < files_.size(); ++i) index_.emplace(files_[i].first, i);
 }
 
 std::vector<std::string> SnapshotFileSystem::ListFiles(const std::string& dir) const {
@@ -140,21 +151,24 @@ std::vector<std::string> SnapshotFileSystem::ListFiles(const std::string& dir) c
   if (!covered) return DiskFileSystem::ListFiles(dir);
   prefix += "/";
   std::vector<std::string> out;
-  for (auto it = stamps_.lower_bound(prefix);
-       it != stamps_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  auto it = std::lower_bound(files_.begin(), files_.end(), prefix,
+                             [](const auto& file, const std::string& p) { return file.first < p; });
+  for (; it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     out.push_back(it->first.substr(prefix.size()));
   }
   return out;
 }
 
 std::string SnapshotFileSystem::Stamp(const std::string& path) const {
-  auto it = stamps_.find(path);
-  return it == stamps_.end() ? DiskFileSystem::Stamp(path) : it->second;
+  auto it = index_.find(path);
+  return it == index_.end() ? DiskFileSystem::Stamp(path) : files_[it->second].second;
 }
 
 std::string SnapshotFileSystem::Listing() const {
   std::string out;
-  for (const auto& [path, stamp] : stamps_) out += path + "\t" + stamp + "\n";
+  for (const auto& [path, stamp] : files_) {
+    out.append(path).append(1, '\t').append(stamp).append(1, '\n');
+  }
   return out;
 }
 

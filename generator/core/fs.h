@@ -2,6 +2,8 @@
 // Read-only file system interface, so loaders can be tested on in-memory trees.
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -37,6 +39,8 @@ class DiskFileSystem : public FileSystem {
 class SnapshotFileSystem : public DiskFileSystem {
  public:
   explicit SnapshotFileSystem(const std::vector<std::string>& roots);
+  SnapshotFileSystem(const SnapshotFileSystem&) = delete;  // index_ points into files_
+  SnapshotFileSystem& operator=(const SnapshotFileSystem&) = delete;
   std::vector<std::string> ListFiles(const std::string& dir) const override;
   std::string Stamp(const std::string& path) const override;
   // Every file under the roots with its stamp, one per line, sorted.
@@ -44,7 +48,8 @@ class SnapshotFileSystem : public DiskFileSystem {
 
  private:
   std::vector<std::string> roots_;
-  std::map<std::string, std::string> stamps_;  // full path -> stamp
+  std::vector<std::pair<std::string, std::string>> files_;  // (full path, stamp), by path
+  std::unordered_map<std::string_view, size_t> index_;      // full path -> position in files_
 };
 
 class MemoryFileSystem : public FileSystem {
