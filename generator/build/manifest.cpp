@@ -2,17 +2,12 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <vector>
+#include <string_view>
 
 #include "build/output.h"
 #include "core/text.h"
 
 namespace clemency {
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -59,17 +54,9 @@ BuildManifest BuildManifest::Load(const std::string& out_dir) {
 }
 
 Status BuildManifest::Save(const std::string& out_dir) const {
-  std::string path = PathFor(out_dir);
-  std::string temp = path + ".tmp";
   std::string text = std::string(kHeader) + "\t" + ProgramIdentity() + "\n" + fingerprint_ + "\n";
   for (const auto& [output, key] : keys_) text += output + "\t" + key + "\n";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out) return Status::Error("cannot write " + temp);
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::Error("cannot write " + path);
-  return Status::Ok();
+  return WriteFileAtomically(PathFor(out_dir), text);
 }
 
 std::string BuildManifest::KeyOf(const std::string& output) const {

@@ -72,14 +72,8 @@ bool WriteNewFile(const std::string& path, const std::string& bytes) {
     fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   }
   if (fd < 0) return false;
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  return ::close(fd) == 0 && done == bytes.size();
+  bool written = WriteAll(fd, bytes);
+  return ::close(fd) == 0 && written;
 }
 
 // True when the file at `path` holds exactly `bytes`.
@@ -94,6 +88,11 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   if (!IsSafeRelativePath(relative_path)) {
     return Status::Error("refusing to write outside the output folder: " + relative_path);
   }
+  // In place, a file whose bytes are already live is left alone (its date and ETag stay).
+  if (in_place_ && FileHolds(public_dir_ + "/" + relative_path, bytes)) {
+    ++files_reused_;
+    return Status::Ok();
+  }
   std::string path = staging_dir_ + "/" + relative_path;
   if (!WriteNewFile(path, bytes)) {
     Status error = Status::Error("cannot write " + path);
@@ -104,9 +103,8 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   if (in_place_) {
     std::lock_guard<std::mutex> lock(error_mutex_);
     written_.push_back(relative_path);
-  } else {
-    ++files_written_;
   }
+  ++files_written_;
   bytes_written_ += bytes.size();
   return Status::Ok();
 }
@@ -133,19 +131,10 @@ Status OutputWriter::CopyTree(const std::string& from_dir) {
   for (auto it = fs::recursive_directory_iterator(from_dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
-    fs::path relative = fs::relative(it->path(), from_dir, ec);
-    fs::path target = fs::path(staging_dir_) / relative;
-    fs::create_directories(target.parent_path(), ec);
-    if (!fs::copy_file(it->path(), target, fs::copy_options::overwrite_existing, ec)) {
-      return Status::Error("cannot copy " + it->path().string() + ": " + ec.message());
-    }
-    if (in_place_) {
-      std::lock_guard<std::mutex> lock(error_mutex_);
-      written_.push_back(relative.generic_string());
-    } else {
-      ++files_written_;
-    }
-    bytes_written_ += fs::file_size(target, ec);
+    auto bytes = DiskFileSystem().ReadFile(it->path().string());
+    if (!bytes.ok()) return Status::Error("cannot copy " + it->path().string());
+    if (Status s = Write(fs::relative(it->path(), from_dir, ec).generic_string(), *bytes); !s.ok())
+      return s;
   }
   if (ec) return Status::Error("cannot copy " + from_dir + ": " + ec.message());
   return Status::Ok();
@@ -193,24 +182,14 @@ Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
 
 Status OutputWriter::CommitInPlace() {
   std::error_code ec;
-  files_written_ = 0;
-  bytes_written_ = 0;
   for (const auto& relative : written_) {
     std::string staged = staging_dir_ + "/" + relative;
     std::string live = public_dir_ + "/" + relative;
-    auto bytes = DiskFileSystem().ReadFile(staged);
-    if (!bytes.ok()) return bytes.status();
-    if (FileHolds(live, *bytes)) {
-      ++files_reused_;
-      continue;
-    }
     fs::create_directories(fs::path(live).parent_path(), ec);
     if (::rename(staged.c_str(), live.c_str()) != 0) {
       return Status::Error("cannot move " + staged + " to " + live +
                            " (the site is partly updated; build again)");
     }
-    ++files_written_;
-    bytes_written_ += bytes->size();
   }
   for (const auto& relative : removed_) {
     fs::path live = fs::path(public_dir_) / relative;

@@ -38,7 +38,7 @@ class OutputWriter {
   // file system supports it) and removes the previous site; in place, renames each changed file.
   // `before_changes` runs just before the public folder is first touched.
   Status Commit(const std::function<Status()>& before_changes = nullptr);
-  // Files written (in place: files whose bytes changed, after Commit()).
+  // Files written (in place: only those whose bytes changed).
   size_t files_written() const { return files_written_; }
   uint64_t bytes_written() const { return bytes_written_; }
   const std::string& staging_dir() const { return staging_dir_; }

@@ -1,8 +1,7 @@
 #include "build/page_cache.h"
 
-#include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <vector>
 
 #include "build/manifest.h"
 #include "build/output.h"
@@ -285,8 +284,8 @@ PageCache PageCache::Load(const std::string& out_dir) {
   PageCache cache;
   auto bytes = DiskFileSystem().ReadFile(PathFor(out_dir));
   if (!bytes.ok()) return cache;
-  cache.bytes_ = std::move(bytes).value();
-  Decoder d(cache.bytes_);
+  cache.bytes_ = std::make_shared<const std::string>(std::move(bytes).value());
+  Decoder d(*cache.bytes_);
   if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return PageCache();
   cache.site_key_ = d.Text();
   size_t count = d.Count();
@@ -302,7 +301,7 @@ PageCache PageCache::Load(const std::string& out_dir) {
 Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
                        const std::vector<RenderedPage>& pages, const PageCache* previous) {
   Encoder e;
-  if (previous) e.bytes().reserve(previous->bytes_.size() + previous->bytes_.size() / 8);
+  if (previous && previous->bytes_) e.bytes().reserve(previous->bytes_->size() * 9 / 8);
   e.Text(kMagic);
   e.Text(ProgramIdentity());
   e.Text(site_key);
@@ -322,15 +321,7 @@ Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
     }
     e.Text(stored ? stored->bytes : std::string_view(Encode(page)));
   }
-  std::string path = PathFor(out_dir);
-  std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(e.bytes().data(), static_cast<std::streamsize>(e.bytes().size()));
-    if (!out) return Status::Error("cannot write " + temp);
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::Error("cannot write " + path);
-  return Status::Ok();
+  return WriteFileAtomically(PathFor(out_dir), e.bytes());
 }
 
 bool PageCache::Take(const std::string& source_path, const std::string& stamp, RenderedPage* out) {

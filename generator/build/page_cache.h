@@ -4,6 +4,7 @@
 // with the file's stamp (size, times, inode). A rebuild reuses a page whose file has the same stamp
 // instead of reading, parsing and checking it again, so one edited file costs one file's work.
 // Valid only for the same program and the same site/ files; anything else starts empty.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,16 +19,13 @@ class PageCache {
   static std::string PathFor(const std::string& out_dir);
   // Empty when the file is missing, damaged, or written by another build of the program.
   static PageCache Load(const std::string& out_dir);
-  PageCache() = default;
-  PageCache(PageCache&&) = default;  // records point into bytes_, whose buffer moves with it
-  PageCache& operator=(PageCache&&) = default;
   // Writes every page of `pages` that has a stamp. Pages that came out of `previous` unchanged are
   // copied as they were stored rather than encoded again.
   static Status Save(const std::string& out_dir, const std::string& site_key,
                      const std::vector<RenderedPage>& pages, const PageCache* previous = nullptr);
 
   const std::string& site_key() const { return site_key_; }
-  // Moves the cached page for `source_path` into `out` if its file still has `stamp`. Safe to
+  // Decodes the cached page for `source_path` into `out` if its file still has `stamp`. Safe to
   // call from several threads at once for different paths.
   bool Take(const std::string& source_path, const std::string& stamp, RenderedPage* out);
   size_t size() const { return records_.size(); }
@@ -40,8 +38,8 @@ class PageCache {
   struct Record {
     std::string_view stamp, bytes;  // into bytes_; a record is decoded only when taken
   };
-  std::string site_key_;  // of the site/ files the pages were checked against
-  std::string bytes_;     // the whole file
+  std::string site_key_;                      // of the site/ files the pages were checked against
+  std::shared_ptr<const std::string> bytes_;  // the whole file (records point into it)
   std::unordered_map<std::string_view, Record> records_;  // by source path
 };
 

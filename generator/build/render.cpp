@@ -231,9 +231,11 @@ class ViewBuilder {
   std::string locale_;
 };
 
-// Translation keys of each section's published pages (not its index), in page order.
+// Translation keys of each section's published pages (not its index), in page order; every
+// configured section has an entry.
 std::map<std::string, std::vector<std::string>> KeysBySection(const Site& site) {
   std::map<std::string, std::vector<std::string>> out;
+  for (const auto& section : site.config().sections) out[section.name];
   for (const auto& rendered : site.pages()) {
     const Page& page = rendered.page;
     if (page.slug.empty() || page.draft) continue;
@@ -359,7 +361,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     return HashHex(parts);
   };
 
-  auto keys_by_section = KeysBySection(*this);
+  const auto keys_by_section = KeysBySection(*this);
   // Each language's jobs are planned on their own thread (keys, lists and sorting are per page).
   std::vector<std::vector<Job>> planned(builders.size());
   ParallelFor(builders.size(), options.threads, [&](size_t language_index) {
@@ -397,10 +399,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     // Sections, their pages, their feeds.
     for (const auto& section : config_.sections) {
       std::vector<const RenderedPage*> listed =
-          SectionPages(*this, section,
-                       keys_by_section.count(section.name) ? keys_by_section.at(section.name)
-                                                           : std::vector<std::string>(),
-                       builder->language());
+          SectionPages(*this, section, keys_by_section.at(section.name), builder->language());
       std::string list_key = nav_keys.at(lang) + "|section|" + section.name;
       for (const RenderedPage* p : listed) list_key += "|" + p->source_hash + p->page.lang;
       jobs.push_back(
@@ -599,8 +598,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
        }});
 
   // A small change updates public/ in place; anything bigger builds a whole new folder.
-  size_t total_outputs = 0, changed_outputs = 0;
   timer.Mark("plan.jobs");
+  size_t total_outputs = 0, changed_outputs = 0;
   std::unordered_set<std::string_view> outputs;
   for (const Job& job : jobs) {
     bool same = !job.key.empty();

@@ -2,10 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <numeric>
-#include <set>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "build/page_cache.h"
@@ -112,13 +109,10 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     derived.resize(count);
     stamps.resize(count);
   };
-  hooks.cached = [&](size_t file, const std::string& path, const std::string& display, Page* page) {
+  hooks.cached = [&](size_t file, const std::string& path, const std::string& display) {
     stamps[file] = fs.Stamp(path);
-    // `page` is derived[file].page: Take fills the whole slot.
-    if (!cache || page != &derived[file].page ||
-        !cache->Take(display, stamps[file], &derived[file])) {
-      return false;
-    }
+    // The page's slot is derived[file].page (page_slot below): Take fills the whole entry.
+    if (!cache || !cache->Take(display, stamps[file], &derived[file])) return false;
     ++from_cache;
     return true;
   };

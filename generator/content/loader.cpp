@@ -302,7 +302,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     std::string display = JoinPath(display_prefix, files[i]);
     std::string path = JoinPath(content_dir, files[i]);
     Page* page = hooks.page_slot(i);
-    if (hooks.cached && hooks.cached(i, path, display, page)) {
+    if (hooks.cached && hooks.cached(i, path, display)) {
       valid[i] = 1;
       return;
     }
@@ -346,13 +346,10 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
 
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
-                              Diagnostics* diagnostics, const LoadHooks& hooks) {
+                              Diagnostics* diagnostics) {
   std::vector<Page> slots;
-  LoadHooks own = hooks;
-  own.on_listed = [&](size_t count) {
-    slots.resize(count);
-    if (hooks.on_listed) hooks.on_listed(count);
-  };
+  LoadHooks own;
+  own.on_listed = [&slots](size_t count) { slots.resize(count); };
   own.page_slot = [&slots](size_t file) { return &slots[file]; };
   std::vector<Page> pages;
   for (size_t i : LoadContentInPlace(fs, content_dir, display_prefix, config, diagnostics, own)) {

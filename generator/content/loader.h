@@ -29,20 +29,18 @@ struct LoadHooks {
   // Where file `file`'s page is parsed into (so callers can keep pages in their own structure
   // without moving them around); by default, a slot of LoadContent's own.
   std::function<Page*(size_t file)> page_slot;
-  // Runs first for every file: when it returns true it has filled the page (from an earlier,
-  // successful load of the unchanged file) and the file is not read at all.
-  std::function<bool(size_t file, const std::string& path, const std::string& display_path,
-                     Page* page)>
-      cached;
+  // Runs first for every file: when it returns true it has filled page_slot(file) (from an
+  // earlier, successful load of the unchanged file) and the file is not read at all.
+  std::function<bool(size_t file, const std::string& path, const std::string& display_path)> cached;
   // Runs for every valid page read from its file, with that file's own diagnostics, so callers
   // can derive what they need and drop the text before the next file.
   std::function<void(size_t file, Page& page, Diagnostics* problems)> on_parsed;
 };
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,
-                              Diagnostics* diagnostics, const LoadHooks& hooks = {});
-// The same with every page left in its `hooks.page_slot` (required): returns the numbers of the
-// files that hold a valid page, in page order (section, slug, language).
+                              Diagnostics* diagnostics);
+// The same, with hooks, every page left in its `hooks.page_slot` (required): returns the numbers
+// of the files that hold a valid page, in page order (section, slug, language).
 std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& content_dir,
                                        const std::string& display_prefix, const SiteConfig& config,
                                        Diagnostics* diagnostics, const LoadHooks& hooks);

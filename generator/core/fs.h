@@ -89,6 +89,13 @@ class OverlayFileSystem : public FileSystem {
   const FileSystem& overlay_;
 };
 
+// Writes all of `bytes` to the open file `fd` (retrying short writes); false on an error.
+bool WriteAll(int fd, std::string_view bytes);
+
+// Writes `bytes` to `path` through a temporary file renamed over it: readers see the old file or
+// the new one, never a part.
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
 // Joins two path parts with exactly one '/'.
 std::string JoinPath(const std::string& a, const std::string& b);
 

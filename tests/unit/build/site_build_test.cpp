@@ -4,9 +4,12 @@
 #include <map>
 
 #include "build/site.h"
+#include "build_test_support.h"
 #include "support/fixture.h"
 
 using namespace clemency;
+using build_test::Contains;
+using build_test::LoadOrFail;
 using testing::Exists;
 using testing::ReadFile;
 
@@ -31,10 +34,6 @@ std::unique_ptr<Built> BuildFixture(const std::string& name) {
   auto summary = built->site->Build(options);
   REQUIRE(summary.ok());
   return built;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace
@@ -153,31 +152,8 @@ TEST_CASE("the coverage report lists missing and older translations") {
   CHECK_FALSE(Contains(report, "hidden"));
 }
 
-namespace {
-
-std::map<std::string, std::string> Tree(const std::string& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) {
-      files[std::filesystem::relative(entry.path(), dir).string()] =
-          ReadFile(entry.path().string());
-    }
-  }
-  return files;
-}
-
-std::unique_ptr<Site> LoadOrFail(const std::string& dir) {
-  Diagnostics diagnostics;
-  auto site = Site::Load(std::make_shared<DiskFileSystem>(), dir, &diagnostics);
-  INFO(diagnostics.ToString());
-  REQUIRE(site);
-  return site;
-}
-
-}  // namespace
-
 TEST_CASE("a rebuild after one change writes only what changed, and equals a full build") {
-  testing::TempDir incremental, full;
+  testing::TempDir incremental;
   testing::MakeFixtureSite("multilingual", incremental.path());
   BuildOptions options;
   options.out_dir = incremental / "public";
@@ -204,17 +180,7 @@ TEST_CASE("a rebuild after one change writes only what changed, and equals a ful
       Contains(ReadFile(incremental / "public/km/stories/mot/index.html"), "mở một cửa hàng nhỏ"));
 
   // The same inputs built from scratch give the same files, byte for byte.
-  testing::MakeFixtureSite("multilingual", full.path());
-  testing::WriteFile(full / changed, ReadFile(incremental / changed));
-  BuildOptions full_options;
-  full_options.out_dir = full / "public";
-  REQUIRE(LoadOrFail(full.path())->Build(full_options).ok());
-  auto a = Tree(incremental / "public"), b = Tree(full / "public");
-  CHECK(a.size() == b.size());
-  for (const auto& [path, bytes] : b) {
-    INFO(path);
-    CHECK(a[path] == bytes);
-  }
+  build_test::CheckEqualsFullBuild(incremental.path());
 }
 
 TEST_CASE("a page edited after it was checked stops the build; public/ stays as it was") {
