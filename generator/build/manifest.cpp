@@ -53,9 +53,13 @@ BuildManifest BuildManifest::Load(const std::string& out_dir) {
   return rest.empty() ? manifest : BuildManifest();
 }
 
-Status BuildManifest::Save(const std::string& out_dir) const {
-  std::string text = std::string(kHeader) + "\t" + ProgramIdentity() + "\n" + fingerprint_ + "\n";
-  for (const auto& [output, key] : keys_) text += output + "\t" + key + "\n";
+Status BuildManifest::Save(const std::string& out_dir, const std::string& fingerprint,
+                           const std::vector<std::pair<std::string_view, std::string_view>>& keys) {
+  std::string text = std::string(kHeader) + "\t" + ProgramIdentity() + "\n" + fingerprint + "\n";
+  text.reserve(text.size() + keys.size() * 64);
+  for (const auto& [output, key] : keys) {
+    text.append(output).append(1, '\t').append(key).append(1, '\n');
+  }
   return WriteFileAtomically(PathFor(out_dir), text);
 }
 

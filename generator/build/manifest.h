@@ -4,7 +4,10 @@
 // with the same fingerprint does nothing; otherwise outputs whose key is unchanged are reused
 // (hard-linked from the previous site) instead of rendered and written again.
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/fs.h"
 #include "core/status.h"
@@ -20,17 +23,17 @@ class BuildManifest {
   static std::string PathFor(const std::string& out_dir);
   // An empty manifest when the file is missing or from another version.
   static BuildManifest Load(const std::string& out_dir);
-  Status Save(const std::string& out_dir) const;
+  // Writes the manifest of a build: its input fingerprint and each output's key.
+  static Status Save(const std::string& out_dir, const std::string& fingerprint,
+                     const std::vector<std::pair<std::string_view, std::string_view>>& keys);
 
   // The stamps of every file under site/ and content/ (`files` was made with those two roots),
   // hashed, plus the program's identity: equal fingerprints mean nothing to rebuild.
   static std::string InputFingerprint(const SnapshotFileSystem& files);
 
   const std::string& fingerprint() const { return fingerprint_; }
-  void set_fingerprint(std::string fingerprint) { fingerprint_ = std::move(fingerprint); }
   // The key an output was last rendered from, or "" when unknown.
   std::string KeyOf(const std::string& output) const;
-  void Record(const std::string& output, const std::string& key) { keys_[output] = key; }
   size_t size() const { return keys_.size(); }
   const std::unordered_map<std::string, std::string>& keys() const { return keys_; }
 

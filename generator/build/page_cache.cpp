@@ -235,7 +235,7 @@ std::string PageCache::Encode(const RenderedPage& r) {
   e.Flag(score.scored);
   e.Text(r.source_hash);
   e.Text(r.source_stamp);
-  e.Texts({r.sort_keys.title, r.sort_keys.place});
+  e.Texts({r.sort_keys.title, r.sort_keys.place, r.list_hash});
   return std::move(e.bytes());
 }
 
@@ -271,8 +271,9 @@ bool PageCache::Decode(std::string_view bytes, RenderedPage* r) {
   r->source_hash = d.Text();
   r->source_stamp = d.Text();
   auto keys = d.Texts();
-  keys.resize(2);
+  keys.resize(3);
   r->sort_keys = {keys[0], keys[1]};
+  r->list_hash = keys[2];
   return d.ok() && d.done();
 }
 

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
@@ -327,8 +326,6 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   if (!options.previous_manifest) loaded = BuildManifest::Load(options.out_dir);
   const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
   timer.Mark("plan.manifest");
-  BuildManifest manifest;
-  std::mutex manifest_mutex;
   std::vector<Job> jobs;
   std::map<std::string, std::atomic<size_t>> page_counts;
   for (const auto& language : config_.languages) page_counts[language.code] = 0;
@@ -356,7 +353,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       for (const auto& [code, index] : group->second) parts += "|" + code;
     }
     if (const RenderedPage* source = Find(shown.key, config_.default_language)) {
-      parts += "|" + source->source_hash;  // "may be out of date" depends on the source page
+      // "May be out of date" compares with the source page's date (its body is not shown).
+      parts += "|" + std::to_string(source->page.updated.unix_seconds);
     }
     return HashHex(parts);
   };
@@ -400,8 +398,9 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
     for (const auto& section : config_.sections) {
       std::vector<const RenderedPage*> listed =
           SectionPages(*this, section, keys_by_section.at(section.name), builder->language());
+      // What each item shows (not the page's body): an edit to a body leaves the list alone.
       std::string list_key = nav_keys.at(lang) + "|section|" + section.name;
-      for (const RenderedPage* p : listed) list_key += "|" + p->source_hash + p->page.lang;
+      for (const RenderedPage* p : listed) list_key += "|" + p->list_hash + p->page.lang;
       jobs.push_back(
           {{OutputPath("/" + lang + "/" + section.name + "/")},
            HashHex(list_key),
@@ -599,14 +598,18 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
 
   // A small change updates public/ in place; anything bigger builds a whole new folder.
   timer.Mark("plan.jobs");
+  // A job is unchanged when every output it writes has the same key as last time.
+  std::vector<char> unchanged(jobs.size(), 0);
   size_t total_outputs = 0, changed_outputs = 0;
   std::unordered_set<std::string_view> outputs;
-  for (const Job& job : jobs) {
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Job& job = jobs[i];
     bool same = !job.key.empty();
     for (const auto& output : job.outputs) {
       same = same && previous.KeyOf(output) == job.key;
       outputs.insert(output);
     }
+    unchanged[i] = same;
     total_outputs += job.outputs.size();
     if (!same) changed_outputs += job.outputs.size();
   }
@@ -626,10 +629,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   auto worker = [&](int index) {
     for (size_t i; (i = next++) < jobs.size();) {
       const Job& job = jobs[i];
-      bool reused = !job.key.empty();
-      for (const auto& output : job.outputs) {
-        reused = reused && previous.KeyOf(output) == job.key;
-      }
+      bool reused = unchanged[i];
       if (reused && writer.in_place()) {
         skipped_outputs += job.outputs.size();  // the live files are already these
       } else {
@@ -639,11 +639,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       }
       Status s = reused ? Status::Ok() : job.run();
       if (!s.ok() && errors[index].ok()) errors[index] = s;
-      if (!job.page_lang.empty()) ++page_counts[job.page_lang];
-      if (!job.key.empty()) {
-        std::lock_guard<std::mutex> lock(manifest_mutex);
-        for (const auto& output : job.outputs) manifest.Record(output, job.key);
-      }
+      if (!job.page_lang.empty()) ++page_counts.at(job.page_lang);
       size_t finished = ++done;
       if (options.progress && (finished % 500 == 0 || finished == jobs.size())) {
         options.progress(finished, jobs.size());
@@ -675,8 +671,14 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   summary.files_written = writer.files_written();
   summary.files_reused = writer.files_reused() + skipped_outputs;
   summary.bytes_written = writer.bytes_written();
-  manifest.set_fingerprint(options.input_fingerprint);
-  if (Status s = manifest.Save(options.out_dir); !s.ok()) return s;
+  std::vector<std::pair<std::string_view, std::string_view>> keys;
+  keys.reserve(total_outputs);
+  for (const Job& job : jobs) {
+    if (job.key.empty()) continue;
+    for (const auto& output : job.outputs) keys.emplace_back(output, job.key);
+  }
+  if (Status s = BuildManifest::Save(options.out_dir, options.input_fingerprint, keys); !s.ok())
+    return s;
   timer.Mark("swap");
   for (const auto& [lang, count] : page_counts) summary.pages_per_language[lang] = count;
   summary.timer = timer;

@@ -64,6 +64,14 @@ SortKeys ListSortKeys(const Page& page, const LanguageConfig& language) {
   return keys;
 }
 
+std::string ListEntryHash(const Page& page) {
+  std::string shown = page.TranslationKey() + "\x1f" + page.title + "\x1f" + page.summary + "\x1f" +
+                      std::to_string(page.updated.unix_seconds) + " " +
+                      std::to_string(page.updated.offset_minutes);
+  if (page.support) shown += "\x1f" + page.support->district + "\x1f" + page.support->province;
+  return HashHex(shown);
+}
+
 std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
                                  const std::string& source_dir, Diagnostics* diagnostics,
                                  StepTimer* timer, PageCache* cache) {
@@ -132,6 +140,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
       page.summary =
           TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length, locale);
     }
+    rendered.list_hash = ListEntryHash(page);
     auto rules = wording.find(page.lang);
     if (rules != wording.end()) CheckWording(page, rules->second, locale, problems);
     rendered.readability =

@@ -28,6 +28,9 @@ struct SortKeys {
   std::string title, place;  // place: province, then district (support entries only)
 };
 SortKeys ListSortKeys(const Page& page, const LanguageConfig& language);
+// Hash of what a list shows of a page (title, summary, date, place, address): a change elsewhere,
+// such as in the body, leaves the lists that show the page as they are.
+std::string ListEntryHash(const Page& page);
 
 // A page with its Markdown rendered: what lists, feeds, templates and the store need.
 struct RenderedPage {
@@ -38,6 +41,7 @@ struct RenderedPage {
   std::string source_stamp;  // FileSystem::Stamp of the file when loaded ("" when unknown)
   SortKeys sort_keys;        // in the page's own language
   std::string key;           // page.TranslationKey(), kept: lists and links ask for it often
+  std::string list_hash;     // of what a list item shows (ListEntryHash)
 };
 
 // Which translations are missing and which are older than their source.

@@ -66,6 +66,7 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   r.source_hash = "0123456789abcdef";
   r.source_stamp = "10:20:30.40:50.60";
   r.sort_keys = {"title-key", "place-key"};
+  r.list_hash = "fedcba9876543210";
 
   std::string bytes = PageCache::Encode(r);
   RenderedPage back;
@@ -80,6 +81,7 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   CHECK(back.body.headings[1].id == "muc-hai");
   CHECK(back.readability.words == 100);
   CHECK(back.sort_keys.place == "place-key");
+  CHECK(back.list_hash == "fedcba9876543210");
 
   // A damaged record is refused, never half read.
   CHECK_FALSE(PageCache::Decode(bytes.substr(0, bytes.size() / 2), &back));

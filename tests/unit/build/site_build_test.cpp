@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "build/manifest.h"
 #include "build/site.h"
 #include "build_test_support.h"
 #include "support/fixture.h"
@@ -228,4 +229,34 @@ TEST_CASE("the CLI exits non-zero on invalid content and leaves public/ untouche
   CHECK(testing::RunCommand(std::string(CLEMENCY_BINARY) + " build --bogus", &output) == 2);
   CHECK(testing::RunCommand(std::string(CLEMENCY_BINARY) + " check --help", &output) == 0);
   CHECK(Contains(output, "Usage: clemency check"));
+}
+
+TEST_CASE("a list is keyed by what it shows: a body edit leaves it, a title edit renders it") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  BuildOptions options;
+  options.out_dir = dir / "public";
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  auto list_key = [&dir]() {
+    return BuildManifest::Load(dir / "public").KeyOf("vi/guides/index.html");
+  };
+  auto page_key = [&dir]() {
+    return BuildManifest::Load(dir / "public").KeyOf("vi/guides/alpha/index.html");
+  };
+  std::string list_before = list_key(), page_before = page_key();
+  REQUIRE_FALSE(list_before.empty());
+
+  std::string file = dir / "content/guides/alpha.vi.md";
+  testing::WriteFile(file, ReadFile(file) + "\nMột đoạn mới ở cuối trang.\n");
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  CHECK(page_key() != page_before);
+  CHECK(list_key() == list_before);
+
+  std::string text = ReadFile(file);
+  size_t title = text.find("title: ");
+  REQUIRE(title != std::string::npos);
+  testing::WriteFile(file, text.insert(title + 7, "Mới - "));
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  CHECK(list_key() != list_before);
+  CHECK(Contains(ReadFile(dir / "public/vi/guides/index.html"), "Mới - Điều kiện"));
 }
