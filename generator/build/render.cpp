@@ -348,9 +348,8 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   auto page_key = [this, &nav_keys](const RenderedPage& shown, const std::string& lang) {
     std::string parts =
         nav_keys.at(lang) + "|page|" + lang + "|" + shown.source_hash + shown.page.lang;
-    auto group = groups_.find(shown.key);
-    if (group != groups_.end()) {
-      for (const auto& [code, index] : group->second) parts += "|" + code;
+    if (const auto* group = Group(shown.key)) {
+      for (const auto& [code, index] : *group) parts += "|" + code;
     }
     if (const RenderedPage* source = Find(shown.key, config_.default_language)) {
       // "May be out of date" compares with the source page's date (its body is not shown).

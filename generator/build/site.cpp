@@ -188,18 +188,26 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     const Page& page = site->pages_[i].page;
     if (!page.draft) site->groups_[site->pages_[i].key][page.lang] = i;
   }
+  for (const auto& [key, translations] : site->groups_) {
+    site->group_index_.emplace(key, &translations);
+  }
   site->CheckLinks(diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   return site;
 }
 
+const std::map<std::string, size_t>* Site::Group(std::string_view translation_key) const {
+  auto it = group_index_.find(translation_key);
+  return it == group_index_.end() ? nullptr : it->second;
+}
+
 const RenderedPage* Site::Find(const std::string& translation_key, const std::string& lang) const {
-  auto group = groups_.find(translation_key);
-  if (group == groups_.end()) return nullptr;
-  auto it = group->second.find(lang);
-  if (it == group->second.end()) it = group->second.find(config_.default_language);
-  return it == group->second.end() ? nullptr : &pages_[it->second];
+  const std::map<std::string, size_t>* group = Group(translation_key);
+  if (!group) return nullptr;
+  auto it = group->find(lang);
+  if (it == group->end()) it = group->find(config_.default_language);
+  return it == group->end() ? nullptr : &pages_[it->second];
 }
 
 void Site::CheckLinks(Diagnostics* diagnostics) const {

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/site_config.h"
@@ -127,6 +129,9 @@ class Site {
   std::vector<RenderedPage> pages_;
   // translation key -> language -> index into pages_ (published pages only)
   std::map<std::string, std::map<std::string, size_t>> groups_;
+  // The same groups by key in a hash map: Find() runs for every page of every list and link.
+  std::unordered_map<std::string_view, const std::map<std::string, size_t>*> group_index_;
+  const std::map<std::string, size_t>* Group(std::string_view translation_key) const;
   std::vector<std::string> static_files_;  // relative to site/static
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
   size_t pages_from_cache_ = 0;
