@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_set>
 
 #include "config/yaml_fields.h"
 #include "core/parallel.h"
@@ -322,24 +323,27 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     diagnostics->Append(problems[i]);
     if (valid[i]) order.push_back(i);
   }
-  auto page = [&hooks](size_t i) -> const Page& { return *hooks.page_slot(i); };
+  std::vector<const Page*> pages(files.size(), nullptr);  // the slots, fetched once
+  for (size_t i : order) pages[i] = hooks.page_slot(i);
   // Translations follow a page in the source language.
-  std::set<std::string> source_keys;
+  std::unordered_set<std::string> source_keys;
   for (size_t i : order) {
-    if (page(i).lang == config.default_language) source_keys.insert(page(i).TranslationKey());
+    if (pages[i]->lang == config.default_language) source_keys.insert(pages[i]->TranslationKey());
   }
   for (size_t i : order) {
-    const Page& p = page(i);
-    if (p.lang != config.default_language && !source_keys.count(p.TranslationKey())) {
+    const Page& p = *pages[i];
+    if (p.lang == config.default_language) continue;
+    std::string key = p.TranslationKey();
+    if (!source_keys.count(key)) {
       diagnostics->Add(p.source_path, 0, "",
                        "translation without a " + config.default_language + " page (expected " +
-                           p.TranslationKey() + (p.slug.empty() ? "/_index" : "") + "." +
-                           config.default_language + ".md)");
+                           key + (p.slug.empty() ? "/_index" : "") + "." + config.default_language +
+                           ".md)");
     }
   }
-  std::sort(order.begin(), order.end(), [&page](size_t a, size_t b) {
-    return std::tie(page(a).section, page(a).slug, page(a).lang) <
-           std::tie(page(b).section, page(b).slug, page(b).lang);
+  std::sort(order.begin(), order.end(), [&pages](size_t a, size_t b) {
+    return std::tie(pages[a]->section, pages[a]->slug, pages[a]->lang) <
+           std::tie(pages[b]->section, pages[b]->slug, pages[b]->lang);
   });
   return order;
 }
