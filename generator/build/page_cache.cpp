@@ -10,7 +10,7 @@
 namespace clemency {
 namespace {
 
-const char kMagic[] = "clemency-pages 2";
+const char kMagic[] = "clemency-pages 3";
 
 // Length-prefixed little pieces: strings, integers, doubles, flags. Reading checks every length,
 // so a damaged file yields "no cache", never a crash.
@@ -289,38 +289,55 @@ PageCache PageCache::Load(const std::string& out_dir) {
   Decoder d(*cache.bytes_);
   if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return PageCache();
   cache.site_key_ = d.Text();
-  size_t count = d.Count();
-  cache.records_.reserve(count);
-  for (size_t i = 0; i < count && d.ok(); ++i) {
+  // Records to the end of the file; a later record of a path (appended by a rebuild) replaces an
+  // earlier one. A record cut short (a build stopped while appending) voids the whole cache.
+  while (!d.done() && d.ok()) {
     std::string_view path = d.View(), stamp = d.View(), record = d.View();
-    cache.records_.emplace(path, Record{stamp, record});
+    cache.records_.insert_or_assign(path, Record{stamp, record});
+    ++cache.stored_records_;
   }
-  if (!d.ok() || !d.done()) return PageCache();
+  if (!d.ok()) return PageCache();
   return cache;
 }
 
 Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
                        const std::vector<RenderedPage>& pages, const PageCache* previous) {
+  bool same_site = previous && previous->bytes_ && previous->site_key_ == site_key;
+  // Pages whose record in `previous` is still theirs need not be written again.
+  auto stored = [&](const RenderedPage& page) -> const Record* {
+    if (!same_site) return nullptr;
+    auto it = previous->records_.find(page.page.source_path);
+    return it != previous->records_.end() && it->second.stamp == page.source_stamp ? &it->second
+                                                                                   : nullptr;
+  };
+  std::vector<const RenderedPage*> changed;
+  for (const auto& page : pages) {
+    if (!page.source_stamp.empty() && !stored(page)) changed.push_back(&page);
+  }
+  auto append_record = [](Encoder& e, const RenderedPage& page, std::string_view bytes) {
+    e.Text(page.page.source_path);
+    e.Text(page.source_stamp);
+    e.Text(bytes);
+  };
+  // A few changed pages are appended (rewriting the whole cache for one edited page costs more
+  // than the edit); the file is rewritten when there is no usable one, when many pages changed,
+  // or when replaced records would make up half of it.
+  if (same_site && changed.size() <= std::max<size_t>(16, pages.size() / 10) &&
+      previous->stored_records_ + changed.size() < 2 * (previous->records_.size() + 1)) {
+    if (changed.empty()) return Status::Ok();
+    Encoder e;
+    for (const RenderedPage* page : changed) append_record(e, *page, Encode(*page));
+    return AppendToFile(PathFor(out_dir), e.bytes());
+  }
   Encoder e;
   if (previous && previous->bytes_) e.bytes().reserve(previous->bytes_->size() * 9 / 8);
   e.Text(kMagic);
   e.Text(ProgramIdentity());
   e.Text(site_key);
-  size_t count = 0;
-  for (const auto& page : pages) count += page.source_stamp.empty() ? 0 : 1;
-  e.Int(static_cast<int64_t>(count));
   for (const auto& page : pages) {
     if (page.source_stamp.empty()) continue;
-    e.Text(page.page.source_path);
-    e.Text(page.source_stamp);
-    const Record* stored = nullptr;
-    if (previous && previous->site_key_ == site_key) {
-      auto it = previous->records_.find(page.page.source_path);
-      if (it != previous->records_.end() && it->second.stamp == page.source_stamp) {
-        stored = &it->second;
-      }
-    }
-    e.Text(stored ? stored->bytes : std::string_view(Encode(page)));
+    const Record* record = stored(page);
+    append_record(e, page, record ? record->bytes : std::string_view(Encode(page)));
   }
   return WriteFileAtomically(PathFor(out_dir), e.bytes());
 }

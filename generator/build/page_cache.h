@@ -19,8 +19,9 @@ class PageCache {
   static std::string PathFor(const std::string& out_dir);
   // Empty when the file is missing, damaged, or written by another build of the program.
   static PageCache Load(const std::string& out_dir);
-  // Writes every page of `pages` that has a stamp. Pages that came out of `previous` unchanged are
-  // copied as they were stored rather than encoded again.
+  // Stores every page of `pages` that has a stamp. When `previous` (the cache this build loaded)
+  // still holds most of them, only the changed pages are appended; otherwise the file is written
+  // anew, with unchanged pages copied as they were stored rather than encoded again.
   static Status Save(const std::string& out_dir, const std::string& site_key,
                      const std::vector<RenderedPage>& pages, const PageCache* previous = nullptr);
 
@@ -40,7 +41,8 @@ class PageCache {
   };
   std::string site_key_;                      // of the site/ files the pages were checked against
   std::shared_ptr<const std::string> bytes_;  // the whole file (records point into it)
-  std::unordered_map<std::string_view, Record> records_;  // by source path
+  std::unordered_map<std::string_view, Record> records_;  // by source path, the latest of each
+  size_t stored_records_ = 0;  // records in the file, replaced ones included
 };
 
 }  // namespace clemency

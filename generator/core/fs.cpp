@@ -37,6 +37,14 @@ Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   return Status::Ok();
 }
 
+Status AppendToFile(const std::string& path, std::string_view bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return Status::Error("cannot append to " + path);
+  bool written = WriteAll(fd, bytes);
+  if (::close(fd) != 0 || !written) return Status::Error("cannot append to " + path);
+  return Status::Ok();
+}
+
 std::string JoinPath(const std::string& a, const std::string& b) {
   if (a.empty()) return b;
   if (b.empty()) return a;

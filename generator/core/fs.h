@@ -96,6 +96,9 @@ bool WriteAll(int fd, std::string_view bytes);
 // the new one, never a part.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
+// Appends `bytes` to the existing file at `path` in one write.
+Status AppendToFile(const std::string& path, std::string_view bytes);
+
 // Joins two path parts with exactly one '/'.
 std::string JoinPath(const std::string& a, const std::string& b);
 

@@ -111,8 +111,22 @@ TEST_CASE("a rebuild takes unchanged pages from the cache and reads changed file
   }
   CHECK(found);
 
+  // Storing again appends just the edited page; the next load takes everything from the cache.
+  auto size_of = [&out]() { return std::filesystem::file_size(PageCache::PathFor(out)); };
+  auto full_size = size_of();
+  REQUIRE(PageCache::Save(out, second->site_key(), second->pages(), &cache).ok());
+  CHECK(size_of() > full_size);
+  CHECK(size_of() < full_size + full_size / 2);
+  PageCache appended = PageCache::Load(out);
+  CHECK(appended.size() == first->pages().size());
+  CHECK(LoadOrFail(dir.path(), &appended)->pages_from_cache() == first->pages().size());
+  // A record cut short (a build stopped while appending) voids the cache, never misleads it.
+  std::filesystem::resize_file(PageCache::PathFor(out), size_of() - 3);
+  CHECK(PageCache::Load(out).size() == 0);
+
   // Another site/ (here: a template) voids the whole cache.
   testing::WriteFile(dir / "site/templates/partials/extra.mustache", "<p>x</p>\n");
+  REQUIRE(PageCache::Save(out, first->site_key(), first->pages()).ok());
   PageCache stale = PageCache::Load(out);
   auto third = LoadOrFail(dir.path(), &stale);
   CHECK(third->pages_from_cache() == 0);
