@@ -252,15 +252,25 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   for (const auto& key : keys) {
     if (const RenderedPage* p = site.Find(key, language.code)) shown.push_back(p);
   }
+  // A page in its own language has its keys from load; a fallback is sorted by this language
+  // (those keys are made here and kept in `fallback_keys`, which never reallocates below).
+  std::vector<SortKeys> fallback_keys;
+  fallback_keys.reserve(shown.size());
   struct Keyed {
     const RenderedPage* page;
-    std::string primary, secondary;
+    std::string_view primary, secondary;
   };
   std::vector<Keyed> keyed;
+  keyed.reserve(shown.size());
+  const bool by_place = section.kind == "support";
   for (const RenderedPage* p : shown) {
-    // A page in its own language has its keys from load; a fallback is sorted by this language.
-    SortKeys keys = p->page.lang == language.code ? p->sort_keys : ListSortKeys(p->page, language);
-    keyed.push_back({p, section.kind == "support" ? keys.place : "", keys.title});
+    const SortKeys* keys = &p->sort_keys;
+    if (p->page.lang != language.code) {
+      fallback_keys.push_back(ListSortKeys(p->page, language));
+      keys = &fallback_keys.back();
+    }
+    keyed.push_back(
+        {p, by_place ? std::string_view(keys->place) : std::string_view(), keys->title});
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
     if (section.kind == "story") {
