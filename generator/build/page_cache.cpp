@@ -283,10 +283,10 @@ std::string PageCache::PathFor(const std::string& out_dir) {
 
 PageCache PageCache::Load(const std::string& out_dir) {
   PageCache cache;
-  auto bytes = DiskFileSystem().ReadFile(PathFor(out_dir));
-  if (!bytes.ok()) return cache;
-  cache.bytes_ = std::make_shared<const std::string>(std::move(bytes).value());
-  Decoder d(*cache.bytes_);
+  auto file = MappedFile::Open(PathFor(out_dir));
+  if (!file.ok()) return cache;
+  cache.file_ = std::move(file).value();
+  Decoder d(cache.file_->bytes());
   if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return PageCache();
   cache.site_key_ = d.Text();
   // Records to the end of the file; a later record of a path (appended by a rebuild) replaces an
@@ -302,7 +302,7 @@ PageCache PageCache::Load(const std::string& out_dir) {
 
 Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
                        const std::vector<RenderedPage>& pages, const PageCache* previous) {
-  bool same_site = previous && previous->bytes_ && previous->site_key_ == site_key;
+  bool same_site = previous && previous->file_ && previous->site_key_ == site_key;
   // Pages whose record in `previous` is still theirs need not be written again.
   auto stored = [&](const RenderedPage& page) -> const Record* {
     if (!same_site) return nullptr;
@@ -330,7 +330,7 @@ Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
     return AppendToFile(PathFor(out_dir), e.bytes());
   }
   Encoder e;
-  if (previous && previous->bytes_) e.bytes().reserve(previous->bytes_->size() * 9 / 8);
+  if (previous && previous->file_) e.bytes().reserve(previous->file_->bytes().size() * 9 / 8);
   e.Text(kMagic);
   e.Text(ProgramIdentity());
   e.Text(site_key);

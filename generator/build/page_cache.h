@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "build/site.h"
+#include "core/fs.h"
 
 namespace clemency {
 
@@ -37,10 +38,12 @@ class PageCache {
 
  private:
   struct Record {
-    std::string_view stamp, bytes;  // into bytes_; a record is decoded only when taken
+    std::string_view stamp, bytes;  // into file_; a record is decoded only when taken
   };
-  std::string site_key_;                      // of the site/ files the pages were checked against
-  std::shared_ptr<const std::string> bytes_;  // the whole file (records point into it)
+  std::string site_key_;  // of the site/ files the pages were checked against
+  // The file, mapped (records point into it; appending to it or replacing it leaves the mapping
+  // as it was loaded).
+  std::shared_ptr<const MappedFile> file_;
   std::unordered_map<std::string_view, Record> records_;  // by source path, the latest of each
   size_t stored_records_ = 0;  // records in the file, replaced ones included
 };

@@ -1,6 +1,7 @@
 #pragma once
 // Read-only file system interface, so loaders can be tested on in-memory trees.
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -87,6 +88,21 @@ class OverlayFileSystem : public FileSystem {
   const FileSystem& base_;
   std::string prefix_;
   const FileSystem& overlay_;
+};
+
+// A file mapped into memory, read-only, for as long as the object lives (no copy of its bytes).
+class MappedFile {
+ public:
+  static Result<std::shared_ptr<const MappedFile>> Open(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(const void* data, size_t size) : data_(data), size_(size) {}
+  const void* data_;
+  size_t size_;
 };
 
 // Writes all of `bytes` to the open file `fd` (retrying short writes); false on an error.
