@@ -53,7 +53,8 @@ BuildManifest BuildManifest::Load(const std::string& out_dir) {
   BuildManifest manifest;
   auto text = DiskFileSystem().ReadFile(PathFor(out_dir));
   if (!text.ok()) return manifest;
-  std::string_view rest = *text;
+  manifest.text_ = std::make_shared<const std::string>(std::move(text).value());
+  std::string_view rest = *manifest.text_;
   auto next_line = [&rest](std::string_view* line) {
     size_t end = rest.find('\n');
     if (end == std::string_view::npos) return false;
@@ -83,9 +84,9 @@ Status BuildManifest::Save(const std::string& out_dir, const std::string& finger
   return WriteFileAtomically(PathFor(out_dir), text);
 }
 
-std::string BuildManifest::KeyOf(const std::string& output) const {
+std::string_view BuildManifest::KeyOf(std::string_view output) const {
   auto it = keys_.find(output);
-  return it == keys_.end() ? "" : it->second;
+  return it == keys_.end() ? std::string_view() : it->second;
 }
 
 std::string BuildManifest::InputFingerprint(const SnapshotFileSystem& files) {

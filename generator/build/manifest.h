@@ -3,6 +3,7 @@
 // input file and, for each output file, the key of the inputs it was rendered from. A rebuild
 // with the same fingerprint does nothing; otherwise outputs whose key is unchanged are reused
 // (hard-linked from the previous site) instead of rendered and written again.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,13 +35,14 @@ class BuildManifest {
 
   const std::string& fingerprint() const { return fingerprint_; }
   // The key an output was last rendered from, or "" when unknown.
-  std::string KeyOf(const std::string& output) const;
+  std::string_view KeyOf(std::string_view output) const;
   size_t size() const { return keys_.size(); }
-  const std::unordered_map<std::string, std::string>& keys() const { return keys_; }
+  const std::unordered_map<std::string_view, std::string_view>& keys() const { return keys_; }
 
  private:
   std::string fingerprint_;
-  std::unordered_map<std::string, std::string> keys_;
+  std::shared_ptr<const std::string> text_;  // the file as read; keys_ points into it
+  std::unordered_map<std::string_view, std::string_view> keys_;
 };
 
 }  // namespace clemency

@@ -627,7 +627,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       changed_outputs <= options.in_place_limit * total_outputs) {
     writer.UpdateInPlace();
     for (const auto& [output, key] : previous.keys()) {
-      if (!outputs.count(output)) writer.Remove(output);
+      if (!outputs.count(output)) writer.Remove(std::string(output));
     }
   }
   std::atomic<size_t> skipped_outputs{0};

@@ -238,10 +238,10 @@ TEST_CASE("a list is keyed by what it shows: a body edit leaves it, a title edit
   options.out_dir = dir / "public";
   REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
   auto list_key = [&dir]() {
-    return BuildManifest::Load(dir / "public").KeyOf("vi/guides/index.html");
+    return std::string(BuildManifest::Load(dir / "public").KeyOf("vi/guides/index.html"));
   };
   auto page_key = [&dir]() {
-    return BuildManifest::Load(dir / "public").KeyOf("vi/guides/alpha/index.html");
+    return std::string(BuildManifest::Load(dir / "public").KeyOf("vi/guides/alpha/index.html"));
   };
   std::string list_before = list_key(), page_before = page_key();
   REQUIRE_FALSE(list_before.empty());
