@@ -160,6 +160,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   std::vector<size_t> order = LoadContentInPlace(fs, JoinPath(source_dir, "content"), "content",
                                                  site->config_, diagnostics, hooks);
   site->pages_from_cache_ = from_cache;
+  if (timer) timer->Mark("load.files");
   if (order.size() != derived.size()) {  // some files are invalid (the build will stop)
     std::vector<RenderedPage> valid;
     for (size_t file : order) valid.push_back(std::move(derived[file]));
@@ -183,7 +184,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     }
   }
   for (auto& rendered : derived) rendered.key = rendered.page.TranslationKey();
-  if (timer) timer->Mark("load");
+  if (timer) timer->Mark("load.order");
   for (size_t i = 0; i < site->pages_.size(); ++i) {
     const Page& page = site->pages_[i].page;
     if (!page.draft) site->groups_[site->pages_[i].key][page.lang] = i;
@@ -191,6 +192,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   for (const auto& [key, translations] : site->groups_) {
     site->group_index_.emplace(key, &translations);
   }
+  if (timer) timer->Mark("load.groups");
   site->CheckLinks(diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
