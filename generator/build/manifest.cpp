@@ -1,7 +1,6 @@
 #include "build/manifest.h"
 
 #include <link.h>
-#include <sys/stat.h>
 
 #include <string_view>
 
@@ -16,26 +15,15 @@ const char kHeader[] = "clemency-manifest 1";
 
 }  // namespace
 
-namespace {
-
-std::string FileIdentity(const char* path) {
-  struct stat info;
-  if (stat(path, &info) != 0) return "-";
-  return std::to_string(info.st_size) + "." + std::to_string(info.st_mtim.tv_sec) + "." +
-         std::to_string(info.st_mtim.tv_nsec);
-}
-
-}  // namespace
-
 const std::string& ProgramIdentity() {
   // The program's file and every shared library it loaded (ICU, md4c, libyaml…): an upgraded
   // library may segment, sort or render differently, which saved keys and cached pages must see.
   static const std::string identity = [] {
-    std::string out = FileIdentity("/proc/self/exe");
+    std::string out = DiskFileSystem().Stamp("/proc/self/exe");
     dl_iterate_phdr(
         [](struct dl_phdr_info* info, size_t, void* data) {
           if (info->dlpi_name && info->dlpi_name[0] == '/') {
-            *static_cast<std::string*>(data) += "," + FileIdentity(info->dlpi_name);
+            *static_cast<std::string*>(data) += "," + DiskFileSystem().Stamp(info->dlpi_name);
           }
           return 0;
         },

@@ -10,7 +10,7 @@
 namespace clemency {
 namespace {
 
-const char kMagic[] = "clemency-pages 3";
+const char kMagic[] = "clemency-pages 4";
 
 // Length-prefixed little pieces: strings, integers, doubles, flags. Reading checks every length,
 // so a damaged file yields "no cache", never a crash.
@@ -31,6 +31,11 @@ class Encoder {
   void MaybeDate(const std::optional<DateTime>& date) {
     Flag(date.has_value());
     if (date) Date(*date);
+  }
+  // A fixed group of texts, in order (no count: the reader knows how many).
+  template <typename... Texts>
+  void Fields(const Texts&... texts) {
+    (Text(texts), ...);
   }
   void Texts(const std::vector<std::string>& texts) {
     Int(static_cast<int64_t>(texts.size()));
@@ -76,6 +81,10 @@ class Decoder {
     if (!Flag()) return std::nullopt;
     return Date();
   }
+  template <typename... Texts>
+  void Fields(Texts*... texts) {
+    ((*texts = Text()), ...);  // a fold over ',' reads in order
+  }
   std::vector<std::string> Texts() {
     std::vector<std::string> out(Count());
     for (auto& text : out) text = Text();
@@ -109,10 +118,8 @@ class Decoder {
 };
 
 void EncodePage(const Page& p, Encoder& e) {
-  for (const std::string* text : {&p.section, &p.slug, &p.lang, &p.kind, &p.source_path, &p.title,
-                                  &p.summary, &p.change_note, &p.translation_status}) {
-    e.Text(*text);
-  }
+  e.Fields(p.section, p.slug, p.lang, p.kind, p.source_path, p.title, p.summary, p.change_note,
+           p.translation_status);
   e.Date(p.date);
   e.Date(p.updated);
   e.MaybeDate(p.reviewed);
@@ -121,23 +128,22 @@ void EncodePage(const Page& p, Encoder& e) {
   e.Int(p.weight);
   e.Texts(p.tags);
   e.Int(static_cast<int64_t>(p.sources.size()));
-  for (const auto& s : p.sources) e.Texts({s.title, s.number, s.article, s.url});
+  for (const auto& s : p.sources) e.Fields(s.title, s.number, s.article, s.url);
   e.Flag(p.consent.has_value());
   if (p.consent) {
-    e.Text(p.consent->given_by);
+    e.Fields(p.consent->given_by, p.consent->scope);
     e.Date(p.consent->date);
-    e.Text(p.consent->scope);
   }
   e.Flag(p.story_source.has_value());
   if (p.story_source) {
-    e.Texts({p.story_source->title, p.story_source->publisher, p.story_source->url});
+    e.Fields(p.story_source->title, p.story_source->publisher, p.story_source->url);
     e.MaybeDate(p.story_source->date);
   }
   e.Flag(p.support.has_value());
   if (p.support) {
     const SupportInfo& s = *p.support;
-    e.Texts({s.province, s.district, s.organisation, s.contact.phone, s.contact.address,
-             s.contact.hours});
+    e.Fields(s.province, s.district, s.organisation, s.contact.phone, s.contact.address,
+             s.contact.hours);
     e.Texts(s.services);
     e.Flag(s.coordinates.has_value());
     if (s.coordinates) {
@@ -151,10 +157,8 @@ void EncodePage(const Page& p, Encoder& e) {
 }
 
 void DecodePage(Decoder& d, Page* p) {
-  for (std::string* text : {&p->section, &p->slug, &p->lang, &p->kind, &p->source_path, &p->title,
-                            &p->summary, &p->change_note, &p->translation_status}) {
-    *text = d.Text();
-  }
+  d.Fields(&p->section, &p->slug, &p->lang, &p->kind, &p->source_path, &p->title, &p->summary,
+           &p->change_note, &p->translation_status);
   p->date = d.Date();
   p->updated = d.Date();
   p->reviewed = d.MaybeDate();
@@ -163,43 +167,27 @@ void DecodePage(Decoder& d, Page* p) {
   p->weight = d.Int();
   p->tags = d.Texts();
   p->sources.resize(d.Count());
-  for (auto& s : p->sources) {
-    auto parts = d.Texts();
-    parts.resize(4);
-    s = {parts[0], parts[1], parts[2], parts[3]};
-  }
+  for (auto& s : p->sources) d.Fields(&s.title, &s.number, &s.article, &s.url);
   if (d.Flag()) {
-    Consent consent;
-    consent.given_by = d.Text();
+    Consent& consent = p->consent.emplace();
+    d.Fields(&consent.given_by, &consent.scope);
     consent.date = d.Date();
-    consent.scope = d.Text();
-    p->consent = consent;
   }
   if (d.Flag()) {
-    StorySource source;
-    auto parts = d.Texts();
-    parts.resize(3);
-    source.title = parts[0];
-    source.publisher = parts[1];
-    source.url = parts[2];
+    StorySource& source = p->story_source.emplace();
+    d.Fields(&source.title, &source.publisher, &source.url);
     source.date = d.MaybeDate();
-    p->story_source = source;
   }
   if (d.Flag()) {
-    SupportInfo s;
-    auto parts = d.Texts();
-    parts.resize(6);
-    s.province = parts[0];
-    s.district = parts[1];
-    s.organisation = parts[2];
-    s.contact = {parts[3], parts[4], parts[5]};
+    SupportInfo& s = p->support.emplace();
+    d.Fields(&s.province, &s.district, &s.organisation, &s.contact.phone, &s.contact.address,
+             &s.contact.hours);
     s.services = d.Texts();
     if (d.Flag()) {
       double lat = d.Real();
       s.coordinates = Coordinates{lat, d.Real()};
     }
     s.verified = d.Date();
-    p->support = s;
   }
   p->body_offset = static_cast<size_t>(d.Int());
   p->body_first_line = static_cast<int>(d.Int());
@@ -217,7 +205,7 @@ std::string PageCache::Encode(const RenderedPage& r) {
   }
   e.Int(static_cast<int64_t>(r.body.images.size()));
   for (const auto& image : r.body.images) {
-    e.Texts({image.src, image.alt});
+    e.Fields(image.src, image.alt);
     e.Flag(image.safe);
   }
   e.Int(static_cast<int64_t>(r.body.headings.size()));
@@ -235,7 +223,7 @@ std::string PageCache::Encode(const RenderedPage& r) {
   e.Flag(score.scored);
   e.Text(r.source_hash);
   e.Text(r.source_stamp);
-  e.Texts({r.sort_keys.title, r.sort_keys.place, r.list_hash});
+  e.Fields(r.sort_keys.title, r.sort_keys.place, r.list_hash);
   return std::move(e.bytes());
 }
 
@@ -249,10 +237,7 @@ bool PageCache::Decode(std::string_view bytes, RenderedPage* r) {
   }
   r->body.images.resize(d.Count());
   for (auto& image : r->body.images) {
-    auto parts = d.Texts();
-    parts.resize(2);
-    image.src = parts[0];
-    image.alt = parts[1];
+    d.Fields(&image.src, &image.alt);
     image.safe = d.Flag();
   }
   r->body.headings.resize(d.Count());
@@ -270,10 +255,7 @@ bool PageCache::Decode(std::string_view bytes, RenderedPage* r) {
   score.scored = d.Flag();
   r->source_hash = d.Text();
   r->source_stamp = d.Text();
-  auto keys = d.Texts();
-  keys.resize(3);
-  r->sort_keys = {keys[0], keys[1]};
-  r->list_hash = keys[2];
+  d.Fields(&r->sort_keys.title, &r->sort_keys.place, &r->list_hash);
   return d.ok() && d.done();
 }
 

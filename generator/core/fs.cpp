@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <filesystem>
-#include <thread>
+
+#include "core/parallel.h"
 
 namespace clemency {
 namespace fs = std::filesystem;
@@ -107,10 +107,12 @@ std::string StampOf(const struct stat& info) {
          std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
 }
 
-// Adds every regular file under `dir` (opened as `fd`, which this closes) to `out`.
+// Adds every regular file under `dir` (opened as `fd`, which this closes) to `out`. With
+// `folders`, subfolders are listed there instead of walked.
 using StampList = std::vector<std::pair<std::string, std::string>>;
 
-void StampTree(int fd, const std::string& dir, StampList* out) {
+void StampTree(int fd, const std::string& dir, StampList* out,
+               std::vector<std::string>* folders = nullptr) {
   DIR* handle = ::fdopendir(fd);
   if (!handle) {
     ::close(fd);
@@ -130,6 +132,8 @@ void StampTree(int fd, const std::string& dir, StampList* out) {
     std::string path = dir + "/" + std::string(name);
     if (S_ISREG(info.st_mode)) {
       out->emplace_back(std::move(path), StampOf(info));
+    } else if (S_ISDIR(info.st_mode) && folders) {
+      folders->push_back(std::move(path));
     } else if (S_ISDIR(info.st_mode)) {
       int child = ::openat(fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (child >= 0) StampTree(child, path, out);
@@ -147,41 +151,20 @@ std::string DiskFileSystem::Stamp(const std::string& path) const {
 }
 
 SnapshotFileSystem::SnapshotFileSystem(const std::vector<std::string>& roots) {
-  // Each root's files and each of its folders are walked on their own thread (content/ has one
-  // folder per section), then merged.
+  // The roots' own files first, then each of their folders on the next free core (content/ has
+  // one folder per section).
   std::vector<std::string> folders;
   for (std::string root : roots) {
     while (root.size() > 1 && root.back() == '/') root.pop_back();
     roots_.push_back(root);
-    DIR* handle = ::opendir(root.c_str());
-    if (!handle) continue;
-    while (struct dirent* entry = ::readdir(handle)) {
-      std::string name = entry->d_name;
-      if (name == "." || name == "..") continue;
-      std::string path = root + "/" + name;
-      struct stat info;
-      if (::lstat(path.c_str(), &info) != 0) continue;
-      if (S_ISDIR(info.st_mode)) {
-        folders.push_back(path);
-      } else if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
-        files_.emplace_back(path, StampOf(info));
-      }
-    }
-    ::closedir(handle);
+    int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) StampTree(fd, root, &files_, &folders);
   }
   std::vector<StampList> found(folders.size());
-  std::atomic<size_t> next{0};
-  auto walk = [&]() {
-    for (size_t i; (i = next++) < folders.size();) {
-      int fd = ::open(folders[i].c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fd >= 0) StampTree(fd, folders[i], &found[i]);
-    }
-  };
-  std::vector<std::thread> threads;
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  for (size_t t = 1; t < std::min<size_t>(cores, folders.size()); ++t) threads.emplace_back(walk);
-  walk();
-  for (auto& thread : threads) thread.join();
+  ParallelFor(folders.size(), DefaultThreads(), [&](size_t i) {
+    int fd = ::open(folders[i].c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) StampTree(fd, folders[i], &found[i]);
+  });
   for (auto& part : found) {
     for (auto& file : part) files_.push_back(std::move(file));
   }
