@@ -10,7 +10,7 @@
 namespace clemency {
 namespace {
 
-const char kMagic[] = "clemency-pages 4";
+const char kMagic[] = "clemency-pages 5";
 
 // Length-prefixed little pieces: strings, integers, doubles, flags. Reading checks every length,
 // so a damaged file yields "no cache", never a crash.
@@ -275,6 +275,10 @@ PageCache PageCache::Load(const std::string& out_dir) {
   // earlier one. A record cut short (a build stopped while appending) voids the whole cache.
   while (!d.done() && d.ok()) {
     std::string_view path = d.View(), stamp = d.View(), record = d.View();
+    if (path.empty()) {  // not a page: the link targets of the build that wrote the records
+      cache.link_targets_ = std::string(stamp);
+      continue;
+    }
     cache.records_.insert_or_assign(path, Record{stamp, record});
     ++cache.stored_records_;
   }
@@ -282,8 +286,9 @@ PageCache PageCache::Load(const std::string& out_dir) {
   return cache;
 }
 
-Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
-                       const std::vector<RenderedPage>& pages, const PageCache* previous) {
+Status PageCache::Save(const std::string& out_dir, const Site& site, const PageCache* previous) {
+  const std::string& site_key = site.site_key();
+  const std::vector<RenderedPage>& pages = site.pages();
   bool same_site = previous && previous->file_ && previous->site_key_ == site_key;
   // Pages whose record in `previous` is still theirs need not be written again.
   auto stored = [&](const RenderedPage& page) -> const Record* {
@@ -301,14 +306,18 @@ Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
     e.Text(page.source_stamp);
     e.Text(bytes);
   };
+  // The link targets go after the pages they apply to (a record with no path; the last one read
+  // wins, like a page's).
+  auto append_link_targets = [&site](Encoder& e) { e.Fields("", site.link_targets(), ""); };
   // A few changed pages are appended (rewriting the whole cache for one edited page costs more
   // than the edit); the file is rewritten when there is no usable one, when many pages changed,
   // or when replaced records would make up half of it.
   if (same_site && changed.size() <= std::max<size_t>(16, pages.size() / 10) &&
       previous->stored_records_ + changed.size() < 2 * (previous->records_.size() + 1)) {
-    if (changed.empty()) return Status::Ok();
+    if (changed.empty() && previous->link_targets_ == site.link_targets()) return Status::Ok();
     Encoder e;
     for (const RenderedPage* page : changed) append_record(e, *page, Encode(*page));
+    append_link_targets(e);
     return AppendToFile(PathFor(out_dir), e.bytes());
   }
   Encoder e;
@@ -321,6 +330,7 @@ Status PageCache::Save(const std::string& out_dir, const std::string& site_key,
     const Record* record = stored(page);
     append_record(e, page, record ? record->bytes : std::string_view(Encode(page)));
   }
+  append_link_targets(e);
   return WriteFileAtomically(PathFor(out_dir), e.bytes());
 }
 

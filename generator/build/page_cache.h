@@ -20,13 +20,17 @@ class PageCache {
   static std::string PathFor(const std::string& out_dir);
   // Empty when the file is missing, damaged, or written by another build of the program.
   static PageCache Load(const std::string& out_dir);
-  // Stores every page of `pages` that has a stamp. When `previous` (the cache this build loaded)
-  // still holds most of them, only the changed pages are appended; otherwise the file is written
-  // anew, with unchanged pages copied as they were stored rather than encoded again.
-  static Status Save(const std::string& out_dir, const std::string& site_key,
-                     const std::vector<RenderedPage>& pages, const PageCache* previous = nullptr);
+  // Stores every page of `site` that has a stamp, with the site's link targets (call after a
+  // successful build only: a stored page counts as link-checked). When `previous` (the cache this
+  // build loaded) still holds most of them, only the changed pages are appended; otherwise the
+  // file is written anew, with unchanged pages copied as they were stored, not encoded again.
+  static Status Save(const std::string& out_dir, const Site& site,
+                     const PageCache* previous = nullptr);
 
   const std::string& site_key() const { return site_key_; }
+  // Site::link_targets() of the build that stored the cache: its pages' links were checked
+  // against those targets.
+  const std::string& link_targets() const { return link_targets_; }
   // Decodes the cached page for `source_path` into `out` if its file still has `stamp`. Safe to
   // call from several threads at once for different paths.
   bool Take(const std::string& source_path, const std::string& stamp, RenderedPage* out);
@@ -41,6 +45,7 @@ class PageCache {
     std::string_view stamp, bytes;  // into file_; a record is decoded only when taken
   };
   std::string site_key_;  // of the site/ files the pages were checked against
+  std::string link_targets_;
   // The file, mapped (records point into it; appending to it or replacing it leaves the mapping
   // as it was loaded).
   std::shared_ptr<const MappedFile> file_;

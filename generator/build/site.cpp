@@ -121,6 +121,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     stamps[file] = fs.Stamp(path);
     // The page's slot is derived[file].page (page_slot below): Take fills the whole entry.
     if (!cache || !cache->Take(display, stamps[file], &derived[file])) return false;
+    derived[file].from_cache = true;
     ++from_cache;
     return true;
   };
@@ -192,8 +193,19 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   for (const auto& [key, translations] : site->groups_) {
     site->group_index_.emplace(key, &translations);
   }
+  std::string targets;
+  for (const auto& [key, translations] : site->groups_) {
+    for (const auto& [lang, index] : translations) {
+      targets.append(key).append(1, '\x1f').append(lang);
+      for (const auto& heading : site->pages_[index].body.headings) {
+        targets.append(1, '\x1f').append(heading.id);
+      }
+      targets.append(1, '\n');
+    }
+  }
+  site->link_targets_ = HashHex(targets);
   if (timer) timer->Mark("load.groups");
-  site->CheckLinks(diagnostics);
+  site->CheckLinks(diagnostics, cache ? cache->link_targets() : std::string());
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   return site;
@@ -212,7 +224,8 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
   return it == group->end() ? nullptr : &pages_[it->second];
 }
 
-void Site::CheckLinks(Diagnostics* diagnostics) const {
+void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const {
+  const bool skip_cached = !checked_targets.empty() && checked_targets == link_targets_;
   // Paths the build writes besides pages: feeds, static files, the sitemap, robots.txt.
   std::unordered_set<std::string> files = {"/sitemap.xml", "/robots.txt"};
   for (const auto& language : config_.languages) {
@@ -251,6 +264,7 @@ void Site::CheckLinks(Diagnostics* diagnostics) const {
   std::vector<Diagnostics> found(pages_.size());
   ParallelFor(pages_.size(), DefaultThreads(), [&](size_t index) {
     const RenderedPage& rendered = pages_[index];
+    if (skip_cached && rendered.from_cache) return;
     Diagnostics* problems = &found[index];
     const Page& page = rendered.page;
     const std::string self = page.PathIn(page.lang);

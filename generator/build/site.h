@@ -44,6 +44,7 @@ struct RenderedPage {
   SortKeys sort_keys;        // in the page's own language
   std::string key;           // page.TranslationKey(), kept: lists and links ask for it often
   std::string list_hash;     // of what a list item shows (ListEntryHash)
+  bool from_cache = false;   // taken from the page cache by this load (checked by an earlier build)
 };
 
 // Which translations are missing and which are older than their source.
@@ -112,6 +113,9 @@ class Site {
   // Hash of every file under site/: a change there changes every output (and voids the cache).
   const std::string& site_key() const { return site_key_; }
   size_t pages_from_cache() const { return pages_from_cache_; }
+  // Hash of what links can point to: every published page's translation key, language and
+  // heading ids (static files and feeds are covered by site_key()).
+  const std::string& link_targets() const { return link_targets_; }
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
   const RenderedPage* Find(const std::string& translation_key, const std::string& lang) const;
   CoverageReport Coverage() const;
@@ -120,7 +124,10 @@ class Site {
 
  private:
   Site() = default;
-  void CheckLinks(Diagnostics* diagnostics) const;
+  // Checks every page's links and images. Pages from the cache are skipped when `checked_targets`
+  // (the link targets of the build that stored them) equals link_targets(): nothing they could
+  // point to has changed since they passed.
+  void CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const;
   std::string source_dir_;
   std::shared_ptr<const FileSystem> fs_;
   SiteConfig config_;
@@ -135,6 +142,7 @@ class Site {
   std::vector<std::string> static_files_;  // relative to site/static
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
   size_t pages_from_cache_ = 0;
+  std::string link_targets_;
 };
 
 }  // namespace clemency

@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <xxhash.h>
+
 #include <cstdio>
 
 namespace clemency {
@@ -70,11 +72,7 @@ std::string JsonString(std::string_view text) {
 }
 
 std::string HashHex(std::string_view data) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
+  uint64_t hash = XXH3_64bits(data.data(), data.size());
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
   return buf;

@@ -11,7 +11,7 @@ std::string EscapeHtml(std::string_view text);
 // Appends `text` as a JSON string literal (with quotes) to `out`.
 void AppendJsonString(std::string& out, std::string_view text);
 std::string JsonString(std::string_view text);
-// 64-bit FNV-1a, as 16 hex digits: content fingerprints for ETags and the build manifest.
+// 64-bit XXH3, as 16 hex digits: content fingerprints for ETags, the build manifest and caches.
 std::string HashHex(std::string_view data);
 // True when `text` is a slug: lowercase ASCII letters and digits in hyphen-separated runs.
 bool IsSlug(std::string_view text);

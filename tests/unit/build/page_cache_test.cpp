@@ -94,7 +94,7 @@ TEST_CASE("a rebuild takes unchanged pages from the cache and reads changed file
   std::string out = dir / "public";
   auto first = LoadOrFail(dir.path());
   CHECK(first->pages_from_cache() == 0);
-  REQUIRE(PageCache::Save(out, first->site_key(), first->pages()).ok());
+  REQUIRE(PageCache::Save(out, *first).ok());
 
   std::string changed = "content/guides/alpha.vi.md";
   testing::WriteFile(dir / changed,
@@ -114,7 +114,7 @@ TEST_CASE("a rebuild takes unchanged pages from the cache and reads changed file
   // Storing again appends just the edited page; the next load takes everything from the cache.
   auto size_of = [&out]() { return std::filesystem::file_size(PageCache::PathFor(out)); };
   auto full_size = size_of();
-  REQUIRE(PageCache::Save(out, second->site_key(), second->pages(), &cache).ok());
+  REQUIRE(PageCache::Save(out, *second, &cache).ok());
   CHECK(size_of() > full_size);
   CHECK(size_of() < full_size + full_size / 2);
   PageCache appended = PageCache::Load(out);
@@ -126,10 +126,52 @@ TEST_CASE("a rebuild takes unchanged pages from the cache and reads changed file
 
   // Another site/ (here: a template) voids the whole cache.
   testing::WriteFile(dir / "site/templates/partials/extra.mustache", "<p>x</p>\n");
-  REQUIRE(PageCache::Save(out, first->site_key(), first->pages()).ok());
+  REQUIRE(PageCache::Save(out, *first).ok());
   PageCache stale = PageCache::Load(out);
   auto third = LoadOrFail(dir.path(), &stale);
   CHECK(third->pages_from_cache() == 0);
+}
+
+TEST_CASE("pages from the cache are checked again when what their links point to changes") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  std::string out = dir / "public";
+  auto first = LoadOrFail(dir.path());
+  REQUIRE(PageCache::Save(out, *first).ok());
+  PageCache cache = PageCache::Load(out);
+  CHECK(cache.link_targets() == first->link_targets());
+
+  // A body edit that keeps every heading leaves the targets alone: the home page (which links to
+  // alpha's first heading) passes from the cache.
+  std::string alpha = dir / "content/guides/alpha.vi.md";
+  std::string original = ReadFile(alpha);
+  testing::WriteFile(alpha, original + "\nMột câu nữa.\n");
+  auto second = LoadOrFail(dir.path(), &cache);
+  CHECK(second->link_targets() == first->link_targets());
+  REQUIRE(PageCache::Save(out, *second, &cache).ok());
+
+  // Renaming the heading the home page links to changes the targets: the cached home page is
+  // checked again and its link is reported.
+  std::string heading = "## Bước 1: Nộp đơn";
+  REQUIRE(Contains(original, heading));
+  testing::WriteFile(
+      alpha, std::string(original).replace(original.find(heading), heading.size(), "## Nộp đơn"));
+  PageCache renamed = PageCache::Load(out);
+  CHECK(renamed.link_targets() == second->link_targets());
+  Diagnostics diagnostics;
+  auto broken =
+      Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics, nullptr, &renamed);
+  CHECK_FALSE(broken);
+  CHECK(Contains(diagnostics.ToString(), "content/_index.vi.md"));
+  CHECK(Contains(diagnostics.ToString(), "no heading with id 'buoc-1-nop-don'"));
+
+  // So is a link to a page that is gone.
+  testing::WriteFile(alpha, original);
+  std::filesystem::remove(dir / "content/guides/alpha.en.md");
+  PageCache again = PageCache::Load(out);
+  Diagnostics gone;
+  CHECK_FALSE(Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &gone, nullptr, &again));
+  CHECK(Contains(gone.ToString(), "content/_index.en.md"));
 }
 
 TEST_CASE("a small rebuild updates public/ in place and equals a full build") {
