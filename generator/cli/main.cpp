@@ -260,6 +260,7 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
   auto files = std::make_shared<SnapshotFileSystem>(
       std::vector<std::string>{JoinPath(source, "site"), JoinPath(source, "content")});
   if (command == "build") {
+    timer.Mark("walk");
     // Nothing changed since the last successful build into `out`: nothing to do.
     fingerprint = BuildManifest::InputFingerprint(*files);
     previous = BuildManifest::Load(out);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/parallel.h"
@@ -102,42 +103,55 @@ namespace {
 
 std::string StampOf(const struct stat& info) {
   // ctime too: it changes on every write even when a tool restores the modification time.
-  return std::to_string(info.st_size) + ":" + std::to_string(info.st_ino) + ":" +
-         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
-         std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
+  char buf[128];
+  int n = std::snprintf(
+      buf, sizeof buf, "%lld:%llu:%lld.%ld:%lld.%ld", static_cast<long long>(info.st_size),
+      static_cast<unsigned long long>(info.st_ino), static_cast<long long>(info.st_mtim.tv_sec),
+      info.st_mtim.tv_nsec, static_cast<long long>(info.st_ctim.tv_sec), info.st_ctim.tv_nsec);
+  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
 }
 
-// Adds every regular file under `dir` (opened as `fd`, which this closes) to `out`. With
-// `folders`, subfolders are listed there instead of walked.
-using StampList = std::vector<std::pair<std::string, std::string>>;
+// The names in a folder tree, read before anything is stat'ed so that the stat calls (most of a
+// walk's time) can be shared evenly between cores whatever the folders' sizes.
+struct Folder {
+  int fd = -1;
+  std::string path;
+};
+struct Entry {
+  size_t folder;
+  std::string name;
+};
 
-void StampTree(int fd, const std::string& dir, StampList* out,
-               std::vector<std::string>* folders = nullptr) {
+// Lists `fd` (the folder at `path`, which this closes later via `folders`) into `entries`, and
+// its subfolders recursively. Links are listed as entries: they count only if they lead to a file.
+void ListTree(int fd, const std::string& path, std::vector<Folder>* folders,
+              std::vector<Entry>* entries) {
   DIR* handle = ::fdopendir(fd);
   if (!handle) {
     ::close(fd);
     return;
   }
+  size_t folder = folders->size();
+  folders->push_back({::dup(fd), path});
+  std::vector<std::string> subfolders;
   while (struct dirent* entry = ::readdir(handle)) {
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
-    struct stat info;
-    // Relative to the open folder: no path walk per file. Like the directory iterator, a link is
-    // followed to a file but never into a folder.
-    if (::fstatat(fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (S_ISLNK(info.st_mode) &&
-        (::fstatat(fd, entry->d_name, &info, 0) != 0 || !S_ISREG(info.st_mode))) {
-      continue;
+    unsigned char type = entry->d_type;
+    if (type == DT_UNKNOWN) {  // some file systems leave the type to a stat call
+      struct stat info;
+      if (::fstatat(fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      type = S_ISDIR(info.st_mode) ? DT_DIR : DT_REG;
     }
-    std::string path = dir + "/" + std::string(name);
-    if (S_ISREG(info.st_mode)) {
-      out->emplace_back(std::move(path), StampOf(info));
-    } else if (S_ISDIR(info.st_mode) && folders) {
-      folders->push_back(std::move(path));
-    } else if (S_ISDIR(info.st_mode)) {
-      int child = ::openat(fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (child >= 0) StampTree(child, path, out);
+    if (type == DT_DIR) {
+      subfolders.emplace_back(name);
+    } else {
+      entries->push_back({folder, std::string(name)});
     }
+  }
+  for (const auto& name : subfolders) {
+    int child = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (child >= 0) ListTree(child, path + "/" + name, folders, entries);
   }
   ::closedir(handle);
 }
@@ -151,22 +165,33 @@ std::string DiskFileSystem::Stamp(const std::string& path) const {
 }
 
 SnapshotFileSystem::SnapshotFileSystem(const std::vector<std::string>& roots) {
-  // The roots' own files first, then each of their folders on the next free core (content/ has
-  // one folder per section).
-  std::vector<std::string> folders;
+  std::vector<Folder> folders;
+  std::vector<Entry> entries;
   for (std::string root : roots) {
     while (root.size() > 1 && root.back() == '/') root.pop_back();
     roots_.push_back(root);
     int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) StampTree(fd, root, &files_, &folders);
+    if (fd >= 0) ListTree(fd, root, &folders, &entries);
   }
-  std::vector<StampList> found(folders.size());
-  ParallelFor(folders.size(), DefaultThreads(), [&](size_t i) {
-    int fd = ::open(folders[i].c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) StampTree(fd, folders[i], &found[i]);
+  // Each entry is stat'ed relative to its open folder (no path walk per file). Like the
+  // directory iterator, a link is followed to a file but never into a folder.
+  std::vector<std::string> stamps(entries.size());
+  constexpr size_t kChunk = 256;
+  ParallelFor((entries.size() + kChunk - 1) / kChunk, DefaultThreads(), [&](size_t chunk) {
+    for (size_t i = chunk * kChunk; i < std::min(entries.size(), (chunk + 1) * kChunk); ++i) {
+      struct stat info;
+      if (::fstatat(folders[entries[i].folder].fd, entries[i].name.c_str(), &info, 0) == 0 &&
+          S_ISREG(info.st_mode)) {
+        stamps[i] = StampOf(info);
+      }
+    }
   });
-  for (auto& part : found) {
-    for (auto& file : part) files_.push_back(std::move(file));
+  for (auto& folder : folders) ::close(folder.fd);
+  files_.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (stamps[i].empty()) continue;
+    files_.emplace_back(folders[entries[i].folder].path + "/" + entries[i].name,
+                        std::move(stamps[i]));
   }
   std::sort(files_.begin(), files_.end());
   index_.reserve(files_.size());
