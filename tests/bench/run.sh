@@ -30,11 +30,15 @@ mkdir -p "$work" "$out"
 results="$work/results.tsv"
 : >"$results"
 
-# /usr/bin/time -f: wall seconds, user+sys seconds, peak RSS KiB.
+# Wall time from bash's microsecond clock around the run (/usr/bin/time's own %e has 10 ms steps,
+# too coarse for rebuilds); /usr/bin/time -f: user+sys seconds, peak RSS KiB.
 measure() {  # measure LABEL COMMAND...
-  /usr/bin/time -o "$work/time.txt" -f "%e %U %S %M" "${@:2}" >/dev/null 2>"$work/last-stderr.txt" ||
+  local start=$EPOCHREALTIME
+  /usr/bin/time -o "$work/time.txt" -f "%U %S %M" "${@:2}" >/dev/null 2>"$work/last-stderr.txt" ||
     { echo "failed: ${*:2}" >&2; cat "$work/last-stderr.txt" >&2; exit 1; }
-  awk -v label="$1" '{printf "%s\t%.3f\t%.3f\t%d\n", label, $1, $2 + $3, $4}' "$work/time.txt" >>"$results"
+  local end=$EPOCHREALTIME
+  awk -v label="$1" -v start="$start" -v end="$end" \
+    '{printf "%s\t%.3f\t%.3f\t%d\n", label, end - start, $1 + $2, $3}' "$work/time.txt" >>"$results"
 }
 median() {  # median LABEL COLUMN (2 wall, 3 cpu, 4 rss)
   awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$results" | sort -g |
