@@ -3,8 +3,8 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <string_view>
-#include <thread>
 #include <unordered_set>
 
 #include "build/manifest.h"
@@ -369,42 +369,49 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   };
 
   const auto keys_by_section = KeysBySection(*this);
-  // Each language's jobs are planned on their own thread (keys, lists and sorting are per page).
-  std::vector<std::vector<Job>> planned(builders.size());
-  ParallelFor(builders.size(), options.threads, [&](size_t language_index) {
-    std::vector<Job>& jobs = planned[language_index];
-    const ViewBuilder* builder = builders[language_index].get();
+  // Jobs are planned on all cores in parts small enough to share evenly (keys, lists and sorting
+  // are per page): for each language, part 0 is its home page, 1..n its sections with their
+  // pages, n+1 its 404 page and feeds.
+  const size_t parts = config_.sections.size() + 2;
+  std::vector<std::vector<Job>> planned(builders.size() * parts);
+  ParallelFor(planned.size(), options.threads, [&](size_t task) {
+    std::vector<Job>& jobs = planned[task];
+    const size_t part = task % parts;
+    const ViewBuilder* builder = builders[task / parts].get();
     const std::string lang = builder->language().code;
 
-    // Home.
-    jobs.push_back({{OutputPath("/" + lang + "/")},
-                    HashHex(nav_keys.at(lang) + "|home"),
-                    lang,
-                    [this, builder, lang, write_page]() {
-                      View view;
-                      if (const RenderedPage* home = Find("", lang)) {
-                        if (Status s = builder->PageView(*home, "", &view); !s.ok()) return s;
-                      } else {
-                        view = builder->Base("/" + lang + "/", builder->language().title, "");
-                        builder->AddLanguages(&view, "", "");
-                      }
-                      view.Set("is_home", View(true));
-                      View sections = View::List();
-                      for (const auto& section : config_.sections) {
-                        const RenderedPage* index = Find(section.name, lang);
-                        sections.Push(
-                            View()
-                                .Set("title", View(index ? index->page.title
-                                                         : builder->T("section_" + section.name)))
-                                .Set("summary", View(index ? index->page.summary : ""))
-                                .Set("href", View("/" + lang + "/" + section.name + "/")));
-                      }
-                      view.Set("sections", sections);
-                      return write_page(builder, "/" + lang + "/", "home", view);
-                    }});
+    if (part == 0) {  // Home.
+      jobs.push_back({{OutputPath("/" + lang + "/")},
+                      HashHex(nav_keys.at(lang) + "|home"),
+                      lang,
+                      [this, builder, lang, write_page]() {
+                        View view;
+                        if (const RenderedPage* home = Find("", lang)) {
+                          if (Status s = builder->PageView(*home, "", &view); !s.ok()) return s;
+                        } else {
+                          view = builder->Base("/" + lang + "/", builder->language().title, "");
+                          builder->AddLanguages(&view, "", "");
+                        }
+                        view.Set("is_home", View(true));
+                        View sections = View::List();
+                        for (const auto& section : config_.sections) {
+                          const RenderedPage* index = Find(section.name, lang);
+                          sections.Push(
+                              View()
+                                  .Set("title", View(index ? index->page.title
+                                                           : builder->T("section_" + section.name)))
+                                  .Set("summary", View(index ? index->page.summary : ""))
+                                  .Set("href", View("/" + lang + "/" + section.name + "/")));
+                        }
+                        view.Set("sections", sections);
+                        return write_page(builder, "/" + lang + "/", "home", view);
+                      }});
+      return;
+    }
 
-    // Sections, their pages, their feeds.
-    for (const auto& section : config_.sections) {
+    // A section, its pages.
+    if (part <= config_.sections.size()) {
+      const SectionConfig& section = config_.sections[part - 1];
       std::vector<const RenderedPage*> listed =
           SectionPages(*this, section, keys_by_section.at(section.name), builder->language());
       // What each item shows (not the page's body): an edit to a body leaves the list alone.
@@ -454,6 +461,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                           return write_page(builder, shown->page.PathIn(lang), template_name, view);
                         }});
       }
+      return;
     }
 
     // 404 page of this language.
@@ -633,35 +641,31 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   std::atomic<size_t> skipped_outputs{0};
 
   timer.Mark("plan");
-  std::atomic<size_t> next{0}, done{0};
-  std::vector<Status> errors(std::max(1, options.threads));
-  auto worker = [&](int index) {
-    for (size_t i; (i = next++) < jobs.size();) {
-      const Job& job = jobs[i];
-      bool reused = unchanged[i];
-      if (reused && writer.in_place()) {
-        skipped_outputs += job.outputs.size();  // the live files are already these
-      } else {
-        // Link every output of the job, or render them all (a half-linked job is re-rendered).
-        for (size_t o = 0; reused && o < job.outputs.size(); ++o)
-          reused = writer.Reuse(job.outputs[o]);
-      }
-      Status s = reused ? Status::Ok() : job.run();
-      if (!s.ok() && errors[index].ok()) errors[index] = s;
-      if (!job.page_lang.empty()) ++page_counts.at(job.page_lang);
-      size_t finished = ++done;
-      if (options.progress && (finished % 500 == 0 || finished == jobs.size())) {
-        options.progress(finished, jobs.size());
-      }
+  std::atomic<size_t> done{0};
+  std::mutex error_mutex;
+  Status error;  // the first job that failed
+  ParallelFor(jobs.size(), options.threads, [&](size_t i) {
+    const Job& job = jobs[i];
+    bool reused = unchanged[i];
+    if (reused && writer.in_place()) {
+      skipped_outputs += job.outputs.size();  // the live files are already these
+    } else {
+      // Link every output of the job, or render them all (a half-linked job is re-rendered).
+      for (size_t o = 0; reused && o < job.outputs.size(); ++o)
+        reused = writer.Reuse(job.outputs[o]);
     }
-  };
-  std::vector<std::thread> threads;
-  for (int i = 1; i < options.threads; ++i) threads.emplace_back(worker, i);
-  worker(0);
-  for (auto& t : threads) t.join();
-  for (const auto& e : errors) {
-    if (!e.ok()) return e;
-  }
+    Status s = reused ? Status::Ok() : job.run();
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (error.ok()) error = s;
+    }
+    if (!job.page_lang.empty()) ++page_counts.at(job.page_lang);
+    size_t finished = ++done;
+    if (options.progress && (finished % 500 == 0 || finished == jobs.size())) {
+      options.progress(finished, jobs.size());
+    }
+  });
+  if (!error.ok()) return error;
   timer.Mark("render");
   if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
     return s;

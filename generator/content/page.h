@@ -1,5 +1,6 @@
 #pragma once
 // The content model: one Page per Markdown file (one translation of one page).
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +9,42 @@
 #include "core/datetime.h"
 
 namespace clemency {
+
+// An optional part of a page kept on the heap: most pages have no consent, story source or
+// support entry, and a build holds every page at once (10k pages: 4.5 MB less than inline).
+// Reads like std::optional; copies copy the value.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() = default;
+  Boxed(const T& value) : value_(std::make_unique<T>(value)) {}  // NOLINT: like optional
+  Boxed(const Boxed& other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& other) {
+    value_ = other ? std::make_unique<T>(*other) : nullptr;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
+  Boxed& operator=(const T& value) {
+    value_ = std::make_unique<T>(value);
+    return *this;
+  }
+
+  bool has_value() const { return value_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  T& emplace() {
+    value_ = std::make_unique<T>();
+    return *value_;
+  }
+  void reset() { value_.reset(); }
+  T& operator*() { return *value_; }
+  const T& operator*() const { return *value_; }
+  T* operator->() { return value_.get(); }
+  const T* operator->() const { return value_.get(); }
+
+ private:
+  std::unique_ptr<T> value_;
+};
 
 struct LegalSource {
   std::string title, number, article, url;
@@ -58,9 +95,9 @@ struct Page {
   std::string change_note;
   std::string translation_status;  // "" for the default language, else reviewed | machine-assisted
   std::optional<DateTime> translated_from;
-  std::optional<Consent> consent;
-  std::optional<StorySource> story_source;
-  std::optional<SupportInfo> support;
+  Boxed<Consent> consent;
+  Boxed<StorySource> story_source;
+  Boxed<SupportInfo> support;
 
   size_t body_offset = 0;   // where the Markdown body starts in source_text
   int body_first_line = 1;  // line of the body's first line in the file, for diagnostics

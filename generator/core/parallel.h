@@ -1,24 +1,25 @@
 #pragma once
-// Runs fn(i) for i in [0, n) on `threads` threads (the caller's included), in dynamic chunks.
-#include <algorithm>
-#include <atomic>
+// Runs fn(i) for i in [0, n) on up to `threads` threads: the caller and helpers from one pool of
+// threads kept for the whole run. Kept threads keep what they set up per thread (their allocator
+// heaps, ICU break iterators and collators) from one step to the next, where threads made per
+// call started every step afresh. Calls may nest: a caller never waits for a helper that has not
+// started, so a busy pool only means the caller does more of the work itself.
 #include <cstddef>
 #include <thread>
-#include <vector>
+#include <type_traits>
 
 namespace clemency {
 
+namespace parallel_internal {
+void Run(size_t n, int threads, void (*call)(void* fn, size_t i), void* fn);
+}  // namespace parallel_internal
+
 template <typename Fn>
 void ParallelFor(size_t n, int threads, Fn&& fn) {
-  std::atomic<size_t> next{0};
-  auto worker = [&]() {
-    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
-  };
-  std::vector<std::thread> pool;
-  int extra = std::max(0, std::min<int>(threads, static_cast<int>(n)) - 1);
-  for (int t = 0; t < extra; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  using Callable = std::remove_reference_t<Fn>;
+  parallel_internal::Run(
+      n, threads, [](void* f, size_t i) { (*static_cast<Callable*>(f))(i); },
+      const_cast<void*>(static_cast<const void*>(&fn)));
 }
 
 // Threads to use by default: the machine's cores.
