@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <vector>
+#include <thread>
 
 namespace clemency::parallel_internal {
 namespace {
@@ -33,10 +34,7 @@ class Pool {
   void Run(Batch* batch, int helpers) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      while (static_cast<int>(threads_.size()) < helpers) {
-        threads_.emplace_back([this] { Serve(); });
-        threads_.back().detach();
-      }
+      for (; threads_ < helpers; ++threads_) std::thread([this] { Serve(); }).detach();
       for (int h = 0; h < helpers; ++h) queue_.push_back(batch);
     }
     wake_.notify_all();
@@ -53,7 +51,12 @@ class Pool {
       Batch* batch;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return !queue_.empty(); });
+        // A thread idle for a while leaves, and its memory with it: a build's steps follow each
+        // other within milliseconds, while `serve` builds once and then only answers requests.
+        if (!wake_.wait_for(lock, std::chrono::seconds(2), [this] { return !queue_.empty(); })) {
+          --threads_;
+          return;
+        }
         batch = queue_.front();
         queue_.pop_front();
         ++batch->active;
@@ -70,7 +73,7 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable wake_, finished_;
   std::deque<Batch*> queue_;
-  std::vector<std::thread> threads_;
+  int threads_ = 0;
 };
 
 }  // namespace

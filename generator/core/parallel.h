@@ -1,9 +1,9 @@
 #pragma once
 // Runs fn(i) for i in [0, n) on up to `threads` threads: the caller and helpers from one pool of
-// threads kept for the whole run. Kept threads keep what they set up per thread (their allocator
-// heaps, ICU break iterators and collators) from one step to the next, where threads made per
-// call started every step afresh. Calls may nest: a caller never waits for a helper that has not
-// started, so a busy pool only means the caller does more of the work itself.
+// kept threads. Kept threads keep what they set up per thread (their allocator heaps, ICU break
+// iterators and collators) from one step to the next, where threads made per call started every
+// step afresh; a thread idle for two seconds leaves. Calls may nest: a caller never waits for a
+// helper that has not started, so a busy pool only means the caller does more of the work itself.
 #include <cstddef>
 #include <thread>
 #include <type_traits>
