@@ -254,7 +254,8 @@ int ImportSupport(const std::string& source, const std::string& csv_path) {
 
 // `check`, or `build` once the page cache is loaded: loads, checks and builds the site.
 int LoadAndBuild(const std::string& command, const std::string& source, const std::string& out,
-                 std::map<std::string, std::string>& values, StepTimer timer, PageCache* cache) {
+                 const std::map<std::string, std::string>& values, StepTimer timer,
+                 PageCache* cache) {
   std::string fingerprint;
   BuildManifest previous;
   auto files = std::make_shared<SnapshotFileSystem>(
@@ -357,7 +358,7 @@ int Run(int argc, char** argv) {
   if (cache.size() == 0) return LoadAndBuild(command, source, out, values, timer, &cache);
   // A rebuild from the cache is short and holds little memory: fault memory in 2 MiB at a time
   // and keep what is freed, instead of thousands of 4 KiB faults and madvise calls (a one-page
-  // rebuild of 10k pages: ~10,700 page faults -> ~800). The main thread's heap was made at
+  // rebuild of 10k pages: ~10,700 page faults -> ~1,000). The main thread's heap was made at
   // start-up with main()'s settings, so the rebuild runs on a thread whose heap is made now.
   mi_option_disable(mi_option_page_reset);
   mi_option_disable(mi_option_allow_decommit);

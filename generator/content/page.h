@@ -17,7 +17,7 @@ template <typename T>
 class Boxed {
  public:
   Boxed() = default;
-  Boxed(const T& value) : value_(std::make_unique<T>(value)) {}  // NOLINT: like optional
+  explicit Boxed(const T& value) : value_(std::make_unique<T>(value)) {}
   Boxed(const Boxed& other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
   Boxed(Boxed&&) noexcept = default;
   Boxed& operator=(const Boxed& other) {

@@ -122,8 +122,9 @@ struct Entry {
   std::string name;
 };
 
-// Lists `fd` (the folder at `path`, which this closes later via `folders`) into `entries`, and
-// its subfolders recursively. Links are listed as entries: they count only if they lead to a file.
+// Lists the folder open as `fd` (closed here; a duplicate stays in `folders` for the stat calls)
+// into `entries`, and its subfolders recursively. Links are listed as entries: they count only if
+// they lead to a file.
 void ListTree(int fd, const std::string& path, std::vector<Folder>* folders,
               std::vector<Entry>* entries) {
   DIR* handle = ::fdopendir(fd);

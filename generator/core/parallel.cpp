@@ -83,7 +83,9 @@ void Run(size_t n, int threads, void (*call)(void* fn, size_t i), void* fn) {
   batch.n = n;
   batch.call = call;
   batch.fn = fn;
-  int helpers = std::max(0, std::min<int>(threads, static_cast<int>(std::min<size_t>(n, 256))) - 1);
+  // The caller takes items too: at most threads - 1 helpers, and none beyond the items.
+  int helpers =
+      static_cast<int>(std::min<size_t>(n, static_cast<size_t>(std::max(threads, 1)))) - 1;
   if (helpers == 0) return batch.Work();
   Pool::Get().Run(&batch, helpers);
 }
