@@ -159,6 +159,21 @@ void ListTree(int fd, const std::string& path, std::vector<Folder>* folders,
 
 }  // namespace
 
+int64_t LatestChange(const std::string& path) {
+  auto change = [](const std::string& at) -> int64_t {
+    struct stat info;
+    if (::stat(at.c_str(), &info) != 0) return 0;
+    return static_cast<int64_t>(info.st_ctim.tv_sec) * 1000000000 + info.st_ctim.tv_nsec;
+  };
+  int64_t latest = change(path);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    latest = std::max(latest, change(it->path().string()));
+  }
+  return latest;
+}
+
 std::string DiskFileSystem::Stamp(const std::string& path) const {
   struct stat info;
   if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return "";

@@ -1,5 +1,6 @@
 #pragma once
 // Read-only file system interface, so loaders can be tested on in-memory trees.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +24,10 @@ class FileSystem {
   // this file system cannot tell: then callers must read the file.
   virtual std::string Stamp(const std::string& /*path*/) const { return ""; }
 };
+
+// The latest change time (ctime, in nanoseconds) of the file or folder at `path` and of
+// everything under it; 0 when there is nothing there.
+int64_t LatestChange(const std::string& path);
 
 class DiskFileSystem : public FileSystem {
  public:

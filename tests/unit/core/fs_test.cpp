@@ -48,3 +48,18 @@ TEST_CASE("reading a missing file is an error naming it") {
   REQUIRE_FALSE(text.ok());
   CHECK(text.status().message() == "/nonexistent/clemency/file.md: cannot open file");
 }
+
+TEST_CASE("the latest change under a folder counts every file and folder in it") {
+  testing::TempDir dir;
+  CHECK(LatestChange(dir / "none") == 0);
+  testing::WriteFile(dir / "site/templates/page.mustache", "<p>x</p>");
+  testing::WriteFile(dir / "public.pages", "cache");
+  int64_t site = LatestChange(dir / "site");
+  CHECK(site > 0);
+  CHECK(site >= LatestChange(dir / "site/templates/page.mustache"));
+  // A file written later, however deep, moves the folder's latest change up to its own (the
+  // clock may tick coarsely: never below it, which is what "changed since" relies on).
+  testing::WriteFile(dir / "site/i18n/vi.yaml", "a: b\n");
+  CHECK(LatestChange(dir / "site") >= LatestChange(dir / "site/i18n/vi.yaml"));
+  CHECK(LatestChange(dir / "site") >= LatestChange(dir / "public.pages"));
+}
