@@ -263,13 +263,23 @@ std::string PageCache::PathFor(const std::string& out_dir) {
   return OutputFolder(out_dir) + ".pages";
 }
 
+bool PageCache::Usable(const std::string& out_dir, const std::string& site_dir) {
+  const std::string path = PathFor(out_dir);
+  auto file = MappedFile::Open(path);
+  if (!file.ok()) return false;
+  Decoder d((*file)->bytes());
+  if (d.View() != kMagic || d.View() != ProgramIdentity()) return false;
+  // Its pages were checked against site/ as it was then: a change there since voids them.
+  return LatestChange(site_dir) < LatestChange(path);
+}
+
 PageCache PageCache::Load(const std::string& out_dir) {
   PageCache cache;
   auto file = MappedFile::Open(PathFor(out_dir));
   if (!file.ok()) return cache;
   cache.file_ = std::move(file).value();
   Decoder d(cache.file_->bytes());
-  if (d.Text() != kMagic || d.Text() != ProgramIdentity()) return PageCache();
+  if (d.View() != kMagic || d.View() != ProgramIdentity()) return PageCache();
   cache.site_key_ = d.Text();
   // Records to the end of the file; a later record of a path (appended by a rebuild) replaces an
   // earlier one. A record cut short (a build stopped while appending) voids the whole cache.

@@ -20,6 +20,9 @@ class PageCache {
   static std::string PathFor(const std::string& out_dir);
   // Empty when the file is missing, damaged, or written by another build of the program.
   static PageCache Load(const std::string& out_dir);
+  // Cheap (reads no record): whether `out_dir` has a cache written by this program since the
+  // last change under `site_dir`, so that a build can expect to reuse it.
+  static bool Usable(const std::string& out_dir, const std::string& site_dir);
   // Stores every page of `site` that has a stamp, with the site's link targets (call after a
   // successful build only: a stored page counts as link-checked). When `previous` (the cache this
   // build loaded) still holds most of them, only the changed pages are appended; otherwise the

@@ -252,14 +252,16 @@ int ImportSupport(const std::string& source, const std::string& csv_path) {
   return 0;
 }
 
-// `check`, or `build` once the page cache is loaded: loads, checks and builds the site.
+// Walks site/ and content/; then, unless nothing changed since the last build into `out`, loads,
+// checks and (for `build`) builds the site, reusing the page cache when `use_cache`.
 int LoadAndBuild(const std::string& command, const std::string& source, const std::string& out,
                  const std::map<std::string, std::string>& values, StepTimer timer,
-                 PageCache* cache) {
-  std::string fingerprint;
-  BuildManifest previous;
+                 bool use_cache) {
   auto files = std::make_shared<SnapshotFileSystem>(
       std::vector<std::string>{JoinPath(source, "site"), JoinPath(source, "content")});
+  std::string fingerprint;
+  BuildManifest previous;
+  PageCache cache;
   if (command == "build") {
     timer.Mark("walk");
     // Nothing changed since the last successful build into `out`: nothing to do.
@@ -272,8 +274,12 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
       return 0;
     }
     timer.Mark("fingerprint");
+    // The pages the last build into `out` loaded and checked, reused when their files are
+    // unchanged (`check` always reads everything).
+    if (use_cache) cache = PageCache::Load(out);
+    timer.Mark("cache");
   }
-  auto site = LoadSite(files, source, &timer, cache);
+  auto site = LoadSite(files, source, &timer, &cache);
   if (!site) return 1;
   if (command == "check") {
     if (values.count("--report")) {
@@ -289,7 +295,7 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
                  summary.status().message().c_str());
     return 1;
   }
-  if (Status s = PageCache::Save(out, *site, cache); !s.ok()) {
+  if (Status s = PageCache::Save(out, *site, &cache); !s.ok()) {
     // The site is built; only the next build's shortcut is lost.
     std::fprintf(stderr, "clemency: warning: %s\n", s.message().c_str());
   }
@@ -351,28 +357,21 @@ int Run(int argc, char** argv) {
   if (command == "serve") return ServeSite(source, out, values);
 
   StepTimer timer;
-  // A build reuses the pages its last build into `out` loaded and checked, when their files are
-  // unchanged; `check` always reads everything.
-  PageCache cache = command == "build" ? PageCache::Load(out) : PageCache();
-  if (command == "build") timer.Mark("cache");
-  // A rebuild from the cache is short and holds little memory: fault memory in 2 MiB at a time
-  // and keep what is freed, instead of thousands of 4 KiB faults and madvise calls (a one-page
-  // rebuild of 10k pages: ~10,700 page faults -> ~1,000). The main thread's heap was made at
-  // start-up with main()'s settings, so the rebuild runs on a thread whose heap is made now.
-  // Not when anything under site/ changed since the cache was written: that voids the cache
-  // (unmapped here), and the full build that follows keeps main()'s lean settings (at 10k pages
-  // 77 MB, not 118).
-  if (cache.size() > 0 &&
-      LatestChange(JoinPath(source, "site")) >= LatestChange(PageCache::PathFor(out))) {
-    cache = PageCache();
+  if (command != "build" || !PageCache::Usable(out, JoinPath(source, "site"))) {
+    return LoadAndBuild(command, source, out, values, timer, false);
   }
-  if (cache.size() == 0) return LoadAndBuild(command, source, out, values, timer, &cache);
+  // A rebuild from the page cache is short and holds little memory: fault memory in 2 MiB at a
+  // time and keep what is freed, instead of thousands of 4 KiB faults and madvise calls (a
+  // one-page rebuild of 10k pages: ~10,700 page faults -> ~1,000). The main thread's heap was
+  // made at start-up with main()'s settings, so the rebuild runs on a thread whose heap (like
+  // the pool's) is made after these. A full build keeps main()'s lean settings: at 10k pages
+  // 77 MB, where these would take 118.
   mi_option_disable(mi_option_page_reset);
   mi_option_disable(mi_option_allow_decommit);
   mi_option_enable(mi_option_large_os_pages);
   mi_option_set(mi_option_eager_commit_delay, 0);
   int status = 1;
-  std::thread([&] { status = LoadAndBuild(command, source, out, values, timer, &cache); }).join();
+  std::thread([&] { status = LoadAndBuild(command, source, out, values, timer, true); }).join();
   return status;
 }
 
