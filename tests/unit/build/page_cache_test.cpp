@@ -124,8 +124,12 @@ TEST_CASE("a rebuild takes unchanged pages from the cache and reads changed file
   std::filesystem::resize_file(PageCache::PathFor(out), size_of() - 3);
   CHECK(PageCache::Load(out).size() == 0);
 
-  // Another site/ (here: a template) voids the whole cache.
+  // Another site/ (here: a template) voids the whole cache; Usable() tells without reading it.
+  REQUIRE(PageCache::Save(out, *first).ok());
+  CHECK(PageCache::Usable(out, dir / "site"));
+  CHECK_FALSE(PageCache::Usable(dir / "elsewhere", dir / "site"));
   testing::WriteFile(dir / "site/templates/partials/extra.mustache", "<p>x</p>\n");
+  CHECK_FALSE(PageCache::Usable(out, dir / "site"));
   REQUIRE(PageCache::Save(out, *first).ok());
   PageCache stale = PageCache::Load(out);
   auto third = LoadOrFail(dir.path(), &stale);
