@@ -44,6 +44,10 @@ median() {  # median LABEL COLUMN (2 wall, 3 cpu, 4 rss)
   awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$results" | sort -g |
     awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
+spread() {  # spread LABEL COLUMN: "min–max" of a label's runs
+  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$results" | sort -g |
+    awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s–%s", lo, hi}'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print "nan"}'; }
 
 echo "== builds"
@@ -171,11 +175,11 @@ wait "$nginx_pid" 2>/dev/null || true
   echo "Medians of $rebuild_runs runs of each case, alternating, after a full build; the full build is the"
   echo "median above."
   echo
-  echo "| case | wall s | ratio to a full build | target |"
-  echo "|---|---:|---:|---:|"
-  echo "| full build | $full | 1 | |"
-  echo "| nothing changed | $nochange | $(ratio "$nochange" "$full") | ≤ 0.1 |"
-  echo "| one page changed | $onepage | $(ratio "$onepage" "$full") | ≤ 0.05 |"
+  echo "| case | wall s | ratio to a full build | target | fastest–slowest run s |"
+  echo "|---|---:|---:|---:|---:|"
+  echo "| full build | $full | 1 | | $(spread "clemency-full-$rebuild_size" 2) |"
+  echo "| nothing changed | $nochange | $(ratio "$nochange" "$full") | ≤ 0.1 | $(spread "clemency-nochange-$rebuild_size" 2) |"
+  echo "| one page changed | $onepage | $(ratio "$onepage" "$full") | ≤ 0.05 | $(spread "clemency-onepage-$rebuild_size" 2) |"
   echo
   echo "After the one-page rebuilds, the output equals a fresh full build of the same inputs: **$same_files** (\`diff -r\`)."
   echo
