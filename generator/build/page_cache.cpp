@@ -281,6 +281,8 @@ PageCache PageCache::Load(const std::string& out_dir) {
   Decoder d(cache.file_->bytes());
   if (d.View() != kMagic || d.View() != ProgramIdentity()) return PageCache();
   cache.site_key_ = d.Text();
+  // Room for every record at once (a page's record is rarely under half a kilobyte).
+  cache.records_.reserve(cache.file_->bytes().size() / 512);
   // Records to the end of the file; a later record of a path (appended by a rebuild) replaces an
   // earlier one. A record cut short (a build stopped while appending) voids the whole cache.
   while (!d.done() && d.ok()) {
