@@ -193,6 +193,9 @@ void DecodePage(Decoder& d, Page* p) {
   p->body_first_line = static_cast<int>(d.Int());
 }
 
+// Whether a cache file starts with this format and was written by this very program.
+bool OwnHeader(Decoder& d) { return d.View() == kMagic && d.View() == ProgramIdentity(); }
+
 }  // namespace
 
 std::string PageCache::Encode(const RenderedPage& r) {
@@ -268,7 +271,7 @@ bool PageCache::Usable(const std::string& out_dir, const std::string& site_dir) 
   auto file = MappedFile::Open(path);
   if (!file.ok()) return false;
   Decoder d((*file)->bytes());
-  if (d.View() != kMagic || d.View() != ProgramIdentity()) return false;
+  if (!OwnHeader(d)) return false;
   // Its pages were checked against site/ as it was then: a change there since voids them.
   return LatestChange(site_dir) < LatestChange(path);
 }
@@ -279,7 +282,7 @@ PageCache PageCache::Load(const std::string& out_dir) {
   if (!file.ok()) return cache;
   cache.file_ = std::move(file).value();
   Decoder d(cache.file_->bytes());
-  if (d.View() != kMagic || d.View() != ProgramIdentity()) return PageCache();
+  if (!OwnHeader(d)) return PageCache();
   cache.site_key_ = d.Text();
   // Room for every record at once (a page's record is rarely under half a kilobyte).
   cache.records_.reserve(cache.file_->bytes().size() / 512);

@@ -190,11 +190,9 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     const Page& page = site->pages_[i].page;
     if (!page.draft) site->groups_[site->pages_[i].key][page.lang] = i;
   }
-  for (const auto& [key, translations] : site->groups_) {
-    site->group_index_.emplace(key, &translations);
-  }
   std::string targets;
   for (const auto& [key, translations] : site->groups_) {
+    site->group_index_.emplace(key, &translations);
     for (const auto& [lang, index] : translations) {
       targets.append(key).append(1, '\x1f').append(lang);
       for (const auto& heading : site->pages_[index].body.headings) {

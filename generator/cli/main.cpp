@@ -18,6 +18,7 @@
 #include "build/site.h"
 #include "content/support_import.h"
 #include "core/fs.h"
+#include "core/parallel.h"
 #include "store/store.h"
 
 namespace clemency {
@@ -99,8 +100,7 @@ Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTim
   options.out_dir = out;
   options.input_fingerprint = fingerprint;
   options.previous_manifest = previous;
-  unsigned cores = std::thread::hardware_concurrency();
-  options.threads = cores == 0 ? 2 : static_cast<int>(cores);
+  options.threads = DefaultThreads();
   if (isatty(STDERR_FILENO)) {
     options.progress = [](size_t done, size_t total) {
       if (total >= 2000) std::fprintf(stderr, "\rrendering %zu/%zu", done, total);

@@ -17,7 +17,6 @@ template <typename T>
 class Boxed {
  public:
   Boxed() = default;
-  explicit Boxed(const T& value) : value_(std::make_unique<T>(value)) {}
   Boxed(const Boxed& other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
   Boxed(Boxed&&) noexcept = default;
   Boxed& operator=(const Boxed& other) {
@@ -36,7 +35,6 @@ class Boxed {
     value_ = std::make_unique<T>();
     return *value_;
   }
-  void reset() { value_.reset(); }
   T& operator*() { return *value_; }
   const T& operator*() const { return *value_; }
   T* operator->() { return value_.get(); }
