@@ -225,9 +225,13 @@ Status Serve(const ServerOptions& options) {
                }
                res.set_content("ready\n", "text/plain; charset=utf-8");
              });
-  server.Get("/metrics", [metrics, build](const httplib::Request&, httplib::Response& res) {
+  server.Get("/metrics", [metrics, build, files](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
-    res.set_content(metrics->Render(build), "text/plain; version=0.0.4; charset=utf-8");
+    std::string out = metrics->Render(build);
+    out += "# HELP clemency_static_file_reads_total Files read from public/ into the cache.\n";
+    out += "# TYPE clemency_static_file_reads_total counter\n";
+    out += "clemency_static_file_reads_total " + std::to_string(files->files_read()) + "\n";
+    res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   });
   if (store) RegisterPublicApi(server, *options.config, store);
   server.Get(".*", [files](const httplib::Request& req, httplib::Response& res) {

@@ -56,17 +56,56 @@ std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& pa
 std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& path,
                                                            const struct stat& info) {
   if (!S_ISREG(info.st_mode)) return nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
+  auto same_file = [&info](const File& file) {
+    return file.mtime == info.st_mtime && file.inode == static_cast<uint64_t>(info.st_ino) &&
+           file.size == static_cast<uint64_t>(info.st_size);
+  };
+  std::promise<std::shared_ptr<const File>> promise;
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mutex_);
     auto it = cache_.find(path);
-    if (it != cache_.end() && it->second->mtime == info.st_mtime &&
-        it->second->inode == static_cast<uint64_t>(info.st_ino) &&
-        it->second->size == static_cast<uint64_t>(info.st_size)) {
-      return it->second;
+    if (it != cache_.end() && same_file(*it->second)) return it->second;
+    auto reading = reading_.find(path);
+    if (reading == reading_.end()) {
+      reading_.emplace(path, promise.get_future().share());
+      break;
     }
+    std::shared_future<std::shared_ptr<const File>> pending = reading->second;
+    lock.unlock();
+    std::shared_ptr<const File> file = pending.get();
+    // That read may have seen an older version than our stat() did: then read again (or join
+    // the read another request has started since).
+    if (!file || same_file(*file)) return file;
   }
+  std::shared_ptr<const File> file;
+  try {
+    file = Read(path, info);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_.erase(path);
+    promise.set_exception(std::current_exception());
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  reading_.erase(path);
+  promise.set_value(file);
+  if (!file) return nullptr;
+  auto& slot = cache_[path];
+  if (slot) cached_bytes_ -= slot->body.size() + slot->gzip.size();
+  if (cached_bytes_ + file->body.size() + file->gzip.size() <= kCacheLimitBytes) {
+    slot = file;
+    cached_bytes_ += file->body.size() + file->gzip.size();
+  } else {
+    cache_.erase(path);
+  }
+  return file;
+}
+
+std::shared_ptr<const StaticFiles::File> StaticFiles::Read(const std::string& path,
+                                                           const struct stat& info) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return nullptr;
+  ++files_read_;
   std::ostringstream buffer;
   buffer << in.rdbuf();
   auto file = std::make_shared<File>();
@@ -80,15 +119,6 @@ std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& pa
   // httplib compresses text/html and JSON itself; feeds it does not, so they are gzipped once here.
   if (IsFeedType(file->content_type) && file->body.size() > 512)
     file->gzip = http::Gzip(file->body);
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto& slot = cache_[path];
-  if (slot) cached_bytes_ -= slot->body.size() + slot->gzip.size();
-  if (cached_bytes_ + file->body.size() + file->gzip.size() <= kCacheLimitBytes) {
-    slot = file;
-    cached_bytes_ += file->body.size() + file->gzip.size();
-  } else {
-    cache_.erase(path);
-  }
   return file;
 }
 

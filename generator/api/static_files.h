@@ -4,6 +4,8 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +18,8 @@ class StaticFiles {
   StaticFiles(std::string root, std::string default_language)
       : root_(std::move(root)), default_language_(std::move(default_language)) {}
   void Handle(const httplib::Request& req, httplib::Response& res);
+  // How many times a file was read from disk (each read also hashes it and gzips a feed).
+  uint64_t files_read() const { return files_read_; }
 
  private:
   struct File {
@@ -26,12 +30,17 @@ class StaticFiles {
   std::shared_ptr<const File> Load(const std::string& path);
   // `info` is the caller's stat() of `path`.
   std::shared_ptr<const File> Load(const std::string& path, const struct stat& info);
+  std::shared_ptr<const File> Read(const std::string& path, const struct stat& info);
   void NotFound(const httplib::Request& req, httplib::Response& res);
 
   std::string root_, default_language_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const File>> cache_;
+  // Files being read right now: a request for one of them waits for that read instead of
+  // starting its own (64 connections asking for a new feed at once would gzip it 64 times).
+  std::unordered_map<std::string, std::shared_future<std::shared_ptr<const File>>> reading_;
   size_t cached_bytes_ = 0;
+  std::atomic<uint64_t> files_read_{0};
 };
 
 // Maps a request path to a file path under `root`; false when it would leave `root`.

@@ -106,6 +106,37 @@ TEST_CASE("static pages, feeds and 404s with the right types and headers") {
   CHECK(redirect->get_header_value("Location") == "/vi/guides/");
 }
 
+TEST_CASE("a file asked for by many requests at once is read once, and again once changed") {
+  RunningServer s;
+  auto reads = [&s] {
+    std::string body = s.Get("/metrics")->body;
+    const std::string name = "\nclemency_static_file_reads_total ";
+    size_t at = body.find(name);
+    REQUIRE(at != std::string::npos);
+    return std::stoull(body.substr(at + name.size()));
+  };
+  REQUIRE(reads() == 0);
+  constexpr int kRequests = 24;
+  std::vector<std::string> etags(kRequests);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kRequests; ++i) {
+    clients.emplace_back([&s, &etags, i] {
+      auto res = s.Get("/vi/feed.atom", {{"Accept-Encoding", "gzip"}});
+      if (res && res->status == 200) etags[i] = res->get_header_value("ETag");
+    });
+  }
+  for (auto& client : clients) client.join();
+  for (const auto& etag : etags) CHECK(etag == etags[0]);
+  CHECK_FALSE(etags[0].empty());
+  CHECK(reads() == 1);
+
+  // A new build replaces the file (another size): the next request reads the new bytes.
+  testing::WriteFile(s.dir / "public/vi/feed.atom", "<feed>changed</feed>");
+  auto changed = s.Get("/vi/feed.atom");
+  CHECK(changed->body == "<feed>changed</feed>");
+  CHECK(reads() == 2);
+}
+
 TEST_CASE("conditional GET: strong ETags per encoding, If-None-Match and If-Modified-Since") {
   RunningServer s;
   for (const char* path : {"/vi/guides/alpha/", "/vi/feed.atom", "/api/v1/pages?lang=vi"}) {
