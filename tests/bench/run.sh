@@ -123,18 +123,46 @@ sleep 1
 page_path="/vi/guides/trang-000000/"
 declare -A paths=([page]="$page_path" [feed]="/vi/feed.atom" [api]="/api/v1/pages?lang=vi&limit=20")
 declare -A nginx_paths=([page]="$page_path" [feed]="/vi/feed.atom" [api]="/api-list.json")
-wrk_run() {  # wrk_run LABEL URL
-  local out rps p99
+nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+# The kernel's per-thread scheduler counters (/proc/PID/task/*/schedstat: ns on a CPU, ns waiting
+# in the run queue, times scheduled), summed over a server's threads, so the table can show where
+# each request's time goes besides the handler.
+sched_sum() {  # sched_sum PID...
+  local pid files=()
+  for pid in "$@"; do files+=(/proc/"$pid"/task/*/schedstat); done
+  cat "${files[@]}" 2>/dev/null | awk '{r += $1; w += $2; s += $3} END {printf "%d %d %d", r, w, s}'
+}
+wrk_run() {  # wrk_run LABEL URL SERVER_PID...
+  local out before after
+  before=$(sched_sum "${@:3}")
   out=$(wrk -t2 -c64 -d"${duration}s" --latency "$2")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; print v}' <<<"$out")
-  printf '%s\t%s\t%s\n' "$1" "$rps" "$p99" >>"$work/serve/wrk.tsv"
-  echo "$1: $rps req/s, p99 $p99 ms"
+  after=$(sched_sum "${@:3}")
+  # Columns: label, req/s, p99 ms, server CPU µs per request, server run-queue wait µs per
+  # request, server context switches per request.
+  awk -v label="$1" -v before="$before" -v after="$after" '
+    /requests in/ {n = $1}
+    /Requests\/sec/ {rps = $2}
+    $1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; p99 = v}
+    END {split(before, b, " "); split(after, a, " ");
+         printf "%s\t%s\t%s\t%.1f\t%.1f\t%.2f\n", label, rps, p99, (a[1] - b[1]) / n / 1000, (a[2] - b[2]) / n / 1000, (a[3] - b[3]) / n}' \
+    <<<"$out" | tee -a "$work/serve/wrk.tsv" |
+    awk -F'\t' '{printf "%s: %s req/s, p99 %s ms, server CPU %s us/request, run-queue wait %s us/request, %s switches/request\n", $1, $2, $3, $4, $5, $6}'
+}
+serve_median() {  # serve_median LABEL COLUMN
+  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$work/serve/wrk.tsv" | sort -g |
+    awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+serve_spread() {  # serve_spread LABEL COLUMN: "min–max"
+  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$work/serve/wrk.tsv" | sort -g |
+    awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s–%s", lo, hi}'
 }
 : >"$work/serve/wrk.tsv"
 for kind in page feed api; do
-  wrk_run "clemency-$kind" "http://127.0.0.1:18181${paths[$kind]}"
-  wrk_run "nginx-$kind" "http://127.0.0.1:18182${nginx_paths[$kind]}"
+  for ((i = 1; i <= runs; i++)); do
+    wrk_run "clemency-$kind" "http://127.0.0.1:18181${paths[$kind]}" "$server"
+    # shellcheck disable=SC2086  # one argument per worker
+    wrk_run "nginx-$kind" "http://127.0.0.1:18182${nginx_paths[$kind]}" $nginx_workers
+  done
 done
 server_rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 kill -TERM "$server" "$nginx_pid" 2>/dev/null || true
@@ -185,13 +213,28 @@ wait "$nginx_pid" 2>/dev/null || true
   echo
   echo "## Serving ($serve_size pages; wrk -t2 -c64 -d${duration}s, server and wrk share the $(nproc) cores)"
   echo
+  echo "Medians of $runs alternating runs per request (p99: median, then fastest–slowest run)."
+  echo
   echo "| request | clemency req/s | nginx req/s | ratio | clemency p99 ms | nginx p99 ms |"
   echo "|---|---:|---:|---:|---:|---:|"
   for kind in page feed api; do
-    c=$(awk -F'\t' -v l="clemency-$kind" '$1 == l' "$work/serve/wrk.tsv")
-    n=$(awk -F'\t' -v l="nginx-$kind" '$1 == l' "$work/serve/wrk.tsv")
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$kind" "$(cut -f2 <<<"$c")" "$(cut -f2 <<<"$n")" \
-      "$(ratio "$(cut -f2 <<<"$c")" "$(cut -f2 <<<"$n")")" "$(cut -f3 <<<"$c")" "$(cut -f3 <<<"$n")"
+    c=$(serve_median "clemency-$kind" 2); n=$(serve_median "nginx-$kind" 2)
+    printf '| %s | %s | %s | %s | %s (%s) | %s (%s) |\n' "$kind" "$c" "$n" "$(ratio "$c" "$n")" \
+      "$(serve_median "clemency-$kind" 3)" "$(serve_spread "clemency-$kind" 3)" \
+      "$(serve_median "nginx-$kind" 3)" "$(serve_spread "nginx-$kind" 3)"
+  done
+  echo
+  echo "Where a request's time goes, from the kernel's scheduler counters of the server's threads"
+  echo "(\`/proc/PID/task/*/schedstat\`, medians): CPU time, time spent runnable but waiting for a"
+  echo "core, and how often a server thread was switched in, each divided by the requests answered."
+  echo
+  echo "| request | clemency CPU µs | nginx CPU µs | clemency run-queue wait µs | nginx run-queue wait µs | clemency switches | nginx switches |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for kind in page feed api; do
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$kind" \
+      "$(serve_median "clemency-$kind" 4)" "$(serve_median "nginx-$kind" 4)" \
+      "$(serve_median "clemency-$kind" 5)" "$(serve_median "nginx-$kind" 5)" \
+      "$(serve_median "clemency-$kind" 6)" "$(serve_median "nginx-$kind" 6)"
   done
   echo
   echo "nginx serves the same bytes from the same \`public/\`; for the API row it serves a saved copy of the"
