@@ -318,6 +318,49 @@ std::string BuildSummary::ToString() const {
   return buf;
 }
 
+std::vector<SitemapGroup> Site::SitemapGroups() const {
+  // A home or section page changes whenever a page it lists does: its last change is the newest
+  // of its own and theirs. (lang, section) -> newest change; section "" is the whole language.
+  std::map<std::pair<std::string_view, std::string_view>, DateTime> newest;
+  for (const auto& [key, translations] : groups_) {
+    for (const auto& [lang, index] : translations) {
+      const Page& p = pages_[index].page;
+      for (std::string_view section : {std::string_view(p.section), std::string_view()}) {
+        DateTime& at = newest[{lang, section}];
+        at = std::max(at, p.updated);
+      }
+    }
+  }
+  std::vector<SitemapGroup> out;
+  out.reserve(groups_.size());
+  for (const auto& [key, translations] : groups_) {
+    SitemapGroup group;
+    for (const auto& language : config_.languages) {
+      auto it = translations.find(language.code);
+      if (it != translations.end()) {
+        group.alternates.emplace_back(
+            language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
+      }
+    }
+    auto source = translations.find(config_.default_language);
+    if (source != translations.end()) {
+      group.alternates.emplace_back(
+          "x-default",
+          config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
+    }
+    for (const auto& [lang, index] : translations) {
+      const Page& p = pages_[index].page;
+      DateTime lastmod = p.updated;
+      if (p.kind == "home" || p.kind == "section") {
+        lastmod = std::max(lastmod, newest[{lang, p.section}]);
+      }
+      group.urls.emplace_back(config_.base_url + p.PathIn(lang), lastmod);
+    }
+    out.push_back(std::move(group));
+  }
+  return out;
+}
+
 Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
   auto writer_result = OutputWriter::Create(options.out_dir);
   if (!writer_result.ok()) return writer_result.status();
@@ -562,56 +605,57 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   // Site-wide files: the root page, robots.txt and the sitemap, from the site's files and every
   // published page's path and date.
   std::string sitemap_key = site_key_ + "|sitemap";
+  size_t sitemap_urls = 0;
   for (const auto& [key, translations] : groups_) {
     sitemap_key += "|" + key;
     for (const auto& [lang, index] : translations) {
       sitemap_key += " " + lang + std::to_string(pages_[index].page.updated.unix_seconds);
     }
+    sitemap_urls += translations.size();
   }
-  jobs.push_back(
-      {{"index.html", "robots.txt", "sitemap.xml"}, HashHex(sitemap_key), "", [this, &writer]() {
-         View view;
-         view.Set("default_href", View("/" + config_.default_language + "/"));
-         View languages = View::List();
-         for (const auto& language : config_.languages) {
-           languages.Push(View()
-                              .Set("code", View(language.code))
-                              .Set("name", View(language.name))
-                              .Set("title", View(language.title))
-                              .Set("href", View("/" + language.code + "/")));
-         }
-         view.Set("languages", languages);
-         view.Set("lang", View(config_.default_language));
-         view.Set("title", View(config_.DefaultLanguage().title));
-         Status s = writer.Write("index.html", templates_->Render("root", view));
-         if (s.ok()) {
-           s = writer.Write("robots.txt", "User-agent: *\nAllow: /\nSitemap: " + config_.base_url +
-                                              "/sitemap.xml\n");
-         }
-         if (!s.ok()) return s;
-         std::vector<SitemapUrl> urls;
-         for (const auto& [key, translations] : groups_) {
-           std::vector<std::pair<std::string, std::string>> alternates;
-           for (const auto& language : config_.languages) {
-             auto it = translations.find(language.code);
-             if (it != translations.end()) {
-               alternates.emplace_back(
-                   language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
-             }
-           }
-           auto source = translations.find(config_.default_language);
-           if (source != translations.end()) {
-             alternates.emplace_back(
-                 "x-default",
-                 config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
-           }
-           for (const auto& [lang, index] : translations) {
-             const Page& p = pages_[index].page;
-             urls.push_back({config_.base_url + p.PathIn(lang), p.updated, alternates});
-           }
-         }
-         return writer.Write("sitemap.xml", RenderSitemap(urls));
-       }});
+  const size_t per_sitemap = std::max<size_t>(1, options.sitemap_max_urls);
+  const size_t sitemap_files =
+      sitemap_urls <= per_sitemap ? 1 : (sitemap_urls + per_sitemap - 1) / per_sitemap;
+  sitemap_key += "|files " + std::to_string(sitemap_files);  // the split changes sitemap.xml
+  std::vector<std::string> site_outputs = {"index.html", "robots.txt", "sitemap.xml"};
+  if (sitemap_files > 1) {
+    for (size_t i = 1; i <= sitemap_files; ++i) {
+      site_outputs.push_back("sitemap-" + std::to_string(i) + ".xml");
+    }
+  }
+  jobs.push_back({std::move(site_outputs), HashHex(sitemap_key), "",
+                  [this, &writer, sitemap_files, per_sitemap]() {
+                    View view;
+                    view.Set("default_href", View("/" + config_.default_language + "/"));
+                    View languages = View::List();
+                    for (const auto& language : config_.languages) {
+                      languages.Push(View()
+                                         .Set("code", View(language.code))
+                                         .Set("name", View(language.name))
+                                         .Set("title", View(language.title))
+                                         .Set("href", View("/" + language.code + "/")));
+                    }
+                    view.Set("languages", languages);
+                    view.Set("lang", View(config_.default_language));
+                    view.Set("title", View(config_.DefaultLanguage().title));
+                    Status s = writer.Write("index.html", templates_->Render("root", view));
+                    if (s.ok()) {
+                      s = writer.Write("robots.txt", "User-agent: *\nAllow: /\nSitemap: " +
+                                                         config_.base_url + "/sitemap.xml\n");
+                    }
+                    if (!s.ok()) return s;
+                    std::vector<SitemapGroup> sitemap = SitemapGroups();
+                    if (sitemap_files == 1) {
+                      return writer.Write("sitemap.xml", RenderSitemap(sitemap, 0, per_sitemap));
+                    }
+                    std::vector<std::string> files;
+                    for (size_t i = 0; i < sitemap_files && s.ok(); ++i) {
+                      std::string name = "sitemap-" + std::to_string(i + 1) + ".xml";
+                      s = writer.Write(name, RenderSitemap(sitemap, i * per_sitemap, per_sitemap));
+                      files.push_back(config_.base_url + "/" + name);
+                    }
+                    return s.ok() ? writer.Write("sitemap.xml", RenderSitemapIndex(files)) : s;
+                  }});
 
   // A small change updates public/ in place; anything bigger builds a whole new folder.
   timer.Mark("plan.jobs");

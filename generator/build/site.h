@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/status.h"
 #include "core/timing.h"
+#include "feeds/feeds.h"
 #include "i18n/messages.h"
 #include "markdown/markdown.h"
 #include "store/store.h"
@@ -70,6 +71,7 @@ struct BuildOptions {
   // A rebuild that changes at most this share of the outputs updates public/ in place (see
   // OutputWriter) instead of linking every unchanged file into a new folder and swapping it.
   double in_place_limit = 0.1;
+  size_t sitemap_max_urls = kSitemapMaxUrls;  // per sitemap file (lower in tests)
 };
 
 struct BuildSummary {
@@ -128,6 +130,8 @@ class Site {
   // (the link targets of the build that stored them) equals link_targets(): nothing they could
   // point to has changed since they passed.
   void CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const;
+  // Every published page with its translations and last change, for the sitemap.
+  std::vector<SitemapGroup> SitemapGroups() const;
   std::string source_dir_;
   std::shared_ptr<const FileSystem> fs_;
   SiteConfig config_;

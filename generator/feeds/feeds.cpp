@@ -121,21 +121,59 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
   return out;
 }
 
-std::string RenderSitemap(const std::vector<SitemapUrl>& urls) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+std::string RenderSitemap(const std::vector<SitemapGroup>& groups, size_t first, size_t count) {
+  // The file can be tens of megabytes: size it once instead of growing it by copies.
+  size_t index = 0, size = 256;
+  for (const auto& group : groups) {
+    size_t alternates = 0;
+    for (const auto& [hreflang, href] : group.alternates)
+      alternates += 64 + hreflang.size() + href.size();
+    for (const auto& url : group.urls) {
+      if (index >= first && index < first + count) size += 80 + url.first.size() + alternates;
+      ++index;
+    }
+  }
+  std::string out;
+  out.reserve(size);
+  out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   out +=
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
       "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
-  for (const auto& url : urls) {
-    out += "  <url>\n    <loc>" + EscapeHtml(url.loc) + "</loc>\n";
-    out += "    <lastmod>" + url.lastmod.ToRfc3339() + "</lastmod>\n";
-    for (const auto& [hreflang, href] : url.alternates) {
-      out += "    <xhtml:link rel=\"alternate\" hreflang=\"" + EscapeHtml(hreflang) + "\" href=\"" +
-             EscapeHtml(href) + "\"/>\n";
+  index = 0;
+  for (const auto& group : groups) {
+    for (const auto& [loc, lastmod] : group.urls) {
+      if (index++ < first) continue;
+      if (index > first + count) break;
+      out += "  <url>\n    <loc>";
+      out += EscapeHtml(loc);
+      out += "</loc>\n";
+      if (lastmod.unix_seconds != 0) {
+        out += "    <lastmod>";
+        out += lastmod.ToRfc3339();
+        out += "</lastmod>\n";
+      }
+      for (const auto& [hreflang, href] : group.alternates) {
+        out += "    <xhtml:link rel=\"alternate\" hreflang=\"";
+        out += EscapeHtml(hreflang);
+        out += "\" href=\"";
+        out += EscapeHtml(href);
+        out += "\"/>\n";
+      }
+      out += "  </url>\n";
     }
-    out += "  </url>\n";
+    if (index >= first + count) break;
   }
   out += "</urlset>\n";
+  return out;
+}
+
+std::string RenderSitemapIndex(const std::vector<std::string>& sitemap_urls) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  out += "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  for (const auto& url : sitemap_urls) {
+    out += "  <sitemap>\n    <loc>" + EscapeHtml(url) + "</loc>\n  </sitemap>\n";
+  }
+  out += "</sitemapindex>\n";
   return out;
 }
 

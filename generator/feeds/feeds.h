@@ -29,11 +29,18 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
 // Stable feed id: tag:<host>,<yyyy-mm-dd>:<path>.
 std::string TagUri(const std::string& base_url, const DateTime& date, const std::string& path);
 
-struct SitemapUrl {
-  std::string loc;  // absolute
-  DateTime lastmod;
+// One published page and its translations, for the sitemap.
+struct SitemapGroup {
   std::vector<std::pair<std::string, std::string>> alternates;  // hreflang -> absolute URL
+  // Each translation's absolute URL and last change (none known: unix_seconds == 0, left out).
+  std::vector<std::pair<std::string, DateTime>> urls;
 };
-std::string RenderSitemap(const std::vector<SitemapUrl>& urls);
+// sitemaps.org allows at most 50,000 URLs in one file; a larger site gets several files and a
+// sitemap index.
+constexpr size_t kSitemapMaxUrls = 50000;
+// The urlset of URLs [first, first + count) in the order of `groups`.
+std::string RenderSitemap(const std::vector<SitemapGroup>& groups, size_t first, size_t count);
+// A sitemap index listing the given absolute sitemap URLs.
+std::string RenderSitemapIndex(const std::vector<std::string>& sitemap_urls);
 
 }  // namespace clemency

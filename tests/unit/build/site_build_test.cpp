@@ -22,7 +22,7 @@ struct Built {
   std::string out;
 };
 
-std::unique_ptr<Built> BuildFixture(const std::string& name) {
+std::unique_ptr<Built> BuildFixture(const std::string& name, BuildOptions options = {}) {
   auto built = std::make_unique<Built>();
   testing::MakeFixtureSite(name, built->dir.path());
   Diagnostics diagnostics;
@@ -30,7 +30,6 @@ std::unique_ptr<Built> BuildFixture(const std::string& name) {
   INFO(diagnostics.ToString());
   REQUIRE(built->site);
   built->out = built->dir / "public";
-  BuildOptions options;
   options.out_dir = built->out;
   auto summary = built->site->Build(options);
   REQUIRE(summary.ok());
@@ -140,6 +139,57 @@ TEST_CASE("sitemap lists published translations with alternates; feeds have stab
   CHECK(Contains(atom, "<updated>2026-03-01T10:00:00+07:00</updated>"));
   auto again = BuildFixture("multilingual");
   CHECK(ReadFile(again->out + "/vi/feed.atom") == atom);  // same bytes on a rebuild
+}
+
+TEST_CASE("sitemap: a list page changes when what it lists does; big sitemaps split") {
+  auto b = BuildFixture("multilingual");
+  std::string sitemap = ReadFile(b->out + "/sitemap.xml");
+  // The vi guides section has no date of its own; its newest guide changed on 1 March.
+  CHECK(Contains(sitemap,
+                 "<loc>https://dacxa.example.gov.vn/vi/guides/</loc>\n"
+                 "    <lastmod>2026-03-01T10:00:00+07:00</lastmod>"));
+  CHECK(Contains(sitemap,
+                 "<loc>https://dacxa.example.gov.vn/vi/</loc>\n"
+                 "    <lastmod>2026-03-01T10:00:00+07:00</lastmod>"));
+  CHECK(Contains(sitemap,
+                 "<loc>https://dacxa.example.gov.vn/en/</loc>\n"
+                 "    <lastmod>2026-01-01T00:00:00+07:00</lastmod>"));
+  CHECK_FALSE(Contains(sitemap, "1970"));
+
+  // Split into files of 3 URLs: an index, and the same URLs in the same order across the files.
+  auto locs = [](const std::string& xml) {
+    std::vector<std::string> out;
+    for (size_t at = xml.find("<loc>"); at != std::string::npos; at = xml.find("<loc>", at + 1)) {
+      out.push_back(xml.substr(at + 5, xml.find("</loc>", at) - at - 5));
+    }
+    return out;
+  };
+  const std::vector<std::string> all = locs(sitemap);
+  REQUIRE(all.size() == 8);
+  BuildOptions small;
+  small.sitemap_max_urls = 3;
+  auto split = BuildFixture("multilingual", small);
+  std::string index = ReadFile(split->out + "/sitemap.xml");
+  CHECK(Contains(index, "<sitemapindex "));
+  CHECK(locs(index) == std::vector<std::string>{"https://dacxa.example.gov.vn/sitemap-1.xml",
+                                                "https://dacxa.example.gov.vn/sitemap-2.xml",
+                                                "https://dacxa.example.gov.vn/sitemap-3.xml"});
+  std::vector<std::string> joined;
+  for (int i = 1; i <= 3; ++i) {
+    std::vector<std::string> part =
+        locs(ReadFile(split->out + "/sitemap-" + std::to_string(i) + ".xml"));
+    CHECK(part.size() <= 3);
+    joined.insert(joined.end(), part.begin(), part.end());
+  }
+  CHECK(joined == all);
+  CHECK_FALSE(Exists(split->out + "/sitemap-4.xml"));
+
+  // Rebuilt into the same folder with one file allowed again: back to a single urlset.
+  BuildOptions whole;
+  whole.out_dir = split->out;
+  REQUIRE(split->site->Build(whole).ok());
+  CHECK(ReadFile(split->out + "/sitemap.xml") == sitemap);
+  CHECK_FALSE(Exists(split->out + "/sitemap-1.xml"));
 }
 
 TEST_CASE("the coverage report lists missing and older translations") {

@@ -63,3 +63,38 @@ TEST_CASE("JSON Feed 1.1 carries full content and the change note") {
   CHECK(json.find("\"_clemency\": {\"change_note\": \"Thêm bước 2\"}") != std::string::npos);
   CHECK(RenderJsonFeed(Info(), {}).find("\"items\": []") != std::string::npos);
 }
+
+TEST_CASE("sitemap: each URL with its alternates, lastmod only when known, any range of URLs") {
+  std::vector<SitemapGroup> groups(2);
+  groups[0].alternates = {{"vi", "https://example.org/vi/a/"}, {"en", "https://example.org/en/a/"}};
+  groups[0].urls = {{"https://example.org/vi/a/", *ParseDateTime("2026-03-01", 420)},
+                    {"https://example.org/en/a/", DateTime()}};
+  groups[1].alternates = {{"vi", "https://example.org/vi/b/?x=1&y=2"}};
+  groups[1].urls = {{"https://example.org/vi/b/?x=1&y=2", *ParseDateTime("2026-02-01", 420)}};
+
+  std::string all = RenderSitemap(groups, 0, kSitemapMaxUrls);
+  CHECK(all.rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset ", 0) == 0);
+  CHECK(all.find("<loc>https://example.org/vi/a/</loc>\n    <lastmod>2026-03-01T00:00:00+07:00"
+                 "</lastmod>\n    <xhtml:link rel=\"alternate\" hreflang=\"vi\" "
+                 "href=\"https://example.org/vi/a/\"/>") != std::string::npos);
+  // No date known: no lastmod at all rather than 1970.
+  CHECK(all.find("<loc>https://example.org/en/a/</loc>\n    <xhtml:link") != std::string::npos);
+  CHECK(all.find("1970") == std::string::npos);
+  CHECK(all.find("<loc>https://example.org/vi/b/?x=1&amp;y=2</loc>") != std::string::npos);
+
+  // URL 2 alone (the second of group 0), and the last one alone, with their group's alternates.
+  std::string second = RenderSitemap(groups, 1, 1);
+  CHECK(second.find("<loc>https://example.org/en/a/</loc>") != std::string::npos);
+  CHECK(second.find("<loc>https://example.org/vi/a/</loc>") == std::string::npos);
+  CHECK(second.find("hreflang=\"vi\" href=\"https://example.org/vi/a/\"") != std::string::npos);
+  std::string third = RenderSitemap(groups, 2, 5);
+  CHECK(third.find("<url>") == third.rfind("<url>"));
+  CHECK(third.find("/vi/b/") != std::string::npos);
+  CHECK(RenderSitemap(groups, 3, 5).find("<url>") == std::string::npos);
+
+  std::string index = RenderSitemapIndex({"https://example.org/sitemap-1.xml"});
+  CHECK(index.find("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">") !=
+        std::string::npos);
+  CHECK(index.find("<sitemap>\n    <loc>https://example.org/sitemap-1.xml</loc>\n  </sitemap>") !=
+        std::string::npos);
+}
