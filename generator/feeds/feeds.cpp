@@ -129,7 +129,7 @@ std::string RenderSitemap(const std::vector<SitemapGroup>& groups, size_t first,
     for (const auto& [hreflang, href] : group.alternates)
       alternates += 64 + hreflang.size() + href.size();
     for (const auto& url : group.urls) {
-      if (index >= first && index < first + count) size += 80 + url.first.size() + alternates;
+      if (index >= first && index < first + count) size += 96 + url.first.size() + alternates;
       ++index;
     }
   }
