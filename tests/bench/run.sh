@@ -40,12 +40,12 @@ measure() {  # measure LABEL COMMAND...
   awk -v label="$1" -v start="$start" -v end="$end" \
     '{printf "%s\t%.3f\t%.3f\t%d\n", label, end - start, $1 + $2, $3}' "$work/time.txt" >>"$results"
 }
-median() {  # median LABEL COLUMN (2 wall, 3 cpu, 4 rss)
-  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$results" | sort -g |
+median() {  # median LABEL COLUMN [FILE] (results: 2 wall, 3 cpu, 4 rss)
+  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "${3:-$results}" | sort -g |
     awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
-spread() {  # spread LABEL COLUMN: "min–max" of a label's runs
-  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$results" | sort -g |
+spread() {  # spread LABEL COLUMN [FILE]: "min–max" of a label's runs
+  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "${3:-$results}" | sort -g |
     awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s–%s", lo, hi}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print "nan"}'; }
@@ -148,14 +148,8 @@ wrk_run() {  # wrk_run LABEL URL SERVER_PID...
     <<<"$out" | tee -a "$work/serve/wrk.tsv" |
     awk -F'\t' '{printf "%s: %s req/s, p99 %s ms, server CPU %s us/request, run-queue wait %s us/request, %s switches/request\n", $1, $2, $3, $4, $5, $6}'
 }
-serve_median() {  # serve_median LABEL COLUMN
-  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$work/serve/wrk.tsv" | sort -g |
-    awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-serve_spread() {  # serve_spread LABEL COLUMN: "min–max"
-  awk -F'\t' -v label="$1" -v col="$2" '$1 == label {print $col}' "$work/serve/wrk.tsv" | sort -g |
-    awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s–%s", lo, hi}'
-}
+serve_median() { median "$1" "$2" "$work/serve/wrk.tsv"; }
+serve_spread() { spread "$1" "$2" "$work/serve/wrk.tsv"; }
 : >"$work/serve/wrk.tsv"
 for kind in page feed api; do
   for ((i = 1; i <= runs; i++)); do
