@@ -152,7 +152,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  // Cached statements first: SQLite refuses to close a connection with statements still open,
+  // which would leave the connection (and its write-ahead log) open until the process ends.
+  cache_.clear();
+  sqlite3_close(db_);
+}
 
 Result<Statement> Store::Prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;

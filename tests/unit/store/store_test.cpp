@@ -24,6 +24,8 @@ TEST_CASE("a new store file is created and migrated") {
     REQUIRE(pages.Upsert(row).ok());
     CHECK(*pages.Count() == 1);
   }
+  // Closed cleanly although statements were cached: the write-ahead log is folded in and gone.
+  CHECK_FALSE(testing::Exists(path + "-wal"));
   // Reopening keeps the data and does not migrate twice.
   auto store = Store::Open(path);
   REQUIRE(store.ok());
