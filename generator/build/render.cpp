@@ -361,6 +361,39 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
   return out;
 }
 
+Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const {
+  View view;
+  view.Set("default_href", View("/" + config_.default_language + "/"));
+  View languages = View::List();
+  for (const auto& language : config_.languages) {
+    languages.Push(View()
+                       .Set("code", View(language.code))
+                       .Set("name", View(language.name))
+                       .Set("title", View(language.title))
+                       .Set("href", View("/" + language.code + "/")));
+  }
+  view.Set("languages", languages);
+  view.Set("lang", View(config_.default_language));
+  view.Set("title", View(config_.DefaultLanguage().title));
+  Status s = writer.Write("index.html", templates_->Render("root", view));
+  if (s.ok()) {
+    s = writer.Write("robots.txt",
+                     "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
+  }
+  if (!s.ok()) return s;
+  std::vector<SitemapGroup> sitemap = SitemapGroups();
+  if (sitemap_files == 1) {
+    return writer.Write("sitemap.xml", RenderSitemap(sitemap, 0, per_sitemap));
+  }
+  std::vector<std::string> files;
+  for (size_t i = 0; i < sitemap_files && s.ok(); ++i) {
+    std::string name = "sitemap-" + std::to_string(i + 1) + ".xml";
+    s = writer.Write(name, RenderSitemap(sitemap, i * per_sitemap, per_sitemap));
+    files.push_back(config_.base_url + "/" + name);
+  }
+  return s.ok() ? writer.Write("sitemap.xml", RenderSitemapIndex(files)) : s;
+}
+
 Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
   auto writer_result = OutputWriter::Create(options.out_dir);
   if (!writer_result.ok()) return writer_result.status();
@@ -625,36 +658,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   }
   jobs.push_back({std::move(site_outputs), HashHex(sitemap_key), "",
                   [this, &writer, sitemap_files, per_sitemap]() {
-                    View view;
-                    view.Set("default_href", View("/" + config_.default_language + "/"));
-                    View languages = View::List();
-                    for (const auto& language : config_.languages) {
-                      languages.Push(View()
-                                         .Set("code", View(language.code))
-                                         .Set("name", View(language.name))
-                                         .Set("title", View(language.title))
-                                         .Set("href", View("/" + language.code + "/")));
-                    }
-                    view.Set("languages", languages);
-                    view.Set("lang", View(config_.default_language));
-                    view.Set("title", View(config_.DefaultLanguage().title));
-                    Status s = writer.Write("index.html", templates_->Render("root", view));
-                    if (s.ok()) {
-                      s = writer.Write("robots.txt", "User-agent: *\nAllow: /\nSitemap: " +
-                                                         config_.base_url + "/sitemap.xml\n");
-                    }
-                    if (!s.ok()) return s;
-                    std::vector<SitemapGroup> sitemap = SitemapGroups();
-                    if (sitemap_files == 1) {
-                      return writer.Write("sitemap.xml", RenderSitemap(sitemap, 0, per_sitemap));
-                    }
-                    std::vector<std::string> files;
-                    for (size_t i = 0; i < sitemap_files && s.ok(); ++i) {
-                      std::string name = "sitemap-" + std::to_string(i + 1) + ".xml";
-                      s = writer.Write(name, RenderSitemap(sitemap, i * per_sitemap, per_sitemap));
-                      files.push_back(config_.base_url + "/" + name);
-                    }
-                    return s.ok() ? writer.Write("sitemap.xml", RenderSitemapIndex(files)) : s;
+                    return WriteSiteFiles(writer, sitemap_files, per_sitemap);
                   }});
 
   // A small change updates public/ in place; anything bigger builds a whole new folder.

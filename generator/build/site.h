@@ -25,6 +25,7 @@ namespace clemency {
 
 class BuildManifest;
 class PageCache;
+class OutputWriter;
 
 // ICU collation keys, so lists sort as readers of the language expect.
 struct SortKeys {
@@ -132,6 +133,8 @@ class Site {
   void CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const;
   // Every published page with its translations and last change, for the sitemap.
   std::vector<SitemapGroup> SitemapGroups() const;
+  // The root page, robots.txt and the sitemap (in `sitemap_files` files when more than one).
+  Status WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const;
   std::string source_dir_;
   std::shared_ptr<const FileSystem> fs_;
   SiteConfig config_;
