@@ -358,7 +358,27 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
     }
     out.push_back(std::move(group));
   }
+  // A home or section page with no _index file in a language (not even one to fall back on) is
+  // still a page of its own, made from the section's name; like its HTML, it names only x-default.
+  for (const auto& language : config_.languages) {
+    for (const std::string& key : ListPageKeys()) {
+      if (Find(key, language.code)) continue;
+      const std::string path = key.empty() ? "/" : "/" + key + "/";
+      SitemapGroup group;
+      group.alternates.emplace_back("x-default",
+                                    config_.base_url + "/" + config_.default_language + path);
+      group.urls.emplace_back(config_.base_url + "/" + language.code + path,
+                              newest[{language.code, key}]);
+      out.push_back(std::move(group));
+    }
+  }
   return out;
+}
+
+std::vector<std::string> Site::ListPageKeys() const {
+  std::vector<std::string> keys = {""};  // the home page, then each section's landing page
+  for (const auto& section : config_.sections) keys.push_back(section.name);
+  return keys;
 }
 
 Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const {
@@ -421,8 +441,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   };
   // What every page of a language shows besides itself: navigation titles and the home page.
   std::map<std::string, std::string> nav_keys;
-  std::vector<std::string> index_keys = {""};  // the home page, then each section's landing page
-  for (const auto& section : config_.sections) index_keys.push_back(section.name);
+  const std::vector<std::string> index_keys = ListPageKeys();
   for (const auto& language : config_.languages) {
     std::string parts = site_key_;
     for (const std::string& key : index_keys) {
@@ -645,6 +664,9 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       sitemap_key += " " + lang + std::to_string(pages_[index].page.updated.unix_seconds);
     }
     sitemap_urls += translations.size();
+  }
+  for (const auto& language : config_.languages) {  // list pages made without an _index file
+    for (const std::string& key : index_keys) sitemap_urls += Find(key, language.code) ? 0 : 1;
   }
   const size_t per_sitemap = std::max<size_t>(1, options.sitemap_max_urls);
   const size_t sitemap_files =

@@ -133,6 +133,8 @@ class Site {
   void CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const;
   // Every published page with its translations and last change, for the sitemap.
   std::vector<SitemapGroup> SitemapGroups() const;
+  // Translation keys of the list pages every language has: "" (home), then each section.
+  std::vector<std::string> ListPageKeys() const;
   // The root page, robots.txt and the sitemap (in `sitemap_files` files when more than one).
   Status WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const;
   std::string source_dir_;

@@ -155,6 +155,15 @@ TEST_CASE("sitemap: a list page changes when what it lists does; big sitemaps sp
                  "<loc>https://dacxa.example.gov.vn/en/</loc>\n"
                  "    <lastmod>2026-01-01T00:00:00+07:00</lastmod>"));
   CHECK_FALSE(Contains(sitemap, "1970"));
+  // Sections with no _index file at all are pages too; one shown from another language is not.
+  CHECK(Contains(sitemap,
+                 "<loc>https://dacxa.example.gov.vn/km/stories/</loc>\n"
+                 "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
+                 "href=\"https://dacxa.example.gov.vn/vi/stories/\"/>\n  </url>"));
+  CHECK(Contains(sitemap,
+                 "<loc>https://dacxa.example.gov.vn/vi/support/</loc>\n"
+                 "    <lastmod>2026-02-10T00:00:00+07:00</lastmod>"));
+  CHECK_FALSE(Contains(sitemap, "<loc>https://dacxa.example.gov.vn/km/guides/</loc>"));
 
   // Split into files of 3 URLs: an index, and the same URLs in the same order across the files.
   auto locs = [](const std::string& xml) {
@@ -165,24 +174,26 @@ TEST_CASE("sitemap: a list page changes when what it lists does; big sitemaps sp
     return out;
   };
   const std::vector<std::string> all = locs(sitemap);
-  REQUIRE(all.size() == 8);
+  REQUIRE(all.size() == 14);
   BuildOptions small;
   small.sitemap_max_urls = 3;
   auto split = BuildFixture("multilingual", small);
   std::string index = ReadFile(split->out + "/sitemap.xml");
   CHECK(Contains(index, "<sitemapindex "));
-  CHECK(locs(index) == std::vector<std::string>{"https://dacxa.example.gov.vn/sitemap-1.xml",
-                                                "https://dacxa.example.gov.vn/sitemap-2.xml",
-                                                "https://dacxa.example.gov.vn/sitemap-3.xml"});
+  std::vector<std::string> files;
+  for (int i = 1; i <= 5; ++i) {
+    files.push_back("https://dacxa.example.gov.vn/sitemap-" + std::to_string(i) + ".xml");
+  }
+  CHECK(locs(index) == files);
   std::vector<std::string> joined;
-  for (int i = 1; i <= 3; ++i) {
+  for (int i = 1; i <= 5; ++i) {
     std::vector<std::string> part =
         locs(ReadFile(split->out + "/sitemap-" + std::to_string(i) + ".xml"));
     CHECK(part.size() <= 3);
     joined.insert(joined.end(), part.begin(), part.end());
   }
   CHECK(joined == all);
-  CHECK_FALSE(Exists(split->out + "/sitemap-4.xml"));
+  CHECK_FALSE(Exists(split->out + "/sitemap-6.xml"));
 
   // Rebuilt into the same folder with one file allowed again: back to a single urlset.
   BuildOptions whole;
