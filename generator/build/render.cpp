@@ -359,7 +359,8 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
     out.push_back(std::move(group));
   }
   // A home or section page with no _index file in a language (not even one to fall back on) is
-  // still a page of its own, made from the section's name; like its HTML, it names only x-default.
+  // still a page of its own, made from the section's name. No language has that page (a
+  // translation needs the default language's), so like its HTML it names only x-default.
   for (const auto& language : config_.languages) {
     for (const std::string& key : ListPageKeys()) {
       if (Find(key, language.code)) continue;
