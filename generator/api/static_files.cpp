@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "api/http.h"
@@ -60,14 +61,16 @@ std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& pa
     return file.mtime == info.st_mtime && file.inode == static_cast<uint64_t>(info.st_ino) &&
            file.size == static_cast<uint64_t>(info.st_size);
   };
-  std::promise<std::shared_ptr<const File>> promise;
+  // Made only when this request reads the file, so a cache hit allocates nothing.
+  std::optional<std::promise<std::shared_ptr<const File>>> promise;
   for (;;) {
     std::unique_lock<std::mutex> lock(mutex_);
     auto it = cache_.find(path);
     if (it != cache_.end() && same_file(*it->second)) return it->second;
     auto reading = reading_.find(path);
     if (reading == reading_.end()) {
-      reading_.emplace(path, promise.get_future().share());
+      promise.emplace();
+      reading_.emplace(path, promise->get_future().share());
       break;
     }
     std::shared_future<std::shared_ptr<const File>> pending = reading->second;
@@ -83,12 +86,12 @@ std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& pa
   } catch (...) {
     std::lock_guard<std::mutex> lock(mutex_);
     reading_.erase(path);
-    promise.set_exception(std::current_exception());
+    promise->set_exception(std::current_exception());
     throw;
   }
   std::lock_guard<std::mutex> lock(mutex_);
   reading_.erase(path);
-  promise.set_value(file);
+  promise->set_value(file);
   if (!file) return nullptr;
   auto& slot = cache_[path];
   if (slot) cached_bytes_ -= slot->body.size() + slot->gzip.size();
