@@ -15,9 +15,9 @@
 
 namespace clemency {
 
-// Size and modification time of this program's file and of the shared libraries it loaded: a new
-// build of the program or an upgraded library may render differently, so this identity is part of
-// every saved key and of the page cache.
+// The file stamps (size, inode, times) of this program and of the shared libraries it loaded: a
+// new build of the program or an upgraded library may render differently, so this identity is part
+// of every saved key and of the page cache.
 const std::string& ProgramIdentity();
 
 class BuildManifest {

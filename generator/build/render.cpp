@@ -361,8 +361,9 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
   // A home or section page with no _index file in a language (not even one to fall back on) is
   // still a page of its own, made from the section's name. No language has that page (a
   // translation needs the default language's), so like its HTML it names only x-default.
+  const std::vector<std::string> list_keys = ListPageKeys();
   for (const auto& language : config_.languages) {
-    for (const std::string& key : ListPageKeys()) {
+    for (const std::string& key : list_keys) {
       if (Find(key, language.code)) continue;
       const std::string path = key.empty() ? "/" : "/" + key + "/";
       SitemapGroup group;
