@@ -2,7 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <ctime>
 
 #include "core/json.h"
@@ -52,6 +54,10 @@ const char* StatusTitle(int status) {
       return "Method Not Allowed";
     case 412:
       return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 416:
+      return "Range Not Satisfiable";
     case 500:
       return "Internal Server Error";
     case 503:
@@ -77,15 +83,70 @@ std::string LibraryEncoding(const httplib::Request& req, const std::string& cont
 
 bool IfNoneMatchHits(const httplib::Request& req, const std::string& etag) {
   if (!req.has_header("If-None-Match")) return false;
-  std::string header = req.get_header_value("If-None-Match");
-  if (header.find('*') != std::string::npos) return true;
-  size_t at = 0;
-  while ((at = header.find(etag, at)) != std::string::npos) {
-    bool weak = at >= 2 && header.compare(at - 2, 2, "W/") == 0;
-    if (!weak) return true;  // If-None-Match uses weak comparison, but we only issue strong tags
-    at += etag.size();
+  const std::string value = req.get_header_value("If-None-Match");
+  std::string_view header = Trim(value);
+  if (header == "*") return true;
+  // A list of entity tags, compared weakly (RFC 9110 13.1.2): W/"x" matches "x".
+  for (std::string_view rest = header; !rest.empty();) {
+    size_t comma = rest.find(',');
+    std::string_view tag = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == etag) return true;
   }
   return false;
+}
+
+std::string ForLog(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// A decimal number of at most 18 digits (larger ones count as "beyond any file").
+std::optional<uint64_t> RangeNumber(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return {};
+  if (text.size() > 18) return UINT64_MAX;
+  return std::stoull(std::string(text));
+}
+
+}  // namespace
+
+RangeAnswer ParseRange(const std::string& header, uint64_t size, ByteRange* range) {
+  std::string_view spec = Trim(header);
+  if (spec.size() < 6 || !EqualsIgnoreCase(spec.substr(0, 6), "bytes=")) return RangeAnswer::kWhole;
+  spec.remove_prefix(6);
+  // One range only: several are answered with the whole file, which RFC 9110 14.2 allows.
+  if (spec.find(',') != std::string_view::npos) return RangeAnswer::kWhole;
+  size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return RangeAnswer::kWhole;
+  std::string_view first_text = Trim(spec.substr(0, dash)), last_text = Trim(spec.substr(dash + 1));
+  if (first_text.empty()) {  // suffix: the last N bytes
+    auto suffix = RangeNumber(last_text);
+    if (!suffix) return RangeAnswer::kWhole;
+    if (*suffix == 0 || size == 0) return RangeAnswer::kUnsatisfiable;
+    uint64_t length = std::min(*suffix, size);
+    *range = {size - length, length};
+    return RangeAnswer::kPartial;
+  }
+  auto first = RangeNumber(first_text);
+  auto last = last_text.empty() ? std::optional<uint64_t>(UINT64_MAX) : RangeNumber(last_text);
+  if (!first || !last || *last < *first) return RangeAnswer::kWhole;  // invalid: ignored
+  if (*first >= size) return RangeAnswer::kUnsatisfiable;
+  *range = {*first, std::min(*last, size - 1) - *first + 1};
+  return RangeAnswer::kPartial;
 }
 
 void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::string body,

@@ -2,7 +2,9 @@
 // Shared HTTP helpers of the api module: conditional GET, problem responses, encodings.
 #include <httplib.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace clemency::http {
 
@@ -13,8 +15,19 @@ void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::stri
 // RFC 9457 problem details; `parameter` names the request field at fault.
 void SendProblem(httplib::Response& res, int status, const std::string& detail,
                  const std::string& parameter = "", const std::string& instance = "");
-// True when an If-None-Match header lists `etag` (or *).
+// True when the If-None-Match header is "*" or lists `etag` (weak comparison).
 bool IfNoneMatchHits(const httplib::Request& req, const std::string& etag);
+// `text` with control characters and backslashes as \xNN, so a logged field stays on its line.
+std::string ForLog(std::string_view text);
+
+struct ByteRange {
+  uint64_t offset = 0, length = 0;
+};
+enum class RangeAnswer { kWhole, kPartial, kUnsatisfiable };
+// Reads a Range header against a representation of `size` bytes: kPartial with `range` clamped
+// to the file, kUnsatisfiable (416), or kWhole for a header to ignore (not bytes, invalid, or
+// several ranges).
+RangeAnswer ParseRange(const std::string& header, uint64_t size, ByteRange* range);
 // The encoding httplib itself will apply to a response of this type for this request ("br",
 // "gzip" or "").
 std::string LibraryEncoding(const httplib::Request& req, const std::string& content_type);

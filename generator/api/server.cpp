@@ -9,9 +9,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
+#include "api/guarded_server.h"
 #include "api/http.h"
 #include "api/public_api.h"
 #include "api/static_files.h"
@@ -143,28 +145,45 @@ std::string ContentTypeFor(const std::string& path) {
 
 void RequestStop() { HandleSignal(0); }
 
-Status Serve(const ServerOptions& options) {
-  if (!options.config) return Status::Error("server: no site configuration");
-  httplib::Server server;
-  server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(threads); };
-  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle and delayed ACKs add
-  // ~40 ms to every small response on a kept-alive connection.
-  server.set_tcp_nodelay(true);
-  // httplib closes a kept-alive connection after 5 requests by default; every reconnect costs a
-  // handshake and a trip through the accept queue. Measured with wrk -c64 on 10k pages: 5 -> 20
-  // requests per connection took pages from 48k to 59k req/s; 100 gave no more and let large
-  // responses (feeds) queue behind each other (p99 200 ms instead of 8 ms). A connection holds a
-  // thread while kept alive, hence 64 threads by default and a short idle timeout.
-  server.set_keep_alive_max_count(20);
-  server.set_keep_alive_timeout(2);
-  auto metrics = std::make_shared<Metrics>();
-  auto files = std::make_shared<StaticFiles>(options.public_dir, options.config->default_language);
-  const BuildInfo build = options.build;
-  Store* store = options.store;
-  const std::string public_dir = options.public_dir;
+namespace {
 
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+// The request's body when no route takes one: refused with 413 before it is read, and the
+// connection closes (its unread bytes cannot be the next request).
+bool RefuseBody(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes) {
+  bool chunked = req.has_header("Transfer-Encoding");
+  uint64_t length = 0;
+  if (req.has_header("Content-Length")) {
+    const std::string& text = req.get_header_value("Content-Length");
+    length = text.size() > 18 ? UINT64_MAX : std::strtoull(text.c_str(), nullptr, 10);
+  }
+  bool takes_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+  if (!chunked && length == 0) return false;
+  if (takes_body && !chunked && length <= max_body_bytes) return false;
+  if (takes_body && chunked && max_body_bytes > 0) return false;  // httplib counts as it reads
+  http::SendProblem(res, 413,
+                    takes_body ? "the request body is larger than " +
+                                     std::to_string(max_body_bytes) + " bytes"
+                               : req.method + " requests take no body");
+  res.set_header("Connection", "close");
+  GuardedServer::CloseAfterResponse();
+  return true;
+}
+
+// Ranges are answered by StaticFiles, clamped to the file; httplib's own range code does not
+// clamp them, so it never sees one. A ranged response is of the unencoded file.
+void TakeRanges(httplib::Request& req) {
+  req.ranges.clear();
+  if (req.has_header("Range")) req.headers.erase("Accept-Encoding");
+}
+
+void InstallHooks(GuardedServer& server, std::shared_ptr<Metrics> metrics,
+                  const ServerOptions& options) {
+  size_t max_body = options.max_body_bytes;
+  server.request_setup = TakeRanges;
+  server.set_payload_max_length(max_body);
+  server.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
+    if (RefuseBody(req, res, max_body)) return httplib::Server::HandlerResponse::Handled;
     if (req.method == "OPTIONS") {  // CORS preflight: GET only
       res.status = 204;
       res.set_header("Access-Control-Allow-Origin", "*");
@@ -192,11 +211,15 @@ Status Serve(const ServerOptions& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count();
     metrics->Record(RouteOf(req), res.status, seconds);
     if (log_requests) {
-      std::fprintf(stderr, "%s %s %d %zu %.2fms\n", req.method.c_str(), req.path.c_str(),
-                   res.status, res.body.empty() ? res.content_length_ : res.body.size(),
-                   seconds * 1000.0);
+      std::fprintf(stderr, "%s %s %d %zu %.2fms\n", http::ForLog(req.method).c_str(),
+                   http::ForLog(req.path).c_str(), res.status,
+                   res.body.empty() ? res.content_length_ : res.body.size(), seconds * 1000.0);
     }
   });
+  server.on_refused = [metrics, log_requests](int status) {
+    metrics->Record("refused", status, 0);
+    if (log_requests) std::fprintf(stderr, "- - %d 0 -\n", status);
+  };
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     // Errors found by the parser itself (bad request line, unsupported method…) stay short.
     if (res.status == 404 && res.body.empty()) return;
@@ -204,27 +227,32 @@ Status Serve(const ServerOptions& options) {
   });
   server.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-        std::fprintf(stderr, "server: unexpected error on %s\n", req.path.c_str());
+        std::fprintf(stderr, "server: unexpected error on %s\n", http::ForLog(req.path).c_str());
         http::SendProblem(res, 500, "unexpected server error");
       });
+}
 
+void RegisterOperations(GuardedServer& server, std::shared_ptr<Metrics> metrics,
+                        std::shared_ptr<StaticFiles> files, const ServerOptions& options) {
+  const BuildInfo build = options.build;
+  Store* store = options.store;
+  const std::string public_dir = options.public_dir;
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
-  server.Get("/readyz",
-             [store, public_dir, build](const httplib::Request&, httplib::Response& res) {
-               res.set_header("Cache-Control", "no-store");
-               struct stat info;
-               bool site = build.built && stat((public_dir + "/index.html").c_str(), &info) == 0;
-               bool store_ok = store && store->Exec("SELECT 1").ok();
-               if (!site || !store_ok) {
-                 return http::SendProblem(res, 503,
-                                          std::string(store_ok ? "" : "the store is not open; ") +
-                                              (site ? "" : "the site is not built"));
-               }
-               res.set_content("ready\n", "text/plain; charset=utf-8");
-             });
+  server.Get("/readyz", [store, public_dir, build](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    struct stat info;
+    bool site = build.built && stat((public_dir + "/index.html").c_str(), &info) == 0;
+    Status store_ok = store ? store->CheckHealth() : Status::Error("the store is not open");
+    if (!site || !store_ok.ok()) {
+      return http::SendProblem(res, 503,
+                               (store_ok.ok() ? "" : store_ok.message() + "; ") +
+                                   (site ? "" : "the site is not built"));
+    }
+    res.set_content("ready\n", "text/plain; charset=utf-8");
+  });
   server.Get("/metrics", [metrics, build, files](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     std::string out = metrics->Render(build);
@@ -233,7 +261,27 @@ Status Serve(const ServerOptions& options) {
     out += "clemency_static_file_reads_total " + std::to_string(files->files_read()) + "\n";
     res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   });
-  if (store) RegisterPublicApi(server, *options.config, store);
+}
+
+}  // namespace
+
+Status Serve(const ServerOptions& options) {
+  if (!options.config) return Status::Error("server: no site configuration");
+  ConnectionLimits limits;
+  limits.max_threads = static_cast<size_t>(options.threads);
+  GuardedServer server(limits);
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle and delayed ACKs add
+  // ~40 ms to every small response on a kept-alive connection.
+  server.set_tcp_nodelay(true);
+  // What the Keep-Alive response header announces; GuardedServer keeps to the same numbers.
+  server.set_keep_alive_max_count(limits.max_requests_per_connection);
+  server.set_keep_alive_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count());
+  auto metrics = std::make_shared<Metrics>();
+  auto files = std::make_shared<StaticFiles>(options.public_dir, options.config->default_language);
+  InstallHooks(server, metrics, options);
+  RegisterOperations(server, metrics, files, options);
+  if (options.store) RegisterPublicApi(server, *options.config, options.store);
   server.Get(".*", [files](const httplib::Request& req, httplib::Response& res) {
     files->Handle(req, res);
   });

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -39,7 +40,8 @@ bool MapRequestPath(const std::string& root, const std::string& request_path, st
     size_t slash = request_path.find('/', start);
     std::string part =
         request_path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (part == ".." || part == ".") return false;
+    // Names starting with a dot are never site outputs (the output folder's marker is one).
+    if (!part.empty() && part.front() == '.') return false;
     if (!part.empty()) path += "/" + part;
     if (slash == std::string::npos) break;
     start = slash + 1;
@@ -139,6 +141,18 @@ void StaticFiles::NotFound(const httplib::Request& req, httplib::Response& res) 
   res.set_content(page ? page->body : std::string("Not found\n"), "text/html; charset=utf-8");
 }
 
+std::string NormalRequestPath(const std::string& request_path) {
+  std::string out;
+  size_t start = 0;
+  while (start < request_path.size()) {
+    size_t slash = request_path.find('/', start);
+    if (slash == std::string::npos) slash = request_path.size();
+    if (slash > start) out += "/" + request_path.substr(start, slash - start);
+    start = slash + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
 void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string path;
   if (!MapRequestPath(root_, req.path, &path)) return NotFound(req, res);
@@ -146,9 +160,10 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
   if (S_ISDIR(info.st_mode)) {
     if (req.path.back() != '/') {
-      // A directory URL without its slash gets one, so relative links keep working.
+      // A directory URL without its slash gets one, so relative links keep working. The
+      // target is rebuilt from the path's parts: "//host" would send the reader off the site.
       res.status = 301;
-      res.set_header("Location", req.path + "/");
+      res.set_header("Location", NormalRequestPath(req.path) + "/");
       return;
     }
     path += "/index.html";
@@ -156,7 +171,11 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   }
   auto file = Load(path, info);
   if (!file) return NotFound(req, res);
+  Send(req, file, res);
+}
 
+void StaticFiles::Send(const httplib::Request& req, const std::shared_ptr<const File>& file,
+                       httplib::Response& res) {
   bool gzip = !file->gzip.empty() && http::AcceptsGzip(req);
   std::string encoding = gzip ? "gzip" : http::LibraryEncoding(req, file->content_type);
   std::string etag = "\"" + file->etag + (encoding.empty() ? "" : "-" + encoding) + "\"";
@@ -164,29 +183,71 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   res.set_header("Last-Modified", file->last_modified);
   res.set_header("Cache-Control", CacheControlFor(req.path));
   res.set_header("Vary", "Accept-Encoding");
-  if (req.path.find("/api/") != 0 && (IsFeedType(file->content_type))) {
-    res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Accept-Ranges", "bytes");
+  if (req.path.rfind("/api/", 0) != 0 && IsFeedType(file->content_type)) {
+    res.set_header("Access-Control-Allow-Origin", "*");  // the server adds it under /api/
   }
-  bool not_modified = http::IfNoneMatchHits(req, etag);
-  if (!not_modified && !req.has_header("If-None-Match") && req.has_header("If-Modified-Since")) {
-    time_t since = http::ParseHttpDate(req.get_header_value("If-Modified-Since"));
-    not_modified = since >= 0 && file->mtime <= since;
-  }
-  if (not_modified) {
+  if (NotModified(req, *file, etag)) {
     res.status = 304;
     return;
   }
   if (gzip) res.set_header("Content-Encoding", "gzip");
   const std::string& bytes = gzip ? file->gzip : file->body;
-  if (bytes.size() < 64 * 1024 || (!encoding.empty() && !gzip)) {
-    res.set_content(bytes, file->content_type);  // small, or httplib compresses it itself
+  http::ByteRange range{0, bytes.size()};
+  // The server drops Accept-Encoding from a request with a Range, so a range is of the file's
+  // own bytes (ETag without an encoding).
+  if (req.has_header("Range") && encoding.empty() && RangeStillValid(req, *file, etag)) {
+    switch (http::ParseRange(req.get_header_value("Range"), bytes.size(), &range)) {
+      case http::RangeAnswer::kWhole:
+        range = {0, bytes.size()};
+        break;
+      case http::RangeAnswer::kUnsatisfiable:
+        res.status = 416;
+        res.set_header("Content-Range", "bytes */" + std::to_string(bytes.size()));
+        return;
+      case http::RangeAnswer::kPartial:
+        res.status = 206;
+        res.set_header("Content-Range", "bytes " + std::to_string(range.offset) + "-" +
+                                            std::to_string(range.offset + range.length - 1) + "/" +
+                                            std::to_string(bytes.size()));
+        break;
+    }
+  }
+  SendBytes(file, bytes, range, !encoding.empty() && !gzip, res);
+}
+
+bool StaticFiles::NotModified(const httplib::Request& req, const File& file,
+                              const std::string& etag) {
+  if (req.has_header("If-None-Match")) return http::IfNoneMatchHits(req, etag);
+  if (!req.has_header("If-Modified-Since")) return false;
+  time_t since = http::ParseHttpDate(req.get_header_value("If-Modified-Since"));
+  return since >= 0 && file.mtime <= since;
+}
+
+bool StaticFiles::RangeStillValid(const httplib::Request& req, const File& file,
+                                  const std::string& etag) {
+  if (!req.has_header("If-Range")) return true;
+  const std::string header = req.get_header_value("If-Range");
+  std::string_view value = Trim(header);
+  return value == etag || value == file.last_modified;  // strong comparison (RFC 9110 13.1.5)
+}
+
+void StaticFiles::SendBytes(const std::shared_ptr<const File>& file, const std::string& bytes,
+                            http::ByteRange range, bool library_compresses,
+                            httplib::Response& res) {
+  if (range.length < 64 * 1024 || library_compresses) {
+    res.set_content(bytes.substr(range.offset, range.length), file->content_type);
     return;
   }
   // Large files (feeds) are sent from the shared cached copy instead of copied per request.
-  res.set_content_provider(bytes.size(), file->content_type,
-                           [file, &bytes](size_t offset, size_t length, httplib::DataSink& sink) {
-                             return sink.write(bytes.data() + offset, length);
-                           });
+  // httplib asks for [offset, offset + length) of the range; never more than the file holds.
+  res.set_content_provider(
+      range.length, file->content_type,
+      [file, &bytes, range](size_t offset, size_t length, httplib::DataSink& sink) {
+        if (offset >= range.length) return false;
+        length = std::min<size_t>(length, range.length - offset);
+        return sink.write(bytes.data() + range.offset + offset, length);
+      });
 }
 
 }  // namespace clemency

@@ -11,6 +11,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "api/http.h"
+
 namespace clemency {
 
 class StaticFiles {
@@ -32,6 +34,15 @@ class StaticFiles {
   std::shared_ptr<const File> Load(const std::string& path, const struct stat& info);
   std::shared_ptr<const File> Read(const std::string& path, const struct stat& info);
   void NotFound(const httplib::Request& req, httplib::Response& res);
+  // Answers with `file`: validators, 304, a byte range or the whole file.
+  void Send(const httplib::Request& req, const std::shared_ptr<const File>& file,
+            httplib::Response& res);
+  static bool NotModified(const httplib::Request& req, const File& file, const std::string& etag);
+  // False when an If-Range names another version of the file (then the whole file is sent).
+  static bool RangeStillValid(const httplib::Request& req, const File& file,
+                              const std::string& etag);
+  static void SendBytes(const std::shared_ptr<const File>& file, const std::string& bytes,
+                        http::ByteRange range, bool library_compresses, httplib::Response& res);
 
   std::string root_, default_language_;
   std::mutex mutex_;
@@ -43,7 +54,10 @@ class StaticFiles {
   std::atomic<uint64_t> files_read_{0};
 };
 
-// Maps a request path to a file path under `root`; false when it would leave `root`.
+// Maps a request path to a file path under `root`; false when it would leave `root` or names a
+// hidden file (a part starting with a dot).
 bool MapRequestPath(const std::string& root, const std::string& request_path, std::string* out);
+// The request path with empty parts dropped: "//vi" is "/vi" (never a protocol-relative URL).
+std::string NormalRequestPath(const std::string& request_path);
 
 }  // namespace clemency

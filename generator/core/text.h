@@ -15,5 +15,9 @@ std::string JsonString(std::string_view text);
 std::string HashHex(std::string_view data);
 // True when `text` is a slug: lowercase ASCII letters and digits in hyphen-separated runs.
 bool IsSlug(std::string_view text);
+// `text` without leading and trailing spaces and tabs.
+std::string_view Trim(std::string_view text);
+// True when `a` and `b` are equal but for ASCII letter case.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace clemency

@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <sys/stat.h>
+
 #include <sqlite3.h>
 
 namespace clemency {
@@ -144,6 +146,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<Store> store(new Store(db, path));
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0) {
+    store->device_ = static_cast<uint64_t>(info.st_dev);
+    store->inode_ = static_cast<uint64_t>(info.st_ino);
+  }
   for (const char* pragma :
        {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
@@ -182,6 +189,48 @@ int64_t Store::DataVersion() {
   unsigned int external = 0;
   sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &external);
   return static_cast<int64_t>(sqlite3_total_changes64(db_)) * 1000003 + external;
+}
+
+std::string Store::FileStamp() const {
+  std::string stamp;
+  for (const std::string& file : {path_, path_ + "-wal"}) {
+    struct stat info;
+    if (::stat(file.c_str(), &info) != 0) {
+      if (file == path_) return "";
+      continue;
+    }
+    if (file == path_ && (static_cast<uint64_t>(info.st_dev) != device_ ||
+                          static_cast<uint64_t>(info.st_ino) != inode_)) {
+      return "";
+    }
+    stamp += std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." +
+             std::to_string(info.st_mtim.tv_nsec) + ":" + std::to_string(info.st_ctim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
+Status Store::CheckHealth() {
+  if (path_ == ":memory:") return Status::Ok();
+  std::lock_guard<std::mutex> lock(health_mutex_);
+  std::string stamp = FileStamp();
+  if (stamp.empty()) return Status::Error("store: " + path_ + " is gone or was replaced");
+  if (stamp == healthy_stamp_) return Status::Ok();
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::string verdict;
+  sqlite3_stmt* stmt = nullptr;
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &stmt, nullptr);
+  if (rc == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    verdict = text ? reinterpret_cast<const char*>(text) : "";
+  } else {
+    verdict = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  if (verdict != "ok") return Status::Error("store: " + path_ + " fails its check: " + verdict);
+  healthy_stamp_ = stamp;
+  return Status::Ok();
 }
 
 int Store::SchemaVersion() {

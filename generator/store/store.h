@@ -76,12 +76,21 @@ class Store {
   // any other): a key for caches of query results.
   int64_t DataVersion();
   const std::string& path() const { return path_; }
+  // Ok when the file is still the one opened and passes SQLite's quick check, read through a
+  // connection of its own (this one's page cache could hide damage). Thread-safe; a healthy
+  // verdict is reused while the file and its write-ahead log keep their size and times.
+  Status CheckHealth();
 
  private:
   Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Migrate();
+  // The stamps (size, times) of the file and its log, or "" when the file is gone or replaced.
+  std::string FileStamp() const;
   sqlite3* db_;
   std::string path_;
+  uint64_t device_ = 0, inode_ = 0;  // of the file opened
+  std::mutex health_mutex_;
+  std::string healthy_stamp_;  // FileStamp() at the last healthy check
   std::mutex cache_mutex_;
   std::map<const char*, std::unique_ptr<Statement>> cache_;  // keyed by the SQL literal's address
 };

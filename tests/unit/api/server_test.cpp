@@ -5,9 +5,11 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
+#include "api/http.h"
 #include "api/public_api.h"
 #include "build/site.h"
 #include "support/fixture.h"
@@ -391,4 +393,111 @@ TEST_CASE("cursors round-trip and reject tampering") {
   CHECK_FALSE(DecodeCursor("djI6MTo0Mg", &updated, &id));  // "v2:1:42"
   CHECK_FALSE(DecodeCursor(cursor + "!", &updated, &id));
   CHECK_FALSE(DecodeCursor("", &updated, &id));
+}
+
+TEST_CASE("byte ranges are clamped to the file; unsatisfiable ones are 416") {
+  RunningServer s;
+  for (const char* path : {"/robots.txt", "/vi/feed.atom"}) {
+    INFO(path);
+    const std::string whole = s.Get(path)->body;
+    const std::string size = std::to_string(whole.size());
+    REQUIRE(whole.size() > 20);
+    auto ranged = [&](const std::string& range) { return s.Get(path, {{"Range", range}}); };
+    auto first = ranged("bytes=0-9");
+    CHECK(first->status == 206);
+    CHECK(first->body == whole.substr(0, 10));
+    CHECK(first->get_header_value("Content-Range") == "bytes 0-9/" + size);
+    auto past_end = ranged("bytes=5-4000000");
+    CHECK(past_end->status == 206);
+    CHECK(past_end->body == whole.substr(5));
+    CHECK(past_end->get_header_value("Content-Range") ==
+          "bytes 5-" + std::to_string(whole.size() - 1) + "/" + size);
+    CHECK(ranged("bytes=-4")->body == whole.substr(whole.size() - 4));
+    for (const std::string& spec : {"bytes=" + size + "-", std::string("bytes=100000000-")}) {
+      auto refused = ranged(spec);
+      CHECK(refused->status == 416);
+      CHECK(refused->get_header_value("Content-Type") == "application/problem+json");
+      CHECK(refused->get_header_value("Content-Range") == "bytes */" + size);
+    }
+    auto several = ranged("bytes=0-1,4-5");
+    CHECK(several->status == 200);
+    CHECK(several->body == whole);
+    CHECK(s.Get(path, {{"Range", "bytes=0-9"}, {"If-Range", "\"old\""}})->body == whole);
+  }
+}
+
+TEST_CASE("If-None-Match: * alone or a listed tag, weakly compared") {
+  RunningServer s;
+  std::string etag = s.Get("/vi/")->get_header_value("ETag");
+  auto status = [&](const std::string& value) {
+    return s.Get("/vi/", {{"If-None-Match", value}})->status;
+  };
+  CHECK(status("*") == 304);
+  CHECK(status(etag) == 304);
+  CHECK(status("\"a\", W/" + etag) == 304);
+  CHECK(status("\"nonsense*\"") == 200);
+  CHECK(status(etag.substr(0, etag.size() - 2) + "\"") == 200);
+}
+
+TEST_CASE("a folder without its slash redirects within the site") {
+  RunningServer s;
+  httplib::Client client("127.0.0.1", s.port);
+  client.set_url_encode(false);
+  for (const char* path : {"//vi", "///vi", "/vi//guides"}) {
+    INFO(path);
+    auto res = client.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 301);
+    std::string location = res->get_header_value("Location");
+    CHECK(location.rfind("//", 0) == std::string::npos);
+    CHECK(location.back() == '/');
+  }
+  CHECK(s.Get("/vi")->get_header_value("Location") == "/vi/");
+  CHECK(s.Get("/.clemency-output")->status == 404);  // the output's marker is not served
+}
+
+TEST_CASE("a request body where no route takes one is refused with 413") {
+  RunningServer s;
+  auto post = s.Client().Post("/api/v1/pages", std::string(1000, 'a'), "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 413);
+  CHECK(post->get_header_value("Connection") == "close");
+  auto get_with_body = s.Client().Get("/healthz", {{"Content-Length", "5"}});
+  // httplib's client sends no body with a GET, so the declared length is what is judged.
+  REQUIRE(get_with_body);
+  CHECK(get_with_body->status == 413);
+}
+
+TEST_CASE("/readyz checks the store file") {
+  RunningServer s;
+  CHECK(s.Get("/readyz")->status == 200);
+  std::filesystem::remove(s.dir / "clemency.db");
+  auto res = s.Get("/readyz");
+  CHECK(res->status == 503);
+  CHECK(Contains(res->body, "is gone or was replaced"));
+}
+
+TEST_CASE("control characters in logged fields are escaped") {
+  CHECK(http::ForLog("/vi/\r\nGET / 200") == "/vi/\\x0d\\x0aGET / 200");
+  CHECK(http::ForLog("/a\\b\x1b[31m") == "/a\\x5cb\\x1b[31m");
+  CHECK(http::ForLog("/vi/hướng-dẫn") == "/vi/hướng-dẫn");
+}
+
+TEST_CASE("ParseRange reads one byte range against a size") {
+  http::ByteRange r;
+  CHECK(http::ParseRange("bytes=0-9", 100, &r) == http::RangeAnswer::kPartial);
+  CHECK((r.offset == 0 && r.length == 10));
+  CHECK(http::ParseRange("bytes=90-4000000", 100, &r) == http::RangeAnswer::kPartial);
+  CHECK((r.offset == 90 && r.length == 10));
+  CHECK(http::ParseRange("bytes=-1000", 100, &r) == http::RangeAnswer::kPartial);
+  CHECK((r.offset == 0 && r.length == 100));
+  CHECK(http::ParseRange("bytes=100-", 100, &r) == http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=99999999999999999999999-", 100, &r) ==
+        http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=-0", 100, &r) == http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=0-0", 0, &r) == http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=5-1", 100, &r) == http::RangeAnswer::kWhole);
+  CHECK(http::ParseRange("bytes=0-1,3-4", 100, &r) == http::RangeAnswer::kWhole);
+  CHECK(http::ParseRange("items=0-1", 100, &r) == http::RangeAnswer::kWhole);
+  CHECK(http::ParseRange("bytes=a-b", 100, &r) == http::RangeAnswer::kWhole);
 }

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include "support/fixture.h"
 
@@ -74,4 +75,41 @@ TEST_CASE("a store from a newer program is refused") {
 TEST_CASE("an unwritable path gives an error, not a crash") {
   auto store = Store::Open("/nonexistent-dir/x/clemency.db");
   CHECK_FALSE(store.ok());
+}
+
+TEST_CASE("a store's health check sees a deleted, replaced or damaged file") {
+  testing::TempDir dir;
+  std::string path = dir / "clemency.db";
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  PageRepository pages(store.value().get());
+  for (int i = 0; i < 200; ++i) {  // enough rows for the file to span many pages
+    PageRow row;
+    row.section = "guides";
+    row.slug = "p" + std::to_string(i);
+    row.lang = "vi";
+    row.kind = "guide";
+    row.title = std::string(500, 'a');
+    row.content_hash = std::to_string(i);
+    REQUIRE(pages.Upsert(row).ok());
+  }
+  REQUIRE(store.value()->Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  CHECK(store.value()->CheckHealth().ok());
+  {  // damage every page after the first
+    std::string bytes = testing::ReadFile(path);
+    for (size_t i = 4096; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+    std::FILE* file = std::fopen(path.c_str(), "r+b");
+    REQUIRE(file);
+    std::fwrite(bytes.data(), 1, bytes.size(), file);
+    std::fclose(file);
+  }
+  Status damaged = store.value()->CheckHealth();
+  CHECK_FALSE(damaged.ok());
+  CHECK(damaged.message().find("fails its check") != std::string::npos);
+  std::remove(path.c_str());
+  Status gone = store.value()->CheckHealth();
+  CHECK_FALSE(gone.ok());
+  CHECK(gone.message().find("is gone or was replaced") != std::string::npos);
+  testing::WriteFile(path, "");  // another file at the same path
+  CHECK_FALSE(store.value()->CheckHealth().ok());
 }
