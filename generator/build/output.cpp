@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "build/output_folder.h"
 #include "core/fs.h"
 
 namespace clemency {
@@ -37,16 +39,28 @@ bool IsSafeRelativePath(const std::string& path) {
   return true;
 }
 
-Result<std::unique_ptr<OutputWriter>> OutputWriter::Create(const std::string& public_dir) {
+Result<std::unique_ptr<OutputWriter>> OutputWriter::Create(const std::string& public_dir,
+                                                           const std::string& source_dir) {
+  if (Status s = CheckOutputFolder(public_dir, source_dir); !s.ok()) return s;
   fs::path target = OutputFolder(public_dir);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
+  auto lock = OutputLock::Acquire(target.string());
+  if (!lock.ok()) return lock.status();
+  if (Status s = RecoverOutput(target.string()); !s.ok()) return s;
   std::string staging = target.string() + ".staging-" + std::to_string(getpid());
   fs::remove_all(staging, ec);
   if (!fs::create_directories(staging, ec) || ec) {
     return Status::Error("cannot create staging folder " + staging + ": " + ec.message());
   }
-  return std::unique_ptr<OutputWriter>(new OutputWriter(target.string(), staging));
+  std::unique_ptr<OutputWriter> writer(
+      new OutputWriter(target.string(), staging, std::move(lock).value()));
+  if (Status s = WriteFileAtomically(staging + "/" + kOutputMarker,
+                                     "A Clemency output folder: a build may replace all of it.\n");
+      !s.ok()) {
+    return s;
+  }
+  return writer;
 }
 
 OutputWriter::~OutputWriter() {
@@ -58,9 +72,10 @@ OutputWriter::~OutputWriter() {
 
 namespace {
 
-// Writes `bytes` to a new file at `path`, creating its folder when missing. An existing file is
-// unlinked first, never written through: it may be a hard link into the live site (Reuse).
-bool WriteNewFile(const std::string& path, const std::string& bytes) {
+// Writes `bytes` to a new file at `path`, creating its folder when missing; 0 or the errno of
+// the failure. An existing file is unlinked first, never written through: it may be a hard link
+// into the live site (Reuse).
+int WriteNewFile(const std::string& path, const std::string& bytes) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0 && errno == ENOENT) {
     std::error_code ec;
@@ -71,9 +86,10 @@ bool WriteNewFile(const std::string& path, const std::string& bytes) {
     ::unlink(path.c_str());
     fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   }
-  if (fd < 0) return false;
-  bool written = WriteAll(fd, bytes);
-  return ::close(fd) == 0 && written;
+  if (fd < 0) return errno;
+  int error = WriteAll(fd, bytes) ? 0 : errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  return error;
 }
 
 // True when the file at `path` holds exactly `bytes`.
@@ -94,8 +110,8 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
     return Status::Ok();
   }
   std::string path = staging_dir_ + "/" + relative_path;
-  if (!WriteNewFile(path, bytes)) {
-    Status error = Status::Error("cannot write " + path);
+  if (int failure = WriteNewFile(path, bytes); failure != 0) {
+    Status error = Status::Error("cannot write " + path + ": " + std::strerror(failure));
     std::lock_guard<std::mutex> lock(error_mutex_);
     if (first_error_.ok()) first_error_ = error;
     return error;
@@ -152,7 +168,8 @@ Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
   std::error_code ec;
   if (!fs::exists(public_dir_, ec)) {
     if (::rename(staging_dir_.c_str(), public_dir_.c_str()) != 0) {
-      return Status::Error("cannot move " + staging_dir_ + " to " + public_dir_);
+      return Status::Error("cannot move " + staging_dir_ + " to " + public_dir_ + ": " +
+                           std::strerror(errno));
     }
     committed_ = true;
     return Status::Ok();
@@ -169,7 +186,7 @@ Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
   // Fallback: two renames; the old site stays whole until the second one.
   std::string old_dir = public_dir_ + ".old-" + std::to_string(getpid());
   if (::rename(public_dir_.c_str(), old_dir.c_str()) != 0) {
-    return Status::Error("cannot replace " + public_dir_);
+    return Status::Error("cannot replace " + public_dir_ + ": " + std::strerror(errno));
   }
   if (::rename(staging_dir_.c_str(), public_dir_.c_str()) != 0) {
     ::rename(old_dir.c_str(), public_dir_.c_str());
@@ -181,25 +198,15 @@ Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
 }
 
 Status OutputWriter::CommitInPlace() {
-  std::error_code ec;
-  for (const auto& relative : written_) {
-    std::string staged = staging_dir_ + "/" + relative;
-    std::string live = public_dir_ + "/" + relative;
-    fs::create_directories(fs::path(live).parent_path(), ec);
-    if (::rename(staged.c_str(), live.c_str()) != 0) {
-      return Status::Error("cannot move " + staged + " to " + live +
-                           " (the site is partly updated; build again)");
-    }
-  }
-  for (const auto& relative : removed_) {
-    fs::path live = fs::path(public_dir_) / relative;
-    fs::remove(live, ec);
-    // Folders left empty (a removed page's own folder) go too; a non-empty one stops the walk.
-    for (fs::path dir = live.parent_path(); dir != fs::path(public_dir_); dir = dir.parent_path()) {
-      if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec)) break;
-    }
+  // The journal first: a commit cut short between two renames is finished by the next build
+  // (RecoverOutput), so the folder is only ever the old site or the new one.
+  InPlaceChanges changes{staging_dir_, written_, removed_};
+  if (Status s = WriteJournal(public_dir_, changes); !s.ok()) return s;
+  if (Status s = ApplyInPlace(public_dir_, changes); !s.ok()) {
+    return Status::Error(s.message() + " (the next build finishes the update)");
   }
   committed_ = true;
+  std::error_code ec;
   fs::remove_all(staging_dir_, ec);
   return Status::Ok();
 }

@@ -2,9 +2,10 @@
 // All build output goes through one writer into a staging folder, which then replaces the
 // public folder in one atomic step, so readers never see a half-built site.
 // A small rebuild can instead update the public folder in place: every changed file is still
-// rendered into the staging folder first (a failed build changes nothing), then each one replaces
-// its old copy with an atomic rename, all within a moment, and files whose bytes did not change
-// are left alone (their dates and ETags stay).
+// rendered into the staging folder first (a failed build changes nothing), the list of renames is
+// written to a journal, then each file replaces its old copy with an atomic rename, and files
+// whose bytes did not change are left alone (their dates and ETags stay). A build killed among
+// the renames is finished from the journal by the next one, before anything else.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -12,14 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "build/output_folder.h"
 #include "core/status.h"
 
 namespace clemency {
 
 class OutputWriter {
  public:
-  // Creates a fresh staging folder next to `public_dir`.
-  static Result<std::unique_ptr<OutputWriter>> Create(const std::string& public_dir);
+  // Checks that `public_dir` may be written for the site in `source_dir` (CheckOutputFolder),
+  // locks it, brings it to a complete site after a killed build (RecoverOutput), and creates a
+  // fresh staging folder next to it.
+  static Result<std::unique_ptr<OutputWriter>> Create(const std::string& public_dir,
+                                                      const std::string& source_dir);
   ~OutputWriter();  // removes the staging folder unless Commit() succeeded
   // Commit() will update the public folder in place rather than replace it (see above). Outputs
   // not written are then the public folder's current files, so Reuse() is not needed.
@@ -44,9 +49,12 @@ class OutputWriter {
   const std::string& staging_dir() const { return staging_dir_; }
 
  private:
-  OutputWriter(std::string public_dir, std::string staging_dir)
-      : public_dir_(std::move(public_dir)), staging_dir_(std::move(staging_dir)) {}
+  OutputWriter(std::string public_dir, std::string staging_dir, OutputLock lock)
+      : public_dir_(std::move(public_dir)),
+        staging_dir_(std::move(staging_dir)),
+        lock_(std::move(lock)) {}
   std::string public_dir_, staging_dir_;
+  OutputLock lock_;
   std::atomic<size_t> files_written_{0};
   std::atomic<size_t> files_reused_{0};
   std::atomic<uint64_t> bytes_written_{0};

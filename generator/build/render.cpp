@@ -417,7 +417,7 @@ Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t p
 }
 
 Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
-  auto writer_result = OutputWriter::Create(options.out_dir);
+  auto writer_result = OutputWriter::Create(options.out_dir, source_dir_);
   if (!writer_result.ok()) return writer_result.status();
   OutputWriter& writer = *writer_result.value();
   BuildSummary summary;

@@ -14,6 +14,7 @@
 
 #include "api/server.h"
 #include "build/manifest.h"
+#include "build/output_folder.h"
 #include "build/page_cache.h"
 #include "build/site.h"
 #include "content/support_import.h"
@@ -70,7 +71,7 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
       "  --bind ADDR   address to listen on (default: 127.0.0.1)\n"
       "  --port N      port (default: 8080; 0 picks a free one)\n"
-      "  --threads N   request threads; each kept-alive connection holds one (default: 64)\n",
+      "  --threads N   most request threads; each open connection holds one (default: 1024)\n",
       {"--source", "--out", "--db", "--bind", "--port", "--threads"},
       {}}},
 };
@@ -129,13 +130,18 @@ bool ReadWholeNumber(std::map<std::string, std::string>& values, const std::stri
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
 int ServeSite(const std::string& source, const std::string& out,
               std::map<std::string, std::string>& values) {
+  // Before the store is made: a refused --out changes nothing.
+  if (Status s = CheckOutputFolder(out, source); !s.ok()) {
+    std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
+    return 2;
+  }
   std::string db_path = values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
   ServerOptions options;
   options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
   if (!ReadWholeNumber(values, "--port", 0, 65535, &options.port) ||
-      !ReadWholeNumber(values, "--threads", 1, 1024, &options.threads)) {
+      !ReadWholeNumber(values, "--threads", 1, 4096, &options.threads)) {
     return 2;
   }
   auto store = Store::Open(db_path);

@@ -46,7 +46,8 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     return Status::Error("invalid " + path);
   }
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
-                            "utc_offset", "summary_length", "feed_limit", "readability"});
+                            "utc_offset", "summary_length", "feed_limit", "max_content_file_mb",
+                            "readability"});
   if (auto v = read.Text(root, "base_url", true)) {
     config.base_url = *v;
     while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
@@ -73,6 +74,12 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     if (*v < 1 || *v > 10000)
       read.Error(root.Find("feed_limit")->line, "feed_limit", "must be 1 to 10000");
     config.feed_limit = static_cast<int>(*v);
+  }
+  if (auto v = read.Integer(root, "max_content_file_mb", false)) {
+    if (*v < 1 || *v > 1024) {
+      read.Error(root.Find("max_content_file_mb")->line, "max_content_file_mb", "must be 1 to 1024");
+    }
+    config.max_content_file_bytes = static_cast<uint64_t>(*v) << 20;
   }
   if (const YamlNode* list = read.List(root, "languages", true)) {
     std::set<std::string> seen;

@@ -282,6 +282,25 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   return diagnostics->size() == errors_before;
 }
 
+namespace {
+
+// Why the content file at `path` may not be read, or "": a link leading out of the source
+// folder (it would publish whatever it points at) or a file above the size limit.
+std::string RefusalOf(const FileSystem& fs, const std::string& path, const std::string& content_dir,
+                      uint64_t max_bytes) {
+  if (fs.IsLink(path) && !ResolvesWithin(path, JoinPath(content_dir, ".."))) {
+    return "is a symbolic link that leads outside the source folder";
+  }
+  int64_t size = fs.FileSize(path);
+  if (size >= 0 && static_cast<uint64_t>(size) > max_bytes) {
+    return "too large (" + std::to_string(size >> 10) + " KiB; the limit is " +
+           std::to_string(max_bytes >> 20) + " MiB, max_content_file_mb in site/config.yaml)";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& content_dir,
                                        const std::string& display_prefix, const SiteConfig& config,
                                        Diagnostics* diagnostics, const LoadHooks& hooks) {
@@ -303,6 +322,11 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     std::string display = JoinPath(display_prefix, files[i]);
     std::string path = JoinPath(content_dir, files[i]);
     Page* page = hooks.page_slot(i);
+    if (std::string refusal = RefusalOf(fs, path, content_dir, config.max_content_file_bytes);
+        !refusal.empty()) {
+      problems[i].Add(display, 0, "file", refusal);
+      return;
+    }
     if (hooks.cached && hooks.cached(i, path, display)) {
       valid[i] = 1;
       return;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "core/parallel.h"
@@ -38,6 +40,7 @@ bool WriteAll(int fd, std::string_view bytes) {
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
     if (n <= 0) return false;
     done += static_cast<size_t>(n);
   }
@@ -47,20 +50,23 @@ bool WriteAll(int fd, std::string_view bytes) {
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   std::string temp = path + ".tmp-" + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error("cannot write " + temp);
-  bool written = WriteAll(fd, bytes);
-  if (::close(fd) != 0 || !written || ::rename(temp.c_str(), path.c_str()) != 0) {
+  if (fd < 0) return Status::Error("cannot write " + temp + ": " + std::strerror(errno));
+  int error = WriteAll(fd, bytes) ? 0 : errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error == 0 && ::rename(temp.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
     ::unlink(temp.c_str());
-    return Status::Error("cannot write " + path);
+    return Status::Error("cannot write " + path + ": " + std::strerror(error));
   }
   return Status::Ok();
 }
 
 Status AppendToFile(const std::string& path, std::string_view bytes) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) return Status::Error("cannot append to " + path);
-  bool written = WriteAll(fd, bytes);
-  if (::close(fd) != 0 || !written) return Status::Error("cannot append to " + path);
+  if (fd < 0) return Status::Error("cannot append to " + path + ": " + std::strerror(errno));
+  int error = WriteAll(fd, bytes) ? 0 : errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) return Status::Error("cannot append to " + path + ": " + std::strerror(error));
   return Status::Ok();
 }
 
@@ -120,6 +126,7 @@ struct Folder {
 struct Entry {
   size_t folder;
   std::string name;
+  bool link;
 };
 
 // Lists the folder open as `fd` (closed here; a duplicate stays in `folders` for the stat calls)
@@ -142,12 +149,12 @@ void ListTree(int fd, const std::string& path, std::vector<Folder>* folders,
     if (type == DT_UNKNOWN) {  // some file systems leave the type to a stat call
       struct stat info;
       if (::fstatat(fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
-      type = S_ISDIR(info.st_mode) ? DT_DIR : DT_REG;
+      type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISLNK(info.st_mode) ? DT_LNK : DT_REG;
     }
     if (type == DT_DIR) {
       subfolders.emplace_back(name);
     } else {
-      entries->push_back({folder, std::string(name)});
+      entries->push_back({folder, std::string(name), type == DT_LNK});
     }
   }
   for (const auto& name : subfolders) {
@@ -208,6 +215,7 @@ SnapshotFileSystem::SnapshotFileSystem(const std::vector<std::string>& roots) {
     if (stamps[i].empty()) continue;
     files_.emplace_back(folders[entries[i].folder].path + "/" + entries[i].name,
                         std::move(stamps[i]));
+    if (entries[i].link) links_.insert(files_.back().first);
   }
   std::sort(files_.begin(), files_.end());
   index_.reserve(files_.size());
@@ -237,12 +245,46 @@ std::string SnapshotFileSystem::Stamp(const std::string& path) const {
   return it == index_.end() ? DiskFileSystem::Stamp(path) : files_[it->second].second;
 }
 
+int64_t SnapshotFileSystem::FileSize(const std::string& path) const {
+  auto it = index_.find(path);
+  if (it == index_.end()) return DiskFileSystem::FileSize(path);
+  return std::strtoll(files_[it->second].second.c_str(), nullptr, 10);  // the stamp starts with it
+}
+
+bool SnapshotFileSystem::IsLink(const std::string& path) const {
+  return index_.count(path) ? links_.count(path) > 0 : DiskFileSystem::IsLink(path);
+}
+
 std::string SnapshotFileSystem::Listing() const {
   std::string out;
   for (const auto& [path, stamp] : files_) {
     out.append(path).append(1, '\t').append(stamp).append(1, '\n');
   }
   return out;
+}
+
+int64_t DiskFileSystem::FileSize(const std::string& path) const {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0 ? static_cast<int64_t>(info.st_size) : -1;
+}
+
+bool DiskFileSystem::IsLink(const std::string& path) const {
+  struct stat info;
+  return ::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode);
+}
+
+bool ResolvesWithin(const std::string& path, const std::string& root) {
+  char* resolved_path = ::realpath(path.c_str(), nullptr);
+  char* resolved_root = ::realpath(root.c_str(), nullptr);
+  bool within = false;
+  if (resolved_path && resolved_root) {
+    std::string_view file = resolved_path, folder = resolved_root;
+    within = folder == "/" || (file.size() > folder.size() && file.compare(0, folder.size(), folder) == 0 &&
+                               file[folder.size()] == '/');
+  }
+  std::free(resolved_path);
+  std::free(resolved_root);
+  return within;
 }
 
 bool DiskFileSystem::IsDirectory(const std::string& path) const {
@@ -278,6 +320,11 @@ Result<std::string> MemoryFileSystem::ReadFile(const std::string& path) const {
 }
 
 bool MemoryFileSystem::IsFile(const std::string& path) const { return files_.count(path) > 0; }
+
+int64_t MemoryFileSystem::FileSize(const std::string& path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? -1 : static_cast<int64_t>(it->second.size());
+}
 
 bool MemoryFileSystem::IsDirectory(const std::string& path) const {
   std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";

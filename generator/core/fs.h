@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -23,7 +24,14 @@ class FileSystem {
   // A cheap token that changes whenever the file does (size, times, inode on disk), or "" when
   // this file system cannot tell: then callers must read the file.
   virtual std::string Stamp(const std::string& /*path*/) const { return ""; }
+  // The file's size in bytes, or -1 when it is not there.
+  virtual int64_t FileSize(const std::string& path) const = 0;
+  // True when `path` is a symbolic link.
+  virtual bool IsLink(const std::string& /*path*/) const { return false; }
 };
+
+// True when `path`, with every link followed, lies inside the folder `root` (also resolved).
+bool ResolvesWithin(const std::string& path, const std::string& root);
 
 // The latest change time (ctime, in nanoseconds) of the file or folder at `path` and of
 // everything under it; 0 when there is nothing there.
@@ -36,6 +44,8 @@ class DiskFileSystem : public FileSystem {
   bool IsFile(const std::string& path) const override;
   std::vector<std::string> ListFiles(const std::string& dir) const override;
   std::string Stamp(const std::string& path) const override;
+  int64_t FileSize(const std::string& path) const override;
+  bool IsLink(const std::string& path) const override;
 };
 
 // The disk, with the files under some folders listed and stamped once, up front: a build walks
@@ -49,11 +59,14 @@ class SnapshotFileSystem : public DiskFileSystem {
   SnapshotFileSystem& operator=(const SnapshotFileSystem&) = delete;
   std::vector<std::string> ListFiles(const std::string& dir) const override;
   std::string Stamp(const std::string& path) const override;
+  int64_t FileSize(const std::string& path) const override;
+  bool IsLink(const std::string& path) const override;
   // Every file under the roots with its stamp, one per line, sorted.
   std::string Listing() const;
 
  private:
   std::vector<std::string> roots_;
+  std::unordered_set<std::string> links_;  // full paths of the files that are links
   std::vector<std::pair<std::string, std::string>> files_;  // (full path, stamp), by path
   std::unordered_map<std::string_view, size_t> index_;      // full path -> position in files_
 };
@@ -65,6 +78,7 @@ class MemoryFileSystem : public FileSystem {
   bool IsDirectory(const std::string& path) const override;
   bool IsFile(const std::string& path) const override;
   std::vector<std::string> ListFiles(const std::string& dir) const override;
+  int64_t FileSize(const std::string& path) const override;
 
  private:
   std::map<std::string, std::string> files_;
@@ -85,6 +99,8 @@ class OverlayFileSystem : public FileSystem {
     return Pick(dir).ListFiles(dir);
   }
   std::string Stamp(const std::string& path) const override { return Pick(path).Stamp(path); }
+  int64_t FileSize(const std::string& path) const override { return Pick(path).FileSize(path); }
+  bool IsLink(const std::string& path) const override { return Pick(path).IsLink(path); }
 
  private:
   const FileSystem& Pick(const std::string& path) const {
@@ -110,7 +126,8 @@ class MappedFile {
   size_t size_;
 };
 
-// Writes all of `bytes` to the open file `fd` (retrying short writes); false on an error.
+// Writes all of `bytes` to the open file `fd` (retrying short writes); false on an error, which
+// errno tells.
 bool WriteAll(int fd, std::string_view bytes);
 
 // Writes `bytes` to `path` through a temporary file renamed over it: readers see the old file or

@@ -1,6 +1,10 @@
 #include "content/loader.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <memory>
+
+#include "support/fixture.h"
 
 using namespace clemency;
 
@@ -144,4 +148,35 @@ Body
   CHECK(errors.find("content/support/x.vi.md:7: services: 'cash' is not a known service") == 0);
   CHECK(errors.find("content/support/x.vi.md:9: coordinates.lat: must be between -90 and 90") !=
         std::string::npos);
+}
+
+TEST_CASE("content files that link out of the source folder or are too large are refused") {
+  testing::TempDir dir;
+  const std::string page =
+      "---\ntitle: A\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n---\nA\n";
+  testing::WriteFile(dir / "src/content/guides/a.vi.md", page);
+  testing::WriteFile(dir / "src/content/shared/b.md", page);
+  testing::WriteFile(dir / "outside.md", page);
+  std::filesystem::create_symlink(dir / "outside.md", dir / "src/content/guides/leak.vi.md");
+  std::filesystem::create_symlink(dir / "src/content/guides/a.vi.md", dir / "src/content/guides/c.vi.md");
+  testing::WriteFile(dir / "src/content/guides/big.vi.md", page + std::string(2 << 20, 'x') + "\n");
+  SiteConfig config = Config();
+  config.max_content_file_bytes = 1 << 20;
+  for (bool snapshot : {false, true}) {
+    INFO((snapshot ? "snapshot" : "disk"));
+    std::unique_ptr<FileSystem> fs;
+    if (snapshot) {
+      fs = std::make_unique<SnapshotFileSystem>(std::vector<std::string>{dir / "src/content"});
+    } else {
+      fs = std::make_unique<DiskFileSystem>();
+    }
+    Diagnostics d;
+    auto pages = LoadContent(*fs, dir / "src/content", "content", config, &d);
+    CHECK(pages.size() == 2);  // a, and c: a link that stays inside the source folder
+    std::string errors = d.ToString();
+    CHECK(errors.find("content/guides/leak.vi.md: file: is a symbolic link that leads outside "
+                      "the source folder\n") != std::string::npos);
+    CHECK(errors.find("content/guides/big.vi.md: file: too large (2048 KiB; the limit is 1 MiB") !=
+          std::string::npos);
+  }
 }

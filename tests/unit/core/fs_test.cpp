@@ -1,9 +1,11 @@
 // The disk file systems: reads, listings and the up-front snapshot a build walks once.
 #include "core/fs.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 
 #include "support/fixture.h"
@@ -62,4 +64,37 @@ TEST_CASE("the latest change under a folder counts every file and folder in it")
   testing::WriteFile(dir / "site/i18n/vi.yaml", "a: b\n");
   CHECK(LatestChange(dir / "site") >= LatestChange(dir / "site/i18n/vi.yaml"));
   CHECK(LatestChange(dir / "site") >= LatestChange(dir / "public.pages"));
+}
+
+TEST_CASE("a failed write names the system's reason") {
+  testing::TempDir dir;
+  // A file size limit makes a larger write fail with EFBIG (its signal ignored, as a shell can).
+  struct rlimit old_limit;
+  getrlimit(RLIMIT_FSIZE, &old_limit);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = {4096, old_limit.rlim_max};
+  setrlimit(RLIMIT_FSIZE, &limit);
+  Status s = WriteFileAtomically(dir / "big.txt", std::string(100000, 'x'));
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message() == "cannot write " + (dir / "big.txt") + ": File too large");
+  CHECK_FALSE(testing::Exists(dir / "big.txt"));
+}
+
+TEST_CASE("a link resolves within a folder only when its target does") {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "src/content/a.md", "a");
+  testing::WriteFile(dir / "srcx/b.md", "b");
+  std::filesystem::create_symlink(dir / "src/content/a.md", dir / "src/content/in.md");
+  std::filesystem::create_symlink(dir / "srcx/b.md", dir / "src/content/out.md");
+  std::filesystem::create_symlink("../../srcx/b.md", dir / "src/content/relative.md");
+  CHECK(ResolvesWithin(dir / "src/content/in.md", dir / "src"));
+  CHECK_FALSE(ResolvesWithin(dir / "src/content/out.md", dir / "src"));  // a sibling's prefix
+  CHECK_FALSE(ResolvesWithin(dir / "src/content/relative.md", dir / "src"));
+  CHECK_FALSE(ResolvesWithin(dir / "src/content/missing.md", dir / "src"));
+  DiskFileSystem disk;
+  CHECK(disk.IsLink(dir / "src/content/in.md"));
+  CHECK_FALSE(disk.IsLink(dir / "src/content/a.md"));
+  CHECK(disk.FileSize(dir / "src/content/a.md") == 1);
 }

@@ -1,0 +1,133 @@
+// The output folder's rules: where a build may write, and recovery after a killed build.
+#include "build/output_folder.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "build/output.h"
+#include "build_test_support.h"
+
+using namespace clemency;
+using build_test::Contains;
+using build_test::Tree;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A process id no process has: above the kernel's limit.
+std::string DeadPid() {
+  std::ifstream in("/proc/sys/kernel/pid_max");
+  long max = 4194304;
+  in >> max;
+  return std::to_string(max + 1);
+}
+
+}  // namespace
+
+TEST_CASE("an output folder may not be the sources, hold them, or lie inside them") {
+  testing::TempDir dir;
+  const std::string src = dir / "holder/src";
+  testing::WriteFile(src + "/site/config.yaml", "x");
+  testing::WriteFile(src + "/content/a.vi.md", "x");
+  struct Case {
+    std::string out, why;
+  };
+  for (const Case& c : {Case{src, "is the source folder"}, Case{src + "/", "is the source folder"},
+                        Case{src + "/content", "lies inside content/"},
+                        Case{src + "/content/../site/static/x", "lies inside site/"},
+                        Case{dir / "holder", "holds the source folder"},
+                        Case{dir / "holder/src/..", "holds the source folder"}}) {
+    INFO(c.out);
+    Status s = CheckOutputFolder(c.out, src);
+    CHECK_FALSE(s.ok());
+    CHECK(s.message() == "--out " + c.out + ": " + c.why + "; choose another output folder");
+  }
+  CHECK(CheckOutputFolder(src + "/public", src).ok());  // new
+  CHECK(CheckOutputFolder(dir / "holder/public", src).ok());
+  fs::create_directories(dir / "empty");
+  CHECK(CheckOutputFolder(dir / "empty", src).ok());
+  testing::WriteFile(dir / "theirs/notes.txt", "years of work");
+  CHECK(Contains(CheckOutputFolder(dir / "theirs", src).message(), "is not a Clemency output"));
+  testing::WriteFile(dir / "file", "x");
+  CHECK(Contains(CheckOutputFolder(dir / "file", src).message(), "exists and is not a folder"));
+  testing::WriteFile(dir / "ours/.clemency-output", "");
+  testing::WriteFile(dir / "ours/index.html", "");
+  CHECK(CheckOutputFolder(dir / "ours", src).ok());
+  testing::WriteFile(dir / "older/index.html", "");  // made before the marker: its manifest says so
+  testing::WriteFile(dir / "older.manifest", "");
+  CHECK(CheckOutputFolder(dir / "older", src).ok());
+}
+
+TEST_CASE("a build refuses an output folder that is its source, and leaves the sources whole") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto before = Tree(dir.path());
+  BuildOptions options;
+  options.out_dir = dir / "content";
+  auto built = build_test::LoadOrFail(dir.path())->Build(options);
+  CHECK_FALSE(built.ok());
+  CHECK(Tree(dir.path()) == before);
+  options.out_dir = dir / "public";
+  REQUIRE(build_test::LoadOrFail(dir.path())->Build(options).ok());
+  CHECK(testing::Exists(dir / "public/.clemency-output"));
+}
+
+TEST_CASE("recovery finishes an in-place update cut short, from its journal") {
+  testing::TempDir dir;
+  const std::string out = dir / "public", staging = dir / ("public.staging-" + DeadPid());
+  testing::WriteFile(out + "/.clemency-output", "");
+  testing::WriteFile(out + "/a.html", "old a");
+  testing::WriteFile(out + "/b/index.html", "old b");
+  testing::WriteFile(out + "/c.html", "new c");  // moved before the cut
+  testing::WriteFile(staging + "/a.html", "new a");
+  testing::WriteFile(staging + "/d/index.html", "new d");
+  InPlaceChanges changes{staging, {"a.html", "c.html", "d/index.html"}, {"b/index.html"}};
+  REQUIRE(WriteJournal(out, changes).ok());
+  REQUIRE(testing::Exists(dir / "public.journal"));
+  {
+    auto lock = OutputLock::Acquire(out);
+    REQUIRE(lock.ok());
+    REQUIRE(RecoverOutput(out).ok());
+  }
+  CHECK(Tree(out) == std::map<std::string, std::string>{{".clemency-output", ""},
+                                                       {"a.html", "new a"},
+                                                       {"c.html", "new c"},
+                                                       {"d/index.html", "new d"}});
+  CHECK_FALSE(testing::Exists(dir / "public.journal"));
+  CHECK_FALSE(testing::Exists(staging));
+  CHECK(RecoverOutput(out).ok());  // nothing left to do
+}
+
+TEST_CASE("recovery removes staging folders of builds that no longer run, and puts back a site") {
+  testing::TempDir dir;
+  const std::string out = dir / "public";
+  testing::WriteFile(out + "/index.html", "site");
+  testing::WriteFile(dir / ("public.staging-" + DeadPid()) + "/index.html", "half");
+  const std::string running = dir / ("public.staging-" + std::to_string(getppid()));
+  testing::WriteFile(running + "/index.html", "being built");
+  testing::WriteFile(dir / "public.staging-notes/keep.txt", "not ours");
+  REQUIRE(RecoverOutput(out).ok());
+  CHECK_FALSE(testing::Exists(dir / ("public.staging-" + DeadPid())));
+  CHECK(testing::Exists(running));
+  CHECK(testing::Exists(dir / "public.staging-notes/keep.txt"));
+
+  // Killed between moving the old site aside and moving the new one in.
+  fs::rename(out, dir / ("public.old-" + DeadPid()));
+  REQUIRE(RecoverOutput(out).ok());
+  CHECK(testing::ReadFile(out + "/index.html") == "site");
+}
+
+TEST_CASE("a failed write names the file and the system's reason") {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "src/site/config.yaml", "x");
+  auto writer = OutputWriter::Create(dir / "public", dir / "src");
+  REQUIRE(writer.ok());
+  // A folder where the file should go: the write fails with the system's reason.
+  fs::create_directories((*writer)->staging_dir() + "/page.html/x");
+  Status s = (*writer)->Write("page.html/x", "bytes");
+  CHECK_FALSE(s.ok());
+  CHECK(s.message() == "cannot write " + (*writer)->staging_dir() + "/page.html/x: File exists");
+}
