@@ -93,6 +93,7 @@ class ConnectionStream : public httplib::Stream {
   // The buffered head is complete: checks its size and header count.
   Head CheckHead(size_t end) const;
   ssize_t Receive(size_t want);  // appends up to `want` bytes from the socket to buffer_
+  void Compact();                // drops the bytes already consumed
 
   socket_t sock_;
   const ConnectionLimits& limits_;
@@ -102,17 +103,17 @@ class ConnectionStream : public httplib::Stream {
 };
 
 Head ConnectionStream::CheckHead(size_t end) const {
-  if (end - pos_ > limits_.max_head_bytes) return Head::kTooLarge;
-  size_t lines = std::count(buffer_.begin() + static_cast<std::ptrdiff_t>(pos_),
-                            buffer_.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+  if (end > limits_.max_head_bytes) return Head::kTooLarge;
+  size_t lines = std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(end), '\n');
   return lines > limits_.max_headers + 2 ? Head::kTooLarge : Head::kReady;
 }
 
+void ConnectionStream::Compact() {
+  buffer_.erase(0, pos_);
+  pos_ = 0;
+}
+
 ssize_t ConnectionStream::Receive(size_t want) {
-  if (pos_ == buffer_.size()) {
-    buffer_.clear();
-    pos_ = 0;
-  }
   size_t old = buffer_.size();
   buffer_.resize(old + want);
   ssize_t n;
@@ -124,15 +125,16 @@ ssize_t ConnectionStream::Receive(size_t want) {
 }
 
 Head ConnectionStream::ReadHead(bool first, const GiveUp& give_up) {
+  Compact();
   Clock::time_point start = Clock::now();
   Clock::time_point deadline = start + (first ? limits_.head_timeout : limits_.idle_timeout);
   bool started = Buffered();
   if (started) deadline = start + limits_.head_timeout;
-  size_t searched = pos_;
+  size_t searched = 0;  // bytes of buffer_ already searched for the end of the head
   for (;;) {
-    size_t end = buffer_.find("\r\n\r\n", std::max(searched, pos_ + 3) - 3);
+    size_t end = buffer_.find("\r\n\r\n", std::max<size_t>(searched, 3) - 3);
     if (end != std::string::npos) return CheckHead(end + 4);
-    if (buffer_.size() - pos_ > limits_.max_head_bytes) return Head::kTooLarge;
+    if (buffer_.size() > limits_.max_head_bytes) return Head::kTooLarge;
     searched = buffer_.size();
     auto left = Until(deadline);
     if (left.count() <= 0) return started ? Head::kTimedOut : Head::kClosed;
@@ -154,6 +156,7 @@ Head ConnectionStream::ReadHead(bool first, const GiveUp& give_up) {
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
   if (!Buffered()) {
+    Compact();
     auto left = std::min(Until(deadline_), limits_.io_timeout);
     if (left.count() <= 0 || WaitFor(sock_, POLLIN, left) <= 0) return -1;
     if (Receive(std::max<size_t>(size, 4096)) <= 0) return -1;

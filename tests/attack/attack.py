@@ -300,6 +300,23 @@ def test_pipelining(port):
           statuses == [200, 200, 200, 200] and elapsed < 0.5, f"{statuses} in {elapsed:.2f} s")
 
 
+def test_keep_alive(port):
+    with connect(port) as sock:
+        statuses, slowest, rest = [], 0.0, b""
+        for path in ("/vi/", "/assets/none.css", "/robots.txt", "/vi/guides/", "/healthz") * 2:
+            t0 = time.time()
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n".encode())
+            response = read_response(sock, rest, timeout=2.5)
+            slowest = max(slowest, time.time() - t0)
+            if response is None:
+                break
+            statuses.append(response[0])
+            rest = response[3]
+    check("requests one after another on a kept-alive connection are each answered at once",
+          statuses == [200, 404, 200, 200, 200] * 2 and slowest < 0.5,
+          f"{statuses}, slowest {slowest:.2f} s")
+
+
 def test_small_http(server):
     port = server.port
     for path in ("//vi", "///vi", "//evil.example/%2e%2e"):
@@ -456,6 +473,7 @@ def main():
         try:
             test_ranges(server.port)
             test_pipelining(server.port)
+            test_keep_alive(server.port)
             test_small_http(server)
             test_limits(server)
             test_slow_clients(server, SLOW_CLIENTS)
