@@ -12,6 +12,8 @@
 #include <optional>
 #include <thread>
 
+#include "api/http.h"
+
 namespace clemency {
 namespace {
 
@@ -178,13 +180,10 @@ ssize_t ConnectionStream::write(const char* ptr, size_t size) {
 
 // A short error response written straight to the socket, for requests httplib never sees.
 void WriteRefusal(ConnectionStream& stream, int status) {
-  const char* reason = status == 431 ? "Request Header Fields Too Large" : "Request Timeout";
-  std::string detail = status == 431 ? "the request head is too large or has too many headers"
-                                     : "the request head did not arrive in time";
-  std::string body = "{\"type\":\"about:blank\",\"title\":\"" + std::string(reason) +
-                     "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + detail +
-                     "\"}\n";
-  std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+  std::string body = http::ProblemJson(
+      status, status == 431 ? "the request head is too large or has too many headers"
+                            : "the request head did not arrive in time");
+  std::string response = "HTTP/1.1 " + std::to_string(status) + " " + http::StatusTitle(status) +
                          "\r\nContent-Type: application/problem+json\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   for (size_t done = 0; done < response.size();) {

@@ -44,12 +44,16 @@ bool LibraryCompresses(const std::string& content_type) {
          type == "application/xhtml+xml";
 }
 
+}  // namespace
+
 const char* StatusTitle(int status) {
   switch (status) {
     case 400:
       return "Bad Request";
     case 404:
       return "Not Found";
+    case 408:
+      return "Request Timeout";
     case 405:
       return "Method Not Allowed";
     case 412:
@@ -58,6 +62,8 @@ const char* StatusTitle(int status) {
       return "Content Too Large";
     case 416:
       return "Range Not Satisfiable";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 503:
@@ -66,8 +72,6 @@ const char* StatusTitle(int status) {
       return status < 500 ? "Client Error" : "Server Error";
   }
 }
-
-}  // namespace
 
 bool AcceptsGzip(const httplib::Request& req) {
   return HeaderListHas(req.get_header_value("Accept-Encoding"), "gzip");
@@ -162,8 +166,8 @@ void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::stri
   res.set_content(std::move(body), content_type);
 }
 
-void SendProblem(httplib::Response& res, int status, const std::string& detail,
-                 const std::string& parameter, const std::string& instance) {
+std::string ProblemJson(int status, const std::string& detail, const std::string& parameter,
+                        const std::string& instance) {
   JsonWriter json;
   json.BeginObject();
   json.Field("type", "about:blank");
@@ -173,8 +177,13 @@ void SendProblem(httplib::Response& res, int status, const std::string& detail,
   if (!parameter.empty()) json.Field("parameter", parameter);
   if (!instance.empty()) json.Field("instance", instance);
   json.EndObject();
+  return json.str() + "\n";
+}
+
+void SendProblem(httplib::Response& res, int status, const std::string& detail,
+                 const std::string& parameter, const std::string& instance) {
   res.status = status;
-  res.set_content(json.str() + "\n", "application/problem+json");
+  res.set_content(ProblemJson(status, detail, parameter, instance), "application/problem+json");
 }
 
 std::string Gzip(const std::string& data) {

@@ -12,7 +12,12 @@ namespace clemency::http {
 // 304 instead when If-None-Match matches.
 void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::string body,
                   const std::string& content_type, const std::string& etag_base);
-// RFC 9457 problem details; `parameter` names the request field at fault.
+// The reason phrase of an HTTP status ("Not Found").
+const char* StatusTitle(int status);
+// An RFC 9457 problem details document; `parameter` names the request field at fault.
+std::string ProblemJson(int status, const std::string& detail, const std::string& parameter = "",
+                        const std::string& instance = "");
+// Answers with ProblemJson().
 void SendProblem(httplib::Response& res, int status, const std::string& detail,
                  const std::string& parameter = "", const std::string& instance = "");
 // True when the If-None-Match header is "*" or lists `etag` (weak comparison).
