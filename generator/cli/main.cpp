@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "api/server.h"
-#include "build/manifest.h"
-#include "build/output_folder.h"
-#include "build/page_cache.h"
-#include "build/site.h"
+#include "render/manifest.h"
+#include "render/output_folder.h"
+#include "render/page_cache.h"
+#include "render/site.h"
 #include "content/support_import.h"
 #include "core/fs.h"
 #include "core/parallel.h"

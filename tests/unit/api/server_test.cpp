@@ -11,7 +11,7 @@
 
 #include "api/http.h"
 #include "api/public_api.h"
-#include "build/site.h"
+#include "render/site.h"
 #include "support/fixture.h"
 
 using namespace clemency;

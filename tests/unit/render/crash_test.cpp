@@ -2,7 +2,7 @@
 // folder is always the complete old site or the complete new one, and the next build equals a
 // full build. Half the kills land anywhere in the build; the other half land inside the commit
 // (the moment the journal appears, plus a random delay), where the renames happen. Tagged [crash]:
-// ctest runs it as build.crash; CLEMENCY_CRASH_TRIES sets the number of kills (default 20).
+// ctest runs it as render.crash; CLEMENCY_CRASH_TRIES sets the number of kills (default 20).
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,13 +17,13 @@
 #include <random>
 #include <thread>
 
-#include "build/output_folder.h"
-#include "build_test_support.h"
+#include "render/output_folder.h"
+#include "render_test_support.h"
 
 extern char** environ;
 
 using namespace clemency;
-using build_test::Tree;
+using render_test::Tree;
 namespace fs = std::filesystem;
 
 namespace {

@@ -1,4 +1,4 @@
-#include "build/output_folder.h"
+#include "render/output_folder.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "build/output.h"
+#include "render/output.h"
 #include "core/fs.h"
 
 namespace clemency {

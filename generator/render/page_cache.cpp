@@ -1,10 +1,10 @@
-#include "build/page_cache.h"
+#include "render/page_cache.h"
 
 #include <cstring>
 #include <vector>
 
-#include "build/manifest.h"
-#include "build/output.h"
+#include "render/manifest.h"
+#include "render/output.h"
 #include "core/fs.h"
 
 namespace clemency {

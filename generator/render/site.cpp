@@ -1,11 +1,11 @@
-#include "build/site.h"
+#include "render/site.h"
 
 #include <algorithm>
 #include <atomic>
 #include <numeric>
 #include <unordered_set>
 
-#include "build/page_cache.h"
+#include "render/page_cache.h"
 #include "content/loader.h"
 #include "core/parallel.h"
 #include "core/text.h"

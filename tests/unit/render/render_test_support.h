@@ -6,11 +6,11 @@
 #include <memory>
 #include <string>
 
-#include "build/page_cache.h"
-#include "build/site.h"
+#include "render/page_cache.h"
+#include "render/site.h"
 #include "support/fixture.h"
 
-namespace clemency::build_test {
+namespace clemency::render_test {
 
 inline bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -54,4 +54,4 @@ inline void CheckEqualsFullBuild(const std::string& dir) {
   }
 }
 
-}  // namespace clemency::build_test
+}  // namespace clemency::render_test

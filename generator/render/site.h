@@ -126,6 +126,7 @@ class Site {
   std::string ReadabilityReport() const;
 
  private:
+  class Planner;  // the jobs of a build (render.cpp)
   Site() = default;
   // Checks every page's links and images. Pages from the cache are skipped when `checked_targets`
   // (the link targets of the build that stored them) equals link_targets(): nothing they could

@@ -1,10 +1,10 @@
-#include "build/manifest.h"
+#include "render/manifest.h"
 
 #include <link.h>
 
 #include <string_view>
 
-#include "build/output.h"
+#include "render/output.h"
 #include "core/text.h"
 
 namespace clemency {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "build/output_folder.h"
+#include "render/output_folder.h"
 #include "core/status.h"
 
 namespace clemency {

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "build/site.h"
+#include "render/site.h"
 #include "core/fs.h"
 
 namespace clemency {

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "build/manifest.h"
-#include "build/output.h"
-#include "build/site.h"
+#include "render/manifest.h"
+#include "render/output.h"
+#include "render/site.h"
 #include "core/parallel.h"
 #include "core/text.h"
 #include "feeds/feeds.h"
@@ -416,280 +416,321 @@ Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t p
   return s.ok() ? writer.Write("sitemap.xml", RenderSitemapIndex(files)) : s;
 }
 
-Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
-  auto writer_result = OutputWriter::Create(options.out_dir, source_dir_);
-  if (!writer_result.ok()) return writer_result.status();
-  OutputWriter& writer = *writer_result.value();
-  BuildSummary summary;
+// Plans the jobs of one build: one small planner per output kind, each owning its job's key.
+class Site::Planner {
+ public:
+  Planner(const Site& site, const BuildOptions& options, OutputWriter& writer);
+  // Every job of the site: per language its home, sections with their pages, 404 and feeds
+  // (planned on all cores), then the site-wide files.
+  std::vector<Job> PlanJobs() const;
 
-  std::vector<std::unique_ptr<ViewBuilder>> builders;
-  for (const auto& language : config_.languages) {
-    builders.push_back(std::make_unique<ViewBuilder>(
-        *this, language, templates_->WithStrings(catalogs_.PlainStrings(language.code))));
-  }
+ private:
+  // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds.
+  std::vector<Job> PlanLanguagePart(const ViewBuilder& builder, size_t part) const;
+  Job HomeJob(const ViewBuilder& builder) const;
+  Job SectionJob(const ViewBuilder& builder, const SectionConfig& section,
+                 std::vector<const RenderedPage*> listed) const;
+  Job PageJob(const ViewBuilder& builder, const SectionConfig& section,
+              const RenderedPage& shown) const;
+  Job NotFoundJob(const ViewBuilder& builder) const;
+  Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
+  Job SiteFilesJob() const;
+  // What a page of `lang` shows besides itself: navigation titles and translations.
+  std::string PageKey(const RenderedPage& shown, const std::string& lang) const;
+  Status WritePage(const ViewBuilder& builder, const std::string& path,
+                   const std::string& template_name, const View& view) const;
+  Status WriteFeed(const ViewBuilder& builder, const std::string& section_name,
+                   const std::vector<const RenderedPage*>& entries) const;
 
-  // Each job renders and writes its files; jobs run on `options.threads` threads. A job whose
-  // key matches the last build's manifest reuses the previous files instead.
-  BuildManifest loaded;
-  if (!options.previous_manifest) loaded = BuildManifest::Load(options.out_dir);
-  const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
-  timer.Mark("plan.manifest");
-  std::vector<Job> jobs;
-  std::map<std::string, std::atomic<size_t>> page_counts;
-  for (const auto& language : config_.languages) page_counts[language.code] = 0;
-  auto write_page = [&writer](const ViewBuilder* builder, const std::string& path,
-                              const std::string& template_name, const View& view) {
-    return writer.Write(OutputPath(path), builder->templates().RenderPage(template_name, view));
-  };
-  // What every page of a language shows besides itself: navigation titles and the home page.
-  std::map<std::string, std::string> nav_keys;
-  const std::vector<std::string> index_keys = ListPageKeys();
-  for (const auto& language : config_.languages) {
-    std::string parts = site_key_;
-    for (const std::string& key : index_keys) {
-      const RenderedPage* index = Find(key, language.code);
+  const Site& site_;
+  const BuildOptions& options_;
+  OutputWriter& writer_;
+  std::vector<std::unique_ptr<ViewBuilder>> builders_;  // one per language
+  std::map<std::string, std::string> nav_keys_;           // per language: navigation and home
+  std::map<std::string, std::vector<std::string>> keys_by_section_;
+  std::vector<std::string> index_keys_;
+};
+
+Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWriter& writer)
+    : site_(site),
+      options_(options),
+      writer_(writer),
+      keys_by_section_(KeysBySection(site)),
+      index_keys_(site.ListPageKeys()) {
+  for (const auto& language : site.config_.languages) {
+    builders_.push_back(std::make_unique<ViewBuilder>(
+        site, language, site.templates_->WithStrings(site.catalogs_.PlainStrings(language.code))));
+    std::string parts = site.site_key_;
+    for (const std::string& key : index_keys_) {
+      const RenderedPage* index = site.Find(key, language.code);
       parts += "|" + (index ? index->source_hash + index->page.lang : std::string("-"));
     }
-    nav_keys[language.code] = HashHex(parts);
+    nav_keys_[language.code] = HashHex(parts);
   }
-  auto page_key = [this, &nav_keys](const RenderedPage& shown, const std::string& lang) {
-    std::string parts =
-        nav_keys.at(lang) + "|page|" + lang + "|" + shown.source_hash + shown.page.lang;
-    if (const auto* group = Group(shown.key)) {
-      for (const auto& [code, index] : *group) parts += "|" + code;
+}
+
+std::vector<Job> Site::Planner::PlanJobs() const {
+  // Planned on all cores in parts small enough to share evenly (keys, lists and sorting are per
+  // page).
+  const size_t parts = site_.config_.sections.size() + 2;
+  std::vector<std::vector<Job>> planned(builders_.size() * parts);
+  ParallelFor(planned.size(), options_.threads, [&](size_t task) {
+    planned[task] = PlanLanguagePart(*builders_[task / parts], task % parts);
+  });
+  std::vector<Job> jobs;
+  for (auto& part_jobs : planned) {
+    for (auto& job : part_jobs) jobs.push_back(std::move(job));
+  }
+  jobs.push_back(SiteFilesJob());
+  return jobs;
+}
+
+std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, size_t part) const {
+  const auto& sections = site_.config_.sections;
+  std::vector<Job> jobs;
+  if (part == 0) {
+    jobs.push_back(HomeJob(builder));
+  } else if (part <= sections.size()) {
+    const SectionConfig& section = sections[part - 1];
+    std::vector<const RenderedPage*> listed =
+        SectionPages(site_, section, keys_by_section_.at(section.name), builder.language());
+    jobs.push_back(SectionJob(builder, section, listed));
+    for (const RenderedPage* shown : listed) jobs.push_back(PageJob(builder, section, *shown));
+  } else {
+    jobs.push_back(NotFoundJob(builder));
+    jobs.push_back(FeedJob(builder, ""));
+    for (const auto& section : sections) jobs.push_back(FeedJob(builder, section.name));
+  }
+  return jobs;
+}
+
+Status Site::Planner::WritePage(const ViewBuilder& builder, const std::string& path,
+                                const std::string& template_name, const View& view) const {
+  return writer_.Write(OutputPath(path), builder.templates().RenderPage(template_name, view));
+}
+
+std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string& lang) const {
+  std::string parts =
+      nav_keys_.at(lang) + "|page|" + lang + "|" + shown.source_hash + shown.page.lang;
+  if (const auto* group = site_.Group(shown.key)) {
+    for (const auto& [code, index] : *group) parts += "|" + code;
+  }
+  if (const RenderedPage* source = site_.Find(shown.key, site_.config_.default_language)) {
+    // "May be out of date" compares with the source page's date (its body is not shown).
+    parts += "|" + std::to_string(source->page.updated.unix_seconds);
+  }
+  return HashHex(parts);
+}
+
+Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
+  const std::string lang = builder.language().code;
+  return {{OutputPath("/" + lang + "/")}, HashHex(nav_keys_.at(lang) + "|home"), lang,
+          [this, &builder, lang]() {
+            View view;
+            if (const RenderedPage* home = site_.Find("", lang)) {
+              if (Status s = builder.PageView(*home, "", &view); !s.ok()) return s;
+            } else {
+              view = builder.Base("/" + lang + "/", builder.language().title, "");
+              builder.AddLanguages(&view, "", "");
+            }
+            view.Set("is_home", View(true));
+            View sections = View::List();
+            for (const auto& section : site_.config_.sections) {
+              const RenderedPage* index = site_.Find(section.name, lang);
+              sections.Push(View()
+                                .Set("title", View(index ? index->page.title
+                                                         : builder.T("section_" + section.name)))
+                                .Set("summary", View(index ? index->page.summary : ""))
+                                .Set("href", View("/" + lang + "/" + section.name + "/")));
+            }
+            view.Set("sections", sections);
+            return WritePage(builder, "/" + lang + "/", "home", view);
+          }};
+}
+
+Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& section,
+                              std::vector<const RenderedPage*> listed) const {
+  const std::string lang = builder.language().code;
+  // What each item shows (not the page's body): an edit to a body leaves the list alone.
+  std::string list_key = nav_keys_.at(lang) + "|section|" + section.name;
+  for (const RenderedPage* p : listed) list_key += "|" + p->list_hash + p->page.lang;
+  const std::string path = "/" + lang + "/" + section.name + "/";
+  return {{OutputPath(path)}, HashHex(list_key), lang,
+          [this, &builder, lang, &section, listed = std::move(listed), path]() {
+            View view;
+            if (const RenderedPage* index = site_.Find(section.name, lang)) {
+              if (Status s = builder.PageView(*index, section.name, &view); !s.ok()) return s;
+            } else {
+              view = builder.Base(path, builder.T("section_" + section.name), section.name);
+              builder.AddLanguages(&view, section.name, section.name + "/");
+            }
+            View items = View::List();
+            for (const RenderedPage* p : listed) items.Push(builder.ListItem(*p));
+            view.Set("items", items);
+            view.Set("item_count",
+                     View(builder.T("item_count", {{"count", static_cast<long>(listed.size())}})));
+            view.Set("is_" + section.kind + "_list", View(true));
+            return WritePage(builder, path, "section", view);
+          }};
+}
+
+Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& section,
+                           const RenderedPage& shown) const {
+  const std::string lang = builder.language().code;
+  return {{OutputPath(shown.page.PathIn(lang))}, PageKey(shown, lang), lang,
+          [this, &builder, lang, &section, &shown]() {
+            View view;
+            if (Status s = builder.PageView(shown, section.name, &view); !s.ok()) return s;
+            View crumbs = View::List();
+            const RenderedPage* index = site_.Find(section.name, lang);
+            crumbs.Push(View()
+                            .Set("title", View(index ? index->page.title
+                                                     : builder.T("section_" + section.name)))
+                            .Set("href", View("/" + lang + "/" + section.name + "/")));
+            view.Set("trail", crumbs);
+            const std::string& kind = shown.page.kind;
+            return WritePage(builder, shown.page.PathIn(lang),
+                             site_.templates_->Has(kind) ? kind : "page", view);
+          }};
+}
+
+Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
+  const std::string lang = builder.language().code;
+  const bool is_default = lang == site_.config_.default_language;
+  std::vector<std::string> outputs = {lang + "/404.html"};
+  if (is_default) outputs.push_back("404.html");
+  return {outputs, HashHex(nav_keys_.at(lang) + "|404"), "", [this, &builder, lang, is_default]() {
+            View view = builder.Base("/" + lang + "/404.html", builder.T("not_found_title"), "");
+            builder.AddLanguages(&view, "", "");
+            view.Set("alternates", View::List());
+            view.Set("noindex", View(true));
+            std::string html = builder.templates().RenderPage("404", view);
+            Status s = writer_.Write(lang + "/404.html", html);
+            if (s.ok() && is_default) s = writer_.Write("404.html", html);
+            return s;
+          }};
+}
+
+Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
+  // The language's newest published translations, or one section's.
+  const std::string lang = builder.language().code;
+  std::vector<const RenderedPage*> entries;
+  for (const auto& rendered : site_.pages_) {
+    const Page& p = rendered.page;
+    if (p.lang == lang && !p.draft && !p.IsIndex() &&
+        (section_name.empty() || p.section == section_name)) {
+      entries.push_back(&rendered);
     }
-    if (const RenderedPage* source = Find(shown.key, config_.default_language)) {
-      // "May be out of date" compares with the source page's date (its body is not shown).
-      parts += "|" + std::to_string(source->page.updated.unix_seconds);
-    }
-    return HashHex(parts);
-  };
-
-  const auto keys_by_section = KeysBySection(*this);
-  // Jobs are planned on all cores in parts small enough to share evenly (keys, lists and sorting
-  // are per page): for each language, part 0 is its home page, 1..n its sections with their
-  // pages, n+1 its 404 page and feeds.
-  const size_t parts = config_.sections.size() + 2;
-  std::vector<std::vector<Job>> planned(builders.size() * parts);
-  ParallelFor(planned.size(), options.threads, [&](size_t task) {
-    std::vector<Job>& jobs = planned[task];
-    const size_t part = task % parts;
-    const ViewBuilder* builder = builders[task / parts].get();
-    const std::string lang = builder->language().code;
-
-    if (part == 0) {  // Home.
-      jobs.push_back({{OutputPath("/" + lang + "/")},
-                      HashHex(nav_keys.at(lang) + "|home"),
-                      lang,
-                      [this, builder, lang, write_page]() {
-                        View view;
-                        if (const RenderedPage* home = Find("", lang)) {
-                          if (Status s = builder->PageView(*home, "", &view); !s.ok()) return s;
-                        } else {
-                          view = builder->Base("/" + lang + "/", builder->language().title, "");
-                          builder->AddLanguages(&view, "", "");
-                        }
-                        view.Set("is_home", View(true));
-                        View sections = View::List();
-                        for (const auto& section : config_.sections) {
-                          const RenderedPage* index = Find(section.name, lang);
-                          sections.Push(
-                              View()
-                                  .Set("title", View(index ? index->page.title
-                                                           : builder->T("section_" + section.name)))
-                                  .Set("summary", View(index ? index->page.summary : ""))
-                                  .Set("href", View("/" + lang + "/" + section.name + "/")));
-                        }
-                        view.Set("sections", sections);
-                        return write_page(builder, "/" + lang + "/", "home", view);
-                      }});
-      return;
-    }
-
-    // A section, its pages.
-    if (part <= config_.sections.size()) {
-      const SectionConfig& section = config_.sections[part - 1];
-      std::vector<const RenderedPage*> listed =
-          SectionPages(*this, section, keys_by_section.at(section.name), builder->language());
-      // What each item shows (not the page's body): an edit to a body leaves the list alone.
-      std::string list_key = nav_keys.at(lang) + "|section|" + section.name;
-      for (const RenderedPage* p : listed) list_key += "|" + p->list_hash + p->page.lang;
-      jobs.push_back(
-          {{OutputPath("/" + lang + "/" + section.name + "/")},
-           HashHex(list_key),
-           lang,
-           [this, builder, lang, &section, listed, write_page]() {
-             std::string path = "/" + lang + "/" + section.name + "/";
-             View view;
-             if (const RenderedPage* index = Find(section.name, lang)) {
-               if (Status s = builder->PageView(*index, section.name, &view); !s.ok()) return s;
-             } else {
-               view = builder->Base(path, builder->T("section_" + section.name), section.name);
-               builder->AddLanguages(&view, section.name, section.name + "/");
-             }
-             View items = View::List();
-             for (const RenderedPage* p : listed) items.Push(builder->ListItem(*p));
-             view.Set("items", items);
-             view.Set(
-                 "item_count",
-                 View(builder->T("item_count", {{"count", static_cast<long>(listed.size())}})));
-             view.Set("is_" + section.kind + "_list", View(true));
-             return write_page(builder, path, "section", view);
-           }});
-      for (const RenderedPage* shown : listed) {
-        jobs.push_back({{OutputPath(shown->page.PathIn(lang))},
-                        page_key(*shown, lang),
-                        lang,
-                        [this, builder, lang, &section, shown, write_page]() {
-                          View view;
-                          if (Status s = builder->PageView(*shown, section.name, &view); !s.ok()) {
-                            return s;
-                          }
-                          View crumbs = View::List();
-                          const RenderedPage* index = Find(section.name, lang);
-                          crumbs.Push(
-                              View()
-                                  .Set("title", View(index ? index->page.title
-                                                           : builder->T("section_" + section.name)))
-                                  .Set("href", View("/" + lang + "/" + section.name + "/")));
-                          view.Set("trail", crumbs);
-                          std::string template_name =
-                              templates_->Has(shown->page.kind) ? shown->page.kind : "page";
-                          return write_page(builder, shown->page.PathIn(lang), template_name, view);
-                        }});
-      }
-      return;
-    }
-
-    // 404 page of this language.
-    std::vector<std::string> not_found = {lang + "/404.html"};
-    if (lang == config_.default_language) not_found.push_back("404.html");
-    jobs.push_back(
-        {not_found, HashHex(nav_keys.at(lang) + "|404"), "", [this, builder, lang, &writer]() {
-           View view = builder->Base("/" + lang + "/404.html", builder->T("not_found_title"), "");
-           builder->AddLanguages(&view, "", "");
-           view.Set("alternates", View::List());
-           view.Set("noindex", View(true));
-           std::string html = builder->templates().RenderPage("404", view);
-           Status s = writer.Write(lang + "/404.html", html);
-           if (s.ok() && lang == config_.default_language) s = writer.Write("404.html", html);
-           return s;
-         }});
-
-    // Feeds: the language's newest published translations, and each section's.
-    auto feed_job = [this, builder, lang, &writer, &nav_keys](const std::string& section_name) {
-      std::vector<const RenderedPage*> entries;
-      for (const auto& rendered : pages_) {
-        const Page& p = rendered.page;
-        if (p.lang == lang && !p.draft && !p.IsIndex() &&
-            (section_name.empty() || p.section == section_name)) {
-          entries.push_back(&rendered);
-        }
-      }
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const RenderedPage* a, const RenderedPage* b) {
-                         return a->page.updated > b->page.updated;
-                       });
-      if (entries.size() > static_cast<size_t>(config_.feed_limit))
-        entries.resize(config_.feed_limit);
-      std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
-      std::string key = nav_keys.at(lang) + "|feed|" + section_name;
-      for (const RenderedPage* r : entries) key += "|" + r->source_hash;
-      if (entries.empty()) key += "|" + std::to_string(pages_.size());
-      return Job{
-          {OutputPath(base + "feed.atom"), OutputPath(base + "feed.rss"),
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const RenderedPage* a, const RenderedPage* b) {
+    return a->page.updated > b->page.updated;
+  });
+  const size_t limit = static_cast<size_t>(site_.config_.feed_limit);
+  if (entries.size() > limit) entries.resize(limit);
+  std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
+  std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
+  for (const RenderedPage* r : entries) key += "|" + r->source_hash;
+  if (entries.empty()) key += "|" + std::to_string(site_.pages_.size());
+  return {{OutputPath(base + "feed.atom"), OutputPath(base + "feed.rss"),
            OutputPath(base + "feed.json")},
           HashHex(key),
           "",
-          [this, builder, lang, section_name, base, entries, &writer]() {
-            FeedInfo info;
-            const RenderedPage* index = Find(section_name, lang);
-            info.title =
-                builder->language().title +
-                (section_name.empty()
-                     ? ""
-                     : " – " + (index ? index->page.title : builder->T("section_" + section_name)));
-            info.subtitle = builder->T("site_description");
-            info.lang = lang;
-            info.author = builder->language().title;
-            info.home_url = builder->Absolute(base);
-            info.id = builder->Absolute(base);
-            info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
-            if (entries.empty()) {
-              for (const auto& rendered : pages_)
-                info.updated = std::max(info.updated, rendered.page.updated);
-            }
-            std::vector<FeedEntry> feed_entries;
-            for (const RenderedPage* r : entries) {
-              const Page& p = r->page;
-              FeedEntry entry;
-              entry.id = TagUri(config_.base_url, p.date, p.PathIn(lang));
-              entry.url = builder->Absolute(p.PathIn(lang));
-              entry.title = p.title;
-              entry.summary = p.summary;
-              auto body = RenderBody(*r);
-              if (!body.ok()) return body.status();
-              entry.content_html = std::move(body->html);
-              entry.change_note = p.change_note;
-              entry.change_note_label = builder->T("change_note_label");
-              entry.lang = lang;
-              entry.tags = p.tags;
-              entry.published = p.date;
-              entry.updated = p.updated;
-              feed_entries.push_back(std::move(entry));
-            }
-            info.feed_url = builder->Absolute(base + "feed.atom");
-            Status s = writer.Write(OutputPath(base + "feed.atom"), RenderAtom(info, feed_entries));
-            info.feed_url = builder->Absolute(base + "feed.rss");
-            if (s.ok())
-              s = writer.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
-            info.feed_url = builder->Absolute(base + "feed.json");
-            if (s.ok())
-              s = writer.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
-            return s;
+          [this, &builder, section_name, entries]() {
+            return WriteFeed(builder, section_name, entries);
           }};
-    };
-    jobs.push_back(feed_job(""));
-    for (const auto& section : config_.sections) jobs.push_back(feed_job(section.name));
-  });
-  for (auto& language_jobs : planned) {
-    for (auto& job : language_jobs) jobs.push_back(std::move(job));
-  }
+}
 
-  // Site-wide files: the root page, robots.txt and the sitemap, from the site's files and every
-  // published page's path and date.
-  std::string sitemap_key = site_key_ + "|sitemap";
+Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& section_name,
+                                const std::vector<const RenderedPage*>& entries) const {
+  const std::string lang = builder.language().code;
+  const std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
+  FeedInfo info;
+  const RenderedPage* index = site_.Find(section_name, lang);
+  info.title = builder.language().title +
+               (section_name.empty()
+                    ? ""
+                    : " – " + (index ? index->page.title : builder.T("section_" + section_name)));
+  info.subtitle = builder.T("site_description");
+  info.lang = lang;
+  info.author = builder.language().title;
+  info.home_url = builder.Absolute(base);
+  info.id = builder.Absolute(base);
+  info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
+  if (entries.empty()) {
+    for (const auto& rendered : site_.pages_) info.updated = std::max(info.updated, rendered.page.updated);
+  }
+  std::vector<FeedEntry> feed_entries;
+  for (const RenderedPage* r : entries) {
+    const Page& p = r->page;
+    FeedEntry entry;
+    entry.id = TagUri(site_.config_.base_url, p.date, p.PathIn(lang));
+    entry.url = builder.Absolute(p.PathIn(lang));
+    entry.title = p.title;
+    entry.summary = p.summary;
+    auto body = site_.RenderBody(*r);
+    if (!body.ok()) return body.status();
+    entry.content_html = std::move(body->html);
+    entry.change_note = p.change_note;
+    entry.change_note_label = builder.T("change_note_label");
+    entry.lang = lang;
+    entry.tags = p.tags;
+    entry.published = p.date;
+    entry.updated = p.updated;
+    feed_entries.push_back(std::move(entry));
+  }
+  info.feed_url = builder.Absolute(base + "feed.atom");
+  Status s = writer_.Write(OutputPath(base + "feed.atom"), RenderAtom(info, feed_entries));
+  info.feed_url = builder.Absolute(base + "feed.rss");
+  if (s.ok()) s = writer_.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
+  info.feed_url = builder.Absolute(base + "feed.json");
+  if (s.ok()) s = writer_.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
+  return s;
+}
+
+Job Site::Planner::SiteFilesJob() const {
+  // The root page, robots.txt and the sitemap, from the site's files and every published page's
+  // path and date.
+  std::string sitemap_key = site_.site_key_ + "|sitemap";
   size_t sitemap_urls = 0;
-  for (const auto& [key, translations] : groups_) {
+  for (const auto& [key, translations] : site_.groups_) {
     sitemap_key += "|" + key;
     for (const auto& [lang, index] : translations) {
-      sitemap_key += " " + lang + std::to_string(pages_[index].page.updated.unix_seconds);
+      sitemap_key += " " + lang + std::to_string(site_.pages_[index].page.updated.unix_seconds);
     }
     sitemap_urls += translations.size();
   }
-  for (const auto& language : config_.languages) {  // list pages made without an _index file
-    for (const std::string& key : index_keys) sitemap_urls += Find(key, language.code) ? 0 : 1;
+  for (const auto& language : site_.config_.languages) {  // list pages made without an _index
+    for (const std::string& key : index_keys_) sitemap_urls += site_.Find(key, language.code) ? 0 : 1;
   }
-  const size_t per_sitemap = std::max<size_t>(1, options.sitemap_max_urls);
+  const size_t per_sitemap = std::max<size_t>(1, options_.sitemap_max_urls);
   const size_t sitemap_files =
       sitemap_urls <= per_sitemap ? 1 : (sitemap_urls + per_sitemap - 1) / per_sitemap;
   sitemap_key += "|files " + std::to_string(sitemap_files);  // the split changes sitemap.xml
-  std::vector<std::string> site_outputs = {"index.html", "robots.txt", "sitemap.xml"};
+  std::vector<std::string> outputs = {"index.html", "robots.txt", "sitemap.xml"};
   if (sitemap_files > 1) {
-    for (size_t i = 1; i <= sitemap_files; ++i) {
-      site_outputs.push_back("sitemap-" + std::to_string(i) + ".xml");
-    }
+    for (size_t i = 1; i <= sitemap_files; ++i) outputs.push_back("sitemap-" + std::to_string(i) + ".xml");
   }
-  jobs.push_back({std::move(site_outputs), HashHex(sitemap_key), "",
-                  [this, &writer, sitemap_files, per_sitemap]() {
-                    return WriteSiteFiles(writer, sitemap_files, per_sitemap);
-                  }});
+  return {std::move(outputs), HashHex(sitemap_key), "", [this, sitemap_files, per_sitemap]() {
+            return site_.WriteSiteFiles(writer_, sitemap_files, per_sitemap);
+          }};
+}
 
-  // A small change updates public/ in place; anything bigger builds a whole new folder.
-  timer.Mark("plan.jobs");
-  // A job is unchanged when every output it writes has the same key as last time.
-  std::vector<char> unchanged(jobs.size(), 0);
-  size_t total_outputs = 0, changed_outputs = 0;
+namespace {
+
+// Which jobs' outputs are as the last build left them, and how the commit will go.
+struct ChangePlan {
+  std::vector<char> unchanged;  // per job: every output has the same key as last time
+  size_t total_outputs = 0;
+};
+
+// Compares `jobs` with the last build's manifest. A small change (at most options.in_place_limit
+// of the outputs) updates the output folder in place, its outputs that no longer exist removed;
+// anything bigger builds a whole new folder.
+ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previous,
+                       const BuildOptions& options, OutputWriter& writer) {
+  ChangePlan plan;
+  plan.unchanged.assign(jobs.size(), 0);
+  size_t changed_outputs = 0;
   std::unordered_set<std::string_view> outputs;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
@@ -698,33 +739,38 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       same = same && previous.KeyOf(output) == job.key;
       outputs.insert(output);
     }
-    unchanged[i] = same;
-    total_outputs += job.outputs.size();
+    plan.unchanged[i] = same;
+    plan.total_outputs += job.outputs.size();
     if (!same) changed_outputs += job.outputs.size();
   }
   std::error_code ec;
   if (previous.size() > 0 && std::filesystem::is_directory(options.out_dir, ec) &&
-      changed_outputs <= options.in_place_limit * total_outputs) {
+      changed_outputs <= options.in_place_limit * plan.total_outputs) {
     writer.UpdateInPlace();
     for (const auto& [output, key] : previous.keys()) {
       if (!outputs.count(output)) writer.Remove(std::string(output));
     }
   }
-  std::atomic<size_t> skipped_outputs{0};
+  return plan;
+}
 
-  timer.Mark("plan");
-  std::atomic<size_t> done{0};
+// Runs every job on `options.threads` threads: an unchanged job links its old files (or, in
+// place, leaves them), the others render. Counts pages per language into `summary`.
+Status Execute(const std::vector<Job>& jobs, const ChangePlan& plan, const BuildOptions& options,
+               const SiteConfig& config, OutputWriter& writer, BuildSummary* summary) {
+  std::map<std::string, std::atomic<size_t>> page_counts;
+  for (const auto& language : config.languages) page_counts[language.code] = 0;
+  std::atomic<size_t> skipped_outputs{0}, done{0};
   std::mutex error_mutex;
   Status error;  // the first job that failed
   ParallelFor(jobs.size(), options.threads, [&](size_t i) {
     const Job& job = jobs[i];
-    bool reused = unchanged[i];
+    bool reused = plan.unchanged[i];
     if (reused && writer.in_place()) {
       skipped_outputs += job.outputs.size();  // the live files are already these
     } else {
       // Link every output of the job, or render them all (a half-linked job is re-rendered).
-      for (size_t o = 0; reused && o < job.outputs.size(); ++o)
-        reused = writer.Reuse(job.outputs[o]);
+      for (size_t o = 0; reused && o < job.outputs.size(); ++o) reused = writer.Reuse(job.outputs[o]);
     }
     Status s = reused ? Status::Ok() : job.run();
     if (!s.ok()) {
@@ -737,12 +783,15 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       options.progress(finished, jobs.size());
     }
   });
-  if (!error.ok()) return error;
-  timer.Mark("render");
-  if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
-    return s;
-  // The old manifest goes before public/ changes: should the commit stop half way, the next
-  // build finds no manifest and renders everything.
+  for (const auto& [lang, count] : page_counts) summary->pages_per_language[lang] = count;
+  summary->files_reused = skipped_outputs;
+  return error;
+}
+
+// Swaps the staged site in and saves the manifest of `jobs`. The old manifest goes before the
+// output folder changes: should the commit stop half way, the next build renders everything.
+Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
+                             const BuildOptions& options, OutputWriter& writer) {
   std::string manifest_path = BuildManifest::PathFor(options.out_dir);
   if (Status s = writer.Commit([&manifest_path]() {
         std::error_code remove_error;
@@ -752,20 +801,41 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
       !s.ok()) {
     return s;
   }
-  summary.in_place = writer.in_place();
-  summary.files_written = writer.files_written();
-  summary.files_reused = writer.files_reused() + skipped_outputs;
-  summary.bytes_written = writer.bytes_written();
   std::vector<std::pair<std::string_view, std::string_view>> keys;
   keys.reserve(total_outputs);
   for (const Job& job : jobs) {
     if (job.key.empty()) continue;
     for (const auto& output : job.outputs) keys.emplace_back(output, job.key);
   }
-  if (Status s = BuildManifest::Save(options.out_dir, options.input_fingerprint, keys); !s.ok())
+  return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);
+}
+
+}  // namespace
+
+Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
+  auto writer_result = OutputWriter::Create(options.out_dir, source_dir_);
+  if (!writer_result.ok()) return writer_result.status();
+  OutputWriter& writer = *writer_result.value();
+  BuildManifest loaded;
+  if (!options.previous_manifest) loaded = BuildManifest::Load(options.out_dir);
+  const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
+  timer.Mark("plan.manifest");
+  const Planner planner(*this, options, writer);  // its jobs refer to it: it outlives them
+  const std::vector<Job> jobs = planner.PlanJobs();
+  timer.Mark("plan.jobs");
+  const ChangePlan plan = PlanChanges(jobs, previous, options, writer);
+  timer.Mark("plan");
+  BuildSummary summary;
+  if (Status s = Execute(jobs, plan, options, config_, writer, &summary); !s.ok()) return s;
+  timer.Mark("render");
+  if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
     return s;
+  if (Status s = CommitAndSaveManifest(jobs, plan.total_outputs, options, writer); !s.ok()) return s;
   timer.Mark("swap");
-  for (const auto& [lang, count] : page_counts) summary.pages_per_language[lang] = count;
+  summary.in_place = writer.in_place();
+  summary.files_written = writer.files_written();
+  summary.files_reused += writer.files_reused();
+  summary.bytes_written = writer.bytes_written();
   summary.timer = timer;
   summary.seconds = timer.TotalMilliseconds() / 1000.0;
   return summary;

@@ -3,14 +3,14 @@
 #include <filesystem>
 #include <map>
 
-#include "build/manifest.h"
-#include "build/site.h"
-#include "build_test_support.h"
+#include "render/manifest.h"
+#include "render/site.h"
+#include "render_test_support.h"
 #include "support/fixture.h"
 
 using namespace clemency;
-using build_test::Contains;
-using build_test::LoadOrFail;
+using render_test::Contains;
+using render_test::LoadOrFail;
 using testing::Exists;
 using testing::ReadFile;
 
@@ -242,7 +242,7 @@ TEST_CASE("a rebuild after one change writes only what changed, and equals a ful
       Contains(ReadFile(incremental / "public/km/stories/mot/index.html"), "mở một cửa hàng nhỏ"));
 
   // The same inputs built from scratch give the same files, byte for byte.
-  build_test::CheckEqualsFullBuild(incremental.path());
+  render_test::CheckEqualsFullBuild(incremental.path());
 }
 
 TEST_CASE("a page edited after it was checked stops the build; public/ stays as it was") {

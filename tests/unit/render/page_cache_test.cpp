@@ -1,18 +1,18 @@
 // The page cache kept between builds, and small rebuilds that update public/ in place.
-#include "build/page_cache.h"
+#include "render/page_cache.h"
 
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "build/site.h"
-#include "build_test_support.h"
+#include "render/site.h"
+#include "render_test_support.h"
 #include "support/fixture.h"
 
 using namespace clemency;
-using build_test::Contains;
-using build_test::LoadOrFail;
+using render_test::Contains;
+using render_test::LoadOrFail;
 using testing::Exists;
 using testing::ReadFile;
 
@@ -205,5 +205,5 @@ TEST_CASE("a small rebuild updates public/ in place and equals a full build") {
   CHECK_FALSE(Exists(incremental / "public/vi/guides/beta"));
   CHECK_FALSE(Exists(incremental / "public.staging-" + std::to_string(getpid())));
 
-  build_test::CheckEqualsFullBuild(incremental.path());
+  render_test::CheckEqualsFullBuild(incremental.path());
 }

@@ -1,4 +1,4 @@
-#include "build/output.h"
+#include "render/output.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "build/output_folder.h"
+#include "render/output_folder.h"
 #include "core/fs.h"
 
 namespace clemency {

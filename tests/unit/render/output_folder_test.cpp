@@ -1,5 +1,5 @@
 // The output folder's rules: where a build may write, and recovery after a killed build.
-#include "build/output_folder.h"
+#include "render/output_folder.h"
 
 #include <unistd.h>
 
@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "build/output.h"
-#include "build_test_support.h"
+#include "render/output.h"
+#include "render_test_support.h"
 
 using namespace clemency;
-using build_test::Contains;
-using build_test::Tree;
+using render_test::Contains;
+using render_test::Tree;
 namespace fs = std::filesystem;
 
 namespace {
@@ -67,11 +67,11 @@ TEST_CASE("a build refuses an output folder that is its source, and leaves the s
   auto before = Tree(dir.path());
   BuildOptions options;
   options.out_dir = dir / "content";
-  auto built = build_test::LoadOrFail(dir.path())->Build(options);
+  auto built = render_test::LoadOrFail(dir.path())->Build(options);
   CHECK_FALSE(built.ok());
   CHECK(Tree(dir.path()) == before);
   options.out_dir = dir / "public";
-  REQUIRE(build_test::LoadOrFail(dir.path())->Build(options).ok());
+  REQUIRE(render_test::LoadOrFail(dir.path())->Build(options).ok());
   CHECK(testing::Exists(dir / "public/.clemency-output"));
 }
 
