@@ -106,7 +106,8 @@ class ConnectionStream : public httplib::Stream {
 
 Head ConnectionStream::CheckHead(size_t end) const {
   if (end > limits_.max_head_bytes) return Head::kTooLarge;
-  size_t lines = std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+  size_t lines =
+      std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(end), '\n');
   return lines > limits_.max_headers + 2 ? Head::kTooLarge : Head::kReady;
 }
 
@@ -234,7 +235,8 @@ void ElasticPool::Work() {
   for (;;) {
     if (jobs_.empty() && !stopping_) {
       ++idle_;
-      bool woken = wake_.wait_for(lock, kIdleThreadLife, [this] { return !jobs_.empty() || stopping_; });
+      bool woken =
+          wake_.wait_for(lock, kIdleThreadLife, [this] { return !jobs_.empty() || stopping_; });
       --idle_;
       if (!woken) break;  // idle too long: leave
     }

@@ -17,7 +17,7 @@
 namespace clemency {
 
 struct ConnectionLimits {
-  std::chrono::milliseconds head_timeout{5000};  // first byte to the end of the request head
+  std::chrono::milliseconds head_timeout{5000};   // first byte to the end of the request head
   std::chrono::milliseconds body_timeout{30000};  // end of the head to the end of the body
   std::chrono::milliseconds idle_timeout{2000};   // a kept-alive connection waiting for a request
   std::chrono::milliseconds io_timeout{5000};     // any one read or write

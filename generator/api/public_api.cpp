@@ -9,6 +9,7 @@
 
 #include "api/http.h"
 #include "core/csv.h"
+#include "core/site_paths.h"
 #include "core/datetime.h"
 #include "core/json.h"
 #include "core/text.h"
@@ -199,8 +200,8 @@ class PublicApi {
     for (const auto& l : *translations) {
       json.BeginObject();
       json.Field("lang", l);
-      json.Field("url", config_.base_url + "/" + l + "/" + section + "/" + slug + "/");
-      json.Field("api_url", "/api/v1/pages/" + section + "/" + slug + "?lang=" + l);
+      json.Field("url", config_.base_url + paths::Page(l, section, slug));
+      json.Field("api_url", paths::ApiPage(section, slug, l));
       json.EndObject();
     }
     json.EndArray();
@@ -299,7 +300,7 @@ class PublicApi {
     return row.section + "/" + row.slug + "/" + row.lang;
   }
   std::string Url(const PageRow& row) const {
-    return config_.base_url + "/" + row.lang + "/" + row.section + "/" + row.slug + "/";
+    return config_.base_url + paths::Page(row.lang, row.section, row.slug);
   }
 
   void WriteSummary(JsonWriter& json, const PageRow& row) const {

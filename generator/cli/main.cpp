@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "api/server.h"
+#include "content/support_import.h"
+#include "core/fs.h"
+#include "core/parallel.h"
 #include "render/manifest.h"
 #include "render/output_folder.h"
 #include "render/page_cache.h"
 #include "render/site.h"
-#include "content/support_import.h"
-#include "core/fs.h"
-#include "core/parallel.h"
 #include "store/store.h"
 
 namespace clemency {

@@ -1,5 +1,7 @@
 #include "content/page.h"
 
+#include "core/site_paths.h"
+
 namespace clemency {
 
 std::string Page::TranslationKey() const {
@@ -8,10 +10,7 @@ std::string Page::TranslationKey() const {
 }
 
 std::string Page::PathIn(const std::string& language) const {
-  std::string path = "/" + language + "/";
-  if (!section.empty()) path += section + "/";
-  if (!slug.empty()) path += slug + "/";
-  return path;
+  return paths::Page(language, section, slug);
 }
 
 }  // namespace clemency

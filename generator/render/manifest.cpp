@@ -4,8 +4,8 @@
 
 #include <string_view>
 
-#include "render/output.h"
 #include "core/text.h"
+#include "render/output.h"
 
 namespace clemency {
 

@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "render/output_folder.h"
 #include "core/fs.h"
+#include "render/output_folder.h"
 
 namespace clemency {
 namespace fs = std::filesystem;

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "render/output_folder.h"
 #include "core/status.h"
+#include "render/output_folder.h"
 
 namespace clemency {
 

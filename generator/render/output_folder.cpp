@@ -9,8 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "render/output.h"
 #include "core/fs.h"
+#include "render/output.h"
 
 namespace clemency {
 namespace fs = std::filesystem;
@@ -99,7 +99,8 @@ Status RollForwardJournal(const std::string& out_dir) {
 
 // A build whose exchange fallback moved the site aside and was killed before moving the new one
 // in leaves no output folder: the old site goes back.
-void RestoreMovedAside(const std::string& out_dir, const std::string& name, const fs::path& parent) {
+void RestoreMovedAside(const std::string& out_dir, const std::string& name,
+                       const fs::path& parent) {
   std::error_code ec;
   if (fs::exists(out_dir, ec)) return;
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
@@ -165,8 +166,8 @@ OutputLock::~OutputLock() {
 }
 
 Status WriteJournal(const std::string& out_dir, const InPlaceChanges& changes) {
-  std::string text = std::string(kJournalHeader) + "\n" +
-                     fs::path(changes.staging_dir).filename().string() + "\n";
+  std::string text =
+      std::string(kJournalHeader) + "\n" + fs::path(changes.staging_dir).filename().string() + "\n";
   for (const auto& relative : changes.written) text += "W\t" + relative + "\n";
   for (const auto& relative : changes.removed) text += "R\t" + relative + "\n";
   return WriteFileAtomically(JournalPath(out_dir), text);

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <vector>
 
+#include "core/fs.h"
 #include "render/manifest.h"
 #include "render/output.h"
-#include "core/fs.h"
 
 namespace clemency {
 namespace {

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "render/site.h"
 #include "core/fs.h"
+#include "render/site.h"
 
 namespace clemency {
 

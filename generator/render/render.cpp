@@ -7,13 +7,14 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "render/manifest.h"
-#include "render/output.h"
-#include "render/site.h"
 #include "core/parallel.h"
+#include "core/site_paths.h"
 #include "core/text.h"
 #include "feeds/feeds.h"
 #include "i18n/text.h"
+#include "render/manifest.h"
+#include "render/output.h"
+#include "render/site.h"
 
 namespace clemency {
 namespace {
@@ -53,7 +54,7 @@ class ViewBuilder {
     view.Set("page_title",
              View(title == language_.title ? title : title + " – " + language_.title));
 
-    view.Set("home_href", View("/" + language_.code + "/"));
+    view.Set("home_href", View(paths::Home(language_.code)));
     view.Set("path", View(path));
     view.Set("canonical", View(Absolute(path)));
     view.Set("og_locale", View(language_.locale));
@@ -62,14 +63,13 @@ class ViewBuilder {
       const RenderedPage* index = site_.Find(s.name, language_.code);
       nav.Push(View()
                    .Set("title", View(index ? index->page.title : T("section_" + s.name)))
-                   .Set("href", View("/" + language_.code + "/" + s.name + "/"))
+                   .Set("href", View(paths::Section(language_.code, s.name)))
                    .Set("current", View(s.name == section)));
     }
     view.Set("nav", nav);
-    std::string feed_base = "/" + language_.code + "/" + (section.empty() ? "" : section + "/");
-    view.Set("feed_atom", View(feed_base + "feed.atom"));
-    view.Set("feed_rss", View(feed_base + "feed.rss"));
-    view.Set("feed_json", View(feed_base + "feed.json"));
+    for (const char* format : {"atom", "rss", "json"}) {
+      view.Set(std::string("feed_") + format, View(paths::Feed(language_.code, section, format)));
+    }
     return view;
   }
 
@@ -79,7 +79,7 @@ class ViewBuilder {
     View alternates = View::List();
     for (const auto& other : config_.languages) {
       bool exists = Exists(key, other.code);
-      std::string href = "/" + other.code + "/" + path_suffix;
+      std::string href = paths::Home(other.code) + path_suffix;
       switcher.Push(View()
                         .Set("code", View(other.code))
                         .Set("name", View(other.name))
@@ -92,7 +92,7 @@ class ViewBuilder {
     }
     view->Set("languages", switcher);
     view->Set("alternates", alternates);
-    view->Set("x_default", View(Absolute("/" + config_.default_language + "/" + path_suffix)));
+    view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + path_suffix)));
   }
 
   bool Exists(const std::string& key, const std::string& lang) const {
@@ -143,10 +143,7 @@ class ViewBuilder {
     const Page& page = shown.page;
     std::string path = page.PathIn(language_.code);
     View view = Base(path, page.title, section);
-    AddLanguages(&view, shown.key,
-                 page.section.empty()
-                     ? ""
-                     : page.section + "/" + (page.slug.empty() ? "" : page.slug + "/"));
+    AddLanguages(&view, shown.key, paths::PageSuffix(page.section, page.slug));
     AddTranslationNotices(&view, shown);
     view.Set("summary", View(page.summary));
     view.Set("description", View(page.summary));
@@ -295,11 +292,6 @@ struct Job {
   std::function<Status()> run;
 };
 
-std::string OutputPath(const std::string& site_path) {
-  // "/vi/guides/x/" -> "vi/guides/x/index.html"
-  std::string path = site_path.substr(1);
-  return path.empty() || path.back() == '/' ? path + "index.html" : path;
-}
 
 }  // namespace
 
@@ -365,11 +357,10 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
   for (const auto& language : config_.languages) {
     for (const std::string& key : list_keys) {
       if (Find(key, language.code)) continue;
-      const std::string path = key.empty() ? "/" : "/" + key + "/";
       SitemapGroup group;
       group.alternates.emplace_back("x-default",
-                                    config_.base_url + "/" + config_.default_language + path);
-      group.urls.emplace_back(config_.base_url + "/" + language.code + path,
+                                    config_.base_url + paths::Section(config_.default_language, key));
+      group.urls.emplace_back(config_.base_url + paths::Section(language.code, key),
                               newest[{language.code, key}]);
       out.push_back(std::move(group));
     }
@@ -385,14 +376,14 @@ std::vector<std::string> Site::ListPageKeys() const {
 
 Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const {
   View view;
-  view.Set("default_href", View("/" + config_.default_language + "/"));
+  view.Set("default_href", View(paths::Home(config_.default_language)));
   View languages = View::List();
   for (const auto& language : config_.languages) {
     languages.Push(View()
                        .Set("code", View(language.code))
                        .Set("name", View(language.name))
                        .Set("title", View(language.title))
-                       .Set("href", View("/" + language.code + "/")));
+                       .Set("href", View(paths::Home(language.code))));
   }
   view.Set("languages", languages);
   view.Set("lang", View(config_.default_language));
@@ -409,9 +400,9 @@ Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t p
   }
   std::vector<std::string> files;
   for (size_t i = 0; i < sitemap_files && s.ok(); ++i) {
-    std::string name = "sitemap-" + std::to_string(i + 1) + ".xml";
-    s = writer.Write(name, RenderSitemap(sitemap, i * per_sitemap, per_sitemap));
-    files.push_back(config_.base_url + "/" + name);
+    const std::string part = paths::SitemapPart(i + 1);
+    s = writer.Write(paths::OutputFile(part), RenderSitemap(sitemap, i * per_sitemap, per_sitemap));
+    files.push_back(config_.base_url + part);
   }
   return s.ok() ? writer.Write("sitemap.xml", RenderSitemapIndex(files)) : s;
 }
@@ -506,7 +497,7 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
 
 Status Site::Planner::WritePage(const ViewBuilder& builder, const std::string& path,
                                 const std::string& template_name, const View& view) const {
-  return writer_.Write(OutputPath(path), builder.templates().RenderPage(template_name, view));
+  return writer_.Write(paths::OutputFile(path), builder.templates().RenderPage(template_name, view));
 }
 
 std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string& lang) const {
@@ -524,13 +515,13 @@ std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string&
 
 Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
   const std::string lang = builder.language().code;
-  return {{OutputPath("/" + lang + "/")}, HashHex(nav_keys_.at(lang) + "|home"), lang,
+  return {{paths::OutputFile(paths::Home(lang))}, HashHex(nav_keys_.at(lang) + "|home"), lang,
           [this, &builder, lang]() {
             View view;
             if (const RenderedPage* home = site_.Find("", lang)) {
               if (Status s = builder.PageView(*home, "", &view); !s.ok()) return s;
             } else {
-              view = builder.Base("/" + lang + "/", builder.language().title, "");
+              view = builder.Base(paths::Home(lang), builder.language().title, "");
               builder.AddLanguages(&view, "", "");
             }
             view.Set("is_home", View(true));
@@ -541,10 +532,10 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
                                 .Set("title", View(index ? index->page.title
                                                          : builder.T("section_" + section.name)))
                                 .Set("summary", View(index ? index->page.summary : ""))
-                                .Set("href", View("/" + lang + "/" + section.name + "/")));
+                                .Set("href", View(paths::Section(lang, section.name))));
             }
             view.Set("sections", sections);
-            return WritePage(builder, "/" + lang + "/", "home", view);
+            return WritePage(builder, paths::Home(lang), "home", view);
           }};
 }
 
@@ -554,15 +545,15 @@ Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& s
   // What each item shows (not the page's body): an edit to a body leaves the list alone.
   std::string list_key = nav_keys_.at(lang) + "|section|" + section.name;
   for (const RenderedPage* p : listed) list_key += "|" + p->list_hash + p->page.lang;
-  const std::string path = "/" + lang + "/" + section.name + "/";
-  return {{OutputPath(path)}, HashHex(list_key), lang,
+  const std::string path = paths::Section(lang, section.name);
+  return {{paths::OutputFile(path)}, HashHex(list_key), lang,
           [this, &builder, lang, &section, listed = std::move(listed), path]() {
             View view;
             if (const RenderedPage* index = site_.Find(section.name, lang)) {
               if (Status s = builder.PageView(*index, section.name, &view); !s.ok()) return s;
             } else {
               view = builder.Base(path, builder.T("section_" + section.name), section.name);
-              builder.AddLanguages(&view, section.name, section.name + "/");
+              builder.AddLanguages(&view, section.name, paths::PageSuffix(section.name, ""));
             }
             View items = View::List();
             for (const RenderedPage* p : listed) items.Push(builder.ListItem(*p));
@@ -577,7 +568,7 @@ Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& s
 Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& section,
                            const RenderedPage& shown) const {
   const std::string lang = builder.language().code;
-  return {{OutputPath(shown.page.PathIn(lang))}, PageKey(shown, lang), lang,
+  return {{paths::OutputFile(shown.page.PathIn(lang))}, PageKey(shown, lang), lang,
           [this, &builder, lang, &section, &shown]() {
             View view;
             if (Status s = builder.PageView(shown, section.name, &view); !s.ok()) return s;
@@ -586,7 +577,7 @@ Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& sect
             crumbs.Push(View()
                             .Set("title", View(index ? index->page.title
                                                      : builder.T("section_" + section.name)))
-                            .Set("href", View("/" + lang + "/" + section.name + "/")));
+                            .Set("href", View(paths::Section(lang, section.name))));
             view.Set("trail", crumbs);
             const std::string& kind = shown.page.kind;
             return WritePage(builder, shown.page.PathIn(lang),
@@ -597,15 +588,15 @@ Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& sect
 Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
   const std::string lang = builder.language().code;
   const bool is_default = lang == site_.config_.default_language;
-  std::vector<std::string> outputs = {lang + "/404.html"};
-  if (is_default) outputs.push_back("404.html");
+  std::vector<std::string> outputs = {paths::OutputFile(paths::NotFound(lang))};
+  if (is_default) outputs.push_back("404.html");  // the server's answer outside any language
   return {outputs, HashHex(nav_keys_.at(lang) + "|404"), "", [this, &builder, lang, is_default]() {
-            View view = builder.Base("/" + lang + "/404.html", builder.T("not_found_title"), "");
+            View view = builder.Base(paths::NotFound(lang), builder.T("not_found_title"), "");
             builder.AddLanguages(&view, "", "");
             view.Set("alternates", View::List());
             view.Set("noindex", View(true));
             std::string html = builder.templates().RenderPage("404", view);
-            Status s = writer_.Write(lang + "/404.html", html);
+            Status s = writer_.Write(paths::OutputFile(paths::NotFound(lang)), html);
             if (s.ok() && is_default) s = writer_.Write("404.html", html);
             return s;
           }};
@@ -627,12 +618,12 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   });
   const size_t limit = static_cast<size_t>(site_.config_.feed_limit);
   if (entries.size() > limit) entries.resize(limit);
-  std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
   if (entries.empty()) key += "|" + std::to_string(site_.pages_.size());
-  return {{OutputPath(base + "feed.atom"), OutputPath(base + "feed.rss"),
-           OutputPath(base + "feed.json")},
+  return {{paths::OutputFile(paths::Feed(lang, section_name, "atom")),
+           paths::OutputFile(paths::Feed(lang, section_name, "rss")),
+           paths::OutputFile(paths::Feed(lang, section_name, "json"))},
           HashHex(key),
           "",
           [this, &builder, section_name, entries]() {
@@ -643,7 +634,7 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
 Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& section_name,
                                 const std::vector<const RenderedPage*>& entries) const {
   const std::string lang = builder.language().code;
-  const std::string base = "/" + lang + "/" + (section_name.empty() ? "" : section_name + "/");
+  const std::string base = paths::Section(lang, section_name);
   FeedInfo info;
   const RenderedPage* index = site_.Find(section_name, lang);
   info.title = builder.language().title +
@@ -678,12 +669,15 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
     entry.updated = p.updated;
     feed_entries.push_back(std::move(entry));
   }
-  info.feed_url = builder.Absolute(base + "feed.atom");
-  Status s = writer_.Write(OutputPath(base + "feed.atom"), RenderAtom(info, feed_entries));
-  info.feed_url = builder.Absolute(base + "feed.rss");
-  if (s.ok()) s = writer_.Write(OutputPath(base + "feed.rss"), RenderRss(info, feed_entries));
-  info.feed_url = builder.Absolute(base + "feed.json");
-  if (s.ok()) s = writer_.Write(OutputPath(base + "feed.json"), RenderJsonFeed(info, feed_entries));
+  using Render = std::string (*)(const FeedInfo&, const std::vector<FeedEntry>&);
+  const std::pair<const char*, Render> formats[] = {
+      {"atom", RenderAtom}, {"rss", RenderRss}, {"json", RenderJsonFeed}};
+  Status s;
+  for (const auto& [format, render] : formats) {
+    const std::string path = paths::Feed(lang, section_name, format);
+    info.feed_url = builder.Absolute(path);
+    if (s.ok()) s = writer_.Write(paths::OutputFile(path), render(info, feed_entries));
+  }
   return s;
 }
 
@@ -708,7 +702,9 @@ Job Site::Planner::SiteFilesJob() const {
   sitemap_key += "|files " + std::to_string(sitemap_files);  // the split changes sitemap.xml
   std::vector<std::string> outputs = {"index.html", "robots.txt", "sitemap.xml"};
   if (sitemap_files > 1) {
-    for (size_t i = 1; i <= sitemap_files; ++i) outputs.push_back("sitemap-" + std::to_string(i) + ".xml");
+    for (size_t i = 1; i <= sitemap_files; ++i) {
+      outputs.push_back(paths::OutputFile(paths::SitemapPart(i)));
+    }
   }
   return {std::move(outputs), HashHex(sitemap_key), "", [this, sitemap_files, per_sitemap]() {
             return site_.WriteSiteFiles(writer_, sitemap_files, per_sitemap);

@@ -5,11 +5,12 @@
 #include <numeric>
 #include <unordered_set>
 
-#include "render/page_cache.h"
 #include "content/loader.h"
 #include "core/parallel.h"
+#include "core/site_paths.h"
 #include "core/text.h"
 #include "i18n/text.h"
+#include "render/page_cache.h"
 
 namespace clemency {
 namespace {
@@ -227,10 +228,10 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
   // Paths the build writes besides pages: feeds, static files, the sitemap, robots.txt.
   std::unordered_set<std::string> files = {"/sitemap.xml", "/robots.txt"};
   for (const auto& language : config_.languages) {
-    for (const char* feed : {"feed.atom", "feed.rss", "feed.json"}) {
-      files.insert("/" + language.code + "/" + feed);
+    for (const char* format : {"atom", "rss", "json"}) {
+      files.insert(paths::Feed(language.code, "", format));
       for (const auto& section : config_.sections) {
-        files.insert("/" + language.code + "/" + section.name + "/" + feed);
+        files.insert(paths::Feed(language.code, section.name, format));
       }
     }
   }

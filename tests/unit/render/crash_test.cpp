@@ -4,11 +4,11 @@
 // (the moment the journal appears, plus a random delay), where the renames happen. Tagged [crash]:
 // ctest runs it as render.crash; CLEMENCY_CRASH_TRIES sets the number of kills (default 20).
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -61,7 +61,8 @@ void WriteVariant(const std::string& content, bool longer) {
     if (++edited > 12) break;
     std::string text = testing::ReadFile(entry.path().string());
     const std::string extra = "\nThêm một câu ngắn.\n";
-    bool has = text.size() >= extra.size() && text.compare(text.size() - extra.size(), extra.size(), extra) == 0;
+    bool has = text.size() >= extra.size() &&
+               text.compare(text.size() - extra.size(), extra.size(), extra) == 0;
     if (longer && !has) text += extra;
     if (!longer && has) text.resize(text.size() - extra.size());
     testing::WriteFile(entry.path().string(), text);

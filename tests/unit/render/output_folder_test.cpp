@@ -93,9 +93,9 @@ TEST_CASE("recovery finishes an in-place update cut short, from its journal") {
     REQUIRE(RecoverOutput(out).ok());
   }
   CHECK(Tree(out) == std::map<std::string, std::string>{{".clemency-output", ""},
-                                                       {"a.html", "new a"},
-                                                       {"c.html", "new c"},
-                                                       {"d/index.html", "new d"}});
+                                                        {"a.html", "new a"},
+                                                        {"c.html", "new c"},
+                                                        {"d/index.html", "new d"}});
   CHECK_FALSE(testing::Exists(dir / "public.journal"));
   CHECK_FALSE(testing::Exists(staging));
   CHECK(RecoverOutput(out).ok());  // nothing left to do

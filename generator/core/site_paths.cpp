@@ -1,0 +1,40 @@
+#include "core/site_paths.h"
+
+namespace clemency::paths {
+
+std::string Home(std::string_view lang) { return "/" + std::string(lang) + "/"; }
+
+std::string Section(std::string_view lang, std::string_view section) {
+  return Home(lang) + PageSuffix(section, "");
+}
+
+std::string PageSuffix(std::string_view section, std::string_view slug) {
+  std::string suffix;
+  if (!section.empty()) suffix.append(section).append("/");
+  if (!section.empty() && !slug.empty()) suffix.append(slug).append("/");
+  return suffix;
+}
+
+std::string Page(std::string_view lang, std::string_view section, std::string_view slug) {
+  return Home(lang) + PageSuffix(section, slug);
+}
+
+std::string Feed(std::string_view lang, std::string_view section, std::string_view format) {
+  return Section(lang, section) + "feed." + std::string(format);
+}
+
+std::string NotFound(std::string_view lang) { return Home(lang) + "404.html"; }
+
+std::string SitemapPart(size_t n) { return "/sitemap-" + std::to_string(n) + ".xml"; }
+
+std::string OutputFile(std::string_view site_path) {
+  std::string path(site_path.substr(site_path.empty() ? 0 : 1));
+  return path.empty() || path.back() == '/' ? path + "index.html" : path;
+}
+
+std::string ApiPage(std::string_view section, std::string_view slug, std::string_view lang) {
+  return "/api/v1/pages/" + std::string(section) + "/" + std::string(slug) +
+         "?lang=" + std::string(lang);
+}
+
+}  // namespace clemency::paths

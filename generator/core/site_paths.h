@@ -1,0 +1,30 @@
+#pragma once
+// Every URL path and output file name of the site, defined once. Paths are absolute within the
+// site ("/vi/guides/slug/"); a folder path ends with '/', and its file is its index.html.
+#include <string>
+#include <string_view>
+
+namespace clemency::paths {
+
+// "/vi/": a language's home page.
+std::string Home(std::string_view lang);
+// "/vi/guides/": a section's list page ("" gives the home page).
+std::string Section(std::string_view lang, std::string_view section);
+// The page of `section` and `slug` in `lang`: "/vi/guides/slug/"; an empty slug is the section's
+// list page, an empty section the home page.
+std::string Page(std::string_view lang, std::string_view section, std::string_view slug);
+// What follows "/<lang>/" in a page's path: "guides/slug/", "guides/" or "".
+std::string PageSuffix(std::string_view section, std::string_view slug);
+// "/vi/feed.atom", "/vi/guides/feed.rss": a language's or a section's feed; `format` is atom,
+// rss or json.
+std::string Feed(std::string_view lang, std::string_view section, std::string_view format);
+// "/vi/404.html": a language's not-found page.
+std::string NotFound(std::string_view lang);
+// "/sitemap-3.xml": the n-th part (from 1) of a split sitemap.
+std::string SitemapPart(size_t n);
+// The file a site path is written to, relative to the output folder: "/vi/x/" -> "vi/x/index.html".
+std::string OutputFile(std::string_view site_path);
+// "/api/v1/pages/guides/slug?lang=vi": a page in the public API.
+std::string ApiPage(std::string_view section, std::string_view slug, std::string_view lang);
+
+}  // namespace clemency::paths
