@@ -239,8 +239,10 @@ class PublicApi {
           "url\r\n";
       for (const auto& row : *rows) {
         const SupportRow& s = *row.support;
+        std::string services;  // one CSV field: the names joined by commas
+        for (const auto& service : s.services) services += (services.empty() ? "" : ",") + service;
         std::vector<std::string> fields = {Id(row),    row.lang,       row.title,  s.province,
-                                           s.district, s.organisation, s.services, s.phone,
+                                           s.district, s.organisation, services,   s.phone,
                                            s.address,  s.hours,        s.verified, Url(row)};
         for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + CsvField(fields[i]);
         out += "\r\n";
@@ -317,14 +319,7 @@ class PublicApi {
     json.Field("province", s.province).Field("district", s.district);
     json.Field("organisation", s.organisation);
     json.Key("services").BeginArray();
-    size_t start = 0;
-    while (start < s.services.size()) {
-      size_t comma = s.services.find(',', start);
-      json.String(
-          s.services.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    for (const auto& service : s.services) json.String(service);
     json.EndArray();
     json.Key("contact").BeginObject();
     if (!s.phone.empty()) json.Field("phone", s.phone);

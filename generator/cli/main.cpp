@@ -16,6 +16,7 @@
 #include "content/support_import.h"
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "publish/store_site.h"
 #include "render/manifest.h"
 #include "render/output_folder.h"
 #include "render/page_cache.h"
@@ -136,57 +137,28 @@ int ServeSite(const std::string& source, const std::string& out,
     return 2;
   }
   std::string db_path = values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
   ServerOptions options;
   options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
   if (!ReadWholeNumber(values, "--port", 0, 65535, &options.port) ||
       !ReadWholeNumber(values, "--threads", 1, 4096, &options.threads)) {
     return 2;
   }
-  auto store = Store::Open(db_path);
-  if (!store.ok()) {
-    std::fprintf(stderr, "clemency: %s\n", store.status().message().c_str());
-    return 1;
-  }
-  PageRepository pages(store->get());
-  auto count = pages.Count();
-  if (!count.ok()) {
-    std::fprintf(stderr, "clemency: %s\n", count.status().message().c_str());
-    return 1;
-  }
   StepTimer timer;
-  auto disk = std::make_shared<DiskFileSystem>();
-  auto stored_content = std::make_shared<MemoryFileSystem>();
-  // content/ from the store, the rest of the site from disk; the site keeps both alive.
-  std::shared_ptr<const FileSystem> from_store(
-      new OverlayFileSystem(*disk, JoinPath(source, "content"), *stored_content),
-      [disk, stored_content](const FileSystem* overlay) { delete overlay; });
-  std::unique_ptr<Site> site;
-  if (*count == 0) {
+  Diagnostics diagnostics;
+  auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
+  if (!stored.ok()) {
+    std::fputs(diagnostics.ToString().c_str(), stderr);
+    std::fprintf(stderr, "clemency: %s\n", stored.status().message().c_str());
+    return 1;
+  }
+  if (stored->imported) {
     std::printf("clemency: new store %s: importing content/\n", db_path.c_str());
-    site = LoadSite(disk, source, &timer);
-    if (!site) return 1;
-    if (Status s = site->Index(store->get()); !s.ok()) {
-      std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
-      return 1;
-    }
-    timer.Mark("index");
   } else {
-    Status read = pages.ForEachSource([&](const std::string& path, std::string text) {
-      stored_content->Add(JoinPath(source, path), std::move(text));
-    });
-    if (!read.ok()) {
-      std::fprintf(stderr, "clemency: %s\n", read.message().c_str());
-      return 1;
-    }
     std::printf(
         "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
-        static_cast<long long>(*count), db_path.c_str());
-    site = LoadSite(from_store, source, &timer);
-    if (!site) return 1;
+        static_cast<long long>(stored->pages), db_path.c_str());
   }
-  auto summary = BuildSite(*site, out, timer);
+  auto summary = BuildSite(*stored->site, out, timer);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
     return 1;
@@ -194,14 +166,12 @@ int ServeSite(const std::string& source, const std::string& out,
   std::printf("%s\n", summary->ToString().c_str());
   // Serving needs the configuration only: the loaded pages and the content read from the store
   // go, and the allocator hands their memory back to the system.
-  const SiteConfig config = site->config();
-  site.reset();
-  from_store.reset();
-  stored_content.reset();
+  const SiteConfig config = stored->site->config();
+  stored->site.reset();
   mi_collect(true);
   options.public_dir = out;
   options.config = &config;
-  options.store = store->get();
+  options.store = stored->store.get();
   options.build.built = true;
   options.build.seconds = summary->seconds;
   options.build.pages_per_language = summary->pages_per_language;

@@ -368,52 +368,6 @@ std::string Site::ReadabilityReport() const {
   return out;
 }
 
-namespace {
-
-void AppendOptionalDate(std::string& out, const char* key, const std::optional<DateTime>& date) {
-  out += std::string(",\"") + key + "\":";
-  out += date ? JsonString(date->ToRfc3339()) : "null";
-}
-
-// The kind-specific front matter the API returns as is, as a JSON object.
-std::string MetaJson(const Page& page) {
-  std::string out = "{\"sources\":[";
-  for (size_t i = 0; i < page.sources.size(); ++i) {
-    const LegalSource& s = page.sources[i];
-    out += i ? ",{" : "{";
-    out += "\"title\":" + JsonString(s.title);
-    if (!s.number.empty()) out += ",\"number\":" + JsonString(s.number);
-    if (!s.article.empty()) out += ",\"article\":" + JsonString(s.article);
-    if (!s.url.empty()) out += ",\"url\":" + JsonString(s.url);
-    out += "}";
-  }
-  out += "]";
-  AppendOptionalDate(out, "reviewed", page.reviewed);
-  out +=
-      ",\"translation_status\":" +
-      (page.translation_status.empty() ? std::string("null") : JsonString(page.translation_status));
-  AppendOptionalDate(out, "translated_from", page.translated_from);
-  out += ",\"tags\":[";
-  for (size_t i = 0; i < page.tags.size(); ++i) out += (i ? "," : "") + JsonString(page.tags[i]);
-  out += "]";
-  if (page.consent) {
-    out += ",\"consent\":{\"given_by\":" + JsonString(page.consent->given_by) +
-           ",\"date\":" + JsonString(page.consent->date.ToRfc3339()) +
-           ",\"scope\":" + JsonString(page.consent->scope) + "}";
-  }
-  if (page.story_source) {
-    const StorySource& s = *page.story_source;
-    out += ",\"source\":{\"title\":" + JsonString(s.title) +
-           ",\"publisher\":" + JsonString(s.publisher);
-    if (s.date) out += ",\"date\":" + JsonString(s.date->ToRfc3339());
-    if (!s.url.empty()) out += ",\"url\":" + JsonString(s.url);
-    out += "}";
-  }
-  return out + "}";
-}
-
-}  // namespace
-
 Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
   if (!rendered.page.source_text.empty()) return rendered.page.source_text;
   auto text = fs_->ReadFile(JoinPath(source_dir_, rendered.page.source_path));
@@ -431,69 +385,6 @@ Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered) const {
   if (!text.ok()) return text.status();
   return RenderMarkdown(std::string_view(*text).substr(rendered.page.body_offset),
                         BodyMarkdownOptions());
-}
-
-Status Site::Index(Store* store) const {
-  PageRepository repository(store);
-  if (Status s = store->Begin(); !s.ok()) return s;
-  std::vector<std::tuple<std::string, std::string, std::string>> keep;
-  for (const auto& rendered : pages_) {
-    const Page& page = rendered.page;
-    PageRow row;
-    row.section = page.section;
-    row.slug = page.slug;
-    row.lang = page.lang;
-    row.kind = page.kind;
-    row.title = page.title;
-    row.summary = page.summary;
-    row.published = page.date.ToRfc3339();
-    row.updated = page.updated.ToRfc3339();
-    row.updated_unix = page.updated.unix_seconds;
-    row.draft = page.draft;
-    row.weight = page.weight;
-    row.source_path = page.source_path;
-    auto source = SourceText(rendered);
-    auto body = RenderBody(rendered);
-    if (!source.ok() || !body.ok()) {
-      store->Rollback();
-      return source.ok() ? body.status() : source.status();
-    }
-    row.source_text = std::move(source).value();
-    row.body_html = std::move(body->html);
-    row.body_text = std::move(body->plain_text);
-    row.content_hash = rendered.source_hash;
-    row.change_note = page.change_note;
-    row.meta_json = MetaJson(page);
-    if (page.support) {
-      const SupportInfo& info = *page.support;
-      SupportRow support;
-      support.province = info.province;
-      support.district = info.district;
-      support.organisation = info.organisation;
-      for (const auto& service : info.services) {
-        support.services += (support.services.empty() ? "" : ",") + service;
-      }
-      support.phone = info.contact.phone;
-      support.address = info.contact.address;
-      support.hours = info.contact.hours;
-      if (info.coordinates) {
-        support.lat = info.coordinates->lat;
-        support.lon = info.coordinates->lon;
-      }
-      support.verified = info.verified.ToRfc3339();
-      row.support = support;
-    }
-    keep.emplace_back(page.section, page.slug, page.lang);
-    if (Status s = repository.Upsert(row); !s.ok()) {
-      store->Rollback();
-      return s;
-    }
-  }
-  if (Status s = repository.RemoveAllExcept(keep); !s.ok()) {
-    store->Rollback();
-    return s;
-  }
-  return store->Commit();
 }
 
 }  // namespace clemency

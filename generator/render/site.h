@@ -18,7 +18,6 @@
 #include "feeds/feeds.h"
 #include "i18n/messages.h"
 #include "markdown/markdown.h"
-#include "store/store.h"
 #include "templates/template_set.h"
 
 namespace clemency {
@@ -98,9 +97,6 @@ class Site {
                                     const std::string& source_dir, Diagnostics* diagnostics,
                                     StepTimer* timer = nullptr, PageCache* cache = nullptr);
 
-  // Writes every page into `store` (inserting or updating by section, slug, language), with its
-  // source, HTML and text, and removes pages that are gone.
-  Status Index(Store* store) const;
   // The page's body as HTML and plain text. Load keeps only what checks and lists need (links,
   // headings, summary); bodies are rendered again when written, so the whole site's HTML never
   // sits in memory at once.

@@ -58,6 +58,26 @@ CREATE TABLE support_entries (
 );
 CREATE INDEX support_by_province ON support_entries (province);
 )sql",
+    // A support entry's services as rows, not a comma-joined text matched with LIKE.
+    R"sql(
+CREATE TABLE support_services (
+  page_id INTEGER NOT NULL REFERENCES support_entries(page_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  PRIMARY KEY (page_id, position)
+) WITHOUT ROWID;
+CREATE INDEX support_services_by_service ON support_services (service, page_id);
+WITH RECURSIVE split(page_id, position, service, rest) AS (
+  SELECT page_id, -1, NULL, services || ',' FROM support_entries
+  UNION ALL
+  SELECT page_id, position + 1, substr(rest, 1, instr(rest, ',') - 1),
+         substr(rest, instr(rest, ',') + 1)
+  FROM split WHERE rest <> ''
+)
+INSERT INTO support_services (page_id, position, service)
+SELECT page_id, position, service FROM split WHERE position >= 0 AND service <> '';
+ALTER TABLE support_entries DROP COLUMN services;
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -289,8 +309,8 @@ PageRow ReadSummary(const Statement& stmt) {
 
 // Columns 16.. of a query that LEFT JOINs support_entries s.
 const char* kSupportColumns =
-    "s.page_id, s.province, s.district, s.organisation, s.services, s.phone, s.address, s.hours, "
-    "s.lat, s.lon, s.verified";
+    "s.page_id, s.province, s.district, s.organisation, s.phone, s.address, s.hours, s.lat, "
+    "s.lon, s.verified";
 
 void ReadSupport(const Statement& stmt, int first, PageRow* row) {
   if (stmt.IsNull(first)) return;
@@ -298,13 +318,12 @@ void ReadSupport(const Statement& stmt, int first, PageRow* row) {
   s.province = stmt.Text(first + 1);
   s.district = stmt.Text(first + 2);
   s.organisation = stmt.Text(first + 3);
-  s.services = stmt.Text(first + 4);
-  s.phone = stmt.Text(first + 5);
-  s.address = stmt.Text(first + 6);
-  s.hours = stmt.Text(first + 7);
-  if (!stmt.IsNull(first + 8)) s.lat = stmt.Real(first + 8);
-  if (!stmt.IsNull(first + 9)) s.lon = stmt.Real(first + 9);
-  s.verified = stmt.Text(first + 10);
+  s.phone = stmt.Text(first + 4);
+  s.address = stmt.Text(first + 5);
+  s.hours = stmt.Text(first + 6);
+  if (!stmt.IsNull(first + 7)) s.lat = stmt.Real(first + 7);
+  if (!stmt.IsNull(first + 8)) s.lon = stmt.Real(first + 8);
+  s.verified = stmt.Text(first + 9);
   row->support = s;
 }
 
@@ -332,12 +351,12 @@ SELECT id, source_text, content_hash, updated, change_note FROM pages
 WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 const char kUpsertSupport[] = R"sql(
-INSERT INTO support_entries (page_id, province, district, organisation, services, phone, address,
-                             hours, lat, lon, verified)
-SELECT id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM pages
+INSERT INTO support_entries (page_id, province, district, organisation, phone, address, hours,
+                             lat, lon, verified)
+SELECT id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM pages
 WHERE section = ?1 AND slug = ?2 AND lang = ?3
 ON CONFLICT (page_id) DO UPDATE SET province = excluded.province, district = excluded.district,
-  organisation = excluded.organisation, services = excluded.services, phone = excluded.phone,
+  organisation = excluded.organisation, phone = excluded.phone,
   address = excluded.address, hours = excluded.hours, lat = excluded.lat, lon = excluded.lon,
   verified = excluded.verified)sql";
 
@@ -363,24 +382,69 @@ Status PageRepository::Upsert(const PageRow& row) {
     return stmt.Run();
   });
   if (!s.ok()) return s;
-  return store_->WithCached(row.support ? kUpsertSupport : kDeleteSupport, [&](Statement& stmt) {
+  s = store_->WithCached(row.support ? kUpsertSupport : kDeleteSupport, [&](Statement& stmt) {
     stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
     if (row.support) {
       const SupportRow& e = *row.support;
-      stmt.Bind(4, e.province).Bind(5, e.district).Bind(6, e.organisation).Bind(7, e.services);
-      stmt.Bind(8, e.phone).Bind(9, e.address).Bind(10, e.hours);
+      stmt.Bind(4, e.province).Bind(5, e.district).Bind(6, e.organisation);
+      stmt.Bind(7, e.phone).Bind(8, e.address).Bind(9, e.hours);
       if (e.lat)
-        stmt.Bind(11, *e.lat);
+        stmt.Bind(10, *e.lat);
+      else
+        stmt.BindNull(10);
+      if (e.lon)
+        stmt.Bind(11, *e.lon);
       else
         stmt.BindNull(11);
-      if (e.lon)
-        stmt.Bind(12, *e.lon);
-      else
-        stmt.BindNull(12);
-      stmt.Bind(13, e.verified);
+      stmt.Bind(12, e.verified);
     }
     return stmt.Run();
   });
+  return s.ok() && row.support ? WriteServices(row) : s;
+}
+
+namespace {
+
+const char kDeleteServices[] = R"sql(
+DELETE FROM support_services WHERE page_id IN
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
+
+const char kInsertService[] = R"sql(
+INSERT INTO support_services (page_id, position, service)
+SELECT id, ?4, ?5 FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
+
+const char kSelectServices[] =
+    "SELECT service FROM support_services WHERE page_id = ?1 ORDER BY position";
+
+}  // namespace
+
+Status PageRepository::WriteServices(const PageRow& row) {
+  Status s = store_->WithCached(kDeleteServices, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    return stmt.Run();
+  });
+  const auto& services = row.support->services;
+  for (size_t i = 0; s.ok() && i < services.size(); ++i) {
+    s = store_->WithCached(kInsertService, [&](Statement& stmt) {
+      stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+      stmt.Bind(4, static_cast<int64_t>(i)).Bind(5, services[i]);
+      return stmt.Run();
+    });
+  }
+  return s;
+}
+
+Status PageRepository::ReadServices(std::vector<PageRow*> rows) {
+  for (PageRow* row : rows) {
+    if (!row->support) continue;
+    Status s = store_->WithCached(kSelectServices, [&](Statement& stmt) {
+      stmt.Bind(1, row->id);
+      while (stmt.Step()) row->support->services.push_back(stmt.Text(0));
+      return stmt.status();
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Status PageRepository::ForEachSource(
@@ -443,6 +507,7 @@ Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
   row.body_html = stmt->Text(16);
   row.body_text = stmt->Text(17);
   ReadSupport(*stmt, 18, &row);
+  if (Status s = ReadServices({&row}); !s.ok()) return s;
   return std::optional<PageRow>(std::move(row));
 }
 
@@ -475,7 +540,8 @@ Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& que
                               R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id
 WHERE p.draft = 0 AND p.lang = ?1
   AND (?2 = '' OR s.province = ?2)
-  AND (?3 = '' OR (',' || s.services || ',') LIKE ('%,' || ?3 || ',%'))
+  AND (?3 = '' OR EXISTS (SELECT 1 FROM support_services v
+                          WHERE v.page_id = s.page_id AND v.service = ?3))
 ORDER BY s.province, s.district, p.title)sql");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, query.lang).Bind(2, query.province).Bind(3, query.service);
@@ -486,6 +552,9 @@ ORDER BY s.province, s.district, p.title)sql");
     rows.push_back(std::move(row));
   }
   if (!stmt->status().ok()) return stmt->status();
+  std::vector<PageRow*> pointers;
+  for (auto& row : rows) pointers.push_back(&row);
+  if (Status s = ReadServices(std::move(pointers)); !s.ok()) return s;
   return rows;
 }
 

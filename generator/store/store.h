@@ -97,7 +97,7 @@ class Store {
 
 struct SupportRow {
   std::string province, district, organisation;
-  std::string services;  // comma-separated service names
+  std::vector<std::string> services;  // service names, in the order the entry gives them
   std::string phone, address, hours, verified;
   std::optional<double> lat, lon;
 };
@@ -158,6 +158,9 @@ class PageRepository {
       const std::vector<std::tuple<std::string, std::string, std::string>>& keep);
 
  private:
+  // Fills in the services of each row that has a support entry.
+  Status ReadServices(std::vector<PageRow*> rows);
+  Status WriteServices(const PageRow& row);
   Store* store_;
 };
 

@@ -11,6 +11,7 @@
 
 #include "api/http.h"
 #include "api/public_api.h"
+#include "publish/store_site.h"
 #include "render/site.h"
 #include "support/fixture.h"
 
@@ -34,7 +35,7 @@ struct RunningServer {
     auto opened = Store::Open(dir / "clemency.db");
     REQUIRE(opened.ok());
     store = std::move(opened).value();
-    REQUIRE(site->Index(store.get()).ok());
+    REQUIRE(ImportSite(*site, store.get()).ok());
     BuildOptions build;
     build.out_dir = dir / "public";
     auto summary = site->Build(build);

@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 
@@ -13,7 +15,7 @@ TEST_CASE("a new store file is created and migrated") {
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
-    CHECK(store.value()->SchemaVersion() == 1);
+    CHECK(store.value()->SchemaVersion() == 2);
     PageRepository pages(store.value().get());
     PageRow row;
     row.section = "guides";
@@ -112,4 +114,63 @@ TEST_CASE("a store's health check sees a deleted, replaced or damaged file") {
   CHECK(gone.message().find("is gone or was replaced") != std::string::npos);
   testing::WriteFile(path, "");  // another file at the same path
   CHECK_FALSE(store.value()->CheckHealth().ok());
+}
+
+TEST_CASE("a version-1 store's comma-joined services become rows, matched exactly") {
+  testing::TempDir dir;
+  std::string path = dir / "old.db";
+  {  // the schema and a row as version 1 of the program wrote them
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const char* v1 = R"sql(
+CREATE TABLE pages (id INTEGER PRIMARY KEY, section TEXT NOT NULL, slug TEXT NOT NULL,
+  lang TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
+  published TEXT NOT NULL, updated TEXT NOT NULL, updated_unix INTEGER NOT NULL,
+  draft INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 0, source_path TEXT NOT NULL,
+  source_text TEXT NOT NULL, body_html TEXT NOT NULL, body_text TEXT NOT NULL,
+  content_hash TEXT NOT NULL, change_note TEXT NOT NULL DEFAULT '',
+  meta_json TEXT NOT NULL DEFAULT '{}', UNIQUE (section, slug, lang));
+CREATE INDEX pages_by_update ON pages (updated_unix DESC, id DESC);
+CREATE TABLE page_revisions (id INTEGER PRIMARY KEY,
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE, source_text TEXT NOT NULL,
+  content_hash TEXT NOT NULL, updated TEXT NOT NULL, change_note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (page_id, content_hash));
+CREATE TABLE support_entries (page_id INTEGER PRIMARY KEY REFERENCES pages(id) ON DELETE CASCADE,
+  province TEXT NOT NULL, district TEXT NOT NULL, organisation TEXT NOT NULL,
+  services TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '',
+  hours TEXT NOT NULL DEFAULT '', lat REAL, lon REAL, verified TEXT NOT NULL);
+CREATE INDEX support_by_province ON support_entries (province);
+INSERT INTO pages VALUES (1, 'support', 'a', 'vi', 'support', 'A', '', '2026-01-01T00:00:00Z',
+  '2026-01-01T00:00:00Z', 0, 0, 0, 'support/a.vi.md', '', '', '', 'h', '', '{}');
+INSERT INTO support_entries VALUES (1, 'Huế', 'X', 'Org', 'job-placement,loans,vocational-training',
+  '', '', '', NULL, NULL, '2026-01-01T00:00:00Z');
+PRAGMA user_version = 1;
+)sql";
+    REQUIRE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK(store.value()->SchemaVersion() == 2);
+  PageRepository pages(store.value().get());
+  SupportQuery query;
+  query.lang = "vi";
+  query.service = "loans";
+  auto rows = pages.ListSupport(query);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  CHECK(rows->front().support->services ==
+        std::vector<std::string>{"job-placement", "loans", "vocational-training"});
+  query.service = "loan";  // a part of a name is not a match (LIKE once made it one)
+  CHECK(pages.ListSupport(query)->empty());
+  // An update replaces the list.
+  auto row = pages.Get("support", "a", "vi");
+  REQUIRE((row.ok() && row->has_value()));
+  PageRow changed = **row;
+  changed.content_hash = "h2";
+  changed.support->services = {"housing"};
+  REQUIRE(pages.Upsert(changed).ok());
+  CHECK((*pages.Get("support", "a", "vi"))->support->services ==
+        std::vector<std::string>{"housing"});
 }

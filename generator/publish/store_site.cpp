@@ -1,0 +1,158 @@
+#include "publish/store_site.h"
+
+#include <filesystem>
+#include <tuple>
+
+#include "core/fs.h"
+#include "core/json.h"
+
+namespace clemency {
+namespace {
+
+void OptionalDate(JsonWriter& json, const char* key, const std::optional<DateTime>& date) {
+  json.Key(key);
+  if (date) {
+    json.String(date->ToRfc3339());
+  } else {
+    json.Null();
+  }
+}
+
+// The kind-specific front matter the API returns as is, as a JSON object.
+std::string MetaJson(const Page& page) {
+  JsonWriter json;
+  json.BeginObject().Key("sources").BeginArray();
+  for (const LegalSource& s : page.sources) {
+    json.BeginObject().Field("title", s.title);
+    if (!s.number.empty()) json.Field("number", s.number);
+    if (!s.article.empty()) json.Field("article", s.article);
+    if (!s.url.empty()) json.Field("url", s.url);
+    json.EndObject();
+  }
+  json.EndArray();
+  OptionalDate(json, "reviewed", page.reviewed);
+  json.FieldOrNull("translation_status", page.translation_status);
+  OptionalDate(json, "translated_from", page.translated_from);
+  json.Key("tags").BeginArray();
+  for (const auto& tag : page.tags) json.String(tag);
+  json.EndArray();
+  if (page.consent) {
+    json.Key("consent").BeginObject().Field("given_by", page.consent->given_by);
+    json.Field("date", page.consent->date.ToRfc3339()).Field("scope", page.consent->scope);
+    json.EndObject();
+  }
+  if (page.story_source) {
+    const StorySource& s = *page.story_source;
+    json.Key("source").BeginObject().Field("title", s.title).Field("publisher", s.publisher);
+    if (s.date) json.Field("date", s.date->ToRfc3339());
+    if (!s.url.empty()) json.Field("url", s.url);
+    json.EndObject();
+  }
+  json.EndObject();
+  return json.str();
+}
+
+SupportRow ToSupportRow(const SupportInfo& info) {
+  SupportRow support;
+  support.province = info.province;
+  support.district = info.district;
+  support.organisation = info.organisation;
+  support.services = info.services;
+  support.phone = info.contact.phone;
+  support.address = info.contact.address;
+  support.hours = info.contact.hours;
+  if (info.coordinates) {
+    support.lat = info.coordinates->lat;
+    support.lon = info.coordinates->lon;
+  }
+  support.verified = info.verified.ToRfc3339();
+  return support;
+}
+
+}  // namespace
+
+Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
+  const Page& page = rendered.page;
+  auto source = site.SourceText(rendered);
+  if (!source.ok()) return source.status();
+  auto body = site.RenderBody(rendered);
+  if (!body.ok()) return body.status();
+  PageRow row;
+  row.section = page.section;
+  row.slug = page.slug;
+  row.lang = page.lang;
+  row.kind = page.kind;
+  row.title = page.title;
+  row.summary = page.summary;
+  row.published = page.date.ToRfc3339();
+  row.updated = page.updated.ToRfc3339();
+  row.updated_unix = page.updated.unix_seconds;
+  row.draft = page.draft;
+  row.weight = page.weight;
+  row.source_path = page.source_path;
+  row.source_text = std::move(source).value();
+  row.body_html = std::move(body->html);
+  row.body_text = std::move(body->plain_text);
+  row.content_hash = rendered.source_hash;
+  row.change_note = page.change_note;
+  row.meta_json = MetaJson(page);
+  if (page.support) row.support = ToSupportRow(*page.support);
+  return row;
+}
+
+Status ImportSite(const Site& site, Store* store) {
+  PageRepository repository(store);
+  if (Status s = store->Begin(); !s.ok()) return s;
+  auto fail = [store](Status s) {
+    store->Rollback();
+    return s;
+  };
+  std::vector<std::tuple<std::string, std::string, std::string>> keep;
+  for (const auto& rendered : site.pages()) {
+    auto row = PageToRow(site, rendered);
+    if (!row.ok()) return fail(row.status());
+    if (Status s = repository.Upsert(*row); !s.ok()) return fail(s);
+    keep.emplace_back(row->section, row->slug, row->lang);
+  }
+  if (Status s = repository.RemoveAllExcept(keep); !s.ok()) return fail(s);
+  return store->Commit();
+}
+
+Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
+                                  Diagnostics* diagnostics, StepTimer* timer) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+  auto store = Store::Open(db_path);
+  if (!store.ok()) return store.status();
+  StoredSite out;
+  out.store = std::move(store).value();
+  PageRepository pages(out.store.get());
+  auto count = pages.Count();
+  if (!count.ok()) return count.status();
+  auto disk = std::make_shared<DiskFileSystem>();
+  if (*count == 0) {
+    out.imported = true;
+    out.site = Site::Load(disk, source_dir, diagnostics, timer);
+    if (!out.site) return Status::Error("content/ has problems; nothing was imported");
+    if (Status s = ImportSite(*out.site, out.store.get()); !s.ok()) return s;
+    if (timer) timer->Mark("index");
+    auto imported = pages.Count();
+    out.pages = imported.ok() ? *imported : 0;
+    return out;
+  }
+  // content/ from the store, the rest of the site from disk; the site keeps both alive.
+  auto stored_content = std::make_shared<MemoryFileSystem>();
+  Status read = pages.ForEachSource([&](const std::string& path, std::string text) {
+    stored_content->Add(JoinPath(source_dir, path), std::move(text));
+  });
+  if (!read.ok()) return read;
+  std::shared_ptr<const FileSystem> from_store(
+      new OverlayFileSystem(*disk, JoinPath(source_dir, "content"), *stored_content),
+      [disk, stored_content](const FileSystem* overlay) { delete overlay; });
+  out.pages = *count;
+  out.site = Site::Load(from_store, source_dir, diagnostics, timer);
+  if (!out.site) return Status::Error("the stored content has problems");
+  return out;
+}
+
+}  // namespace clemency
