@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "content/support_import.h"
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "publish/republisher.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
 #include "render/output_folder.h"
@@ -33,7 +35,9 @@ const char* kUsage =
     "  build   validate content/ and site/, then write the static site\n"
     "  check   validate content/ and site/ only\n"
     "  serve   build the site into public/ and serve it over HTTP\n"
-    "  import  import support FILE.csv: add or update verified contacts of support entries\n"
+    "  import  import content: load content/ into the store; import support FILE.csv: verified\n"
+    "          contacts of support entries, into the store when there is one\n"
+    "  export  write the store's pages back as content files (with site/) into a new folder\n"
     "\n"
     "Run 'clemency <command> --help' for the options of a command.\n";
 
@@ -59,11 +63,23 @@ const std::map<std::string, CommandSpec> kCommands = {
       {"--source"},
       {"--report"}}},
     {"import",
-     {"Usage: clemency import support FILE.csv [--source DIR]\n"
+     {"Usage: clemency import content [--source DIR] [--db FILE]\n"
+      "       clemency import support FILE.csv [--source DIR] [--db FILE]\n"
+      "  content       check content/ and load every page into the store (nothing changes on\n"
+      "                any problem); a running `serve` on that store republishes\n"
       "  FILE.csv      columns slug,phone,address,hours,verified (header row first)\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
+      "  --db FILE     SQLite store (default: DIR/var/clemency.db). When it exists, support\n"
+      "                contacts go into it (the running site reads it); otherwise into content/\n"
       "Every row is checked first; on any problem nothing is changed.\n",
-      {"--source"},
+      {"--source", "--db"},
+      {}}},
+    {"export",
+     {"Usage: clemency export --to DIR [--source DIR] [--db FILE]\n"
+      "  --to DIR      new or empty folder: gets content/ from the store and a copy of site/\n"
+      "  --source DIR  folder holding site/ (default: current folder)\n"
+      "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n",
+      {"--to", "--source", "--db"},
       {}}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
@@ -128,6 +144,13 @@ bool ReadWholeNumber(std::map<std::string, std::string>& values, const std::stri
   return true;
 }
 
+// Prints `diagnostics` and `status` when either has a problem; true when neither has.
+bool Reported(const Diagnostics& diagnostics, const Status& status) {
+  std::fputs(diagnostics.ToString().c_str(), stderr);
+  if (!status.ok()) std::fprintf(stderr, "clemency: %s\n", status.message().c_str());
+  return status.ok() && diagnostics.empty();
+}
+
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
 int ServeSite(const std::string& source, const std::string& out,
               std::map<std::string, std::string>& values) {
@@ -136,20 +159,30 @@ int ServeSite(const std::string& source, const std::string& out,
     std::fprintf(stderr, "clemency: %s\n", s.message().c_str());
     return 2;
   }
-  std::string db_path = values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
+  const std::string db_path =
+      values.count("--db") ? values.at("--db") : JoinPath(source, "var/clemency.db");
   ServerOptions options;
   options.bind = values.count("--bind") ? values["--bind"] : "127.0.0.1";
   if (!ReadWholeNumber(values, "--port", 0, 65535, &options.port) ||
       !ReadWholeNumber(values, "--threads", 1, 4096, &options.threads)) {
     return 2;
   }
+  // Watching starts before the store is read, so no change after that is missed.
+  Republisher republisher({db_path, source, out, std::chrono::milliseconds(200), DefaultThreads(),
+                           [](const std::string& line) {
+                             std::fprintf(stderr, "clemency: %s\n", line.c_str());
+                           }});
+  if (Status s = republisher.Start(); !s.ok()) return Reported({}, s) ? 0 : 1;
   StepTimer timer;
   Diagnostics diagnostics;
   auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
-  if (!stored.ok()) {
-    std::fputs(diagnostics.ToString().c_str(), stderr);
-    std::fprintf(stderr, "clemency: %s\n", stored.status().message().c_str());
-    return 1;
+  if (!Reported(diagnostics, stored.status())) {
+    // A store whose content fails a newer check still serves what was last published.
+    if (!stored.ok() || stored->imported || !std::filesystem::exists(JoinPath(out, ".clemency-output"))) {
+      return 1;
+    }
+    std::fprintf(stderr, "clemency: serving the site last built into %s until the store is fixed\n",
+                 out.c_str());
   }
   if (stored->imported) {
     std::printf("clemency: new store %s: importing content/\n", db_path.c_str());
@@ -158,23 +191,27 @@ int ServeSite(const std::string& source, const std::string& out,
         "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
         static_cast<long long>(stored->pages), db_path.c_str());
   }
-  auto summary = BuildSite(*stored->site, out, timer);
-  if (!summary.ok()) {
-    std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
-    return 1;
+  if (stored->site) {
+    auto summary = BuildSite(*stored->site, out, timer);
+    if (!summary.ok()) {
+      std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
+      return 1;
+    }
+    std::printf("%s\n", summary->ToString().c_str());
+    options.build.seconds = summary->seconds;
+    options.build.pages_per_language = summary->pages_per_language;
   }
-  std::printf("%s\n", summary->ToString().c_str());
   // Serving needs the configuration only: the loaded pages and the content read from the store
   // go, and the allocator hands their memory back to the system.
-  const SiteConfig config = stored->site->config();
+  Diagnostics config_problems;
+  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &config_problems);
+  if (!Reported(config_problems, config.status())) return 1;
   stored->site.reset();
   mi_collect(true);
   options.public_dir = out;
-  options.config = &config;
+  options.config = &*config;
   options.store = stored->store.get();
   options.build.built = true;
-  options.build.seconds = summary->seconds;
-  options.build.pages_per_language = summary->pages_per_language;
   options.on_listening = [&options](int port) {
     std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
     std::fflush(stdout);
@@ -188,43 +225,54 @@ int ServeSite(const std::string& source, const std::string& out,
   return 0;
 }
 
-int ImportSupport(const std::string& source, const std::string& csv_path) {
-  DiskFileSystem fs;
+// import support: into the store when there is one (the running site reads it), else content/.
+int ImportSupport(const std::string& source, const std::string& db_path,
+                  const std::string& csv_path) {
+  auto csv = DiskFileSystem().ReadFile(csv_path);
+  if (!csv.ok()) return Reported({}, Status::Error(csv_path + ": cannot read file")) ? 0 : 1;
   Diagnostics diagnostics;
-  auto config = LoadSiteConfig(fs, JoinPath(source, "site/config.yaml"), &diagnostics);
-  auto csv = fs.ReadFile(csv_path);
-  if (!csv.ok()) diagnostics.Add(csv_path, 0, "", "cannot read file");
+  std::error_code ec;
+  if (std::filesystem::exists(db_path, ec)) {
+    auto store = Store::Open(db_path);
+    if (!store.ok()) return Reported(diagnostics, store.status()) ? 0 : 1;
+    auto changed = ImportSupportIntoStore(store->get(), source, csv_path, *csv, &diagnostics);
+    if (!Reported(diagnostics, changed.status())) return 1;
+    std::printf("clemency: %zu support pages updated in the store %s (a running serve republishes)\n",
+                *changed, db_path.c_str());
+    return 0;
+  }
+  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
   std::vector<FileUpdate> updates;
-  if (config.ok() && csv.ok()) {
-    updates = PlanSupportImport(fs, source, csv_path, *csv, *config,
+  if (config.ok()) {
+    updates = PlanSupportImport(DiskFileSystem(), source, csv_path, *csv, *config,
                                 Now(config->utc_offset_minutes), &diagnostics);
   }
-  if (!diagnostics.empty()) {
-    std::fputs(diagnostics.ToString().c_str(), stderr);
-    std::fprintf(stderr, "clemency: nothing was imported\n");
-    return 1;
+  Status written = diagnostics.empty() ? WriteFileUpdates(updates) : Status::Error("nothing was imported");
+  if (!Reported(diagnostics, written)) return 1;
+  for (const auto& update : updates) std::printf("updated %s\n", update.path.c_str());
+  std::printf("clemency: %zu files updated in content/ (no store at %s); run 'clemency build' to "
+              "publish\n", updates.size(), db_path.c_str());
+  return 0;
+}
+
+int ImportContent(const std::string& source, const std::string& db_path) {
+  Diagnostics diagnostics;
+  auto pages = ::clemency::ImportContent(source, db_path, &diagnostics);
+  if (!Reported(diagnostics, pages.status())) return 1;
+  std::printf("clemency: %lld pages in the store %s (a running serve republishes)\n",
+              static_cast<long long>(*pages), db_path.c_str());
+  return 0;
+}
+
+int Export(const std::string& source, const std::string& db_path, const std::string& to) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) {
+    return Reported({}, Status::Error("no store at " + db_path)) ? 0 : 1;
   }
-  // Write every file beside its target first, then rename each into place.
-  for (const auto& update : updates) {
-    std::FILE* out = std::fopen((update.path + ".import-tmp").c_str(), "wb");
-    bool ok =
-        out && std::fwrite(update.text.data(), 1, update.text.size(), out) == update.text.size();
-    if (out) ok = std::fclose(out) == 0 && ok;
-    if (!ok) {
-      std::fprintf(stderr, "clemency: cannot write %s.import-tmp; nothing was imported\n",
-                   update.path.c_str());
-      for (const auto& u : updates) std::remove((u.path + ".import-tmp").c_str());
-      return 1;
-    }
-  }
-  for (const auto& update : updates) {
-    if (std::rename((update.path + ".import-tmp").c_str(), update.path.c_str()) != 0) {
-      std::fprintf(stderr, "clemency: cannot replace %s\n", update.path.c_str());
-      return 1;
-    }
-    std::printf("updated %s\n", update.path.c_str());
-  }
-  std::printf("clemency: %zu files updated; run 'clemency build' to publish\n", updates.size());
+  auto store = Store::Open(db_path);
+  Status s = store.ok() ? ExportContent(store->get(), source, to) : store.status();
+  if (!Reported({}, s)) return 1;
+  std::printf("clemency: the store's pages and a copy of site/ are in %s\n", to.c_str());
   return 0;
 }
 
@@ -323,11 +371,18 @@ int Run(int argc, char** argv) {
   const std::string source = values.count("--source") ? values["--source"] : ".";
   const std::string out = values.count("--out") ? values["--out"] : JoinPath(source, "public");
 
+  const std::string db_path =
+      values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
   if (command == "import") {
-    if (positional.size() != 2 || positional[0] != "support") {
-      return Usage("expected: clemency import support FILE.csv");
+    if (positional.size() == 1 && positional[0] == "content") return ImportContent(source, db_path);
+    if (positional.size() == 2 && positional[0] == "support") {
+      return ImportSupport(source, db_path, positional[1]);
     }
-    return ImportSupport(source, positional[1]);
+    return Usage("expected: clemency import content, or clemency import support FILE.csv");
+  }
+  if (command == "export") {
+    if (!values.count("--to")) return Usage("export needs --to DIR");
+    return Export(source, db_path, values["--to"]);
   }
 
   if (command == "serve") return ServeSite(source, out, values);

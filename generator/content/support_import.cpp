@@ -1,6 +1,9 @@
 #include "content/support_import.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -169,6 +172,21 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   }
   if (diagnostics->size() != errors_before) return {};
   return updates;
+}
+
+Status WriteFileUpdates(const std::vector<FileUpdate>& updates) {
+  for (const auto& update : updates) {
+    if (Status s = WriteFileAtomically(update.path + ".import-tmp", update.text); !s.ok()) {
+      for (const auto& u : updates) std::remove((u.path + ".import-tmp").c_str());
+      return Status::Error(s.message() + "; nothing was imported");
+    }
+  }
+  for (const auto& update : updates) {
+    if (std::rename((update.path + ".import-tmp").c_str(), update.path.c_str()) != 0) {
+      return Status::Error("cannot replace " + update.path + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace clemency

@@ -23,4 +23,8 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
                                           const std::string& csv_text, const SiteConfig& config,
                                           const DateTime& today, Diagnostics* diagnostics);
 
+// Writes every update beside its file first, then renames each into place; on a failed write
+// nothing is replaced.
+Status WriteFileUpdates(const std::vector<FileUpdate>& updates);
+
 }  // namespace clemency

@@ -1,10 +1,14 @@
 #include "publish/store_site.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <tuple>
 
 #include "core/fs.h"
+#include "content/support_import.h"
 #include "core/json.h"
+#include "render/output.h"
 
 namespace clemency {
 namespace {
@@ -118,21 +122,100 @@ Status ImportSite(const Site& site, Store* store) {
   return store->Commit();
 }
 
-Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
-                                  Diagnostics* diagnostics, StepTimer* timer) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
-  auto store = Store::Open(db_path);
+  return Store::Open(db_path);
+}
+
+Result<StoredFiles> ReadStoredFiles(Store* store, const std::string& source_dir) {
+  StoredFiles out;
+  out.content = std::make_shared<MemoryFileSystem>();
+  Status read = PageRepository(store).ForEachSource([&](const std::string& path, std::string text) {
+    out.content->Add(JoinPath(source_dir, path), std::move(text));
+  });
+  if (!read.ok()) return read;
+  auto disk = std::make_shared<DiskFileSystem>();
+  auto content = out.content;
+  out.files = std::shared_ptr<const FileSystem>(
+      new OverlayFileSystem(*disk, JoinPath(source_dir, "content"), *content),
+      [disk, content](const FileSystem* overlay) { delete overlay; });
+  return out;
+}
+
+Result<int64_t> ImportContent(const std::string& source_dir, const std::string& db_path,
+                              Diagnostics* diagnostics) {
+  auto site = Site::Load(std::make_shared<DiskFileSystem>(), source_dir, diagnostics);
+  if (!site) return Status::Error("content/ has problems; the store was not changed");
+  auto store = OpenStore(db_path);
+  if (!store.ok()) return store.status();
+  if (Status s = ImportSite(*site, store->get()); !s.ok()) return s;
+  return PageRepository(store->get()).Count();
+}
+
+Status ExportContent(Store* store, const std::string& source_dir, const std::string& to_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(to_dir, ec) && !(fs::is_directory(to_dir, ec) && fs::is_empty(to_dir, ec))) {
+    return Status::Error("--to " + to_dir + ": exists and is not an empty folder");
+  }
+  const std::string temp = to_dir + ".export-" + std::to_string(::getpid());
+  fs::remove_all(temp, ec);
+  Status written;
+  Status s = PageRepository(store).ForEachSource([&](const std::string& path, std::string text) {
+    if (!written.ok()) return;
+    if (!IsSafeRelativePath(path) || path.rfind("content/", 0) != 0) {
+      written = Status::Error("store: page file " + path + " is not under content/");
+      return;
+    }
+    fs::create_directories(fs::path(JoinPath(temp, path)).parent_path(), ec);
+    written = WriteFileAtomically(JoinPath(temp, path), text);
+  });
+  if (s.ok()) s = written;
+  if (s.ok()) {
+    fs::copy(JoinPath(source_dir, "site"), JoinPath(temp, "site"), fs::copy_options::recursive, ec);
+    if (ec) s = Status::Error("cannot copy " + JoinPath(source_dir, "site") + ": " + ec.message());
+  }
+  if (s.ok()) {
+    fs::remove(to_dir, ec);  // an empty folder
+    fs::rename(temp, to_dir, ec);
+    if (ec) s = Status::Error("cannot move " + temp + " to " + to_dir + ": " + ec.message());
+  }
+  if (!s.ok()) fs::remove_all(temp, ec);
+  return s;
+}
+
+Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_dir,
+                                      const std::string& csv_display, const std::string& csv_text,
+                                      Diagnostics* diagnostics) {
+  auto stored = ReadStoredFiles(store, source_dir);
+  if (!stored.ok()) return stored.status();
+  auto config = LoadSiteConfig(*stored->files, JoinPath(source_dir, "site/config.yaml"), diagnostics);
+  if (!config.ok()) return config.status();
+  std::vector<FileUpdate> updates =
+      PlanSupportImport(*stored->files, source_dir, csv_display, csv_text, *config,
+                        Now(config->utc_offset_minutes), diagnostics);
+  if (!diagnostics->empty()) return Status::Error("nothing was imported");
+  for (auto& update : updates) stored->content->Add(update.path, std::move(update.text));
+  // The whole site is checked with the new contacts before any of them is stored.
+  auto site = Site::Load(stored->files, source_dir, diagnostics);
+  if (!site) return Status::Error("nothing was imported");
+  if (Status s = ImportSite(*site, store); !s.ok()) return s;
+  return updates.size();
+}
+
+Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
+                                  Diagnostics* diagnostics, StepTimer* timer) {
+  auto store = OpenStore(db_path);
   if (!store.ok()) return store.status();
   StoredSite out;
   out.store = std::move(store).value();
   PageRepository pages(out.store.get());
   auto count = pages.Count();
   if (!count.ok()) return count.status();
-  auto disk = std::make_shared<DiskFileSystem>();
   if (*count == 0) {
     out.imported = true;
-    out.site = Site::Load(disk, source_dir, diagnostics, timer);
+    out.site = Site::Load(std::make_shared<DiskFileSystem>(), source_dir, diagnostics, timer);
     if (!out.site) return Status::Error("content/ has problems; nothing was imported");
     if (Status s = ImportSite(*out.site, out.store.get()); !s.ok()) return s;
     if (timer) timer->Mark("index");
@@ -140,19 +223,11 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
     out.pages = imported.ok() ? *imported : 0;
     return out;
   }
-  // content/ from the store, the rest of the site from disk; the site keeps both alive.
-  auto stored_content = std::make_shared<MemoryFileSystem>();
-  Status read = pages.ForEachSource([&](const std::string& path, std::string text) {
-    stored_content->Add(JoinPath(source_dir, path), std::move(text));
-  });
-  if (!read.ok()) return read;
-  std::shared_ptr<const FileSystem> from_store(
-      new OverlayFileSystem(*disk, JoinPath(source_dir, "content"), *stored_content),
-      [disk, stored_content](const FileSystem* overlay) { delete overlay; });
+  auto stored = ReadStoredFiles(out.store.get(), source_dir);
+  if (!stored.ok()) return stored.status();
   out.pages = *count;
-  out.site = Site::Load(from_store, source_dir, diagnostics, timer);
-  if (!out.site) return Status::Error("the stored content has problems");
-  return out;
+  out.site = Site::Load(stored->files, source_dir, diagnostics, timer);
+  return out;  // without a site when the stored content fails a check
 }
 
 }  // namespace clemency

@@ -19,6 +19,34 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered);
 // slug and language) and removes the rows of pages that are gone. Nothing changes on an error.
 Status ImportSite(const Site& site, Store* store);
 
+// Opens (creating it and its folder when missing) the store at `db_path`.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path);
+
+// content/ as the store holds it, under `source_dir`/content, in memory; every other file of the
+// site from disk.
+struct StoredFiles {
+  std::shared_ptr<MemoryFileSystem> content;  // add to it to try a change before storing it
+  std::shared_ptr<const FileSystem> files;    // the overlay a Site loads from
+};
+Result<StoredFiles> ReadStoredFiles(Store* store, const std::string& source_dir);
+
+// Loads and checks content/ under `source_dir` from disk and writes it into the store at
+// `db_path` (created when missing). On any problem (in `diagnostics`) the store is not touched.
+// Returns the number of pages stored.
+Result<int64_t> ImportContent(const std::string& source_dir, const std::string& db_path,
+                              Diagnostics* diagnostics);
+
+// Writes the store's pages back as content files under `to_dir`/content, with a copy of
+// `source_dir`/site, so that `to_dir` builds on its own. `to_dir` must not exist or be empty; it
+// appears whole or not at all.
+Status ExportContent(Store* store, const std::string& source_dir, const std::string& to_dir);
+
+// `clemency import support` into a store: the CSV's contacts applied to the stored support
+// entries, the whole site checked, then stored in one transaction. Returns the files changed.
+Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_dir,
+                                      const std::string& csv_display, const std::string& csv_text,
+                                      Diagnostics* diagnostics);
+
 // The site `serve` publishes, from the store at `db_path` (created when missing).
 struct StoredSite {
   std::unique_ptr<Store> store;
@@ -26,9 +54,10 @@ struct StoredSite {
   bool imported = false;  // the store was new: content/ was imported into it
   int64_t pages = 0;      // rows in the store
 };
-// Opens the store; a new (empty) store gets content/ of `source_dir` imported, an existing one
-// is the source of the site's content/ (site/ still comes from disk). Every problem of the
-// content goes to `diagnostics`, and the result is then an error.
+// Opens the store; a new (empty) store gets content/ of `source_dir` imported (any problem in it
+// is an error), an existing one is the source of the site's content/ (site/ still comes from
+// disk): when that content fails a check (a newer program's rules), the result has no site and
+// the problems are in `diagnostics`.
 Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
                                   Diagnostics* diagnostics, StepTimer* timer);
 

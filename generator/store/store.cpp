@@ -253,6 +253,13 @@ Status Store::CheckHealth() {
   return Status::Ok();
 }
 
+Result<int64_t> Store::CommitCounter() {
+  auto stmt = Prepare("PRAGMA data_version");
+  if (!stmt.ok()) return stmt.status();
+  if (!stmt->Step()) return stmt->status().ok() ? Status::Error("store: no data_version") : stmt->status();
+  return stmt->Int(0);
+}
+
 int Store::SchemaVersion() {
   auto stmt = Prepare("PRAGMA user_version");
   if (!stmt.ok() || !stmt->Step()) return -1;

@@ -75,6 +75,9 @@ class Store {
   // Changes whenever the store's content may have changed (writes through this connection or
   // any other): a key for caches of query results.
   int64_t DataVersion();
+  // Changes whenever another connection (of this process or another) commits to the store:
+  // SQLite's data_version, read in a transaction of its own.
+  Result<int64_t> CommitCounter();
   const std::string& path() const { return path_; }
   // Ok when the file is still the one opened and passes SQLite's quick check, read through a
   // connection of its own (this one's page cache could hide damage). Thread-safe; a healthy

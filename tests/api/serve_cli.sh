@@ -52,6 +52,34 @@ stop
 start
 grep -q "serving the [0-9]* pages of $tmp/var/clemency.db" "$tmp/out.log" || fail "store not reused"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/pages?lang=en")" == "200" ]] || fail "API after restart"
+
+# A contact imported while serving goes into the store, and the page and the API both show it.
+slug=$(cd "$tmp/content/support" && ls ./*.vi.md | grep -v _index | head -1 | sed 's|^./||; s|\.vi\.md$||')
+printf 'slug,phone,address,hours,verified\n%s,0299 3 777 111,,,2026-11-30\n' "$slug" >"$tmp/contacts.csv"
+"$clemency" import support "$tmp/contacts.csv" --source "$tmp" >"$tmp/import.log" 2>&1 || fail "import support: $(cat "$tmp/import.log")"
+grep -q "in the store $tmp/var/clemency.db" "$tmp/import.log" || fail "import support did not say it wrote to the store"
+grep -q "0299 3 777 111" "$tmp/content/support/$slug.vi.md" && fail "import support wrote content/ although a store exists"
+shown=
+for _ in $(seq 1 50); do
+  page=$(curl -s "http://127.0.0.1:$port/vi/support/$slug/")
+  api=$(curl -s "http://127.0.0.1:$port/api/v1/support.csv?lang=vi")
+  if grep -q "0299 3 777 111" <<<"$page" && grep -q "0299 3 777 111" <<<"$api"; then shown=1; break; fi
+  sleep 0.1
+done
+[[ -n "$shown" ]] || fail "the imported contact is not on both the page and the API within 5 s"
+stop
+
+# Content in the store that fails a check (a newer program's rules, or a bad write) does not
+# take the site down: serve reports it and keeps serving what was last built.
+/usr/bin/python3 - "$tmp/var/clemency.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE pages SET source_text = '---\ntitle: broken' WHERE id = (SELECT min(id) FROM pages)")
+db.commit()
+PY
+start
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vi/")" == "200" ]] || fail "site not served with bad stored content"
+grep -q "serving the site last built" "$tmp/err.log" || fail "bad stored content not reported"
 stop
 
 # A bad option is a usage error, not a crash.
@@ -59,4 +87,4 @@ set +e
 "$clemency" serve --source "$tmp" --port 99999 >/dev/null 2>&1
 [[ $? -eq 2 ]] || fail "--port 99999 should exit 2"
 set -e
-echo "serve: import, loopback bind, request log, SIGTERM and store reuse all ok"
+echo "serve: import, loopback bind, request log, SIGTERM, store reuse, republish on a store change and bad stored content all ok"

@@ -1,0 +1,67 @@
+#include "publish/republisher.h"
+
+#include "publish/store_site.h"
+
+namespace clemency {
+
+Status Republisher::Start() {
+  auto store = OpenStore(options_.db_path);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store).value();
+  auto version = store_->CommitCounter();
+  if (!version.ok()) return version.status();
+  thread_ = std::thread([this, seen = *version]() mutable {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!wake_.wait_for(lock, options_.poll, [this] { return stopping_; })) {
+      lock.unlock();
+      auto now = store_->CommitCounter();
+      if (now.ok() && *now != seen) {
+        seen = *now;
+        auto summary = RepublishNow();
+        if (options_.report) {
+          options_.report(summary.ok() ? "republished after a store change: " + summary->ToString()
+                                       : "the store changed, but the site was not republished: " +
+                                             summary.status().message());
+        }
+      }
+      lock.lock();
+    }
+  });
+  return Status::Ok();
+}
+
+void Republisher::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t Republisher::republished() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return republished_;
+}
+
+Result<BuildSummary> Republisher::RepublishNow() {
+  auto stored = ReadStoredFiles(store_.get(), options_.source_dir);
+  if (!stored.ok()) return stored.status();
+  Diagnostics diagnostics;
+  auto site = Site::Load(stored->files, options_.source_dir, &diagnostics);
+  if (!site) {
+    return Status::Error(std::to_string(diagnostics.size()) + " problem(s) in the stored content; " +
+                         "the last site stays up:\n" + diagnostics.ToString());
+  }
+  BuildOptions build;
+  build.out_dir = options_.out_dir;
+  build.threads = options_.threads;
+  auto summary = site->Build(build);
+  if (summary.ok()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++republished_;
+  }
+  return summary;
+}
+
+}  // namespace clemency
