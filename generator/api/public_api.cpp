@@ -209,6 +209,7 @@ class PublicApi {
     for (const auto& revision : *history) {
       json.BeginObject();
       json.Field("updated", revision.updated).Field("recorded", revision.recorded);
+      json.Field("change_type", revision.change_type);
       json.FieldOrNull("change_note", revision.change_note);
       json.EndObject();
     }
@@ -312,6 +313,7 @@ class PublicApi {
     json.Field("kind", row.kind).Field("title", row.title).Field("summary", row.summary);
     json.Field("url", Url(row));
     json.Field("published", row.published).Field("updated", row.updated);
+    json.Field("public_updated", row.public_updated.empty() ? row.updated : row.public_updated);
     json.FieldOrNull("change_note", row.change_note);
   }
 

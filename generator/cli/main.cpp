@@ -17,6 +17,7 @@
 #include "content/support_import.h"
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
@@ -38,6 +39,7 @@ const char* kUsage =
     "  import  import content: load content/ into the store; import support FILE.csv: verified\n"
     "          contacts of support entries, into the store when there is one\n"
     "  export  write the store's pages back as content files (with site/) into a new folder\n"
+    "  publish check a content file with the stored site and store it as a new revision\n"
     "\n"
     "Run 'clemency <command> --help' for the options of a command.\n";
 
@@ -80,6 +82,19 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --source DIR  folder holding site/ (default: current folder)\n"
       "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n",
       {"--to", "--source", "--db"},
+      {}}},
+    {"publish",
+     {"Usage: clemency publish FILE.md [--change major|minor|correction] [--note TEXT]\n"
+      "                        [--source DIR] [--db FILE]\n"
+      "  FILE.md       <slug>.<lang>.md in a folder named for its section (e.g. guides/)\n"
+      "  --change      major (default; shown and in feeds, --note required), minor (typos: not\n"
+      "                announced) or correction (a factual fix, announced as one; --note required)\n"
+      "  --note TEXT   what changed, in the page's language\n"
+      "  --source DIR  folder holding site/ (default: current folder)\n"
+      "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
+      "The whole site is checked with the file in place first; on any problem nothing changes.\n"
+      "A running serve on the store republishes the change.\n",
+      {"--change", "--note", "--source", "--db"},
       {}}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
@@ -264,6 +279,36 @@ int ImportContent(const std::string& source, const std::string& db_path) {
   return 0;
 }
 
+int Publish(const std::string& source, const std::string& db_path, const std::string& file,
+            std::map<std::string, std::string>& values) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) {
+    return Reported({}, Status::Error("no store at " + db_path + " (serve or import content makes one)"))
+               ? 0
+               : 1;
+  }
+  auto store = Store::Open(db_path);
+  if (!store.ok()) return Reported({}, store.status()) ? 0 : 1;
+  Diagnostics diagnostics;
+  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
+  if (!Reported(diagnostics, config.status())) return 1;
+  PublishRequest request;
+  request.file = file;
+  if (values.count("--change")) request.change_type = values["--change"];
+  if (values.count("--note")) request.note = values["--note"];
+  request.now = Now(config->utc_offset_minutes);
+  auto published = PublishFile(store->get(), source, request, &diagnostics);
+  if (!Reported(diagnostics, published.status())) return 1;
+  if (!published->changed) {
+    std::printf("clemency: %s is already stored with this text; nothing to publish\n",
+                published->page.c_str());
+    return 0;
+  }
+  std::printf("clemency: published %s (%s) in %s; steps: %s\n", published->page.c_str(),
+              request.change_type.c_str(), db_path.c_str(), published->steps.c_str());
+  return 0;
+}
+
 int Export(const std::string& source, const std::string& db_path, const std::string& to) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
@@ -358,7 +403,7 @@ int Run(int argc, char** argv) {
       continue;
     }
     auto& allowed = spec->second.options;
-    if (command == "import" && arg.rfind("--", 0) != 0) {
+    if ((command == "import" || command == "publish") && arg.rfind("--", 0) != 0) {
       positional.push_back(arg);
       continue;
     }
@@ -379,6 +424,10 @@ int Run(int argc, char** argv) {
       return ImportSupport(source, db_path, positional[1]);
     }
     return Usage("expected: clemency import content, or clemency import support FILE.csv");
+  }
+  if (command == "publish") {
+    if (positional.size() != 1) return Usage("expected: clemency publish FILE.md");
+    return Publish(source, db_path, positional[0], values);
   }
   if (command == "export") {
     if (!values.count("--to")) return Usage("export needs --to DIR");

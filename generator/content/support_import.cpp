@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "content/front_matter.h"
 #include "content/loader.h"
 #include "core/csv.h"
 #include "core/text.h"
@@ -15,37 +16,6 @@ namespace clemency {
 namespace {
 
 const std::vector<std::string> kColumns = {"slug", "phone", "address", "hours", "verified"};
-
-std::string YamlQuoted(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// Replaces the top-level `contact:` block and `verified:` line of a front matter with new ones.
-std::string RewriteFrontMatter(const std::string& text, const std::string& contact_block,
-                               const std::string& verified_line) {
-  size_t body = text.find("\n---", 3);
-  std::string front = text.substr(0, body + 1);
-  std::string rest = text.substr(body + 1);
-  std::string out;
-  bool skipping = false;
-  size_t start = 0;
-  while (start < front.size()) {
-    size_t end = front.find('\n', start);
-    std::string line =
-        front.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
-    start = end == std::string::npos ? front.size() : end + 1;
-    bool top_level =
-        !line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '\n' && line[0] != '#';
-    if (top_level) skipping = line.rfind("contact:", 0) == 0 || line.rfind("verified:", 0) == 0;
-    if (!skipping) out += line;
-  }
-  return out + contact_block + verified_line + rest;
-}
 
 }  // namespace
 
@@ -158,7 +128,8 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
       std::string path = JoinPath(content_dir, relative);
       auto text = fs.ReadFile(path);
       if (!text.ok()) continue;  // this translation does not exist
-      FileUpdate update{path, RewriteFrontMatter(*text, contact, verified_line)};
+      FileUpdate update{path, ReplaceFrontMatterFields(*text, {"contact", "verified"},
+                                                              contact + verified_line)};
       Page page;
       // The rewritten file must still be a valid page before anything is written.
       Diagnostics file_problems;

@@ -57,10 +57,15 @@ Result<BuildSummary> Republisher::RepublishNow() {
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;
   auto summary = site->Build(build);
-  if (summary.ok()) {
+  if (!summary.ok()) return summary;
+  {
     std::lock_guard<std::mutex> lock(mutex_);
     ++republished_;
   }
+  // Which outputs a publish touched and how long each step took, for the editors' history.
+  Status logged = PageRepository(store_.get()).LogPublish("serve", summary->ToString(),
+                                                         summary->timer.ToString());
+  if (!logged.ok() && options_.report) options_.report("cannot log the publish: " + logged.message());
   return summary;
 }
 

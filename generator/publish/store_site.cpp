@@ -91,6 +91,7 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
   row.published = page.date.ToRfc3339();
   row.updated = page.updated.ToRfc3339();
   row.updated_unix = page.updated.unix_seconds;
+  row.public_updated = row.updated;  // a file's own `updated` is its last announced change
   row.draft = page.draft;
   row.weight = page.weight;
   row.source_path = page.source_path;

@@ -78,6 +78,20 @@ INSERT INTO support_services (page_id, position, service)
 SELECT page_id, position, service FROM split WHERE position >= 0 AND service <> '';
 ALTER TABLE support_entries DROP COLUMN services;
 )sql",
+    // Revisions with a change type; the last announced change apart from the last change; a log
+    // of what each publish did.
+    R"sql(
+ALTER TABLE pages ADD COLUMN public_updated TEXT NOT NULL DEFAULT '';
+UPDATE pages SET public_updated = updated;
+ALTER TABLE page_revisions ADD COLUMN change_type TEXT NOT NULL DEFAULT 'major';
+CREATE TABLE publish_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  actor TEXT NOT NULL,
+  what TEXT NOT NULL,
+  steps TEXT NOT NULL
+);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -291,7 +305,8 @@ namespace {
 
 const char* kSummaryColumns =
     "p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.published, p.updated, "
-    "p.updated_unix, p.draft, p.weight, p.source_path, p.content_hash, p.change_note, p.meta_json";
+    "p.updated_unix, p.draft, p.weight, p.source_path, p.content_hash, p.change_note, p.meta_json, "
+    "p.public_updated";
 
 PageRow ReadSummary(const Statement& stmt) {
   PageRow r;
@@ -311,10 +326,11 @@ PageRow ReadSummary(const Statement& stmt) {
   r.content_hash = stmt.Text(13);
   r.change_note = stmt.Text(14);
   r.meta_json = stmt.Text(15);
+  r.public_updated = stmt.Text(16);
   return r;
 }
 
-// Columns 16.. of a query that LEFT JOINs support_entries s.
+// Columns of a query that LEFT JOINs support_entries s, after kSummaryColumns (and any others).
 const char* kSupportColumns =
     "s.page_id, s.province, s.district, s.organisation, s.phone, s.address, s.hours, s.lat, "
     "s.lon, s.verified";
@@ -341,20 +357,23 @@ namespace {
 const char kUpsertPage[] = R"sql(
 INSERT INTO pages (section, slug, lang, kind, title, summary, published, updated, updated_unix,
                    draft, weight, source_path, source_text, body_html, body_text, content_hash,
-                   change_note, meta_json)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                   change_note, meta_json, public_updated)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
 ON CONFLICT (section, slug, lang) DO UPDATE SET
   kind = excluded.kind, title = excluded.title, summary = excluded.summary,
   published = excluded.published, updated = excluded.updated, updated_unix = excluded.updated_unix,
   draft = excluded.draft, weight = excluded.weight, source_path = excluded.source_path,
   source_text = excluded.source_text, body_html = excluded.body_html,
   body_text = excluded.body_text, content_hash = excluded.content_hash,
-  change_note = excluded.change_note, meta_json = excluded.meta_json
+  change_note = excluded.change_note, meta_json = excluded.meta_json,
+  public_updated = excluded.public_updated
 WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json)sql";
 
+// The revision this upsert made (none when the text is one the page already had).
 const char kRecordRevision[] = R"sql(
-INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note)
-SELECT id, source_text, content_hash, updated, change_note FROM pages
+INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note,
+                                      change_type)
+SELECT id, source_text, content_hash, updated, ?4, ?5 FROM pages
 WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 const char kUpsertSupport[] = R"sql(
@@ -380,12 +399,14 @@ Status PageRepository::Upsert(const PageRow& row) {
     stmt.Bind(9, row.updated_unix).Bind(10, static_cast<int64_t>(row.draft)).Bind(11, row.weight);
     stmt.Bind(12, row.source_path).Bind(13, row.source_text).Bind(14, row.body_html);
     stmt.Bind(15, row.body_text).Bind(16, row.content_hash).Bind(17, row.change_note);
-    stmt.Bind(18, row.meta_json);
+    stmt.Bind(18, row.meta_json).Bind(19, row.public_updated);
     return stmt.Run();
   });
   if (!s.ok()) return s;
   s = store_->WithCached(kRecordRevision, [&](Statement& stmt) {
     stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    stmt.Bind(4, row.change_type == "minor" ? std::string() : row.change_note);
+    stmt.Bind(5, row.change_type);
     return stmt.Run();
   });
   if (!s.ok()) return s;
@@ -454,6 +475,14 @@ Status PageRepository::ReadServices(std::vector<PageRow*> rows) {
   return Status::Ok();
 }
 
+Status PageRepository::LogPublish(const std::string& actor, const std::string& what,
+                                  const std::string& steps) {
+  auto stmt = store_->Prepare("INSERT INTO publish_log (actor, what, steps) VALUES (?1, ?2, ?3)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, actor).Bind(2, what).Bind(3, steps);
+  return stmt->Run();
+}
+
 Status PageRepository::ForEachSource(
     const std::function<void(const std::string&, std::string)>& use) {
   auto stmt = store_->Prepare("SELECT source_path, source_text FROM pages ORDER BY id");
@@ -511,9 +540,9 @@ Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
     return std::optional<PageRow>();
   }
   PageRow row = ReadSummary(*stmt);
-  row.body_html = stmt->Text(16);
-  row.body_text = stmt->Text(17);
-  ReadSupport(*stmt, 18, &row);
+  row.body_html = stmt->Text(17);
+  row.body_text = stmt->Text(18);
+  ReadSupport(*stmt, 19, &row);
   if (Status s = ReadServices({&row}); !s.ok()) return s;
   return std::optional<PageRow>(std::move(row));
 }
@@ -532,12 +561,14 @@ Result<std::vector<std::string>> PageRepository::Translations(const std::string&
 
 Result<std::vector<RevisionRow>> PageRepository::History(int64_t page_id) {
   auto stmt = store_->Prepare(
-      "SELECT updated, created_at, change_note FROM page_revisions WHERE page_id = ?1 "
-      "ORDER BY id DESC");
+      "SELECT updated, created_at, change_note, change_type FROM page_revisions "
+      "WHERE page_id = ?1 ORDER BY id DESC");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, page_id);
   std::vector<RevisionRow> out;
-  while (stmt->Step()) out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2)});
+  while (stmt->Step()) {
+    out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)});
+  }
   if (!stmt->status().ok()) return stmt->status();
   return out;
 }
@@ -555,7 +586,7 @@ ORDER BY s.province, s.district, p.title)sql");
   std::vector<PageRow> rows;
   while (stmt->Step()) {
     PageRow row = ReadSummary(*stmt);
-    ReadSupport(*stmt, 16, &row);
+    ReadSupport(*stmt, 17, &row);
     rows.push_back(std::move(row));
   }
   if (!stmt->status().ok()) return stmt->status();

@@ -118,10 +118,14 @@ struct PageRow {
   std::string change_note;
   std::string meta_json = "{}";  // sources, reviewed, translation status, tags … as JSON
   std::optional<SupportRow> support;
+  // `updated` is the time of the last revision; this one of the last announced one (major or
+  // correction), which readers see.
+  std::string public_updated;
+  std::string change_type = "major";  // of the revision an Upsert records: major, minor, correction
 };
 
 struct RevisionRow {
-  std::string updated, recorded, change_note;
+  std::string updated, recorded, change_note, change_type;
 };
 
 // Keyset pagination: newest updated first, ties broken by id, so a cursor stays valid while
@@ -155,6 +159,8 @@ class PageRepository {
   Result<std::vector<std::string>> Translations(const std::string& section,
                                                 const std::string& slug);
   Result<std::vector<RevisionRow>> History(int64_t page_id);
+  // Records what a publish did (`actor`: the command or the server) and its steps' timings.
+  Status LogPublish(const std::string& actor, const std::string& what, const std::string& steps);
   Result<std::vector<PageRow>> ListSupport(const SupportQuery& query);
   // Removes rows whose (section, slug, lang) is not in `keep` (content files deleted on disk).
   Status RemoveAllExcept(

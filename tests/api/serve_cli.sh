@@ -67,6 +67,22 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [[ -n "$shown" ]] || fail "the imported contact is not on both the page and the API within 5 s"
+
+# An editor publishes a new title while serving: the page, the feed and the API agree on it.
+mkdir -p "$tmp/edits/guides"
+sed 's/^title: .*/title: "Tiêu đề vừa sửa"/' "$tmp/content/guides/dac-xa-la-gi.vi.md" >"$tmp/edits/guides/dac-xa-la-gi.vi.md"
+"$clemency" publish "$tmp/edits/guides/dac-xa-la-gi.vi.md" --source "$tmp" --note "Sửa tiêu đề." >"$tmp/publish.log" 2>&1 ||
+  fail "publish: $(cat "$tmp/publish.log")"
+shown=
+for _ in $(seq 1 50); do
+  page=$(curl -s "http://127.0.0.1:$port/vi/guides/dac-xa-la-gi/")
+  feed=$(curl -s "http://127.0.0.1:$port/vi/feed.atom")
+  api=$(curl -s "http://127.0.0.1:$port/api/v1/pages/guides/dac-xa-la-gi?lang=vi")
+  if grep -q "Tiêu đề vừa sửa" <<<"$page" && grep -q "Tiêu đề vừa sửa" <<<"$feed" &&
+     grep -q '"change_type":"major","change_note":"Sửa tiêu đề."' <<<"$api"; then shown=1; break; fi
+  sleep 0.1
+done
+[[ -n "$shown" ]] || fail "the published title is not on the page, in the feed and in the API within 5 s"
 stop
 
 # Content in the store that fails a check (a newer program's rules, or a bad write) does not

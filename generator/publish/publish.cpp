@@ -1,0 +1,102 @@
+#include "publish/publish.h"
+
+#include <filesystem>
+
+#include "content/front_matter.h"
+#include "core/fs.h"
+#include "core/timing.h"
+#include "publish/store_site.h"
+#include "render/site.h"
+
+namespace clemency {
+namespace {
+
+// The file's path as the store keeps it: "content/<section>/<name>" (the section is the folder
+// the file is in; a file in a folder named "content" is a home page).
+Result<std::string> StoredPath(const std::string& file) {
+  std::filesystem::path path = std::filesystem::absolute(file).lexically_normal();
+  std::string name = path.filename().string(), folder = path.parent_path().filename().string();
+  if (name.size() < 4 || name.compare(name.size() - 3, 3, ".md") != 0) {
+    return Status::Error(file + ": not a content file (expected <slug>.<lang>.md)");
+  }
+  return folder == "content" ? "content/" + name : "content/" + folder + "/" + name;
+}
+
+// The text as it will be stored. A major change or a correction is announced: the file's
+// `updated` and `change_note` become the revision's time and note. A minor one is not: they stay
+// as the stored page has them (`stored`, "" for a new page), whatever the editor's copy says.
+Result<std::string> AnnouncedText(std::string text, const PublishRequest& request,
+                                  const std::string& stored) {
+  const std::vector<std::string> announced = {"updated", "change_note"};
+  bool closed = text.rfind("---", 0) == 0 && text.find("\n---", 3) != std::string::npos;
+  if (request.change_type == "minor") {
+    if (!closed || stored.empty()) return text;
+    return ReplaceFrontMatterFields(text, announced, FrontMatterFieldLines(stored, announced));
+  }
+  if (request.note.empty()) {
+    return Status::Error("--note is required for a " + request.change_type +
+                         " change: readers and partners are told what changed");
+  }
+  if (!closed) return text;  // the check reports the unclosed front matter with its line
+  return ReplaceFrontMatterFields(text, announced,
+                                  "updated: " + request.now.ToRfc3339() +
+                                      "\nchange_note: " + YamlQuoted(request.note) + "\n");
+}
+
+const RenderedPage* FindBySource(const Site& site, const std::string& source_path) {
+  for (const auto& rendered : site.pages()) {
+    if (rendered.page.source_path == source_path) return &rendered;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
+                                  const PublishRequest& request, Diagnostics* diagnostics) {
+  const std::string& type = request.change_type;
+  if (type != "major" && type != "minor" && type != "correction") {
+    return Status::Error("--change must be major, minor or correction, not '" + type + "'");
+  }
+  StepTimer timer;
+  auto stored_path = StoredPath(request.file);
+  if (!stored_path.ok()) return stored_path.status();
+  auto text = DiskFileSystem().ReadFile(request.file);
+  if (!text.ok()) return text.status();
+  auto stored = ReadStoredFiles(store, source_dir);
+  if (!stored.ok()) return stored.status();
+  const std::string full_path = JoinPath(source_dir, *stored_path);
+  auto previous = stored->content->ReadFile(full_path);
+  auto announced = AnnouncedText(std::move(text).value(), request, previous.ok() ? *previous : "");
+  if (!announced.ok()) return announced.status();
+  timer.Mark("read");
+  stored->content->Add(full_path, std::move(announced).value());
+  auto site = Site::Load(stored->files, source_dir, diagnostics);
+  if (!site) return Status::Error("the change was not published; the site is as it was");
+  timer.Mark("check");
+  const RenderedPage* rendered = FindBySource(*site, *stored_path);
+  if (!rendered) return Status::Error(*stored_path + ": not a page of the site");
+  auto row = PageToRow(*site, *rendered);
+  if (!row.ok()) return row.status();
+  row->updated = request.now.ToRfc3339();
+  row->updated_unix = request.now.unix_seconds;
+  row->change_type = type;
+  PublishResult result;
+  result.page = row->section + "/" + row->slug + "/" + row->lang;
+  PageRepository pages(store);
+  auto before = pages.Get(row->section, row->slug, row->lang);
+  result.changed = !before.ok() || !before->has_value() || (*before)->content_hash != row->content_hash;
+  if (Status s = store->Begin(); !s.ok()) return s;
+  Status s = result.changed ? pages.Upsert(*row) : Status::Ok();
+  timer.Mark("store");
+  result.steps = timer.ToString();
+  if (s.ok() && result.changed) s = pages.LogPublish("publish", result.page + " (" + type + ")", result.steps);
+  if (s.ok()) s = store->Commit();
+  if (!s.ok()) {
+    store->Rollback();
+    return s;
+  }
+  return result;
+}
+
+}  // namespace clemency

@@ -1,0 +1,33 @@
+#pragma once
+// `clemency publish`: one content file becomes a new revision of its page in the store, after the
+// whole site has been checked with it. A running `serve` republishes it (Republisher).
+#include <string>
+
+#include "core/datetime.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace clemency {
+
+struct PublishRequest {
+  std::string file;                   // path of `<slug>.<lang>.md` in a folder named for its section
+  std::string change_type = "major";  // major (announced, note required), minor, correction
+  std::string note;                   // the change note of a major change or a correction
+  DateTime now;                       // the revision's time
+};
+
+struct PublishResult {
+  std::string page;        // "guides/slug/vi"
+  bool changed = false;    // false when the store already had this text
+  std::string steps;      // each step's time, as StepTimer prints them
+};
+
+// Checks `request` against the site as stored (with the file in place of its page: wording,
+// readability, links in both directions, exactly as `clemency check`), then stores it in one
+// transaction: the page row with `updated` = now, and for a major change or a correction the
+// file's own `updated` and `change_note` set to now and the note. Problems go to `diagnostics`
+// (file:line: field: message); on any, the store is not changed.
+Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
+                                  const PublishRequest& request, Diagnostics* diagnostics);
+
+}  // namespace clemency
