@@ -56,6 +56,8 @@ const char* StatusTitle(int status) {
       return "Request Timeout";
     case 405:
       return "Method Not Allowed";
+    case 410:
+      return "Gone";
     case 412:
       return "Precondition Failed";
     case 413:

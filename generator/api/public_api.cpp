@@ -184,6 +184,11 @@ class PublicApi {
       return http::SendProblem(res, 404, detail, "", req.path);
     }
     const PageRow& page = **row;
+    if (page.status != "published") {  // a tombstone: its record says when and why
+      return http::SendProblem(res, 410,
+                               "withdrawn on " + page.withdrawn_at + ": " + page.withdrawn_reason,
+                               "", req.path);
+    }
     auto history = pages_.History(page.id);
     if (!history.ok()) return StoreError(res, history.status());
 
@@ -315,6 +320,10 @@ class PublicApi {
     json.Field("published", row.published).Field("updated", row.updated);
     json.Field("public_updated", row.public_updated.empty() ? row.updated : row.public_updated);
     json.FieldOrNull("change_note", row.change_note);
+    json.Field("status", row.status);
+    if (row.status != "published") {
+      json.Field("withdrawn_at", row.withdrawn_at).Field("withdrawn_reason", row.withdrawn_reason);
+    }
   }
 
   static void WriteSupport(JsonWriter& json, const SupportRow& s) {

@@ -9,6 +9,7 @@
 
 #include "api/http.h"
 #include "api/server.h"
+#include "core/site_paths.h"
 #include "core/text.h"
 
 namespace clemency {
@@ -128,7 +129,12 @@ std::shared_ptr<const StaticFiles::File> StaticFiles::Read(const std::string& pa
 }
 
 void StaticFiles::NotFound(const httplib::Request& req, httplib::Response& res) {
-  // The 404 page of the language the path starts with.
+  // A page removed on purpose answers 410 Gone (its folder holds the build's marker); anything
+  // else, the 404 page of the language the path starts with.
+  std::string folder;
+  struct stat info;
+  bool gone = MapRequestPath(root_, req.path, &folder) &&
+              stat((folder + "/" + paths::kGoneMarker).c_str(), &info) == 0;
   std::string lang = default_language_;
   size_t slash = req.path.find('/', 1);
   if (req.path.size() > 1 && slash != std::string::npos) {
@@ -136,7 +142,7 @@ void StaticFiles::NotFound(const httplib::Request& req, httplib::Response& res) 
     if (IsSlug(first) && Load(root_ + "/" + first + "/404.html")) lang = first;
   }
   auto page = Load(root_ + "/" + lang + "/404.html");
-  res.status = 404;
+  res.status = gone ? 410 : 404;
   res.set_header("Cache-Control", "no-store");
   res.set_content(page ? page->body : std::string("Not found\n"), "text/html; charset=utf-8");
 }

@@ -40,6 +40,7 @@ const char* kUsage =
     "          contacts of support entries, into the store when there is one\n"
     "  export  write the store's pages back as content files (with site/) into a new folder\n"
     "  publish check a content file with the stored site and store it as a new revision\n"
+    "  unpublish  withdraw a page: its URL shows a notice (or 410), feeds and the API say so\n"
     "\n"
     "Run 'clemency <command> --help' for the options of a command.\n";
 
@@ -96,6 +97,16 @@ const std::map<std::string, CommandSpec> kCommands = {
       "A running serve on the store republishes the change.\n",
       {"--change", "--note", "--source", "--db"},
       {}}},
+    {"unpublish",
+     {"Usage: clemency unpublish SECTION/SLUG --reason TEXT [--lang L] [--gone] [--source DIR]\n"
+      "                          [--db FILE]\n"
+      "  SECTION/SLUG  the page, e.g. guides/dac-xa-la-gi\n"
+      "  --reason TEXT why it was withdrawn: shown on its notice, in feeds and in the API\n"
+      "  --lang L      one translation only (default: every translation)\n"
+      "  --gone        removed: its URL answers 410 Gone instead of showing a notice\n"
+      "The page stays in the store as a record. Refused when another page links to it.\n",
+      {"--reason", "--lang", "--source", "--db"},
+      {"--gone"}}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -309,6 +320,36 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   return 0;
 }
 
+int Unpublish(const std::string& source, const std::string& db_path, const std::string& page,
+              std::map<std::string, std::string>& values) {
+  size_t slash = page.find('/');
+  if (slash == std::string::npos || page.find('/', slash + 1) != std::string::npos) {
+    return Usage("expected SECTION/SLUG, e.g. guides/dac-xa-la-gi");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) {
+    return Reported({}, Status::Error("no store at " + db_path)) ? 0 : 1;
+  }
+  auto store = Store::Open(db_path);
+  if (!store.ok()) return Reported({}, store.status()) ? 0 : 1;
+  Diagnostics diagnostics;
+  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
+  if (!Reported(diagnostics, config.status())) return 1;
+  UnpublishRequest request;
+  request.section = page.substr(0, slash);
+  request.slug = page.substr(slash + 1);
+  if (values.count("--lang")) request.lang = values["--lang"];
+  if (values.count("--reason")) request.reason = values["--reason"];
+  request.gone = values.count("--gone") > 0;
+  request.now = Now(config->utc_offset_minutes);
+  auto withdrawn = UnpublishPage(store->get(), source, request, &diagnostics);
+  if (!Reported(diagnostics, withdrawn.status())) return 1;
+  for (const auto& id : *withdrawn) {
+    std::printf("clemency: %s %s\n", request.gone ? "removed" : "withdrew", id.c_str());
+  }
+  return 0;
+}
+
 int Export(const std::string& source, const std::string& db_path, const std::string& to) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
@@ -403,7 +444,8 @@ int Run(int argc, char** argv) {
       continue;
     }
     auto& allowed = spec->second.options;
-    if ((command == "import" || command == "publish") && arg.rfind("--", 0) != 0) {
+    if ((command == "import" || command == "publish" || command == "unpublish") &&
+        arg.rfind("--", 0) != 0) {
       positional.push_back(arg);
       continue;
     }
@@ -428,6 +470,10 @@ int Run(int argc, char** argv) {
   if (command == "publish") {
     if (positional.size() != 1) return Usage("expected: clemency publish FILE.md");
     return Publish(source, db_path, positional[0], values);
+  }
+  if (command == "unpublish") {
+    if (positional.size() != 1) return Usage("expected: clemency unpublish SECTION/SLUG");
+    return Unpublish(source, db_path, positional[0], values);
   }
   if (command == "export") {
     if (!values.count("--to")) return Usage("export needs --to DIR");

@@ -74,6 +74,7 @@ class SnapshotFileSystem : public DiskFileSystem {
 class MemoryFileSystem : public FileSystem {
  public:
   void Add(const std::string& path, std::string contents) { files_[path] = std::move(contents); }
+  void Remove(const std::string& path) { files_.erase(path); }
   Result<std::string> ReadFile(const std::string& path) const override;
   bool IsDirectory(const std::string& path) const override;
   bool IsFile(const std::string& path) const override;

@@ -6,6 +6,9 @@
 
 namespace clemency::paths {
 
+// The file in a removed page's folder: the server answers 410 Gone for that page.
+inline constexpr char kGoneMarker[] = ".gone";
+
 // "/vi/": a language's home page.
 std::string Home(std::string_view lang);
 // "/vi/guides/": a section's list page ("" gives the home page).

@@ -99,4 +99,49 @@ Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
   return result;
 }
 
+Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& source_dir,
+                                               const UnpublishRequest& request,
+                                               Diagnostics* diagnostics) {
+  if (request.reason.empty()) {
+    return Status::Error("--reason is required: the notice, the feeds and partners say why");
+  }
+  PageRepository pages(store);
+  auto languages = pages.Translations(request.section, request.slug);
+  if (!languages.ok()) return languages.status();
+  std::vector<std::string> withdrawn;
+  for (const auto& lang : *languages) {
+    if (request.lang.empty() || lang == request.lang) withdrawn.push_back(lang);
+  }
+  const std::string id = request.section + "/" + request.slug;
+  if (withdrawn.empty()) {
+    return Status::Error("no published page " + id + (request.lang.empty() ? "" : " in '" + request.lang + "'"));
+  }
+  auto stored = ReadStoredFiles(store, source_dir);
+  if (!stored.ok()) return stored.status();
+  for (const auto& lang : withdrawn) {
+    auto row = pages.Get(request.section, request.slug, lang);
+    if (!row.ok()) return row.status();
+    if (row->has_value()) stored->content->Remove(JoinPath(source_dir, (*row)->source_path));
+  }
+  if (!Site::Load(stored->files, source_dir, diagnostics)) {
+    return Status::Error("the page was not withdrawn; the site is as it was");
+  }
+  Withdrawal withdrawal{request.now.ToRfc3339(), request.now.unix_seconds, request.reason,
+                        request.gone};
+  if (Status s = store->Begin(); !s.ok()) return s;
+  Status s;
+  std::vector<std::string> ids;
+  for (const auto& lang : withdrawn) {
+    if (s.ok()) s = pages.Withdraw(request.section, request.slug, lang, withdrawal);
+    ids.push_back(id + "/" + lang);
+  }
+  if (s.ok()) s = pages.LogPublish("unpublish", id + (request.gone ? " (gone)" : " (withdrawn)"), "");
+  if (s.ok()) s = store->Commit();
+  if (!s.ok()) {
+    store->Rollback();
+    return s;
+  }
+  return ids;
+}
+
 }  // namespace clemency

@@ -30,4 +30,20 @@ struct PublishResult {
 Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
                                   const PublishRequest& request, Diagnostics* diagnostics);
 
+struct UnpublishRequest {
+  std::string section, slug;
+  std::string lang;    // "" for every translation
+  std::string reason;  // shown on the notice, in feeds and in the API
+  bool gone = false;   // removed: the URL answers 410 instead of showing a notice
+  DateTime now;
+};
+
+// Withdraws a page's translations: they stay in the store as tombstones (status, time, reason)
+// and a revision records it. Refused, with the problems in `diagnostics`, when the site without
+// them fails a check (a link to them from another page, a translation left without its source).
+// Returns the ids ("guides/slug/vi") withdrawn.
+Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& source_dir,
+                                               const UnpublishRequest& request,
+                                               Diagnostics* diagnostics);
+
 }  // namespace clemency

@@ -53,6 +53,7 @@ Result<BuildSummary> Republisher::RepublishNow() {
     return Status::Error(std::to_string(diagnostics.size()) + " problem(s) in the stored content; " +
                          "the last site stays up:\n" + diagnostics.ToString());
   }
+  if (Status s = AddTombstones(store_.get(), site.get()); !s.ok()) return s;
   BuildOptions build;
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;

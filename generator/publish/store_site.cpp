@@ -119,7 +119,9 @@ Status ImportSite(const Site& site, Store* store) {
     if (Status s = repository.Upsert(*row); !s.ok()) return fail(s);
     keep.emplace_back(row->section, row->slug, row->lang);
   }
-  if (Status s = repository.RemoveAllExcept(keep); !s.ok()) return fail(s);
+  const DateTime now = Now(site.config().utc_offset_minutes);
+  Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false};
+  if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);
   return store->Commit();
 }
 
@@ -205,6 +207,27 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
   return updates.size();
 }
 
+Status AddTombstones(Store* store, Site* site) {
+  auto rows = PageRepository(store).Tombstones();
+  if (!rows.ok()) return rows.status();
+  const int offset = site->config().utc_offset_minutes;
+  std::vector<Tombstone> tombstones;
+  for (const PageRow& row : *rows) {
+    Tombstone t;
+    t.section = row.section;
+    t.slug = row.slug;
+    t.lang = row.lang;
+    t.title = row.title;
+    t.reason = row.withdrawn_reason;
+    t.published = ParseDateTime(row.published, offset).value_or(DateTime{});
+    t.at = ParseDateTime(row.withdrawn_at, offset).value_or(DateTime{});
+    t.gone = row.status == "gone";
+    tombstones.push_back(std::move(t));
+  }
+  site->SetTombstones(std::move(tombstones));
+  return Status::Ok();
+}
+
 Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
                                   Diagnostics* diagnostics, StepTimer* timer) {
   auto store = OpenStore(db_path);
@@ -228,6 +251,9 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
   if (!stored.ok()) return stored.status();
   out.pages = *count;
   out.site = Site::Load(stored->files, source_dir, diagnostics, timer);
+  if (out.site) {
+    if (Status s = AddTombstones(out.store.get(), out.site.get()); !s.ok()) return s;
+  }
   return out;  // without a site when the stored content fails a check
 }
 

@@ -16,7 +16,8 @@ namespace clemency {
 Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered);
 
 // Writes every page of `site` into `store` in one transaction (inserting or updating by section,
-// slug and language) and removes the rows of pages that are gone. Nothing changes on an error.
+// slug and language); published pages the site no longer has become tombstones ("removed from
+// content/"). Nothing changes on an error.
 Status ImportSite(const Site& site, Store* store);
 
 // Opens (creating it and its folder when missing) the store at `db_path`.
@@ -46,6 +47,9 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
 Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_dir,
                                       const std::string& csv_display, const std::string& csv_text,
                                       Diagnostics* diagnostics);
+
+// Hands `site` the store's tombstones, so its build shows them (notices, 410 markers, feeds).
+Status AddTombstones(Store* store, Site* site);
 
 // The site `serve` publishes, from the store at `db_path` (created when missing).
 struct StoredSite {

@@ -425,13 +425,18 @@ class Site::Planner {
               const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
+  Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
   Job SiteFilesJob() const;
   // What a page of `lang` shows besides itself: navigation titles and translations.
   std::string PageKey(const RenderedPage& shown, const std::string& lang) const;
   Status WritePage(const ViewBuilder& builder, const std::string& path,
                    const std::string& template_name, const View& view) const;
   Status WriteFeed(const ViewBuilder& builder, const std::string& section_name,
-                   const std::vector<const RenderedPage*>& entries) const;
+                   const std::vector<const RenderedPage*>& entries,
+                   const std::vector<const Tombstone*>& withdrawals) const;
+  // The tombstones a feed of `lang` (and `section_name`, "" for all) announces.
+  std::vector<const Tombstone*> Withdrawals(const std::string& lang,
+                                            const std::string& section_name) const;
 
   const Site& site_;
   const BuildOptions& options_;
@@ -491,6 +496,9 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     jobs.push_back(NotFoundJob(builder));
     jobs.push_back(FeedJob(builder, ""));
     for (const auto& section : sections) jobs.push_back(FeedJob(builder, section.name));
+    for (const Tombstone& tombstone : site_.tombstones_) {
+      if (tombstone.lang == builder.language().code) jobs.push_back(TombstoneJob(builder, tombstone));
+    }
   }
   return jobs;
 }
@@ -618,21 +626,54 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   });
   const size_t limit = static_cast<size_t>(site_.config_.feed_limit);
   if (entries.size() > limit) entries.resize(limit);
+  std::vector<const Tombstone*> withdrawals = Withdrawals(lang, section_name);
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
+  for (const Tombstone* t : withdrawals) key += "|w " + t->title + t->reason + t->at.ToRfc3339();
   if (entries.empty()) key += "|" + std::to_string(site_.pages_.size());
   return {{paths::OutputFile(paths::Feed(lang, section_name, "atom")),
            paths::OutputFile(paths::Feed(lang, section_name, "rss")),
            paths::OutputFile(paths::Feed(lang, section_name, "json"))},
           HashHex(key),
           "",
-          [this, &builder, section_name, entries]() {
-            return WriteFeed(builder, section_name, entries);
+          [this, &builder, section_name, entries, withdrawals]() {
+            return WriteFeed(builder, section_name, entries, withdrawals);
+          }};
+}
+
+std::vector<const Tombstone*> Site::Planner::Withdrawals(const std::string& lang,
+                                                        const std::string& section_name) const {
+  std::vector<const Tombstone*> out;
+  for (const Tombstone& t : site_.tombstones_) {
+    if (t.lang == lang && (section_name.empty() || t.section == section_name)) out.push_back(&t);
+  }
+  return out;
+}
+
+Job Site::Planner::TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const {
+  const std::string lang = builder.language().code;
+  const std::string path = paths::Page(lang, tombstone.section, tombstone.slug);
+  const std::string file = tombstone.gone ? paths::OutputFile(path + paths::kGoneMarker)
+                                          : paths::OutputFile(path);
+  std::string key = nav_keys_.at(lang) + "|tombstone|" + tombstone.title + "|" + tombstone.reason +
+                    "|" + tombstone.at.ToRfc3339() + (tombstone.gone ? "|gone" : "");
+  return {{file}, HashHex(key), "", [this, &builder, &tombstone, path, file]() {
+            if (tombstone.gone) return writer_.Write(file, "");
+            View view = builder.Base(path, builder.T("withdrawn_heading"), tombstone.section);
+            builder.AddLanguages(&view, "", "");
+            view.Set("alternates", View::List());
+            view.Set("noindex", View(true));
+            view.Set("withdrawn_notice",
+                     View(builder.T("withdrawn_notice", {{"title", tombstone.title},
+                                                         {"date", tombstone.at},
+                                                         {"reason", tombstone.reason}})));
+            return WritePage(builder, path, "withdrawn", view);
           }};
 }
 
 Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& section_name,
-                                const std::vector<const RenderedPage*>& entries) const {
+                                const std::vector<const RenderedPage*>& entries,
+                                const std::vector<const Tombstone*>& withdrawals) const {
   const std::string lang = builder.language().code;
   const std::string base = paths::Section(lang, section_name);
   FeedInfo info;
@@ -669,6 +710,26 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
     entry.updated = p.updated;
     feed_entries.push_back(std::move(entry));
   }
+  // A withdrawal updates the page's own entry (same id), so readers and partners learn of it.
+  for (const Tombstone* t : withdrawals) {
+    FeedEntry entry;
+    const std::string path = paths::Page(lang, t->section, t->slug);
+    entry.id = TagUri(site_.config_.base_url, t->published, path);
+    entry.url = builder.Absolute(path);
+    entry.title = builder.T("withdrawn_feed_title", {{"title", t->title}});
+    entry.summary = builder.T("withdrawn_notice",
+                              {{"title", t->title}, {"date", t->at}, {"reason", t->reason}});
+    entry.content_html = "<p>" + EscapeHtml(entry.summary) + "</p>";
+    entry.lang = lang;
+    entry.published = t->published;
+    entry.updated = t->at;
+    info.updated = std::max(info.updated, t->at);
+    feed_entries.push_back(std::move(entry));
+  }
+  std::stable_sort(feed_entries.begin(), feed_entries.end(),
+                   [](const FeedEntry& a, const FeedEntry& b) { return a.updated > b.updated; });
+  const size_t limit = static_cast<size_t>(site_.config_.feed_limit);
+  if (feed_entries.size() > limit) feed_entries.resize(limit);
   using Render = std::string (*)(const FeedInfo&, const std::vector<FeedEntry>&);
   const std::pair<const char*, Render> formats[] = {
       {"atom", RenderAtom}, {"rss", RenderRss}, {"json", RenderJsonFeed}};

@@ -86,6 +86,15 @@ struct BuildSummary {
   std::string ToString() const;  // the one-line summary the CLI prints
 };
 
+// A page withdrawn from the site, kept as a record: its URL shows a notice (or, when gone,
+// answers 410 Gone: its folder holds paths::kGoneMarker, which the server reads), and the feeds
+// of its language announce the withdrawal under the page's own entry id.
+struct Tombstone {
+  std::string section, slug, lang, title, reason;
+  DateTime published, at;
+  bool gone = false;
+};
+
 class Site {
  public:
   // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir` and checks
@@ -115,6 +124,8 @@ class Site {
   // Hash of what links can point to: every published page's translation key, language and
   // heading ids (static files and feeds are covered by site_key()).
   const std::string& link_targets() const { return link_targets_; }
+  // The withdrawn pages the build shows as such (from the store; a site from files has none).
+  void SetTombstones(std::vector<Tombstone> tombstones) { tombstones_ = std::move(tombstones); }
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
   const RenderedPage* Find(const std::string& translation_key, const std::string& lang) const;
   CoverageReport Coverage() const;
@@ -149,6 +160,7 @@ class Site {
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
+  std::vector<Tombstone> tombstones_;
 };
 
 }  // namespace clemency

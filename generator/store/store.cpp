@@ -92,6 +92,12 @@ CREATE TABLE publish_log (
   steps TEXT NOT NULL
 );
 )sql",
+    // Removals are records: a withdrawn page keeps its row as a tombstone.
+    R"sql(
+ALTER TABLE pages ADD COLUMN status TEXT NOT NULL DEFAULT 'published';
+ALTER TABLE pages ADD COLUMN withdrawn_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE pages ADD COLUMN withdrawn_reason TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -306,7 +312,8 @@ namespace {
 const char* kSummaryColumns =
     "p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.published, p.updated, "
     "p.updated_unix, p.draft, p.weight, p.source_path, p.content_hash, p.change_note, p.meta_json, "
-    "p.public_updated";
+    "p.public_updated, p.status, p.withdrawn_at, p.withdrawn_reason";
+constexpr int kSummaryCount = 20;  // columns in kSummaryColumns
 
 PageRow ReadSummary(const Statement& stmt) {
   PageRow r;
@@ -327,6 +334,9 @@ PageRow ReadSummary(const Statement& stmt) {
   r.change_note = stmt.Text(14);
   r.meta_json = stmt.Text(15);
   r.public_updated = stmt.Text(16);
+  r.status = stmt.Text(17);
+  r.withdrawn_at = stmt.Text(18);
+  r.withdrawn_reason = stmt.Text(19);
   return r;
 }
 
@@ -366,8 +376,10 @@ ON CONFLICT (section, slug, lang) DO UPDATE SET
   source_text = excluded.source_text, body_html = excluded.body_html,
   body_text = excluded.body_text, content_hash = excluded.content_hash,
   change_note = excluded.change_note, meta_json = excluded.meta_json,
-  public_updated = excluded.public_updated
-WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json)sql";
+  public_updated = excluded.public_updated, status = 'published', withdrawn_at = '',
+  withdrawn_reason = ''
+WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json
+   OR pages.status <> 'published')sql";
 
 // The revision this upsert made (none when the text is one the page already had).
 const char kRecordRevision[] = R"sql(
@@ -485,7 +497,8 @@ Status PageRepository::LogPublish(const std::string& actor, const std::string& w
 
 Status PageRepository::ForEachSource(
     const std::function<void(const std::string&, std::string)>& use) {
-  auto stmt = store_->Prepare("SELECT source_path, source_text FROM pages ORDER BY id");
+  auto stmt = store_->Prepare(
+      "SELECT source_path, source_text FROM pages WHERE status = 'published' ORDER BY id");
   if (!stmt.ok()) return stmt.status();
   while (stmt->Step()) use(stmt->Text(0), stmt->Text(1));
   return stmt->status();
@@ -502,6 +515,7 @@ Result<int64_t> PageRepository::Count() {
 Result<std::vector<PageRow>> PageRepository::List(const PageQuery& query) {
   auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + R"sql( FROM pages p
 WHERE p.draft = 0 AND p.slug <> ''
+  AND (p.status = 'published' OR ?3 IS NOT NULL)
   AND (?1 = '' OR p.lang = ?1)
   AND (?2 = '' OR p.section = ?2)
   AND (?3 IS NULL OR p.updated_unix >= ?3)
@@ -540,9 +554,9 @@ Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
     return std::optional<PageRow>();
   }
   PageRow row = ReadSummary(*stmt);
-  row.body_html = stmt->Text(17);
-  row.body_text = stmt->Text(18);
-  ReadSupport(*stmt, 19, &row);
+  row.body_html = stmt->Text(kSummaryCount);
+  row.body_text = stmt->Text(kSummaryCount + 1);
+  ReadSupport(*stmt, kSummaryCount + 2, &row);
   if (Status s = ReadServices({&row}); !s.ok()) return s;
   return std::optional<PageRow>(std::move(row));
 }
@@ -550,7 +564,8 @@ Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
 Result<std::vector<std::string>> PageRepository::Translations(const std::string& section,
                                                               const std::string& slug) {
   auto stmt = store_->Prepare(
-      "SELECT lang FROM pages WHERE section = ?1 AND slug = ?2 AND draft = 0 ORDER BY lang");
+      "SELECT lang FROM pages WHERE section = ?1 AND slug = ?2 AND draft = 0 AND status = 'published' "
+      "ORDER BY lang");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, section).Bind(2, slug);
   std::vector<std::string> out;
@@ -576,7 +591,7 @@ Result<std::vector<RevisionRow>> PageRepository::History(int64_t page_id) {
 Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& query) {
   auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + ", " + kSupportColumns +
                               R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id
-WHERE p.draft = 0 AND p.lang = ?1
+WHERE p.draft = 0 AND p.status = 'published' AND p.lang = ?1
   AND (?2 = '' OR s.province = ?2)
   AND (?3 = '' OR EXISTS (SELECT 1 FROM support_services v
                           WHERE v.page_id = s.page_id AND v.service = ?3))
@@ -586,7 +601,7 @@ ORDER BY s.province, s.district, p.title)sql");
   std::vector<PageRow> rows;
   while (stmt->Step()) {
     PageRow row = ReadSummary(*stmt);
-    ReadSupport(*stmt, 17, &row);
+    ReadSupport(*stmt, kSummaryCount, &row);
     rows.push_back(std::move(row));
   }
   if (!stmt->status().ok()) return stmt->status();
@@ -596,8 +611,9 @@ ORDER BY s.province, s.district, p.title)sql");
   return rows;
 }
 
-Status PageRepository::RemoveAllExcept(
-    const std::vector<std::tuple<std::string, std::string, std::string>>& keep) {
+Status PageRepository::WithdrawAllExcept(
+    const std::vector<std::tuple<std::string, std::string, std::string>>& keep,
+    const Withdrawal& withdrawal) {
   if (Status s = store_->Exec(
           "CREATE TEMP TABLE IF NOT EXISTS keep_pages (section TEXT, slug TEXT, lang TEXT, "
           "PRIMARY KEY (section, slug, lang)) WITHOUT ROWID");
@@ -611,9 +627,59 @@ Status PageRepository::RemoveAllExcept(
     insert->Bind(1, section).Bind(2, slug).Bind(3, lang);
     if (Status s = insert->Run(); !s.ok()) return s;
   }
-  return store_->Exec(
-      "DELETE FROM pages WHERE NOT EXISTS (SELECT 1 FROM keep_pages k WHERE k.section = "
-      "pages.section AND k.slug = pages.slug AND k.lang = pages.lang)");
+  auto gone = store_->Prepare(
+      "SELECT section, slug, lang FROM pages WHERE status = 'published' AND NOT EXISTS "
+      "(SELECT 1 FROM keep_pages k WHERE k.section = pages.section AND k.slug = pages.slug AND "
+      "k.lang = pages.lang)");
+  if (!gone.ok()) return gone.status();
+  std::vector<std::tuple<std::string, std::string, std::string>> withdrawn;
+  while (gone->Step()) withdrawn.emplace_back(gone->Text(0), gone->Text(1), gone->Text(2));
+  if (!gone->status().ok()) return gone->status();
+  for (const auto& [section, slug, lang] : withdrawn) {
+    if (Status s = Withdraw(section, slug, lang, withdrawal); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+const char kWithdraw[] = R"sql(
+UPDATE pages SET status = ?4, withdrawn_at = ?5, withdrawn_reason = ?6, updated = ?5,
+                 updated_unix = ?7
+WHERE section = ?1 AND slug = ?2 AND lang = ?3 AND status = 'published')sql";
+
+const char kRecordWithdrawal[] = R"sql(
+INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note,
+                                      change_type)
+SELECT id, source_text, 'withdrawn ' || ?4, ?4, ?5, 'withdrawal' FROM pages
+WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
+
+}  // namespace
+
+Status PageRepository::Withdraw(const std::string& section, const std::string& slug,
+                                const std::string& lang, const Withdrawal& withdrawal) {
+  Status s = store_->WithCached(kWithdraw, [&](Statement& stmt) {
+    stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
+    stmt.Bind(4, withdrawal.gone ? std::string("gone") : std::string("withdrawn"));
+    stmt.Bind(5, withdrawal.at).Bind(6, withdrawal.reason).Bind(7, withdrawal.at_unix);
+    return stmt.Run();
+  });
+  if (!s.ok()) return s;
+  return store_->WithCached(kRecordWithdrawal, [&](Statement& stmt) {
+    stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
+    stmt.Bind(4, withdrawal.at).Bind(5, withdrawal.reason);
+    return stmt.Run();
+  });
+}
+
+Result<std::vector<PageRow>> PageRepository::Tombstones() {
+  auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns +
+                              " FROM pages p WHERE p.status <> 'published' ORDER BY p.id");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<PageRow> rows;
+  while (stmt->Step()) rows.push_back(ReadSummary(*stmt));
+  if (!stmt->status().ok()) return stmt->status();
+  return rows;
 }
 
 }  // namespace clemency

@@ -122,6 +122,17 @@ struct PageRow {
   // correction), which readers see.
   std::string public_updated;
   std::string change_type = "major";  // of the revision an Upsert records: major, minor, correction
+  // "published", or a tombstone: "withdrawn" (its URL shows a notice) or "gone" (410).
+  std::string status = "published";
+  std::string withdrawn_at, withdrawn_reason;
+};
+
+// Why and when pages leave the site.
+struct Withdrawal {
+  std::string at;  // RFC 3339
+  int64_t at_unix = 0;
+  std::string reason;
+  bool gone = false;  // removed (410) rather than withdrawn with a notice
 };
 
 struct RevisionRow {
@@ -147,11 +158,12 @@ class PageRepository {
   // Inserts or updates by (section, slug, lang); keeps the row id stable across updates and
   // records a revision whenever the source text changes.
   Status Upsert(const PageRow& row);
-  // Calls `use(source_path, source_text)` for every row, one at a time (to load the site from
+  // Calls `use(source_path, source_text)` for every published row, one at a time (to load the site from
   // the store without holding rows and rendered bodies too).
   Status ForEachSource(const std::function<void(const std::string&, std::string)>& use);
   Result<int64_t> Count();
-  // Published, non-index pages matching `query` (bodies and sources left empty).
+  // Published, non-index pages matching `query` (bodies and sources left empty); with
+  // updated_since, tombstones changed since then too (partners must learn of removals).
   Result<std::vector<PageRow>> List(const PageQuery& query);
   Result<std::optional<PageRow>> Get(const std::string& section, const std::string& slug,
                                      const std::string& lang);
@@ -162,9 +174,17 @@ class PageRepository {
   // Records what a publish did (`actor`: the command or the server) and its steps' timings.
   Status LogPublish(const std::string& actor, const std::string& what, const std::string& steps);
   Result<std::vector<PageRow>> ListSupport(const SupportQuery& query);
-  // Removes rows whose (section, slug, lang) is not in `keep` (content files deleted on disk).
-  Status RemoveAllExcept(
-      const std::vector<std::tuple<std::string, std::string, std::string>>& keep);
+  // Withdraws the published pages whose (section, slug, lang) is not in `keep` (content files
+  // deleted on disk): they stay as tombstones.
+  Status WithdrawAllExcept(
+      const std::vector<std::tuple<std::string, std::string, std::string>>& keep,
+      const Withdrawal& withdrawal);
+  // Makes a published page a tombstone, `updated` at the withdrawal, with a revision recording it
+  // (change type "withdrawal"). A page that is not published is left as it is.
+  Status Withdraw(const std::string& section, const std::string& slug, const std::string& lang,
+                  const Withdrawal& withdrawal);
+  // Every tombstone (summary columns).
+  Result<std::vector<PageRow>> Tombstones();
 
  private:
   // Fills in the services of each row that has a support entry.

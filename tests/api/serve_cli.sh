@@ -83,6 +83,28 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [[ -n "$shown" ]] || fail "the published title is not on the page, in the feed and in the API within 5 s"
+
+# Two stories no other page links to: one withdrawn (its URL shows a notice), one removed (410).
+unlinked=()
+for file in "$tmp"/content/stories/*.vi.md; do
+  story=$(basename "$file" .vi.md)
+  [[ "$story" == _index ]] && continue
+  grep -rq "stories/$story" "$tmp/content" || unlinked+=("$story")
+done
+(( ${#unlinked[@]} >= 2 )) || fail "the test needs two stories no page links to"
+"$clemency" unpublish "stories/${unlinked[0]}" --source "$tmp" --reason "Gỡ theo yêu cầu." >"$tmp/unpublish.log" 2>&1 ||
+  fail "unpublish: $(cat "$tmp/unpublish.log")"
+"$clemency" unpublish "stories/${unlinked[1]}" --source "$tmp" --reason "Sai." --gone >>"$tmp/unpublish.log" 2>&1 ||
+  fail "unpublish --gone: $(cat "$tmp/unpublish.log")"
+shown=
+for _ in $(seq 1 50); do
+  notice=$(curl -s "http://127.0.0.1:$port/vi/stories/${unlinked[0]}/")
+  gone=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vi/stories/${unlinked[1]}/")
+  api=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/pages/stories/${unlinked[0]}?lang=vi")
+  if grep -q "Gỡ theo yêu cầu." <<<"$notice" && [[ "$gone" == 410 && "$api" == 410 ]]; then shown=1; break; fi
+  sleep 0.1
+done
+[[ -n "$shown" ]] || fail "withdrawn and removed stories not shown as such within 5 s (notice, 410, API 410)"
 stop
 
 # Content in the store that fails a check (a newer program's rules, or a bad write) does not
@@ -103,4 +125,4 @@ set +e
 "$clemency" serve --source "$tmp" --port 99999 >/dev/null 2>&1
 [[ $? -eq 2 ]] || fail "--port 99999 should exit 2"
 set -e
-echo "serve: import, loopback bind, request log, SIGTERM, store reuse, republish on a store change and bad stored content all ok"
+echo "serve: import, loopback bind, request log, SIGTERM, store reuse, republish on a store change (import, publish, unpublish) and bad stored content all ok"

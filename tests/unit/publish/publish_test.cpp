@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "publish/republisher.h"
 #include "publish/store_site.h"
 #include "support/fixture.h"
 
@@ -132,4 +133,90 @@ TEST_CASE("publish names what it cannot take") {
                           "2026-12-01T09:00:00+07:00", &diagnostics);
   CHECK_FALSE(broken.ok());
   CHECK(diagnostics.ToString().find("content/guides/broken.vi.md") != std::string::npos);
+}
+
+TEST_CASE("an unpublished page stays a record: notice, feed entry, API tombstone") {
+  Stored s;
+  Diagnostics diagnostics;
+  UnpublishRequest request{"stories", "mot", "", "Người trong câu chuyện xin gỡ.", false,
+                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420)};
+  auto withdrawn = UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics);
+  INFO(diagnostics.ToString());
+  REQUIRE(withdrawn.ok());
+  CHECK(*withdrawn == std::vector<std::string>{"stories/mot/vi"});
+  PageRepository pages(s.store.get());
+  auto row = pages.Get("stories", "mot", "vi");
+  REQUIRE((row.ok() && row->has_value()));
+  CHECK((*row)->status == "withdrawn");
+  CHECK((*row)->withdrawn_reason == "Người trong câu chuyện xin gỡ.");
+  CHECK((*row)->updated == "2026-12-01T09:00:00+07:00");
+  CHECK(pages.History((*row)->id)->front().change_type == "withdrawal");
+  // Partners pulling changes see the tombstone; a plain list does not show it.
+  PageQuery since;
+  since.updated_since_unix = ParseDateTime("2026-11-30", 420)->unix_seconds;
+  auto changed = pages.List(since);
+  REQUIRE(changed.ok());
+  REQUIRE(changed->size() == 1);
+  CHECK(changed->front().status == "withdrawn");
+  auto all = pages.List(PageQuery{});
+  REQUIRE(all.ok());
+  for (const auto& listed : *all) CHECK(listed.slug != "mot");
+  // The site built from the store shows the notice at the page's URL and announces it in the feed.
+  Republisher republisher({s.dir / "clemency.db", s.dir / "src", s.dir / "public",
+                           std::chrono::milliseconds(1000), 2, nullptr});
+  REQUIRE(republisher.Start().ok());
+  REQUIRE(republisher.RepublishNow().ok());
+  std::string notice = testing::ReadFile(s.dir / "public/vi/stories/mot/index.html");
+  CHECK(notice.find("Người trong câu chuyện xin gỡ.") != std::string::npos);
+  CHECK(notice.find("noindex") != std::string::npos);
+  CHECK(notice.find("Anh T. đã trở về.") == std::string::npos);
+  std::string feed = testing::ReadFile(s.dir / "public/vi/feed.atom");
+  CHECK(feed.find("Đã gỡ xuống: Câu chuyện thử") != std::string::npos);
+  CHECK(testing::ReadFile(s.dir / "public/sitemap.xml").find("/vi/stories/mot/") == std::string::npos);
+  // An export is of the published pages only.
+  REQUIRE(ExportContent(s.store.get(), s.dir / "src", s.dir / "exported").ok());
+  CHECK_FALSE(testing::Exists(s.dir / "exported/content/stories/mot.vi.md"));
+  // Published again, it is a page again.
+  testing::WriteFile(s.dir / "edits/stories/mot.vi.md",
+                     testing::ReadFile(s.dir / "src/content/stories/mot.vi.md"));
+  REQUIRE(s.Publish(s.dir / "edits/stories/mot.vi.md", "correction", "Đăng lại.",
+                    "2026-12-02T09:00:00+07:00", &diagnostics)
+              .ok());
+  CHECK((*pages.Get("stories", "mot", "vi"))->status == "published");
+  REQUIRE(republisher.RepublishNow().ok());
+  CHECK(testing::ReadFile(s.dir / "public/vi/stories/mot/index.html").find("Anh T. đã trở về.") !=
+        std::string::npos);
+  republisher.Stop();
+}
+
+TEST_CASE("a page removed as gone leaves the server's marker instead of a notice") {
+  Stored s;
+  Diagnostics diagnostics;
+  UnpublishRequest request{"stories", "mot", "vi", "Sai sự thật.", true,
+                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420)};
+  REQUIRE(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).ok());
+  Republisher republisher({s.dir / "clemency.db", s.dir / "src", s.dir / "public",
+                           std::chrono::milliseconds(1000), 2, nullptr});
+  REQUIRE(republisher.Start().ok());
+  REQUIRE(republisher.RepublishNow().ok());
+  CHECK(testing::Exists(s.dir / "public/vi/stories/mot/.gone"));
+  CHECK_FALSE(testing::Exists(s.dir / "public/vi/stories/mot/index.html"));
+  republisher.Stop();
+}
+
+TEST_CASE("unpublishing a page another page links to is refused with that page's file:line") {
+  Stored s;
+  Diagnostics diagnostics;
+  UnpublishRequest request{"guides", "alpha", "", "Cũ.", false,
+                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420)};
+  auto refused = UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics);
+  CHECK_FALSE(refused.ok());
+  CHECK(diagnostics.ToString().find("content/_index.vi.md:") != std::string::npos);
+  CHECK(s.Alpha().status == "published");
+  request.slug = "none";
+  CHECK(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).status().message() ==
+        "no published page guides/none");
+  request.slug = "alpha";
+  request.reason = "";
+  CHECK_FALSE(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).ok());
 }
