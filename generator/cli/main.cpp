@@ -52,11 +52,14 @@ struct CommandSpec {
 
 const std::map<std::string, CommandSpec> kCommands = {
     {"build",
-     {"Usage: clemency build [--source DIR] [--out DIR] [--timings]\n"
+     {"Usage: clemency build [--source DIR] [--out DIR] [--db FILE] [--timings]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
       "  --out DIR     where the site is written (default: DIR/public); replaced atomically\n"
+      "  --db FILE     SQLite store (default: DIR/var/clemency.db). When it exists, the site is\n"
+      "                built from it, as serve does, so pages, feeds and the API agree;\n"
+      "                content/ is then read only by 'clemency import content'\n"
       "  --timings     print how long each build step took\n",
-      {"--source", "--out"},
+      {"--source", "--out", "--db"},
       {"--timings"}}},
     {"check",
      {"Usage: clemency check [--source DIR] [--report]\n"
@@ -350,6 +353,20 @@ int Unpublish(const std::string& source, const std::string& db_path, const std::
   return 0;
 }
 
+// build with a store: the store is the source of record, so the files agree with the API.
+int BuildFromStore(const std::string& source, const std::string& db_path, const std::string& out) {
+  std::printf("clemency: building from the store %s (content/ is not read; 'clemency import "
+              "content' loads it)\n", db_path.c_str());
+  StepTimer timer;
+  Diagnostics diagnostics;
+  auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
+  if (!Reported(diagnostics, stored.status()) || !stored->site) return 1;
+  auto summary = BuildSite(*stored->site, out, timer);
+  if (!Reported({}, summary.status())) return 1;
+  std::printf("%s\n", summary->ToString().c_str());
+  return 0;
+}
+
 int Export(const std::string& source, const std::string& db_path, const std::string& to) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
@@ -481,6 +498,10 @@ int Run(int argc, char** argv) {
   }
 
   if (command == "serve") return ServeSite(source, out, values);
+  std::error_code ec;
+  if (command == "build" && std::filesystem::exists(db_path, ec)) {
+    return BuildFromStore(source, db_path, out);
+  }
 
   StepTimer timer;
   if (command != "build" || !PageCache::Usable(out, JoinPath(source, "site"))) {

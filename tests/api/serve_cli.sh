@@ -83,6 +83,10 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [[ -n "$shown" ]] || fail "the published title is not on the page, in the feed and in the API within 5 s"
+# `clemency build` beside the store builds from it too: it cannot make the pages disagree with the API.
+"$clemency" build --source "$tmp" --out "$tmp/public" >"$tmp/build.log" 2>&1 || fail "build beside a store: $(cat "$tmp/build.log")"
+grep -q "building from the store" "$tmp/build.log" || fail "build did not say it builds from the store"
+grep -q "Tiêu đề vừa sửa" "$tmp/public/vi/guides/dac-xa-la-gi/index.html" || fail "build beside a store reverted a published change"
 
 # Two stories no other page links to: one withdrawn (its URL shows a notice), one removed (410).
 unlinked=()
