@@ -1,5 +1,7 @@
 #include "config/site_config.h"
 
+#include "config/page_kinds.h"
+
 #include <set>
 
 #include "config/yaml_fields.h"
@@ -22,7 +24,13 @@ const SectionConfig* SiteConfig::FindSection(const std::string& name) const {
 }
 
 const std::vector<std::string>& KnownSectionKinds() {
-  static const std::vector<std::string> kKinds = {"guide", "story", "support", "page"};
+  static const std::vector<std::string> kKinds = [] {
+    std::vector<std::string> names;
+    for (const PageKind& kind : PageKinds()) {
+      if (kind.section_kind) names.emplace_back(kind.name);
+    }
+    return names;
+  }();
   return kKinds;
 }
 

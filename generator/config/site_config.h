@@ -45,7 +45,7 @@ struct SiteConfig {
   const LanguageConfig& DefaultLanguage() const { return *FindLanguage(default_language); }
 };
 
-// Section kinds the content loader understands.
+// The names of the kinds a section may have (PageKinds() with section_kind).
 const std::vector<std::string>& KnownSectionKinds();
 // Services a support entry may offer; each has an interface string `service_<name>`.
 const std::vector<std::string>& KnownServices();

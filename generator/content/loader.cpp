@@ -6,6 +6,7 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "config/page_kinds.h"
 #include "config/yaml_fields.h"
 #include "core/parallel.h"
 #include "core/text.h"
@@ -142,10 +143,10 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   } else {
     page->kind = section->kind;
   }
+  const PageKind& kind = *FindPageKind(page->kind);  // the config only names known kinds
   std::vector<std::string> allowed = kCommonFields;
-  if (page->kind == "story")
-    allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
-  if (page->kind == "support") {
+  if (kind.story_fields) allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
+  if (kind.support_fields) {
     allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
   }
   read.RejectUnknown(root, allowed);
@@ -161,14 +162,14 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   if (updated && date && *updated < *date) {
     read.Error(root.Find("updated")->line, "updated", "is earlier than date");
   }
-  page->reviewed = read.Date(root, "reviewed", page->kind == "guide", tz);
+  page->reviewed = read.Date(root, "reviewed", kind.cites_sources, tz);
   page->draft = read.Boolean(root, "draft").value_or(false);
   page->weight = read.Integer(root, "weight", false).value_or(0);
   page->tags = read.TextList(root, "tags", false).value_or(std::vector<std::string>{});
   page->change_note = read.Text(root, "change_note", false).value_or("");
 
-  if (const YamlNode* list = read.List(root, "sources", page->kind == "guide")) {
-    if (list->items.empty() && page->kind == "guide") {
+  if (const YamlNode* list = read.List(root, "sources", kind.cites_sources)) {
+    if (list->items.empty() && kind.cites_sources) {
       read.Error(list->line, "sources", "a guide must cite at least one legal source");
     }
     for (size_t i = 0; i < list->items.size(); ++i) {
@@ -208,7 +209,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
     }
   }
 
-  if (page->kind == "story") {
+  if (kind.story_fields) {
     if (const YamlNode* node = read.Map(root, "consent", true)) {
       read.RejectUnknown(*node, {"given_by", "date", "scope"}, "consent.");
       Consent consent;
@@ -232,7 +233,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
     }
   }
 
-  if (page->kind == "support") {
+  if (kind.support_fields) {
     SupportInfo info;
     info.province = read.Text(root, "province", true).value_or("");
     info.district = read.Text(root, "district", true).value_or("");

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "config/page_kinds.h"
 #include "content/front_matter.h"
 #include "content/loader.h"
 #include "core/csv.h"
@@ -38,7 +39,7 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   }
   const SectionConfig* section = nullptr;
   for (const auto& s : config.sections) {
-    if (s.kind == "support") section = &s;
+    if (FindPageKind(s.kind)->support_fields) section = &s;
   }
   if (!section) {
     diagnostics->Add(csv_display, 0, "", "site/config.yaml has no section of kind support");

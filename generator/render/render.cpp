@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "config/page_kinds.h"
 #include "core/parallel.h"
 #include "core/site_paths.h"
 #include "core/text.h"
@@ -259,7 +260,8 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   };
   std::vector<Keyed> keyed;
   keyed.reserve(shown.size());
-  const bool by_place = section.kind == "support";
+  const ListOrder order = FindPageKind(section.kind)->order;
+  const bool by_place = order == ListOrder::kWeightThenPlace;
   for (const RenderedPage* p : shown) {
     const SortKeys* keys = &p->sort_keys;
     if (p->page.lang != language.code) {
@@ -270,7 +272,7 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
         {p, by_place ? std::string_view(keys->place) : std::string_view(), keys->title});
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
-    if (section.kind == "story") {
+    if (order == ListOrder::kNewestFirst) {
       if (a.page->page.date != b.page->page.date) return a.page->page.date > b.page->page.date;
     } else if (a.page->page.weight != b.page->page.weight) {
       return a.page->page.weight < b.page->page.weight;
@@ -343,7 +345,7 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
     for (const auto& [lang, index] : translations) {
       const Page& p = pages_[index].page;
       DateTime lastmod = p.updated;
-      if (p.kind == "home" || p.kind == "section") {
+      if (FindPageKind(p.kind)->list_page) {
         lastmod = std::max(lastmod, newest[{lang, p.section}]);
       }
       group.urls.emplace_back(config_.base_url + p.PathIn(lang), lastmod);
@@ -587,9 +589,9 @@ Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& sect
                                                      : builder.T("section_" + section.name)))
                             .Set("href", View(paths::Section(lang, section.name))));
             view.Set("trail", crumbs);
-            const std::string& kind = shown.page.kind;
+            const std::string template_name(FindPageKind(shown.page.kind)->template_name);
             return WritePage(builder, shown.page.PathIn(lang),
-                             site_.templates_->Has(kind) ? kind : "page", view);
+                             site_.templates_->Has(template_name) ? template_name : "page", view);
           }};
 }
 
