@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,6 +181,52 @@ bool Reported(const Diagnostics& diagnostics, const Status& status) {
   return status.ok() && diagnostics.empty();
 }
 
+// Opens serve's store, reports what it holds, and builds the site from it into `out` (filling
+// `build`). nullopt when serve cannot start; a store whose content fails a check still serves
+// the site last built into `out`.
+std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::string& db_path,
+                                       const std::string& out, BuildInfo* build) {
+  StepTimer timer;
+  Diagnostics diagnostics;
+  auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
+  if (!Reported(diagnostics, stored.status())) {
+    if (!stored.ok() || stored->imported || !std::filesystem::exists(JoinPath(out, kOutputMarker))) {
+      return std::nullopt;
+    }
+    std::fprintf(stderr, "clemency: serving the site last built into %s until the store is fixed\n",
+                 out.c_str());
+  }
+  if (stored->imported) {
+    std::printf("clemency: new store %s: importing content/\n", db_path.c_str());
+  } else {
+    std::printf(
+        "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
+        static_cast<long long>(stored->pages), db_path.c_str());
+  }
+  if (stored->site) {
+    auto summary = BuildSite(*stored->site, out, timer);
+    if (!summary.ok()) {
+      std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
+      return std::nullopt;
+    }
+    std::printf("%s\n", summary->ToString().c_str());
+    build->seconds = summary->seconds;
+    build->pages_per_language = summary->pages_per_language;
+  }
+  build->built = true;
+  // Serving needs the configuration only: the loaded pages and the content read from the store
+  // go, and the allocator hands their memory back to the system.
+  stored->site.reset();
+  mi_collect(true);
+  return std::move(stored).value();
+}
+
+// Prints a command's error; returns its exit status.
+int Failed(const Status& status) {
+  Reported({}, status);
+  return 1;
+}
+
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
 int ServeSite(const std::string& source, const std::string& out,
               std::map<std::string, std::string>& values) {
@@ -201,55 +248,20 @@ int ServeSite(const std::string& source, const std::string& out,
                            [](const std::string& line) {
                              std::fprintf(stderr, "clemency: %s\n", line.c_str());
                            }});
-  if (Status s = republisher.Start(); !s.ok()) return Reported({}, s) ? 0 : 1;
-  StepTimer timer;
-  Diagnostics diagnostics;
-  auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
-  if (!Reported(diagnostics, stored.status())) {
-    // A store whose content fails a newer check still serves what was last published.
-    if (!stored.ok() || stored->imported || !std::filesystem::exists(JoinPath(out, ".clemency-output"))) {
-      return 1;
-    }
-    std::fprintf(stderr, "clemency: serving the site last built into %s until the store is fixed\n",
-                 out.c_str());
-  }
-  if (stored->imported) {
-    std::printf("clemency: new store %s: importing content/\n", db_path.c_str());
-  } else {
-    std::printf(
-        "clemency: serving the %lld pages of %s (content/ is imported only into a new store)\n",
-        static_cast<long long>(stored->pages), db_path.c_str());
-  }
-  if (stored->site) {
-    auto summary = BuildSite(*stored->site, out, timer);
-    if (!summary.ok()) {
-      std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
-      return 1;
-    }
-    std::printf("%s\n", summary->ToString().c_str());
-    options.build.seconds = summary->seconds;
-    options.build.pages_per_language = summary->pages_per_language;
-  }
-  // Serving needs the configuration only: the loaded pages and the content read from the store
-  // go, and the allocator hands their memory back to the system.
-  Diagnostics config_problems;
-  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &config_problems);
-  if (!Reported(config_problems, config.status())) return 1;
-  stored->site.reset();
-  mi_collect(true);
+  if (!Reported({}, republisher.Start())) return 1;
+  std::optional<StoredSite> stored = OpenAndBuild(source, db_path, out, &options.build);
+  if (!stored) return 1;
+  Diagnostics problems;
+  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &problems);
+  if (!Reported(problems, config.status())) return 1;
   options.public_dir = out;
   options.config = &*config;
   options.store = stored->store.get();
-  options.build.built = true;
   options.on_listening = [&options](int port) {
     std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
     std::fflush(stdout);
   };
-  Status served = Serve(options);
-  if (!served.ok()) {
-    std::fprintf(stderr, "clemency: %s\n", served.message().c_str());
-    return 1;
-  }
+  if (!Reported({}, Serve(options))) return 1;
   std::printf("clemency: stopped\n");
   return 0;
 }
@@ -258,12 +270,12 @@ int ServeSite(const std::string& source, const std::string& out,
 int ImportSupport(const std::string& source, const std::string& db_path,
                   const std::string& csv_path) {
   auto csv = DiskFileSystem().ReadFile(csv_path);
-  if (!csv.ok()) return Reported({}, Status::Error(csv_path + ": cannot read file")) ? 0 : 1;
+  if (!csv.ok()) return Failed(Status::Error(csv_path + ": cannot read file"));
   Diagnostics diagnostics;
   std::error_code ec;
   if (std::filesystem::exists(db_path, ec)) {
     auto store = Store::Open(db_path);
-    if (!store.ok()) return Reported(diagnostics, store.status()) ? 0 : 1;
+    if (!store.ok()) return Failed(store.status());
     auto changed = ImportSupportIntoStore(store->get(), source, csv_path, *csv, &diagnostics);
     if (!Reported(diagnostics, changed.status())) return 1;
     std::printf("clemency: %zu support pages updated in the store %s (a running serve republishes)\n",
@@ -297,12 +309,10 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
             std::map<std::string, std::string>& values) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
-    return Reported({}, Status::Error("no store at " + db_path + " (serve or import content makes one)"))
-               ? 0
-               : 1;
+    return Failed(Status::Error("no store at " + db_path + " (serve or import content makes one)"));
   }
   auto store = Store::Open(db_path);
-  if (!store.ok()) return Reported({}, store.status()) ? 0 : 1;
+  if (!store.ok()) return Reported({}, store.status());
   Diagnostics diagnostics;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
   if (!Reported(diagnostics, config.status())) return 1;
@@ -331,10 +341,10 @@ int Unpublish(const std::string& source, const std::string& db_path, const std::
   }
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
-    return Reported({}, Status::Error("no store at " + db_path)) ? 0 : 1;
+    return Failed(Status::Error("no store at " + db_path));
   }
   auto store = Store::Open(db_path);
-  if (!store.ok()) return Reported({}, store.status()) ? 0 : 1;
+  if (!store.ok()) return Failed(store.status());
   Diagnostics diagnostics;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
   if (!Reported(diagnostics, config.status())) return 1;
@@ -370,7 +380,7 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
 int Export(const std::string& source, const std::string& db_path, const std::string& to) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
-    return Reported({}, Status::Error("no store at " + db_path)) ? 0 : 1;
+    return Failed(Status::Error("no store at " + db_path));
   }
   auto store = Store::Open(db_path);
   Status s = store.ok() ? ExportContent(store->get(), source, to) : store.status();
