@@ -97,9 +97,11 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --note TEXT   what changed, in the page's language\n"
       "  --source DIR  folder holding site/ (default: current folder)\n"
       "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
+      "  --out DIR     where serve writes the site (default: DIR/public): its page cache makes\n"
+      "                the check of a big site quick\n"
       "The whole site is checked with the file in place first; on any problem nothing changes.\n"
       "A running serve on the store republishes the change.\n",
-      {"--change", "--note", "--source", "--db"},
+      {"--change", "--note", "--source", "--db", "--out"},
       {}}},
     {"unpublish",
      {"Usage: clemency unpublish SECTION/SLUG --reason TEXT [--lang L] [--gone] [--source DIR]\n"
@@ -244,7 +246,7 @@ int ServeSite(const std::string& source, const std::string& out,
     return 2;
   }
   // Watching starts before the store is read, so no change after that is missed.
-  Republisher republisher({db_path, source, out, std::chrono::milliseconds(200), DefaultThreads(),
+  Republisher republisher({db_path, source, out, std::chrono::milliseconds(50), DefaultThreads(),
                            [](const std::string& line) {
                              std::fprintf(stderr, "clemency: %s\n", line.c_str());
                            }});
@@ -321,6 +323,7 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   if (values.count("--change")) request.change_type = values["--change"];
   if (values.count("--note")) request.note = values["--note"];
   request.now = Now(config->utc_offset_minutes);
+  request.out_dir = values.count("--out") ? values["--out"] : JoinPath(source, "public");
   auto published = PublishFile(store->get(), source, request, &diagnostics);
   if (!Reported(diagnostics, published.status())) return 1;
   if (!published->changed) {

@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "core/parallel.h"
+#include "core/text.h"
 
 namespace clemency {
 namespace fs = std::filesystem;
@@ -313,17 +314,27 @@ std::vector<std::string> DiskFileSystem::ListFiles(const std::string& dir) const
   return out;
 }
 
+void MemoryFileSystem::Add(const std::string& path, std::string contents) {
+  std::string stamp = "content:" + HashHex(contents);
+  files_[path] = File{std::move(contents), std::move(stamp)};
+}
+
 Result<std::string> MemoryFileSystem::ReadFile(const std::string& path) const {
   auto it = files_.find(path);
   if (it == files_.end()) return Status::Error(path + ": cannot open file");
-  return it->second;
+  return it->second.contents;
+}
+
+std::string MemoryFileSystem::Stamp(const std::string& path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? std::string() : it->second.stamp;
 }
 
 bool MemoryFileSystem::IsFile(const std::string& path) const { return files_.count(path) > 0; }
 
 int64_t MemoryFileSystem::FileSize(const std::string& path) const {
   auto it = files_.find(path);
-  return it == files_.end() ? -1 : static_cast<int64_t>(it->second.size());
+  return it == files_.end() ? -1 : static_cast<int64_t>(it->second.contents.size());
 }
 
 bool MemoryFileSystem::IsDirectory(const std::string& path) const {

@@ -73,16 +73,21 @@ class SnapshotFileSystem : public DiskFileSystem {
 
 class MemoryFileSystem : public FileSystem {
  public:
-  void Add(const std::string& path, std::string contents) { files_[path] = std::move(contents); }
+  void Add(const std::string& path, std::string contents);
   void Remove(const std::string& path) { files_.erase(path); }
   Result<std::string> ReadFile(const std::string& path) const override;
   bool IsDirectory(const std::string& path) const override;
   bool IsFile(const std::string& path) const override;
   std::vector<std::string> ListFiles(const std::string& dir) const override;
   int64_t FileSize(const std::string& path) const override;
+  // A hash of the contents: equal stamps mean equal files, so a page cache can trust it.
+  std::string Stamp(const std::string& path) const override;
 
  private:
-  std::map<std::string, std::string> files_;
+  struct File {
+    std::string contents, stamp;
+  };
+  std::map<std::string, File> files_;
 };
 
 // Serves paths under `prefix` from `overlay` and everything else from `base`: the site's own

@@ -6,6 +6,7 @@
 #include "core/fs.h"
 #include "core/timing.h"
 #include "publish/store_site.h"
+#include "render/page_cache.h"
 #include "render/site.h"
 
 namespace clemency {
@@ -70,8 +71,9 @@ Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
   auto announced = AnnouncedText(std::move(text).value(), request, previous.ok() ? *previous : "");
   if (!announced.ok()) return announced.status();
   timer.Mark("read");
-  stored->content->Add(full_path, std::move(announced).value());
-  auto site = Site::Load(stored->files, source_dir, diagnostics);
+  stored->content->Put(full_path, std::move(announced).value());
+  PageCache cache = request.out_dir.empty() ? PageCache() : PageCache::Load(request.out_dir);
+  auto site = Site::Load(stored->files, source_dir, diagnostics, nullptr, &cache);
   if (!site) return Status::Error("the change was not published; the site is as it was");
   timer.Mark("check");
   const RenderedPage* rendered = FindBySource(*site, *stored_path);

@@ -14,6 +14,9 @@ struct PublishRequest {
   std::string change_type = "major";  // major (announced, note required), minor, correction
   std::string note;                   // the change note of a major change or a correction
   DateTime now;                       // the revision's time
+  // The output folder serve builds into: its page cache (when there is one) spares the check
+  // from parsing every unchanged page again.
+  std::string out_dir;
 };
 
 struct PublishResult {

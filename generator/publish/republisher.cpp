@@ -1,6 +1,7 @@
 #include "publish/republisher.h"
 
 #include "publish/store_site.h"
+#include "render/page_cache.h"
 
 namespace clemency {
 
@@ -45,10 +46,13 @@ uint64_t Republisher::republished() const {
 }
 
 Result<BuildSummary> Republisher::RepublishNow() {
+  StepTimer timer;
   auto stored = ReadStoredFiles(store_.get(), options_.source_dir);
   if (!stored.ok()) return stored.status();
+  timer.Mark("read");
   Diagnostics diagnostics;
-  auto site = Site::Load(stored->files, options_.source_dir, &diagnostics);
+  PageCache cache = PageCache::Load(options_.out_dir);
+  auto site = Site::Load(stored->files, options_.source_dir, &diagnostics, &timer, &cache);
   if (!site) {
     return Status::Error(std::to_string(diagnostics.size()) + " problem(s) in the stored content; " +
                          "the last site stays up:\n" + diagnostics.ToString());
@@ -57,8 +61,11 @@ Result<BuildSummary> Republisher::RepublishNow() {
   BuildOptions build;
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;
-  auto summary = site->Build(build);
+  auto summary = site->Build(build, timer);
   if (!summary.ok()) return summary;
+  // The next republish reuses the pages this one checked; losing the cache only costs time.
+  Status saved = PageCache::Save(options_.out_dir, *site, &cache);
+  if (!saved.ok() && options_.report) options_.report("cannot save the page cache: " + saved.message());
   {
     std::lock_guard<std::mutex> lock(mutex_);
     ++republished_;

@@ -4,7 +4,9 @@
 // the site is loaded from the store, checked, and built into the output folder, so the pages,
 // the feeds and the API (which reads the store) agree within a moment. Only what changed is
 // rendered, and an in-place update is journaled (OutputWriter). A change whose content fails
-// the checks is reported and the last site stays up.
+// the checks is reported and the last site stays up. It reads content/ from the store lazily
+// (StoredContent) and keeps the page cache beside the output folder, so a one-page change reads,
+// parses and checks one page, not the whole site.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -22,7 +24,7 @@ class Republisher {
  public:
   struct Options {
     std::string db_path, source_dir, out_dir;
-    std::chrono::milliseconds poll{200};  // how often the store is asked whether it changed
+    std::chrono::milliseconds poll{50};  // how often the store is asked whether it changed
     int threads = 2;
     std::function<void(const std::string&)> report;  // one line per republish or failure
   };
@@ -37,7 +39,6 @@ class Republisher {
   uint64_t republished() const;
 
  private:
-  void Watch();
   Options options_;
   std::unique_ptr<Store> store_;  // used by the watcher thread only
   std::thread thread_;

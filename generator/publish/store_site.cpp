@@ -131,13 +131,71 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path) {
   return Store::Open(db_path);
 }
 
+namespace {
+
+// The stamp of a stored page: MemoryFileSystem's, from the same hash the store keeps, so a page
+// cache written from either serves both.
+std::string ContentStamp(const std::string& content_hash) { return "content:" + content_hash; }
+
+}  // namespace
+
+Status StoredContent::Refresh() {
+  stamps_.clear();
+  return PageRepository(store_).ForEachHash([this](const std::string& path, const std::string& hash) {
+    stamps_[JoinPath(source_dir_, path)] = ContentStamp(hash);
+  });
+}
+
+void StoredContent::Put(const std::string& path, std::string text) {
+  laid_over_.Add(path, std::move(text));
+  stamps_[path] = laid_over_.Stamp(path);
+}
+
+void StoredContent::Remove(const std::string& path) {
+  laid_over_.Remove(path);
+  stamps_.erase(path);
+}
+
+Result<std::string> StoredContent::ReadFile(const std::string& path) const {
+  if (!stamps_.count(path)) return Status::Error(path + ": cannot open file");
+  if (laid_over_.IsFile(path)) return laid_over_.ReadFile(path);
+  // Stored paths are relative to the source folder, as every listed path was made from one.
+  const std::string prefix = JoinPath(source_dir_, "");
+  const size_t cut = prefix.empty() ? 0 : prefix.size() + (prefix.back() == '/' ? 0 : 1);
+  return PageRepository(store_).SourceText(path.substr(cut));
+}
+
+bool StoredContent::IsFile(const std::string& path) const { return stamps_.count(path) > 0; }
+
+bool StoredContent::IsDirectory(const std::string& path) const {
+  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+  auto it = stamps_.lower_bound(prefix);
+  return it != stamps_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::string> StoredContent::ListFiles(const std::string& dir) const {
+  std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  std::vector<std::string> out;
+  for (auto it = stamps_.lower_bound(prefix);
+       it != stamps_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->first.substr(prefix.size()));
+  }
+  return out;
+}
+
+int64_t StoredContent::FileSize(const std::string& path) const {
+  return laid_over_.IsFile(path) ? laid_over_.FileSize(path) : -1;
+}
+
+std::string StoredContent::Stamp(const std::string& path) const {
+  auto it = stamps_.find(path);
+  return it == stamps_.end() ? std::string() : it->second;
+}
+
 Result<StoredFiles> ReadStoredFiles(Store* store, const std::string& source_dir) {
   StoredFiles out;
-  out.content = std::make_shared<MemoryFileSystem>();
-  Status read = PageRepository(store).ForEachSource([&](const std::string& path, std::string text) {
-    out.content->Add(JoinPath(source_dir, path), std::move(text));
-  });
-  if (!read.ok()) return read;
+  out.content = std::make_shared<StoredContent>(store, source_dir);
+  if (Status s = out.content->Refresh(); !s.ok()) return s;
   auto disk = std::make_shared<DiskFileSystem>();
   auto content = out.content;
   out.files = std::shared_ptr<const FileSystem>(
@@ -199,7 +257,7 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
       PlanSupportImport(*stored->files, source_dir, csv_display, csv_text, *config,
                         Now(config->utc_offset_minutes), diagnostics);
   if (!diagnostics->empty()) return Status::Error("nothing was imported");
-  for (auto& update : updates) stored->content->Add(update.path, std::move(update.text));
+  for (auto& update : updates) stored->content->Put(update.path, std::move(update.text));
   // The whole site is checked with the new contacts before any of them is stored.
   auto site = Site::Load(stored->files, source_dir, diagnostics);
   if (!site) return Status::Error("nothing was imported");

@@ -1,6 +1,7 @@
 #pragma once
 // The store as the site's source of record: pages go in as rows (ImportSite) and the site is
 // loaded back from them (OpenStoredSite). The one place that maps a Page to a PageRow.
+#include <map>
 #include <memory>
 #include <string>
 
@@ -23,11 +24,38 @@ Status ImportSite(const Site& site, Store* store);
 // Opens (creating it and its folder when missing) the store at `db_path`.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path);
 
-// content/ as the store holds it, under `source_dir`/content, in memory; every other file of the
-// site from disk.
+// content/ as the store holds it (published pages), under `source_dir`/content. The listing and
+// each file's stamp (its content hash) come from an index; a text is read from the store only when
+// asked for, so a site loaded with a page cache reads the pages that changed and no others.
+// Changes not stored yet can be laid over it to check them first. Thread-safe for reading.
+class StoredContent : public FileSystem {
+ public:
+  StoredContent(Store* store, std::string source_dir) : store_(store), source_dir_(std::move(source_dir)) {}
+  // Reads the listing (paths and hashes) from the store.
+  Status Refresh();
+  // Lays `text` over the stored file at `path` (a full path under source_dir/content).
+  void Put(const std::string& path, std::string text);
+  // Hides the stored file at `path`.
+  void Remove(const std::string& path);
+  Result<std::string> ReadFile(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  bool IsFile(const std::string& path) const override;
+  std::vector<std::string> ListFiles(const std::string& dir) const override;
+  int64_t FileSize(const std::string& path) const override;  // -1 for a stored file: it was
+                                                             // checked when it was stored
+  std::string Stamp(const std::string& path) const override;
+
+ private:
+  Store* store_;
+  std::string source_dir_;
+  std::map<std::string, std::string> stamps_;  // full path -> stamp, stored and laid over
+  MemoryFileSystem laid_over_;
+};
+
+// content/ from the store, every other file of the site from disk.
 struct StoredFiles {
-  std::shared_ptr<MemoryFileSystem> content;  // add to it to try a change before storing it
-  std::shared_ptr<const FileSystem> files;    // the overlay a Site loads from
+  std::shared_ptr<StoredContent> content;  // lay a change over it to check it before storing
+  std::shared_ptr<const FileSystem> files; // the overlay a Site loads from
 };
 Result<StoredFiles> ReadStoredFiles(Store* store, const std::string& source_dir);
 

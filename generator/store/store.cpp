@@ -98,6 +98,10 @@ ALTER TABLE pages ADD COLUMN status TEXT NOT NULL DEFAULT 'published';
 ALTER TABLE pages ADD COLUMN withdrawn_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE pages ADD COLUMN withdrawn_reason TEXT NOT NULL DEFAULT '';
 )sql",
+    // What changed since a copy was read, from an index alone (the rows hold whole pages).
+    R"sql(
+CREATE INDEX pages_by_status_path ON pages (status, source_path, content_hash);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -502,6 +506,28 @@ Status PageRepository::ForEachSource(
   if (!stmt.ok()) return stmt.status();
   while (stmt->Step()) use(stmt->Text(0), stmt->Text(1));
   return stmt->status();
+}
+
+Status PageRepository::ForEachHash(
+    const std::function<void(const std::string&, const std::string&)>& use) {
+  auto stmt =
+      store_->Prepare("SELECT source_path, content_hash FROM pages WHERE status = 'published'");
+  if (!stmt.ok()) return stmt.status();
+  while (stmt->Step()) use(stmt->Text(0), stmt->Text(1));
+  return stmt->status();
+}
+
+Result<std::string> PageRepository::SourceText(const std::string& source_path) {
+  // Published rows only, which also lets the lookup use pages_by_status_path.
+  auto stmt = store_->Prepare(
+      "SELECT source_text FROM pages WHERE status = 'published' AND source_path = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, source_path);
+  if (!stmt->Step()) {
+    return stmt->status().ok() ? Status::Error("store: no page file " + source_path)
+                               : stmt->status();
+  }
+  return stmt->Text(0);
 }
 
 Result<int64_t> PageRepository::Count() {

@@ -161,6 +161,11 @@ class PageRepository {
   // Calls `use(source_path, source_text)` for every published row, one at a time (to load the site from
   // the store without holding rows and rendered bodies too).
   Status ForEachSource(const std::function<void(const std::string&, std::string)>& use);
+  // Calls `use(source_path, content_hash)` for every published row: what changed since a copy
+  // was read, without reading the texts.
+  Status ForEachHash(const std::function<void(const std::string&, const std::string&)>& use);
+  // The stored text of the published page file at `source_path` ("content/...").
+  Result<std::string> SourceText(const std::string& source_path);
   Result<int64_t> Count();
   // Published, non-index pages matching `query` (bodies and sources left empty); with
   // updated_since, tombstones changed since then too (partners must learn of removals).

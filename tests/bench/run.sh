@@ -163,6 +163,11 @@ kill -TERM "$server" "$nginx_pid" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 wait "$nginx_pid" 2>/dev/null || true
 
+# ---- publishing while serving (tests/bench/publish.py): publish -> live, RSS, reads meanwhile
+echo "== publishing"
+publish_section=$(python3 "$root/tests/bench/publish.py" "$clemency" "$work" --pages 15000 --publishes 50)
+echo "$publish_section"
+
 # ---- RESULTS.md
 {
   echo "# Benchmark results"
@@ -236,5 +241,7 @@ wait "$nginx_pid" 2>/dev/null || true
   echo "Targets: ≥ 0.8× nginx's requests/s, p99 ≤ 10 ms at 64 connections."
   echo
   echo "Server peak RSS with $serve_size pages after the load: $(awk -v k="$server_rss" 'BEGIN {printf "%.0f MiB", k / 1024}') (target ≤ 100 MiB)."
+  echo
+  echo "$publish_section"
 } >"$root/tests/bench/RESULTS.md"
 cat "$root/tests/bench/RESULTS.md"

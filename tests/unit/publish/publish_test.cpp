@@ -36,7 +36,7 @@ struct Stored {
   Result<PublishResult> Publish(const std::string& file, const std::string& type,
                                 const std::string& note, const std::string& now,
                                 Diagnostics* diagnostics) {
-    PublishRequest request{file, type, note, *ParseDateTime(now, 420)};
+    PublishRequest request{file, type, note, *ParseDateTime(now, 420), ""};
     return PublishFile(store.get(), dir / "src", request, diagnostics);
   }
   PageRow Alpha() {
