@@ -338,19 +338,11 @@ int64_t MemoryFileSystem::FileSize(const std::string& path) const {
 }
 
 bool MemoryFileSystem::IsDirectory(const std::string& path) const {
-  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
-  auto it = files_.lower_bound(prefix);
-  return it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+  return HasPathUnder(files_, path);
 }
 
 std::vector<std::string> MemoryFileSystem::ListFiles(const std::string& dir) const {
-  std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-  std::vector<std::string> out;
-  for (auto it = files_.lower_bound(prefix);
-       it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-    out.push_back(it->first.substr(prefix.size()));
-  }
-  return out;
+  return PathsUnder(files_, dir);
 }
 
 }  // namespace clemency

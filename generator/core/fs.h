@@ -71,6 +71,25 @@ class SnapshotFileSystem : public DiskFileSystem {
   std::unordered_map<std::string_view, size_t> index_;      // full path -> position in files_
 };
 
+// For file systems kept as a sorted map by full path: true when some path lies under `dir`.
+template <typename SortedMap>
+bool HasPathUnder(const SortedMap& files, const std::string& dir) {
+  std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  auto it = files.lower_bound(prefix);
+  return it != files.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+// The paths under `dir`, relative to it, in order.
+template <typename SortedMap>
+std::vector<std::string> PathsUnder(const SortedMap& files, const std::string& dir) {
+  std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  std::vector<std::string> out;
+  for (auto it = files.lower_bound(prefix);
+       it != files.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->first.substr(prefix.size()));
+  }
+  return out;
+}
+
 class MemoryFileSystem : public FileSystem {
  public:
   void Add(const std::string& path, std::string contents);

@@ -168,19 +168,11 @@ Result<std::string> StoredContent::ReadFile(const std::string& path) const {
 bool StoredContent::IsFile(const std::string& path) const { return stamps_.count(path) > 0; }
 
 bool StoredContent::IsDirectory(const std::string& path) const {
-  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
-  auto it = stamps_.lower_bound(prefix);
-  return it != stamps_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+  return HasPathUnder(stamps_, path);
 }
 
 std::vector<std::string> StoredContent::ListFiles(const std::string& dir) const {
-  std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-  std::vector<std::string> out;
-  for (auto it = stamps_.lower_bound(prefix);
-       it != stamps_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-    out.push_back(it->first.substr(prefix.size()));
-  }
-  return out;
+  return PathsUnder(stamps_, dir);
 }
 
 int64_t StoredContent::FileSize(const std::string& path) const {
