@@ -160,6 +160,14 @@ Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTim
   return site.Build(options, timer);
 }
 
+// Keeps the pages `site` loaded for the next build into `out` (the page cache); losing it only
+// costs that build time, so a failure is a warning.
+void KeepPageCache(const std::string& out, const Site& site, const PageCache* previous) {
+  if (Status s = PageCache::Save(out, site, previous); !s.ok()) {
+    std::fprintf(stderr, "clemency: warning: %s\n", s.message().c_str());
+  }
+}
+
 // Reads option `name` (when given) as a whole number in [min, max]; prints usage and returns
 // false otherwise.
 bool ReadWholeNumber(std::map<std::string, std::string>& values, const std::string& name, long min,
@@ -190,6 +198,8 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
                                        const std::string& out, BuildInfo* build) {
   StepTimer timer;
   Diagnostics diagnostics;
+  // Every stored page is read and checked at start, cache or not: a page changed in the store
+  // behind the program's back (or under a newer program's rules) is found here.
   auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
   if (!Reported(diagnostics, stored.status())) {
     if (!stored.ok() || stored->imported || !std::filesystem::exists(JoinPath(out, kOutputMarker))) {
@@ -211,6 +221,7 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
       std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
       return std::nullopt;
     }
+    KeepPageCache(out, *stored->site, nullptr);  // serve's first republish starts from it
     std::printf("%s\n", summary->ToString().c_str());
     build->seconds = summary->seconds;
     build->pages_per_language = summary->pages_per_language;
@@ -376,6 +387,7 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
   if (!Reported(diagnostics, stored.status()) || !stored->site) return 1;
   auto summary = BuildSite(*stored->site, out, timer);
   if (!Reported({}, summary.status())) return 1;
+  KeepPageCache(out, *stored->site, nullptr);
   std::printf("%s\n", summary->ToString().c_str());
   return 0;
 }
@@ -435,10 +447,7 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
                  summary.status().message().c_str());
     return 1;
   }
-  if (Status s = PageCache::Save(out, *site, &cache); !s.ok()) {
-    // The site is built; only the next build's shortcut is lost.
-    std::fprintf(stderr, "clemency: warning: %s\n", s.message().c_str());
-  }
+  KeepPageCache(out, *site, &cache);
   std::printf("%s\n", summary->ToString().c_str());
   if (values.count("--timings")) {
     std::printf("steps: %s; %zu of %zu pages from the cache\n", summary->timer.ToString().c_str(),

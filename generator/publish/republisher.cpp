@@ -1,7 +1,6 @@
 #include "publish/republisher.h"
 
 #include "publish/store_site.h"
-#include "render/page_cache.h"
 
 namespace clemency {
 
@@ -47,17 +46,15 @@ uint64_t Republisher::republished() const {
 
 Result<BuildSummary> Republisher::RepublishNow() {
   StepTimer timer;
-  auto stored = ReadStoredFiles(store_.get(), options_.source_dir);
-  if (!stored.ok()) return stored.status();
-  timer.Mark("read");
   Diagnostics diagnostics;
   PageCache cache = PageCache::Load(options_.out_dir);
-  auto site = Site::Load(stored->files, options_.source_dir, &diagnostics, &timer, &cache);
+  auto loaded = LoadStoredSite(store_.get(), options_.source_dir, &diagnostics, &timer, &cache);
+  if (!loaded.ok()) return loaded.status();
+  std::unique_ptr<Site> site = std::move(loaded).value();
   if (!site) {
     return Status::Error(std::to_string(diagnostics.size()) + " problem(s) in the stored content; " +
                          "the last site stays up:\n" + diagnostics.ToString());
   }
-  if (Status s = AddTombstones(store_.get(), site.get()); !s.ok()) return s;
   BuildOptions build;
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;

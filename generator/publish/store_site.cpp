@@ -257,6 +257,9 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
   return updates.size();
 }
 
+namespace {
+
+// Hands `site` the store's tombstones, so its build shows them.
 Status AddTombstones(Store* store, Site* site) {
   auto rows = PageRepository(store).Tombstones();
   if (!rows.ok()) return rows.status();
@@ -278,6 +281,21 @@ Status AddTombstones(Store* store, Site* site) {
   return Status::Ok();
 }
 
+}  // namespace
+
+Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& source_dir,
+                                             Diagnostics* diagnostics, StepTimer* timer,
+                                             PageCache* cache) {
+  auto stored = ReadStoredFiles(store, source_dir);
+  if (!stored.ok()) return stored.status();
+  if (timer) timer->Mark("read");
+  std::unique_ptr<Site> site = Site::Load(stored->files, source_dir, diagnostics, timer, cache);
+  if (site) {
+    if (Status s = AddTombstones(store, site.get()); !s.ok()) return s;
+  }
+  return site;
+}
+
 Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
                                   Diagnostics* diagnostics, StepTimer* timer) {
   auto store = OpenStore(db_path);
@@ -297,13 +315,10 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
     out.pages = imported.ok() ? *imported : 0;
     return out;
   }
-  auto stored = ReadStoredFiles(out.store.get(), source_dir);
-  if (!stored.ok()) return stored.status();
   out.pages = *count;
-  out.site = Site::Load(stored->files, source_dir, diagnostics, timer);
-  if (out.site) {
-    if (Status s = AddTombstones(out.store.get(), out.site.get()); !s.ok()) return s;
-  }
+  auto site = LoadStoredSite(out.store.get(), source_dir, diagnostics, timer);
+  if (!site.ok()) return site.status();
+  out.site = std::move(site).value();
   return out;  // without a site when the stored content fails a check
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "core/timing.h"
+#include "render/page_cache.h"
 #include "render/site.h"
 #include "store/store.h"
 
@@ -76,8 +77,13 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
                                       const std::string& csv_display, const std::string& csv_text,
                                       Diagnostics* diagnostics);
 
-// Hands `site` the store's tombstones, so its build shows them (notices, 410 markers, feeds).
-Status AddTombstones(Store* store, Site* site);
+// The site as the store holds it: content/ from the store's published pages, site/ from disk, and
+// the store's tombstones (notices, 410 markers, feed entries). A page whose stamp `cache` holds is
+// not parsed and checked again. nullptr, with the problems in `diagnostics`, when the stored
+// content fails a check.
+Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& source_dir,
+                                             Diagnostics* diagnostics, StepTimer* timer = nullptr,
+                                             PageCache* cache = nullptr);
 
 // The site `serve` publishes, from the store at `db_path` (created when missing).
 struct StoredSite {
