@@ -147,18 +147,6 @@ void StaticFiles::NotFound(const httplib::Request& req, httplib::Response& res) 
   res.set_content(page ? page->body : std::string("Not found\n"), "text/html; charset=utf-8");
 }
 
-std::string NormalRequestPath(const std::string& request_path) {
-  std::string out;
-  size_t start = 0;
-  while (start < request_path.size()) {
-    size_t slash = request_path.find('/', start);
-    if (slash == std::string::npos) slash = request_path.size();
-    if (slash > start) out += "/" + request_path.substr(start, slash - start);
-    start = slash + 1;
-  }
-  return out.empty() ? "/" : out;
-}
-
 void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string path;
   if (!MapRequestPath(root_, req.path, &path)) return NotFound(req, res);
@@ -166,10 +154,10 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
   if (S_ISDIR(info.st_mode)) {
     if (req.path.back() != '/') {
-      // A directory URL without its slash gets one, so relative links keep working. The
-      // target is rebuilt from the path's parts: "//host" would send the reader off the site.
+      // A directory URL without its slash gets one, so relative links keep working. The target
+      // is the mapped path (empty parts dropped): "//host" would send the reader off the site.
       res.status = 301;
-      res.set_header("Location", NormalRequestPath(req.path) + "/");
+      res.set_header("Location", path.substr(root_.size()) + "/");
       return;
     }
     path += "/index.html";

@@ -54,10 +54,8 @@ class StaticFiles {
   std::atomic<uint64_t> files_read_{0};
 };
 
-// Maps a request path to a file path under `root`; false when it would leave `root` or names a
-// hidden file (a part starting with a dot).
+// Maps a request path to a file path under `root` (empty parts dropped); false when it would
+// leave `root` or names a hidden file (a part starting with a dot).
 bool MapRequestPath(const std::string& root, const std::string& request_path, std::string* out);
-// The request path with empty parts dropped: "//vi" is "/vi" (never a protocol-relative URL).
-std::string NormalRequestPath(const std::string& request_path);
 
 }  // namespace clemency

@@ -517,17 +517,30 @@ Status PageRepository::ForEachHash(
   return stmt->status();
 }
 
+namespace {
+
+// Published rows only, which also lets the lookup use pages_by_status_path.
+const char kSourceText[] =
+    "SELECT source_text FROM pages WHERE status = 'published' AND source_path = ?1";
+
+}  // namespace
+
 Result<std::string> PageRepository::SourceText(const std::string& source_path) {
-  // Published rows only, which also lets the lookup use pages_by_status_path.
-  auto stmt = store_->Prepare(
-      "SELECT source_text FROM pages WHERE status = 'published' AND source_path = ?1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, source_path);
-  if (!stmt->Step()) {
-    return stmt->status().ok() ? Status::Error("store: no page file " + source_path)
-                               : stmt->status();
-  }
-  return stmt->Text(0);
+  // Run once per page a load reads: prepared once per store, not once per page.
+  std::string text;
+  Status s = store_->WithCached(kSourceText, [&](Statement& stmt) {
+    stmt.Bind(1, source_path);
+    bool found = stmt.Step();
+    if (found) text = stmt.Text(0);
+    Status status = stmt.status();
+    // Reset now: a statement left on a row holds its read transaction, and the connection would
+    // keep seeing the store as it was.
+    stmt.Reset();
+    if (!status.ok()) return status;
+    return found ? Status::Ok() : Status::Error("store: no page file " + source_path);
+  });
+  if (!s.ok()) return s;
+  return text;
 }
 
 Result<int64_t> PageRepository::Count() {
