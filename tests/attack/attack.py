@@ -24,12 +24,8 @@ CLEMENCY = os.path.abspath(sys.argv[1])
 PROJECT = os.path.abspath(sys.argv[2])
 SLOW_CLIENTS = int(sys.argv[sys.argv.index("--slow-clients") + 1]) if "--slow-clients" in sys.argv else 500
 
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, ok, detail=""):
-    results["passed" if ok else "failed"] += 1
-    print(("ok    " if ok else "FAIL  ") + name + ("" if ok else ": " + detail), flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, summary  # noqa: E402
 
 
 def copy_site(dest):
@@ -484,8 +480,7 @@ def main():
         test_readyz(root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -4,27 +4,14 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "publish/republisher.h"
-#include "publish/store_site.h"
-#include "support/fixture.h"
+#include "publish_test_support.h"
 
 using namespace clemency;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Stored {
-  testing::TempDir dir;
-  std::unique_ptr<Store> store;
-  Stored() {
-    fs::create_directories(dir / "src");
-    testing::MakeFixtureSite("multilingual", dir / "src");
-    Diagnostics diagnostics;
-    REQUIRE(ImportContent(dir / "src", dir / "clemency.db", &diagnostics).ok());
-    auto opened = Store::Open(dir / "clemency.db");
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-  }
+struct Stored : publish_test::StoredFixture {
   // The editor's copy of guides/alpha.vi.md with `title` changed.
   std::string EditAlpha(const std::string& title) {
     std::string text = testing::ReadFile(dir / "src/content/guides/alpha.vi.md");
@@ -162,9 +149,8 @@ TEST_CASE("an unpublished page stays a record: notice, feed entry, API tombstone
   REQUIRE(all.ok());
   for (const auto& listed : *all) CHECK(listed.slug != "mot");
   // The site built from the store shows the notice at the page's URL and announces it in the feed.
-  Republisher republisher({s.dir / "clemency.db", s.dir / "src", s.dir / "public",
-                           std::chrono::milliseconds(1000), 2, nullptr});
-  REQUIRE(republisher.Start().ok());
+  auto started = s.StartRepublisher();
+  Republisher& republisher = *started;
   REQUIRE(republisher.RepublishNow().ok());
   std::string notice = testing::ReadFile(s.dir / "public/vi/stories/mot/index.html");
   CHECK(notice.find("Người trong câu chuyện xin gỡ.") != std::string::npos);
@@ -195,9 +181,8 @@ TEST_CASE("a page removed as gone leaves the server's marker instead of a notice
   UnpublishRequest request{"stories", "mot", "vi", "Sai sự thật.", true,
                            *ParseDateTime("2026-12-01T09:00:00+07:00", 420)};
   REQUIRE(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).ok());
-  Republisher republisher({s.dir / "clemency.db", s.dir / "src", s.dir / "public",
-                           std::chrono::milliseconds(1000), 2, nullptr});
-  REQUIRE(republisher.Start().ok());
+  auto started = s.StartRepublisher();
+  Republisher& republisher = *started;
   REQUIRE(republisher.RepublishNow().ok());
   CHECK(testing::Exists(s.dir / "public/vi/stories/mot/.gone"));
   CHECK_FALSE(testing::Exists(s.dir / "public/vi/stories/mot/index.html"));

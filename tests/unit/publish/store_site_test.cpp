@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "publish/republisher.h"
+#include "publish_test_support.h"
 #include "render/site.h"
 #include "support/fixture.h"
 
@@ -67,38 +67,33 @@ TEST_CASE("content imported into the store and exported back builds the same sit
 }
 
 TEST_CASE("content with a problem is not imported, and the store keeps what it had") {
-  testing::TempDir dir;
-  MakeSource(dir);
-  Diagnostics diagnostics;
-  REQUIRE(ImportContent(dir / "src", dir / "clemency.db", &diagnostics).ok());
-  auto store = Store::Open(dir / "clemency.db");
-  REQUIRE(store.ok());
-  const auto before = PageRepository(store->get()).Count();
+  publish_test::StoredFixture s;
+  const testing::TempDir& dir = s.dir;
+  const auto& store = s.store;
+  const auto before = PageRepository(store.get()).Count();
   testing::WriteFile(dir / "src/content/guides/alpha.vi.md", "---\ntitle: no closing line\n");
   testing::WriteFile(dir / "src/content/guides/new-page.vi.md", "---\ntitle: T\n---\nText\n");
   Diagnostics problems;
   auto result = ImportContent(dir / "src", dir / "clemency.db", &problems);
   CHECK_FALSE(result.ok());
   CHECK(problems.ToString().find("alpha.vi.md") != std::string::npos);
-  CHECK(*PageRepository(store->get()).Count() == *before);
-  auto alpha = PageRepository(store->get()).Get("guides", "alpha", "vi");
+  CHECK(*PageRepository(store.get()).Count() == *before);
+  auto alpha = PageRepository(store.get()).Get("guides", "alpha", "vi");
   REQUIRE((alpha.ok() && alpha->has_value()));
   CHECK((*alpha)->title != "no closing line");
 }
 
 TEST_CASE("support contacts go into the store, checked with the whole site") {
-  testing::TempDir dir;
-  MakeSource(dir);
+  publish_test::StoredFixture s;
+  const testing::TempDir& dir = s.dir;
+  Store* store = s.store.get();
   Diagnostics diagnostics;
-  REQUIRE(ImportContent(dir / "src", dir / "clemency.db", &diagnostics).ok());
-  auto store = Store::Open(dir / "clemency.db");
-  REQUIRE(store.ok());
-  auto changed = ImportSupportIntoStore(store->get(), dir / "src", "contacts.csv", kContacts,
+  auto changed = ImportSupportIntoStore(store, dir / "src", "contacts.csv", kContacts,
                                         &diagnostics);
   INFO(diagnostics.ToString());
   REQUIRE(changed.ok());
   CHECK(*changed == 1);
-  auto entry = PageRepository(store->get()).Get("support", "quy", "vi");
+  auto entry = PageRepository(store).Get("support", "quy", "vi");
   REQUIRE((entry.ok() && entry->has_value()));
   CHECK((*entry)->support->phone == "0238 3 123 456");
   CHECK((*entry)->support->services == std::vector<std::string>{"loans", "club"});
@@ -106,7 +101,7 @@ TEST_CASE("support contacts go into the store, checked with the whole site") {
   CHECK(testing::ReadFile(dir / "src/content/support/quy.vi.md").find("0238") == std::string::npos);
   // A bad row changes nothing.
   Diagnostics problems;
-  auto bad = ImportSupportIntoStore(store->get(), dir / "src", "bad.csv",
+  auto bad = ImportSupportIntoStore(store, dir / "src", "bad.csv",
                                     "slug,phone,address,hours,verified\nnone,1,,,2026-11-30\n",
                                     &problems);
   CHECK_FALSE(bad.ok());
@@ -114,13 +109,11 @@ TEST_CASE("support contacts go into the store, checked with the whole site") {
 }
 
 TEST_CASE("a running republisher rebuilds the output folder when the store changes") {
-  testing::TempDir dir;
-  MakeSource(dir);
+  publish_test::StoredFixture s;
+  const testing::TempDir& dir = s.dir;
   Diagnostics diagnostics;
-  REQUIRE(ImportContent(dir / "src", dir / "clemency.db", &diagnostics).ok());
-  Republisher republisher({dir / "clemency.db", dir / "src", dir / "public",
-                           std::chrono::milliseconds(20), 2, nullptr});
-  REQUIRE(republisher.Start().ok());
+  auto started = s.StartRepublisher(std::chrono::milliseconds(20));
+  Republisher& republisher = *started;
   REQUIRE(republisher.RepublishNow().ok());  // the site as stored
   const std::string page = dir / "public/vi/support/quy/index.html";
   CHECK(testing::ReadFile(page).find("0238 3 123 456") == std::string::npos);
