@@ -49,6 +49,7 @@ struct CommandSpec {
   const char* help;
   std::vector<std::string> options;  // options that take a value
   std::vector<std::string> flags;    // options without a value
+  bool arguments = false;            // takes arguments that are not options (a file, a page)
 };
 
 const std::map<std::string, CommandSpec> kCommands = {
@@ -80,7 +81,8 @@ const std::map<std::string, CommandSpec> kCommands = {
       "                contacts go into it (the running site reads it); otherwise into content/\n"
       "Every row is checked first; on any problem nothing is changed.\n",
       {"--source", "--db"},
-      {}}},
+      {},
+      true}},
     {"export",
      {"Usage: clemency export --to DIR [--source DIR] [--db FILE]\n"
       "  --to DIR      new or empty folder: gets content/ from the store and a copy of site/\n"
@@ -102,7 +104,8 @@ const std::map<std::string, CommandSpec> kCommands = {
       "The whole site is checked with the file in place first; on any problem nothing changes.\n"
       "A running serve on the store republishes the change.\n",
       {"--change", "--note", "--source", "--db", "--out"},
-      {}}},
+      {},
+      true}},
     {"unpublish",
      {"Usage: clemency unpublish SECTION/SLUG --reason TEXT [--lang L] [--gone] [--source DIR]\n"
       "                          [--db FILE]\n"
@@ -112,7 +115,8 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --gone        removed: its URL answers 410 Gone instead of showing a notice\n"
       "The page stays in the store as a record. Refused when another page links to it.\n",
       {"--reason", "--lang", "--source", "--db"},
-      {"--gone"}}},
+      {"--gone"},
+      true}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -460,71 +464,60 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
   std::_Exit(0);
 }
 
-int Run(int argc, char** argv) {
-  if (argc < 2) return Usage("no command given");
-  std::string command = argv[1];
-  if (command == "--help" || command == "-h" || command == "help") {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  auto spec = kCommands.find(command);
-  if (spec == kCommands.end()) return Usage("unknown command '" + command + "'");
-  std::map<std::string, std::string> values;
-  std::vector<std::string> positional;
+// Reads the options and arguments of `spec`'s command from argv[2..] into `values` and
+// `arguments`. Returns an exit status when the command must not run (help, or a usage error).
+std::optional<int> ParseArguments(int argc, char** argv, const std::string& command,
+                                  const CommandSpec& spec,
+                                  std::map<std::string, std::string>* values,
+                                  std::vector<std::string>* arguments) {
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::fputs(spec->second.help, stdout);
+      std::fputs(spec.help, stdout);
       return 0;
     }
-    auto& flags = spec->second.flags;
-    if (std::find(flags.begin(), flags.end(), arg) != flags.end()) {
-      values[arg] = "yes";
-      continue;
-    }
-    auto& allowed = spec->second.options;
-    if ((command == "import" || command == "publish" || command == "unpublish") &&
-        arg.rfind("--", 0) != 0) {
-      positional.push_back(arg);
-      continue;
-    }
-    if (std::find(allowed.begin(), allowed.end(), arg) == allowed.end()) {
+    if (std::find(spec.flags.begin(), spec.flags.end(), arg) != spec.flags.end()) {
+      (*values)[arg] = "yes";
+    } else if (spec.arguments && arg.rfind("--", 0) != 0) {
+      arguments->push_back(arg);
+    } else if (std::find(spec.options.begin(), spec.options.end(), arg) == spec.options.end()) {
       return Usage("unknown option '" + arg + "' for " + command);
+    } else if (i + 1 >= argc) {
+      return Usage(arg + " needs a value");
+    } else {
+      (*values)[arg] = argv[++i];
     }
-    if (i + 1 >= argc) return Usage(arg + " needs a value");
-    values[arg] = argv[++i];
   }
-  const std::string source = values.count("--source") ? values["--source"] : ".";
-  const std::string out = values.count("--out") ? values["--out"] : JoinPath(source, "public");
+  return std::nullopt;
+}
 
-  const std::string db_path =
-      values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
+// The commands that work on the store: import, publish, unpublish, export.
+int RunStoreCommand(const std::string& command, const std::string& source,
+                    const std::string& db_path, const std::vector<std::string>& arguments,
+                    std::map<std::string, std::string>& values) {
   if (command == "import") {
-    if (positional.size() == 1 && positional[0] == "content") return ImportContent(source, db_path);
-    if (positional.size() == 2 && positional[0] == "support") {
-      return ImportSupport(source, db_path, positional[1]);
+    if (arguments.size() == 1 && arguments[0] == "content") return ImportContent(source, db_path);
+    if (arguments.size() == 2 && arguments[0] == "support") {
+      return ImportSupport(source, db_path, arguments[1]);
     }
     return Usage("expected: clemency import content, or clemency import support FILE.csv");
   }
   if (command == "publish") {
-    if (positional.size() != 1) return Usage("expected: clemency publish FILE.md");
-    return Publish(source, db_path, positional[0], values);
+    if (arguments.size() != 1) return Usage("expected: clemency publish FILE.md");
+    return Publish(source, db_path, arguments[0], values);
   }
   if (command == "unpublish") {
-    if (positional.size() != 1) return Usage("expected: clemency unpublish SECTION/SLUG");
-    return Unpublish(source, db_path, positional[0], values);
+    if (arguments.size() != 1) return Usage("expected: clemency unpublish SECTION/SLUG");
+    return Unpublish(source, db_path, arguments[0], values);
   }
-  if (command == "export") {
-    if (!values.count("--to")) return Usage("export needs --to DIR");
-    return Export(source, db_path, values["--to"]);
-  }
+  if (!values.count("--to")) return Usage("export needs --to DIR");
+  return Export(source, db_path, values["--to"]);
+}
 
-  if (command == "serve") return ServeSite(source, out, values);
-  std::error_code ec;
-  if (command == "build" && std::filesystem::exists(db_path, ec)) {
-    return BuildFromStore(source, db_path, out);
-  }
-
+// check, or build from content/ (a rebuild with a usable page cache runs with its own memory
+// settings).
+int CheckOrBuild(const std::string& command, const std::string& source, const std::string& out,
+                 const std::map<std::string, std::string>& values) {
   StepTimer timer;
   if (command != "build" || !PageCache::Usable(out, JoinPath(source, "site"))) {
     return LoadAndBuild(command, source, out, values, timer, false);
@@ -542,6 +535,36 @@ int Run(int argc, char** argv) {
   int status = 1;
   std::thread([&] { status = LoadAndBuild(command, source, out, values, timer, true); }).join();
   return status;
+}
+
+int Run(int argc, char** argv) {
+  if (argc < 2) return Usage("no command given");
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  auto spec = kCommands.find(command);
+  if (spec == kCommands.end()) return Usage("unknown command '" + command + "'");
+  std::map<std::string, std::string> values;
+  std::vector<std::string> arguments;
+  if (auto status = ParseArguments(argc, argv, command, spec->second, &values, &arguments)) {
+    return *status;
+  }
+  const std::string source = values.count("--source") ? values["--source"] : ".";
+  const std::string out = values.count("--out") ? values["--out"] : JoinPath(source, "public");
+  const std::string db_path =
+      values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
+  if (command == "import" || command == "publish" || command == "unpublish" ||
+      command == "export") {
+    return RunStoreCommand(command, source, db_path, arguments, values);
+  }
+  if (command == "serve") return ServeSite(source, out, values);
+  std::error_code ec;
+  if (command == "build" && std::filesystem::exists(db_path, ec)) {
+    return BuildFromStore(source, db_path, out);
+  }
+  return CheckOrBuild(command, source, out, values);
 }
 
 }  // namespace
