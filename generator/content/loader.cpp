@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -78,28 +79,19 @@ std::string NormaliseSourceText(std::string text) {
   return ToNfc(text);
 }
 
-bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
-                   std::string text, const SiteConfig& config, Diagnostics* diagnostics,
-                   Page* page) {
-  size_t errors_before = diagnostics->size();
-  FileName name;
-  if (!ParseFileName(relative_path, display_path, config, diagnostics, &name)) return false;
-  *page = Page{};
-  page->section = name.section;
-  page->slug = name.slug;
-  page->lang = name.lang;
-  page->source_path = display_path;
-  page->source_text = NormaliseSourceText(std::move(text));
-  const std::string& source = page->source_text;
+namespace {
 
-  // Front matter: the first line is `---`, it ends at the next line that is `---`.
+// Finds the front matter between the first two `---` lines of the page's text and records where
+// the body starts. Returns the YAML text, or nullopt (with a diagnostic) when there is none.
+std::optional<std::string_view> FrontMatterOf(Page* page, const std::string& display_path,
+                                              Diagnostics* diagnostics) {
+  const std::string& source = page->source_text;
   if (source.rfind("---\n", 0) != 0 && source.rfind("---\r\n", 0) != 0) {
     diagnostics->Add(display_path, 1, "", "must start with YAML front matter between --- lines");
-    return false;
+    return std::nullopt;
   }
   size_t yaml_start = source.find('\n') + 1;
   size_t pos = yaml_start;
-  size_t yaml_end = std::string::npos, body_start = std::string::npos;
   int line = 2;
   while (pos < source.size()) {
     size_t eol = source.find('\n', pos);
@@ -107,51 +99,28 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
         source.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
     if (!current.empty() && current.back() == '\r') current.pop_back();
     if (current == "---") {
-      yaml_end = pos;
-      body_start = eol == std::string::npos ? source.size() : eol + 1;
-      break;
+      page->body_offset = eol == std::string::npos ? source.size() : eol + 1;
+      page->body_first_line = line + 1;
+      return std::string_view(source).substr(yaml_start, pos - yaml_start);
     }
     if (eol == std::string::npos) break;
     pos = eol + 1;
     ++line;
   }
-  if (yaml_end == std::string::npos) {
-    diagnostics->Add(display_path, 1, "", "front matter is not closed by a --- line");
-    return false;
-  }
-  page->body_offset = body_start;
-  page->body_first_line = line + 1;
+  diagnostics->Add(display_path, 1, "", "front matter is not closed by a --- line");
+  return std::nullopt;
+}
 
-  YamlNode root;
-  YamlError yaml_error;
-  if (!ParseYaml(std::string_view(source).substr(yaml_start, yaml_end - yaml_start), &root,
-                 &yaml_error)) {
-    diagnostics->Add(display_path, yaml_error.line + 1, "", "invalid YAML: " + yaml_error.message);
-    return false;
-  }
-  FieldReader read(display_path, diagnostics, /*line_offset=*/1);
-  if (!root.IsMap()) {
-    read.Error(root.line, "", "front matter must be a mapping of fields");
-    return false;
-  }
+// The page's kind: home, a section's landing page, or its section's kind.
+const PageKind& KindOf(const Page& page, const SiteConfig& config) {
+  if (page.section.empty()) return *FindPageKind("home");
+  if (page.slug.empty()) return *FindPageKind("section");
+  return *FindPageKind(config.FindSection(page.section)->kind);  // the config names known kinds
+}
 
-  const SectionConfig* section = config.FindSection(page->section);
-  if (page->section.empty()) {
-    page->kind = "home";
-  } else if (page->slug.empty()) {
-    page->kind = "section";
-  } else {
-    page->kind = section->kind;
-  }
-  const PageKind& kind = *FindPageKind(page->kind);  // the config only names known kinds
-  std::vector<std::string> allowed = kCommonFields;
-  if (kind.story_fields) allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
-  if (kind.support_fields) {
-    allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
-  }
-  read.RejectUnknown(root, allowed);
-
-  const int tz = config.utc_offset_minutes;
+// Title, summary, dates, draft, weight, tags, change note.
+void ReadCommonFields(FieldReader& read, const YamlNode& root, const PageKind& kind, int tz,
+                      Page* page) {
   const bool is_index = page->slug.empty();
   page->title = read.Text(root, "title", true).value_or("");
   page->summary = read.Text(root, "summary", false).value_or("");
@@ -167,117 +136,182 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   page->weight = read.Integer(root, "weight", false).value_or(0);
   page->tags = read.TextList(root, "tags", false).value_or(std::vector<std::string>{});
   page->change_note = read.Text(root, "change_note", false).value_or("");
+}
 
-  if (const YamlNode* list = read.List(root, "sources", kind.cites_sources)) {
-    if (list->items.empty() && kind.cites_sources) {
-      read.Error(list->line, "sources", "a guide must cite at least one legal source");
-    }
-    for (size_t i = 0; i < list->items.size(); ++i) {
-      const YamlNode& item = list->items[i];
-      std::string prefix = "sources[" + std::to_string(i) + "].";
-      if (!item.IsMap()) {
-        read.Error(item.line, "sources[" + std::to_string(i) + "]",
-                   "must be a mapping with title, number, article, url");
-        continue;
-      }
-      read.RejectUnknown(item, {"title", "number", "article", "url"}, prefix);
-      LegalSource legal;
-      legal.title = read.Text(item, "title", true, prefix).value_or("");
-      legal.number = read.Text(item, "number", false, prefix).value_or("");
-      legal.article = read.Text(item, "article", false, prefix).value_or("");
-      legal.url = read.Text(item, "url", false, prefix).value_or("");
-      if (!legal.url.empty() && !IsWebUrl(legal.url)) {
-        read.Error(item.Find("url")->line, prefix + "url", "must start with https:// or http://");
-      }
-      page->sources.push_back(legal);
-    }
+// The legal sources a page cites (required, at least one, for a kind that cites sources).
+void ReadSources(FieldReader& read, const YamlNode& root, const PageKind& kind, Page* page) {
+  const YamlNode* list = read.List(root, "sources", kind.cites_sources);
+  if (!list) return;
+  if (list->items.empty() && kind.cites_sources) {
+    read.Error(list->line, "sources", "a guide must cite at least one legal source");
   }
+  for (size_t i = 0; i < list->items.size(); ++i) {
+    const YamlNode& item = list->items[i];
+    std::string prefix = "sources[" + std::to_string(i) + "].";
+    if (!item.IsMap()) {
+      read.Error(item.line, "sources[" + std::to_string(i) + "]",
+                 "must be a mapping with title, number, article, url");
+      continue;
+    }
+    read.RejectUnknown(item, {"title", "number", "article", "url"}, prefix);
+    LegalSource legal;
+    legal.title = read.Text(item, "title", true, prefix).value_or("");
+    legal.number = read.Text(item, "number", false, prefix).value_or("");
+    legal.article = read.Text(item, "article", false, prefix).value_or("");
+    legal.url = read.Text(item, "url", false, prefix).value_or("");
+    if (!legal.url.empty() && !IsWebUrl(legal.url)) {
+      read.Error(item.Find("url")->line, prefix + "url", "must start with https:// or http://");
+    }
+    page->sources.push_back(legal);
+  }
+}
 
-  const bool is_translation = page->lang != config.default_language;
-  if (is_translation) {
+// A translation's status and source date; the source language may not carry them.
+void ReadTranslation(FieldReader& read, const YamlNode& root, const SiteConfig& config,
+                     Page* page) {
+  if (page->lang != config.default_language) {
     page->translation_status =
         read.Choice(root, "translation_status", true, {"reviewed", "machine-assisted"})
             .value_or("");
-    page->translated_from = read.Date(root, "translated_from", true, tz);
-  } else {
-    for (const char* field : {"translation_status", "translated_from"}) {
-      if (const YamlNode* node = root.Find(field)) {
-        read.Error(
-            node->line, field,
-            "only translations carry this; " + config.default_language + " is the source language");
-      }
+    page->translated_from = read.Date(root, "translated_from", true, config.utc_offset_minutes);
+    return;
+  }
+  for (const char* field : {"translation_status", "translated_from"}) {
+    if (const YamlNode* node = root.Find(field)) {
+      read.Error(node->line, field,
+                 "only translations carry this; " + config.default_language +
+                     " is the source language");
     }
   }
+}
 
-  if (kind.story_fields) {
-    if (const YamlNode* node = read.Map(root, "consent", true)) {
-      read.RejectUnknown(*node, {"given_by", "date", "scope"}, "consent.");
-      Consent consent;
-      consent.given_by = read.Text(*node, "given_by", true, "consent.").value_or("");
-      if (auto d = read.Date(*node, "date", true, tz, "consent.")) consent.date = *d;
-      consent.scope = read.Choice(*node, "scope", true, {"initials-only", "full-name"}, "consent.")
-                          .value_or("");
-      page->consent = consent;
+// A retold story's consent record and its source.
+void ReadStoryFields(FieldReader& read, const YamlNode& root, int tz, Page* page) {
+  if (const YamlNode* node = read.Map(root, "consent", true)) {
+    read.RejectUnknown(*node, {"given_by", "date", "scope"}, "consent.");
+    Consent consent;
+    consent.given_by = read.Text(*node, "given_by", true, "consent.").value_or("");
+    if (auto d = read.Date(*node, "date", true, tz, "consent.")) consent.date = *d;
+    consent.scope = read.Choice(*node, "scope", true, {"initials-only", "full-name"}, "consent.")
+                        .value_or("");
+    page->consent = consent;
+  }
+  if (const YamlNode* node = read.Map(root, "source", true)) {
+    read.RejectUnknown(*node, {"title", "publisher", "date", "url"}, "source.");
+    StorySource story_source;
+    story_source.title = read.Text(*node, "title", true, "source.").value_or("");
+    story_source.publisher = read.Text(*node, "publisher", true, "source.").value_or("");
+    story_source.date = read.Date(*node, "date", false, tz, "source.");
+    story_source.url = read.Text(*node, "url", false, "source.").value_or("");
+    if (!story_source.url.empty() && !IsWebUrl(story_source.url)) {
+      read.Error(node->Find("url")->line, "source.url", "must start with https:// or http://");
     }
-    if (const YamlNode* node = read.Map(root, "source", true)) {
-      read.RejectUnknown(*node, {"title", "publisher", "date", "url"}, "source.");
-      StorySource story_source;
-      story_source.title = read.Text(*node, "title", true, "source.").value_or("");
-      story_source.publisher = read.Text(*node, "publisher", true, "source.").value_or("");
-      story_source.date = read.Date(*node, "date", false, tz, "source.");
-      story_source.url = read.Text(*node, "url", false, "source.").value_or("");
-      if (!story_source.url.empty() && !IsWebUrl(story_source.url)) {
-        read.Error(node->Find("url")->line, "source.url", "must start with https:// or http://");
-      }
-      page->story_source = story_source;
+    page->story_source = story_source;
+  }
+}
+
+// A support entry's services, each one the site knows.
+std::optional<std::vector<std::string>> ReadServices(FieldReader& read, const YamlNode& root) {
+  auto services = read.TextList(root, "services", true);
+  for (const auto& service : services.value_or(std::vector<std::string>{})) {
+    if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
+        KnownServices().end()) {
+      std::string known;
+      for (const auto& s : KnownServices()) known += (known.empty() ? "" : ", ") + s;
+      read.Error(root.Find("services")->line, "services",
+                 "'" + service + "' is not a known service (" + known + ")");
     }
   }
+  return services;
+}
 
+// A support entry's contact: phone (digits and separators only), address, hours.
+void ReadContact(FieldReader& read, const YamlNode& root, SupportInfo* info) {
+  const YamlNode* node = read.Map(root, "contact", false);
+  if (!node) return;
+  read.RejectUnknown(*node, {"phone", "address", "hours"}, "contact.");
+  info->contact.phone = read.Text(*node, "phone", false, "contact.").value_or("");
+  info->contact.address = read.Text(*node, "address", false, "contact.").value_or("");
+  info->contact.hours = read.Text(*node, "hours", false, "contact.").value_or("");
+  if (!info->contact.phone.empty() &&
+      info->contact.phone.find_first_not_of("+0123456789 .-()") != std::string::npos) {
+    read.Error(node->Find("phone")->line, "contact.phone",
+               "may hold only digits, spaces and + . - ( )");
+  }
+}
+
+// A support entry's coordinates, within the ranges of latitude and longitude.
+void ReadCoordinates(FieldReader& read, const YamlNode& root, SupportInfo* info) {
+  const YamlNode* node = read.Map(root, "coordinates", false);
+  if (!node) return;
+  read.RejectUnknown(*node, {"lat", "lon"}, "coordinates.");
+  auto lat = read.Number(*node, "lat", true, "coordinates.");
+  auto lon = read.Number(*node, "lon", true, "coordinates.");
+  if (lat && (*lat < -90 || *lat > 90)) {
+    read.Error(node->Find("lat")->line, "coordinates.lat", "must be between -90 and 90");
+  }
+  if (lon && (*lon < -180 || *lon > 180)) {
+    read.Error(node->Find("lon")->line, "coordinates.lon", "must be between -180 and 180");
+  }
+  if (lat && lon) info->coordinates = Coordinates{*lat, *lon};
+}
+
+// A support entry's place, organisation, services, contact, coordinates and verified date.
+void ReadSupportFields(FieldReader& read, const YamlNode& root, int tz, Page* page) {
+  SupportInfo info;
+  info.province = read.Text(root, "province", true).value_or("");
+  info.district = read.Text(root, "district", true).value_or("");
+  info.organisation = read.Text(root, "organisation", true).value_or("");
+  if (auto services = ReadServices(read, root)) info.services = *services;
+  ReadContact(read, root, &info);
+  ReadCoordinates(read, root, &info);
+  if (auto verified = read.Date(root, "verified", true, tz)) info.verified = *verified;
+  page->support = info;
+}
+
+}  // namespace
+
+bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
+                   std::string text, const SiteConfig& config, Diagnostics* diagnostics,
+                   Page* page) {
+  size_t errors_before = diagnostics->size();
+  FileName name;
+  if (!ParseFileName(relative_path, display_path, config, diagnostics, &name)) return false;
+  *page = Page{};
+  page->section = name.section;
+  page->slug = name.slug;
+  page->lang = name.lang;
+  page->source_path = display_path;
+  page->source_text = NormaliseSourceText(std::move(text));
+  auto yaml = FrontMatterOf(page, display_path, diagnostics);
+  if (!yaml) return false;
+  YamlNode root;
+  YamlError yaml_error;
+  if (!ParseYaml(*yaml, &root, &yaml_error)) {
+    diagnostics->Add(display_path, yaml_error.line + 1, "", "invalid YAML: " + yaml_error.message);
+    return false;
+  }
+  FieldReader read(display_path, diagnostics, /*line_offset=*/1);
+  if (!root.IsMap()) {
+    read.Error(root.line, "", "front matter must be a mapping of fields");
+    return false;
+  }
+  const PageKind& kind = KindOf(*page, config);
+  page->kind = std::string(kind.name);
+  std::vector<std::string> allowed = kCommonFields;
+  if (kind.story_fields) allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
   if (kind.support_fields) {
-    SupportInfo info;
-    info.province = read.Text(root, "province", true).value_or("");
-    info.district = read.Text(root, "district", true).value_or("");
-    info.organisation = read.Text(root, "organisation", true).value_or("");
-    if (auto services = read.TextList(root, "services", true)) {
-      for (const auto& service : *services) {
-        if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
-            KnownServices().end()) {
-          std::string known;
-          for (const auto& s : KnownServices()) known += (known.empty() ? "" : ", ") + s;
-          read.Error(root.Find("services")->line, "services",
-                     "'" + service + "' is not a known service (" + known + ")");
-        }
-      }
-      info.services = *services;
-    }
-    if (const YamlNode* node = read.Map(root, "contact", false)) {
-      read.RejectUnknown(*node, {"phone", "address", "hours"}, "contact.");
-      info.contact.phone = read.Text(*node, "phone", false, "contact.").value_or("");
-      info.contact.address = read.Text(*node, "address", false, "contact.").value_or("");
-      info.contact.hours = read.Text(*node, "hours", false, "contact.").value_or("");
-      if (!info.contact.phone.empty() &&
-          info.contact.phone.find_first_not_of("+0123456789 .-()") != std::string::npos) {
-        read.Error(node->Find("phone")->line, "contact.phone",
-                   "may hold only digits, spaces and + . - ( )");
-      }
-    }
-    if (const YamlNode* node = read.Map(root, "coordinates", false)) {
-      read.RejectUnknown(*node, {"lat", "lon"}, "coordinates.");
-      auto lat = read.Number(*node, "lat", true, "coordinates.");
-      auto lon = read.Number(*node, "lon", true, "coordinates.");
-      if (lat && (*lat < -90 || *lat > 90)) {
-        read.Error(node->Find("lat")->line, "coordinates.lat", "must be between -90 and 90");
-      }
-      if (lon && (*lon < -180 || *lon > 180)) {
-        read.Error(node->Find("lon")->line, "coordinates.lon", "must be between -180 and 180");
-      }
-      if (lat && lon) info.coordinates = Coordinates{*lat, *lon};
-    }
-    if (auto verified = read.Date(root, "verified", true, tz)) info.verified = *verified;
-    page->support = info;
+    allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
   }
-
-  if (!is_index && page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  read.RejectUnknown(root, allowed);
+  const int tz = config.utc_offset_minutes;
+  ReadCommonFields(read, root, kind, tz, page);
+  ReadSources(read, root, kind, page);
+  ReadTranslation(read, root, config, page);
+  if (kind.story_fields) ReadStoryFields(read, root, tz, page);
+  if (kind.support_fields) ReadSupportFields(read, root, tz, page);
+  if (!page->slug.empty() &&
+      page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {
     diagnostics->Add(display_path, page->body_first_line, "body", "is empty");
   }
   return diagnostics->size() == errors_before;
