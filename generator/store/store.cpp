@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "core/fs.h"
+
 namespace clemency {
 namespace {
 
@@ -236,21 +238,14 @@ int64_t Store::DataVersion() {
 }
 
 std::string Store::FileStamp() const {
-  std::string stamp;
-  for (const std::string& file : {path_, path_ + "-wal"}) {
-    struct stat info;
-    if (::stat(file.c_str(), &info) != 0) {
-      if (file == path_) return "";
-      continue;
-    }
-    if (file == path_ && (static_cast<uint64_t>(info.st_dev) != device_ ||
-                          static_cast<uint64_t>(info.st_ino) != inode_)) {
-      return "";
-    }
-    stamp += std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." +
-             std::to_string(info.st_mtim.tv_nsec) + ":" + std::to_string(info.st_ctim.tv_nsec) + ";";
+  struct stat info;
+  if (::stat(path_.c_str(), &info) != 0 || static_cast<uint64_t>(info.st_dev) != device_ ||
+      static_cast<uint64_t>(info.st_ino) != inode_) {
+    return "";  // gone, or another file at the path
   }
-  return stamp;
+  // The project's file stamps (size, inode, times); the log's is "" while it does not exist.
+  DiskFileSystem disk;
+  return disk.Stamp(path_) + ";" + disk.Stamp(path_ + "-wal");
 }
 
 Status Store::CheckHealth() {
