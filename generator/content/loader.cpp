@@ -317,12 +317,14 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   return diagnostics->size() == errors_before;
 }
 
-namespace {
+std::string TranslationWithoutSource(const Page& page, const SiteConfig& config) {
+  return "translation without a " + config.default_language + " page (expected " +
+         page.TranslationKey() + (page.slug.empty() ? "/_index" : "") + "." +
+         config.default_language + ".md)";
+}
 
-// Why the content file at `path` may not be read, or "": a link leading out of the source
-// folder (it would publish whatever it points at) or a file above the size limit.
-std::string RefusalOf(const FileSystem& fs, const std::string& path, const std::string& content_dir,
-                      uint64_t max_bytes) {
+std::string ContentFileRefusal(const FileSystem& fs, const std::string& path,
+                               const std::string& content_dir, uint64_t max_bytes) {
   if (fs.IsLink(path) && !ResolvesWithin(path, JoinPath(content_dir, ".."))) {
     return "is a symbolic link that leads outside the source folder";
   }
@@ -333,8 +335,6 @@ std::string RefusalOf(const FileSystem& fs, const std::string& path, const std::
   }
   return "";
 }
-
-}  // namespace
 
 std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& content_dir,
                                        const std::string& display_prefix, const SiteConfig& config,
@@ -357,7 +357,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     std::string display = JoinPath(display_prefix, files[i]);
     std::string path = JoinPath(content_dir, files[i]);
     Page* page = hooks.page_slot(i);
-    if (std::string refusal = RefusalOf(fs, path, content_dir, config.max_content_file_bytes);
+    if (std::string refusal = ContentFileRefusal(fs, path, content_dir, config.max_content_file_bytes);
         !refusal.empty()) {
       problems[i].Add(display, 0, "file", refusal);
       return;
@@ -394,10 +394,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     if (p.lang == config.default_language) continue;
     std::string key = p.TranslationKey();
     if (!source_keys.count(key)) {
-      diagnostics->Add(p.source_path, 0, "",
-                       "translation without a " + config.default_language + " page (expected " +
-                           key + (p.slug.empty() ? "/_index" : "") + "." + config.default_language +
-                           ".md)");
+      diagnostics->Add(p.source_path, 0, "", TranslationWithoutSource(p, config));
     }
   }
   std::sort(order.begin(), order.end(), [&pages](size_t a, size_t b) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string_view>
 #include <unordered_set>
 
@@ -416,6 +418,11 @@ class Site::Planner {
   // Every job of the site: per language its home, sections with their pages, 404 and feeds
   // (planned on all cores), then the site-wide files.
   std::vector<Job> PlanJobs() const;
+  // The jobs of the outputs that show `keys` (BuildOptions::changed_keys), none a list page's.
+  std::vector<Job> PlanChangedJobs(const std::set<std::string>& keys) const;
+  // The files a page of `keys` may have left in the output folder in any language (its page or
+  // its gone marker): those no job writes any more are removed.
+  std::vector<std::string> PageOutputs(const std::set<std::string>& keys) const;
 
  private:
   // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds.
@@ -481,6 +488,50 @@ std::vector<Job> Site::Planner::PlanJobs() const {
   }
   jobs.push_back(SiteFilesJob());
   return jobs;
+}
+
+std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& keys) const {
+  std::vector<Job> jobs;
+  std::set<const SectionConfig*> sections;
+  for (const std::string& key : keys) {
+    if (const SectionConfig* section = site_.config_.FindSection(key.substr(0, key.find('/')))) {
+      sections.insert(section);
+    }
+  }
+  for (const auto& builder : builders_) {
+    const std::string& lang = builder->language().code;
+    for (const SectionConfig* section : sections) {
+      std::vector<const RenderedPage*> listed = SectionPages(
+          site_, *section, keys_by_section_.at(section->name), builder->language());
+      for (const RenderedPage* shown : listed) {
+        if (keys.count(shown->key)) jobs.push_back(PageJob(*builder, *section, *shown));
+      }
+      jobs.push_back(SectionJob(*builder, *section, std::move(listed)));
+      jobs.push_back(FeedJob(*builder, section->name));
+    }
+    jobs.push_back(FeedJob(*builder, ""));
+    for (const Tombstone& tombstone : site_.tombstones_) {
+      if (tombstone.lang == lang && keys.count(tombstone.section + "/" + tombstone.slug)) {
+        jobs.push_back(TombstoneJob(*builder, tombstone));
+      }
+    }
+  }
+  jobs.push_back(SiteFilesJob());
+  return jobs;
+}
+
+std::vector<std::string> Site::Planner::PageOutputs(const std::set<std::string>& keys) const {
+  std::vector<std::string> out;
+  for (const auto& language : site_.config_.languages) {
+    for (const std::string& key : keys) {
+      const size_t slash = key.find('/');
+      if (slash == std::string::npos) continue;
+      const std::string path = paths::Page(language.code, key.substr(0, slash), key.substr(slash + 1));
+      out.push_back(paths::OutputFile(path));
+      out.push_back(paths::OutputFile(path + paths::kGoneMarker));
+    }
+  }
+  return out;
 }
 
 std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, size_t part) const {
@@ -784,9 +835,12 @@ struct ChangePlan {
 
 // Compares `jobs` with the last build's manifest. A small change (at most options.in_place_limit
 // of the outputs) updates the output folder in place, its outputs that no longer exist removed;
-// anything bigger builds a whole new folder.
+// anything bigger builds a whole new folder. A partial plan (`page_outputs` set: the jobs are only
+// those of changed pages) is always in place, and only those of `page_outputs` no job writes are
+// removed.
 ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previous,
-                       const BuildOptions& options, OutputWriter& writer) {
+                       const BuildOptions& options, OutputWriter& writer,
+                       const std::vector<std::string>* page_outputs) {
   ChangePlan plan;
   plan.unchanged.assign(jobs.size(), 0);
   size_t changed_outputs = 0;
@@ -801,6 +855,13 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
     plan.unchanged[i] = same;
     plan.total_outputs += job.outputs.size();
     if (!same) changed_outputs += job.outputs.size();
+  }
+  if (page_outputs) {
+    writer.UpdateInPlace();
+    for (const std::string& output : *page_outputs) {
+      if (!outputs.count(output) && !previous.KeyOf(output).empty()) writer.Remove(output);
+    }
+    return plan;
   }
   std::error_code ec;
   if (previous.size() > 0 && std::filesystem::is_directory(options.out_dir, ec) &&
@@ -847,10 +908,13 @@ Status Execute(const std::vector<Job>& jobs, const ChangePlan& plan, const Build
   return error;
 }
 
-// Swaps the staged site in and saves the manifest of `jobs`. The old manifest goes before the
+// Swaps the staged site in and saves the manifest of `jobs` (with, after a partial plan, the
+// keys of `previous` for every output no job wrote or removed). The old manifest goes before the
 // output folder changes: should the commit stop half way, the next build renders everything.
 Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
-                             const BuildOptions& options, OutputWriter& writer) {
+                             const BuildOptions& options, OutputWriter& writer,
+                             const BuildManifest* previous,
+                             const std::vector<std::string>* page_outputs) {
   std::string manifest_path = BuildManifest::PathFor(options.out_dir);
   if (Status s = writer.Commit([&manifest_path]() {
         std::error_code remove_error;
@@ -862,9 +926,18 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
   }
   std::vector<std::pair<std::string_view, std::string_view>> keys;
   keys.reserve(total_outputs);
+  std::unordered_set<std::string_view> planned;
   for (const Job& job : jobs) {
-    if (job.key.empty()) continue;
-    for (const auto& output : job.outputs) keys.emplace_back(output, job.key);
+    for (const auto& output : job.outputs) {
+      planned.insert(output);
+      if (!job.key.empty()) keys.emplace_back(output, job.key);
+    }
+  }
+  if (page_outputs) {
+    planned.insert(page_outputs->begin(), page_outputs->end());
+    for (const auto& [output, key] : previous->keys()) {
+      if (!planned.count(output)) keys.emplace_back(output, key);
+    }
   }
   return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);
 }
@@ -880,16 +953,29 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
   timer.Mark("plan.manifest");
   const Planner planner(*this, options, writer);  // its jobs refer to it: it outlives them
-  const std::vector<Job> jobs = planner.PlanJobs();
+  // Only the changed pages' outputs, when no list page changed and there is a site to update.
+  std::optional<std::vector<std::string>> page_outputs;
+  if (options.changed_keys && previous.size() > 0 &&
+      std::none_of(options.changed_keys->begin(), options.changed_keys->end(),
+                   [](const std::string& key) { return key.find('/') == std::string::npos; })) {
+    page_outputs = planner.PageOutputs(*options.changed_keys);
+  }
+  const std::vector<Job> jobs =
+      page_outputs ? planner.PlanChangedJobs(*options.changed_keys) : planner.PlanJobs();
   timer.Mark("plan.jobs");
-  const ChangePlan plan = PlanChanges(jobs, previous, options, writer);
+  const std::vector<std::string>* partial = page_outputs ? &*page_outputs : nullptr;
+  const ChangePlan plan = PlanChanges(jobs, previous, options, writer, partial);
   timer.Mark("plan");
   BuildSummary summary;
   if (Status s = Execute(jobs, plan, options, config_, writer, &summary); !s.ok()) return s;
   timer.Mark("render");
-  if (Status s = writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static")); !s.ok())
+  if (Status s = partial ? Status::Ok()  // site/ is unchanged: a change there reloads the site
+                         : writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static"));
+      !s.ok())
     return s;
-  if (Status s = CommitAndSaveManifest(jobs, plan.total_outputs, options, writer); !s.ok()) return s;
+  if (Status s = CommitAndSaveManifest(jobs, plan.total_outputs, options, writer, &previous, partial);
+      !s.ok())
+    return s;
   timer.Mark("swap");
   summary.in_place = writer.in_place();
   summary.files_written = writer.files_written();

@@ -100,8 +100,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   }
   site->site_key_ = HashHex(site_files);
 
-  WordingRules wording =
-      LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
+  site->wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
   if (timer) timer->Mark("site");
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
@@ -127,37 +126,8 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     return true;
   };
   hooks.page_slot = [&](size_t file) { return &derived[file].page; };
-  hooks.on_parsed = [&](size_t file, Page& page, Diagnostics* problems) {
-    RenderedPage& rendered = derived[file];
-    // A damaged cache record may have left parts behind (the page itself was parsed afresh).
-    rendered.body = MarkdownResult();
-    rendered.readability = ReadabilityScore();
-    rendered.source_stamp = stamps[file];
-    rendered.source_hash = HashHex(page.source_text);
-    rendered.body = RenderMarkdown(page.body_markdown(), BodyMarkdownOptions());
-    const LanguageConfig* language = site->config_.FindLanguage(page.lang);
-    const std::string locale = language ? language->locale : "";
-    if (language) rendered.sort_keys = ListSortKeys(page, *language);
-    if (page.summary.empty()) {
-      page.summary =
-          TruncateAtWord(rendered.body.first_paragraph, site->config_.summary_length, locale);
-    }
-    rendered.list_hash = ListEntryHash(page);
-    auto rules = wording.find(page.lang);
-    if (rules != wording.end()) CheckWording(page, rules->second, locale, problems);
-    rendered.readability =
-        ScoreReadability(rendered.body.plain_text, page.lang, locale, site->config_.readability);
-    if (!rendered.readability.passes() && !page.draft) {
-      problems->Add(
-          page.source_path, 0, "readability",
-          rendered.readability.Describe() +
-              "; use shorter sentences and everyday words (see site/config.yaml readability)");
-    }
-    std::string().swap(rendered.body.html);
-    std::string().swap(rendered.body.plain_text);
-    std::string().swap(rendered.body.first_paragraph);
-    for (auto& heading : rendered.body.headings) std::string().swap(heading.text);  // ids stay
-    std::string().swap(page.source_text);
+  hooks.on_parsed = [&](size_t file, Page& /*page: derived[file].page*/, Diagnostics* problems) {
+    site->Derive(&derived[file], stamps[file], problems);
   };
   std::vector<size_t> order = LoadContentInPlace(fs, JoinPath(source_dir, "content"), "content",
                                                  site->config_, diagnostics, hooks);
@@ -187,27 +157,68 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   }
   for (auto& rendered : derived) rendered.key = rendered.page.TranslationKey();
   if (timer) timer->Mark("load.order");
-  for (size_t i = 0; i < site->pages_.size(); ++i) {
-    const Page& page = site->pages_[i].page;
-    if (!page.draft) site->groups_[site->pages_[i].key][page.lang] = i;
+  site->RebuildIndexes();
+  if (timer) timer->Mark("load.groups");
+  const bool skip_cached = cache && cache->link_targets() == site->link_targets_;
+  site->CheckLinks(diagnostics, [skip_cached](const RenderedPage& rendered) {
+    return !(skip_cached && rendered.from_cache);
+  });
+  if (timer) timer->Mark("check");
+  if (!diagnostics->empty()) return nullptr;
+  return site;
+}
+
+void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics* problems) const {
+  Page& page = rendered->page;
+  // A damaged cache record may have left parts behind (the page itself was parsed afresh).
+  rendered->readability = ReadabilityScore();
+  rendered->source_stamp = stamp;
+  rendered->source_hash = HashHex(page.source_text);
+  rendered->body = RenderMarkdown(page.body_markdown(), BodyMarkdownOptions());
+  rendered->from_cache = false;
+  const LanguageConfig* language = config_.FindLanguage(page.lang);
+  const std::string locale = language ? language->locale : "";
+  if (language) rendered->sort_keys = ListSortKeys(page, *language);
+  if (page.summary.empty()) {
+    page.summary = TruncateAtWord(rendered->body.first_paragraph, config_.summary_length, locale);
+  }
+  rendered->list_hash = ListEntryHash(page);
+  rendered->key = page.TranslationKey();
+  auto rules = wording_.find(page.lang);
+  if (rules != wording_.end()) CheckWording(page, rules->second, locale, problems);
+  rendered->readability =
+      ScoreReadability(rendered->body.plain_text, page.lang, locale, config_.readability);
+  if (!rendered->readability.passes() && !page.draft) {
+    problems->Add(page.source_path, 0, "readability",
+                  rendered->readability.Describe() +
+                      "; use shorter sentences and everyday words (see site/config.yaml readability)");
+  }
+  std::string().swap(rendered->body.html);
+  std::string().swap(rendered->body.plain_text);
+  std::string().swap(rendered->body.first_paragraph);
+  for (auto& heading : rendered->body.headings) std::string().swap(heading.text);  // ids stay
+  std::string().swap(page.source_text);
+}
+
+void Site::RebuildIndexes() {
+  groups_.clear();
+  group_index_.clear();
+  for (size_t i = 0; i < pages_.size(); ++i) {
+    const Page& page = pages_[i].page;
+    if (!page.draft) groups_[pages_[i].key][page.lang] = i;
   }
   std::string targets;
-  for (const auto& [key, translations] : site->groups_) {
-    site->group_index_.emplace(key, &translations);
+  for (const auto& [key, translations] : groups_) {
+    group_index_.emplace(key, &translations);
     for (const auto& [lang, index] : translations) {
       targets.append(key).append(1, '\x1f').append(lang);
-      for (const auto& heading : site->pages_[index].body.headings) {
+      for (const auto& heading : pages_[index].body.headings) {
         targets.append(1, '\x1f').append(heading.id);
       }
       targets.append(1, '\n');
     }
   }
-  site->link_targets_ = HashHex(targets);
-  if (timer) timer->Mark("load.groups");
-  site->CheckLinks(diagnostics, cache ? cache->link_targets() : std::string());
-  if (timer) timer->Mark("check");
-  if (!diagnostics->empty()) return nullptr;
-  return site;
+  link_targets_ = HashHex(targets);
 }
 
 const std::map<std::string, size_t>* Site::Group(std::string_view translation_key) const {
@@ -223,8 +234,8 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
   return it == group->end() ? nullptr : &pages_[it->second];
 }
 
-void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const {
-  const bool skip_cached = !checked_targets.empty() && checked_targets == link_targets_;
+void Site::CheckLinks(Diagnostics* diagnostics,
+                      const std::function<bool(const RenderedPage&)>& should_check) const {
   // Paths the build writes besides pages: feeds, static files, the sitemap, robots.txt.
   std::unordered_set<std::string> files = {"/sitemap.xml", "/robots.txt"};
   for (const auto& language : config_.languages) {
@@ -263,7 +274,7 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
   std::vector<Diagnostics> found(pages_.size());
   ParallelFor(pages_.size(), DefaultThreads(), [&](size_t index) {
     const RenderedPage& rendered = pages_[index];
-    if (skip_cached && rendered.from_cache) return;
+    if (!should_check(rendered)) return;
     Diagnostics* problems = &found[index];
     const Page& page = rendered.page;
     const std::string self = page.PathIn(page.lang);

@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,6 +74,11 @@ struct BuildOptions {
   // OutputWriter) instead of linking every unchanged file into a new folder and swapping it.
   double in_place_limit = 0.1;
   size_t sitemap_max_urls = kSitemapMaxUrls;  // per sitemap file (lower in tests)
+  // When set, only the outputs that show these translation keys are planned (the key's page in
+  // every language, its tombstones, its section's list and feeds, the language feeds and the
+  // sitemap) and the output folder is updated in place; every other output is taken to be as
+  // `previous_manifest` says. A list page's key ("" or a section) plans the whole site.
+  std::optional<std::set<std::string>> changed_keys;
 };
 
 struct BuildSummary {
@@ -114,6 +121,13 @@ class Site {
   // build runs stops the build rather than publishing text that was never checked).
   Result<std::string> SourceText(const RenderedPage& rendered) const;
   Result<BuildSummary> Build(const BuildOptions& options, StepTimer timer = StepTimer()) const;
+  // Reads the content files at `paths` (relative to the source folder: "content/guides/x.vi.md")
+  // again through the site's file system, a path no longer there removing its page, and checks
+  // them and every page that may link to them as Load would. On success the site holds them and
+  // `changed_keys` gains their translation keys; on any problem (in `diagnostics`) the site is
+  // as it was and false is returned.
+  bool Reload(const std::vector<std::string>& paths, Diagnostics* diagnostics,
+              std::set<std::string>* changed_keys);
 
   const SiteConfig& config() const { return config_; }
   const std::vector<RenderedPage>& pages() const { return pages_; }
@@ -135,10 +149,19 @@ class Site {
  private:
   class Planner;  // the jobs of a build (render.cpp)
   Site() = default;
-  // Checks every page's links and images. Pages from the cache are skipped when `checked_targets`
-  // (the link targets of the build that stored them) equals link_targets(): nothing they could
-  // point to has changed since they passed.
-  void CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const;
+  // Checks the links and images of every page for which `should_check` is true.
+  void CheckLinks(Diagnostics* diagnostics,
+                  const std::function<bool(const RenderedPage&)>& should_check) const;
+  // Fills what lists, links and feeds need from the parsed `rendered->page` (whose text it then
+  // drops) and runs the per-page checks (wording, readability) into `problems`.
+  void Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics* problems) const;
+  // Reports each page of `keys` in another language than the default whose key has no page in
+  // the default language (as the loader does).
+  void CheckTranslationsHaveSource(const std::set<std::string>& keys, Diagnostics* problems) const;
+  // groups_, group_index_ and link_targets_ from pages_.
+  void RebuildIndexes();
+  // Parses the file at `path` (relative to the source folder) into `out`; false with `problems`.
+  bool ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const;
   // Every published page with its translations and last change, for the sitemap.
   std::vector<SitemapGroup> SitemapGroups() const;
   // Translation keys of the list pages every language has: "" (home), then each section.
@@ -161,6 +184,7 @@ class Site {
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
+  WordingRules wording_;
 };
 
 }  // namespace clemency

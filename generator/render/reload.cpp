@@ -1,0 +1,133 @@
+// Site::Reload(): a loaded site takes changed content files without loading the others again.
+#include <algorithm>
+#include <tuple>
+
+#include "content/loader.h"
+#include "render/site.h"
+
+namespace clemency {
+namespace {
+
+// One change to pages_, so that it can be undone.
+struct Edit {
+  enum Kind { kReplaced, kInserted, kErased } kind;
+  size_t index;
+  RenderedPage old;  // replaced or erased
+};
+
+bool InPageOrder(const RenderedPage& a, const RenderedPage& b) {
+  return std::tie(a.page.section, a.page.slug, a.page.lang) <
+         std::tie(b.page.section, b.page.slug, b.page.lang);
+}
+
+// Whether a link of `rendered` may point at a page of `keys`: its href names the key's last
+// part (a slug, or a section for a list page). Too many is only slower; the home page's key
+// ("") matches every page.
+bool MayLinkTo(const RenderedPage& rendered, const std::set<std::string>& keys) {
+  for (const std::string& key : keys) {
+    const std::string last = key.substr(key.rfind('/') + 1);
+    for (const auto& link : rendered.body.links) {
+      if (link.href.find(last) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const {
+  const std::string content_dir = JoinPath(source_dir_, "content");
+  const std::string full = JoinPath(source_dir_, path);
+  if (std::string refusal =
+          ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes);
+      !refusal.empty()) {
+    problems->Add(path, 0, "file", refusal);
+    return false;
+  }
+  const std::string stamp = fs_->Stamp(full);
+  auto text = fs_->ReadFile(full);
+  if (!text.ok()) {
+    problems->Add(path, 0, "", "cannot read file");
+    return false;
+  }
+  const std::string relative = path.substr(path.find('/') + 1);  // under content/
+  size_t errors_before = problems->size();
+  if (!ParsePageFile(relative, path, std::move(text).value(), config_, problems, &out->page)) {
+    return false;
+  }
+  Derive(out, stamp, problems);
+  return problems->size() == errors_before;
+}
+
+bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostics,
+                  std::set<std::string>* changed_keys) {
+  Diagnostics problems;
+  std::vector<std::pair<std::string, std::optional<RenderedPage>>> fresh;
+  for (const std::string& path : paths) {
+    if (!fs_->IsFile(JoinPath(source_dir_, path))) {
+      fresh.emplace_back(path, std::nullopt);
+      continue;
+    }
+    RenderedPage rendered;
+    if (ParseOne(path, &rendered, &problems)) fresh.emplace_back(path, std::move(rendered));
+  }
+  if (!problems.empty()) {
+    diagnostics->Append(problems);
+    return false;
+  }
+  std::vector<Edit> edits;
+  std::set<std::string> keys;
+  for (auto& [path, page] : fresh) {
+    auto it = std::find_if(pages_.begin(), pages_.end(),
+                           [&path](const RenderedPage& r) { return r.page.source_path == path; });
+    if (it != pages_.end()) {
+      keys.insert(it->key);
+      const size_t index = it - pages_.begin();
+      edits.push_back({page ? Edit::kReplaced : Edit::kErased, index, std::move(*it)});
+      if (page) {
+        *it = std::move(*page);
+      } else {
+        pages_.erase(it);
+      }
+    } else if (page) {
+      keys.insert(page->key);
+      auto at = std::lower_bound(pages_.begin(), pages_.end(), *page, InPageOrder);
+      edits.push_back({Edit::kInserted, static_cast<size_t>(at - pages_.begin()), {}});
+      pages_.insert(at, std::move(*page));
+    }
+  }
+  RebuildIndexes();
+  CheckTranslationsHaveSource(keys, &problems);
+  CheckLinks(&problems, [&keys](const RenderedPage& rendered) {
+    return keys.count(rendered.key) > 0 || MayLinkTo(rendered, keys);
+  });
+  if (problems.empty()) {
+    changed_keys->insert(keys.begin(), keys.end());
+    return true;
+  }
+  for (auto edit = edits.rbegin(); edit != edits.rend(); ++edit) {
+    auto at = pages_.begin() + edit->index;
+    if (edit->kind == Edit::kReplaced) *at = std::move(edit->old);
+    if (edit->kind == Edit::kErased) pages_.insert(at, std::move(edit->old));
+    if (edit->kind == Edit::kInserted) pages_.erase(at);
+  }
+  RebuildIndexes();
+  diagnostics->Append(problems);
+  return false;
+}
+
+void Site::CheckTranslationsHaveSource(const std::set<std::string>& keys,
+                                       Diagnostics* problems) const {
+  for (const RenderedPage& rendered : pages_) {
+    const Page& page = rendered.page;
+    if (page.lang == config_.default_language || !keys.count(rendered.key)) continue;
+    const bool has_source = std::any_of(pages_.begin(), pages_.end(), [&](const RenderedPage& r) {
+      return r.key == rendered.key && r.page.lang == config_.default_language;
+    });
+    if (!has_source) {
+      problems->Add(page.source_path, 0, "", TranslationWithoutSource(page, config_));
+    }
+  }
+}
+
+}  // namespace clemency
