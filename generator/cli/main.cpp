@@ -18,6 +18,7 @@
 #include "content/support_import.h"
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "publish/control_socket.h"
 #include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
@@ -264,10 +265,12 @@ int ServeSite(const std::string& source, const std::string& out,
   Republisher republisher({db_path, source, out, std::chrono::milliseconds(50), DefaultThreads(),
                            [](const std::string& line) {
                              std::fprintf(stderr, "clemency: %s\n", line.c_str());
-                           }});
-  if (!Reported({}, republisher.Start())) return 1;
+                           },
+                           ControlSocketPath(db_path)});
+  if (!Reported({}, republisher.Watch())) return 1;
   std::optional<StoredSite> stored = OpenAndBuild(source, db_path, out, &options.build);
   if (!stored) return 1;
+  if (!Reported({}, republisher.Start())) return 1;
   Diagnostics problems;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &problems);
   if (!Reported(problems, config.status())) return 1;
@@ -328,26 +331,38 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   if (!std::filesystem::exists(db_path, ec)) {
     return Failed(Status::Error("no store at " + db_path + " (serve or import content makes one)"));
   }
-  auto store = Store::Open(db_path);
-  if (!store.ok()) return Reported({}, store.status());
-  Diagnostics diagnostics;
-  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
-  if (!Reported(diagnostics, config.status())) return 1;
-  PublishRequest request;
-  request.file = file;
+  auto read = ReadPublishRequest(file);
+  if (!read.ok()) return Failed(read.status());
+  PublishRequest request = std::move(read).value();
   if (values.count("--change")) request.change_type = values["--change"];
   if (values.count("--note")) request.note = values["--note"];
-  request.now = Now(config->utc_offset_minutes);
-  request.out_dir = values.count("--out") ? values["--out"] : JoinPath(source, "public");
-  auto published = PublishFile(store->get(), source, request, &diagnostics);
-  if (!Reported(diagnostics, published.status())) return 1;
+  // A serve on this store checks the change against the site it holds and has it live when
+  // it answers; without one, the command checks it against the whole stored site itself.
+  auto served = PublishThroughServe(ControlSocketPath(db_path), request);
+  if (!served.ok()) return Failed(served.status());
+  std::optional<PublishResult> published = std::move(served).value();
+  const char* live = " (live on the running serve)";
+  if (!published) {
+    live = "";
+    auto store = Store::Open(db_path);
+    if (!store.ok()) return Reported({}, store.status());
+    Diagnostics diagnostics;
+    auto config =
+        LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
+    if (!Reported(diagnostics, config.status())) return 1;
+    request.now = Now(config->utc_offset_minutes);
+    request.out_dir = values.count("--out") ? values["--out"] : JoinPath(source, "public");
+    auto local = PublishFile(store->get(), source, request, &diagnostics);
+    if (!Reported(diagnostics, local.status())) return 1;
+    published = std::move(local).value();
+  }
   if (!published->changed) {
     std::printf("clemency: %s is already stored with this text; nothing to publish\n",
                 published->page.c_str());
     return 0;
   }
-  std::printf("clemency: published %s (%s) in %s; steps: %s\n", published->page.c_str(),
-              request.change_type.c_str(), db_path.c_str(), published->steps.c_str());
+  std::printf("clemency: published %s (%s) in %s%s; steps: %s\n", published->page.c_str(),
+              request.change_type.c_str(), db_path.c_str(), live, published->steps.c_str());
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "publish/publish.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "content/front_matter.h"
@@ -51,38 +52,22 @@ const RenderedPage* FindBySource(const Site& site, const std::string& source_pat
   return nullptr;
 }
 
-}  // namespace
+Status CheckChangeType(const std::string& type) {
+  if (type == "major" || type == "minor" || type == "correction") return Status::Ok();
+  return Status::Error("--change must be major, minor or correction, not '" + type + "'");
+}
 
-Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
-                                  const PublishRequest& request, Diagnostics* diagnostics) {
-  const std::string& type = request.change_type;
-  if (type != "major" && type != "minor" && type != "correction") {
-    return Status::Error("--change must be major, minor or correction, not '" + type + "'");
-  }
-  StepTimer timer;
-  auto stored_path = StoredPath(request.file);
-  if (!stored_path.ok()) return stored_path.status();
-  auto text = DiskFileSystem().ReadFile(request.file);
-  if (!text.ok()) return text.status();
-  auto stored = ReadStoredFiles(store, source_dir);
-  if (!stored.ok()) return stored.status();
-  const std::string full_path = JoinPath(source_dir, *stored_path);
-  auto previous = stored->content->ReadFile(full_path);
-  auto announced = AnnouncedText(std::move(text).value(), request, previous.ok() ? *previous : "");
-  if (!announced.ok()) return announced.status();
-  timer.Mark("read");
-  stored->content->Put(full_path, std::move(announced).value());
-  PageCache cache = request.out_dir.empty() ? PageCache() : PageCache::Load(request.out_dir);
-  auto site = Site::Load(stored->files, source_dir, diagnostics, nullptr, &cache);
-  if (!site) return Status::Error("the change was not published; the site is as it was");
-  timer.Mark("check");
-  const RenderedPage* rendered = FindBySource(*site, *stored_path);
-  if (!rendered) return Status::Error(*stored_path + ": not a page of the site");
-  auto row = PageToRow(*site, *rendered);
+// Stores the checked page `stored_path` of `site` as a revision (see PublishFile), timing it
+// into `timer`.
+Result<PublishResult> StoreRevision(Store* store, const Site& site, const PublishRequest& request,
+                                    StepTimer* timer) {
+  const RenderedPage* rendered = FindBySource(site, request.stored_path);
+  if (!rendered) return Status::Error(request.stored_path + ": not a page of the site");
+  auto row = PageToRow(site, *rendered);
   if (!row.ok()) return row.status();
   row->updated = request.now.ToRfc3339();
   row->updated_unix = request.now.unix_seconds;
-  row->change_type = type;
+  row->change_type = request.change_type;
   PublishResult result;
   result.page = row->section + "/" + row->slug + "/" + row->lang;
   PageRepository pages(store);
@@ -90,15 +75,128 @@ Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
   result.changed = !before.ok() || !before->has_value() || (*before)->content_hash != row->content_hash;
   if (Status s = store->Begin(); !s.ok()) return s;
   Status s = result.changed ? pages.Upsert(*row) : Status::Ok();
-  timer.Mark("store");
-  result.steps = timer.ToString();
-  if (s.ok() && result.changed) s = pages.LogPublish("publish", result.page + " (" + type + ")", result.steps);
+  timer->Mark("store");
+  result.steps = timer->ToString();
+  if (s.ok() && result.changed) {
+    s = pages.LogPublish("publish", result.page + " (" + request.change_type + ")", result.steps);
+  }
   if (s.ok()) s = store->Commit();
   if (!s.ok()) {
     store->Rollback();
     return s;
   }
   return result;
+}
+
+}  // namespace
+
+Result<PublishRequest> ReadPublishRequest(const std::string& file) {
+  PublishRequest request;
+  request.file = file;
+  auto stored_path = StoredPath(file);
+  if (!stored_path.ok()) return stored_path.status();
+  request.stored_path = std::move(stored_path).value();
+  auto text = DiskFileSystem().ReadFile(file);
+  if (!text.ok()) return text.status();
+  request.text = std::move(text).value();
+  return request;
+}
+
+Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
+                                  const PublishRequest& request, Diagnostics* diagnostics) {
+  if (Status s = CheckChangeType(request.change_type); !s.ok()) return s;
+  StepTimer timer;
+  auto stored = ReadStoredFiles(store, source_dir);
+  if (!stored.ok()) return stored.status();
+  const std::string full_path = JoinPath(source_dir, request.stored_path);
+  auto previous = stored->content->ReadFile(full_path);
+  auto announced = AnnouncedText(request.text, request, previous.ok() ? *previous : "");
+  if (!announced.ok()) return announced.status();
+  timer.Mark("read");
+  stored->content->Put(full_path, std::move(announced).value());
+  PageCache cache = request.out_dir.empty() ? PageCache() : PageCache::Load(request.out_dir);
+  auto site = Site::Load(stored->files, source_dir, diagnostics, nullptr, &cache);
+  if (!site) return Status::Error("the change was not published; the site is as it was");
+  timer.Mark("check");
+  return StoreRevision(store, *site, request, &timer);
+}
+
+Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* site,
+                                    const std::string& source_dir, const PublishRequest& request,
+                                    Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
+  if (Status s = CheckChangeType(request.change_type); !s.ok()) return s;
+  StepTimer timer;
+  const std::string full_path = JoinPath(source_dir, request.stored_path);
+  auto previous = content->ReadFile(full_path);
+  auto announced = AnnouncedText(request.text, request, previous.ok() ? *previous : "");
+  if (!announced.ok()) return announced.status();
+  timer.Mark("read");
+  content->Put(full_path, std::move(announced).value());
+  std::set<std::string> keys;
+  if (!site->Reload({request.stored_path}, diagnostics, &keys)) {
+    content->Refresh();  // Reload left the site as it was
+    return Status::Error("the change was not published; the site is as it was");
+  }
+  timer.Mark("check");
+  auto result = StoreRevision(store, *site, request, &timer);
+  if (!result.ok()) {  // back to the stored text, and the site as it was
+    content->Refresh();
+    Diagnostics ignored;
+    site->Reload({request.stored_path}, &ignored, &keys);
+    return result;
+  }
+  if (result->changed) changed_keys->insert(keys.begin(), keys.end());
+  return result;
+}
+
+ControlMessage PublishRequestMessage(const PublishRequest& request) {
+  return {{"op", "publish"},          {"file", request.file},
+          {"path", request.stored_path}, {"text", request.text},
+          {"change", request.change_type}, {"note", request.note}};
+}
+
+Result<PublishRequest> PublishRequestFrom(const ControlMessage& message) {
+  PublishRequest request;
+  for (const char* field : {"file", "path", "text", "change", "note"}) {
+    if (!message.count(field)) return Status::Error(std::string("publish request without ") + field);
+  }
+  request.file = message.at("file");
+  request.stored_path = message.at("path");
+  request.text = message.at("text");
+  request.change_type = message.at("change");
+  request.note = message.at("note");
+  // The path names a file of content/, as StoredPath makes it, nothing else.
+  const std::string& path = request.stored_path;
+  if (path.rfind("content/", 0) != 0 || path.find("..") != std::string::npos ||
+      std::count(path.begin(), path.end(), '/') > 2) {
+    return Status::Error("publish request for a path outside content/: " + path);
+  }
+  return request;
+}
+
+ControlMessage PublishAnswer(const Result<PublishResult>& result, const Diagnostics& diagnostics) {
+  if (!result.ok()) {
+    return {{"status", "refused"},
+            {"message", diagnostics.ToString() + result.status().message()}};
+  }
+  return {{"status", "ok"},
+          {"page", result->page},
+          {"changed", result->changed ? "1" : "0"},
+          {"steps", result->steps}};
+}
+
+Result<std::optional<PublishResult>> PublishThroughServe(const std::string& socket_path,
+                                                         const PublishRequest& request) {
+  auto answer = CallControl(socket_path, PublishRequestMessage(request));
+  if (!answer.ok()) return answer.status();
+  if (!answer->has_value()) return std::optional<PublishResult>();
+  ControlMessage fields = std::move(answer).value().value();
+  if (fields["status"] != "ok") return Status::Error(fields["message"]);
+  PublishResult result;
+  result.page = fields["page"];
+  result.changed = fields["changed"] == "1";
+  result.steps = fields["steps"];
+  return std::optional<PublishResult>(std::move(result));
 }
 
 Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& source_dir,

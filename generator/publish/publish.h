@@ -1,16 +1,22 @@
 #pragma once
 // `clemency publish`: one content file becomes a new revision of its page in the store, after the
-// whole site has been checked with it. A running `serve` republishes it (Republisher).
+// whole site has been checked with it. A running `serve` does this itself when asked through its
+// control socket (Republisher), else it republishes the revision once it sees it.
+#include <set>
 #include <string>
 
 #include "core/datetime.h"
 #include "core/status.h"
+#include "publish/control_socket.h"
+#include "publish/store_site.h"
 #include "store/store.h"
 
 namespace clemency {
 
 struct PublishRequest {
-  std::string file;                   // path of `<slug>.<lang>.md` in a folder named for its section
+  std::string file;         // where the text comes from, for messages
+  std::string stored_path;  // the page it revises, as the store keeps it: "content/<section>/<name>"
+  std::string text;
   std::string change_type = "major";  // major (announced, note required), minor, correction
   std::string note;                   // the change note of a major change or a correction
   DateTime now;                       // the revision's time
@@ -25,6 +31,10 @@ struct PublishResult {
   std::string steps;      // each step's time, as StepTimer prints them
 };
 
+// A request for the content file `file` (`<slug>.<lang>.md` in a folder named for its section),
+// with its text read.
+Result<PublishRequest> ReadPublishRequest(const std::string& file);
+
 // Checks `request` against the site as stored (with the file in place of its page: wording,
 // readability, links in both directions, exactly as `clemency check`), then stores it in one
 // transaction: the page row with `updated` = now, and for a major change or a correction the
@@ -32,6 +42,23 @@ struct PublishResult {
 // (file:line: field: message); on any, the store is not changed.
 Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
                                   const PublishRequest& request, Diagnostics* diagnostics);
+
+// The same for a site held in memory (serve's), loaded from `content` (its stored content):
+// only the changed page and the pages that may link to it are checked again. On success the
+// site holds the change and `changed_keys` its translation key; otherwise the site and the
+// store are as they were.
+Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* site,
+                                    const std::string& source_dir, const PublishRequest& request,
+                                    Diagnostics* diagnostics, std::set<std::string>* changed_keys);
+
+// The control socket's publish request and answer (a running serve answers: Republisher).
+ControlMessage PublishRequestMessage(const PublishRequest& request);
+Result<PublishRequest> PublishRequestFrom(const ControlMessage& message);
+ControlMessage PublishAnswer(const Result<PublishResult>& result, const Diagnostics& diagnostics);
+// Asks the serve listening at `socket_path` to publish `request` (it sets the time). nullopt
+// when no serve listens there; a refused change is an error whose message has the problems.
+Result<std::optional<PublishResult>> PublishThroughServe(const std::string& socket_path,
+                                                         const PublishRequest& request);
 
 struct UnpublishRequest {
   std::string section, slug;

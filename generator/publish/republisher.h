@@ -1,24 +1,36 @@
 #pragma once
-// Keeps the output folder in step with the store while `serve` runs. Whenever the store changes
-// (a commit by any other connection or process: `clemency import`, later the editors' publish),
-// the site is loaded from the store, checked, and built into the output folder, so the pages,
-// the feeds and the API (which reads the store) agree within a moment. Only what changed is
-// rendered, and an in-place update is journaled (OutputWriter). A change whose content fails
-// the checks is reported and the last site stays up. It reads content/ from the store lazily
-// (StoredContent) and keeps the page cache beside the output folder, so a one-page change reads,
-// parses and checks one page, not the whole site.
+// Keeps the output folder in step with the store while `serve` runs. It holds the site in memory
+// (loaded from the store once, with the page cache) and two ways in:
+// - Publish(): `clemency publish` through the control socket (ControlServer). The change is
+//   checked against the held site (only the page and the pages that may link to it are checked
+//   again), stored as a revision, and the outputs that show it are rendered and swapped in
+//   before the command returns.
+// - Any other commit to the store (`clemency import`, `unpublish`, a publish while no serve ran)
+//   is noticed through SQLite's data version: the stored pages whose hashes differ from the held
+//   ones are reloaded and republished the same way. A change under site/ reloads everything.
+// A change that fails the checks is reported and the last site stays up. Every republish is
+// recorded in publish_log with the outputs it touched and each step's time.
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
+#include "publish/control_socket.h"
+#include "publish/publish.h"
+#include "publish/store_site.h"
+#include "render/manifest.h"
 #include "render/site.h"
 #include "store/store.h"
 
 namespace clemency {
+
+class Snapshot;
 
 class Republisher {
  public:
@@ -27,23 +39,59 @@ class Republisher {
     std::chrono::milliseconds poll{50};  // how often the store is asked whether it changed
     int threads = 2;
     std::function<void(const std::string&)> report;  // one line per republish or failure
+    std::string socket_path;  // the control socket ("": none)
   };
   explicit Republisher(Options options) : options_(std::move(options)) {}
   ~Republisher() { Stop(); }
-  // Opens a connection of its own and starts watching from the store's present state.
+  // Opens a connection of its own and notes the store's present state: a change after this is
+  // republished once Start() has run.
+  Status Watch();
+  // Loads the site from the store (using the page cache beside the output folder), opens the
+  // control socket and starts the watcher. REQUIRES: Watch() succeeded.
   Status Start();
   void Stop();
-  // Loads the site from the store and builds it now; what the watcher runs on a change.
+  // Publishes on the watcher's thread (see above) and waits for it; what the control socket runs.
+  Result<PublishResult> Publish(PublishRequest request, Diagnostics* diagnostics);
+  // Brings the output folder in step with the store now (building it whole when it has no
+  // manifest yet), on the watcher's thread, and waits for it.
   Result<BuildSummary> RepublishNow();
   // Changes published since Start().
   uint64_t republished() const;
 
  private:
+  // Runs `task` on the watcher thread and waits for it.
+  void RunOnWatcher(std::function<void()> task);
+  void WatchLoop(int64_t seen);
+  // The watcher's answer to a commit by anyone else.
+  void OnStoreChange();
+  // Loads the whole site from the store and builds it.
+  Result<BuildSummary> LoadAndBuild(StepTimer timer);
+  // Brings the held site to the store's published pages and tombstones and republishes what
+  // changed.
+  Result<BuildSummary> SyncWithStore();
+  // The stored pages (relative paths) whose text differs from the held ones, and those no
+  // longer stored.
+  std::vector<std::string> ChangedFiles() const;
+  // Builds `keys`' outputs (all, when `keys` is nullopt), ends `snapshot` (the store read while
+  // building), logs the publish and keeps the manifest. A failed build drops the held site.
+  Result<BuildSummary> BuildChanged(std::optional<std::set<std::string>> keys, StepTimer timer,
+                                    Snapshot* snapshot);
+  Result<PublishResult> PublishOnWatcher(const PublishRequest& request, Diagnostics* diagnostics);
+  ControlMessage Answer(const ControlMessage& request);
+
   Options options_;
-  std::unique_ptr<Store> store_;  // used by the watcher thread only
+  std::unique_ptr<Store> store_;  // used by the watcher thread only, like everything below
+  StoredFiles files_;
+  std::unique_ptr<Site> site_;  // null until a load succeeds
+  BuildManifest manifest_;      // of the output folder as the last build left it
+  int64_t seen_version_ = 0;
+  // When to load and build everything again after a failed build (none: no need).
+  std::optional<std::chrono::steady_clock::time_point> retry_at_;
+  ControlServer control_;
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
+  std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
   uint64_t republished_ = 0;
 };

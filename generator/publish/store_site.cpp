@@ -141,6 +141,7 @@ std::string ContentStamp(const std::string& content_hash) { return "content:" + 
 
 Status StoredContent::Refresh() {
   stamps_.clear();
+  laid_over_ = MemoryFileSystem();
   return PageRepository(store_).ForEachHash([this](const std::string& path, const std::string& hash) {
     stamps_[JoinPath(source_dir_, path)] = ContentStamp(hash);
   });
@@ -261,9 +262,17 @@ namespace {
 
 // Hands `site` the store's tombstones, so its build shows them.
 Status AddTombstones(Store* store, Site* site) {
+  auto tombstones = ReadTombstones(store, site->config().utc_offset_minutes);
+  if (!tombstones.ok()) return tombstones.status();
+  site->SetTombstones(std::move(tombstones).value());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes) {
   auto rows = PageRepository(store).Tombstones();
   if (!rows.ok()) return rows.status();
-  const int offset = site->config().utc_offset_minutes;
   std::vector<Tombstone> tombstones;
   for (const PageRow& row : *rows) {
     Tombstone t;
@@ -272,16 +281,13 @@ Status AddTombstones(Store* store, Site* site) {
     t.lang = row.lang;
     t.title = row.title;
     t.reason = row.withdrawn_reason;
-    t.published = ParseDateTime(row.published, offset).value_or(DateTime{});
-    t.at = ParseDateTime(row.withdrawn_at, offset).value_or(DateTime{});
+    t.published = ParseDateTime(row.published, utc_offset_minutes).value_or(DateTime{});
+    t.at = ParseDateTime(row.withdrawn_at, utc_offset_minutes).value_or(DateTime{});
     t.gone = row.status == "gone";
     tombstones.push_back(std::move(t));
   }
-  site->SetTombstones(std::move(tombstones));
-  return Status::Ok();
+  return tombstones;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& source_dir,
                                              Diagnostics* diagnostics, StepTimer* timer,

@@ -32,8 +32,10 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path);
 class StoredContent : public FileSystem {
  public:
   StoredContent(Store* store, std::string source_dir) : store_(store), source_dir_(std::move(source_dir)) {}
-  // Reads the listing (paths and hashes) from the store.
+  // Reads the listing (paths and hashes) from the store; what was laid over is dropped.
   Status Refresh();
+  // Every file (full path) with its stamp.
+  const std::map<std::string, std::string>& stamps() const { return stamps_; }
   // Lays `text` over the stored file at `path` (a full path under source_dir/content).
   void Put(const std::string& path, std::string text);
   // Hides the stored file at `path`.
@@ -76,6 +78,9 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
 Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_dir,
                                       const std::string& csv_display, const std::string& csv_text,
                                       Diagnostics* diagnostics);
+
+// The store's withdrawn pages, as a site shows them.
+Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes);
 
 // The site as the store holds it: content/ from the store's published pages, site/ from disk, and
 // the store's tombstones (notices, 410 markers, feed entries). A page whose stamp `cache` holds is

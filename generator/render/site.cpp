@@ -73,6 +73,16 @@ std::string ListEntryHash(const Page& page) {
   return HashHex(shown);
 }
 
+std::string Site::SiteKeyOf(const FileSystem& fs, const std::string& source_dir) {
+  const std::string site_dir = JoinPath(source_dir, "site");
+  std::string site_files;
+  for (const auto& file : fs.ListFiles(site_dir)) {
+    auto text = fs.ReadFile(JoinPath(site_dir, file));
+    site_files += file + "\n" + (text.ok() ? HashHex(*text) : "") + "\n";
+  }
+  return HashHex(site_files);
+}
+
 std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
                                  const std::string& source_dir, Diagnostics* diagnostics,
                                  StepTimer* timer, PageCache* cache) {
@@ -93,12 +103,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   for (const auto& file : fs.ListFiles(JoinPath(site_dir, "static"))) {
     site->static_files_.push_back(file);
   }
-  std::string site_files;
-  for (const auto& file : fs.ListFiles(site_dir)) {
-    auto text = fs.ReadFile(JoinPath(site_dir, file));
-    site_files += file + "\n" + (text.ok() ? HashHex(*text) : "") + "\n";
-  }
-  site->site_key_ = HashHex(site_files);
+  site->site_key_ = SiteKeyOf(fs, source_dir);
 
   site->wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
   if (timer) timer->Mark("site");

@@ -140,6 +140,9 @@ class Site {
   const std::string& link_targets() const { return link_targets_; }
   // The withdrawn pages the build shows as such (from the store; a site from files has none).
   void SetTombstones(std::vector<Tombstone> tombstones) { tombstones_ = std::move(tombstones); }
+  const std::vector<Tombstone>& tombstones() const { return tombstones_; }
+  // Hash of every file under `source_dir`/site (what site_key() is for a site loaded now).
+  static std::string SiteKeyOf(const FileSystem& fs, const std::string& source_dir);
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
   const RenderedPage* Find(const std::string& translation_key, const std::string& lang) const;
   CoverageReport Coverage() const;

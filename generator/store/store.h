@@ -71,6 +71,10 @@ class Store {
   Status Begin() { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() { return Exec("COMMIT"); }
   Status Rollback() { return Exec("ROLLBACK"); }
+  // A read transaction: every read until EndSnapshot() sees the store as of the first one, so
+  // a listing and the texts read after it agree while others commit. Reads only in between.
+  Status BeginSnapshot() { return Exec("BEGIN DEFERRED"); }
+  Status EndSnapshot() { return Exec("COMMIT"); }
   int SchemaVersion();
   // Changes whenever the store's content may have changed (writes through this connection or
   // any other): a key for caches of query results.

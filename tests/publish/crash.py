@@ -99,8 +99,12 @@ def main():
                 serve.kill()
             output = publish.communicate()[0]
             if publish.returncode == 0 and "published" in output:
-                reported[name] = line
+                reported[name] = [line]
                 done += 1
+            elif name in reported:
+                # Cut short, it may still have been stored (serve finishes a publish whose
+                # command died): then it is the newer revision, and the one that must be live.
+                reported[name].append(line)
             if victim == "serve":
                 serve = Serve(clemency, tmp)
         time.sleep(1.0)  # the last republish
@@ -110,13 +114,15 @@ def main():
         db = sqlite3.connect(os.path.join(tmp, "var/clemency.db"))
         check("the store passes PRAGMA integrity_check",
               db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
-        for name, line in reported.items():
+        for name, lines in reported.items():
             slug = name.split(".")[0]
             row = db.execute("SELECT source_text FROM pages WHERE section = 'guides' AND slug = ? "
                              "AND lang = 'vi'", (slug,)).fetchone()
-            check(f"the reported publish of {name} is in the store", row and line in row[0])
+            stored = [line for line in lines if row and line in row[0]]
+            check(f"the reported publish of {name} (or a later one) is in the store", stored,
+                  f"none of {lines}")
             with open(os.path.join(tmp, f"public/vi/guides/{slug}/index.html"), encoding="utf-8") as f:
-                check(f"the reported publish of {name} is live", line in f.read())
+                check(f"the stored publish of {name} is live", stored and stored[0] in f.read())
         check("at least one publish was reported done", len(reported) > 0, "every publish was killed")
         fresh = os.path.join(tmp, "fresh")
         subprocess.run([clemency, "build", "--source", tmp, "--out", fresh], check=True,

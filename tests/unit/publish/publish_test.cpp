@@ -23,8 +23,12 @@ struct Stored : publish_test::StoredFixture {
   Result<PublishResult> Publish(const std::string& file, const std::string& type,
                                 const std::string& note, const std::string& now,
                                 Diagnostics* diagnostics) {
-    PublishRequest request{file, type, note, *ParseDateTime(now, 420), ""};
-    return PublishFile(store.get(), dir / "src", request, diagnostics);
+    auto request = ReadPublishRequest(file);
+    if (!request.ok()) return request.status();
+    request->change_type = type;
+    request->note = note;
+    request->now = *ParseDateTime(now, 420);
+    return PublishFile(store.get(), dir / "src", *request, diagnostics);
   }
   PageRow Alpha() {
     auto row = PageRepository(store.get()).Get("guides", "alpha", "vi");

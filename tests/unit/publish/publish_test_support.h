@@ -29,7 +29,8 @@ struct StoredFixture {
   std::unique_ptr<Republisher> StartRepublisher(
       std::chrono::milliseconds poll = std::chrono::milliseconds(1000)) const {
     auto republisher = std::make_unique<Republisher>(
-        Republisher::Options{dir / "clemency.db", dir / "src", dir / "public", poll, 2, nullptr});
+        Republisher::Options{dir / "clemency.db", dir / "src", dir / "public", poll, 2, nullptr, ""});
+    REQUIRE(republisher->Watch().ok());
     REQUIRE(republisher->Start().ok());
     return republisher;
   }
