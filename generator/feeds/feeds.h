@@ -38,6 +38,9 @@ struct SitemapGroup {
 // sitemaps.org allows at most 50,000 URLs in one file; a larger site gets several files and a
 // sitemap index.
 constexpr size_t kSitemapMaxUrls = 50000;
+// Files of this many URLs: publishing one page rewrites the one file that lists it (and the
+// one listing its section), not a sitemap of the whole site.
+constexpr size_t kSitemapUrlsPerFile = 1000;
 // The urlset of URLs [first, first + count) in the order of `groups`.
 std::string RenderSitemap(const std::vector<SitemapGroup>& groups, size_t first, size_t count);
 // A sitemap index listing the given absolute sitemap URLs.

@@ -256,8 +256,12 @@ Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::strin
   build.changed_keys = std::move(keys);
   auto summary = site_->Build(build, timer);
   if (snapshot) snapshot->End();  // the log below is a write
-  // A build that stopped half way removed the manifest: the next one renders everything.
-  manifest_ = BuildManifest::Load(options_.out_dir);
+  if (summary.ok() && !summary->manifest_changes.empty()) {
+    manifest_.Update(summary->manifest_changes);
+  } else {
+    // Written whole, or removed by a build that stopped half way (the next renders everything).
+    manifest_ = BuildManifest::Load(options_.out_dir);
+  }
   if (!summary.ok()) {
     site_.reset();  // held, but not what the output folder shows: loaded again whole
     return summary;

@@ -12,6 +12,7 @@ namespace clemency {
 namespace {
 
 const char kHeader[] = "clemency-manifest 1";
+const char kAppendedMarker[] = "+";  // starts each appended batch
 
 }  // namespace
 
@@ -54,11 +55,26 @@ BuildManifest BuildManifest::Load(const std::string& out_dir) {
   if (!next_line(&line) || line != std::string(kHeader) + "\t" + ProgramIdentity()) return manifest;
   if (!next_line(&line)) return BuildManifest();
   manifest.fingerprint_ = std::string(line);
+  // Appended lines (Append) follow the whole file's and replace its keys; an empty key removes.
+  const std::string_view marker = kAppendedMarker;
+  bool appended = false;
   while (next_line(&line)) {
+    if (line == marker) {
+      if (!appended) manifest.base_bytes_ = manifest.text_->size() - rest.size();
+      appended = true;
+      continue;
+    }
     size_t tab = line.find('\t');
     if (tab == std::string_view::npos) return BuildManifest();
-    manifest.keys_.emplace(line.substr(0, tab), line.substr(tab + 1));
+    std::string_view output = line.substr(0, tab), key = line.substr(tab + 1);
+    if (key.empty()) {
+      manifest.keys_.erase(output);
+    } else {
+      manifest.keys_.insert_or_assign(output, key);
+    }
   }
+  if (!appended) manifest.base_bytes_ = manifest.text_->size();
+  manifest.appended_bytes_ = manifest.text_->size() - manifest.base_bytes_;
   return rest.empty() ? manifest : BuildManifest();
 }
 
@@ -70,6 +86,32 @@ Status BuildManifest::Save(const std::string& out_dir, const std::string& finger
     text.append(output).append(1, '\t').append(key).append(1, '\n');
   }
   return WriteFileAtomically(PathFor(out_dir), text);
+}
+
+Status BuildManifest::Append(const std::string& out_dir,
+                             const std::vector<std::pair<std::string, std::string>>& changes) {
+  std::string text = std::string(kAppendedMarker) + "\n";
+  for (const auto& [output, key] : changes) text.append(output).append(1, '\t').append(key).append(1, '\n');
+  return AppendToFile(PathFor(out_dir), text);
+}
+
+void BuildManifest::Update(const std::vector<std::pair<std::string, std::string>>& changes) {
+  std::string text;
+  for (const auto& [output, key] : changes) text.append(output).append(1, '\t').append(key).append(1, '\n');
+  auto owned = std::make_shared<const std::string>(std::move(text));
+  std::string_view rest = *owned;
+  for (const auto& [output, key] : changes) {
+    std::string_view view_output = rest.substr(0, output.size());
+    std::string_view view_key = rest.substr(output.size() + 1, key.size());
+    rest.remove_prefix(output.size() + key.size() + 2);
+    if (key.empty()) {
+      keys_.erase(view_output);
+    } else {
+      keys_.insert_or_assign(view_output, view_key);
+    }
+  }
+  appended_bytes_ += owned->size() + 2;
+  updates_.push_back(std::move(owned));
 }
 
 std::string_view BuildManifest::KeyOf(std::string_view output) const {

@@ -29,6 +29,16 @@ class BuildManifest {
   static Status Save(const std::string& out_dir, const std::string& fingerprint,
                      const std::vector<std::pair<std::string_view, std::string_view>>& keys);
 
+  // Appends changed keys to the saved manifest of `out_dir` (an empty key: the output is gone),
+  // so a small in-place update does not rewrite the keys of every output. Call after the output
+  // folder changed: keys saved too late only make the next build render those outputs again.
+  static Status Append(const std::string& out_dir,
+                       const std::vector<std::pair<std::string, std::string>>& changes);
+  // The same changes applied to this manifest in memory.
+  void Update(const std::vector<std::pair<std::string, std::string>>& changes);
+  // Bytes appended since the file was last written whole (a build then writes it anew).
+  size_t appended_bytes() const { return appended_bytes_; }
+
   // The stamps of every file under site/ and content/ (`files` was made with those two roots),
   // hashed, plus the program's identity: equal fingerprints mean nothing to rebuild.
   static std::string InputFingerprint(const SnapshotFileSystem& files);
@@ -37,12 +47,15 @@ class BuildManifest {
   // The key an output was last rendered from, or "" when unknown.
   std::string_view KeyOf(std::string_view output) const;
   size_t size() const { return keys_.size(); }
+  size_t base_bytes() const { return base_bytes_; }
   const std::unordered_map<std::string_view, std::string_view>& keys() const { return keys_; }
 
  private:
   std::string fingerprint_;
   std::shared_ptr<const std::string> text_;  // the file as read; keys_ points into it
+  std::vector<std::shared_ptr<const std::string>> updates_;  // keys_ points into them too
   std::unordered_map<std::string_view, std::string_view> keys_;
+  size_t base_bytes_ = 0, appended_bytes_ = 0;
 };
 
 }  // namespace clemency

@@ -15,6 +15,14 @@ struct Edit {
   RenderedPage old;  // replaced or erased
 };
 
+bool SameHeadingIds(const RenderedPage& a, const RenderedPage& b) {
+  const auto& x = a.body.headings;
+  const auto& y = b.body.headings;
+  return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), [](const auto& p, const auto& q) {
+           return p.id == q.id;
+         });
+}
+
 bool InPageOrder(const RenderedPage& a, const RenderedPage& b) {
   return std::tie(a.page.section, a.page.slug, a.page.lang) <
          std::tie(b.page.section, b.page.slug, b.page.lang);
@@ -77,6 +85,9 @@ bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostic
   }
   std::vector<Edit> edits;
   std::set<std::string> keys;
+  // Pages only replaced by pages of the same language, draft or not, keep every index valid;
+  // the link targets change only when headings do.
+  bool same_structure = true, same_headings = true;
   for (auto& [path, page] : fresh) {
     auto it = std::find_if(pages_.begin(), pages_.end(),
                            [&path](const RenderedPage& r) { return r.page.source_path == path; });
@@ -85,18 +96,23 @@ bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostic
       const size_t index = it - pages_.begin();
       edits.push_back({page ? Edit::kReplaced : Edit::kErased, index, std::move(*it)});
       if (page) {
+        const RenderedPage& old = edits.back().old;
+        same_structure = same_structure && old.page.draft == page->page.draft;
+        same_headings = same_headings && SameHeadingIds(old, *page);
         *it = std::move(*page);
       } else {
+        same_structure = false;
         pages_.erase(it);
       }
     } else if (page) {
       keys.insert(page->key);
+      same_structure = false;
       auto at = std::lower_bound(pages_.begin(), pages_.end(), *page, InPageOrder);
       edits.push_back({Edit::kInserted, static_cast<size_t>(at - pages_.begin()), {}});
       pages_.insert(at, std::move(*page));
     }
   }
-  RebuildIndexes();
+  if (!same_structure || !same_headings) RebuildIndexes();
   CheckTranslationsHaveSource(keys, &problems);
   CheckLinks(&problems, [&keys](const RenderedPage& rendered) {
     return keys.count(rendered.key) > 0 || MayLinkTo(rendered, keys);

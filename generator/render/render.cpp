@@ -252,10 +252,10 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   for (const auto& key : keys) {
     if (const RenderedPage* p = site.Find(key, language.code)) shown.push_back(p);
   }
-  // A page in its own language has its keys from load; a fallback is sorted by this language
-  // (those keys are made here and kept in `fallback_keys`, which never reallocates below).
-  std::vector<SortKeys> fallback_keys;
-  fallback_keys.reserve(shown.size());
+  // A page in its own language has its keys from load; a fallback is sorted by this language,
+  // with keys made the first time and kept with the page.
+  size_t language_index = 0;
+  while (site.config().languages[language_index].code != language.code) ++language_index;
   struct Keyed {
     const RenderedPage* page;
     std::string_view primary, secondary;
@@ -267,8 +267,9 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   for (const RenderedPage* p : shown) {
     const SortKeys* keys = &p->sort_keys;
     if (p->page.lang != language.code) {
-      fallback_keys.push_back(ListSortKeys(p->page, language));
-      keys = &fallback_keys.back();
+      SortKeys& fallback = p->fallback_sort_keys[language_index];
+      if (fallback.title.empty()) fallback = ListSortKeys(p->page, language);
+      keys = &fallback;
     }
     keyed.push_back(
         {p, by_place ? std::string_view(keys->place) : std::string_view(), keys->title});
@@ -314,7 +315,7 @@ std::string BuildSummary::ToString() const {
   return buf;
 }
 
-std::vector<SitemapGroup> Site::SitemapGroups() const {
+std::vector<Site::SitemapUrl> Site::SitemapUrls() const {
   // A home or section page changes whenever a page it lists does: its last change is the newest
   // of its own and theirs. (lang, section) -> newest change; section "" is the whole language.
   std::map<std::pair<std::string_view, std::string_view>, DateTime> newest;
@@ -327,47 +328,68 @@ std::vector<SitemapGroup> Site::SitemapGroups() const {
       }
     }
   }
-  std::vector<SitemapGroup> out;
-  out.reserve(groups_.size());
+  std::vector<SitemapUrl> out;
+  out.reserve(groups_.size() * config_.languages.size());
   for (const auto& [key, translations] : groups_) {
-    SitemapGroup group;
-    for (const auto& language : config_.languages) {
-      auto it = translations.find(language.code);
-      if (it != translations.end()) {
-        group.alternates.emplace_back(
-            language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
-      }
-    }
-    auto source = translations.find(config_.default_language);
-    if (source != translations.end()) {
-      group.alternates.emplace_back(
-          "x-default",
-          config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
-    }
     for (const auto& [lang, index] : translations) {
       const Page& p = pages_[index].page;
       DateTime lastmod = p.updated;
-      if (FindPageKind(p.kind)->list_page) {
-        lastmod = std::max(lastmod, newest[{lang, p.section}]);
-      }
-      group.urls.emplace_back(config_.base_url + p.PathIn(lang), lastmod);
+      if (FindPageKind(p.kind)->list_page) lastmod = std::max(lastmod, newest[{lang, p.section}]);
+      out.push_back({&translations, key, lang, lastmod});
     }
-    out.push_back(std::move(group));
   }
   // A home or section page with no _index file in a language (not even one to fall back on) is
-  // still a page of its own, made from the section's name. No language has that page (a
-  // translation needs the default language's), so like its HTML it names only x-default.
-  const std::vector<std::string> list_keys = ListPageKeys();
+  // still a page of its own, made from the section's name.
+  static const std::string kHome;
+  std::vector<const std::string*> list_keys = {&kHome};
+  for (const auto& section : config_.sections) list_keys.push_back(&section.name);
   for (const auto& language : config_.languages) {
-    for (const std::string& key : list_keys) {
-      if (Find(key, language.code)) continue;
+    for (const std::string* key : list_keys) {
+      if (!Find(*key, language.code)) {
+        out.push_back({nullptr, *key, language.code, newest[{language.code, *key}]});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<SitemapGroup> Site::SitemapGroups(const std::vector<SitemapUrl>& urls, size_t first,
+                                              size_t count) const {
+  std::vector<SitemapGroup> out;
+  const SitemapUrl* previous = nullptr;
+  for (size_t i = first; i < urls.size() && i < first + count; ++i) {
+    const SitemapUrl& url = urls[i];
+    const auto* translations = url.translations;
+    if (!translations || !previous || previous->translations != translations) {
       SitemapGroup group;
-      group.alternates.emplace_back("x-default",
-                                    config_.base_url + paths::Section(config_.default_language, key));
-      group.urls.emplace_back(config_.base_url + paths::Section(language.code, key),
-                              newest[{language.code, key}]);
+      if (translations) {
+        for (const auto& language : config_.languages) {
+          auto it = translations->find(language.code);
+          if (it != translations->end()) {
+            group.alternates.emplace_back(
+                language.code, config_.base_url + pages_[it->second].page.PathIn(language.code));
+          }
+        }
+        auto source = translations->find(config_.default_language);
+        if (source != translations->end()) {
+          group.alternates.emplace_back(
+              "x-default",
+              config_.base_url + pages_[source->second].page.PathIn(config_.default_language));
+        }
+      } else {
+        // No language has that page (a translation needs the default language's), so like its
+        // HTML it names only x-default.
+        group.alternates.emplace_back(
+            "x-default", config_.base_url + paths::Section(config_.default_language, std::string(url.key)));
+      }
       out.push_back(std::move(group));
     }
+    const std::string lang(url.lang);
+    out.back().urls.emplace_back(
+        config_.base_url + (translations ? pages_[translations->at(lang)].page.PathIn(lang)
+                                         : paths::Section(lang, std::string(url.key))),
+        url.lastmod);
+    previous = &url;
   }
   return out;
 }
@@ -378,7 +400,7 @@ std::vector<std::string> Site::ListPageKeys() const {
   return keys;
 }
 
-Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const {
+Status Site::WriteRootFiles(OutputWriter& writer) const {
   View view;
   view.Set("default_href", View(paths::Home(config_.default_language)));
   View languages = View::List();
@@ -393,22 +415,9 @@ Status Site::WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t p
   view.Set("lang", View(config_.default_language));
   view.Set("title", View(config_.DefaultLanguage().title));
   Status s = writer.Write("index.html", templates_->Render("root", view));
-  if (s.ok()) {
-    s = writer.Write("robots.txt",
-                     "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
-  }
   if (!s.ok()) return s;
-  std::vector<SitemapGroup> sitemap = SitemapGroups();
-  if (sitemap_files == 1) {
-    return writer.Write("sitemap.xml", RenderSitemap(sitemap, 0, per_sitemap));
-  }
-  std::vector<std::string> files;
-  for (size_t i = 0; i < sitemap_files && s.ok(); ++i) {
-    const std::string part = paths::SitemapPart(i + 1);
-    s = writer.Write(paths::OutputFile(part), RenderSitemap(sitemap, i * per_sitemap, per_sitemap));
-    files.push_back(config_.base_url + part);
-  }
-  return s.ok() ? writer.Write("sitemap.xml", RenderSitemapIndex(files)) : s;
+  return writer.Write("robots.txt",
+                      "User-agent: *\nAllow: /\nSitemap: " + config_.base_url + "/sitemap.xml\n");
 }
 
 // Plans the jobs of one build: one small planner per output kind, each owning its job's key.
@@ -435,7 +444,14 @@ class Site::Planner {
   Job NotFoundJob(const ViewBuilder& builder) const;
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
   Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
-  Job SiteFilesJob() const;
+  // The root page and robots.txt.
+  Job RootFilesJob() const;
+  // The sitemap: one file, or (more URLs than options.sitemap_max_urls) numbered parts of that
+  // many URLs in page order and an index. Each part is a job keyed by what it lists, so a
+  // change to one page renders the part that lists it, not the whole sitemap.
+  std::vector<Job> SitemapJobs() const;
+  Job SitemapPartJob(std::shared_ptr<const std::vector<SitemapUrl>> urls, size_t first,
+                     size_t count, std::string output) const;
   // What a page of `lang` shows besides itself: navigation titles and translations.
   std::string PageKey(const RenderedPage& shown, const std::string& lang) const;
   Status WritePage(const ViewBuilder& builder, const std::string& path,
@@ -486,7 +502,8 @@ std::vector<Job> Site::Planner::PlanJobs() const {
   for (auto& part_jobs : planned) {
     for (auto& job : part_jobs) jobs.push_back(std::move(job));
   }
-  jobs.push_back(SiteFilesJob());
+  jobs.push_back(RootFilesJob());
+  for (Job& job : SitemapJobs()) jobs.push_back(std::move(job));
   return jobs;
 }
 
@@ -516,7 +533,8 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       }
     }
   }
-  jobs.push_back(SiteFilesJob());
+  jobs.push_back(RootFilesJob());
+  for (Job& job : SitemapJobs()) jobs.push_back(std::move(job));
   return jobs;
 }
 
@@ -795,33 +813,47 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
   return s;
 }
 
-Job Site::Planner::SiteFilesJob() const {
-  // The root page, robots.txt and the sitemap, from the site's files and every published page's
-  // path and date.
-  std::string sitemap_key = site_.site_key_ + "|sitemap";
-  size_t sitemap_urls = 0;
-  for (const auto& [key, translations] : site_.groups_) {
-    sitemap_key += "|" + key;
-    for (const auto& [lang, index] : translations) {
-      sitemap_key += " " + lang + std::to_string(site_.pages_[index].page.updated.unix_seconds);
+Job Site::Planner::RootFilesJob() const {
+  return {{"index.html", "robots.txt"}, HashHex(site_.site_key_ + "|root"), "",
+          [this]() { return site_.WriteRootFiles(writer_); }};
+}
+
+std::vector<Job> Site::Planner::SitemapJobs() const {
+  auto urls = std::make_shared<const std::vector<SitemapUrl>>(site_.SitemapUrls());
+  const size_t per_file = std::max<size_t>(1, options_.sitemap_max_urls);
+  if (urls->size() <= per_file) return {SitemapPartJob(urls, 0, per_file, "sitemap.xml")};
+  const size_t files = (urls->size() + per_file - 1) / per_file;
+  std::vector<Job> jobs;
+  std::vector<std::string> part_urls;
+  for (size_t i = 0; i < files; ++i) {
+    const std::string part = paths::SitemapPart(i + 1);
+    jobs.push_back(SitemapPartJob(urls, i * per_file, per_file, paths::OutputFile(part)));
+    part_urls.push_back(site_.config_.base_url + part);
+  }
+  std::string key = site_.site_key_ + "|sitemap-index";
+  for (const auto& url : part_urls) key += "|" + url;
+  jobs.push_back({{"sitemap.xml"}, HashHex(key), "", [this, part_urls]() {
+                    return writer_.Write("sitemap.xml", RenderSitemapIndex(part_urls));
+                  }});
+  return jobs;
+}
+
+Job Site::Planner::SitemapPartJob(std::shared_ptr<const std::vector<SitemapUrl>> urls,
+                                  size_t first, size_t count, std::string output) const {
+  // What the part lists: each URL's page, language and date, and its translations.
+  std::string key = site_.site_key_ + "|sitemap";
+  for (size_t i = first; i < urls->size() && i < first + count; ++i) {
+    const SitemapUrl& url = (*urls)[i];
+    key.append(1, '\n').append(url.key).append(1, ' ').append(url.lang).append(1, ' ');
+    key.append(std::to_string(url.lastmod.unix_seconds)).append(1, ' ');
+    key.append(std::to_string(url.lastmod.offset_minutes));
+    if (url.translations) {
+      for (const auto& [lang, index] : *url.translations) key.append(1, ' ').append(lang);
     }
-    sitemap_urls += translations.size();
   }
-  for (const auto& language : site_.config_.languages) {  // list pages made without an _index
-    for (const std::string& key : index_keys_) sitemap_urls += site_.Find(key, language.code) ? 0 : 1;
-  }
-  const size_t per_sitemap = std::max<size_t>(1, options_.sitemap_max_urls);
-  const size_t sitemap_files =
-      sitemap_urls <= per_sitemap ? 1 : (sitemap_urls + per_sitemap - 1) / per_sitemap;
-  sitemap_key += "|files " + std::to_string(sitemap_files);  // the split changes sitemap.xml
-  std::vector<std::string> outputs = {"index.html", "robots.txt", "sitemap.xml"};
-  if (sitemap_files > 1) {
-    for (size_t i = 1; i <= sitemap_files; ++i) {
-      outputs.push_back(paths::OutputFile(paths::SitemapPart(i)));
-    }
-  }
-  return {std::move(outputs), HashHex(sitemap_key), "", [this, sitemap_files, per_sitemap]() {
-            return site_.WriteSiteFiles(writer_, sitemap_files, per_sitemap);
+  return {{output}, HashHex(key), "", [this, urls, first, count, output]() {
+            std::vector<SitemapGroup> groups = site_.SitemapGroups(*urls, first, count);
+            return writer_.Write(output, RenderSitemap(groups, 0, count));
           }};
 }
 
@@ -831,6 +863,7 @@ namespace {
 struct ChangePlan {
   std::vector<char> unchanged;  // per job: every output has the same key as last time
   size_t total_outputs = 0;
+  std::vector<std::string> removed;  // outputs of the last build that are no more
 };
 
 // Compares `jobs` with the last build's manifest. A small change (at most options.in_place_limit
@@ -859,8 +892,15 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
   if (page_outputs) {
     writer.UpdateInPlace();
     for (const std::string& output : *page_outputs) {
-      if (!outputs.count(output) && !previous.KeyOf(output).empty()) writer.Remove(output);
+      if (!outputs.count(output) && !previous.KeyOf(output).empty()) plan.removed.push_back(output);
     }
+    // The sitemap has fewer parts when the site has fewer URLs.
+    for (const auto& [output, key] : previous.keys()) {
+      if (output.rfind("sitemap-", 0) == 0 && !outputs.count(output)) {
+        plan.removed.emplace_back(output);
+      }
+    }
+    for (const std::string& output : plan.removed) writer.Remove(output);
     return plan;
   }
   std::error_code ec;
@@ -893,6 +933,10 @@ Status Execute(const std::vector<Job>& jobs, const ChangePlan& plan, const Build
       for (size_t o = 0; reused && o < job.outputs.size(); ++o) reused = writer.Reuse(job.outputs[o]);
     }
     Status s = reused ? Status::Ok() : job.run();
+    if (!reused && options.changed_keys) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      summary->rendered.insert(summary->rendered.end(), job.outputs.begin(), job.outputs.end());
+    }
     if (!s.ok()) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (error.ok()) error = s;
@@ -904,8 +948,29 @@ Status Execute(const std::vector<Job>& jobs, const ChangePlan& plan, const Build
     }
   });
   for (const auto& [lang, count] : page_counts) summary->pages_per_language[lang] = count;
+  std::sort(summary->rendered.begin(), summary->rendered.end());
   summary->files_reused = skipped_outputs;
   return error;
+}
+
+// After a partial plan, commits and appends the changed keys to the saved manifest (into
+// `summary` too, for a caller that keeps the manifest in memory), unless the appended keys have
+// grown as large as the manifest itself.
+bool AppendsToManifest(const BuildManifest& previous, bool partial) {
+  return partial && previous.appended_bytes() < previous.base_bytes();
+}
+
+Status CommitAndAppendManifest(const std::vector<Job>& jobs, const ChangePlan& plan,
+                               const BuildOptions& options, OutputWriter& writer,
+                               BuildSummary* summary) {
+  if (Status s = writer.Commit(); !s.ok()) return s;
+  std::vector<std::pair<std::string, std::string>>& changes = summary->manifest_changes;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (plan.unchanged[i] || jobs[i].key.empty()) continue;
+    for (const auto& output : jobs[i].outputs) changes.emplace_back(output, jobs[i].key);
+  }
+  for (const std::string& output : plan.removed) changes.emplace_back(output, "");
+  return BuildManifest::Append(options.out_dir, changes);
 }
 
 // Swaps the staged site in and saves the manifest of `jobs` (with, after a partial plan, the
@@ -936,7 +1001,7 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
   if (page_outputs) {
     planned.insert(page_outputs->begin(), page_outputs->end());
     for (const auto& [output, key] : previous->keys()) {
-      if (!planned.count(output)) keys.emplace_back(output, key);
+      if (!planned.count(output) && output.rfind("sitemap-", 0) != 0) keys.emplace_back(output, key);
     }
   }
   return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);
@@ -973,7 +1038,10 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                          : writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static"));
       !s.ok())
     return s;
-  if (Status s = CommitAndSaveManifest(jobs, plan.total_outputs, options, writer, &previous, partial);
+  if (Status s = AppendsToManifest(previous, partial)
+                     ? CommitAndAppendManifest(jobs, plan, options, writer, &summary)
+                     : CommitAndSaveManifest(jobs, plan.total_outputs, options, writer, &previous,
+                                             partial);
       !s.ok())
     return s;
   timer.Mark("swap");

@@ -160,7 +160,10 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
       j = from;
     }
   }
-  for (auto& rendered : derived) rendered.key = rendered.page.TranslationKey();
+  for (auto& rendered : derived) {
+    rendered.key = rendered.page.TranslationKey();
+    rendered.fallback_sort_keys.assign(site->config_.languages.size(), SortKeys());
+  }
   if (timer) timer->Mark("load.order");
   site->RebuildIndexes();
   if (timer) timer->Mark("load.groups");
@@ -189,6 +192,7 @@ void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics*
   }
   rendered->list_hash = ListEntryHash(page);
   rendered->key = page.TranslationKey();
+  rendered->fallback_sort_keys.assign(config_.languages.size(), SortKeys());
   auto rules = wording_.find(page.lang);
   if (rules != wording_.end()) CheckWording(page, rules->second, locale, problems);
   rendered->readability =

@@ -48,6 +48,10 @@ struct RenderedPage {
   std::string key;           // page.TranslationKey(), kept: lists and links ask for it often
   std::string list_hash;     // of what a list item shows (ListEntryHash)
   bool from_cache = false;   // taken from the page cache by this load (checked by an earlier build)
+  // Sort keys in each configured language (by position), made the first time a list shows the
+  // page there as a fallback; empty until then. Sized at load, so list tasks of different
+  // languages each fill their own entry.
+  mutable std::vector<SortKeys> fallback_sort_keys;
 };
 
 // Which translations are missing and which are older than their source.
@@ -73,7 +77,7 @@ struct BuildOptions {
   // A rebuild that changes at most this share of the outputs updates public/ in place (see
   // OutputWriter) instead of linking every unchanged file into a new folder and swapping it.
   double in_place_limit = 0.1;
-  size_t sitemap_max_urls = kSitemapMaxUrls;  // per sitemap file (lower in tests)
+  size_t sitemap_max_urls = kSitemapUrlsPerFile;  // per sitemap file (lower in tests)
   // When set, only the outputs that show these translation keys are planned (the key's page in
   // every language, its tombstones, its section's list and feeds, the language feeds and the
   // sitemap) and the output folder is updated in place; every other output is taken to be as
@@ -87,6 +91,11 @@ struct BuildSummary {
   size_t files_reused = 0;  // unchanged since the last build: linked, not rendered
   bool up_to_date = false;  // nothing changed: the build did nothing
   bool in_place = false;    // public/ was updated file by file (a small rebuild)
+  // After a partial plan (BuildOptions::changed_keys): the outputs rendered again, sorted.
+  std::vector<std::string> rendered;
+  // After a partial plan whose keys were appended to the saved manifest: those keys (output,
+  // key; "" for an output removed), for BuildManifest::Update. Empty when it was written whole.
+  std::vector<std::pair<std::string, std::string>> manifest_changes;
   uint64_t bytes_written = 0;
   StepTimer timer;
   double seconds = 0;            // whole build, load to swap
@@ -165,12 +174,22 @@ class Site {
   void RebuildIndexes();
   // Parses the file at `path` (relative to the source folder) into `out`; false with `problems`.
   bool ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const;
-  // Every published page with its translations and last change, for the sitemap.
-  std::vector<SitemapGroup> SitemapGroups() const;
+  // One URL of the sitemap, without its strings (cheap to list for the whole site): its page's
+  // translations (null for a list page made without an _index file), key, language and date.
+  struct SitemapUrl {
+    const std::map<std::string, size_t>* translations;
+    std::string_view key, lang;
+    DateTime lastmod;
+  };
+  // Every URL of the sitemap, in its order: published pages, then list pages without _index.
+  std::vector<SitemapUrl> SitemapUrls() const;
+  // The groups (a page with its translations) of `urls` [first, first + count), with strings.
+  std::vector<SitemapGroup> SitemapGroups(const std::vector<SitemapUrl>& urls, size_t first,
+                                          size_t count) const;
   // Translation keys of the list pages every language has: "" (home), then each section.
   std::vector<std::string> ListPageKeys() const;
-  // The root page, robots.txt and the sitemap (in `sitemap_files` files when more than one).
-  Status WriteSiteFiles(OutputWriter& writer, size_t sitemap_files, size_t per_sitemap) const;
+  // The root page and robots.txt.
+  Status WriteRootFiles(OutputWriter& writer) const;
   std::string source_dir_;
   std::shared_ptr<const FileSystem> fs_;
   SiteConfig config_;

@@ -1,0 +1,117 @@
+// Site::Reload() and partial builds: a loaded site takes one changed file, checks it with the
+// pages that may link to it, and renders only the outputs that show it.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "render/manifest.h"
+#include "render_test_support.h"
+
+using namespace clemency;
+using render_test::Contains;
+using render_test::LoadOrFail;
+using testing::ReadFile;
+
+namespace {
+
+// The multilingual fixture, built once into public/, with its site kept loaded.
+struct Loaded {
+  testing::TempDir dir;
+  std::unique_ptr<Site> site;
+  Loaded() {
+    testing::MakeFixtureSite("multilingual", dir.path());
+    site = LoadOrFail(dir.path());
+    BuildOptions options;
+    options.out_dir = dir / "public";
+    REQUIRE(site->Build(options).ok());
+  }
+  // Reloads `path` and builds what it changed; the outputs rendered again.
+  std::vector<std::string> ReloadAndBuild(const std::string& path) {
+    Diagnostics diagnostics;
+    std::set<std::string> keys;
+    bool reloaded = site->Reload({path}, &diagnostics, &keys);
+    INFO(diagnostics.ToString());
+    REQUIRE(reloaded);
+    BuildManifest previous = BuildManifest::Load(dir / "public");
+    BuildOptions options;
+    options.out_dir = dir / "public";
+    options.previous_manifest = &previous;
+    options.changed_keys = keys;
+    auto summary = site->Build(options);
+    REQUIRE(summary.ok());
+    CHECK(summary->in_place);
+    return summary->rendered;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a one-page change renders its page in every language, its lists, feeds and sitemap") {
+  Loaded loaded;
+  const std::string path = "content/stories/mot.vi.md";
+  testing::WriteFile(loaded.dir / path, ReadFile(loaded.dir / path) + "\nChị H. mở một cửa hàng.\n");
+  std::vector<std::string> rendered = loaded.ReloadAndBuild(path);
+  // The page (shown as the fallback in en and km) and every feed that lists it. Its list entry
+  // and date did not change, so the lists and the sitemap keep their keys and are not rendered.
+  CHECK(rendered == std::vector<std::string>{
+                        "en/stories/mot/index.html", "km/stories/mot/index.html",
+                        "vi/feed.atom", "vi/feed.json", "vi/feed.rss",
+                        "vi/stories/feed.atom", "vi/stories/feed.json", "vi/stories/feed.rss",
+                        "vi/stories/mot/index.html"});
+  CHECK(Contains(ReadFile(loaded.dir / "public/km/stories/mot/index.html"), "mở một cửa hàng"));
+  render_test::CheckEqualsFullBuild(loaded.dir.path());
+}
+
+TEST_CASE("a new page is added to its section's lists, feeds and the sitemap in place") {
+  Loaded loaded;
+  std::string text = ReadFile(loaded.dir / "content/stories/mot.vi.md");
+  text.replace(text.find("title: "), text.find('\n', text.find("title: ")) - text.find("title: "),
+               "title: \"Câu chuyện thứ hai\"");
+  testing::WriteFile(loaded.dir / "content/stories/hai.vi.md", text);
+  std::vector<std::string> rendered = loaded.ReloadAndBuild("content/stories/hai.vi.md");
+  for (const char* output : {"vi/stories/hai/index.html", "en/stories/hai/index.html",
+                             "vi/stories/index.html", "en/stories/index.html", "sitemap.xml"}) {
+    INFO(output);
+    CHECK(std::count(rendered.begin(), rendered.end(), output) == 1);
+  }
+  CHECK(std::none_of(rendered.begin(), rendered.end(), [](const std::string& output) {
+    return output.rfind("vi/guides/", 0) == 0;  // another section: untouched
+  }));
+  CHECK(Contains(ReadFile(loaded.dir / "public/vi/stories/index.html"), "Câu chuyện thứ hai"));
+  render_test::CheckEqualsFullBuild(loaded.dir.path());
+}
+
+TEST_CASE("a change that breaks a link on another page is refused; the site is as it was") {
+  Loaded loaded;
+  const std::string path = "content/guides/alpha.vi.md";
+  const std::string before = ReadFile(loaded.dir / path);
+  std::string text = before;
+  // The home page links to /vi/guides/alpha/#buoc-1-nop-don: rename that heading.
+  const std::string old_heading = "## Bước 1";
+  size_t heading = text.find(old_heading);
+  REQUIRE(heading != std::string::npos);
+  text.replace(heading, old_heading.size(), "## Phần một");
+  testing::WriteFile(loaded.dir / path, text);
+  Diagnostics diagnostics;
+  std::set<std::string> keys;
+  CHECK_FALSE(loaded.site->Reload({path}, &diagnostics, &keys));
+  CHECK(keys.empty());
+  CHECK(Contains(diagnostics.ToString(), "content/_index.vi.md:"));
+  CHECK(Contains(diagnostics.ToString(), "has no heading with id 'buoc-1-nop-don'"));
+  // Removing a page its translation and other pages need is refused the same way.
+  std::filesystem::remove(loaded.dir / path);
+  diagnostics = Diagnostics();
+  CHECK_FALSE(loaded.site->Reload({path}, &diagnostics, &keys));
+  CHECK(Contains(diagnostics.ToString(), "content/guides/alpha.en.md: translation without a vi page"));
+  CHECK(Contains(diagnostics.ToString(), "content/_index.vi.md:"));
+  // The held site is the one last loaded: built again, it changes nothing.
+  testing::WriteFile(loaded.dir / path, before);
+  BuildManifest previous = BuildManifest::Load(loaded.dir / "public");
+  BuildOptions options;
+  options.out_dir = loaded.dir / "public";
+  options.previous_manifest = &previous;
+  auto again = loaded.site->Build(options);
+  REQUIRE(again.ok());
+  CHECK(again->files_written < 10);  // the root files, robots.txt, sitemap and static assets
+  render_test::CheckEqualsFullBuild(loaded.dir.path());
+}
