@@ -54,7 +54,7 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     return Status::Error("invalid " + path);
   }
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
-                            "utc_offset", "summary_length", "feed_limit", "max_content_file_mb",
+                            "utc_offset", "summary_length", "feed_limit", "list_page_size", "max_content_file_mb",
                             "readability"});
   if (auto v = read.Text(root, "base_url", true)) {
     config.base_url = *v;
@@ -82,6 +82,11 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     if (*v < 1 || *v > 10000)
       read.Error(root.Find("feed_limit")->line, "feed_limit", "must be 1 to 10000");
     config.feed_limit = static_cast<int>(*v);
+  }
+  if (auto v = read.Integer(root, "list_page_size", false)) {
+    if (*v < 1 || *v > 10000)
+      read.Error(root.Find("list_page_size")->line, "list_page_size", "must be 1 to 10000");
+    config.list_page_size = static_cast<int>(*v);
   }
   if (auto v = read.Integer(root, "max_content_file_mb", false)) {
     if (*v < 1 || *v > 1024) {

@@ -35,6 +35,7 @@ struct SiteConfig {
   int utc_offset_minutes = 420;                // offset for dates written without one
   int summary_length = 200;                    // characters, cut on a word boundary
   int feed_limit = 50;
+  int list_page_size = 50;  // items per page of a section's list; longer lists get more pages
   // A content file above this is refused: a page is a few KB, and a huge file would take the
   // build's memory many times over (`max_content_file_mb`).
   uint64_t max_content_file_bytes = 4 << 20;

@@ -15,6 +15,10 @@ std::string PageSuffix(std::string_view section, std::string_view slug) {
   return suffix;
 }
 
+std::string SectionListPage(std::string_view lang, std::string_view section, size_t n) {
+  return n <= 1 ? Section(lang, section) : Section(lang, section) + "page/" + std::to_string(n) + "/";
+}
+
 std::string Page(std::string_view lang, std::string_view section, std::string_view slug) {
   return Home(lang) + PageSuffix(section, slug);
 }

@@ -13,6 +13,8 @@ inline constexpr char kGoneMarker[] = ".gone";
 std::string Home(std::string_view lang);
 // "/vi/guides/": a section's list page ("" gives the home page).
 std::string Section(std::string_view lang, std::string_view section);
+// "/vi/guides/page/2/": page `n` (from 1) of a section's list; page 1 is Section().
+std::string SectionListPage(std::string_view lang, std::string_view section, size_t n);
 // The page of `section` and `slug` in `lang`: "/vi/guides/slug/"; an empty slug is the section's
 // list page, an empty section the home page.
 std::string Page(std::string_view lang, std::string_view section, std::string_view slug);

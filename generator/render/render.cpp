@@ -98,6 +98,41 @@ class ViewBuilder {
     view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + path_suffix)));
   }
 
+  // Page `page` of `pages` of a section's list: links to the others, and (after the first) its
+  // own address, title and no repeat of the section's introduction.
+  void AddListPages(View* view, const std::string& section, size_t page, size_t pages) const {
+    const std::string page_of = T("list_page_of", {{"page", static_cast<long>(page)},
+                                                    {"pages", static_cast<long>(pages)}});
+    // Every page's number while they fit on a phone's line; beyond that, previous and next.
+    View links = View::List();
+    for (size_t n = 1; pages <= 10 && n <= pages; ++n) {
+      links.Push(View()
+                     .Set("number", View(std::to_string(n)))
+                     .Set("href", View(paths::SectionListPage(language_.code, section, n)))
+                     .Set("current", View(n == page)));
+    }
+    View pagination;
+    pagination.Set("label", View(T("list_pages_label")));
+    pagination.Set("page_of", View(page_of));
+    pagination.Set("pages", links);
+    if (page > 1) {
+      pagination.Set("previous_href", View(paths::SectionListPage(language_.code, section, page - 1)));
+    }
+    if (page < pages) {
+      pagination.Set("next_href", View(paths::SectionListPage(language_.code, section, page + 1)));
+    }
+    view->Set("pagination", pagination);
+    if (page > 1) {
+      const std::string path = paths::SectionListPage(language_.code, section, page);
+      view->Set("path", View(path));
+      view->Set("canonical", View(Absolute(path)));
+      view->Set("alternates", View::List());
+      view->Set("body", View(""));
+      view->Set("summary", View(""));
+      view->Set("page_title", View(page_of + " – " + language_.title));
+    }
+  }
+
   bool Exists(const std::string& key, const std::string& lang) const {
     const RenderedPage* shown = site_.Find(key, lang);
     return shown && shown->page.lang == lang;
@@ -437,8 +472,12 @@ class Site::Planner {
   // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds.
   std::vector<Job> PlanLanguagePart(const ViewBuilder& builder, size_t part) const;
   Job HomeJob(const ViewBuilder& builder) const;
+  // A section's list, in pages of config list_page_size items: one job per page.
+  std::vector<Job> SectionJobs(const ViewBuilder& builder, const SectionConfig& section,
+                               const std::vector<const RenderedPage*>& listed) const;
   Job SectionJob(const ViewBuilder& builder, const SectionConfig& section,
-                 std::vector<const RenderedPage*> listed) const;
+                 std::vector<const RenderedPage*> items, size_t page, size_t pages,
+                 size_t total) const;
   Job PageJob(const ViewBuilder& builder, const SectionConfig& section,
               const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
@@ -523,7 +562,7 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       for (const RenderedPage* shown : listed) {
         if (keys.count(shown->key)) jobs.push_back(PageJob(*builder, *section, *shown));
       }
-      jobs.push_back(SectionJob(*builder, *section, std::move(listed)));
+      for (Job& job : SectionJobs(*builder, *section, listed)) jobs.push_back(std::move(job));
       jobs.push_back(FeedJob(*builder, section->name));
     }
     jobs.push_back(FeedJob(*builder, ""));
@@ -561,7 +600,7 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     const SectionConfig& section = sections[part - 1];
     std::vector<const RenderedPage*> listed =
         SectionPages(site_, section, keys_by_section_.at(section.name), builder.language());
-    jobs.push_back(SectionJob(builder, section, listed));
+    for (Job& job : SectionJobs(builder, section, listed)) jobs.push_back(std::move(job));
     for (const RenderedPage* shown : listed) jobs.push_back(PageJob(builder, section, *shown));
   } else {
     jobs.push_back(NotFoundJob(builder));
@@ -618,28 +657,47 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
           }};
 }
 
+std::vector<Job> Site::Planner::SectionJobs(const ViewBuilder& builder,
+                                            const SectionConfig& section,
+                                            const std::vector<const RenderedPage*>& listed) const {
+  const size_t per_page = static_cast<size_t>(std::max(1, site_.config_.list_page_size));
+  const size_t pages = std::max<size_t>(1, (listed.size() + per_page - 1) / per_page);
+  std::vector<Job> jobs;
+  for (size_t page = 1; page <= pages; ++page) {
+    auto first = listed.begin() + std::min(listed.size(), (page - 1) * per_page);
+    auto last = listed.begin() + std::min(listed.size(), page * per_page);
+    jobs.push_back(SectionJob(builder, section, {first, last}, page, pages, listed.size()));
+  }
+  return jobs;
+}
+
 Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& section,
-                              std::vector<const RenderedPage*> listed) const {
+                              std::vector<const RenderedPage*> items, size_t page,
+                              size_t pages, size_t total) const {
   const std::string lang = builder.language().code;
   // What each item shows (not the page's body): an edit to a body leaves the list alone.
-  std::string list_key = nav_keys_.at(lang) + "|section|" + section.name;
-  for (const RenderedPage* p : listed) list_key += "|" + p->list_hash + p->page.lang;
-  const std::string path = paths::Section(lang, section.name);
+  std::string list_key = nav_keys_.at(lang) + "|section|" + section.name + "|" +
+                         std::to_string(page) + "/" + std::to_string(pages) + " of " +
+                         std::to_string(total);
+  for (const RenderedPage* p : items) list_key += "|" + p->list_hash + p->page.lang;
+  const std::string path = paths::SectionListPage(lang, section.name, page);
   return {{paths::OutputFile(path)}, HashHex(list_key), lang,
-          [this, &builder, lang, &section, listed = std::move(listed), path]() {
+          [this, &builder, lang, &section, items = std::move(items), path, page, pages, total]() {
             View view;
             if (const RenderedPage* index = site_.Find(section.name, lang)) {
               if (Status s = builder.PageView(*index, section.name, &view); !s.ok()) return s;
             } else {
-              view = builder.Base(path, builder.T("section_" + section.name), section.name);
+              view = builder.Base(paths::Section(lang, section.name),
+                                  builder.T("section_" + section.name), section.name);
               builder.AddLanguages(&view, section.name, paths::PageSuffix(section.name, ""));
             }
-            View items = View::List();
-            for (const RenderedPage* p : listed) items.Push(builder.ListItem(*p));
-            view.Set("items", items);
+            View list = View::List();
+            for (const RenderedPage* p : items) list.Push(builder.ListItem(*p));
+            view.Set("items", list);
             view.Set("item_count",
-                     View(builder.T("item_count", {{"count", static_cast<long>(listed.size())}})));
+                     View(builder.T("item_count", {{"count", static_cast<long>(total)}})));
             view.Set("is_" + section.kind + "_list", View(true));
+            if (pages > 1) builder.AddListPages(&view, section.name, page, pages);
             return WritePage(builder, path, "section", view);
           }};
 }
@@ -866,6 +924,13 @@ struct ChangePlan {
   std::vector<std::string> removed;  // outputs of the last build that are no more
 };
 
+// A sitemap part or a further page of a section's list: outputs whose number depends on the
+// site's size, so a partial plan plans all of them and removes those of the last build it no
+// longer has.
+bool IsNumberedOutput(std::string_view output) {
+  return output.rfind("sitemap-", 0) == 0 || output.find("/page/") != std::string_view::npos;
+}
+
 // Compares `jobs` with the last build's manifest. A small change (at most options.in_place_limit
 // of the outputs) updates the output folder in place, its outputs that no longer exist removed;
 // anything bigger builds a whole new folder. A partial plan (`page_outputs` set: the jobs are only
@@ -894,11 +959,9 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
     for (const std::string& output : *page_outputs) {
       if (!outputs.count(output) && !previous.KeyOf(output).empty()) plan.removed.push_back(output);
     }
-    // The sitemap has fewer parts when the site has fewer URLs.
+    // The sitemap and long lists have fewer files when the site has fewer pages.
     for (const auto& [output, key] : previous.keys()) {
-      if (output.rfind("sitemap-", 0) == 0 && !outputs.count(output)) {
-        plan.removed.emplace_back(output);
-      }
+      if (IsNumberedOutput(output) && !outputs.count(output)) plan.removed.emplace_back(output);
     }
     for (const std::string& output : plan.removed) writer.Remove(output);
     return plan;
@@ -1001,7 +1064,7 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
   if (page_outputs) {
     planned.insert(page_outputs->begin(), page_outputs->end());
     for (const auto& [output, key] : previous->keys()) {
-      if (!planned.count(output) && output.rfind("sitemap-", 0) != 0) keys.emplace_back(output, key);
+      if (!planned.count(output) && !IsNumberedOutput(output)) keys.emplace_back(output, key);
     }
   }
   return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);

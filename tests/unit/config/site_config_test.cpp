@@ -49,7 +49,8 @@ sections:
       "site/config.yaml:1: base_url: must start with http:// or https://\n"
       "site/config.yaml:2: default_language: 'fr' is not one of the languages\n"
       "site/config.yaml:3: colour: unknown field (allowed: base_url, default_language, languages, "
-      "sections, time_zone, utc_offset, summary_length, feed_limit, max_content_file_mb, "
+      "sections, time_zone, utc_offset, summary_length, feed_limit, list_page_size, "
+        "max_content_file_mb, "
         "readability)\n"
       "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, page, not "
       "'blog'\n");

@@ -115,3 +115,44 @@ TEST_CASE("a change that breaks a link on another page is refused; the site is a
   CHECK(again->files_written < 10);  // the root files, robots.txt, sitemap and static assets
   render_test::CheckEqualsFullBuild(loaded.dir.path());
 }
+
+TEST_CASE("a long section list is split into pages that link to each other") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  testing::WriteFile(dir / "site/config.yaml",
+                     ReadFile(dir / "site/config.yaml") + "list_page_size: 1\n");
+  auto site = LoadOrFail(dir.path());
+  BuildOptions options;
+  options.out_dir = dir / "public";
+  REQUIRE(site->Build(options).ok());
+  // Two published guides (alpha, beta): two pages of one item, the total on both.
+  std::string first = ReadFile(dir / "public/vi/guides/index.html");
+  std::string second = ReadFile(dir / "public/vi/guides/page/2/index.html");
+  CHECK(Contains(first, "Trang 1 trên 2"));
+  CHECK(Contains(first, "href=\"/vi/guides/page/2/\" rel=\"next\""));
+  CHECK(Contains(first, "href=\"/vi/guides/\" aria-current=\"page\""));
+  CHECK(Contains(second, "href=\"/vi/guides/\" rel=\"prev\""));
+  CHECK(Contains(second, "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/vi/guides/page/2/\""));
+  CHECK(Contains(first, "2 trang"));
+  CHECK(Contains(second, "2 trang"));
+  CHECK_FALSE(testing::Exists(dir / "public/vi/guides/page/3/index.html"));
+  // A guide more makes a third page in place; removed again, the third page goes.
+  std::string text = ReadFile(dir / "content/guides/beta.vi.md");
+  testing::WriteFile(dir / "content/guides/gamma.vi.md", text);
+  BuildManifest previous = BuildManifest::Load(dir / "public");
+  options.previous_manifest = &previous;
+  Diagnostics diagnostics;
+  std::set<std::string> keys;
+  REQUIRE(site->Reload({"content/guides/gamma.vi.md"}, &diagnostics, &keys));
+  options.changed_keys = keys;
+  REQUIRE(site->Build(options).ok());
+  CHECK(testing::Exists(dir / "public/vi/guides/page/3/index.html"));
+  render_test::CheckEqualsFullBuild(dir.path());
+  std::filesystem::remove(dir / "content/guides/gamma.vi.md");
+  previous = BuildManifest::Load(dir / "public");
+  keys.clear();
+  REQUIRE(site->Reload({"content/guides/gamma.vi.md"}, &diagnostics, &keys));
+  REQUIRE(site->Build(options).ok());
+  CHECK_FALSE(testing::Exists(dir / "public/vi/guides/page/3/index.html"));
+  render_test::CheckEqualsFullBuild(dir.path());
+}
