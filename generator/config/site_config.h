@@ -24,6 +24,11 @@ struct ReadabilityConfig {
   double en_min_flesch = 60;  // Flesch reading ease, higher is easier
   double vi_max_syllables_per_sentence = 20;
   double km_max_words_per_sentence = 25;
+  // The longest single sentence allowed (0: no limit): a page's average can pass while one
+  // sentence runs on; each over the limit is reported at its line.
+  double en_max_words_in_sentence = 0;
+  double vi_max_syllables_in_sentence = 0;
+  double km_max_words_in_sentence = 0;
 };
 
 struct SiteConfig {

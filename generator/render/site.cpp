@@ -60,7 +60,9 @@ SortKeys ListSortKeys(const Page& page, const LanguageConfig& language) {
   keys.title = CollationKey(page.title, language.locale);
   if (page.support) {
     keys.place =
-        CollationKey(page.support->province + "\x01" + page.support->district, language.locale);
+        CollationKey(page.support->province + "\x01" + page.support->DistrictShown() + "\x01" +
+                         page.support->commune,
+                     language.locale);
   }
   return keys;
 }
@@ -69,7 +71,11 @@ std::string ListEntryHash(const Page& page) {
   std::string shown = page.TranslationKey() + "\x1f" + page.title + "\x1f" + page.summary + "\x1f" +
                       std::to_string(page.updated.unix_seconds) + " " +
                       std::to_string(page.updated.offset_minutes);
-  if (page.support) shown += "\x1f" + page.support->district + "\x1f" + page.support->province;
+  if (page.support) {
+    const SupportInfo& s = *page.support;
+    shown += "\x1f" + s.commune + "\x1f" + s.DistrictShown() + "\x1f" + s.province + "\x1f" +
+             s.current_province;
+  }
   return HashHex(shown);
 }
 
@@ -102,6 +108,8 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
 
   WordingRules wording =
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
+  site->termbase_ =
+      LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), site->config_, diagnostics);
   if (timer) timer->Mark("site");
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
@@ -127,6 +135,9 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     return true;
   };
   hooks.page_slot = [&](size_t file) { return &derived[file].page; };
+  hooks.on_invalid = [&](const std::string& key, const std::string&) {
+    site->invalid_keys_.insert(key);
+  };
   hooks.on_parsed = [&](size_t file, Page& page, Diagnostics* problems) {
     RenderedPage& rendered = derived[file];
     // A damaged cache record may have left parts behind (the page itself was parsed afresh).
@@ -145,6 +156,12 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     rendered.list_hash = ListEntryHash(page);
     auto rules = wording.find(page.lang);
     if (rules != wording.end()) CheckWording(page, rules->second, locale, problems);
+    CheckTerms(page, site->termbase_, locale, problems);
+    auto numerals = site->termbase_.numerals.find(page.lang);
+    if (numerals != site->termbase_.numerals.end()) CheckNumerals(page, numerals->second, problems);
+    WarnRawHtml(page, problems);
+    CheckSentenceLength(page, rendered.body.plain_text, locale, site->config_.readability,
+                        problems);
     rendered.readability =
         ScoreReadability(rendered.body.plain_text, page.lang, locale, site->config_.readability);
     if (!rendered.readability.passes() && !page.draft) {
@@ -294,6 +311,7 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
                                                   [&fragment](const MarkdownHeading& h) {
                                                     return h.id == fragment;
                                                   });
+      if (!is_file && !is_page && TargetIsInvalid(resolved)) continue;  // its cause is reported
       if (!is_file && !is_page) {
         problems->Add(
             page.source_path, line_of("(" + link.href), "body",
@@ -322,6 +340,15 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
     }
   });
   for (const auto& problems : found) diagnostics->Append(problems);
+}
+
+bool Site::TargetIsInvalid(const std::string& path) const {
+  // /<lang>/<section>/<slug>/ -> section/slug
+  size_t second = path.find('/', 1);
+  if (second == std::string::npos) return false;
+  std::string key = path.substr(second + 1);
+  while (!key.empty() && key.back() == '/') key.pop_back();
+  return invalid_keys_.count(key) > 0;
 }
 
 CoverageReport Site::Coverage() const {
@@ -357,6 +384,34 @@ std::string CoverageReport::ToString() const {
            "  translated from " + s.translated_from + ", source updated " + s.source_updated + "\n";
   }
   return out;
+}
+
+std::string Site::TermReport() const {
+  std::string out = "Termbase (site/terms.yaml): pages using each concept's term, variants left\n";
+  if (termbase_.concepts.empty()) return out + "  no termbase\n";
+  std::map<std::string, std::map<std::string, TermUse>> by_language;  // lang -> concept -> use
+  for (const auto& rendered : pages_) {
+    auto text = SourceText(rendered);
+    if (!text.ok()) continue;
+    const LanguageConfig* language = config_.FindLanguage(rendered.page.lang);
+    Page page = rendered.page;
+    page.source_text = *text;
+    CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
+  }
+  size_t variants = 0;
+  for (const auto& entry : termbase_.concepts) {
+    out += "  " + entry.id + "\n";
+    for (const auto& language : config_.languages) {
+      const TermUse& use = by_language[language.code][entry.id];
+      auto preferred = entry.preferred.find(language.code);
+      out += "    " + language.code + "  " +
+             (preferred == entry.preferred.end() ? "(none)" : preferred->second) + "  " +
+             std::to_string(use.pages_using) + " pages, " + std::to_string(use.variants) +
+             " variants\n";
+      variants += use.variants;
+    }
+  }
+  return out + "  " + std::to_string(variants) + " termbase variants in all\n";
 }
 
 std::string Site::ReadabilityReport() const {

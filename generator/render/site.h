@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include "config/site_config.h"
 #include "content/checks.h"
 #include "content/page.h"
+#include "content/termbase.h"
 #include "core/fs.h"
 #include "core/status.h"
 #include "core/timing.h"
@@ -131,6 +133,8 @@ class Site {
   CoverageReport Coverage() const;
   // One line per page: path, language, readability score and whether it passes.
   std::string ReadabilityReport() const;
+  // Per concept of site/terms.yaml and language: pages using the preferred term, variants left.
+  std::string TermReport() const;
 
  private:
   class Planner;  // the jobs of a build (render.cpp)
@@ -161,6 +165,10 @@ class Site {
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
+  Termbase termbase_;  // site/terms.yaml
+  // Keys of pages whose file is invalid (that problem is reported): links to them are not.
+  std::set<std::string> invalid_keys_;
+  bool TargetIsInvalid(const std::string& path) const;
 };
 
 }  // namespace clemency
