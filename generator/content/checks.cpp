@@ -77,7 +77,11 @@ std::string ShownTextLower(const Page& page, const std::string& locale) {
       keep = line.rfind("title:", 0) == 0 || line.rfind("summary:", 0) == 0 ||
              line.rfind("change_note:", 0) == 0;
     }
-    if (!keep) std::fill(shown.begin() + pos, shown.begin() + eol, ' ');
+    // A legal source's article ("Điều 45–46") is shown in the site's own words too.
+    size_t indent = line.find_first_not_of(" \t-");
+    bool article = continuation && indent != std::string_view::npos &&
+                   line.substr(indent).rfind("article:", 0) == 0;
+    if (!keep && !article) std::fill(shown.begin() + pos, shown.begin() + eol, ' ');
     pos = eol + 1;
   }
   return ToLower(shown, locale);

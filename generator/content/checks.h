@@ -34,8 +34,9 @@ std::vector<int> TermLines(const std::string& lower, const std::string& term, bo
                            const std::vector<std::string>& shields);
 
 // The page's file as readers see it, lowercased: the body and the front matter fields shown as
-// text (title, summary, change_note); other front matter lines are blanked (a source's quoted
-// title or a date is not the site's own wording), so line numbers still match the file.
+// text (title, summary, change_note, a legal source's article); other front matter lines are
+// blanked (a report's quoted title or a date is not the site's own wording), so line numbers
+// still match the file.
 std::string ShownTextLower(const Page& page, const std::string& locale);
 
 // Reports each stigmatising term in the page's file (front matter and body) at its line.

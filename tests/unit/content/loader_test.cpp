@@ -140,7 +140,6 @@ province: Nghệ An
 district: Vinh
 organisation: Hội Phụ nữ
 services: [club, cash]
-verified: 2026-01-01
 coordinates: {lat: 95, lon: 105}
 ---
 Body
