@@ -229,7 +229,9 @@ void ReadStoryFields(FieldReader& read, const YamlNode& root, int tz, Page* page
 
 // A support entry's services, each one the site knows.
 std::optional<std::vector<std::string>> ReadServices(FieldReader& read, const YamlNode& root) {
-  auto services = read.TextList(root, "services", true);
+  // Optional: an entry whose source does not say what help it gives lists none (the page says
+  // so) rather than guessing.
+  auto services = read.TextList(root, "services", false);
   for (const auto& service : services.value_or(std::vector<std::string>{})) {
     if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
         KnownServices().end()) {

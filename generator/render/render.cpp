@@ -208,6 +208,8 @@ class ViewBuilder {
       for (const auto& service : s.services)
         services.Push(View().Set("name", View(T("service_" + service))));
       support.Set("services", services);
+      // An empty list is honest: the source did not say what help is offered.
+      support.Set("services_unknown", View(s.services.empty()));
       support.Set("has_contact", View(!s.contact.empty()));
       if (!s.contact.phone.empty()) {
         support.Set("phone", View(s.contact.phone));
