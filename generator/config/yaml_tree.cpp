@@ -40,6 +40,9 @@ YamlError PlainYamlError(const std::string& problem, const std::string& context,
        "a mapping in { } is not closed; add the closing } on this line, or quote a value that "
        "starts with {"},
       {"found a tab character", "", false, "a tab is used for indentation; use spaces"},
+      {"found character that cannot start any token", "", false,
+       "this line holds a tab or a character YAML cannot read; use spaces to indent, and put "
+       "values with special characters in double quotes"},
       {"found undefined tag handle", "", false,
        "a value starts with '!'; put it in double quotes"},
       {"did not find expected node content", "", false,
