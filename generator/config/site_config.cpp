@@ -98,12 +98,14 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
         read.Error(item.line, prefix, "must be a mapping with code, name, locale, title");
         continue;
       }
-      read.RejectUnknown(item, {"code", "name", "locale", "title"}, prefix);
+      read.RejectUnknown(item, {"code", "name", "locale", "title", "numerals"}, prefix);
       LanguageConfig language;
       language.code = read.Text(item, "code", true, prefix).value_or("");
       language.name = read.Text(item, "name", true, prefix).value_or("");
       language.locale = read.Text(item, "locale", true, prefix).value_or("");
       language.title = read.Text(item, "title", true, prefix).value_or("");
+      language.numerals =
+          read.Choice(item, "numerals", false, {"khmer", "western"}, prefix).value_or("");
       if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
         read.Error(item.line, prefix + "code", "must be a short lowercase code like vi");
       }

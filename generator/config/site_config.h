@@ -13,6 +13,13 @@ struct LanguageConfig {
   std::string name;    // Tiếng Việt (in its own language, for the switcher)
   std::string locale;  // vi_VN (ICU locale for collation, dates, plurals, breaks)
   std::string title;   // site title in this language
+  // How numbers are written in this language's text: "khmer" (០–៩), "western" (0–9), or "" (not
+  // checked). Content is checked against it and interface strings (dates) are formatted with it.
+  std::string numerals{};
+  // `locale` with ICU's numbering system for `numerals` ("km_KH@numbers=khmr").
+  std::string FormatLocale() const {
+    return numerals == "khmer" ? locale + "@numbers=khmr" : locale;
+  }
 };
 
 struct SectionConfig {

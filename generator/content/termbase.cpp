@@ -58,20 +58,10 @@ Termbase LoadTermbase(const FileSystem& fs, const std::string& path, const SiteC
   if (!ReadYamlFile(fs, path, "cannot read the termbase", &root, diagnostics)) return termbase;
   FieldReader read(path, diagnostics);
   if (!root.IsMap()) {
-    read.Error(root.line, "", "must be a mapping with numerals and concepts");
+    read.Error(root.line, "", "must be a mapping with a list of concepts");
     return termbase;
   }
-  read.RejectUnknown(root, {"numerals", "concepts"});
-  if (const YamlNode* numerals = read.Map(root, "numerals", false)) {
-    for (const auto& [lang, value] : numerals->entries) {
-      if (!config.FindLanguage(lang)) {
-        read.Error(value.line, "numerals." + lang, "is not a language in site/config.yaml");
-      } else if (auto style = read.Choice(*numerals, lang, true, {"khmer", "western"},
-                                          "numerals.")) {
-        termbase.numerals[lang] = *style;
-      }
-    }
-  }
+  read.RejectUnknown(root, {"concepts"});
   if (const YamlNode* list = read.List(root, "concepts", true)) {
     for (size_t i = 0; i < list->items.size(); ++i) {
       std::string prefix = "concepts[" + std::to_string(i) + "].";
@@ -141,7 +131,7 @@ void CheckNumerals(const Page& page, const std::string& style, Diagnostics* diag
       diagnostics->Add(page.source_path, line, "numerals",
                        "'" + std::string(token) + "' is written with " +
                            (khmer ? "0–9" : "០–៩") + "; this language writes numbers with " +
-                           (khmer ? "០–៩" : "0–9") + " (numerals in site/terms.yaml)");
+                           (khmer ? "០–៩" : "0–9") + " (numerals in site/config.yaml)");
     }
     if (end < shown.size() && shown[end] == '\n') ++line;
     pos = end + 1;

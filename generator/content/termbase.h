@@ -1,6 +1,7 @@
 #pragma once
-// The termbase (site/terms.yaml): one preferred term per key concept and language, the variants
-// that must not stand for it, and each language's numeral style. Checked like the wording list.
+// The termbase (site/terms.yaml): one preferred term per key concept and language and the variants
+// that must not stand for it, checked like the wording list; and the check of each language's
+// numeral style (`numerals` of the language in site/config.yaml).
 #include <map>
 #include <string>
 #include <vector>
@@ -20,10 +21,8 @@ struct TermConcept {
   std::map<std::string, std::vector<std::string>> variants;  // lowercase, NFC
 };
 
-// How a language writes digits: "khmer" (០–៩) or "western" (0–9).
 struct Termbase {
   std::vector<TermConcept> concepts;
-  std::map<std::string, std::string> numerals;  // by language; absent: not checked
   // Every accepted form of every concept in `lang`: a variant inside one of them (ការលើកលែងទោស
   // inside ការលើកលែងទោសពិសេស) is that term, not the variant.
   std::vector<std::string> AcceptedForms(const std::string& lang) const;
@@ -34,7 +33,7 @@ Termbase LoadTermbase(const FileSystem& fs, const std::string& path, const SiteC
                       Diagnostics* diagnostics);
 
 // Reports each variant of a concept in the text the page shows, at its line, with the
-// preferred term; and each digit written in the other numeral style.
+// preferred term; and each number written in the other numeral style ("khmer" or "western").
 void CheckTerms(const Page& page, const Termbase& termbase, const std::string& locale,
                 Diagnostics* diagnostics);
 void CheckNumerals(const Page& page, const std::string& style, Diagnostics* diagnostics);

@@ -157,8 +157,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     auto rules = wording.find(page.lang);
     if (rules != wording.end()) CheckWording(page, rules->second, locale, problems);
     CheckTerms(page, site->termbase_, locale, problems);
-    auto numerals = site->termbase_.numerals.find(page.lang);
-    if (numerals != site->termbase_.numerals.end()) CheckNumerals(page, numerals->second, problems);
+    if (language) CheckNumerals(page, language->numerals, problems);
     WarnRawHtml(page, problems);
     CheckSentenceLength(page, rendered.body.plain_text, locale, site->config_.readability,
                         problems);

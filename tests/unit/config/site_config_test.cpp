@@ -85,3 +85,19 @@ TEST_CASE("YAML mistakes are told in plain words, on the line of the mistake, wi
   CHECK(error.message.find("libyaml") == std::string::npos);
   CHECK(error.message.find("use spaces") != std::string::npos);
 }
+
+TEST_CASE("a language's numerals are khmer or western, and set how dates are formatted") {
+  LanguageConfig km{"km", "ខ្មែរ", "km_KH", "T", "khmer"};
+  CHECK(km.FormatLocale() == "km_KH@numbers=khmr");
+  LanguageConfig vi{"vi", "V", "vi_VN", "T", ""};
+  CHECK(vi.FormatLocale() == "vi_VN");
+  MemoryFileSystem fs;
+  fs.Add("site/config.yaml",
+         "base_url: https://example.org\ndefault_language: km\nlanguages:\n"
+         "  - {code: km, name: K, locale: km_KH, title: T, numerals: roman}\n"
+         "sections: [{name: guides, kind: guide}]\n");
+  Diagnostics d;
+  CHECK_FALSE(LoadSiteConfig(fs, "site/config.yaml", &d).ok());
+  CHECK(d.ToString() ==
+        "site/config.yaml:4: languages[0].numerals: must be one of khmer, western, not 'roman'\n");
+}

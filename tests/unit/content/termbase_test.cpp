@@ -16,9 +16,7 @@ SiteConfig Languages() {
   return config;
 }
 
-const char* kTerms = R"(numerals:
-  km: khmer
-concepts:
+const char* kTerms = R"(concepts:
   - id: special amnesty
     preferred: {vi: đặc xá, en: special amnesty, km: ការលើកលែងទោសពិសេស}
     also:
@@ -96,12 +94,10 @@ TEST_CASE("front matter other than what pages show is not checked for terms") {
 
 TEST_CASE("the termbase file is validated with file, line and field") {
   Diagnostics d;
-  Load("numerals:\n  km: roman\n  xx: khmer\nconcepts:\n  - id: x\n    preferred: {vi: a, en: b}\n",
-       &d);
+  Load("colour: red\nconcepts:\n  - id: x\n    preferred: {vi: a, en: b}\n", &d);
   CHECK(d.ToString() ==
-        "site/terms.yaml:2: numerals.km: must be one of khmer, western, not 'roman'\n"
-        "site/terms.yaml:3: numerals.xx: is not a language in site/config.yaml\n"
-        "site/terms.yaml:6: concepts[0].preferred.km: is required\n");
+        "site/terms.yaml:1: colour: unknown field (allowed: concepts)\n"
+        "site/terms.yaml:4: concepts[0].preferred.km: is required\n");
   // No file: no termbase, no problem (the file is optional).
   MemoryFileSystem empty;
   Diagnostics none;
@@ -112,7 +108,7 @@ TEST_CASE("the termbase file is validated with file, line and field") {
 TEST_CASE("one numeral style per language: western digits in Khmer text are reported") {
   CHECK(Numerals("khmer", "---\ntitle: ឆ្នាំ ២០២៥\n---\nនៅឆ្នាំ 2024 មាន ៣.៧៦៥ នាក់។\n") ==
         "content/guides/x.km.md:4: numerals: '2024' is written with 0–9; this language writes "
-        "numbers with ០–៩ (numerals in site/terms.yaml)\n");
+        "numbers with ០–៩ (numerals in site/config.yaml)\n");
   // A document number or a link keeps its digits; front matter dates are not text.
   CHECK(Numerals("khmer",
                  "---\ntitle: ក\ndate: 2026-11-20\n---\nសេចក្តីសម្រេច 22/2023/QĐ-TTg។ "

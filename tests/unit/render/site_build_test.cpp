@@ -93,6 +93,9 @@ TEST_CASE("a missing translation shows the source page with a notice and no fals
   CHECK(Contains(km, "<article lang=\"vi\">"));
   CHECK(Contains(km, "ទំព័រនេះមិនទាន់មានជាភាសាខ្មែរនៅឡើយទេ"));
   CHECK(Contains(km, "<h1>Đặc xá là gì</h1>"));
+  // Khmer pages write numbers with Khmer digits (numerals: khmer in site/config.yaml), dates too.
+  CHECK(Contains(ReadFile(b->out + "/km/guides/alpha/index.html"), "២០២៦"));
+  CHECK_FALSE(Contains(ReadFile(b->out + "/vi/guides/alpha/index.html"), "២០២៦"));
   CHECK(Contains(km,
                  "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/vi/guides/beta/\">"));
   CHECK(Contains(km, "<meta name=\"robots\" content=\"noindex\">"));
