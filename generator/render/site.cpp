@@ -135,8 +135,8 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     return true;
   };
   hooks.page_slot = [&](size_t file) { return &derived[file].page; };
-  hooks.on_invalid = [&](const std::string& key, const std::string&) {
-    site->invalid_keys_.insert(key);
+  hooks.on_invalid = [&](const std::string& key, const std::string& lang) {
+    site->invalid_pages_.insert(lang + "/" + key);
   };
   hooks.on_parsed = [&](size_t file, Page& page, Diagnostics* problems) {
     RenderedPage& rendered = derived[file];
@@ -310,7 +310,8 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
                                                   [&fragment](const MarkdownHeading& h) {
                                                     return h.id == fragment;
                                                   });
-      if (!is_file && !is_page && TargetIsInvalid(resolved)) continue;  // its cause is reported
+      // A link to a page whose own file is invalid fails because of that one reported problem.
+      if (!is_file && TargetIsInvalid(resolved)) continue;
       if (!is_file && !is_page) {
         problems->Add(
             page.source_path, line_of("(" + link.href), "body",
@@ -342,12 +343,14 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
 }
 
 bool Site::TargetIsInvalid(const std::string& path) const {
-  // /<lang>/<section>/<slug>/ -> section/slug
-  size_t second = path.find('/', 1);
-  if (second == std::string::npos) return false;
-  std::string key = path.substr(second + 1);
+  // /<lang>/<section>/<slug>/ -> <lang>/<section>/<slug>; the page in that language, or the
+  // default language's page it falls back to, is invalid.
+  std::string key = path.substr(path.find_first_not_of('/'));
   while (!key.empty() && key.back() == '/') key.pop_back();
-  return invalid_keys_.count(key) > 0;
+  size_t slash = key.find('/');
+  std::string lang = key.substr(0, slash);
+  std::string rest = slash == std::string::npos ? "" : key.substr(slash);
+  return invalid_pages_.count(key) > 0 || invalid_pages_.count(config_.default_language + rest) > 0;
 }
 
 CoverageReport Site::Coverage() const {

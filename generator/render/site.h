@@ -166,8 +166,9 @@ class Site {
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
   Termbase termbase_;  // site/terms.yaml
-  // Keys of pages whose file is invalid (that problem is reported): links to them are not.
-  std::set<std::string> invalid_keys_;
+  // "<lang>/<key>" of pages whose file is invalid (that problem is reported): links to them are
+  // not reported again.
+  std::set<std::string> invalid_pages_;
   bool TargetIsInvalid(const std::string& path) const;
 };
 

@@ -332,12 +332,23 @@ TEST_CASE("one root cause gives one error: a page without a title is not also mi
   testing::TempDir dir;
   testing::MakeFixtureSite("multilingual", dir.path());
   // alpha.vi.md has an English translation and is linked from other pages.
-  std::string alpha = ReadFile(dir / "content/guides/alpha.vi.md");
+  const std::string original = ReadFile(dir / "content/guides/alpha.vi.md");
+  std::string alpha = original;
   alpha.erase(alpha.find("title:"), alpha.find('\n', alpha.find("title:")) - alpha.find("title:") + 1);
   testing::WriteFile(dir / "content/guides/alpha.vi.md", alpha);
   Diagnostics diagnostics;
   CHECK_FALSE(Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics));
   CHECK(diagnostics.ToString() == "content/guides/alpha.vi.md:2: title: is required\n");
+  // An invalid translation: the English home page's link to its heading is not reported too.
+  testing::WriteFile(dir / "content/guides/alpha.vi.md", original);
+  std::string english = ReadFile(dir / "content/guides/alpha.en.md");
+  english.replace(english.find("date:"), 5, "date: soon\nx:");
+  testing::WriteFile(dir / "content/guides/alpha.en.md", english);
+  Diagnostics again;
+  CHECK_FALSE(Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &again));
+  INFO(again.ToString());
+  CHECK(again.size() == 2);  // the bad date, and the unknown field: two mistakes in the file
+  CHECK(again.ToString().find("_index.en.md") == std::string::npos);
 }
 
 TEST_CASE("story and support pages show only what their records support") {
