@@ -241,15 +241,16 @@ class PublicApi {
     bool csv = force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos;
     if (csv) {
       std::string out =
-          "id,lang,title,province,district,organisation,services,phone,address,hours,verified,"
-          "url\r\n";
+          "id,lang,title,province,current_province,commune,district,organisation,services,phone,"
+          "address,hours,verified,verified_by,url\r\n";
       for (const auto& row : *rows) {
         const SupportRow& s = *row.support;
         std::string services;  // one CSV field: the names joined by commas
         for (const auto& service : s.services) services += (services.empty() ? "" : ",") + service;
-        std::vector<std::string> fields = {Id(row),    row.lang,       row.title,  s.province,
-                                           s.district, s.organisation, services,   s.phone,
-                                           s.address,  s.hours,        s.verified, Url(row)};
+        std::vector<std::string> fields = {
+            Id(row),   row.lang,   row.title,  s.province, s.current_province, s.commune,
+            s.district, s.organisation, services, s.phone, s.address, s.hours, s.verified,
+            s.verified_by, Url(row)};
         for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + CsvField(fields[i]);
         out += "\r\n";
       }
@@ -327,7 +328,11 @@ class PublicApi {
   }
 
   static void WriteSupport(JsonWriter& json, const SupportRow& s) {
-    json.Field("province", s.province).Field("district", s.district);
+    // `province` as the source named it; `current_province` since the 2025 reform (null when
+    // unchanged); `district` is the former district (kept for clients of the first version).
+    json.Field("province", s.province).FieldOrNull("current_province", s.current_province);
+    json.FieldOrNull("commune", s.commune).Field("district", s.district);
+    json.FieldOrNull("former_district", s.district);
     json.Field("organisation", s.organisation);
     json.Key("services").BeginArray();
     for (const auto& service : s.services) json.String(service);
@@ -343,7 +348,7 @@ class PublicApi {
     } else {
       json.Null();
     }
-    json.Field("verified", s.verified);
+    json.FieldOrNull("verified", s.verified).FieldOrNull("verified_by", s.verified_by);
   }
 
   // The ETag and 304 come from ResponseCache, which wraps every route.

@@ -67,7 +67,7 @@ const std::map<std::string, CommandSpec> kCommands = {
     {"check",
      {"Usage: clemency check [--source DIR] [--report]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
-      "  --report      also print readability scores and translation coverage\n"
+      "  --report      also print readability scores, translation coverage and term coverage\n"
       "Validates everything and prints every problem as file:line: field: message.\n",
       {"--source"},
       {"--report"}}},
@@ -76,7 +76,8 @@ const std::map<std::string, CommandSpec> kCommands = {
       "       clemency import support FILE.csv [--source DIR] [--db FILE]\n"
       "  content       check content/ and load every page into the store (nothing changes on\n"
       "                any problem); a running `serve` on that store republishes\n"
-      "  FILE.csv      columns slug,phone,address,hours,verified (header row first)\n"
+      "  FILE.csv      columns slug,phone,address,hours,verified,verified_by (header row first;\n"
+      "                verified_by: the office or role that confirmed the entry still runs)\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
       "  --db FILE     SQLite store (default: DIR/var/clemency.db). When it exists, support\n"
       "                contacts go into it (the running site reads it); otherwise into content/\n"
@@ -140,6 +141,7 @@ std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::
                                StepTimer* timer, PageCache* cache = nullptr) {
   Diagnostics diagnostics;
   auto site = Site::Load(std::move(fs), source, &diagnostics, timer, cache);
+  std::fputs(diagnostics.WarningsToString().c_str(), stderr);
   if (!site) {
     std::fputs(diagnostics.ToString().c_str(), stderr);
     std::fprintf(stderr, "clemency: %zu problem%s found; nothing was written\n", diagnostics.size(),
@@ -454,8 +456,8 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
   if (!site) return 1;
   if (command == "check") {
     if (values.count("--report")) {
-      std::printf("%s\n%s\n", site->ReadabilityReport().c_str(),
-                  site->Coverage().ToString().c_str());
+      std::printf("%s\n%s\n%s\n", site->ReadabilityReport().c_str(),
+                  site->Coverage().ToString().c_str(), site->TermReport().c_str());
     }
     std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
     return 0;

@@ -103,12 +103,14 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
         read.Error(item.line, prefix, "must be a mapping with code, name, locale, title");
         continue;
       }
-      read.RejectUnknown(item, {"code", "name", "locale", "title"}, prefix);
+      read.RejectUnknown(item, {"code", "name", "locale", "title", "numerals"}, prefix);
       LanguageConfig language;
       language.code = read.Text(item, "code", true, prefix).value_or("");
       language.name = read.Text(item, "name", true, prefix).value_or("");
       language.locale = read.Text(item, "locale", true, prefix).value_or("");
       language.title = read.Text(item, "title", true, prefix).value_or("");
+      language.numerals =
+          read.Choice(item, "numerals", false, {"khmer", "western"}, prefix).value_or("");
       if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
         read.Error(item.line, prefix + "code", "must be a short lowercase code like vi");
       }
@@ -148,18 +150,20 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     }
   }
   if (const YamlNode* node = read.Map(root, "readability", false)) {
-    read.RejectUnknown(
-        *node, {"en_min_flesch", "vi_max_syllables_per_sentence", "km_max_words_per_sentence"},
-        "readability.");
     auto& r = config.readability;
-    r.en_min_flesch =
-        read.Number(*node, "en_min_flesch", false, "readability.").value_or(r.en_min_flesch);
-    r.vi_max_syllables_per_sentence =
-        read.Number(*node, "vi_max_syllables_per_sentence", false, "readability.")
-            .value_or(r.vi_max_syllables_per_sentence);
-    r.km_max_words_per_sentence =
-        read.Number(*node, "km_max_words_per_sentence", false, "readability.")
-            .value_or(r.km_max_words_per_sentence);
+    const std::vector<std::pair<std::string, double*>> numbers = {
+        {"en_min_flesch", &r.en_min_flesch},
+        {"vi_max_syllables_per_sentence", &r.vi_max_syllables_per_sentence},
+        {"km_max_words_per_sentence", &r.km_max_words_per_sentence},
+        {"en_max_words_in_sentence", &r.en_max_words_in_sentence},
+        {"vi_max_syllables_in_sentence", &r.vi_max_syllables_in_sentence},
+        {"km_max_words_in_sentence", &r.km_max_words_in_sentence}};
+    std::vector<std::string> names;
+    for (const auto& [name, value] : numbers) names.push_back(name);
+    read.RejectUnknown(*node, names, "readability.");
+    for (const auto& [name, value] : numbers) {
+      *value = read.Number(*node, name, false, "readability.").value_or(*value);
+    }
   }
   if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
   return config;

@@ -13,6 +13,13 @@ struct LanguageConfig {
   std::string name;    // Tiếng Việt (in its own language, for the switcher)
   std::string locale;  // vi_VN (ICU locale for collation, dates, plurals, breaks)
   std::string title;   // site title in this language
+  // How numbers are written in this language's text: "khmer" (០–៩), "western" (0–9), or "" (not
+  // checked). Content is checked against it and interface strings (dates) are formatted with it.
+  std::string numerals{};
+  // `locale` with ICU's numbering system for `numerals` ("km_KH@numbers=khmr").
+  std::string FormatLocale() const {
+    return numerals == "khmer" ? locale + "@numbers=khmr" : locale;
+  }
 };
 
 struct SectionConfig {
@@ -24,6 +31,11 @@ struct ReadabilityConfig {
   double en_min_flesch = 60;  // Flesch reading ease, higher is easier
   double vi_max_syllables_per_sentence = 20;
   double km_max_words_per_sentence = 25;
+  // The longest single sentence allowed (0: no limit): a page's average can pass while one
+  // sentence runs on; each over the limit is reported at its line.
+  double en_max_words_in_sentence = 0;
+  double vi_max_syllables_in_sentence = 0;
+  double km_max_words_in_sentence = 0;
 };
 
 struct SiteConfig {

@@ -34,10 +34,42 @@ void FieldReader::Error(int yaml_line, const std::string& field, const std::stri
   diagnostics_->Add(file_, yaml_line > 0 ? yaml_line + line_offset_ : 0, field, message);
 }
 
+namespace {
+
+// Edits (insert, delete, replace, swap of neighbours) from `a` to `b`, up to 3.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  if (a.size() > b.size() + 3 || b.size() > a.size() + 3) return 3;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
 void FieldReader::RejectUnknown(const YamlNode& map, const std::vector<std::string>& allowed,
                                 const std::string& prefix) {
   for (const auto& [key, value] : map.entries) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    // A misspelt field ("titel") is one mistake: say which field was meant, and do not report
+    // that field as missing too.
+    auto meant = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& name) {
+      return key.size() > 2 && !map.Find(name) && !explained_.count(prefix + name) &&
+             EditDistance(key, name) <= 2;
+    });
+    if (meant != allowed.end()) {
+      Error(value.line, prefix + key, "unknown field; did you mean '" + *meant + "'?");
+      explained_.insert(prefix + *meant);
+    } else {
       Error(value.line, prefix + key, "unknown field (allowed: " + Join(allowed) + ")");
     }
   }
@@ -47,7 +79,9 @@ const YamlNode* FieldReader::Lookup(const YamlNode& map, const std::string& key,
                                     const std::string& field) {
   const YamlNode* node = map.Find(key);
   if (node == nullptr || node->kind == YamlNode::Kind::kNull) {
-    if (required) Error(node ? node->line : map.line, field, "is required");
+    if (required && !explained_.count(field)) {
+      Error(node ? node->line : map.line, field, "is required");
+    }
     return nullptr;
   }
   return node;

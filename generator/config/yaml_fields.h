@@ -3,6 +3,7 @@
 // Shared by site/config.yaml, front matter and i18n catalogs.
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,7 @@ class FieldReader {
   std::string file_;
   Diagnostics* diagnostics_;
   int line_offset_;
+  std::set<std::string> explained_;  // required fields a reported misspelling stands for
 };
 
 }  // namespace clemency

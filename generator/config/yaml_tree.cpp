@@ -7,6 +7,56 @@
 namespace clemency {
 namespace {
 
+// libyaml's wording ("mapping values are not allowed in this context") means nothing to an
+// editor: say what is wrong in plain words, on the line where the mistake most likely is, with a
+// hint how to fix it. Unknown problems keep libyaml's words after a plain lead.
+YamlError PlainYamlError(const std::string& problem, const std::string& context, int problem_line,
+                         int context_line) {
+  struct Known {
+    const char* problem;
+    const char* context;  // "" matches any
+    bool at_context;      // the mistake is where libyaml's context began
+    const char* plain;
+  };
+  static const Known kKnown[] = {
+      {"mapping values are not allowed", "", false,
+       "a value holds ': ' (a colon and a space); put the whole value in double quotes"},
+      {"could not find expected ':'", "", true,
+       "this line is not 'field: value'; add the colon, or join it to the line above"},
+      {"found unexpected end of stream", "quoted scalar", true,
+       "a quoted value is not closed; add the closing quote on this line"},
+      {"did not find expected key", "", false,
+       "the indentation does not line up with the fields above; indent with the same spaces"},
+      {"did not find expected '-' indicator", "", false,
+       "a list item does not line up with the others; start each item with '- ' at the same "
+       "indentation"},
+      {"found character that cannot start any plain scalar", "", false,
+       "a value starts with a character YAML reserves (such as @, ` or %); put it in double "
+       "quotes"},
+      {"did not find expected ',' or ']'", "", true,
+       "a list in [ ] is not closed; add the closing ] on this line, or quote a value that "
+       "starts with ["},
+      {"did not find expected ',' or '}'", "", true,
+       "a mapping in { } is not closed; add the closing } on this line, or quote a value that "
+       "starts with {"},
+      {"found a tab character", "", false, "a tab is used for indentation; use spaces"},
+      {"found character that cannot start any token", "", false,
+       "this line holds a tab or a character YAML cannot read; use spaces to indent, and put "
+       "values with special characters in double quotes"},
+      {"found undefined tag handle", "", false,
+       "a value starts with '!'; put it in double quotes"},
+      {"did not find expected node content", "", false,
+       "a value is missing or starts with a character YAML reserves; put it in double quotes"},
+  };
+  for (const Known& known : kKnown) {
+    if (problem.find(known.problem) == std::string::npos) continue;
+    if (*known.context && context.find(known.context) == std::string::npos) continue;
+    return {known.at_context ? context_line : problem_line, known.plain};
+  }
+  std::string detail = problem.empty() ? "" : " (" + problem + (context.empty() ? "" : ", " + context) + ")";
+  return {problem_line, "this line is not valid YAML; check quotes, colons and indentation" + detail};
+}
+
 // Reads libyaml's event stream into our tree. libyaml is an event parser (no document model of
 // its own), which keeps front matter parsing cheap: one pass, one allocation per value.
 class EventReader {
@@ -28,9 +78,10 @@ class EventReader {
     if (has_event_) yaml_event_delete(&event_);
     has_event_ = yaml_parser_parse(&parser_, &event_) != 0;
     if (!has_event_) {
-      std::string message = parser_.problem ? parser_.problem : "not valid YAML";
-      if (parser_.context) message += std::string(" ") + parser_.context;
-      *error = {static_cast<int>(parser_.problem_mark.line) + 1, message};
+      *error = PlainYamlError(parser_.problem ? parser_.problem : "",
+                              parser_.context ? parser_.context : "",
+                              static_cast<int>(parser_.problem_mark.line) + 1,
+                              static_cast<int>(parser_.context_mark.line) + 1);
     }
     return has_event_;
   }

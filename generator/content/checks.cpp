@@ -1,6 +1,7 @@
 #include "content/checks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "config/yaml_fields.h"
@@ -9,14 +10,82 @@
 namespace clemency {
 namespace {
 
-// Scripts written without spaces between words cannot use whole-word matching.
+constexpr size_t kMinWordsToScore = 30;
+
+int LineAt(const std::string& text, size_t at) {
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+// Where a long sentence starts in the file: the first of its first words that the source holds
+// in the same order (Markdown marks between them are skipped), else the body's first line.
+int LineOfSentence(const Page& page, const std::string& sentence, const std::string& locale) {
+  std::vector<std::string> words = SplitWords(sentence, locale);
+  const std::string& source = page.source_text;
+  for (size_t take = std::min<size_t>(words.size(), 4); take > 0; --take) {
+    for (size_t at = source.find(words[0], page.body_offset); at != std::string::npos;
+         at = source.find(words[0], at + 1)) {
+      size_t pos = at + words[0].size();
+      bool all = true;
+      for (size_t w = 1; w < take && all; ++w) {
+        size_t next = source.find(words[w], pos);
+        all = next != std::string::npos && next - pos <= 8;  // spaces, *, [, ] between words
+        if (all) pos = next + words[w].size();
+      }
+      if (all) return LineAt(source, at);
+    }
+  }
+  return page.body_first_line;
+}
+
+}  // namespace
+
 bool WrittenWithSpaces(const std::string& lang) {
   return lang != "km" && lang != "th" && lang != "lo";
 }
 
-constexpr size_t kMinWordsToScore = 30;
+std::vector<int> TermLines(const std::string& lower, const std::string& term, bool whole_words,
+                           const std::vector<std::string>& shields) {
+  std::vector<std::pair<size_t, size_t>> shielded;  // [start, end) of each shield occurrence
+  for (const auto& shield : shields) {
+    if (shield.find(term) == std::string::npos) continue;  // cannot hold a match of the term
+    for (size_t at : FindTerm(lower, shield, whole_words)) {
+      shielded.emplace_back(at, at + shield.size());
+    }
+  }
+  std::vector<int> lines;
+  for (size_t at : FindTerm(lower, term, whole_words)) {
+    bool inside = std::any_of(shielded.begin(), shielded.end(), [&](const auto& range) {
+      return at >= range.first && at + term.size() <= range.second;
+    });
+    if (inside) continue;
+    int line = LineAt(lower, at);
+    if (lines.empty() || lines.back() != line) lines.push_back(line);
+  }
+  return lines;
+}
 
-}  // namespace
+std::string ShownTextLower(const Page& page, const std::string& locale) {
+  std::string shown = page.source_text;
+  // Front matter lines: keep a shown field's line and its continuation lines, blank the rest.
+  bool keep = false;
+  for (size_t pos = 0; pos < page.body_offset && pos < shown.size();) {
+    size_t eol = shown.find('\n', pos);
+    if (eol == std::string::npos || eol > page.body_offset) eol = page.body_offset;
+    std::string_view line(shown.data() + pos, eol - pos);
+    bool continuation = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+    if (!continuation) {
+      keep = line.rfind("title:", 0) == 0 || line.rfind("summary:", 0) == 0 ||
+             line.rfind("change_note:", 0) == 0;
+    }
+    // A legal source's article ("Điều 45–46") is shown in the site's own words too.
+    size_t indent = line.find_first_not_of(" \t-");
+    bool article = continuation && indent != std::string_view::npos &&
+                   line.substr(indent).rfind("article:", 0) == 0;
+    if (!keep && !article) std::fill(shown.begin() + pos, shown.begin() + eol, ' ');
+    pos = eol + 1;
+  }
+  return ToLower(shown, locale);
+}
 
 WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
                               const SiteConfig& config, Diagnostics* diagnostics) {
@@ -41,10 +110,20 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
         read.Error(item.line, prefix, "must be a mapping with term and use");
         continue;
       }
-      read.RejectUnknown(item, {"term", "use"}, prefix);
+      read.RejectUnknown(item, {"term", "use", "except"}, prefix);
       auto term = read.Text(item, "term", true, prefix);
       auto use = read.Text(item, "use", true, prefix);
-      if (term && use) list.push_back({ToLower(ToNfc(*term), language.locale), *use});
+      auto except = read.TextList(item, "except", false, prefix);
+      if (!term || !use) continue;
+      WordingRule rule{ToLower(ToNfc(*term), language.locale), *use, {}};
+      for (const auto& phrase : except.value_or(std::vector<std::string>{})) {
+        rule.except.push_back(ToLower(ToNfc(phrase), language.locale));
+        if (rule.except.back().find(rule.term) == std::string::npos) {
+          read.Error(item.line, prefix + "except",
+                     "'" + phrase + "' does not contain the term '" + *term + "'");
+        }
+      }
+      list.push_back(std::move(rule));
     }
   }
   return rules;
@@ -57,15 +136,62 @@ void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
   // One lowercase copy of the whole file (line breaks survive lowercasing), then each term once.
   const std::string lower = ToLower(page.source_text, locale);
   for (const auto& rule : rules) {
-    int last_line = 0;
-    for (size_t at : FindTerm(lower, rule.term, whole_words)) {
-      int line = 1 + static_cast<int>(std::count(lower.begin(), lower.begin() + at, '\n'));
-      if (line == last_line) continue;  // one report per line and term
-      last_line = line;
+    for (int line : TermLines(lower, rule.term, whole_words, rule.except)) {
       diagnostics->Add(
           page.source_path, line, "wording",
           "'" + rule.term + "' labels a person by their past; write '" + rule.use + "'");
     }
+  }
+}
+
+void WarnRawHtml(const Page& page, Diagnostics* diagnostics) {
+  const std::string_view body = page.body_markdown();
+  bool fenced = false;
+  int line = page.body_first_line;
+  for (size_t pos = 0; pos < body.size(); ++line) {
+    size_t eol = body.find('\n', pos);
+    std::string_view text = body.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
+    pos = eol == std::string_view::npos ? body.size() : eol + 1;
+    std::string_view trimmed = text.substr(std::min(text.find_first_not_of(' '), text.size()));
+    if (trimmed.rfind("```", 0) == 0 || trimmed.rfind("~~~", 0) == 0) fenced = !fenced;
+    if (fenced) continue;
+    bool in_code = false;
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+      if (text[i] == '`') in_code = !in_code;
+      if (in_code || text[i] != '<') continue;
+      char next = text[i + 1];
+      bool tag = std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!';
+      std::string_view rest = text.substr(i + 1);
+      bool autolink = rest.rfind("http", 0) == 0 || rest.rfind("mailto:", 0) == 0;
+      if (!tag || autolink) continue;
+      size_t close = text.find('>', i);
+      std::string shown(text.substr(i, close == std::string_view::npos ? 12 : close - i + 1));
+      diagnostics->Warn(page.source_path, line, "body",
+                        "raw HTML " + shown + " is not published (only Markdown is); readers "
+                        "see it as plain text — write it in Markdown or remove it");
+      break;  // one warning per line
+    }
+  }
+}
+
+void CheckSentenceLength(const Page& page, const std::string& plain_text,
+                         const std::string& locale, const ReadabilityConfig& config,
+                         Diagnostics* diagnostics) {
+  double limit = page.lang == "en"   ? config.en_max_words_in_sentence
+                 : page.lang == "vi" ? config.vi_max_syllables_in_sentence
+                 : page.lang == "km" ? config.km_max_words_in_sentence
+                                     : 0;
+  if (limit <= 0 || page.draft) return;
+  const char* unit = page.lang == "vi" ? "syllables" : "words";
+  for (const auto& sentence : WordsPerSentence(plain_text, locale)) {
+    if (static_cast<double>(sentence.words) <= limit) continue;
+    std::string start = TruncateAtWord(sentence.text, 60, locale);
+    size_t first = start.find_first_not_of(" \n");
+    diagnostics->Add(page.source_path, LineOfSentence(page, sentence.text, locale), "readability",
+                     "one sentence has " + std::to_string(sentence.words) + " " + unit +
+                         " (at most " + std::to_string(static_cast<int>(limit)) + "): '" +
+                         (first == std::string::npos ? start : start.substr(first)) +
+                         "'; split it");
   }
 }
 

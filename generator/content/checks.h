@@ -14,16 +14,45 @@ namespace clemency {
 struct WordingRule {
   std::string term;  // lowercase, NFC
   std::string use;   // the person-first wording to suggest
+  // Lowercase phrases holding the term where it is right (an offence's name: "tội phạm về ma
+  // túy"): a match inside one of them is not reported.
+  std::vector<std::string> except;
 };
 using WordingRules = std::map<std::string, std::vector<WordingRule>>;  // by language
 
-// Loads site/wording/<lang>.yaml for every language; each is a list of {term, use}.
+// Loads site/wording/<lang>.yaml for every language; each is a list of {term, use, except}.
 WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
                               const SiteConfig& config, Diagnostics* diagnostics);
+
+// Scripts written without spaces between words (Khmer) cannot use whole-word matching.
+bool WrittenWithSpaces(const std::string& lang);
+
+// The one way terms are looked for (wording list and termbase): the 1-based lines where `term`
+// occurs in `lower` (a lowercased text), one per line, leaving out matches that lie inside an
+// occurrence of any phrase of `shields` (which must be lowercase too).
+std::vector<int> TermLines(const std::string& lower, const std::string& term, bool whole_words,
+                           const std::vector<std::string>& shields);
+
+// The page's file as readers see it, lowercased: the body and the front matter fields shown as
+// text (title, summary, change_note, a legal source's article); other front matter lines are
+// blanked (a report's quoted title or a date is not the site's own wording), so line numbers
+// still match the file.
+std::string ShownTextLower(const Page& page, const std::string& locale);
 
 // Reports each stigmatising term in the page's file (front matter and body) at its line.
 void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
                   const std::string& locale, Diagnostics* diagnostics);
+
+// Raw HTML in the body is not published (Markdown only): a warning names each line holding a
+// tag, so the editor knows what readers will not get. Code spans and fenced code are skipped.
+void WarnRawHtml(const Page& page, Diagnostics* diagnostics);
+
+// Reports every sentence of `plain_text` longer than the language's single-sentence maximum
+// (readability.<lang>_max_…_in_sentence; 0 turns it off), at the line of the page's file where
+// the sentence starts.
+void CheckSentenceLength(const Page& page, const std::string& plain_text,
+                         const std::string& locale, const ReadabilityConfig& config,
+                         Diagnostics* diagnostics);
 
 struct ReadabilityScore {
   std::string metric;  // "flesch" | "syllables_per_sentence" | "words_per_sentence"

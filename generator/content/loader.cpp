@@ -21,7 +21,8 @@ const std::vector<std::string> kCommonFields = {
     "weight", "tags",    "sources", "change_note", "translation_status", "translated_from"};
 const std::vector<std::string> kStoryFields = {"consent", "source"};
 const std::vector<std::string> kSupportFields = {
-    "province", "district", "organisation", "services", "contact", "coordinates", "verified"};
+    "province", "current_province", "commune",    "former_district", "district", "organisation",
+    "services", "contact",          "coordinates", "verified",       "verified_by"};
 
 struct FileName {
   std::string section, slug, lang;
@@ -189,17 +190,33 @@ void ReadTranslation(FieldReader& read, const YamlNode& root, const SiteConfig& 
   }
 }
 
+// A story's consent record: `personal` needs who agreed, when, and to what; a story retold from
+// a published report says so and carries nothing else (nobody was asked).
+void ReadConsent(FieldReader& read, const YamlNode& node, int tz, Page* page) {
+  read.RejectUnknown(node, {"basis", "given_by", "date", "scope"}, "consent.");
+  Consent consent;
+  consent.basis =
+      read.Choice(node, "basis", true, {"personal", "published-report"}, "consent.").value_or("");
+  if (consent.personal()) {
+    consent.given_by = read.Text(node, "given_by", true, "consent.").value_or("");
+    consent.date = read.Date(node, "date", true, tz, "consent.");
+    consent.scope =
+        read.Choice(node, "scope", true, {"initials-only", "full-name"}, "consent.").value_or("");
+  } else if (!consent.basis.empty()) {
+    for (const char* field : {"given_by", "date", "scope"}) {
+      if (const YamlNode* extra = node.Find(field)) {
+        read.Error(extra->line, std::string("consent.") + field,
+                   "only a personal consent has this; a story retold from a published report "
+                   "records no consent");
+      }
+    }
+  }
+  page->consent = consent;
+}
+
 // A retold story's consent record and its source.
 void ReadStoryFields(FieldReader& read, const YamlNode& root, int tz, Page* page) {
-  if (const YamlNode* node = read.Map(root, "consent", true)) {
-    read.RejectUnknown(*node, {"given_by", "date", "scope"}, "consent.");
-    Consent consent;
-    consent.given_by = read.Text(*node, "given_by", true, "consent.").value_or("");
-    if (auto d = read.Date(*node, "date", true, tz, "consent.")) consent.date = *d;
-    consent.scope = read.Choice(*node, "scope", true, {"initials-only", "full-name"}, "consent.")
-                        .value_or("");
-    page->consent = consent;
-  }
+  if (const YamlNode* node = read.Map(root, "consent", true)) ReadConsent(read, *node, tz, page);
   if (const YamlNode* node = read.Map(root, "source", true)) {
     read.RejectUnknown(*node, {"title", "publisher", "date", "url"}, "source.");
     StorySource story_source;
@@ -216,7 +233,9 @@ void ReadStoryFields(FieldReader& read, const YamlNode& root, int tz, Page* page
 
 // A support entry's services, each one the site knows.
 std::optional<std::vector<std::string>> ReadServices(FieldReader& read, const YamlNode& root) {
-  auto services = read.TextList(root, "services", true);
+  // Optional: an entry whose source does not say what help it gives lists none (the page says
+  // so) rather than guessing.
+  auto services = read.TextList(root, "services", false);
   for (const auto& service : services.value_or(std::vector<std::string>{})) {
     if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
         KnownServices().end()) {
@@ -260,16 +279,48 @@ void ReadCoordinates(FieldReader& read, const YamlNode& root, SupportInfo* info)
   if (lat && lon) info->coordinates = Coordinates{*lat, *lon};
 }
 
-// A support entry's place, organisation, services, contact, coordinates and verified date.
+// Where a support entry is: the province as the source named it (and the current one when the
+// 2025 reform merged it), a commune with its former district, or an older entry's district.
+void ReadSupportPlace(FieldReader& read, const YamlNode& root, SupportInfo* info) {
+  info->province = read.Text(root, "province", true).value_or("");
+  info->current_province = read.Text(root, "current_province", false).value_or("");
+  info->commune = read.Text(root, "commune", false).value_or("");
+  info->former_district = read.Text(root, "former_district", false).value_or("");
+  info->district = read.Text(root, "district", false).value_or("");
+  if (!info->district.empty() && !info->former_district.empty()) {
+    read.Error(root.Find("district")->line, "district",
+               "write the district once: former_district replaces district");
+  }
+  if (!info->current_province.empty() && info->current_province == info->province) {
+    read.Error(root.Find("current_province")->line, "current_province",
+               "is the same as province; leave it out when the province was not merged");
+  }
+}
+
+// `verified` means someone confirmed the entry still operates: it needs who (an office or role).
+void ReadVerified(FieldReader& read, const YamlNode& root, int tz, SupportInfo* info) {
+  info->verified = read.Date(root, "verified", false, tz);
+  info->verified_by = read.Text(root, "verified_by", false).value_or("");
+  const YamlNode* date = root.Find("verified");
+  const YamlNode* by = root.Find("verified_by");
+  if (date && info->verified_by.empty()) {
+    read.Error(by ? by->line : date->line, "verified_by",
+               "is required with verified: name the office or role that confirmed the entry "
+               "still runs");
+  } else if (!date && by) {
+    read.Error(by->line, "verified", "is required with verified_by: the date it was confirmed");
+  }
+}
+
+// A support entry's place, organisation, services, contact, coordinates and verification.
 void ReadSupportFields(FieldReader& read, const YamlNode& root, int tz, Page* page) {
   SupportInfo info;
-  info.province = read.Text(root, "province", true).value_or("");
-  info.district = read.Text(root, "district", true).value_or("");
+  ReadSupportPlace(read, root, &info);
   info.organisation = read.Text(root, "organisation", true).value_or("");
   if (auto services = ReadServices(read, root)) info.services = *services;
   ReadContact(read, root, &info);
   ReadCoordinates(read, root, &info);
-  if (auto verified = read.Date(root, "verified", true, tz)) info.verified = *verified;
+  ReadVerified(read, root, tz, &info);
   page->support = info;
 }
 
@@ -382,9 +433,21 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     }
   });
   std::vector<size_t> order;  // files with a valid page
+  // Pages whose file is named right but whose content is invalid, by key and language: one
+  // cause, reported once (a translation of it is not also "without a source page").
+  std::set<std::pair<std::string, std::string>> invalid;
   for (size_t i = 0; i < files.size(); ++i) {
     diagnostics->Append(problems[i]);
-    if (valid[i]) order.push_back(i);
+    if (valid[i]) {
+      order.push_back(i);
+      continue;
+    }
+    FileName name;
+    Diagnostics ignored;
+    if (!ParseFileName(files[i], files[i], config, &ignored, &name)) continue;
+    std::string key = name.slug.empty() ? name.section : name.section + "/" + name.slug;
+    invalid.emplace(key, name.lang);
+    if (hooks.on_invalid) hooks.on_invalid(key, name.lang);
   }
   std::vector<const Page*> pages(files.size(), nullptr);  // the slots, fetched once
   for (size_t i : order) pages[i] = hooks.page_slot(i);
@@ -397,7 +460,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     const Page& p = *pages[i];
     if (p.lang == config.default_language) continue;
     std::string key = p.TranslationKey();
-    if (!source_keys.count(key)) {
+    if (!source_keys.count(key) && !invalid.count({key, config.default_language})) {
       diagnostics->Add(p.source_path, 0, "", TranslationWithoutSource(p, config));
     }
   }

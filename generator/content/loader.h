@@ -43,6 +43,10 @@ struct LoadHooks {
   // Runs for every valid page read from its file, with that file's own diagnostics, so callers
   // can derive what they need and drop the text before the next file.
   std::function<void(size_t file, Page& page, Diagnostics* problems)> on_parsed;
+  // Called (on the calling thread) with the translation key and language of every file whose
+  // name is right but whose page is invalid: what points at it fails because of that one
+  // problem, already reported, so callers need not report it again.
+  std::function<void(const std::string& key, const std::string& lang)> on_invalid;
 };
 std::vector<Page> LoadContent(const FileSystem& fs, const std::string& content_dir,
                               const std::string& display_prefix, const SiteConfig& config,

@@ -48,10 +48,15 @@ struct LegalSource {
   std::string title, number, article, url;
 };
 
+// What a story may claim about its people's agreement. `personal`: someone agreed, on a date,
+// to a scope; `published-report`: retold from a published report, nobody was asked (then the
+// other fields stay empty and the page must not claim consent).
 struct Consent {
+  std::string basis;  // personal | published-report
   std::string given_by;
-  DateTime date;
-  std::string scope;  // initials-only | full-name
+  std::optional<DateTime> date;
+  std::string scope;  // initials-only | full-name ("" for published-report)
+  bool personal() const { return basis == "personal"; }
 };
 
 struct StorySource {
@@ -68,12 +73,23 @@ struct Coordinates {
   double lat = 0, lon = 0;
 };
 
+// Places are written as the source gave them; `current_province` is the province the place
+// belongs to since the 2025 reform (34 provinces, no districts), when it differs.
 struct SupportInfo {
-  std::string province, district, organisation;
+  std::string province, current_province;
+  std::string commune, former_district;
+  std::string district;  // older entries: a district as the source named it
+  std::string organisation;
   std::vector<std::string> services;
   Contact contact;
   std::optional<Coordinates> coordinates;
-  DateTime verified;
+  // Someone (an office or role) confirmed on this date that the entry still operates.
+  std::optional<DateTime> verified;
+  std::string verified_by;
+  // The district-level name shown: the former district, else the older `district` field.
+  const std::string& DistrictShown() const {
+    return former_district.empty() ? district : former_district;
+  }
 };
 
 struct Page {

@@ -16,7 +16,11 @@
 namespace clemency {
 namespace {
 
-const std::vector<std::string> kColumns = {"slug", "phone", "address", "hours", "verified"};
+// `verified` and `verified_by`: the date and the office or role that confirmed the entry still
+// runs; a contact without them would read as checked when it is not.
+const std::vector<std::string> kColumns = {"slug",  "phone",    "address",
+                                           "hours", "verified", "verified_by"};
+const char kHeader[] = "slug,phone,address,hours,verified,verified_by";
 
 }  // namespace
 
@@ -34,7 +38,7 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   if (rows->empty()) {
     diagnostics->Add(
         csv_display, 1, "",
-        "empty file: expected a header row " + std::string("slug,phone,address,hours,verified"));
+        "empty file: expected a header row " + std::string(kHeader));
     return {};
   }
   const SectionConfig* section = nullptr;
@@ -52,12 +56,12 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
     std::string name = header.fields[i];
     if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
       diagnostics->Add(csv_display, header.line, name,
-                       "unknown column (expected slug, phone, address, hours, verified)");
+                       "unknown column (expected " + std::string(kHeader) + ")");
     } else if (!column.emplace(name, i).second) {
       diagnostics->Add(csv_display, header.line, name, "column appears twice");
     }
   }
-  for (const char* required : {"slug", "verified"}) {
+  for (const char* required : {"slug", "verified", "verified_by"}) {
     if (!column.count(required))
       diagnostics->Add(csv_display, header.line, required, "required column is missing");
   }
@@ -86,7 +90,8 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
       continue;
     }
     std::string slug = get("slug"), phone = get("phone"), address = get("address"),
-                hours = get("hours"), verified_text = get("verified");
+                hours = get("hours"), verified_text = get("verified"),
+                verified_by = get("verified_by");
     if (!IsSlug(slug)) {
       error("slug", "'" + slug + "' is not a slug");
     } else if (!fs.IsFile(JoinPath(section_dir, slug + "." + config.default_language + ".md"))) {
@@ -117,19 +122,25 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
     } else if (verified->unix_seconds > today.unix_seconds) {
       error("verified", verified_text + " is in the future");
     }
+    if (verified_by.empty()) {
+      error("verified_by", "is empty: name the office or role that confirmed the entry");
+    } else if (verified_by.find_first_of("\r\n") != std::string::npos) {
+      error("verified_by", "must be on one line");
+    }
     if (diagnostics->size() != row_errors) continue;
 
     std::string contact = "contact:\n";
     if (!phone.empty()) contact += "  phone: " + YamlQuoted(phone) + "\n";
     if (!address.empty()) contact += "  address: " + YamlQuoted(address) + "\n";
     if (!hours.empty()) contact += "  hours: " + YamlQuoted(hours) + "\n";
-    std::string verified_line = "verified: " + verified_text + "\n";
+    std::string verified_line = "verified: " + verified_text + "\nverified_by: " +
+                                YamlQuoted(verified_by) + "\n";
     for (const auto& language : config.languages) {
       std::string relative = section->name + "/" + slug + "." + language.code + ".md";
       std::string path = JoinPath(content_dir, relative);
       auto text = fs.ReadFile(path);
       if (!text.ok()) continue;  // this translation does not exist
-      FileUpdate update{path, ReplaceFrontMatterFields(*text, {"contact", "verified"},
+      FileUpdate update{path, ReplaceFrontMatterFields(*text, {"contact", "verified", "verified_by"},
                                                               contact + verified_line)};
       Page page;
       // The rewritten file must still be a valid page before anything is written.

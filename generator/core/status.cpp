@@ -18,12 +18,18 @@ void Diagnostics::Add(std::string file, int line, std::string field, std::string
   items_.push_back({std::move(file), line, std::move(field), std::move(message)});
 }
 
-void Diagnostics::Append(const Diagnostics& other) {
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+void Diagnostics::Warn(std::string file, int line, std::string field, std::string message) {
+  warnings_.push_back({std::move(file), line, std::move(field), "warning: " + std::move(message)});
 }
 
-std::string Diagnostics::ToString() const {
-  std::vector<Diagnostic> sorted = items_;
+void Diagnostics::Append(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  warnings_.insert(warnings_.end(), other.warnings_.begin(), other.warnings_.end());
+}
+
+namespace {
+
+std::string Sorted(std::vector<Diagnostic> sorted) {
   std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line) < std::tie(b.file, b.line);
   });
@@ -31,5 +37,11 @@ std::string Diagnostics::ToString() const {
   for (const auto& d : sorted) out += d.ToString() + "\n";
   return out;
 }
+
+}  // namespace
+
+std::string Diagnostics::ToString() const { return Sorted(items_); }
+
+std::string Diagnostics::WarningsToString() const { return Sorted(warnings_); }
 
 }  // namespace clemency

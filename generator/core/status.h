@@ -56,15 +56,22 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void Add(std::string file, int line, std::string field, std::string message);
+  // Something an editor should know that does not stop a build (raw HTML that is not published):
+  // kept apart from the problems, so empty() and size() still mean "nothing is wrong".
+  void Warn(std::string file, int line, std::string field, std::string message);
   void Append(const Diagnostics& other);
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
   // Sorted by file then line, one per line.
   std::string ToString() const;
+  // The warnings the same way, each message after "warning: ".
+  std::string WarningsToString() const;
 
  private:
   std::vector<Diagnostic> items_;
+  std::vector<Diagnostic> warnings_;
 };
 
 }  // namespace clemency

@@ -52,14 +52,14 @@ Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::s
       continue;
     }
     Catalog catalog;
-    catalog.locale = language.locale;
+    catalog.locale = language.FormatLocale();  // Khmer dates in Khmer digits, like the text
     for (const auto& [key, value] : root.entries) {
       if (!value.IsScalar()) {
         diagnostics->Add(path, value.line, key, "must be a message pattern (text)");
         continue;
       }
       std::string message;
-      if (!Compile(value.scalar, language.locale, &message)) {
+      if (!Compile(value.scalar, catalog.locale, &message)) {
         diagnostics->Add(path, value.line, key, message);
         continue;
       }

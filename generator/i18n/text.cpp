@@ -247,14 +247,12 @@ std::vector<std::string> SplitWords(std::string_view text, const std::string& lo
   return out;
 }
 
-TextCounts CountSentencesAndWords(std::string_view text, const std::string& locale,
-                                  std::vector<std::string>* words) {
-  TextCounts counts;
-  icu::BreakIterator* sentence_breaks = Breaker(locale, true);
-  icu::BreakIterator* word_breaks = Breaker(locale, false);
-  if (!sentence_breaks || !word_breaks) return counts;
-  icu::UnicodeString value = ToUnicode(text);
-  std::vector<int32_t> ends;  // sentence end offsets, ascending
+namespace {
+
+// Sentence end offsets in `value`, ascending: ICU's sentence breaks, and Khmer's ។ and ៕.
+std::vector<int32_t> SentenceEnds(icu::BreakIterator* sentence_breaks,
+                                  const icu::UnicodeString& value) {
+  std::vector<int32_t> ends;
   sentence_breaks->setText(value);
   for (int32_t end = sentence_breaks->next(); end != icu::BreakIterator::DONE;
        end = sentence_breaks->next()) {
@@ -264,6 +262,46 @@ TextCounts CountSentencesAndWords(std::string_view text, const std::string& loca
     if (value.charAt(i) == 0x17D4 || value.charAt(i) == 0x17D5) ends.push_back(i + 1);
   }
   std::sort(ends.begin(), ends.end());
+  return ends;
+}
+
+}  // namespace
+
+std::vector<SentenceWords> WordsPerSentence(std::string_view text, const std::string& locale) {
+  std::vector<SentenceWords> out;
+  icu::BreakIterator* sentence_breaks = Breaker(locale, true);
+  icu::BreakIterator* word_breaks = Breaker(locale, false);
+  if (!sentence_breaks || !word_breaks) return out;
+  icu::UnicodeString value = ToUnicode(text);
+  std::vector<int32_t> ends = SentenceEnds(sentence_breaks, value);
+  std::vector<size_t> counts(ends.size() + 1, 0);
+  word_breaks->setText(value);
+  size_t sentence = 0;
+  int32_t start = word_breaks->first();
+  for (int32_t end = word_breaks->next(); end != icu::BreakIterator::DONE;
+       start = end, end = word_breaks->next()) {
+    int32_t status = word_breaks->getRuleStatus();
+    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
+    while (sentence < ends.size() && start >= ends[sentence]) ++sentence;
+    ++counts[sentence];
+  }
+  int32_t from = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    int32_t to = i < ends.size() ? ends[i] : value.length();
+    if (counts[i] > 0) out.push_back({ToUtf8(value.tempSubString(from, to - from)), counts[i]});
+    from = to;
+  }
+  return out;
+}
+
+TextCounts CountSentencesAndWords(std::string_view text, const std::string& locale,
+                                  std::vector<std::string>* words) {
+  TextCounts counts;
+  icu::BreakIterator* sentence_breaks = Breaker(locale, true);
+  icu::BreakIterator* word_breaks = Breaker(locale, false);
+  if (!sentence_breaks || !word_breaks) return counts;
+  icu::UnicodeString value = ToUnicode(text);
+  std::vector<int32_t> ends = SentenceEnds(sentence_breaks, value);
   word_breaks->setText(value);
   size_t sentence = 0;
   size_t counted_sentence = static_cast<size_t>(-1);

@@ -27,6 +27,13 @@ struct TextCounts {
 };
 TextCounts CountSentencesAndWords(std::string_view text, const std::string& locale,
                                   std::vector<std::string>* words = nullptr);
+// Each sentence that holds a word, with its number of words (ICU breaks, as above): the
+// per-sentence view of CountSentencesAndWords, to find the one sentence that runs on.
+struct SentenceWords {
+  std::string text;
+  size_t words = 0;
+};
+std::vector<SentenceWords> WordsPerSentence(std::string_view text, const std::string& locale);
 // Lowercase by the rules of `locale` (ICU full case mapping).
 std::string ToLower(std::string_view text, const std::string& locale);
 // Byte offsets where `needle` occurs in `haystack`. With `whole_words`, a match must not touch a

@@ -41,8 +41,12 @@ std::string MetaJson(const Page& page) {
   for (const auto& tag : page.tags) json.String(tag);
   json.EndArray();
   if (page.consent) {
-    json.Key("consent").BeginObject().Field("given_by", page.consent->given_by);
-    json.Field("date", page.consent->date.ToRfc3339()).Field("scope", page.consent->scope);
+    const Consent& consent = *page.consent;
+    json.Key("consent").BeginObject().Field("basis", consent.basis);
+    if (consent.personal()) {
+      json.Field("given_by", consent.given_by).Field("scope", consent.scope);
+      OptionalDate(json, "date", consent.date);
+    }
     json.EndObject();
   }
   if (page.story_source) {
@@ -59,7 +63,9 @@ std::string MetaJson(const Page& page) {
 SupportRow ToSupportRow(const SupportInfo& info) {
   SupportRow support;
   support.province = info.province;
-  support.district = info.district;
+  support.current_province = info.current_province;
+  support.commune = info.commune;
+  support.district = info.DistrictShown();
   support.organisation = info.organisation;
   support.services = info.services;
   support.phone = info.contact.phone;
@@ -69,7 +75,8 @@ SupportRow ToSupportRow(const SupportInfo& info) {
     support.lat = info.coordinates->lat;
     support.lon = info.coordinates->lon;
   }
-  support.verified = info.verified.ToRfc3339();
+  if (info.verified) support.verified = info.verified->ToRfc3339();
+  support.verified_by = info.verified_by;
   return support;
 }
 

@@ -10,7 +10,7 @@
 namespace clemency {
 namespace {
 
-const char kMagic[] = "clemency-pages 5";
+const char kMagic[] = "clemency-pages 6";
 
 // Length-prefixed little pieces: strings, integers, doubles, flags. Reading checks every length,
 // so a damaged file yields "no cache", never a crash.
@@ -131,8 +131,8 @@ void EncodePage(const Page& p, Encoder& e) {
   for (const auto& s : p.sources) e.Fields(s.title, s.number, s.article, s.url);
   e.Flag(p.consent.has_value());
   if (p.consent) {
-    e.Fields(p.consent->given_by, p.consent->scope);
-    e.Date(p.consent->date);
+    e.Fields(p.consent->basis, p.consent->given_by, p.consent->scope);
+    e.MaybeDate(p.consent->date);
   }
   e.Flag(p.story_source.has_value());
   if (p.story_source) {
@@ -142,15 +142,15 @@ void EncodePage(const Page& p, Encoder& e) {
   e.Flag(p.support.has_value());
   if (p.support) {
     const SupportInfo& s = *p.support;
-    e.Fields(s.province, s.district, s.organisation, s.contact.phone, s.contact.address,
-             s.contact.hours);
+    e.Fields(s.province, s.current_province, s.commune, s.former_district, s.district,
+             s.organisation, s.contact.phone, s.contact.address, s.contact.hours, s.verified_by);
     e.Texts(s.services);
     e.Flag(s.coordinates.has_value());
     if (s.coordinates) {
       e.Real(s.coordinates->lat);
       e.Real(s.coordinates->lon);
     }
-    e.Date(s.verified);
+    e.MaybeDate(s.verified);
   }
   e.Int(static_cast<int64_t>(p.body_offset));
   e.Int(p.body_first_line);
@@ -170,8 +170,8 @@ void DecodePage(Decoder& d, Page* p) {
   for (auto& s : p->sources) d.Fields(&s.title, &s.number, &s.article, &s.url);
   if (d.Flag()) {
     Consent& consent = p->consent.emplace();
-    d.Fields(&consent.given_by, &consent.scope);
-    consent.date = d.Date();
+    d.Fields(&consent.basis, &consent.given_by, &consent.scope);
+    consent.date = d.MaybeDate();
   }
   if (d.Flag()) {
     StorySource& source = p->story_source.emplace();
@@ -180,14 +180,15 @@ void DecodePage(Decoder& d, Page* p) {
   }
   if (d.Flag()) {
     SupportInfo& s = p->support.emplace();
-    d.Fields(&s.province, &s.district, &s.organisation, &s.contact.phone, &s.contact.address,
-             &s.contact.hours);
+    d.Fields(&s.province, &s.current_province, &s.commune, &s.former_district, &s.district,
+             &s.organisation, &s.contact.phone, &s.contact.address, &s.contact.hours,
+             &s.verified_by);
     s.services = d.Texts();
     if (d.Flag()) {
       double lat = d.Real();
       s.coordinates = Coordinates{lat, d.Real()};
     }
-    s.verified = d.Date();
+    s.verified = d.MaybeDate();
   }
   p->body_offset = static_cast<size_t>(d.Int());
   p->body_first_line = static_cast<int>(d.Int());

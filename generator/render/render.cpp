@@ -46,6 +46,20 @@ class ViewBuilder {
     return site_.catalogs().Format(language_.code, key, args);
   }
   std::string FormatDate(const DateTime& date) const { return T("date", {{"date", date}}); }
+  // "Hưng Xá, Hưng Nguyên, Nghệ An", or with a merged province "…, Long An (now part of Tây
+  // Ninh)": the names the source used, then where the place belongs today.
+  std::string PlaceText(const SupportInfo& s) const {
+    std::string province =
+        s.current_province.empty()
+            ? s.province
+            : T("place_now_part_of", {{"province", s.province}, {"current", s.current_province}});
+    std::string out;
+    for (const std::string* part : {&s.commune, &s.DistrictShown(),
+                                    static_cast<const std::string*>(&province)}) {
+      if (!part->empty()) out += (out.empty() ? "" : ", ") + *part;
+    }
+    return out;
+  }
   std::string Absolute(const std::string& path) const { return config_.base_url + path; }
 
   // What every page of this language shows: layout, navigation, switcher, strings.
@@ -170,7 +184,7 @@ class ViewBuilder {
     item.Set("not_translated", View(page.lang != language_.code));
     item.Set("content_lang", View(page.lang));
     if (page.support) {
-      item.Set("place", View(page.support->district + ", " + page.support->province));
+      item.Set("place", View(PlaceText(*page.support)));
     }
     return item;
   }
@@ -213,11 +227,7 @@ class ViewBuilder {
       view.Set("sources", sources);
     }
     if (!page.tags.empty()) view.Set("tags", TextList(page.tags));
-    if (page.consent) {
-      view.Set("consent", View(T(page.consent->scope == "full-name" ? "consent_full_name"
-                                                                    : "consent_initials_only",
-                                 {{"date", page.consent->date}})));
-    }
+    if (page.consent) view.Set("consent", View(ConsentText(*page.consent)));
     if (page.story_source) {
       View source;
       source.Set("title", View(page.story_source->title));
@@ -229,13 +239,14 @@ class ViewBuilder {
     if (page.support) {
       const SupportInfo& s = *page.support;
       View support;
-      support.Set("province", View(s.province));
-      support.Set("district", View(s.district));
+      support.Set("place", View(PlaceText(s)));
       support.Set("organisation", View(s.organisation));
       View services = View::List();
       for (const auto& service : s.services)
         services.Push(View().Set("name", View(T("service_" + service))));
       support.Set("services", services);
+      // An empty list is honest: the source did not say what help is offered.
+      support.Set("services_unknown", View(s.services.empty()));
       support.Set("has_contact", View(!s.contact.empty()));
       if (!s.contact.phone.empty()) {
         support.Set("phone", View(s.contact.phone));
@@ -247,11 +258,22 @@ class ViewBuilder {
       }
       if (!s.contact.address.empty()) support.Set("address", View(s.contact.address));
       if (!s.contact.hours.empty()) support.Set("hours", View(s.contact.hours));
-      support.Set("verified", View(T("verified_on", {{"date", s.verified}})));
+      support.Set("verified", View(s.verified ? T("verified_on", {{"date", *s.verified},
+                                                                   {"by", s.verified_by}})
+                                               : T("not_verified")));
       view.Set("support", support);
     }
     *out = std::move(view);
     return Status::Ok();
+  }
+
+  // Only what the record supports: a personal consent with its scope and date, or that the
+  // story was retold from a published report and its people were not contacted.
+  std::string ConsentText(const Consent& consent) const {
+    if (!consent.personal()) return T("consent_published_report");
+    MessageArgs args;
+    if (consent.date) args = {{"date", *consent.date}};
+    return T(consent.scope == "full-name" ? "consent_full_name" : "consent_initials_only", args);
   }
 
   const LanguageConfig& language() const { return language_; }

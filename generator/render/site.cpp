@@ -60,7 +60,9 @@ SortKeys ListSortKeys(const Page& page, const LanguageConfig& language) {
   keys.title = CollationKey(page.title, language.locale);
   if (page.support) {
     keys.place =
-        CollationKey(page.support->province + "\x01" + page.support->district, language.locale);
+        CollationKey(page.support->province + "\x01" + page.support->DistrictShown() + "\x01" +
+                         page.support->commune,
+                     language.locale);
   }
   return keys;
 }
@@ -69,7 +71,11 @@ std::string ListEntryHash(const Page& page) {
   std::string shown = page.TranslationKey() + "\x1f" + page.title + "\x1f" + page.summary + "\x1f" +
                       std::to_string(page.updated.unix_seconds) + " " +
                       std::to_string(page.updated.offset_minutes);
-  if (page.support) shown += "\x1f" + page.support->district + "\x1f" + page.support->province;
+  if (page.support) {
+    const SupportInfo& s = *page.support;
+    shown += "\x1f" + s.commune + "\x1f" + s.DistrictShown() + "\x1f" + s.province + "\x1f" +
+             s.current_province;
+  }
   return HashHex(shown);
 }
 
@@ -106,6 +112,8 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   site->site_key_ = SiteKeyOf(fs, source_dir);
 
   site->wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
+  site->termbase_ =
+      LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), site->config_, diagnostics);
   if (timer) timer->Mark("site");
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
@@ -131,6 +139,9 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     return true;
   };
   hooks.page_slot = [&](size_t file) { return &derived[file].page; };
+  hooks.on_invalid = [&](const std::string& key, const std::string& lang) {
+    site->invalid_pages_.insert(lang + "/" + key);
+  };
   hooks.on_parsed = [&](size_t file, Page& /*page: derived[file].page*/, Diagnostics* problems) {
     site->Derive(&derived[file], stamps[file], problems);
   };
@@ -195,6 +206,10 @@ void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics*
   rendered->fallback_sort_keys.assign(config_.languages.size(), SortKeys());
   auto rules = wording_.find(page.lang);
   if (rules != wording_.end()) CheckWording(page, rules->second, locale, problems);
+  CheckTerms(page, termbase_, locale, problems);
+  if (language) CheckNumerals(page, language->numerals, problems);
+  WarnRawHtml(page, problems);
+  CheckSentenceLength(page, rendered->body.plain_text, locale, config_.readability, problems);
   rendered->readability =
       ScoreReadability(rendered->body.plain_text, page.lang, locale, config_.readability);
   if (!rendered->readability.passes() && !page.draft) {
@@ -314,6 +329,8 @@ void Site::CheckLinks(Diagnostics* diagnostics,
                                                   [&fragment](const MarkdownHeading& h) {
                                                     return h.id == fragment;
                                                   });
+      // A link to a page whose own file is invalid fails because of that one reported problem.
+      if (!is_file && TargetIsInvalid(resolved)) continue;
       if (!is_file && !is_page) {
         problems->Add(
             page.source_path, line_of("(" + link.href), "body",
@@ -342,6 +359,17 @@ void Site::CheckLinks(Diagnostics* diagnostics,
     }
   });
   for (const auto& problems : found) diagnostics->Append(problems);
+}
+
+bool Site::TargetIsInvalid(const std::string& path) const {
+  // /<lang>/<section>/<slug>/ -> <lang>/<section>/<slug>; the page in that language, or the
+  // default language's page it falls back to, is invalid.
+  std::string key = path.substr(path.find_first_not_of('/'));
+  while (!key.empty() && key.back() == '/') key.pop_back();
+  size_t slash = key.find('/');
+  std::string lang = key.substr(0, slash);
+  std::string rest = slash == std::string::npos ? "" : key.substr(slash);
+  return invalid_pages_.count(key) > 0 || invalid_pages_.count(config_.default_language + rest) > 0;
 }
 
 CoverageReport Site::Coverage() const {
@@ -377,6 +405,34 @@ std::string CoverageReport::ToString() const {
            "  translated from " + s.translated_from + ", source updated " + s.source_updated + "\n";
   }
   return out;
+}
+
+std::string Site::TermReport() const {
+  std::string out = "Termbase (site/terms.yaml): pages using each concept's term, variants left\n";
+  if (termbase_.concepts.empty()) return out + "  no termbase\n";
+  std::map<std::string, std::map<std::string, TermUse>> by_language;  // lang -> concept -> use
+  for (const auto& rendered : pages_) {
+    auto text = SourceText(rendered);
+    if (!text.ok()) continue;
+    const LanguageConfig* language = config_.FindLanguage(rendered.page.lang);
+    Page page = rendered.page;
+    page.source_text = *text;
+    CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
+  }
+  size_t variants = 0;
+  for (const auto& entry : termbase_.concepts) {
+    out += "  " + entry.id + "\n";
+    for (const auto& language : config_.languages) {
+      const TermUse& use = by_language[language.code][entry.id];
+      auto preferred = entry.preferred.find(language.code);
+      out += "    " + language.code + "  " +
+             (preferred == entry.preferred.end() ? "(none)" : preferred->second) + "  " +
+             std::to_string(use.pages_using) + " pages, " + std::to_string(use.variants) +
+             " variants\n";
+      variants += use.variants;
+    }
+  }
+  return out + "  " + std::to_string(variants) + " termbase variants in all\n";
 }
 
 std::string Site::ReadabilityReport() const {

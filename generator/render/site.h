@@ -14,6 +14,7 @@
 #include "config/site_config.h"
 #include "content/checks.h"
 #include "content/page.h"
+#include "content/termbase.h"
 #include "core/fs.h"
 #include "core/status.h"
 #include "core/timing.h"
@@ -157,6 +158,8 @@ class Site {
   CoverageReport Coverage() const;
   // One line per page: path, language, readability score and whether it passes.
   std::string ReadabilityReport() const;
+  // Per concept of site/terms.yaml and language: pages using the preferred term, variants left.
+  std::string TermReport() const;
 
  private:
   class Planner;  // the jobs of a build (render.cpp)
@@ -207,6 +210,11 @@ class Site {
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
   WordingRules wording_;
+  Termbase termbase_;  // site/terms.yaml
+  // "<lang>/<key>" of pages whose file is invalid (that problem is reported): links to them are
+  // not reported again.
+  std::set<std::string> invalid_pages_;
+  bool TargetIsInvalid(const std::string& path) const;
 };
 
 }  // namespace clemency

@@ -104,6 +104,14 @@ ALTER TABLE pages ADD COLUMN withdrawn_reason TEXT NOT NULL DEFAULT '';
     R"sql(
 CREATE INDEX pages_by_status_path ON pages (status, source_path, content_hash);
 )sql",
+    // Places after the 2025 reform (the province merged into, a commune) and who confirmed an
+    // entry; `verified` is '' for an entry nobody has confirmed.
+    R"sql(
+ALTER TABLE support_entries ADD COLUMN current_province TEXT NOT NULL DEFAULT '';
+ALTER TABLE support_entries ADD COLUMN commune TEXT NOT NULL DEFAULT '';
+ALTER TABLE support_entries ADD COLUMN verified_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX support_by_current_province ON support_entries (current_province);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -342,7 +350,7 @@ PageRow ReadSummary(const Statement& stmt) {
 // Columns of a query that LEFT JOINs support_entries s, after kSummaryColumns (and any others).
 const char* kSupportColumns =
     "s.page_id, s.province, s.district, s.organisation, s.phone, s.address, s.hours, s.lat, "
-    "s.lon, s.verified";
+    "s.lon, s.verified, s.current_province, s.commune, s.verified_by";
 
 void ReadSupport(const Statement& stmt, int first, PageRow* row) {
   if (stmt.IsNull(first)) return;
@@ -356,6 +364,9 @@ void ReadSupport(const Statement& stmt, int first, PageRow* row) {
   if (!stmt.IsNull(first + 7)) s.lat = stmt.Real(first + 7);
   if (!stmt.IsNull(first + 8)) s.lon = stmt.Real(first + 8);
   s.verified = stmt.Text(first + 9);
+  s.current_province = stmt.Text(first + 10);
+  s.commune = stmt.Text(first + 11);
+  s.verified_by = stmt.Text(first + 12);
   row->support = s;
 }
 
@@ -389,13 +400,14 @@ WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 const char kUpsertSupport[] = R"sql(
 INSERT INTO support_entries (page_id, province, district, organisation, phone, address, hours,
-                             lat, lon, verified)
-SELECT id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM pages
+                             lat, lon, verified, current_province, commune, verified_by)
+SELECT id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 FROM pages
 WHERE section = ?1 AND slug = ?2 AND lang = ?3
 ON CONFLICT (page_id) DO UPDATE SET province = excluded.province, district = excluded.district,
   organisation = excluded.organisation, phone = excluded.phone,
   address = excluded.address, hours = excluded.hours, lat = excluded.lat, lon = excluded.lon,
-  verified = excluded.verified)sql";
+  verified = excluded.verified, current_province = excluded.current_province,
+  commune = excluded.commune, verified_by = excluded.verified_by)sql";
 
 const char kDeleteSupport[] = R"sql(
 DELETE FROM support_entries WHERE page_id IN
@@ -435,7 +447,8 @@ Status PageRepository::Upsert(const PageRow& row) {
         stmt.Bind(11, *e.lon);
       else
         stmt.BindNull(11);
-      stmt.Bind(12, e.verified);
+      stmt.Bind(12, e.verified).Bind(13, e.current_province).Bind(14, e.commune);
+      stmt.Bind(15, e.verified_by);
     }
     return stmt.Run();
   });
@@ -626,7 +639,7 @@ Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& que
   auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + ", " + kSupportColumns +
                               R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id
 WHERE p.draft = 0 AND p.status = 'published' AND p.lang = ?1
-  AND (?2 = '' OR s.province = ?2)
+  AND (?2 = '' OR s.province = ?2 OR s.current_province = ?2)
   AND (?3 = '' OR EXISTS (SELECT 1 FROM support_services v
                           WHERE v.page_id = s.page_id AND v.service = ?3))
 ORDER BY s.province, s.district, p.title)sql");

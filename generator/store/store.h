@@ -103,9 +103,12 @@ class Store {
 };
 
 struct SupportRow {
-  std::string province, district, organisation;
+  // province as the source named it; current_province when the 2025 reform merged it ("" else);
+  // district: the former district (the level no longer exists since 1 July 2025).
+  std::string province, current_province, commune, district, organisation;
   std::vector<std::string> services;  // service names, in the order the entry gives them
-  std::string phone, address, hours, verified;
+  std::string phone, address, hours;
+  std::string verified, verified_by;  // "" when nobody has confirmed the entry still runs
   std::optional<double> lat, lon;
 };
 

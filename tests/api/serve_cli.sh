@@ -55,7 +55,7 @@ grep -q "serving the [0-9]* pages of $tmp/var/clemency.db" "$tmp/out.log" || fai
 
 # A contact imported while serving goes into the store, and the page and the API both show it.
 slug=$(cd "$tmp/content/support" && ls ./*.vi.md | grep -v _index | head -1 | sed 's|^./||; s|\.vi\.md$||')
-printf 'slug,phone,address,hours,verified\n%s,0299 3 777 111,,,2026-11-30\n' "$slug" >"$tmp/contacts.csv"
+printf 'slug,phone,address,hours,verified,verified_by\n%s,0299 3 777 111,,,2026-11-30,Công an phường\n' "$slug" >"$tmp/contacts.csv"
 "$clemency" import support "$tmp/contacts.csv" --source "$tmp" >"$tmp/import.log" 2>&1 || fail "import support: $(cat "$tmp/import.log")"
 grep -q "in the store $tmp/var/clemency.db" "$tmp/import.log" || fail "import support did not say it wrote to the store"
 grep -q "0299 3 777 111" "$tmp/content/support/$slug.vi.md" && fail "import support wrote content/ although a store exists"

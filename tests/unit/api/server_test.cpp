@@ -234,18 +234,27 @@ TEST_CASE("API: languages, page lists with cursors and Link headers, one page, s
   CHECK(Contains(s.Get("/api/v1/pages/guides/alpha?lang=en")->body,
                  "\"translation_status\":\"machine-assisted\""));
 
-  auto support = s.Get("/api/v1/support?province=Ngh%E1%BB%87%20An&service=loans");
+  // The province the source named (Long An) and the one it belongs to since 2025 (Tây Ninh)
+  // both find the entry; another province does not.
+  auto support = s.Get("/api/v1/support?province=Long%20An&service=loans");
   CHECK(Contains(support->body, "\"id\":\"support/quy/vi\""));
+  CHECK(s.Get("/api/v1/support?province=T%C3%A2y%20Ninh")->body == support->body);
+  CHECK(Contains(s.Get("/api/v1/support?province=Ngh%E1%BB%87%20An")->body, "\"items\":[]"));
+  CHECK(Contains(support->body,
+                 "\"province\":\"Long An\",\"current_province\":\"Tây Ninh\","
+                 "\"commune\":\"Mỹ Yên\",\"district\":\"Bến Lức\",\"former_district\":\"Bến Lức\""));
+  CHECK(Contains(support->body, "\"verified_by\":\"Công an xã Mỹ Yên\""));
   CHECK(Contains(support->body, "\"services\":[\"loans\",\"club\"]"));
   CHECK(Contains(support->body, "\"contact\":{}"));
   CHECK(Contains(s.Get("/api/v1/support?service=housing")->body, "\"items\":[]"));
   auto csv = s.Get("/api/v1/support", {{"Accept", "text/csv"}});
   CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
-  CHECK(csv->body.rfind("id,lang,title,province,district,organisation,services,phone,address,hours,"
-                        "verified,url\r\n",
+  CHECK(csv->body.rfind("id,lang,title,province,current_province,commune,district,organisation,"
+                        "services,phone,address,hours,verified,verified_by,url\r\n",
                         0) == 0);
-  CHECK(Contains(csv->body,
-                 "support/quy/vi,vi,Quỹ hỗ trợ thử,Nghệ An,Đô Lương,Công an xã,\"loans,club\""));
+  CHECK(Contains(csv->body, "support/quy/vi,vi,Quỹ hỗ trợ thử,Long An,Tây Ninh,Mỹ Yên,Bến Lức,"
+                            "Công an xã,\"loans,club\",,,,2026-02-10T00:00:00+07:00,"
+                            "Công an xã Mỹ Yên,"));
   CHECK(s.Get("/api/v1/support.csv")->body == csv->body);
 
   auto openapi = s.Get("/api/v1/openapi.json");

@@ -68,3 +68,37 @@ TEST_CASE("YAML syntax errors and repeated keys are reported with a line") {
   CHECK(node.Find("a")->quoted);
   CHECK_FALSE(node.Find("b")->quoted);
 }
+
+TEST_CASE("YAML mistakes are told in plain words, on the line of the mistake, with a hint") {
+  YamlNode node;
+  YamlError error;
+  // A colon and a space inside an unquoted value.
+  CHECK_FALSE(ParseYaml("title: X\nsummary: Hỏi đáp: giúp gia đình\n", &node, &error));
+  CHECK(error.line == 2);
+  CHECK(error.message ==
+        "a value holds ': ' (a colon and a space); put the whole value in double quotes");
+  // A quote that is never closed: the line where it opens, not the end of the file.
+  CHECK_FALSE(ParseYaml("title: \"X\nsummary: Y\ndate: 2026-01-01\n", &node, &error));
+  CHECK(error.line == 1);
+  CHECK(error.message == "a quoted value is not closed; add the closing quote on this line");
+  // A tab used for indentation.
+  CHECK_FALSE(ParseYaml("source:\n\ttitle: X\n", &node, &error));
+  CHECK(error.message.find("libyaml") == std::string::npos);
+  CHECK(error.message.find("use spaces") != std::string::npos);
+}
+
+TEST_CASE("a language's numerals are khmer or western, and set how dates are formatted") {
+  LanguageConfig km{"km", "ខ្មែរ", "km_KH", "T", "khmer"};
+  CHECK(km.FormatLocale() == "km_KH@numbers=khmr");
+  LanguageConfig vi{"vi", "V", "vi_VN", "T", ""};
+  CHECK(vi.FormatLocale() == "vi_VN");
+  MemoryFileSystem fs;
+  fs.Add("site/config.yaml",
+         "base_url: https://example.org\ndefault_language: km\nlanguages:\n"
+         "  - {code: km, name: K, locale: km_KH, title: T, numerals: roman}\n"
+         "sections: [{name: guides, kind: guide}]\n");
+  Diagnostics d;
+  CHECK_FALSE(LoadSiteConfig(fs, "site/config.yaml", &d).ok());
+  CHECK(d.ToString() ==
+        "site/config.yaml:4: languages[0].numerals: must be one of khmer, western, not 'roman'\n");
+}

@@ -103,3 +103,70 @@ TEST_CASE("Vietnamese is scored by syllables per sentence, Khmer by words per se
   CHECK(khmer.sentences == 6);
   CHECK(khmer.words > 15);
 }
+
+TEST_CASE("bare labels are caught, but not inside the legal phrases listed as exceptions") {
+  MemoryFileSystem fs;
+  fs.Add("wording/vi.yaml",
+         "- {term: đối tượng, use: người, except: [đối tượng áp dụng]}\n"
+         "- {term: tội phạm, use: người phạm tội, except: [tội phạm chiến tranh]}\n");
+  SiteConfig config;
+  config.languages = {{"vi", "V", "vi_VN", "T"}};
+  Diagnostics d;
+  auto rules = LoadWordingRules(fs, "wording", config, &d);
+  REQUIRE(d.empty());
+  auto check = [&](const std::string& text) {
+    Diagnostics found;
+    CheckWording(MakePage("vi", text), rules["vi"], "vi_VN", &found);
+    return found.ToString();
+  };
+  CHECK(check("---\ntitle: X\n---\nĐối tượng này đã ra tù.\n") ==
+        "content/guides/x.vi.md:4: wording: 'đối tượng' labels a person by their past; write "
+        "'người'\n");
+  CHECK(check("---\ntitle: X\n---\nMột tội phạm vừa ra tù.\n").find("x.vi.md:4: wording: 'tội phạm'") !=
+        std::string::npos);
+  // An offence's name and a law's scope are not labels.
+  CHECK(check("---\ntitle: X\n---\nCác tội phạm chiến tranh. Đối tượng áp dụng của luật.\n").empty());
+  // An exception must hold its term, or it could never apply.
+  fs.Add("wording/vi.yaml", "- {term: đối tượng, use: người, except: [người bị hại]}\n");
+  Diagnostics bad;
+  LoadWordingRules(fs, "wording", config, &bad);
+  CHECK(bad.ToString() ==
+        "wording/vi.yaml:1: [0].except: 'người bị hại' does not contain the term 'đối tượng'\n");
+}
+
+TEST_CASE("one sentence over the language's maximum is reported at its line") {
+  ReadabilityConfig config;
+  config.vi_max_syllables_in_sentence = 12;
+  std::string text =
+      "---\ntitle: X\n---\nCâu này ngắn.\n\nĐây là một câu rất dài có hơn mười hai âm tiết để "
+      "kiểm tra giới hạn của một câu.\n";
+  Page page = MakePage("vi", text);
+  page.body_offset = text.find("Câu này");
+  page.body_first_line = 4;
+  Diagnostics d;
+  CheckSentenceLength(page,
+                      "Câu này ngắn. Đây là một câu rất dài có hơn mười hai âm tiết để kiểm tra "
+                      "giới hạn của một câu.",
+                      "vi_VN", config, &d);
+  CHECK(d.ToString() ==
+        "content/guides/x.vi.md:6: readability: one sentence has 20 syllables (at most 12): 'Đây "
+        "là một câu rất dài có hơn mười hai âm tiết để kiểm tra…'; split it\n");
+  config.vi_max_syllables_in_sentence = 0;  // off
+  Diagnostics none;
+  CheckSentenceLength(page, "Đây là một câu rất dài có hơn mười hai âm tiết.", "vi_VN", config,
+                      &none);
+  CHECK(none.empty());
+}
+
+TEST_CASE("raw HTML in a body gives a warning naming its line, not an error") {
+  std::string text = "---\ntitle: X\n---\nDòng một.\n\nDòng <b>đậm</b>.\n\n`<i>` trong mã.\n";
+  Page page = MakePage("vi", text);
+  page.body_offset = text.find("Dòng một");
+  page.body_first_line = 4;
+  Diagnostics d;
+  WarnRawHtml(page, &d);
+  CHECK(d.empty());  // nothing stops the build
+  CHECK(d.WarningsToString() ==
+        "content/guides/x.vi.md:6: body: warning: raw HTML <b> is not published (only Markdown "
+        "is); readers see it as plain text — write it in Markdown or remove it\n");
+}

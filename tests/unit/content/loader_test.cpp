@@ -59,11 +59,18 @@ Nội dung.
 TEST_CASE("unknown and mistyped fields are errors with file:line") {
   CHECK(Check("guides/x.vi.md",
               "---\ntitle: X\ndate: 2026-01-01\nreviewed: 2026-01-01\n"
-              "sources: [{title: L}]\nweight: heavy\nsumary: typo\n---\nBody\n") ==
+              "sources: [{title: L}]\nweight: heavy\nsumary: typo\ncolour: red\n---\nBody\n") ==
         "content/guides/x.vi.md:6: weight: must be a whole number, not 'heavy'\n"
-        "content/guides/x.vi.md:7: sumary: unknown field (allowed: title, summary, date, updated, "
+        "content/guides/x.vi.md:7: sumary: unknown field; did you mean 'summary'?\n"
+        "content/guides/x.vi.md:8: colour: unknown field (allowed: title, summary, date, updated, "
         "reviewed, draft, weight, tags, sources, change_note, translation_status, "
         "translated_from)\n");
+}
+
+TEST_CASE("a misspelt required field is one error, not also 'is required'") {
+  CHECK(Check("guides/x.vi.md",
+              "---\ntitel: X\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n---\nB\n") ==
+        "content/guides/x.vi.md:2: titel: unknown field; did you mean 'title'?\n");
 }
 
 TEST_CASE("guides need sources and a review date") {
@@ -79,7 +86,8 @@ TEST_CASE("stories need a consent record") {
   CHECK(errors == "content/stories/x.vi.md:2: consent: is required\n");
   errors = Check("stories/x.vi.md",
                  "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n"
-                 "consent: {given_by: Anh T., date: 2026-01-01, scope: everything}\n---\nBody\n");
+                 "consent: {basis: personal, given_by: Anh T., date: 2026-01-01, scope: everything}"
+                 "\n---\nBody\n");
   CHECK(errors ==
         "content/stories/x.vi.md:5: consent.scope: must be one of initials-only, full-name, not "
         "'everything'\n");
@@ -140,14 +148,89 @@ province: Nghệ An
 district: Vinh
 organisation: Hội Phụ nữ
 services: [club, cash]
-verified: 2026-01-01
 coordinates: {lat: 95, lon: 105}
 ---
 Body
 )");
   CHECK(errors.find("content/support/x.vi.md:7: services: 'cash' is not a known service") == 0);
-  CHECK(errors.find("content/support/x.vi.md:9: coordinates.lat: must be between -90 and 90") !=
+  CHECK(errors.find("content/support/x.vi.md:8: coordinates.lat: must be between -90 and 90") !=
         std::string::npos);
+}
+
+TEST_CASE("a story says on what basis it is told: personal consent needs who and when") {
+  const std::string head = "---\ntitle: X\ndate: 2026-01-01\nsource: {title: R, publisher: P}\n";
+  // Personal consent without a date and without who gave it: both named, at the consent line.
+  CHECK(Check("stories/x.vi.md", head + "consent: {basis: personal, scope: initials-only}\n---\nB\n") ==
+        "content/stories/x.vi.md:5: consent.given_by: is required\n"
+        "content/stories/x.vi.md:5: consent.date: is required\n");
+  // A basis the site does not know.
+  CHECK(Check("stories/x.vi.md", head + "consent: {basis: verbal}\n---\nB\n") ==
+        "content/stories/x.vi.md:5: consent.basis: must be one of personal, published-report, not "
+        "'verbal'\n");
+  // A story retold from a report records no consent: a consent field there is an error.
+  CHECK(Check("stories/x.vi.md",
+              head + "consent:\n  basis: published-report\n  given_by: Báo\n---\nB\n") ==
+        "content/stories/x.vi.md:7: consent.given_by: only a personal consent has this; a story "
+        "retold from a published report records no consent\n");
+  Page page;
+  CHECK(Check("stories/x.vi.md", head + "consent: {basis: published-report}\n---\nB\n", &page) ==
+        "");
+  REQUIRE(page.consent);
+  CHECK(page.consent->basis == "published-report");
+  CHECK_FALSE(page.consent->personal());
+  CHECK_FALSE(page.consent->date);
+  CHECK(Check("stories/x.vi.md",
+              head + "consent: {basis: personal, given_by: Chị H., date: 2026-01-02, scope: "
+                     "initials-only}\n---\nB\n",
+              &page) == "");
+  CHECK(page.consent->personal());
+  CHECK(page.consent->date->ToDateString() == "2026-01-02");
+}
+
+TEST_CASE("a support entry's verified date needs who confirmed it, and places follow the 2025 reform") {
+  const std::string head =
+      "---\ntitle: X\ndate: 2026-01-01\nprovince: Long An\norganisation: Công an\nservices: [club]\n";
+  CHECK(Check("support/x.vi.md", head + "verified: 2026-11-20\n---\nB\n") ==
+        "content/support/x.vi.md:7: verified_by: is required with verified: name the office or role "
+        "that confirmed the entry still runs\n");
+  CHECK(Check("support/x.vi.md", head + "verified_by: Công an xã\n---\nB\n") ==
+        "content/support/x.vi.md:7: verified: is required with verified_by: the date it was "
+        "confirmed\n");
+  CHECK(Check("support/x.vi.md", head + "current_province: Long An\n---\nB\n") ==
+        "content/support/x.vi.md:7: current_province: is the same as province; leave it out when "
+        "the province was not merged\n");
+  CHECK(Check("support/x.vi.md", head + "district: Bến Lức\nformer_district: Bến Lức\n---\nB\n") ==
+        "content/support/x.vi.md:7: district: write the district once: former_district replaces "
+        "district\n");
+  // Neither verified nor a district: a valid entry that nobody has confirmed yet.
+  Page page;
+  CHECK(Check("support/x.vi.md", head + "current_province: Tây Ninh\ncommune: Mỹ Yên\n"
+                                        "former_district: Bến Lức\n---\nB\n",
+              &page) == "");
+  REQUIRE(page.support);
+  CHECK_FALSE(page.support->verified);
+  CHECK(page.support->current_province == "Tây Ninh");
+  CHECK(page.support->DistrictShown() == "Bến Lức");
+  CHECK(Check("support/x.vi.md",
+              head + "verified: 2026-11-20\nverified_by: Công an xã Mỹ Yên\n---\nB\n", &page) == "");
+  CHECK(page.support->verified_by == "Công an xã Mỹ Yên");
+  // No services: allowed (the source did not say), not guessed.
+  CHECK(Check("support/x.vi.md",
+              "---\ntitle: X\ndate: 2026-01-01\nprovince: P\norganisation: O\n---\nB\n", &page) == "");
+  CHECK(page.support->services.empty());
+}
+
+TEST_CASE("an invalid page is one problem: its translations are not also 'without a source'") {
+  MemoryFileSystem fs;
+  fs.Add("content/guides/b.vi.md",
+         "---\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n---\nB\n");
+  fs.Add("content/guides/b.en.md",
+         "---\ntitle: B\ndate: 2026-01-01\nreviewed: 2026-01-01\nsources: [{title: L}]\n"
+         "translation_status: machine-assisted\ntranslated_from: 2026-01-01\n---\nB\n");
+  Diagnostics d;
+  auto pages = LoadContent(fs, "content", "content", Config(), &d);
+  CHECK(pages.size() == 1);
+  CHECK(d.ToString() == "content/guides/b.vi.md:2: title: is required\n");
 }
 
 TEST_CASE("content files that link out of the source folder or are too large are refused") {

@@ -16,6 +16,7 @@ services: [club]
 contact:
   hours: sáng thứ Hai
 verified: 2026-11-01
+verified_by: Công an phường
 ---
 Nội dung.
 )";
@@ -45,14 +46,18 @@ TEST_CASE("a valid row updates the contact of every translation") {
   Fixture f;
   Diagnostics d;
   auto updates = f.Import(
-      "slug,phone,address,hours,verified\nclb,+84 238 1234 567,\"Số 1, Vinh\",,2026-11-24\n", &d);
+      "slug,phone,address,hours,verified,verified_by\n"
+      "clb,+84 238 1234 567,\"Số 1, Vinh\",,2026-11-24,Công an phường Vinh Tân\n",
+      &d);
   INFO(d.ToString());
   REQUIRE(d.empty());
   REQUIRE(updates.size() == 2);
   CHECK(updates[0].path == "site/content/support/clb.vi.md");
   const std::string& text = updates[0].text;
   CHECK(text.find("contact:\n  phone: \"+84 238 1234 567\"\n  address: \"Số 1, Vinh\"\nverified: "
-                  "2026-11-24\n---\n") != std::string::npos);
+                  "2026-11-24\nverified_by: \"Công an phường Vinh Tân\"\n---\n") !=
+        std::string::npos);
+  CHECK(text.find("verified_by: Công an phường\n") == std::string::npos);  // replaced too
   CHECK(text.find("sáng thứ Hai") == std::string::npos);  // the old contact block is replaced
   CHECK(text.find("2026-11-01") == std::string::npos);
   CHECK(text.find("Nội dung.") != std::string::npos);
@@ -63,11 +68,11 @@ TEST_CASE("every bad row is reported with its line and nothing is imported") {
   Fixture f;
   Diagnostics d;
   auto updates = f.Import(
-      "slug,phone,verified\n"
-      "clb,0238 1234 567,2026-11-24\n"
-      "missing,0238 1234 567,2026-11-24\n"
-      "clb,12,2026-12-30\n"
-      "clb,,2026-11-24\n",
+      "slug,phone,verified,verified_by\n"
+      "clb,0238 1234 567,2026-11-24,Công an phường\n"
+      "missing,0238 1234 567,2026-11-24,Công an phường\n"
+      "clb,12,2026-12-30,Công an phường\n"
+      "clb,,2026-11-24,\n",
       &d);
   CHECK(updates.empty());
   CHECK(d.ToString() ==
@@ -77,14 +82,17 @@ TEST_CASE("every bad row is reported with its line and nothing is imported") {
         "allowed)\n"
         "contacts.csv:4: verified: 2026-12-30 is in the future\n"
         "contacts.csv:5: slug: 'clb' appears in more than one row\n"
-        "contacts.csv:5: gives no phone, address or hours\n");
+        "contacts.csv:5: gives no phone, address or hours\n"
+        "contacts.csv:5: verified_by: is empty: name the office or role that confirmed the entry\n");
 }
 
-TEST_CASE("the header must name known columns, slug and verified included") {
+TEST_CASE("the header must name known columns, slug, verified and verified_by included") {
   Fixture f;
   Diagnostics d;
   CHECK(f.Import("slug,email\nclb,a@b.vn\n", &d).empty());
   CHECK(d.ToString() ==
-        "contacts.csv:1: email: unknown column (expected slug, phone, address, hours, verified)\n"
-        "contacts.csv:1: verified: required column is missing\n");
+        "contacts.csv:1: email: unknown column (expected "
+        "slug,phone,address,hours,verified,verified_by)\n"
+        "contacts.csv:1: verified: required column is missing\n"
+        "contacts.csv:1: verified_by: required column is missing\n");
 }

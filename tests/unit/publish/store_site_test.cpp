@@ -42,7 +42,8 @@ void MakeSource(const testing::TempDir& dir) {
   testing::MakeFixtureSite("multilingual", dir / "src");
 }
 
-const char kContacts[] = "slug,phone,address,hours,verified\nquy,0238 3 123 456,,,2026-11-30\n";
+const char kContacts[] =
+    "slug,phone,address,hours,verified,verified_by\nquy,0238 3 123 456,,,2026-11-30,Công an xã\n";
 
 }  // namespace
 
@@ -96,13 +97,15 @@ TEST_CASE("support contacts go into the store, checked with the whole site") {
   auto entry = PageRepository(store).Get("support", "quy", "vi");
   REQUIRE((entry.ok() && entry->has_value()));
   CHECK((*entry)->support->phone == "0238 3 123 456");
+  CHECK((*entry)->support->verified_by == "Công an xã");
   CHECK((*entry)->support->services == std::vector<std::string>{"loans", "club"});
   // content/ on disk is not the store: it is left as it was.
   CHECK(testing::ReadFile(dir / "src/content/support/quy.vi.md").find("0238") == std::string::npos);
   // A bad row changes nothing.
   Diagnostics problems;
   auto bad = ImportSupportIntoStore(store, dir / "src", "bad.csv",
-                                    "slug,phone,address,hours,verified\nnone,1,,,2026-11-30\n",
+                                    "slug,phone,address,hours,verified,verified_by\n"
+                                    "none,1,,,2026-11-30,Công an xã\n",
                                     &problems);
   CHECK_FALSE(bad.ok());
   CHECK(problems.ToString().find("bad.csv:2") != std::string::npos);

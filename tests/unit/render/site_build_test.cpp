@@ -92,7 +92,10 @@ TEST_CASE("a missing translation shows the source page with a notice and no fals
   CHECK(Contains(km, "<html lang=\"km\">"));
   CHECK(Contains(km, "<article lang=\"vi\">"));
   CHECK(Contains(km, "ទំព័រនេះមិនទាន់មានជាភាសាខ្មែរនៅឡើយទេ"));
-  CHECK(Contains(km, "<h1>Ân xá là gì</h1>"));
+  CHECK(Contains(km, "<h1>Đặc xá là gì</h1>"));
+  // Khmer pages write numbers with Khmer digits (numerals: khmer in site/config.yaml), dates too.
+  CHECK(Contains(ReadFile(b->out + "/km/guides/alpha/index.html"), "២០២៦"));
+  CHECK_FALSE(Contains(ReadFile(b->out + "/vi/guides/alpha/index.html"), "២០២៦"));
   CHECK(Contains(km,
                  "<link rel=\"canonical\" href=\"https://dacxa.example.gov.vn/vi/guides/beta/\">"));
   CHECK(Contains(km, "<meta name=\"robots\" content=\"noindex\">"));
@@ -285,7 +288,10 @@ TEST_CASE("the CLI exits non-zero on invalid content and leaves public/ untouche
   std::string before = ReadFile(dir / "public/vi/guides/alpha/index.html");
   testing::WriteFile(dir / "content/guides/alpha.vi.md", "---\ntitle: [broken\n---\n");
   CHECK(testing::RunCommand(cli, &output) == 1);
-  CHECK(Contains(output, "content/guides/alpha.vi.md:3: invalid YAML"));
+  // Plain words, at the line of the unclosed [ (not libyaml's "did not find expected ',' or ']'").
+  CHECK(Contains(output, "content/guides/alpha.vi.md:2: invalid YAML: a list in [ ] is not closed; "
+                         "add the closing ] on this line, or quote a value that starts with ["));
+  CHECK_FALSE(Contains(output, "did not find expected"));
   CHECK(ReadFile(dir / "public/vi/guides/alpha/index.html") == before);
   CHECK(testing::RunCommand(std::string(CLEMENCY_BINARY) + " build --bogus", &output) == 2);
   CHECK(testing::RunCommand(std::string(CLEMENCY_BINARY) + " check --help", &output) == 0);
@@ -320,4 +326,63 @@ TEST_CASE("a list is keyed by what it shows: a body edit leaves it, a title edit
   REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
   CHECK(list_key() != list_before);
   CHECK(Contains(ReadFile(dir / "public/vi/guides/index.html"), "Mới - Điều kiện"));
+}
+
+TEST_CASE("one root cause gives one error: a page without a title is not also missing elsewhere") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  // alpha.vi.md has an English translation and is linked from other pages.
+  const std::string original = ReadFile(dir / "content/guides/alpha.vi.md");
+  std::string alpha = original;
+  alpha.erase(alpha.find("title:"), alpha.find('\n', alpha.find("title:")) - alpha.find("title:") + 1);
+  testing::WriteFile(dir / "content/guides/alpha.vi.md", alpha);
+  Diagnostics diagnostics;
+  CHECK_FALSE(Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics));
+  CHECK(diagnostics.ToString() == "content/guides/alpha.vi.md:2: title: is required\n");
+  // An invalid translation: the English home page's link to its heading is not reported too.
+  testing::WriteFile(dir / "content/guides/alpha.vi.md", original);
+  std::string english = ReadFile(dir / "content/guides/alpha.en.md");
+  english.replace(english.find("date:"), 5, "date: soon\nx:");
+  testing::WriteFile(dir / "content/guides/alpha.en.md", english);
+  Diagnostics again;
+  CHECK_FALSE(Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &again));
+  INFO(again.ToString());
+  CHECK(again.size() == 2);  // the bad date, and the unknown field: two mistakes in the file
+  CHECK(again.ToString().find("_index.en.md") == std::string::npos);
+}
+
+TEST_CASE("story and support pages show only what their records support") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  BuildOptions options;
+  options.out_dir = dir / "public";
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  std::string story = ReadFile(dir / "public/vi/stories/mot/index.html");
+  CHECK(Contains(story, "Câu chuyện được kể khi có sự đồng ý, chỉ dùng chữ cái đầu của tên"));
+  std::string support = ReadFile(dir / "public/en/support/quy/index.html");
+  CHECK(Contains(support, "Mỹ Yên, Bến Lức, Long An (now part of Tây Ninh)"));
+  CHECK(Contains(support, "by Công an xã Mỹ Yên"));
+  std::string list = ReadFile(dir / "public/vi/support/index.html");
+  CHECK(Contains(list, "Mỹ Yên, Bến Lức, Long An (nay thuộc Tây Ninh)"));
+
+  // Retold from a report, not confirmed, no services named: the pages say exactly that.
+  std::string mot = ReadFile(dir / "content/stories/mot.vi.md");
+  mot.replace(mot.find("consent:"), mot.find("source:") - mot.find("consent:"),
+              "consent:\n  basis: published-report\n");
+  testing::WriteFile(dir / "content/stories/mot.vi.md", mot);
+  testing::WriteFile(dir / "content/support/quy.vi.md",
+                     "---\ntitle: Quỹ hỗ trợ thử\ndate: 2026-02-10\nprovince: Nghệ An\n"
+                     "organisation: Công an xã\n---\nHỏi công an xã.\n");
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  story = ReadFile(dir / "public/vi/stories/mot/index.html");
+  CHECK(Contains(story, "Câu chuyện được kể lại từ một bài báo đã đăng. Chúng tôi chưa liên lạc "
+                        "với những người trong chuyện."));
+  CHECK_FALSE(Contains(story, "đồng ý"));
+  CHECK(Contains(ReadFile(dir / "public/en/stories/mot/index.html"),
+                 "Retold from a published news report; the people in it were not contacted."));
+  support = ReadFile(dir / "public/en/support/quy/index.html");
+  CHECK(Contains(support, "Not yet confirmed — ask the commune police or People&apos;s Committee "
+                          "whether it still runs."));
+  CHECK(Contains(support, "The report does not say what help is offered."));
+  CHECK_FALSE(Contains(support, "Confirmed still running"));
 }

@@ -15,7 +15,7 @@ TEST_CASE("a new store file is created and migrated") {
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
-    CHECK(store.value()->SchemaVersion() == 5);
+    CHECK(store.value()->SchemaVersion() == 6);
     PageRepository pages(store.value().get());
     PageRow row;
     row.section = "guides";
@@ -152,7 +152,7 @@ PRAGMA user_version = 1;
   }
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK(store.value()->SchemaVersion() == 5);
+  CHECK(store.value()->SchemaVersion() == 6);
   PageRepository pages(store.value().get());
   SupportQuery query;
   query.lang = "vi";
@@ -173,4 +173,24 @@ PRAGMA user_version = 1;
   REQUIRE(pages.Upsert(changed).ok());
   CHECK((*pages.Get("support", "a", "vi"))->support->services ==
         std::vector<std::string>{"housing"});
+  // A version-1 entry reads as never confirmed, with no current province, until it is written
+  // again; then the province filter finds it by the source's name and by the current one.
+  CHECK(changed.support->current_province.empty());
+  CHECK(changed.support->verified_by.empty());
+  changed.content_hash = "h3";
+  changed.support->current_province = "Huế mới";
+  changed.support->commune = "Phú Hội";
+  changed.support->verified = "";
+  REQUIRE(pages.Upsert(changed).ok());
+  query.service = "";
+  for (const char* province : {"Huế", "Huế mới"}) {
+    query.province = province;
+    auto found = pages.ListSupport(query);
+    REQUIRE(found.ok());
+    REQUIRE(found->size() == 1);
+    CHECK(found->front().support->commune == "Phú Hội");
+    CHECK(found->front().support->verified.empty());
+  }
+  query.province = "Đà Nẵng";
+  CHECK(pages.ListSupport(query)->empty());
 }
