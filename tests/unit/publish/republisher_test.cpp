@@ -1,0 +1,124 @@
+// serve's side of publishing: the control socket, and a publish checked against the held site
+// that is live when the command gets its answer.
+#include "publish/republisher.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "publish/control_socket.h"
+#include "publish/publish.h"
+#include "publish_test_support.h"
+#include "render/site.h"
+
+using namespace clemency;
+
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The fixture's store served by a republisher with a control socket, its site built.
+struct Served : publish_test::StoredFixture {
+  std::string socket = ControlSocketPath(dir / "clemency.db");
+  std::unique_ptr<Republisher> republisher;
+  Served() {
+    republisher = std::make_unique<Republisher>(Republisher::Options{
+        dir / "clemency.db", dir / "src", dir / "public", std::chrono::milliseconds(1000), 2,
+        nullptr, socket});
+    REQUIRE(republisher->Watch().ok());
+    REQUIRE(republisher->Start().ok());
+    REQUIRE(republisher->RepublishNow().ok());
+  }
+  PublishRequest Edit(const std::string& from, const std::string& to) {
+    std::string text = testing::ReadFile(dir / "src/content/guides/alpha.vi.md");
+    text.replace(text.find(from), from.size(), to);
+    testing::WriteFile(dir / "edits/guides/alpha.vi.md", text);
+    auto request = ReadPublishRequest(dir / "edits/guides/alpha.vi.md");
+    REQUIRE(request.ok());
+    request->note = "Sửa.";
+    return *request;
+  }
+  std::string Stored() {
+    auto text = PageRepository(store.get()).SourceText("content/guides/alpha.vi.md");
+    REQUIRE(text.ok());
+    return *text;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("control messages keep every byte and refuse what is malformed") {
+  ControlMessage message{{"text", std::string("a\nb\0c", 5)}, {"op", "publish"}, {"empty", ""}};
+  auto decoded = DecodeControlMessage(EncodeControlMessage(message));
+  REQUIRE(decoded.has_value());
+  CHECK(*decoded == message);
+  for (const char* bad : {"", "op 3\nab\n", "op x\nabc\n", "op 3\nabc\n\n", "op 3\nabc"}) {
+    INFO(bad);
+    CHECK_FALSE(DecodeControlMessage(bad).has_value());
+  }
+  // Only a content file's path is published.
+  auto escape = PublishRequestFrom({{"file", "x"}, {"path", "content/../site/config.yaml"},
+                                   {"text", ""}, {"change", "major"}, {"note", ""}});
+  CHECK_FALSE(escape.ok());
+  CHECK_FALSE(PublishRequestFrom({{"file", "x"}}).ok());
+}
+
+TEST_CASE("no serve listening: the command is told so and publishes itself") {
+  testing::TempDir dir;
+  auto answer = PublishThroughServe(ControlSocketPath(dir / "none.db"), PublishRequest());
+  REQUIRE(answer.ok());
+  CHECK_FALSE(answer->has_value());
+}
+
+TEST_CASE("a publish through serve's socket is stored and live when it answers") {
+  Served s;
+  auto published = PublishThroughServe(s.socket, s.Edit("Bước 2: Chờ", "Bước 2: Chờ kết quả"));
+  REQUIRE(published.ok());
+  REQUIRE(published->has_value());
+  CHECK((*published)->changed);
+  CHECK((*published)->page == "guides/alpha/vi");
+  // Already on disk and in the store: nobody waited for a watcher.
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/guides/alpha/index.html"), "Chờ kết quả"));
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/feed.atom"), "Chờ kết quả"));
+  CHECK(Contains(s.Stored(), "Chờ kết quả"));
+  CHECK(Contains((*published)->steps, "republish"));
+  // The publish log says what was rendered again.
+  auto last = s.store->Prepare(
+      "SELECT what FROM publish_log WHERE actor = 'serve' ORDER BY id DESC LIMIT 1");
+  REQUIRE(last.ok());
+  REQUIRE(last->Step());
+  CHECK(Contains(last->Text(0), "guides/alpha:"));
+}
+
+TEST_CASE("a change refused by serve names the problem and changes nothing") {
+  Served s;
+  const std::string before = s.Stored();
+  const std::string page = testing::ReadFile(s.dir / "public/vi/guides/alpha/index.html");
+  // The home page links to alpha's first heading.
+  auto refused = PublishThroughServe(s.socket, s.Edit("## Bước 1: Nộp đơn", "## Nộp đơn"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(Contains(refused.status().message(), "content/_index.vi.md"));
+  CHECK(Contains(refused.status().message(), "buoc-1-nop-don"));
+  CHECK(s.Stored() == before);
+  CHECK(testing::ReadFile(s.dir / "public/vi/guides/alpha/index.html") == page);
+  // The held site is as it was: a good change right after goes through.
+  auto published = PublishThroughServe(s.socket, s.Edit("Bước 2: Chờ", "Bước 2: Đợi"));
+  REQUIRE(published.ok());
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/guides/alpha/index.html"), "Đợi"));
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/guides/alpha/index.html"), "buoc-1-nop-don"));
+}
+
+TEST_CASE("a second serve on the same store does not take the socket") {
+  Served s;
+  ControlServer other;
+  Status taken = other.Start(s.socket, [](const ControlMessage&) { return ControlMessage(); });
+  CHECK_FALSE(taken.ok());
+  CHECK(Contains(taken.message(), "another serve"));
+  // The first still answers.
+  auto answer = CallControl(s.socket, {{"op", "ping"}});
+  REQUIRE(answer.ok());
+  REQUIRE(answer->has_value());
+  CHECK((**answer).at("status") == "ok");
+}
