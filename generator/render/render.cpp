@@ -15,6 +15,7 @@
 #include "i18n/text.h"
 #include "render/manifest.h"
 #include "render/output.h"
+#include "render/selfcheck_views.h"
 #include "render/site.h"
 
 namespace clemency {
@@ -94,6 +95,26 @@ class ViewBuilder {
     view->Set("languages", switcher);
     view->Set("alternates", alternates);
     view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + path_suffix)));
+  }
+
+  // The self-check exists in every language: the switcher leads to the same step in each.
+  void AddSelfCheckLanguages(View* view, const std::string& path) const {
+    const std::string suffix = path.substr(paths::Home(language_.code).size());
+    View switcher = View::List();
+    View alternates = View::List();
+    for (const auto& other : config_.languages) {
+      const std::string href = paths::Home(other.code) + suffix;
+      switcher.Push(View()
+                        .Set("code", View(other.code))
+                        .Set("name", View(other.name))
+                        .Set("href", View(href))
+                        .Set("current", View(other.code == language_.code))
+                        .Set("translated", View(true)));
+      alternates.Push(View().Set("hreflang", View(other.code)).Set("href", View(Absolute(href))));
+    }
+    view->Set("languages", switcher);
+    view->Set("alternates", alternates);
+    view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + suffix)));
   }
 
   bool Exists(const std::string& key, const std::string& lang) const {
@@ -418,7 +439,8 @@ class Site::Planner {
   std::vector<Job> PlanJobs() const;
 
  private:
-  // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds.
+  // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds, n+2 its
+  // self-check.
   std::vector<Job> PlanLanguagePart(const ViewBuilder& builder, size_t part) const;
   Job HomeJob(const ViewBuilder& builder) const;
   Job SectionJob(const ViewBuilder& builder, const SectionConfig& section,
@@ -429,6 +451,8 @@ class Site::Planner {
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
   Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
   Job SiteFilesJob() const;
+  // The self-check's pages in one language: its start, each question, each outcome.
+  std::vector<Job> SelfCheckJobs(const ViewBuilder& builder) const;
   // What a page of `lang` shows besides itself: navigation titles and translations.
   std::string PageKey(const RenderedPage& shown, const std::string& lang) const;
   Status WritePage(const ViewBuilder& builder, const std::string& path,
@@ -470,7 +494,7 @@ Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWrit
 std::vector<Job> Site::Planner::PlanJobs() const {
   // Planned on all cores in parts small enough to share evenly (keys, lists and sorting are per
   // page).
-  const size_t parts = site_.config_.sections.size() + 2;
+  const size_t parts = site_.config_.sections.size() + 3;
   std::vector<std::vector<Job>> planned(builders_.size() * parts);
   ParallelFor(planned.size(), options_.threads, [&](size_t task) {
     planned[task] = PlanLanguagePart(*builders_[task / parts], task % parts);
@@ -494,6 +518,8 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
         SectionPages(site_, section, keys_by_section_.at(section.name), builder.language());
     jobs.push_back(SectionJob(builder, section, listed));
     for (const RenderedPage* shown : listed) jobs.push_back(PageJob(builder, section, *shown));
+  } else if (part == sections.size() + 2) {
+    jobs = SelfCheckJobs(builder);
   } else {
     jobs.push_back(NotFoundJob(builder));
     jobs.push_back(FeedJob(builder, ""));
@@ -545,6 +571,11 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
                                 .Set("href", View(paths::Section(lang, section.name))));
             }
             view.Set("sections", sections);
+            if (!site_.selfcheck_.empty()) {
+              view.Set("selfcheck", View()
+                                        .Set("href", View(paths::SelfCheck(lang)))
+                                        .Set("label", View(site_.selfcheck_.String("home_link", lang))));
+            }
             return WritePage(builder, paths::Home(lang), "home", view);
           }};
 }
@@ -742,6 +773,44 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
     if (s.ok()) s = writer_.Write(paths::OutputFile(path), render(info, feed_entries));
   }
   return s;
+}
+
+std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const {
+  const selfcheck::RuleSet& rules = site_.selfcheck_;
+  std::vector<Job> jobs;
+  if (rules.empty()) return jobs;
+  const std::string lang = builder.language().code;
+  // The pages show the rule set (a site file: in nav_keys_) and links into the guides.
+  const std::string key = nav_keys_.at(lang) + "|selfcheck|" + site_.link_targets_;
+  auto views = std::make_shared<SelfCheckViews>(rules, lang, [this, lang](const selfcheck::Rule& rule) {
+    return site_.SelfCheckGuideHref(rule, lang);
+  });
+  auto job = [&](const std::string& path,
+                 std::function<std::string(const SelfCheckViews&, View*)> fill) {
+    jobs.push_back({{paths::OutputFile(path)}, HashHex(key + "|" + path), lang,
+                    [this, &builder, path, views, fill]() {
+                      View part;
+                      std::string title = fill(*views, &part);
+                      View view = builder.Base(path, title, "");
+                      builder.AddSelfCheckLanguages(&view, path);
+                      for (const auto& [name, value] : part.map()) view.Set(name, value);
+                      view.Set("selfcheck_title", View(site_.selfcheck_.String("title", builder.language().code)));
+                      view.Set("legal_note_shown", View(true));
+                      return WritePage(builder, path, "selfcheck", view);
+                    }});
+  };
+  job(paths::SelfCheck(lang), [](const SelfCheckViews& v, View* view) { return v.Start(view); });
+  for (const auto& question : rules.questions) {
+    job(paths::SelfCheck(lang, question.id), [&question](const SelfCheckViews& v, View* view) {
+      return v.Question(question, view);
+    });
+  }
+  for (const auto& outcome : rules.outcomes) {
+    job(paths::SelfCheckResult(lang, outcome.id), [&outcome](const SelfCheckViews& v, View* view) {
+      return v.Outcome(outcome, view);
+    });
+  }
+  return jobs;
 }
 
 Job Site::Planner::SiteFilesJob() const {

@@ -100,6 +100,8 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   }
   site->site_key_ = HashHex(site_files);
 
+  auto rules = selfcheck::LoadRuleSet(fs, JoinPath(site_dir, "selfcheck"), site->config_, diagnostics);
+  if (rules.ok()) site->selfcheck_ = std::move(rules).value();
   WordingRules wording =
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
   if (timer) timer->Mark("site");
@@ -205,6 +207,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   site->link_targets_ = HashHex(targets);
   if (timer) timer->Mark("load.groups");
   site->CheckLinks(diagnostics, cache ? cache->link_targets() : std::string());
+  site->CheckSelfCheckLinks(diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   return site;
@@ -322,6 +325,35 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
     }
   });
   for (const auto& problems : found) diagnostics->Append(problems);
+}
+
+std::string Site::SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const {
+  auto anchor = rule.anchor.find(lang);
+  return paths::Home(lang) + rule.guide + "/" +
+         (anchor == rule.anchor.end() ? "" : "#" + anchor->second);
+}
+
+void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
+  for (const auto& rule : selfcheck_.rules) {
+    for (const auto& language : config_.languages) {
+      const RenderedPage* shown = Find(rule.guide, language.code);
+      const std::string field = "rules[" + rule.id + "].";
+      if (!shown || shown->page.IsIndex()) {
+        diagnostics->Add(rule.origin.file, rule.origin.line, field + "guide",
+                         "'" + rule.guide + "' is not a page of this site");
+        break;
+      }
+      auto anchor = rule.anchor.find(language.code);
+      const auto& headings = shown->body.headings;
+      if (anchor != rule.anchor.end() &&
+          std::none_of(headings.begin(), headings.end(),
+                       [&](const MarkdownHeading& h) { return h.id == anchor->second; })) {
+        diagnostics->Add(rule.origin.file, rule.origin.line, field + "anchor." + language.code,
+                         paths::Page(language.code, shown->page.section, shown->page.slug) +
+                             " has no heading with id '" + anchor->second + "'");
+      }
+    }
+  }
 }
 
 CoverageReport Site::Coverage() const {

@@ -18,6 +18,7 @@
 #include "feeds/feeds.h"
 #include "i18n/messages.h"
 #include "markdown/markdown.h"
+#include "selfcheck/rules.h"
 #include "templates/template_set.h"
 
 namespace clemency {
@@ -118,6 +119,10 @@ class Site {
   const SiteConfig& config() const { return config_; }
   const std::vector<RenderedPage>& pages() const { return pages_; }
   const MessageCatalogs& catalogs() const { return catalogs_; }
+  // The self-check of site/selfcheck/ (empty when the site has none).
+  const selfcheck::RuleSet& selfcheck() const { return selfcheck_; }
+  // The link to the guide section that explains `rule`, in `lang`: "/en/guides/x/#anchor".
+  std::string SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const;
   // Hash of every file under site/: a change there changes every output (and voids the cache).
   const std::string& site_key() const { return site_key_; }
   size_t pages_from_cache() const { return pages_from_cache_; }
@@ -139,6 +144,9 @@ class Site {
   // (the link targets of the build that stored them) equals link_targets(): nothing they could
   // point to has changed since they passed.
   void CheckLinks(Diagnostics* diagnostics, const std::string& checked_targets) const;
+  // Every rule of the self-check links to a guide that exists, at a heading it has, in every
+  // language (reported at the rule's line in site/selfcheck/rules.yaml).
+  void CheckSelfCheckLinks(Diagnostics* diagnostics) const;
   // Every published page with its translations and last change, for the sitemap.
   std::vector<SitemapGroup> SitemapGroups() const;
   // Translation keys of the list pages every language has: "" (home), then each section.
@@ -161,6 +169,7 @@ class Site {
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
+  selfcheck::RuleSet selfcheck_;
 };
 
 }  // namespace clemency
