@@ -129,6 +129,16 @@ class ViewBuilder {
     view->Set("content_lang", View(page.lang));
     view->Set("not_translated", View(fallback));
     if (fallback) {
+      // Every language the page exists in, not only the source it falls back to.
+      View available = View::List();
+      for (const auto& other : config_.languages) {
+        if (!Exists(shown.key, other.code)) continue;
+        available.Push(View()
+                           .Set("code", View(other.code))
+                           .Set("name", View(other.name))
+                           .Set("href", View(page.PathIn(other.code))));
+      }
+      view->Set("available", available);
       view->Set("canonical", View(Absolute(page.PathIn(page.lang))));
       view->Set("noindex", View(true));
       view->Set("alternates", View::List());

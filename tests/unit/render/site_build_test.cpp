@@ -100,6 +100,23 @@ TEST_CASE("a missing translation shows the source page with a notice and no fals
   CHECK_FALSE(Contains(km, "hreflang=\"x-default\""));
 }
 
+TEST_CASE("a missing translation offers every language the page exists in") {
+  auto b = BuildFixture("multilingual");
+  // alpha exists in vi and en, not km: the Khmer reader is offered both, not only Vietnamese.
+  auto notice_of = [](const std::string& html) {
+    size_t at = html.find("<div class=\"notice\"");
+    return at == std::string::npos ? std::string() : html.substr(at, html.find("</div>", at) - at);
+  };
+  std::string km = notice_of(ReadFile(b->out + "/km/guides/alpha/index.html"));
+  CHECK(Contains(km, "<a href=\"/vi/guides/alpha/\" hreflang=\"vi\" lang=\"vi\">Tiếng Việt</a>"));
+  CHECK(Contains(km, "<a href=\"/en/guides/alpha/\" hreflang=\"en\" lang=\"en\">English</a>"));
+  CHECK_FALSE(Contains(km, "<a href=\"/km/guides/alpha/\" hreflang=\"km\""));
+  // beta exists in vi only.
+  std::string en = notice_of(ReadFile(b->out + "/en/guides/beta/index.html"));
+  CHECK(Contains(en, "This page is available in: <a href=\"/vi/guides/beta/\" hreflang=\"vi\""));
+  CHECK_FALSE(Contains(en, "<a href=\"/en/guides/beta/\" hreflang=\"en\""));
+}
+
 TEST_CASE("guides show sources, the review date and the legal note") {
   auto b = BuildFixture("multilingual");
   std::string vi = ReadFile(b->out + "/vi/guides/alpha/index.html");
