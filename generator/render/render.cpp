@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "feeds/feeds.h"
 #include "i18n/text.h"
+#include "qr/qr.h"
 #include "render/manifest.h"
 #include "render/output.h"
 #include "render/selfcheck_views.h"
@@ -207,6 +208,9 @@ class ViewBuilder {
       view.Set("sources", sources);
     }
     if (!page.tags.empty()) view.Set("tags", TextList(page.tags));
+    if (FindPageKind(page.kind)->leaflet && !page.IsIndex()) {
+      if (Status s = AddLeaflet(page, path, &view); !s.ok()) return s;
+    }
     if (page.consent) {
       view.Set("consent", View(T(page.consent->scope == "full-name" ? "consent_full_name"
                                                                     : "consent_initials_only",
@@ -250,6 +254,19 @@ class ViewBuilder {
 
   const LanguageConfig& language() const { return language_; }
   const std::string& locale() const { return locale_; }
+
+  // What a printed copy carries: a QR code to the page's address in this language (so the paper
+  // leads back to the current version) and the date of the version printed.
+  Status AddLeaflet(const Page& page, const std::string& path, View* view) const {
+    auto svg = QrSvg(Absolute(path), T("qr_label"));
+    if (!svg.ok()) return Status::Error(page.source_path + ": " + svg.status().message());
+    View leaflet;
+    leaflet.Set("qr_svg", View(std::move(svg).value()));
+    leaflet.Set("version", View(T("version_of", {{"date", page.updated}})));
+    leaflet.Set("url", View(Absolute(path)));
+    view->Set("leaflet", leaflet);
+    return Status::Ok();
+  }
 
  private:
   const Site& site_;
