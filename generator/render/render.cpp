@@ -208,6 +208,7 @@ class ViewBuilder {
       view.Set("sources", sources);
     }
     if (!page.tags.empty()) view.Set("tags", TextList(page.tags));
+    if (page.round) view.Set("round", RoundView(*page.round));
     if (FindPageKind(page.kind)->leaflet && !page.IsIndex()) {
       if (Status s = AddLeaflet(page, path, &view); !s.ok()) return s;
     }
@@ -254,6 +255,29 @@ class ViewBuilder {
 
   const LanguageConfig& language() const { return language_; }
   const std::string& locale() const { return locale_; }
+
+  // A round's decision, status, key dates and conditions as templates show them.
+  View RoundView(const RoundInfo& round) const {
+    View view;
+    view.Set("status", View(round.status));
+    view.Set("status_text", View(T("round_status_" + round.status)));
+    if (!round.decision.empty()) view.Set("decision", View(round.decision));
+    if (round.decision_date) {
+      view.Set("decision_date", View(FormatDate(*round.decision_date)));
+      view.Set("decision_date_iso", View(round.decision_date->ToDateString()));
+    }
+    View dates = View::List();
+    for (const auto& key_date : round.key_dates) {
+      dates.Push(View()
+                     .Set("label", View(key_date.label))
+                     .Set("date", View(FormatDate(key_date.date)))
+                     .Set("iso", View(key_date.date.ToDateString())));
+    }
+    view.Set("key_dates", dates);
+    view.Set("has_conditions", View(!round.conditions.empty()));
+    view.Set("conditions", TextList(round.conditions));
+    return view;
+  }
 
   // What a printed copy carries: a QR code to the page's address in this language (so the paper
   // leads back to the current version) and the date of the version printed.
@@ -470,6 +494,8 @@ class Site::Planner {
   // self-check.
   std::vector<Job> PlanLanguagePart(const ViewBuilder& builder, size_t part) const;
   Job HomeJob(const ViewBuilder& builder) const;
+  // The round the home page of `lang` shows: the newest not yet closed, else the newest.
+  const RenderedPage* CurrentRound(const std::string& lang) const;
   Job SectionJob(const ViewBuilder& builder, const SectionConfig& section,
                  std::vector<const RenderedPage*> listed) const;
   Job PageJob(const ViewBuilder& builder, const SectionConfig& section,
@@ -576,10 +602,31 @@ std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string&
   return HashHex(parts);
 }
 
+const RenderedPage* Site::Planner::CurrentRound(const std::string& lang) const {
+  // A round not yet closed comes first (the newest such), else the newest round.
+  const RenderedPage* best = nullptr;
+  auto rank = [](const RenderedPage* p) {
+    const RoundInfo& r = *p->page.round;
+    return std::make_pair(r.status != "closed", r.decision_date.value_or(p->page.date));
+  };
+  for (const auto& section : site_.config_.sections) {
+    if (!FindPageKind(section.kind)->round_fields) continue;
+    for (const std::string& key : keys_by_section_.at(section.name)) {
+      const RenderedPage* shown = site_.Find(key, lang);
+      if (shown && shown->page.round && (!best || rank(shown) > rank(best))) best = shown;
+    }
+  }
+  return best;
+}
+
 Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
   const std::string lang = builder.language().code;
-  return {{paths::OutputFile(paths::Home(lang))}, HashHex(nav_keys_.at(lang) + "|home"), lang,
-          [this, &builder, lang]() {
+  const RenderedPage* round = CurrentRound(lang);
+  // The home page shows the current round: it changes with that page (or when another becomes it).
+  const std::string round_key = round ? round->source_hash + round->page.lang : "-";
+  return {{paths::OutputFile(paths::Home(lang))},
+          HashHex(nav_keys_.at(lang) + "|home|" + round_key), lang,
+          [this, &builder, lang, round]() {
             View view;
             if (const RenderedPage* home = site_.Find("", lang)) {
               if (Status s = builder.PageView(*home, "", &view); !s.ok()) return s;
@@ -598,6 +645,13 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
                                 .Set("href", View(paths::Section(lang, section.name))));
             }
             view.Set("sections", sections);
+            if (round) {
+              View current = builder.RoundView(*round->page.round);
+              current.Set("title", View(round->page.title));
+              current.Set("href", View(round->page.PathIn(lang)));
+              current.Set("summary", View(round->page.summary));
+              view.Set("current_round", current);
+            }
             if (!site_.selfcheck_.empty()) {
               view.Set("selfcheck", View()
                                         .Set("href", View(paths::SelfCheck(lang)))

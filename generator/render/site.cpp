@@ -239,6 +239,14 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
     }
   }
   for (const auto& file : static_files_) files.insert("/" + file);
+  // The self-check's pages: content may link to its start, a question or an outcome.
+  if (!selfcheck_.empty()) {
+    for (const auto& language : config_.languages) {
+      files.insert(paths::SelfCheck(language.code));
+      for (const auto& q : selfcheck_.questions) files.insert(paths::SelfCheck(language.code, q.id));
+      for (const auto& o : selfcheck_.outcomes) files.insert(paths::SelfCheckResult(language.code, o.id));
+    }
+  }
   // A page path is /<lang>/, /<lang>/<section>/ or /<lang>/<section>/<slug>/: it exists when the
   // language and section do and (for a slug) the page has any published translation. Returns
   // false when the path is not a page of the site; `headings` is the shown page's, if any.

@@ -18,6 +18,7 @@ const RuleSet& RealRules() {
     DiskFileSystem fs;
     Diagnostics d;
     auto config = LoadSiteConfig(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/config.yaml", &d);
+    INFO(d.ToString());
     REQUIRE(config.ok());
     auto loaded = LoadRuleSet(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/selfcheck", *config, &d);
     INFO(d.ToString());
