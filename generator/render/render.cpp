@@ -875,8 +875,9 @@ std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const 
                       View view = builder.Base(path, title, "");
                       builder.AddSelfCheckLanguages(&view, path);
                       for (const auto& [name, value] : part.map()) view.Set(name, value);
-                      view.Set("selfcheck_title", View(site_.selfcheck_.String("title", builder.language().code)));
-                      view.Set("legal_note_shown", View(true));
+                      const std::string lang_code = builder.language().code;
+                      view.Set("selfcheck_title", View(site_.selfcheck_.String("title", lang_code)));
+                      view.Set("description", View(site_.selfcheck_.String("intro", lang_code)));
                       return WritePage(builder, path, "selfcheck", view);
                     }});
   };

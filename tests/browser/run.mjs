@@ -15,7 +15,8 @@
 //              in each language, by its links and (on serve) its numbers form; axe on every step
 //   leaflet    Chromium's print-to-PDF of the procedure guide: at most 2 A4 pages (pdfinfo), the
 //              version line in its text (pdftotext), and its QR code decodes (pdftoppm, zbarimg)
-//              to the page's absolute URL
+//              to the page's absolute URL; every other guide listed in each language prints on at
+//              most 2 A4 pages too
 // Exits 1 with the list of failures, 2 when it cannot run at all (missing packages, no browser,
 // the server does not start).
 // Its packages come from `npm ci --prefix tests/browser` (deploy/setup.sh --test).
@@ -41,6 +42,7 @@ const PAGES = LANGS.flatMap((lang) => [
   { lang, path: `/${lang}/stories/trai-ga-tu-khoan-vay-50-trieu/` },
   { lang, path: `/${lang}/support/vay-von-ngan-hang-chinh-sach-xa-hoi/` },
   { lang, path: `/${lang}/self-check/time-fixed/` },
+  { lang, path: `/${lang}/rounds/dot-2-nam-2025/` },
   { lang, path: `/${lang}/no-such-page/`, status: 404 },
 ].map((p) => ({ status: 200, ...p })));
 
@@ -496,6 +498,29 @@ async function leafletCheck(context, { lang, path }) {
   }
 }
 
+// j. Every guide of a language (as its guides list links them) prints on at most 2 A4 pages.
+async function guidePagesCheck(context, lang) {
+  const { page } = await open(context, `/${lang}/guides/`);
+  const problems = [];
+  const counts = [];
+  try {
+    const hrefs = await page.locator('ul.page-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    if (hrefs.length < 2) problems.push(`only ${hrefs.length} guides listed`);
+    for (const href of hrefs) {
+      await page.goto(origin + href, { waitUntil: 'load' });
+      const pdf = join(work, 'guide.pdf');
+      await page.pdf({ path: pdf, format: 'A4' });
+      const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+      counts.push(pages);
+      if (!(pages >= 1 && pages <= 2)) problems.push(`${href}: ${pages} A4 pages, expected at most 2`);
+    }
+  } finally {
+    await page.close();
+  }
+  return { problems, info: `${counts.length} guides, pages ${counts.join(' ')}` };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 let exitCode = 0;
@@ -548,6 +573,7 @@ try {
   }
   for (const lang of LANGS) {
     await check(`leaflet /${lang}/${GUIDE}`, () => leafletCheck(jsContext, { lang, path: `/${lang}/${GUIDE}` }));
+    await check(`leaflet /${lang}/guides/*`, () => guidePagesCheck(jsContext, lang));
   }
   // Last, once every load of every page has been recorded.
   for (const p of PAGES) await check(`network ${p.path}`, () => networkCheck(p));
