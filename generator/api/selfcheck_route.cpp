@@ -82,12 +82,15 @@ std::string PickLanguage(const std::string& header, const SiteConfig& config) {
   size_t start = 0, order = 0;
   while (start <= header.size()) {
     size_t comma = header.find(',', start);
-    std::string item = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     start = comma == std::string::npos ? header.size() + 1 : comma + 1;
     std::string tag = item.substr(0, item.find(';'));
-    tag.erase(std::remove_if(tag.begin(), tag.end(), [](unsigned char c) { return std::isspace(c); }),
-              tag.end());
-    std::transform(tag.begin(), tag.end(), tag.begin(), [](unsigned char c) { return std::tolower(c); });
+    tag.erase(
+        std::remove_if(tag.begin(), tag.end(), [](unsigned char c) { return std::isspace(c); }),
+        tag.end());
+    std::transform(tag.begin(), tag.end(), tag.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     double quality = 1;
     size_t q = item.find("q=");
     if (q != std::string::npos) quality = std::atof(item.c_str() + q + 2);
@@ -99,7 +102,8 @@ std::string PickLanguage(const std::string& header, const SiteConfig& config) {
   return choices.empty() ? "" : choices.front().code;
 }
 
-void RegisterLanguageChoice(GuardedServer& server, const SiteConfig& config, StaticHandler fallback) {
+void RegisterLanguageChoice(GuardedServer& server, const SiteConfig& config,
+                            StaticHandler fallback) {
   server.Get("/", [&config, fallback](const httplib::Request& req, httplib::Response& res) {
     // Caches must keep one answer per Accept-Language.
     res.set_header("Vary", "Accept-Language");

@@ -22,7 +22,8 @@ void RegisterSelfCheck(GuardedServer& server, const SiteConfig& config,
 
 // GET /: 302 to /<lang>/ for the best language of Accept-Language; without one (or with no
 // language of the site in it) `fallback` serves the static language choice.
-void RegisterLanguageChoice(GuardedServer& server, const SiteConfig& config, StaticHandler fallback);
+void RegisterLanguageChoice(GuardedServer& server, const SiteConfig& config,
+                            StaticHandler fallback);
 
 // The site language an Accept-Language header prefers ("" when none fits): quality order, then
 // header order; "en-GB" matches "en"; q=0 excludes.

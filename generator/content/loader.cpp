@@ -282,7 +282,8 @@ void ReadRoundFields(FieldReader& read, const YamlNode& root, int tz, Page* page
       const std::string prefix = "key_dates[" + std::to_string(i) + "].";
       const YamlNode& item = list->items[i];
       if (!item.IsMap()) {
-        read.Error(item.line, prefix.substr(0, prefix.size() - 1), "must be a mapping with label and date");
+        read.Error(item.line, prefix.substr(0, prefix.size() - 1),
+                   "must be a mapping with label and date");
         continue;
       }
       read.RejectUnknown(item, {"label", "date"}, prefix);

@@ -14,7 +14,8 @@ std::string Page::PathIn(const std::string& language) const {
 }
 
 const std::vector<std::string>& RoundStatuses() {
-  static const std::vector<std::string> kStatuses = {"announced", "reviewing", "released", "closed"};
+  static const std::vector<std::string> kStatuses = {"announced", "reviewing", "released",
+                                                     "closed"};
   return kStatuses;
 }
 

@@ -84,11 +84,11 @@ struct KeyDate {
 };
 
 struct RoundInfo {
-  std::string decision;                     // decision number, "" when not known
+  std::string decision;  // decision number, "" when not known
   std::optional<DateTime> decision_date;
-  std::string status;                       // announced | reviewing | released | closed
-  std::vector<KeyDate> key_dates;           // in the order written
-  std::vector<std::string> conditions;      // what this round adds, in plain words
+  std::string status;                   // announced | reviewing | released | closed
+  std::vector<KeyDate> key_dates;       // in the order written
+  std::vector<std::string> conditions;  // what this round adds, in plain words
 };
 
 // The statuses of a round, in the order a round goes through them.

@@ -625,7 +625,8 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
   // The home page shows the current round: it changes with that page (or when another becomes it).
   const std::string round_key = round ? round->source_hash + round->page.lang : "-";
   return {{paths::OutputFile(paths::Home(lang))},
-          HashHex(nav_keys_.at(lang) + "|home|" + round_key), lang,
+          HashHex(nav_keys_.at(lang) + "|home|" + round_key),
+          lang,
           [this, &builder, lang, round]() {
             View view;
             if (const RenderedPage* home = site_.Find("", lang)) {
@@ -653,9 +654,10 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
               view.Set("current_round", current);
             }
             if (!site_.selfcheck_.empty()) {
-              view.Set("selfcheck", View()
-                                        .Set("href", View(paths::SelfCheck(lang)))
-                                        .Set("label", View(site_.selfcheck_.String("home_link", lang))));
+              view.Set("selfcheck",
+                       View()
+                           .Set("href", View(paths::SelfCheck(lang)))
+                           .Set("label", View(site_.selfcheck_.String("home_link", lang))));
             }
             return WritePage(builder, paths::Home(lang), "home", view);
           }};
@@ -863,12 +865,14 @@ std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const 
   const std::string lang = builder.language().code;
   // The pages show the rule set (a site file: in nav_keys_) and links into the guides.
   const std::string key = nav_keys_.at(lang) + "|selfcheck|" + site_.link_targets_;
-  auto views = std::make_shared<SelfCheckViews>(rules, lang, [this, lang](const selfcheck::Rule& rule) {
-    return site_.SelfCheckGuideHref(rule, lang);
-  });
+  auto views = std::make_shared<SelfCheckViews>(
+      rules, lang,
+      [this, lang](const selfcheck::Rule& rule) { return site_.SelfCheckGuideHref(rule, lang); });
   auto job = [&](const std::string& path,
                  std::function<std::string(const SelfCheckViews&, View*)> fill) {
-    jobs.push_back({{paths::OutputFile(path)}, HashHex(key + "|" + path), lang,
+    jobs.push_back({{paths::OutputFile(path)},
+                    HashHex(key + "|" + path),
+                    lang,
                     [this, &builder, path, views, fill]() {
                       View part;
                       std::string title = fill(*views, &part);
@@ -876,21 +880,20 @@ std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const 
                       builder.AddSelfCheckLanguages(&view, path);
                       for (const auto& [name, value] : part.map()) view.Set(name, value);
                       const std::string lang_code = builder.language().code;
-                      view.Set("selfcheck_title", View(site_.selfcheck_.String("title", lang_code)));
+                      view.Set("selfcheck_title",
+                               View(site_.selfcheck_.String("title", lang_code)));
                       view.Set("description", View(site_.selfcheck_.String("intro", lang_code)));
                       return WritePage(builder, path, "selfcheck", view);
                     }});
   };
   job(paths::SelfCheck(lang), [](const SelfCheckViews& v, View* view) { return v.Start(view); });
   for (const auto& question : rules.questions) {
-    job(paths::SelfCheck(lang, question.id), [&question](const SelfCheckViews& v, View* view) {
-      return v.Question(question, view);
-    });
+    job(paths::SelfCheck(lang, question.id),
+        [&question](const SelfCheckViews& v, View* view) { return v.Question(question, view); });
   }
   for (const auto& outcome : rules.outcomes) {
-    job(paths::SelfCheckResult(lang, outcome.id), [&outcome](const SelfCheckViews& v, View* view) {
-      return v.Outcome(outcome, view);
-    });
+    job(paths::SelfCheckResult(lang, outcome.id),
+        [&outcome](const SelfCheckViews& v, View* view) { return v.Outcome(outcome, view); });
   }
   return jobs;
 }

@@ -16,7 +16,8 @@ namespace {
 std::string Replace(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [name, value] : values) {
     const std::string marker = "{" + name + "}";
-    for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + value.size())) {
+    for (size_t at = text.find(marker); at != std::string::npos;
+         at = text.find(marker, at + value.size())) {
       text.replace(at, marker.size(), value);
     }
   }
@@ -86,12 +87,14 @@ void SelfCheckViews::AddTimeHelp(const selfcheck::Question& question, View* view
   const std::string round_name = Text(round.name);
   const std::string share = Text(round.share_text);
   if (question.time == TimeRule::kFixedTerm) {
-    view->Set("threshold", View(Fill("threshold_fixed", {{"share", share}, {"round", round_name}})));
+    view->Set("threshold",
+              View(Fill("threshold_fixed", {{"share", share}, {"round", round_name}})));
     const long sentence = question.example_years * 12;
-    view->Set("example", View(Fill("example", {{"sentence", Duration(sentence)},
-                                               {"share", share},
-                                               {"required", Duration(selfcheck::RequiredMonths(
-                                                                round, question.time, sentence))}})));
+    view->Set("example",
+              View(Fill("example", {{"sentence", Duration(sentence)},
+                                    {"share", share},
+                                    {"required", Duration(selfcheck::RequiredMonths(
+                                                     round, question.time, sentence))}})));
   } else {
     view->Set("threshold", View(Fill("threshold_life", {{"years", std::to_string(round.life_years)},
                                                         {"round", round_name}})));
@@ -110,8 +113,9 @@ void SelfCheckViews::AddTimeHelp(const selfcheck::Question& question, View* view
 std::string SelfCheckViews::Question(const selfcheck::Question& question, View* view) const {
   view->Set("is_question", View(true));
   auto depth = depth_.find(question.id);
-  view->Set("progress", View(Fill("question_of", {{"n", std::to_string(depth == depth_.end() ? 0 : depth->second)},
-                                                  {"total", std::to_string(total_)}})));
+  view->Set("progress", View(Fill("question_of",
+                                  {{"n", std::to_string(depth == depth_.end() ? 0 : depth->second)},
+                                   {"total", std::to_string(total_)}})));
   if (!question.help.empty()) view->Set("help", View(Text(question.help)));
   view->Set("choose", View(S("choose")));
   View options = View::List();

@@ -100,7 +100,8 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   }
   site->site_key_ = HashHex(site_files);
 
-  auto rules = selfcheck::LoadRuleSet(fs, JoinPath(site_dir, "selfcheck"), site->config_, diagnostics);
+  auto rules =
+      selfcheck::LoadRuleSet(fs, JoinPath(site_dir, "selfcheck"), site->config_, diagnostics);
   if (rules.ok()) site->selfcheck_ = std::move(rules).value();
   WordingRules wording =
       LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
@@ -243,8 +244,10 @@ void Site::CheckLinks(Diagnostics* diagnostics, const std::string& checked_targe
   if (!selfcheck_.empty()) {
     for (const auto& language : config_.languages) {
       files.insert(paths::SelfCheck(language.code));
-      for (const auto& q : selfcheck_.questions) files.insert(paths::SelfCheck(language.code, q.id));
-      for (const auto& o : selfcheck_.outcomes) files.insert(paths::SelfCheckResult(language.code, o.id));
+      for (const auto& q : selfcheck_.questions)
+        files.insert(paths::SelfCheck(language.code, q.id));
+      for (const auto& o : selfcheck_.outcomes)
+        files.insert(paths::SelfCheckResult(language.code, o.id));
     }
   }
   // A page path is /<lang>/, /<lang>/<section>/ or /<lang>/<section>/<slug>/: it exists when the

@@ -16,7 +16,8 @@ Result<Evaluation> Evaluate(const RuleSet& rules, const Answers& answers) {
     }
     const Option* option = question->FindOption(answer->second);
     if (!option) {
-      return Status::Error("question '" + question->id + "' has no option '" + answer->second + "'");
+      return Status::Error("question '" + question->id + "' has no option '" + answer->second +
+                           "'");
     }
     if (!option->outcome.empty()) {
       out.outcome = rules.FindOutcome(option->outcome);
@@ -49,7 +50,7 @@ Result<std::string> TimeOption(const Round& round, TimeRule rule, long sentence_
     }
   }
   return std::string(served_months >= RequiredMonths(round, rule, sentence_months) ? "enough"
-                                                                                    : "short");
+                                                                                   : "short");
 }
 
 std::vector<Path> AllPaths(const RuleSet& rules) {

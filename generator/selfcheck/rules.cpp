@@ -26,6 +26,10 @@ class Reader {
     if (!node) return out;
     for (const auto& language : config_.languages) {
       if (auto text = read_.Text(*node, language.code, false, field + ".")) {
+        if (text->find_first_not_of(" \t\n") == std::string::npos) {
+          read_.Error(node->Find(language.code)->line, field + "." + language.code,
+                      "is empty: every language of the site needs this text");
+        }
         out[language.code] = *text;
       } else if (!node->Find(language.code)) {
         read_.Error(node->line, field + "." + language.code,
@@ -101,9 +105,10 @@ void ReadRounds(const FileSystem& fs, const std::string& path, const SiteConfig&
       size_t slash = share->find('/');
       char* end = nullptr;
       round.share_numerator = std::strtol(share->c_str(), &end, 10);
-      round.share_denominator = slash == std::string::npos ? 0 : std::strtol(share->c_str() + slash + 1, nullptr, 10);
-      if (slash == std::string::npos || end != share->c_str() + slash || round.share_numerator <= 0 ||
-          round.share_denominator < round.share_numerator) {
+      round.share_denominator =
+          slash == std::string::npos ? 0 : std::strtol(share->c_str() + slash + 1, nullptr, 10);
+      if (slash == std::string::npos || end != share->c_str() + slash ||
+          round.share_numerator <= 0 || round.share_denominator < round.share_numerator) {
         r.fields().Error(item.Find("share")->line, field + ".share",
                          "must be a fraction such as 1/3 (at most 1)");
         round.share_denominator = std::max(round.share_denominator, 1L);
@@ -160,8 +165,8 @@ void ReadOptions(Reader& r, const YamlNode& item, const std::string& field, Ques
 }
 
 void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, RuleSet* out) {
-  r.fields().RejectUnknown(item, {"id", "rule", "title", "help", "time", "example_years",
-                                  "options"}, field + ".");
+  r.fields().RejectUnknown(
+      item, {"id", "rule", "title", "help", "time", "example_years", "options"}, field + ".");
   Question question;
   question.origin = r.OriginOf(item);
   question.id = r.fields().Text(item, "id", true, field + ".").value_or("");
@@ -171,7 +176,8 @@ void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, Rul
   auto time = r.fields().Choice(item, "time", false, {"fixed-term", "commuted-life"}, field + ".");
   if (time) question.time = *time == "fixed-term" ? TimeRule::kFixedTerm : TimeRule::kCommutedLife;
   question.example_years =
-      r.fields().Integer(item, "example_years", question.time == TimeRule::kFixedTerm, field + ".")
+      r.fields()
+          .Integer(item, "example_years", question.time == TimeRule::kFixedTerm, field + ".")
           .value_or(0);
   ReadOptions(r, item, field, &question);
   if (question.time != TimeRule::kNone) {
@@ -194,7 +200,8 @@ void ReadOutcome(Reader& r, const YamlNode& item, const std::string& field, Rule
   outcome.verdict = !verdict || *verdict == "ask" ? Verdict::kAsk
                     : *verdict == "may"           ? Verdict::kMayBeConsidered
                                                   : Verdict::kProbablyNot;
-  outcome.reasons = r.fields().TextList(item, "reasons", true, field + ".").value_or(std::vector<std::string>{});
+  outcome.reasons =
+      r.fields().TextList(item, "reasons", true, field + ".").value_or(std::vector<std::string>{});
   if (item.Find("reasons") && outcome.reasons.empty()) {
     r.fields().Error(item.Find("reasons")->line, field + ".reasons", "must name at least one rule");
   }
@@ -240,7 +247,8 @@ void CheckReferences(const RuleSet& set, Diagnostics* diagnostics) {
     std::set<std::string> seen;
     for (const auto& item : items) {
       if (!item.id.empty() && !seen.insert(item.id).second) {
-        Report(diagnostics, item.origin, "id", std::string("another ") + kind + " has the id '" + item.id + "'");
+        Report(diagnostics, item.origin, "id",
+               std::string("another ") + kind + " has the id '" + item.id + "'");
       }
     }
   };
@@ -249,13 +257,16 @@ void CheckReferences(const RuleSet& set, Diagnostics* diagnostics) {
   unique(set.questions, "question");
   unique(set.outcomes, "outcome");
   if (!set.rounds.empty() && !set.FindRound(set.round)) {
-    Report(diagnostics, set.rounds.front().origin, "round", "no round has the id '" + set.round + "'");
+    Report(diagnostics, set.rounds.front().origin, "round",
+           "no round has the id '" + set.round + "'");
   }
   for (const auto& q : set.questions) {
     if (q.id == paths::kSelfCheckResultFolder) {
-      Report(diagnostics, q.origin, "id", "'result' is the folder of the outcomes' pages; choose another id");
+      Report(diagnostics, q.origin, "id",
+             "'result' is the folder of the outcomes' pages; choose another id");
     }
-    if (!set.FindRule(q.rule)) Report(diagnostics, q.origin, "rule", "no rule has the id '" + q.rule + "'");
+    if (!set.FindRule(q.rule))
+      Report(diagnostics, q.origin, "rule", "no rule has the id '" + q.rule + "'");
     for (const auto& o : q.options) {
       if (!o.next.empty() && !set.FindQuestion(o.next))
         Report(diagnostics, o.origin, "next", "no question has the id '" + o.next + "'");
@@ -298,10 +309,12 @@ void CheckPaths(const RuleSet& set, const std::string& questions_file, Diagnosti
   };
   walk(*start);
   for (const auto& q : set.questions) {
-    if (!reached_questions.count(q.id)) Report(diagnostics, q.origin, "id", "question '" + q.id + "' is never asked");
+    if (!reached_questions.count(q.id))
+      Report(diagnostics, q.origin, "id", "question '" + q.id + "' is never asked");
   }
   for (const auto& o : set.outcomes) {
-    if (!reached_outcomes.count(o.id)) Report(diagnostics, o.origin, "id", "outcome '" + o.id + "' is never reached");
+    if (!reached_outcomes.count(o.id))
+      Report(diagnostics, o.origin, "id", "outcome '" + o.id + "' is never reached");
   }
 }
 
@@ -317,18 +330,25 @@ const T* FindById(const std::vector<T>& items, const std::string& id) {
 
 const char* VerdictName(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kMayBeConsidered: return "may";
-    case Verdict::kProbablyNot: return "not";
-    case Verdict::kAsk: return "ask";
+    case Verdict::kMayBeConsidered:
+      return "may";
+    case Verdict::kProbablyNot:
+      return "not";
+    case Verdict::kAsk:
+      return "ask";
   }
   return "ask";
 }
 
-const Option* Question::FindOption(const std::string& option_id) const { return FindById(options, option_id); }
+const Option* Question::FindOption(const std::string& option_id) const {
+  return FindById(options, option_id);
+}
 const Round* RuleSet::FindRound(const std::string& id) const { return FindById(rounds, id); }
 const Round& RuleSet::CurrentRound() const { return *FindRound(round); }
 const Rule* RuleSet::FindRule(const std::string& id) const { return FindById(rules, id); }
-const Question* RuleSet::FindQuestion(const std::string& id) const { return FindById(questions, id); }
+const Question* RuleSet::FindQuestion(const std::string& id) const {
+  return FindById(questions, id);
+}
 const Outcome* RuleSet::FindOutcome(const std::string& id) const { return FindById(outcomes, id); }
 
 std::string RuleSet::String(const std::string& key, const std::string& lang) const {
@@ -339,12 +359,30 @@ std::string RuleSet::String(const std::string& key, const std::string& lang) con
 }
 
 const std::vector<std::string>& RequiredStrings() {
-  static const std::vector<std::string> kStrings = {
-      "title",          "intro",          "start",         "question_of",   "start_again",
-      "reasons",        "law",            "guide_link",    "next_steps",    "example",
-      "compute_intro",  "sentence_years", "sentence_months", "served_years", "served_months",
-      "compute",        "stores_nothing", "threshold_fixed", "threshold_life", "round_note",
-      "duration_years", "duration_years_months", "choose", "home_link"};
+  static const std::vector<std::string> kStrings = {"title",
+                                                    "intro",
+                                                    "start",
+                                                    "question_of",
+                                                    "start_again",
+                                                    "reasons",
+                                                    "law",
+                                                    "guide_link",
+                                                    "next_steps",
+                                                    "example",
+                                                    "compute_intro",
+                                                    "sentence_years",
+                                                    "sentence_months",
+                                                    "served_years",
+                                                    "served_months",
+                                                    "compute",
+                                                    "stores_nothing",
+                                                    "threshold_fixed",
+                                                    "threshold_life",
+                                                    "round_note",
+                                                    "duration_years",
+                                                    "duration_years_months",
+                                                    "choose",
+                                                    "home_link"};
   return kStrings;
 }
 

@@ -532,9 +532,10 @@ TEST_CASE("the self-check's time question is computed from two numbers, and kept
   REQUIRE(life_short);
   CHECK(life_short->get_header_value("Location") == "/vi/self-check/result/not-time/");
   // Numbers that cannot be a sentence lead back to the form, never to an answer.
-  for (const char* bad : {"sentence_years=9&served_years=10", "sentence_years=x&served_years=1",
-                          "sentence_years=0&served_years=0", "sentence_years=9&served_years=1&served_months=12",
-                          "sentence_years=9999&served_years=1"}) {
+  for (const char* bad :
+       {"sentence_years=9&served_years=10", "sentence_years=x&served_years=1",
+        "sentence_years=0&served_years=0", "sentence_years=9&served_years=1&served_months=12",
+        "sentence_years=9999&served_years=1"}) {
     INFO(bad);
     auto res = s.Get(q + bad);
     REQUIRE(res);

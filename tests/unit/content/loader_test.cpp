@@ -15,8 +15,8 @@ SiteConfig Config() {
   config.base_url = "https://example.org";
   config.default_language = "vi";
   config.languages = {{"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}};
-  config.sections = {{"guides", "guide"}, {"stories", "story"}, {"support", "support"},
-                     {"rounds", "round"}};
+  config.sections = {
+      {"guides", "guide"}, {"stories", "story"}, {"support", "support"}, {"rounds", "round"}};
   return config;
 }
 
@@ -199,7 +199,8 @@ key_dates:
 conditions: [14 trường hợp không được đề nghị]
 ---
 Nội dung.
-)", &page);
+)",
+                             &page);
   CHECK(errors.empty());
   REQUIRE(page.round);
   CHECK(page.kind == "round");
@@ -226,8 +227,10 @@ consent: {given_by: A, date: 2026-01-01, scope: full-name}
 Nội dung.
 )");
   CHECK(errors.find("content/rounds/x.vi.md:6: status: must be one of") != std::string::npos);
-  CHECK(errors.find("content/rounds/x.vi.md:8: key_dates[0].date: is required") != std::string::npos);
-  CHECK(errors.find("content/rounds/x.vi.md:9: key_dates[1]: must be a mapping with label and date") !=
+  CHECK(errors.find("content/rounds/x.vi.md:8: key_dates[0].date: is required") !=
+        std::string::npos);
+  CHECK(errors.find(
+            "content/rounds/x.vi.md:9: key_dates[1]: must be a mapping with label and date") !=
         std::string::npos);
   CHECK(errors.find("content/rounds/x.vi.md:10: consent: unknown field") != std::string::npos);
   // Without a status or key dates at all.

@@ -1,7 +1,6 @@
 #include "qr/qr.h"
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <vector>
 
@@ -31,8 +30,8 @@ std::string ToPgm(const std::string& svg, int scale) {
     }
     p += consumed;
   }
-  std::string out = "P5\n" + std::to_string(size * scale) + " " + std::to_string(size * scale) +
-                    "\n255\n";
+  std::string out =
+      "P5\n" + std::to_string(size * scale) + " " + std::to_string(size * scale) + "\n255\n";
   out.append(pixels.begin(), pixels.end());
   return out;
 }

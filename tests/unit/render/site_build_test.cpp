@@ -9,8 +9,8 @@
 #include "support/fixture.h"
 
 using namespace clemency;
-using render_test::Contains;
 using render_test::CheckEqualsFullBuild;
+using render_test::Contains;
 using render_test::LoadOrFail;
 using testing::Exists;
 using testing::ReadFile;
@@ -341,19 +341,26 @@ TEST_CASE("a list is keyed by what it shows: a body edit leaves it, a title edit
 }
 
 namespace {
-std::string RoundFile(const std::string& title, const std::string& status, const std::string& date) {
-  return "---\ntitle: " + title + "\ndate: 2026-12-01\nreviewed: 2026-12-01\n"
+std::string RoundFile(const std::string& title, const std::string& status,
+                      const std::string& date) {
+  return "---\ntitle: " + title +
+         "\ndate: 2026-12-01\nreviewed: 2026-12-01\n"
          "sources: [{title: Luật Đặc xá, number: 30/2018/QH14}]\n"
-         "decision_date: " + date + "\nstatus: " + status + "\n"
-         "key_dates: [{label: Có hiệu lực, date: " + date + "}]\n---\nMột đợt đặc xá.\n";
+         "decision_date: " +
+         date + "\nstatus: " + status +
+         "\n"
+         "key_dates: [{label: Có hiệu lực, date: " +
+         date + "}]\n---\nMột đợt đặc xá.\n";
 }
 }  // namespace
 
 TEST_CASE("the home page shows the current round, and follows a newly published one") {
   testing::TempDir dir;
   testing::MakeFixtureSite("multilingual", dir.path());
-  testing::WriteFile(dir / "content/rounds/dot-2024.vi.md", RoundFile("Đợt 2024", "closed", "2024-09-30"));
-  testing::WriteFile(dir / "content/rounds/dot-2025.vi.md", RoundFile("Đợt 2025", "closed", "2025-09-01"));
+  testing::WriteFile(dir / "content/rounds/dot-2024.vi.md",
+                     RoundFile("Đợt 2024", "closed", "2024-09-30"));
+  testing::WriteFile(dir / "content/rounds/dot-2025.vi.md",
+                     RoundFile("Đợt 2025", "closed", "2025-09-01"));
   BuildOptions options;
   options.out_dir = dir / "public";
   REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
@@ -364,16 +371,20 @@ TEST_CASE("the home page shows the current round, and follows a newly published 
   CHECK(Contains(home, "<time datetime=\"2025-09-01\">"));
   CHECK_FALSE(Contains(home, "Đợt 2024"));
   // English has no translation: the Vietnamese round is shown there too.
-  CHECK(Contains(ReadFile(dir / "public/en/index.html"), "<a href=\"/en/rounds/dot-2025/\">Đợt 2025</a>"));
+  CHECK(Contains(ReadFile(dir / "public/en/index.html"),
+                 "<a href=\"/en/rounds/dot-2025/\">Đợt 2025</a>"));
   // An editor publishes a new round being reviewed: the home page follows, untouched by hand,
   // and an older round not yet closed comes before a newer closed one.
-  testing::WriteFile(dir / "content/rounds/dot-2026.vi.md", RoundFile("Đợt 2026", "reviewing", "2026-11-01"));
+  testing::WriteFile(dir / "content/rounds/dot-2026.vi.md",
+                     RoundFile("Đợt 2026", "reviewing", "2026-11-01"));
   REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
   home = ReadFile(dir / "public/vi/index.html");
   CHECK(Contains(home, "<a href=\"/vi/rounds/dot-2026/\">Đợt 2026</a>"));
   CHECK(Contains(home, "status-reviewing"));
-  testing::WriteFile(dir / "content/rounds/dot-2026.vi.md", RoundFile("Đợt 2026", "closed", "2026-11-01"));
-  testing::WriteFile(dir / "content/rounds/dot-2024.vi.md", RoundFile("Đợt 2024", "released", "2024-09-30"));
+  testing::WriteFile(dir / "content/rounds/dot-2026.vi.md",
+                     RoundFile("Đợt 2026", "closed", "2026-11-01"));
+  testing::WriteFile(dir / "content/rounds/dot-2024.vi.md",
+                     RoundFile("Đợt 2024", "released", "2024-09-30"));
   REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
   home = ReadFile(dir / "public/vi/index.html");
   CHECK(Contains(home, "<a href=\"/vi/rounds/dot-2024/\">Đợt 2024</a>"));

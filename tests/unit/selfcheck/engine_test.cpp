@@ -3,7 +3,6 @@
 #include "selfcheck/engine.h"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "config/site_config.h"
@@ -20,7 +19,8 @@ const RuleSet& RealRules() {
     auto config = LoadSiteConfig(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/config.yaml", &d);
     INFO(d.ToString());
     REQUIRE(config.ok());
-    auto loaded = LoadRuleSet(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/selfcheck", *config, &d);
+    auto loaded =
+        LoadRuleSet(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/selfcheck", *config, &d);
     INFO(d.ToString());
     REQUIRE(loaded.ok());
     REQUIRE(d.empty());
@@ -35,7 +35,8 @@ Answers Parse(const std::string& text) {
   size_t start = 0;
   while (start < text.size()) {
     size_t space = text.find(' ', start);
-    std::string pair = text.substr(start, space == std::string::npos ? std::string::npos : space - start);
+    std::string pair =
+        text.substr(start, space == std::string::npos ? std::string::npos : space - start);
     size_t eq = pair.find('=');
     out[pair.substr(0, eq)] = pair.substr(eq + 1);
     if (space == std::string::npos) break;
@@ -51,8 +52,9 @@ struct Row {
   std::vector<std::string> reasons;
 };
 
-const std::vector<std::string> kAllConditions = {"sentence-type", "time-served", "conduct",
-    "payments", "excluded-offences", "earlier-amnesty", "prior-convictions"};
+const std::vector<std::string> kAllConditions = {
+    "sentence-type",     "time-served",     "conduct",          "payments",
+    "excluded-offences", "earlier-amnesty", "prior-convictions"};
 
 // Every path: the sentence question's ends, then for each kind of time question the same chain.
 std::vector<Row> Table() {

@@ -11,7 +11,8 @@ namespace {
 SiteConfig TwoLanguages() {
   SiteConfig config;
   config.default_language = "vi";
-  config.languages = {{"vi", "Tiếng Việt", "vi_VN", "Đặc xá"}, {"en", "English", "en_GB", "Amnesty"}};
+  config.languages = {{"vi", "Tiếng Việt", "vi_VN", "Đặc xá"},
+                      {"en", "English", "en_GB", "Amnesty"}};
   return config;
 }
 
@@ -101,41 +102,55 @@ TEST_CASE("a missing language names file, line and field") {
             "needs this text") != std::string::npos);
 }
 
+TEST_CASE("an empty text counts as missing") {
+  std::string rules = kRules;
+  const std::string full = "text: {vi: đủ, en: enough}";
+  rules.replace(rules.find(full), full.size(), "text: {vi: đủ, en: \" \"}");
+  Loaded l = Load(kRounds, rules, Questions(kGoodOptions));
+  INFO(l.diagnostics.ToString());
+  REQUIRE_FALSE(l.rules.ok());
+  CHECK(l.diagnostics.ToString().find("rules.yaml:6: rules[0].text.en: is empty") !=
+        std::string::npos);
+}
+
 TEST_CASE("a rule without a source, or a source without number or article, is refused") {
   std::string no_source = kRules;
-  no_source.replace(no_source.find("    source:"), no_source.find("    guide") - no_source.find("    source:"), "");
+  no_source.replace(no_source.find("    source:"),
+                    no_source.find("    guide") - no_source.find("    source:"), "");
   Loaded l = Load(kRounds, no_source, Questions(kGoodOptions));
   INFO(l.diagnostics.ToString());
   REQUIRE_FALSE(l.rules.ok());
-  CHECK(l.diagnostics.ToString().find("rules.yaml:2: rules[0].source: is required") != std::string::npos);
+  CHECK(l.diagnostics.ToString().find("rules.yaml:2: rules[0].source: is required") !=
+        std::string::npos);
   std::string bare = kRules;
   const std::string article = ", article: {vi: Điều 11, en: Article 11}";
   bare.replace(bare.find(article), article.size(), "");
   Loaded b = Load(kRounds, bare, Questions(kGoodOptions));
   REQUIRE_FALSE(b.rules.ok());
   CHECK(b.diagnostics.ToString().find(
-            "rules.yaml:3: rules[0].source: needs a number or an article to cite") != std::string::npos);
+            "rules.yaml:3: rules[0].source: needs a number or an article to cite") !=
+        std::string::npos);
 }
 
 TEST_CASE("an option that leads nowhere, or back, or to nothing known, is refused") {
-  Loaded neither = Load(kRounds, kRules, Questions(
-      "      - {id: a, label: {vi: có, en: yes}}\n"
-      "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
+  Loaded neither = Load(kRounds, kRules,
+                        Questions("      - {id: a, label: {vi: có, en: yes}}\n"
+                                  "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
   INFO(neither.diagnostics.ToString());
   CHECK(neither.diagnostics.ToString().find(
             "questions.yaml:36: questions[0].options[0]: needs exactly one of `next` (a question) "
             "or `outcome` (an end)") != std::string::npos);
-  Loaded loop = Load(kRounds, kRules, Questions(
-      "      - {id: a, label: {vi: có, en: yes}, next: q1}\n"
-      "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
+  Loaded loop = Load(kRounds, kRules,
+                     Questions("      - {id: a, label: {vi: có, en: yes}, next: q1}\n"
+                               "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
   INFO(loop.diagnostics.ToString());
   CHECK(loop.diagnostics.ToString().find(
             "questions.yaml:36: next: leads back to 'q1': this path never ends in an outcome") !=
         std::string::npos);
   CHECK(loop.diagnostics.ToString().find("outcome 'yes' is never reached") != std::string::npos);
-  Loaded unknown = Load(kRounds, kRules, Questions(
-      "      - {id: a, label: {vi: có, en: yes}, outcome: maybe}\n"
-      "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
+  Loaded unknown = Load(kRounds, kRules,
+                        Questions("      - {id: a, label: {vi: có, en: yes}, outcome: maybe}\n"
+                                  "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
   INFO(unknown.diagnostics.ToString());
   CHECK(unknown.diagnostics.ToString().find(
             "questions.yaml:36: outcome: no outcome has the id 'maybe'") != std::string::npos);
