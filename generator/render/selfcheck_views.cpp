@@ -156,7 +156,10 @@ View SelfCheckViews::Reason(const Rule& rule) const {
 std::string SelfCheckViews::Outcome(const selfcheck::Outcome& outcome, View* view) const {
   view->Set("is_outcome", View(true));
   view->Set("verdict", View(selfcheck::VerdictName(outcome.verdict)));
-  view->Set("reasons_heading", View(S("reasons")));
+  // "Probably not, because" reads on into its reasons; the other verdicts introduce them.
+  if (outcome.verdict != selfcheck::Verdict::kProbablyNot) {
+    view->Set("reasons_heading", View(S("reasons")));
+  }
   View reasons = View::List();
   for (const auto& id : outcome.reasons) {
     if (const Rule* rule = rules_.FindRule(id)) reasons.Push(Reason(*rule));
