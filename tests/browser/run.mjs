@@ -15,8 +15,8 @@
 //              in each language, by its links and (on serve) its numbers form; axe on every step
 //   leaflet    Chromium's print-to-PDF of the procedure guide: at most 2 A4 pages (pdfinfo), the
 //              version line in its text (pdftotext), and its QR code decodes (pdftoppm, zbarimg)
-//              to the page's absolute URL; every other guide listed in each language prints on at
-//              most 2 A4 pages too
+//              to the page's absolute URL (and a story's and a support entry's); every guide listed
+//              in each language prints on at most 2 A4 pages
 // Exits 1 with the list of failures, 2 when it cannot run at all (missing packages, no browser,
 // the server does not start).
 // Its packages come from `npm ci --prefix tests/browser` (deploy/setup.sh --test).
@@ -451,6 +451,8 @@ async function selfCheckWalk(noJs, axeContext, lang, walk) {
     }
     const text = await page.locator('main').innerText();
     if (/eligible/i.test(text)) problems.push('the outcome says "eligible"');
+    const cookies = await noJs.cookies();
+    if (cookies.length) problems.push(`cookies set: ${cookies.map((c) => c.name).join(', ')}`);
   } finally {
     await page.close();
   }
@@ -467,7 +469,8 @@ async function selfCheckWalk(noJs, axeContext, lang, walk) {
 // QR code that decodes to the page's absolute URL.
 async function leafletCheck(context, { lang, path }) {
   const { page } = await open(context, path);
-  const pdf = join(work, `leaflet-${lang}.pdf`);
+  const name = `leaflet-${path.replace(/[^a-z0-9]+/g, '-')}`;
+  const pdf = join(work, `${name}.pdf`);
   try {
     const problems = [];
     const canonical = await page.locator('link[rel="canonical"]').getAttribute('href');
@@ -481,8 +484,8 @@ async function leafletCheck(context, { lang, path }) {
     const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .replace(/\s+/g, ' ');
     if (!version || !text.includes(version)) problems.push(`the PDF's text lacks the version line "${version}"`);
-    execFileSync('pdftoppm', ['-r', '150', '-png', pdf, join(work, `leaflet-${lang}`)], { stdio: 'ignore' });
-    const images = readdirSync(work).filter((f) => f.startsWith(`leaflet-${lang}`) && f.endsWith('.png'));
+    execFileSync('pdftoppm', ['-r', '150', '-png', pdf, join(work, name)], { stdio: 'ignore' });
+    const images = readdirSync(work).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
     let decoded = '';
     for (const image of images) {
       try {
@@ -574,6 +577,10 @@ try {
   for (const lang of LANGS) {
     await check(`leaflet /${lang}/${GUIDE}`, () => leafletCheck(jsContext, { lang, path: `/${lang}/${GUIDE}` }));
     await check(`leaflet /${lang}/guides/*`, () => guidePagesCheck(jsContext, lang));
+  }
+  // Stories and support entries print as leaflets too.
+  for (const path of ['/vi/stories/trai-ga-tu-khoan-vay-50-trieu/', '/km/support/vay-von-ngan-hang-chinh-sach-xa-hoi/']) {
+    await check(`leaflet ${path}`, () => leafletCheck(jsContext, { lang: path.split('/')[1], path }));
   }
   // Last, once every load of every page has been recorded.
   for (const p of PAGES) await check(`network ${p.path}`, () => networkCheck(p));
