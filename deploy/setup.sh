@@ -6,7 +6,7 @@
 #                            and tests/browser; the browser tests drive Debian's chromium)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-packages=(cmake g++ make pkg-config
+packages=(cmake g++ make pkg-config libqrencode-dev
   libcpp-httplib-dev libkainjow-mustache-dev libsqlite3-dev libicu-dev
   libmd4c-dev libyaml-dev libmimalloc-dev libxxhash-dev zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then
@@ -14,7 +14,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(hugo nginx wrk hyperfine time curl python3)
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium fonts-khmeros)
+  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium fonts-khmeros zbar-tools poppler-utils)
 fi
 updated=
 apt_install() {

@@ -16,6 +16,7 @@
 #include "api/guarded_server.h"
 #include "api/http.h"
 #include "api/public_api.h"
+#include "api/selfcheck_route.h"
 #include "api/static_files.h"
 
 namespace clemency {
@@ -211,6 +212,7 @@ void InstallHooks(GuardedServer& server, std::shared_ptr<Metrics> metrics,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count();
     metrics->Record(RouteOf(req), res.status, seconds);
     if (log_requests) {
+      // The path only, never the query string: a self-check's answers are the reader's own.
       std::fprintf(stderr, "%s %s %d %zu %.2fms\n", http::ForLog(req.method).c_str(),
                    http::ForLog(req.path).c_str(), res.status,
                    res.body.empty() ? res.content_length_ : res.body.size(), seconds * 1000.0);
@@ -282,9 +284,12 @@ Status Serve(const ServerOptions& options) {
   InstallHooks(server, metrics, options);
   RegisterOperations(server, metrics, files, options);
   if (options.store) RegisterPublicApi(server, *options.config, options.store);
-  server.Get(".*", [files](const httplib::Request& req, httplib::Response& res) {
+  StaticHandler serve_file = [files](const httplib::Request& req, httplib::Response& res) {
     files->Handle(req, res);
-  });
+  };
+  if (options.selfcheck) RegisterSelfCheck(server, *options.config, *options.selfcheck, serve_file);
+  RegisterLanguageChoice(server, *options.config, serve_file);
+  server.Get(".*", serve_file);
 
   // httplib listens with a backlog of 5: under a burst of new connections the kernel drops SYNs
   // and clients wait a 1 s retransmit (measured: p99 ~1 s at 64 connections). Keep the listening

@@ -7,6 +7,7 @@
 
 #include "config/site_config.h"
 #include "core/status.h"
+#include "selfcheck/rules.h"
 #include "store/store.h"
 
 namespace clemency {
@@ -31,6 +32,8 @@ struct ServerOptions {
   size_t max_body_bytes = 0;
   const SiteConfig* config = nullptr;  // required
   Store* store = nullptr;              // required for the API
+  // The self-check's rules, for its computed question (none: the static pages only).
+  const selfcheck::RuleSet* selfcheck = nullptr;
   BuildInfo build;
   bool log_requests = true;
   // Called once the socket listens (with the bound port), e.g. to print the address.

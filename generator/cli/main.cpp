@@ -276,9 +276,13 @@ int ServeSite(const std::string& source, const std::string& out,
   Diagnostics problems;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &problems);
   if (!Reported(problems, config.status())) return 1;
+  auto rules = selfcheck::LoadRuleSet(DiskFileSystem(), JoinPath(source, "site/selfcheck"), *config,
+                                      &problems);
+  if (!Reported(problems, rules.status())) return 1;
   options.public_dir = out;
   options.config = &*config;
   options.store = stored->store.get();
+  options.selfcheck = &rules.value();
   options.on_listening = [&options](int port) {
     std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
     std::fflush(stdout);

@@ -20,6 +20,8 @@ struct PageKind {
   bool cites_sources;    // a guide: `sources` (at least one) and `reviewed` are required
   bool story_fields;     // a retold story: `consent` and `source`
   bool support_fields;   // a support entry: province, district, services, contact, verified …
+  bool leaflet;          // prints as a leaflet: QR code to the page, version date, legal note
+  bool round_fields;     // an amnesty round: decision, key dates, conditions, status
   std::string_view template_name;
   ListOrder order;       // of the list of a section of this kind
 };

@@ -20,6 +20,8 @@ const std::vector<std::string> kCommonFields = {
     "title",  "summary", "date",    "updated",     "reviewed",           "draft",
     "weight", "tags",    "sources", "change_note", "translation_status", "translated_from"};
 const std::vector<std::string> kStoryFields = {"consent", "source"};
+const std::vector<std::string> kRoundFields = {"decision", "decision_date", "status", "key_dates",
+                                               "conditions"};
 const std::vector<std::string> kSupportFields = {
     "province", "current_province", "commune",    "former_district", "district", "organisation",
     "services", "contact",          "coordinates", "verified",       "verified_by"};
@@ -324,6 +326,32 @@ void ReadSupportFields(FieldReader& read, const YamlNode& root, int tz, Page* pa
   page->support = info;
 }
 
+// An amnesty round: decision number and date, status, key dates (label and date), conditions.
+void ReadRoundFields(FieldReader& read, const YamlNode& root, int tz, Page* page) {
+  RoundInfo info;
+  info.decision = read.Text(root, "decision", false).value_or("");
+  info.decision_date = read.Date(root, "decision_date", false, tz);
+  info.status = read.Choice(root, "status", true, RoundStatuses()).value_or("");
+  if (const YamlNode* list = read.List(root, "key_dates", true)) {
+    for (size_t i = 0; i < list->items.size(); ++i) {
+      const std::string prefix = "key_dates[" + std::to_string(i) + "].";
+      const YamlNode& item = list->items[i];
+      if (!item.IsMap()) {
+        read.Error(item.line, prefix.substr(0, prefix.size() - 1),
+                   "must be a mapping with label and date");
+        continue;
+      }
+      read.RejectUnknown(item, {"label", "date"}, prefix);
+      KeyDate key_date;
+      key_date.label = read.Text(item, "label", true, prefix).value_or("");
+      if (auto date = read.Date(item, "date", true, tz, prefix)) key_date.date = *date;
+      info.key_dates.push_back(std::move(key_date));
+    }
+  }
+  info.conditions = read.TextList(root, "conditions", false).value_or(std::vector<std::string>{});
+  page->round = info;
+}
+
 }  // namespace
 
 bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
@@ -358,6 +386,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   if (kind.support_fields) {
     allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
   }
+  if (kind.round_fields) allowed.insert(allowed.end(), kRoundFields.begin(), kRoundFields.end());
   read.RejectUnknown(root, allowed);
   const int tz = config.utc_offset_minutes;
   ReadCommonFields(read, root, kind, tz, page);
@@ -365,6 +394,7 @@ bool ParsePageFile(const std::string& relative_path, const std::string& display_
   ReadTranslation(read, root, config, page);
   if (kind.story_fields) ReadStoryFields(read, root, tz, page);
   if (kind.support_fields) ReadSupportFields(read, root, tz, page);
+  if (kind.round_fields) ReadRoundFields(read, root, tz, page);
   if (!page->slug.empty() &&
       page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {
     diagnostics->Add(display_path, page->body_first_line, "body", "is empty");

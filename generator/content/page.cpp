@@ -13,4 +13,10 @@ std::string Page::PathIn(const std::string& language) const {
   return paths::Page(language, section, slug);
 }
 
+const std::vector<std::string>& RoundStatuses() {
+  static const std::vector<std::string> kStatuses = {"announced", "reviewing", "released",
+                                                     "closed"};
+  return kStatuses;
+}
+
 }  // namespace clemency

@@ -92,6 +92,24 @@ struct SupportInfo {
   }
 };
 
+// An amnesty round: its decision, the dates a family needs, what it adds to the law's conditions,
+// and where it stands.
+struct KeyDate {
+  std::string label;
+  DateTime date;
+};
+
+struct RoundInfo {
+  std::string decision;  // decision number, "" when not known
+  std::optional<DateTime> decision_date;
+  std::string status;                   // announced | reviewing | released | closed
+  std::vector<KeyDate> key_dates;       // in the order written
+  std::vector<std::string> conditions;  // what this round adds, in plain words
+};
+
+// The statuses of a round, in the order a round goes through them.
+const std::vector<std::string>& RoundStatuses();
+
 struct Page {
   // Identity: `section` is empty for the home page; `slug` is empty for an _index page.
   std::string section, slug, lang;
@@ -112,6 +130,7 @@ struct Page {
   Boxed<Consent> consent;
   Boxed<StorySource> story_source;
   Boxed<SupportInfo> support;
+  Boxed<RoundInfo> round;
 
   size_t body_offset = 0;   // where the Markdown body starts in source_text
   int body_first_line = 1;  // line of the body's first line in the file, for diagnostics

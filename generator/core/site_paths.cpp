@@ -27,6 +27,16 @@ std::string Feed(std::string_view lang, std::string_view section, std::string_vi
   return Section(lang, section) + "feed." + std::string(format);
 }
 
+std::string SelfCheck(std::string_view lang, std::string_view question) {
+  std::string out = Home(lang) + kSelfCheckFolder + "/";
+  if (!question.empty()) out.append(question).append("/");
+  return out;
+}
+
+std::string SelfCheckResult(std::string_view lang, std::string_view outcome) {
+  return SelfCheck(lang) + kSelfCheckResultFolder + "/" + std::string(outcome) + "/";
+}
+
 std::string NotFound(std::string_view lang) { return Home(lang) + "404.html"; }
 
 std::string SitemapPart(size_t n) { return "/sitemap-" + std::to_string(n) + ".xml"; }

@@ -23,6 +23,15 @@ std::string PageSuffix(std::string_view section, std::string_view slug);
 // "/vi/feed.atom", "/vi/guides/feed.rss": a language's or a section's feed; `format` is atom,
 // rss or json.
 std::string Feed(std::string_view lang, std::string_view section, std::string_view format);
+// "/vi/self-check/": the self-check's first page; with a question id, that question's page
+// ("/vi/self-check/time-fixed/").
+std::string SelfCheck(std::string_view lang, std::string_view question = "");
+// "/vi/self-check/result/may/": an outcome of the self-check.
+std::string SelfCheckResult(std::string_view lang, std::string_view outcome);
+// The folder under a language that holds the self-check ("self-check"), and the one under it
+// that holds outcomes ("result", so no question may have that id).
+inline constexpr char kSelfCheckFolder[] = "self-check";
+inline constexpr char kSelfCheckResultFolder[] = "result";
 // "/vi/404.html": a language's not-found page.
 std::string NotFound(std::string_view lang);
 // "/sitemap-3.xml": the n-th part (from 1) of a split sitemap.

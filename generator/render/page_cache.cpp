@@ -10,7 +10,7 @@
 namespace clemency {
 namespace {
 
-const char kMagic[] = "clemency-pages 6";
+const char kMagic[] = "clemency-pages 7";  // 7: rounds and the 2025 places
 
 // Length-prefixed little pieces: strings, integers, doubles, flags. Reading checks every length,
 // so a damaged file yields "no cache", never a crash.
@@ -152,6 +152,18 @@ void EncodePage(const Page& p, Encoder& e) {
     }
     e.MaybeDate(s.verified);
   }
+  e.Flag(p.round.has_value());
+  if (p.round) {
+    const RoundInfo& r = *p.round;
+    e.Fields(r.decision, r.status);
+    e.MaybeDate(r.decision_date);
+    e.Int(static_cast<int64_t>(r.key_dates.size()));
+    for (const auto& key_date : r.key_dates) {
+      e.Text(key_date.label);
+      e.Date(key_date.date);
+    }
+    e.Texts(r.conditions);
+  }
   e.Int(static_cast<int64_t>(p.body_offset));
   e.Int(p.body_first_line);
 }
@@ -189,6 +201,17 @@ void DecodePage(Decoder& d, Page* p) {
       s.coordinates = Coordinates{lat, d.Real()};
     }
     s.verified = d.MaybeDate();
+  }
+  if (d.Flag()) {
+    RoundInfo& r = p->round.emplace();
+    d.Fields(&r.decision, &r.status);
+    r.decision_date = d.MaybeDate();
+    r.key_dates.resize(d.Count());
+    for (auto& key_date : r.key_dates) {
+      key_date.label = d.Text();
+      key_date.date = d.Date();
+    }
+    r.conditions = d.Texts();
   }
   p->body_offset = static_cast<size_t>(d.Int());
   p->body_first_line = static_cast<int>(d.Int());

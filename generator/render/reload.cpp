@@ -117,6 +117,7 @@ bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostic
   CheckLinks(&problems, [&keys](const RenderedPage& rendered) {
     return keys.count(rendered.key) > 0 || MayLinkTo(rendered, keys);
   });
+  CheckSelfCheckLinks(&problems);
   if (problems.empty()) {
     changed_keys->insert(keys.begin(), keys.end());
     return true;

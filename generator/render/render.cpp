@@ -15,8 +15,10 @@
 #include "core/text.h"
 #include "feeds/feeds.h"
 #include "i18n/text.h"
+#include "qr/qr.h"
 #include "render/manifest.h"
 #include "render/output.h"
+#include "render/selfcheck_views.h"
 #include "render/site.h"
 
 namespace clemency {
@@ -147,6 +149,26 @@ class ViewBuilder {
     }
   }
 
+  // The self-check exists in every language: the switcher leads to the same step in each.
+  void AddSelfCheckLanguages(View* view, const std::string& path) const {
+    const std::string suffix = path.substr(paths::Home(language_.code).size());
+    View switcher = View::List();
+    View alternates = View::List();
+    for (const auto& other : config_.languages) {
+      const std::string href = paths::Home(other.code) + suffix;
+      switcher.Push(View()
+                        .Set("code", View(other.code))
+                        .Set("name", View(other.name))
+                        .Set("href", View(href))
+                        .Set("current", View(other.code == language_.code))
+                        .Set("translated", View(true)));
+      alternates.Push(View().Set("hreflang", View(other.code)).Set("href", View(Absolute(href))));
+    }
+    view->Set("languages", switcher);
+    view->Set("alternates", alternates);
+    view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + suffix)));
+  }
+
   bool Exists(const std::string& key, const std::string& lang) const {
     const RenderedPage* shown = site_.Find(key, lang);
     return shown && shown->page.lang == lang;
@@ -159,6 +181,16 @@ class ViewBuilder {
     view->Set("content_lang", View(page.lang));
     view->Set("not_translated", View(fallback));
     if (fallback) {
+      // Every language the page exists in, not only the source it falls back to.
+      View available = View::List();
+      for (const auto& other : config_.languages) {
+        if (!Exists(shown.key, other.code)) continue;
+        available.Push(View()
+                           .Set("code", View(other.code))
+                           .Set("name", View(other.name))
+                           .Set("href", View(page.PathIn(other.code))));
+      }
+      view->Set("available", available);
       view->Set("canonical", View(Absolute(page.PathIn(page.lang))));
       view->Set("noindex", View(true));
       view->Set("alternates", View::List());
@@ -227,6 +259,10 @@ class ViewBuilder {
       view.Set("sources", sources);
     }
     if (!page.tags.empty()) view.Set("tags", TextList(page.tags));
+    if (page.round) view.Set("round", RoundView(*page.round));
+    if (FindPageKind(page.kind)->leaflet && !page.IsIndex()) {
+      if (Status s = AddLeaflet(page, path, &view); !s.ok()) return s;
+    }
     if (page.consent) view.Set("consent", View(ConsentText(*page.consent)));
     if (page.story_source) {
       View source;
@@ -278,6 +314,42 @@ class ViewBuilder {
 
   const LanguageConfig& language() const { return language_; }
   const std::string& locale() const { return locale_; }
+
+  // A round's decision, status, key dates and conditions as templates show them.
+  View RoundView(const RoundInfo& round) const {
+    View view;
+    view.Set("status", View(round.status));
+    view.Set("status_text", View(T("round_status_" + round.status)));
+    if (!round.decision.empty()) view.Set("decision", View(round.decision));
+    if (round.decision_date) {
+      view.Set("decision_date", View(FormatDate(*round.decision_date)));
+      view.Set("decision_date_iso", View(round.decision_date->ToDateString()));
+    }
+    View dates = View::List();
+    for (const auto& key_date : round.key_dates) {
+      dates.Push(View()
+                     .Set("label", View(key_date.label))
+                     .Set("date", View(FormatDate(key_date.date)))
+                     .Set("iso", View(key_date.date.ToDateString())));
+    }
+    view.Set("key_dates", dates);
+    view.Set("has_conditions", View(!round.conditions.empty()));
+    view.Set("conditions", TextList(round.conditions));
+    return view;
+  }
+
+  // What a printed copy carries: a QR code to the page's address in this language (so the paper
+  // leads back to the current version) and the date of the version printed.
+  Status AddLeaflet(const Page& page, const std::string& path, View* view) const {
+    auto svg = QrSvg(Absolute(path), T("qr_label"));
+    if (!svg.ok()) return Status::Error(page.source_path + ": " + svg.status().message());
+    View leaflet;
+    leaflet.Set("qr_svg", View(std::move(svg).value()));
+    leaflet.Set("version", View(T("version_of", {{"date", page.updated}})));
+    leaflet.Set("url", View(Absolute(path)));
+    view->Set("leaflet", leaflet);
+    return Status::Ok();
+  }
 
  private:
   const Site& site_;
@@ -491,12 +563,15 @@ class Site::Planner {
   std::vector<std::string> PageOutputs(const std::set<std::string>& keys) const;
 
  private:
-  // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds.
+  // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds, n+2 its
+  // self-check.
   std::vector<Job> PlanLanguagePart(const ViewBuilder& builder, size_t part) const;
   Job HomeJob(const ViewBuilder& builder) const;
   // A section's list, in pages of config list_page_size items: one job per page.
   std::vector<Job> SectionJobs(const ViewBuilder& builder, const SectionConfig& section,
                                const std::vector<const RenderedPage*>& listed) const;
+  // The round the home page of `lang` shows: the newest not yet closed, else the newest.
+  const RenderedPage* CurrentRound(const std::string& lang) const;
   Job SectionJob(const ViewBuilder& builder, const SectionConfig& section,
                  std::vector<const RenderedPage*> items, size_t page, size_t pages,
                  size_t total) const;
@@ -513,6 +588,8 @@ class Site::Planner {
   std::vector<Job> SitemapJobs() const;
   Job SitemapPartJob(std::shared_ptr<const std::vector<SitemapUrl>> urls, size_t first,
                      size_t count, std::string output) const;
+  // The self-check's pages in one language: its start, each question, each outcome.
+  std::vector<Job> SelfCheckJobs(const ViewBuilder& builder) const;
   // What a page of `lang` shows besides itself: navigation titles and translations.
   std::string PageKey(const RenderedPage& shown, const std::string& lang) const;
   Status WritePage(const ViewBuilder& builder, const std::string& path,
@@ -554,7 +631,7 @@ Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWrit
 std::vector<Job> Site::Planner::PlanJobs() const {
   // Planned on all cores in parts small enough to share evenly (keys, lists and sorting are per
   // page).
-  const size_t parts = site_.config_.sections.size() + 2;
+  const size_t parts = site_.config_.sections.size() + 3;
   std::vector<std::vector<Job>> planned(builders_.size() * parts);
   ParallelFor(planned.size(), options_.threads, [&](size_t task) {
     planned[task] = PlanLanguagePart(*builders_[task / parts], task % parts);
@@ -588,6 +665,7 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       jobs.push_back(FeedJob(*builder, section->name));
     }
     jobs.push_back(FeedJob(*builder, ""));
+    jobs.push_back(HomeJob(*builder));  // it shows the current round, which may be this page
     for (const Tombstone& tombstone : site_.tombstones_) {
       if (tombstone.lang == lang && keys.count(tombstone.section + "/" + tombstone.slug)) {
         jobs.push_back(TombstoneJob(*builder, tombstone));
@@ -624,6 +702,8 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
         SectionPages(site_, section, keys_by_section_.at(section.name), builder.language());
     for (Job& job : SectionJobs(builder, section, listed)) jobs.push_back(std::move(job));
     for (const RenderedPage* shown : listed) jobs.push_back(PageJob(builder, section, *shown));
+  } else if (part == sections.size() + 2) {
+    jobs = SelfCheckJobs(builder);
   } else {
     jobs.push_back(NotFoundJob(builder));
     jobs.push_back(FeedJob(builder, ""));
@@ -653,10 +733,32 @@ std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string&
   return HashHex(parts);
 }
 
+const RenderedPage* Site::Planner::CurrentRound(const std::string& lang) const {
+  // A round not yet closed comes first (the newest such), else the newest round.
+  const RenderedPage* best = nullptr;
+  auto rank = [](const RenderedPage* p) {
+    const RoundInfo& r = *p->page.round;
+    return std::make_pair(r.status != "closed", r.decision_date.value_or(p->page.date));
+  };
+  for (const auto& section : site_.config_.sections) {
+    if (!FindPageKind(section.kind)->round_fields) continue;
+    for (const std::string& key : keys_by_section_.at(section.name)) {
+      const RenderedPage* shown = site_.Find(key, lang);
+      if (shown && shown->page.round && (!best || rank(shown) > rank(best))) best = shown;
+    }
+  }
+  return best;
+}
+
 Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
   const std::string lang = builder.language().code;
-  return {{paths::OutputFile(paths::Home(lang))}, HashHex(nav_keys_.at(lang) + "|home"), lang,
-          [this, &builder, lang]() {
+  const RenderedPage* round = CurrentRound(lang);
+  // The home page shows the current round: it changes with that page (or when another becomes it).
+  const std::string round_key = round ? round->source_hash + round->page.lang : "-";
+  return {{paths::OutputFile(paths::Home(lang))},
+          HashHex(nav_keys_.at(lang) + "|home|" + round_key),
+          lang,
+          [this, &builder, lang, round]() {
             View view;
             if (const RenderedPage* home = site_.Find("", lang)) {
               if (Status s = builder.PageView(*home, "", &view); !s.ok()) return s;
@@ -675,6 +777,19 @@ Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
                                 .Set("href", View(paths::Section(lang, section.name))));
             }
             view.Set("sections", sections);
+            if (round) {
+              View current = builder.RoundView(*round->page.round);
+              current.Set("title", View(round->page.title));
+              current.Set("href", View(round->page.PathIn(lang)));
+              current.Set("summary", View(round->page.summary));
+              view.Set("current_round", current);
+            }
+            if (!site_.selfcheck_.empty()) {
+              view.Set("selfcheck",
+                       View()
+                           .Set("href", View(paths::SelfCheck(lang)))
+                           .Set("label", View(site_.selfcheck_.String("home_link", lang))));
+            }
             return WritePage(builder, paths::Home(lang), "home", view);
           }};
 }
@@ -891,6 +1006,46 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
     if (s.ok()) s = writer_.Write(paths::OutputFile(path), render(info, feed_entries));
   }
   return s;
+}
+
+std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const {
+  const selfcheck::RuleSet& rules = site_.selfcheck_;
+  std::vector<Job> jobs;
+  if (rules.empty()) return jobs;
+  const std::string lang = builder.language().code;
+  // The pages show the rule set (a site file: in nav_keys_) and links into the guides.
+  const std::string key = nav_keys_.at(lang) + "|selfcheck|" + site_.link_targets_;
+  auto views = std::make_shared<SelfCheckViews>(
+      rules, lang,
+      [this, lang](const selfcheck::Rule& rule) { return site_.SelfCheckGuideHref(rule, lang); });
+  auto job = [&](const std::string& path,
+                 std::function<std::string(const SelfCheckViews&, View*)> fill) {
+    jobs.push_back({{paths::OutputFile(path)},
+                    HashHex(key + "|" + path),
+                    lang,
+                    [this, &builder, path, views, fill]() {
+                      View part;
+                      std::string title = fill(*views, &part);
+                      View view = builder.Base(path, title, "");
+                      builder.AddSelfCheckLanguages(&view, path);
+                      for (const auto& [name, value] : part.map()) view.Set(name, value);
+                      const std::string lang_code = builder.language().code;
+                      view.Set("selfcheck_title",
+                               View(site_.selfcheck_.String("title", lang_code)));
+                      view.Set("description", View(site_.selfcheck_.String("intro", lang_code)));
+                      return WritePage(builder, path, "selfcheck", view);
+                    }});
+  };
+  job(paths::SelfCheck(lang), [](const SelfCheckViews& v, View* view) { return v.Start(view); });
+  for (const auto& question : rules.questions) {
+    job(paths::SelfCheck(lang, question.id),
+        [&question](const SelfCheckViews& v, View* view) { return v.Question(question, view); });
+  }
+  for (const auto& outcome : rules.outcomes) {
+    job(paths::SelfCheckResult(lang, outcome.id),
+        [&outcome](const SelfCheckViews& v, View* view) { return v.Outcome(outcome, view); });
+  }
+  return jobs;
 }
 
 Job Site::Planner::RootFilesJob() const {

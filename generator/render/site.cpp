@@ -111,6 +111,9 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   }
   site->site_key_ = SiteKeyOf(fs, source_dir);
 
+  auto rules =
+      selfcheck::LoadRuleSet(fs, JoinPath(site_dir, "selfcheck"), site->config_, diagnostics);
+  if (rules.ok()) site->selfcheck_ = std::move(rules).value();
   site->wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
   site->termbase_ =
       LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), site->config_, diagnostics);
@@ -182,6 +185,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   site->CheckLinks(diagnostics, [skip_cached](const RenderedPage& rendered) {
     return !(skip_cached && rendered.from_cache);
   });
+  site->CheckSelfCheckLinks(diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   return site;
@@ -271,6 +275,16 @@ void Site::CheckLinks(Diagnostics* diagnostics,
     }
   }
   for (const auto& file : static_files_) files.insert("/" + file);
+  // The self-check's pages: content may link to its start, a question or an outcome.
+  if (!selfcheck_.empty()) {
+    for (const auto& language : config_.languages) {
+      files.insert(paths::SelfCheck(language.code));
+      for (const auto& q : selfcheck_.questions)
+        files.insert(paths::SelfCheck(language.code, q.id));
+      for (const auto& o : selfcheck_.outcomes)
+        files.insert(paths::SelfCheckResult(language.code, o.id));
+    }
+  }
   // A page path is /<lang>/, /<lang>/<section>/ or /<lang>/<section>/<slug>/: it exists when the
   // language and section do and (for a slug) the page has any published translation. Returns
   // false when the path is not a page of the site; `headings` is the shown page's, if any.
@@ -370,6 +384,35 @@ bool Site::TargetIsInvalid(const std::string& path) const {
   std::string lang = key.substr(0, slash);
   std::string rest = slash == std::string::npos ? "" : key.substr(slash);
   return invalid_pages_.count(key) > 0 || invalid_pages_.count(config_.default_language + rest) > 0;
+}
+
+std::string Site::SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const {
+  auto anchor = rule.anchor.find(lang);
+  return paths::Home(lang) + rule.guide + "/" +
+         (anchor == rule.anchor.end() ? "" : "#" + anchor->second);
+}
+
+void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
+  for (const auto& rule : selfcheck_.rules) {
+    for (const auto& language : config_.languages) {
+      const RenderedPage* shown = Find(rule.guide, language.code);
+      const std::string field = "rules[" + rule.id + "].";
+      if (!shown || shown->page.IsIndex()) {
+        diagnostics->Add(rule.origin.file, rule.origin.line, field + "guide",
+                         "'" + rule.guide + "' is not a page of this site");
+        break;
+      }
+      auto anchor = rule.anchor.find(language.code);
+      const auto& headings = shown->body.headings;
+      if (anchor != rule.anchor.end() &&
+          std::none_of(headings.begin(), headings.end(),
+                       [&](const MarkdownHeading& h) { return h.id == anchor->second; })) {
+        diagnostics->Add(rule.origin.file, rule.origin.line, field + "anchor." + language.code,
+                         paths::Page(language.code, shown->page.section, shown->page.slug) +
+                             " has no heading with id '" + anchor->second + "'");
+      }
+    }
+  }
 }
 
 CoverageReport Site::Coverage() const {

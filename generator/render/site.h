@@ -21,6 +21,7 @@
 #include "feeds/feeds.h"
 #include "i18n/messages.h"
 #include "markdown/markdown.h"
+#include "selfcheck/rules.h"
 #include "templates/template_set.h"
 
 namespace clemency {
@@ -142,6 +143,10 @@ class Site {
   const SiteConfig& config() const { return config_; }
   const std::vector<RenderedPage>& pages() const { return pages_; }
   const MessageCatalogs& catalogs() const { return catalogs_; }
+  // The self-check of site/selfcheck/ (empty when the site has none).
+  const selfcheck::RuleSet& selfcheck() const { return selfcheck_; }
+  // The link to the guide section that explains `rule`, in `lang`: "/en/guides/x/#anchor".
+  std::string SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const;
   // Hash of every file under site/: a change there changes every output (and voids the cache).
   const std::string& site_key() const { return site_key_; }
   size_t pages_from_cache() const { return pages_from_cache_; }
@@ -189,6 +194,9 @@ class Site {
   // The groups (a page with its translations) of `urls` [first, first + count), with strings.
   std::vector<SitemapGroup> SitemapGroups(const std::vector<SitemapUrl>& urls, size_t first,
                                           size_t count) const;
+  // Every rule of the self-check links to a guide that exists, at a heading it has, in every
+  // language (reported at the rule's line in site/selfcheck/rules.yaml).
+  void CheckSelfCheckLinks(Diagnostics* diagnostics) const;
   // Translation keys of the list pages every language has: "" (home), then each section.
   std::vector<std::string> ListPageKeys() const;
   // The root page and robots.txt.
@@ -215,6 +223,7 @@ class Site {
   // not reported again.
   std::set<std::string> invalid_pages_;
   bool TargetIsInvalid(const std::string& path) const;
+  selfcheck::RuleSet selfcheck_;
 };
 
 }  // namespace clemency

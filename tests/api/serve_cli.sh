@@ -40,6 +40,18 @@ grep -q "new store $tmp/var/clemency.db: importing content/" "$tmp/out.log" || f
 # The line is written just after the response is sent: allow it a moment.
 for _ in $(seq 1 50); do grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" && break; sleep 0.05; done
 grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no request log line (method path status bytes duration)"
+# The self-check: its computed question answers with a redirect, sets no cookie, and the log line
+# holds the path only, never the answers in the query string.
+headers=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/vi/self-check/time-fixed/?sentence_years=9&sentence_months=&served_years=3&served_months=7")
+grep -qi "^location: /vi/self-check/conduct/" <<<"$headers" || fail "self-check time question: $headers"
+grep -qi "^set-cookie" <<<"$headers" && fail "the self-check set a cookie: $headers"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vi/self-check/result/may/")" == "200" ]] || fail "/vi/self-check/result/may/"
+for _ in $(seq 1 50); do grep -qE "^GET /vi/self-check/time-fixed/ 303 " "$tmp/err.log" && break; sleep 0.05; done
+grep -qE "^GET /vi/self-check/time-fixed/ 303 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no log line for the self-check"
+grep -q "served_years\|sentence_years\|served_months" "$tmp/err.log" && fail "a self-check answer reached the log"
+# / with Accept-Language goes to that language; without, the static language choice.
+[[ "$(curl -s -o /dev/null -w '%{redirect_url}' -H 'Accept-Language: km-KH,en;q=0.5' "http://127.0.0.1:$port/")" == "http://127.0.0.1:$port/km/" ]] || fail "/ with Accept-Language: km"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" == "200" ]] || fail "/ without Accept-Language"
 if command -v ss >/dev/null; then
   # Only this server's sockets: another test may listen on the same port number elsewhere.
   ours=$(ss -ltnp | grep "pid=$pid," || true)

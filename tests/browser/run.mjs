@@ -11,11 +11,17 @@
 //   print      print media hides nav.languages and nav.sections and shows the .print-only line
 //   mobile     360x640: no horizontal scrolling
 //   languages  the language switcher links to the same guide in every language; "en" leads to English
+//   selfcheck  the self-check walked with JavaScript off to each kind of outcome (may / not / ask)
+//              in each language, by its links and (on serve) its numbers form; axe on every step
+//   leaflet    Chromium's print-to-PDF of the procedure guide: at most 2 A4 pages (pdfinfo), the
+//              version line in its text (pdftotext), and its QR code decodes (pdftoppm, zbarimg)
+//              to the page's absolute URL (and a story's and a support entry's); every guide listed
+//              in each language prints on at most 2 A4 pages
 // Exits 1 with the list of failures, 2 when it cannot run at all (missing packages, no browser,
 // the server does not start).
 // Its packages come from `npm ci --prefix tests/browser` (deploy/setup.sh --test).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +41,8 @@ const PAGES = LANGS.flatMap((lang) => [
   { lang, path: `/${lang}/${GUIDE}` },
   { lang, path: `/${lang}/stories/trai-ga-tu-khoan-vay-50-trieu/` },
   { lang, path: `/${lang}/support/vay-von-ngan-hang-chinh-sach-xa-hoi/` },
+  { lang, path: `/${lang}/self-check/time-fixed/` },
+  { lang, path: `/${lang}/rounds/dot-2-nam-2025/` },
   { lang, path: `/${lang}/no-such-page/`, status: 404 },
 ].map((p) => ({ status: 200, ...p })));
 
@@ -59,6 +67,14 @@ try {
   console.error(`cannot load playwright-core or axe-core (${err.message});`);
   console.error('run deploy/setup.sh --test, or npm ci --prefix tests/browser');
   process.exit(2);
+}
+for (const tool of ['pdfinfo', 'pdftotext', 'pdftoppm', 'zbarimg']) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+  } catch {
+    console.error(`no ${tool}: install poppler-utils and zbar-tools (deploy/setup.sh --test)`);
+    process.exit(2);
+  }
 }
 if (!existsSync(CHROMIUM)) {
   console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
@@ -388,6 +404,126 @@ async function languagesCheck(context, { lang, path }) {
   }
 }
 
+// h. The self-check with JavaScript off: follow the answer links (and, on the way to "may", submit
+// the numbers form that serve computes) to the outcome; every page passed is checked with axe.
+const WALKS = [
+  { verdict: 'may', outcome: 'may', steps: ['sentence/', 'time-fixed/', { sentence: '9', served: '3' },
+    'payments/', 'excluded/', 'earlier/', 'prior/', 'result/may/'] },
+  { verdict: 'not', outcome: 'not-life', steps: ['sentence/', 'result/not-life/'] },
+  { verdict: 'not', outcome: 'not-time', steps: ['sentence/', 'time-fixed/',
+    { sentence: '9', served: '2' }] },
+  { verdict: 'ask', outcome: 'ask-prior', steps: ['sentence/', 'time-life/', 'conduct/', 'payments/',
+    'excluded/', 'earlier/', 'prior/', 'result/ask-prior/'] },
+];
+const axeChecked = new Set();  // self-check pages already checked with axe (walks share steps)
+async function selfCheckWalk(noJs, axeContext, lang, walk) {
+  const problems = [];
+  const base = `/${lang}/self-check/`;
+  const { page } = await open(noJs, base);
+  const visited = [base];
+  try {
+    for (const step of walk.steps) {
+      if (typeof step === 'string') {
+        const link = page.locator(`main a[href="${base}${step}"]`).first();
+        if ((await link.count()) === 0) {
+          problems.push(`${new URL(page.url()).pathname}: no link to ${base}${step}`);
+          return { problems };
+        }
+        await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+      } else {
+        await page.fill('#sentence_years', step.sentence);
+        await page.fill('#served_years', step.served);
+        await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
+          page.locator('form.compute button[type="submit"]').click()]);
+      }
+      visited.push(new URL(page.url()).pathname);
+    }
+    const landed = new URL(page.url()).pathname;
+    if (landed !== `${base}result/${walk.outcome}/`) problems.push(`ended on ${landed}, not ${base}result/${walk.outcome}/`);
+    if ((await page.locator(`.verdict-${walk.verdict}`).count()) !== 1) problems.push(`no .verdict-${walk.verdict}`);
+    if ((await page.locator('.legal-note').count()) !== 1) problems.push('no legal note on the outcome');
+    const reasons = page.locator('.reasons li');
+    if ((await reasons.count()) === 0) problems.push('no reasons listed');
+    for (let i = 0; i < await reasons.count(); i++) {
+      const href = await reasons.nth(i).locator('a').getAttribute('href');
+      if (!href?.startsWith(`/${lang}/guides/`) || !href.includes('#')) problems.push(`reason ${i + 1} links to ${href}`);
+      if (!/30\/2018\/QH14|1244\/2025/.test(await reasons.nth(i).innerText())) problems.push(`reason ${i + 1} cites no law`);
+    }
+    const text = await page.locator('main').innerText();
+    if (/eligible/i.test(text)) problems.push('the outcome says "eligible"');
+    const cookies = await noJs.cookies();
+    if (cookies.length) problems.push(`cookies set: ${cookies.map((c) => c.name).join(', ')}`);
+  } finally {
+    await page.close();
+  }
+  for (const path of new Set(visited)) {
+    if (axeChecked.has(path)) continue;
+    axeChecked.add(path);
+    const result = await axeCheck(axeContext, { path, status: 200 });
+    for (const p of result.problems) problems.push(`axe ${path}: ${p}`);
+  }
+  return { problems, info: `${visited.length} pages: ${visited.map((v) => v.slice(base.length) || '(start)').join(' → ')}` };
+}
+
+// i. The procedure guide printed to PDF by Chromium: at most 2 A4 pages, the version line, and a
+// QR code that decodes to the page's absolute URL.
+async function leafletCheck(context, { lang, path }) {
+  const { page } = await open(context, path);
+  const name = `leaflet-${path.replace(/[^a-z0-9]+/g, '-')}`;
+  const pdf = join(work, `${name}.pdf`);
+  try {
+    const problems = [];
+    const canonical = await page.locator('link[rel="canonical"]').getAttribute('href');
+    const version = (await page.locator('.leaflet .version').textContent())?.trim();
+    await page.pdf({ path: pdf, format: 'A4' });
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+    const size = /^Page size:\s+([\d.]+) x ([\d.]+) pts/m.exec(info);
+    if (!(pages >= 1 && pages <= 2)) problems.push(`${pages} pages, expected at most 2`);
+    if (!size || Math.abs(Number(size[1]) - 595) > 2 || Math.abs(Number(size[2]) - 842) > 2) problems.push(`not A4: ${size?.[0]}`);
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .replace(/\s+/g, ' ');
+    if (!version || !text.includes(version)) problems.push(`the PDF's text lacks the version line "${version}"`);
+    execFileSync('pdftoppm', ['-r', '150', '-png', pdf, join(work, name)], { stdio: 'ignore' });
+    const images = readdirSync(work).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
+    let decoded = '';
+    for (const image of images) {
+      try {
+        decoded += execFileSync('zbarimg', ['--quiet', '--raw', join(work, image)],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      } catch { /* no code on this page */ }
+    }
+    const urls = decoded.split('\n').filter((l) => l.startsWith('http'));
+    if (urls.length !== 1 || urls[0] !== canonical) problems.push(`QR codes decoded: ${JSON.stringify(urls)}, expected ["${canonical}"]`);
+    return { problems, info: `${pages} pages, "${version}", QR → ${urls[0] ?? 'nothing'}` };
+  } finally {
+    await page.close();
+  }
+}
+
+// j. Every guide of a language (as its guides list links them) prints on at most 2 A4 pages.
+async function guidePagesCheck(context, lang) {
+  const { page } = await open(context, `/${lang}/guides/`);
+  const problems = [];
+  const counts = [];
+  try {
+    const hrefs = await page.locator('ul.page-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    if (hrefs.length < 2) problems.push(`only ${hrefs.length} guides listed`);
+    for (const href of hrefs) {
+      await page.goto(origin + href, { waitUntil: 'load' });
+      const pdf = join(work, 'guide.pdf');
+      await page.pdf({ path: pdf, format: 'A4' });
+      const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+      counts.push(pages);
+      if (!(pages >= 1 && pages <= 2)) problems.push(`${href}: ${pages} A4 pages, expected at most 2`);
+    }
+  } finally {
+    await page.close();
+  }
+  return { problems, info: `${counts.length} guides, pages ${counts.join(' ')}` };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 let exitCode = 0;
@@ -426,11 +562,25 @@ try {
   for (const p of PAGES) await check(`no-js ${p.path}`, () => noJsCheck(noJsContext, p));
   for (const p of PAGES) await check(`keyboard ${p.path}`, () => keyboardCheck(jsContext, p));
   for (const p of PAGES) await check(`print ${p.path}`, () => printCheck(jsContext, p));
-  for (const p of PAGES.filter((q) => q.path === `/${q.lang}/` || q.path === `/${q.lang}/${GUIDE}`)) {
+  for (const p of PAGES.filter((q) => q.path === `/${q.lang}/` || q.path === `/${q.lang}/${GUIDE}` ||
+    q.path === `/${q.lang}/self-check/time-fixed/`)) {
     await check(`mobile ${p.path}`, () => mobileCheck(mobileContext, p));
   }
   for (const p of PAGES.filter((q) => q.path === `/${q.lang}/${GUIDE}`)) {
     await check(`languages ${p.path}`, () => languagesCheck(jsContext, p));
+  }
+  for (const lang of LANGS) {
+    for (const walk of WALKS) {
+      await check(`selfcheck ${lang} → ${walk.outcome}`, () => selfCheckWalk(noJsContext, axeContext, lang, walk));
+    }
+  }
+  for (const lang of LANGS) {
+    await check(`leaflet /${lang}/${GUIDE}`, () => leafletCheck(jsContext, { lang, path: `/${lang}/${GUIDE}` }));
+    await check(`leaflet /${lang}/guides/*`, () => guidePagesCheck(jsContext, lang));
+  }
+  // Stories and support entries print as leaflets too.
+  for (const path of ['/vi/stories/trai-ga-tu-khoan-vay-50-trieu/', '/km/support/vay-von-ngan-hang-chinh-sach-xa-hoi/']) {
+    await check(`leaflet ${path}`, () => leafletCheck(jsContext, { lang: path.split('/')[1], path }));
   }
   // Last, once every load of every page has been recorded.
   for (const p of PAGES) await check(`network ${p.path}`, () => networkCheck(p));

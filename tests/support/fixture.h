@@ -17,7 +17,8 @@ class TempDir {
 };
 
 // Copies the project's site/ into `dir`, then tests/sites/<name>/ over it (its content/ and any
-// site/ overrides), so fixtures stay small and exercise the real templates and strings.
+// site/ overrides), so fixtures stay small and exercise the real templates and strings. The real
+// site/selfcheck/ is left out (its rules link to guides fixtures do not have).
 void MakeFixtureSite(const std::string& name, const std::string& dir);
 
 std::string ReadFile(const std::string& path);

@@ -11,6 +11,7 @@
 
 #include "api/http.h"
 #include "api/public_api.h"
+#include "api/selfcheck_route.h"
 #include "publish/store_site.h"
 #include "render/site.h"
 #include "support/fixture.h"
@@ -23,6 +24,7 @@ struct RunningServer {
   testing::TempDir dir;
   std::unique_ptr<Site> site;
   std::unique_ptr<Store> store;
+  selfcheck::RuleSet rules;  // the real site's self-check (its routes need no built pages)
   std::thread thread;
   int port = 0;
 
@@ -45,6 +47,12 @@ struct RunningServer {
     options.port = 0;
     options.config = &site->config();
     options.store = store.get();
+    auto loaded = selfcheck::LoadRuleSet(DiskFileSystem(),
+                                         std::string(CLEMENCY_SOURCE_DIR) + "/site/selfcheck",
+                                         site->config(), &diagnostics);
+    REQUIRE(loaded.ok());
+    rules = std::move(loaded).value();
+    options.selfcheck = &rules;
     options.build.built = true;
     options.build.pages_per_language = summary->pages_per_language;
     options.log_requests = false;
@@ -387,7 +395,7 @@ TEST_CASE("operations endpoints") {
   CHECK(
       Contains(metrics->body,
                "clemency_http_request_duration_seconds_bucket{route=\"static\",le=\"+Inf\"} 1\n"));
-  CHECK(Contains(metrics->body, "clemency_pages{lang=\"vi\"} 8\n"));
+  CHECK(Contains(metrics->body, "clemency_pages{lang=\"vi\"} 9\n"));
   CHECK(Contains(metrics->body, "# TYPE clemency_build_duration_seconds gauge\n"));
   auto preflight = s.Client().Options("/api/v1/pages");
   CHECK(preflight->status == 204);
@@ -510,4 +518,83 @@ TEST_CASE("ParseRange reads one byte range against a size") {
   CHECK(http::ParseRange("bytes=0-1,3-4", 100, &r) == http::RangeAnswer::kWhole);
   CHECK(http::ParseRange("items=0-1", 100, &r) == http::RangeAnswer::kWhole);
   CHECK(http::ParseRange("bytes=a-b", 100, &r) == http::RangeAnswer::kWhole);
+}
+
+TEST_CASE("the self-check's time question is computed from two numbers, and kept nowhere") {
+  RunningServer s;
+  const std::string q = "/en/self-check/time-fixed/?";
+  // 9 years, 3 served: one third (the law's minimum) -> the next question.
+  auto enough = s.Get(q + "sentence_years=9&sentence_months=&served_years=3&served_months=0");
+  REQUIRE(enough);
+  CHECK(enough->status == 303);
+  CHECK(enough->get_header_value("Location") == "/en/self-check/conduct/");
+  CHECK(enough->get_header_value("Cache-Control") == "no-store");
+  CHECK_FALSE(enough->has_header("Set-Cookie"));
+  auto short_of = s.Get(q + "sentence_years=9&sentence_months=0&served_years=2&served_months=11");
+  REQUIRE(short_of);
+  CHECK(short_of->get_header_value("Location") == "/en/self-check/result/not-time/");
+  // A commuted life sentence: 14 years, whatever the sentence field says.
+  auto life = s.Get("/km/self-check/time-life/?served_years=14&served_months=0");
+  REQUIRE(life);
+  CHECK(life->get_header_value("Location") == "/km/self-check/conduct/");
+  auto life_short = s.Get("/vi/self-check/time-life/?served_years=13&served_months=11");
+  REQUIRE(life_short);
+  CHECK(life_short->get_header_value("Location") == "/vi/self-check/result/not-time/");
+  // Numbers that cannot be a sentence lead back to the form, never to an answer.
+  for (const char* bad :
+       {"sentence_years=9&served_years=10", "sentence_years=x&served_years=1",
+        "sentence_years=0&served_years=0", "sentence_years=9&served_years=1&served_months=12",
+        "sentence_years=9999&served_years=1"}) {
+    INFO(bad);
+    auto res = s.Get(q + bad);
+    REQUIRE(res);
+    CHECK(res->status == 303);
+    CHECK(res->get_header_value("Location") == "/en/self-check/time-fixed/#compute");
+  }
+  // Without the numbers, or on a question that computes nothing, the static page is served (the
+  // fixture site has no self-check pages: 404).
+  auto plain = s.Get("/en/self-check/time-fixed/");
+  REQUIRE(plain);
+  CHECK(plain->status == 404);
+  auto other = s.Get("/en/self-check/conduct/?served_years=3");
+  REQUIRE(other);
+  CHECK(other->status == 404);
+  auto unknown_lang = s.Get("/fr/self-check/time-fixed/?served_years=3");
+  REQUIRE(unknown_lang);
+  CHECK(unknown_lang->status == 404);
+}
+
+TEST_CASE("/ sends the reader to the language the browser asks for") {
+  RunningServer s;
+  auto en = s.Get("/", {{"Accept-Language", "en-GB,en;q=0.9,vi;q=0.8"}});
+  REQUIRE(en);
+  CHECK(en->status == 302);
+  CHECK(en->get_header_value("Location") == "/en/");
+  CHECK(en->get_header_value("Vary") == "Accept-Language");
+  auto km = s.Get("/", {{"Accept-Language", "fr;q=0.9, km-KH;q=0.95, en;q=0.5"}});
+  REQUIRE(km);
+  CHECK(km->get_header_value("Location") == "/km/");
+  // No header, or no language of the site: the static page with its links.
+  for (const char* header : {"", "fr-FR,de;q=0.5", "en;q=0"}) {
+    INFO(header);
+    httplib::Headers headers;
+    if (*header) headers.emplace("Accept-Language", header);
+    auto root = s.Get("/", headers);
+    REQUIRE(root);
+    CHECK(root->status == 200);
+    CHECK(Contains(root->body, "hreflang=\"km\""));
+    CHECK(root->get_header_value("Vary") == "Accept-Language");
+  }
+}
+
+TEST_CASE("PickLanguage reads Accept-Language in quality order") {
+  SiteConfig config;
+  config.languages = {{"vi", "", "", ""}, {"en", "", "", ""}, {"km", "", "", ""}};
+  CHECK(PickLanguage("vi-VN", config) == "vi");
+  CHECK(PickLanguage("EN-us, vi;q=0.1", config) == "en");
+  CHECK(PickLanguage("de, km;q=0.2, en;q=0.1", config) == "km");
+  CHECK(PickLanguage("en;q=0.5, vi;q=0.5", config) == "en");  // equal quality: header order
+  CHECK(PickLanguage("*", config) == "");
+  CHECK(PickLanguage("", config) == "");
+  CHECK(PickLanguage(",,;q=,", config) == "");
 }

@@ -52,7 +52,7 @@ sections:
       "sections, time_zone, utc_offset, summary_length, feed_limit, list_page_size, "
         "max_content_file_mb, "
         "readability)\n"
-      "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, page, not "
+      "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, round, page, not "
       "'blog'\n");
 }
 

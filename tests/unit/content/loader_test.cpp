@@ -15,7 +15,8 @@ SiteConfig Config() {
   config.base_url = "https://example.org";
   config.default_language = "vi";
   config.languages = {{"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}};
-  config.sections = {{"guides", "guide"}, {"stories", "story"}, {"support", "support"}};
+  config.sections = {
+      {"guides", "guide"}, {"stories", "story"}, {"support", "support"}, {"rounds", "round"}};
   return config;
 }
 
@@ -262,4 +263,68 @@ TEST_CASE("content files that link out of the source folder or are too large are
     CHECK(errors.find("content/guides/big.vi.md: file: too large (2048 KiB; the limit is 1 MiB") !=
           std::string::npos);
   }
+}
+
+TEST_CASE("a round carries its decision, status, key dates and conditions") {
+  Page page;
+  std::string errors = Check("rounds/dot-2025.vi.md", R"(---
+title: Đợt 2
+date: 2026-12-01
+reviewed: 2026-12-01
+sources:
+  - {title: Quyết định, number: 1244/2025/QĐ-CTN}
+decision: 1244/2025/QĐ-CTN
+decision_date: 2025-07-03
+status: released
+key_dates:
+  - {label: Công bố danh sách, date: 2025-08-29}
+  - {label: Có hiệu lực, date: 2025-09-01}
+conditions: [14 trường hợp không được đề nghị]
+---
+Nội dung.
+)",
+                             &page);
+  CHECK(errors.empty());
+  REQUIRE(page.round);
+  CHECK(page.kind == "round");
+  CHECK(page.round->decision == "1244/2025/QĐ-CTN");
+  CHECK(page.round->decision_date->ToDateString() == "2025-07-03");
+  CHECK(page.round->status == "released");
+  REQUIRE(page.round->key_dates.size() == 2);
+  CHECK(page.round->key_dates[1].label == "Có hiệu lực");
+  CHECK(page.round->conditions == std::vector<std::string>{"14 trường hợp không được đề nghị"});
+}
+
+TEST_CASE("a round's status and key dates are checked with file:line") {
+  std::string errors = Check("rounds/x.vi.md", R"(---
+title: Đợt
+date: 2026-12-01
+reviewed: 2026-12-01
+sources: [{title: Luật, number: 30/2018/QH14}]
+status: finished
+key_dates:
+  - {label: Có hiệu lực}
+  - 2025-09-01
+consent: {given_by: A, date: 2026-01-01, scope: full-name}
+---
+Nội dung.
+)");
+  CHECK(errors.find("content/rounds/x.vi.md:6: status: must be one of") != std::string::npos);
+  CHECK(errors.find("content/rounds/x.vi.md:8: key_dates[0].date: is required") !=
+        std::string::npos);
+  CHECK(errors.find(
+            "content/rounds/x.vi.md:9: key_dates[1]: must be a mapping with label and date") !=
+        std::string::npos);
+  CHECK(errors.find("content/rounds/x.vi.md:10: consent: unknown field") != std::string::npos);
+  // Without a status or key dates at all.
+  std::string missing = Check("rounds/y.vi.md", R"(---
+title: Đợt
+date: 2026-12-01
+reviewed: 2026-12-01
+sources: [{title: Luật, number: 30/2018/QH14}]
+---
+Nội dung.
+)");
+  CHECK(missing.find("status: is required") != std::string::npos);
+  CHECK(missing.find("key_dates: is required") != std::string::npos);
 }

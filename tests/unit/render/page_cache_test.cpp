@@ -60,6 +60,12 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   info.verified = DateTime{1767657600, 420, false};
   info.verified_by = "Công an xã";
   p.support = info;
+  RoundInfo round;
+  round.decision = "1244/2025/QĐ-CTN";
+  round.status = "released";
+  round.key_dates = {{"Công bố", {1756400000, 420, false}}, {"Hiệu lực", {1756660000, 420, false}}};
+  round.conditions = {"14 trường hợp"};
+  p.round = round;
   p.body_offset = 321;
   p.body_first_line = 17;
   r.body.links = {{"/vi/guides/a/", true}, {"javascript:x", false}};
@@ -85,6 +91,11 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   CHECK(back.page.support->commune == "Lương Phi");
   CHECK(back.page.support->former_district == "Tri Tôn");
   CHECK(back.page.support->verified_by == "Công an xã");
+  REQUIRE(back.page.round);
+  CHECK_FALSE(back.page.round->decision_date);
+  CHECK(back.page.round->key_dates[1].label == "Hiệu lực");
+  CHECK(back.page.round->key_dates[1].date.unix_seconds == 1756660000);
+  CHECK(back.page.round->conditions == std::vector<std::string>{"14 trường hợp"});
   CHECK_FALSE(back.page.story_source->date);
   CHECK(back.body.links[1].safe == false);
   CHECK(back.body.headings[1].id == "muc-hai");

@@ -9,6 +9,7 @@
 #include "support/fixture.h"
 
 using namespace clemency;
+using render_test::CheckEqualsFullBuild;
 using render_test::Contains;
 using render_test::LoadOrFail;
 using testing::Exists;
@@ -103,6 +104,23 @@ TEST_CASE("a missing translation shows the source page with a notice and no fals
   CHECK_FALSE(Contains(km, "hreflang=\"x-default\""));
 }
 
+TEST_CASE("a missing translation offers every language the page exists in") {
+  auto b = BuildFixture("multilingual");
+  // alpha exists in vi and en, not km: the Khmer reader is offered both, not only Vietnamese.
+  auto notice_of = [](const std::string& html) {
+    size_t at = html.find("<div class=\"notice\"");
+    return at == std::string::npos ? std::string() : html.substr(at, html.find("</div>", at) - at);
+  };
+  std::string km = notice_of(ReadFile(b->out + "/km/guides/alpha/index.html"));
+  CHECK(Contains(km, "<a href=\"/vi/guides/alpha/\" hreflang=\"vi\" lang=\"vi\">Tiếng Việt</a>"));
+  CHECK(Contains(km, "<a href=\"/en/guides/alpha/\" hreflang=\"en\" lang=\"en\">English</a>"));
+  CHECK_FALSE(Contains(km, "<a href=\"/km/guides/alpha/\" hreflang=\"km\""));
+  // beta exists in vi only.
+  std::string en = notice_of(ReadFile(b->out + "/en/guides/beta/index.html"));
+  CHECK(Contains(en, "This page is available in: <a href=\"/vi/guides/beta/\" hreflang=\"vi\""));
+  CHECK_FALSE(Contains(en, "<a href=\"/en/guides/beta/\" hreflang=\"en\""));
+}
+
 TEST_CASE("guides show sources, the review date and the legal note") {
   auto b = BuildFixture("multilingual");
   std::string vi = ReadFile(b->out + "/vi/guides/alpha/index.html");
@@ -177,26 +195,26 @@ TEST_CASE("sitemap: a list page changes when what it lists does; big sitemaps sp
     return out;
   };
   const std::vector<std::string> all = locs(sitemap);
-  REQUIRE(all.size() == 14);
+  REQUIRE(all.size() == 17);  // with the (empty) rounds list page of each language
   BuildOptions small;
   small.sitemap_max_urls = 3;
   auto split = BuildFixture("multilingual", small);
   std::string index = ReadFile(split->out + "/sitemap.xml");
   CHECK(Contains(index, "<sitemapindex "));
   std::vector<std::string> files;
-  for (int i = 1; i <= 5; ++i) {
+  for (int i = 1; i <= 6; ++i) {
     files.push_back("https://dacxa.example.gov.vn/sitemap-" + std::to_string(i) + ".xml");
   }
   CHECK(locs(index) == files);
   std::vector<std::string> joined;
-  for (int i = 1; i <= 5; ++i) {
+  for (int i = 1; i <= 6; ++i) {
     std::vector<std::string> part =
         locs(ReadFile(split->out + "/sitemap-" + std::to_string(i) + ".xml"));
     CHECK(part.size() <= 3);
     joined.insert(joined.end(), part.begin(), part.end());
   }
   CHECK(joined == all);
-  CHECK_FALSE(Exists(split->out + "/sitemap-6.xml"));
+  CHECK_FALSE(Exists(split->out + "/sitemap-7.xml"));
 
   // Rebuilt into the same folder with one file allowed again: back to a single urlset.
   BuildOptions whole;
@@ -281,7 +299,7 @@ TEST_CASE("the CLI exits non-zero on invalid content and leaves public/ untouche
   std::string output;
   std::string cli = std::string(CLEMENCY_BINARY) + " build --source " + dir.path();
   REQUIRE(testing::RunCommand(cli, &output) == 0);
-  CHECK(Contains(output, "Built 24 pages (en 8, km 8, vi 8)"));
+  CHECK(Contains(output, "Built 27 pages (en 9, km 9, vi 9)"));
   REQUIRE(testing::RunCommand(cli, &output) == 0);
   CHECK(
       Contains(output, "Up to date: no file under site/ or content/ changed since the last build"));
@@ -385,4 +403,60 @@ TEST_CASE("story and support pages show only what their records support") {
                           "whether it still runs."));
   CHECK(Contains(support, "The report does not say what help is offered."));
   CHECK_FALSE(Contains(support, "Confirmed still running"));
+}
+
+namespace {
+std::string RoundFile(const std::string& title, const std::string& status,
+                      const std::string& date) {
+  return "---\ntitle: " + title +
+         "\ndate: 2026-12-01\nreviewed: 2026-12-01\n"
+         "sources: [{title: Luật Đặc xá, number: 30/2018/QH14}]\n"
+         "decision_date: " +
+         date + "\nstatus: " + status +
+         "\n"
+         "key_dates: [{label: Có hiệu lực, date: " +
+         date + "}]\n---\nMột đợt đặc xá.\n";
+}
+}  // namespace
+
+TEST_CASE("the home page shows the current round, and follows a newly published one") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  testing::WriteFile(dir / "content/rounds/dot-2024.vi.md",
+                     RoundFile("Đợt 2024", "closed", "2024-09-30"));
+  testing::WriteFile(dir / "content/rounds/dot-2025.vi.md",
+                     RoundFile("Đợt 2025", "closed", "2025-09-01"));
+  BuildOptions options;
+  options.out_dir = dir / "public";
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  // All closed: the newest.
+  std::string home = ReadFile(dir / "public/vi/index.html");
+  CHECK(Contains(home, "<a href=\"/vi/rounds/dot-2025/\">Đợt 2025</a>"));
+  CHECK(Contains(home, "status-closed"));
+  CHECK(Contains(home, "<time datetime=\"2025-09-01\">"));
+  CHECK_FALSE(Contains(home, "Đợt 2024"));
+  // English has no translation: the Vietnamese round is shown there too.
+  CHECK(Contains(ReadFile(dir / "public/en/index.html"),
+                 "<a href=\"/en/rounds/dot-2025/\">Đợt 2025</a>"));
+  // An editor publishes a new round being reviewed: the home page follows, untouched by hand,
+  // and an older round not yet closed comes before a newer closed one.
+  testing::WriteFile(dir / "content/rounds/dot-2026.vi.md",
+                     RoundFile("Đợt 2026", "reviewing", "2026-11-01"));
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  home = ReadFile(dir / "public/vi/index.html");
+  CHECK(Contains(home, "<a href=\"/vi/rounds/dot-2026/\">Đợt 2026</a>"));
+  CHECK(Contains(home, "status-reviewing"));
+  testing::WriteFile(dir / "content/rounds/dot-2026.vi.md",
+                     RoundFile("Đợt 2026", "closed", "2026-11-01"));
+  testing::WriteFile(dir / "content/rounds/dot-2024.vi.md",
+                     RoundFile("Đợt 2024", "released", "2024-09-30"));
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  home = ReadFile(dir / "public/vi/index.html");
+  CHECK(Contains(home, "<a href=\"/vi/rounds/dot-2024/\">Đợt 2024</a>"));
+  CheckEqualsFullBuild(dir.path());
+  // The round's own page shows its status, dates and the legal note.
+  std::string page = ReadFile(dir / "public/vi/rounds/dot-2024/index.html");
+  CHECK(Contains(page, "status-released"));
+  CHECK(Contains(page, "Có hiệu lực"));
+  CHECK(Contains(page, "class=\"legal-note\""));
 }
