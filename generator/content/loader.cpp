@@ -67,9 +67,9 @@ bool ParseFileName(const std::string& relative, const std::string& display,
     return fail("'" + stem + "' is not a slug (lowercase letters, digits, hyphens)" +
                 (suggestion.empty() ? "" : "; rename it to '" + suggestion + "'"));
   }
-  if (stem == "page") {
-    return fail("'page' is kept for the further pages of a long section list (/<lang>/" +
-                out->section + "/page/2/); choose another slug");
+  if (stem == "page" || stem == "province") {
+    return fail("'" + stem + "' is kept for the site's own list pages (/<lang>/" + out->section +
+                "/" + stem + "/…); choose another slug");
   }
   out->slug = stem;
   return true;

@@ -19,4 +19,17 @@ const std::vector<std::string>& RoundStatuses() {
   return kStatuses;
 }
 
+std::string SupportInfo::PhoneE164() const {
+  std::string digits;
+  for (char c : contact.phone) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  if (digits.empty()) return "";
+  const bool international = contact.phone.find_first_not_of(" ") != std::string::npos &&
+                             contact.phone[contact.phone.find_first_not_of(" ")] == '+';
+  if (international) return "+" + digits;
+  if (digits[0] == '0') return "+84" + digits.substr(1);
+  return "+84" + digits;
+}
+
 }  // namespace clemency

@@ -90,6 +90,13 @@ struct SupportInfo {
   const std::string& DistrictShown() const {
     return former_district.empty() ? district : former_district;
   }
+  // The province the place belongs to today: where a family looking for help near them lives.
+  const std::string& ProvinceNow() const {
+    return current_province.empty() ? province : current_province;
+  }
+  // The phone number for a tel: link in E.164 ("0299 3 777 111" -> "+842993777111"; Vietnam's
+  // trunk 0 becomes +84), or "" when there is no number.
+  std::string PhoneE164() const;
 };
 
 // An amnesty round: its decision, the dates a family needs, what it adds to the law's conditions,

@@ -19,6 +19,11 @@ std::string SectionListPage(std::string_view lang, std::string_view section, siz
   return n <= 1 ? Section(lang, section) : Section(lang, section) + "page/" + std::to_string(n) + "/";
 }
 
+std::string SectionProvince(std::string_view lang, std::string_view section,
+                            std::string_view province_slug) {
+  return Section(lang, section) + "province/" + std::string(province_slug) + "/";
+}
+
 std::string Page(std::string_view lang, std::string_view section, std::string_view slug) {
   return Home(lang) + PageSuffix(section, slug);
 }

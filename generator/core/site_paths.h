@@ -15,6 +15,9 @@ std::string Home(std::string_view lang);
 std::string Section(std::string_view lang, std::string_view section);
 // "/vi/guides/page/2/": page `n` (from 1) of a section's list; page 1 is Section().
 std::string SectionListPage(std::string_view lang, std::string_view section, size_t n);
+// "/vi/support/province/tay-ninh/": the entries of a support section in one province.
+std::string SectionProvince(std::string_view lang, std::string_view section,
+                            std::string_view province_slug);
 // The page of `section` and `slug` in `lang`: "/vi/guides/slug/"; an empty slug is the section's
 // list page, an empty section the home page.
 std::string Page(std::string_view lang, std::string_view section, std::string_view slug);

@@ -215,10 +215,60 @@ class ViewBuilder {
     item.Set("datetime", View(page.updated.ToRfc3339()));
     item.Set("not_translated", View(page.lang != language_.code));
     item.Set("content_lang", View(page.lang));
-    if (page.support) {
-      item.Set("place", View(PlaceText(*page.support)));
-    }
+    if (page.support) AddSupportItem(*page.support, &item);
     return item;
+  }
+
+  // What a support entry shows in a list: where, a tap-to-call link, whether it was confirmed,
+  // or whom to ask when it has no contact.
+  void AddSupportItem(const SupportInfo& s, View* item) const {
+    item->Set("place", View(PlaceText(s)));
+    if (!s.contact.phone.empty()) {
+      item->Set("phone", View(s.contact.phone));
+      item->Set("tel_href", View("tel:" + s.PhoneE164()));
+    }
+    item->Set("no_contact", View(s.contact.empty()));
+    item->Set("verified", View(s.verified ? T("verified_on", {{"date", *s.verified},
+                                                               {"by", s.verified_by}})
+                                          : T("not_verified")));
+  }
+
+  // The path name of the province a support entry is in today, the same in every language: made
+  // from the default language's entry (a Khmer province name gives no Latin slug).
+  std::string ProvinceSlug(const RenderedPage& entry) const {
+    const RenderedPage* source = site_.Find(entry.key, config_.default_language);
+    const RenderedPage& named = source && source->page.support ? *source : entry;
+    std::string slug = Slugify(named.page.support->ProvinceNow());
+    return slug.empty() ? HashHex(named.page.support->ProvinceNow()).substr(0, 8) : slug;
+  }
+
+  // Support entries by the province they are in today, provinces in this language's order (the
+  // entries come sorted by place): [{name, slug, href, items}].
+  View ProvinceGroups(const std::string& section, const std::vector<const RenderedPage*>& entries) const {
+    View groups = View::List();
+    View items = View::List();
+    std::string current, slug;
+    auto flush = [&]() {
+      if (current.empty()) return;
+      groups.Push(View()
+                      .Set("name", View(current))
+                      .Set("slug", View(slug))
+                      .Set("href", View(paths::SectionProvince(language_.code, section, slug)))
+                      .Set("items", items));
+      items = View::List();
+    };
+    for (const RenderedPage* p : entries) {
+      if (!p->page.support) continue;
+      const std::string& province = p->page.support->ProvinceNow();
+      if (province != current) {
+        flush();
+        current = province;
+        slug = ProvinceSlug(*p);
+      }
+      items.Push(ListItem(*p));
+    }
+    flush();
+    return groups;
   }
 
   Status PageView(const RenderedPage& shown, const std::string& section, View* out) const {
@@ -286,11 +336,7 @@ class ViewBuilder {
       support.Set("has_contact", View(!s.contact.empty()));
       if (!s.contact.phone.empty()) {
         support.Set("phone", View(s.contact.phone));
-        std::string tel;
-        for (char c : s.contact.phone) {
-          if ((c >= '0' && c <= '9') || c == '+') tel += c;
-        }
-        support.Set("tel_href", View("tel:" + tel));
+        support.Set("tel_href", View("tel:" + s.PhoneE164()));
       }
       if (!s.contact.address.empty()) support.Set("address", View(s.contact.address));
       if (!s.contact.hours.empty()) support.Set("hours", View(s.contact.hours));
@@ -572,9 +618,13 @@ class Site::Planner {
                                const std::vector<const RenderedPage*>& listed) const;
   // The round the home page of `lang` shows: the newest not yet closed, else the newest.
   const RenderedPage* CurrentRound(const std::string& lang) const;
+  // Page `page` of `pages` of a section's list: `items` of all it `listed`.
   Job SectionJob(const ViewBuilder& builder, const SectionConfig& section,
                  std::vector<const RenderedPage*> items, size_t page, size_t pages,
-                 size_t total) const;
+                 const std::vector<const RenderedPage*>& listed) const;
+  // A support section's entries in each province (as it is today), one page per province.
+  std::vector<Job> ProvinceJobs(const ViewBuilder& builder, const SectionConfig& section,
+                                const std::vector<const RenderedPage*>& listed) const;
   Job PageJob(const ViewBuilder& builder, const SectionConfig& section,
               const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
@@ -803,23 +853,77 @@ std::vector<Job> Site::Planner::SectionJobs(const ViewBuilder& builder,
   for (size_t page = 1; page <= pages; ++page) {
     auto first = listed.begin() + std::min(listed.size(), (page - 1) * per_page);
     auto last = listed.begin() + std::min(listed.size(), page * per_page);
-    jobs.push_back(SectionJob(builder, section, {first, last}, page, pages, listed.size()));
+    jobs.push_back(SectionJob(builder, section, {first, last}, page, pages, listed));
+  }
+  if (FindPageKind(section.kind)->support_fields) {
+    for (Job& job : ProvinceJobs(builder, section, listed)) jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+std::vector<Job> Site::Planner::ProvinceJobs(const ViewBuilder& builder,
+                                             const SectionConfig& section,
+                                             const std::vector<const RenderedPage*>& listed) const {
+  const std::string lang = builder.language().code;
+  std::vector<Job> jobs;
+  for (size_t first = 0; first < listed.size();) {
+    const std::string province = listed[first]->page.support ? listed[first]->page.support->ProvinceNow() : "";
+    size_t last = first;
+    std::vector<const RenderedPage*> entries;
+    while (last < listed.size() && listed[last]->page.support &&
+           listed[last]->page.support->ProvinceNow() == province) {
+      entries.push_back(listed[last++]);
+    }
+    first = std::max(last, first + 1);
+    if (province.empty()) continue;
+    const std::string path =
+        paths::SectionProvince(lang, section.name, builder.ProvinceSlug(*entries.front()));
+    std::string key = nav_keys_.at(lang) + "|province|" + section.name + "|" + province;
+    for (const RenderedPage* p : entries) key += "|" + p->list_hash + p->page.lang;
+    jobs.push_back({{paths::OutputFile(path)}, HashHex(key), lang,
+                    [this, &builder, &section, province, entries, path]() {
+                      const std::string title =
+                          builder.T("support_in_province", {{"province", province}});
+                      View view = builder.Base(path, title, section.name);
+                      builder.AddLanguages(&view, section.name,
+                                           path.substr(paths::Home(builder.language().code).size()));
+                      view.Set("alternates", View::List());
+                      View items = View::List();
+                      for (const RenderedPage* p : entries) items.Push(builder.ListItem(*p));
+                      view.Set("items", items);
+                      view.Set("item_count", View(builder.T(
+                                                 "item_count", {{"count", static_cast<long>(entries.size())}})));
+                      view.Set("all_provinces_href", View(paths::Section(builder.language().code, section.name)));
+                      return WritePage(builder, path, "section", view);
+                    }});
   }
   return jobs;
 }
 
 Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& section,
                               std::vector<const RenderedPage*> items, size_t page,
-                              size_t pages, size_t total) const {
+                              size_t pages, const std::vector<const RenderedPage*>& listed) const {
   const std::string lang = builder.language().code;
+  const size_t total = listed.size();
+  const bool by_province = FindPageKind(section.kind)->support_fields;
   // What each item shows (not the page's body): an edit to a body leaves the list alone.
   std::string list_key = nav_keys_.at(lang) + "|section|" + section.name + "|" +
                          std::to_string(page) + "/" + std::to_string(pages) + " of " +
                          std::to_string(total);
   for (const RenderedPage* p : items) list_key += "|" + p->list_hash + p->page.lang;
+  // A support list links to every province's page: it changes with the provinces listed.
+  std::vector<std::pair<std::string, std::string>> provinces;  // name, slug
+  for (const RenderedPage* p : by_province ? listed : std::vector<const RenderedPage*>()) {
+    if (p->page.support &&
+        (provinces.empty() || provinces.back().first != p->page.support->ProvinceNow())) {
+      provinces.emplace_back(p->page.support->ProvinceNow(), builder.ProvinceSlug(*p));
+    }
+  }
+  for (const auto& [province, slug] : provinces) list_key += "|p " + province + " " + slug;
   const std::string path = paths::SectionListPage(lang, section.name, page);
   return {{paths::OutputFile(path)}, HashHex(list_key), lang,
-          [this, &builder, lang, &section, items = std::move(items), path, page, pages, total]() {
+          [this, &builder, lang, &section, items = std::move(items), path, page, pages, total,
+           by_province, provinces]() {
             View view;
             if (const RenderedPage* index = site_.Find(section.name, lang)) {
               if (Status s = builder.PageView(*index, section.name, &view); !s.ok()) return s;
@@ -828,9 +932,20 @@ Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& s
                                   builder.T("section_" + section.name), section.name);
               builder.AddLanguages(&view, section.name, paths::PageSuffix(section.name, ""));
             }
-            View list = View::List();
-            for (const RenderedPage* p : items) list.Push(builder.ListItem(*p));
-            view.Set("items", list);
+            if (by_province) {
+              View picker = View::List();
+              for (const auto& [province, slug] : provinces) {
+                picker.Push(View().Set("name", View(province)).Set(
+                    "href", View(paths::SectionProvince(lang, section.name, slug))));
+              }
+              view.Set("has_province_picker", View(!provinces.empty()));
+              view.Set("province_picker", picker);
+              view.Set("province_groups", builder.ProvinceGroups(section.name, items));
+            } else {
+              View list = View::List();
+              for (const RenderedPage* p : items) list.Push(builder.ListItem(*p));
+              view.Set("items", list);
+            }
             view.Set("item_count",
                      View(builder.T("item_count", {{"count", static_cast<long>(total)}})));
             view.Set("is_" + section.kind + "_list", View(true));
@@ -1101,11 +1216,12 @@ struct ChangePlan {
   std::vector<std::string> removed;  // outputs of the last build that are no more
 };
 
-// A sitemap part or a further page of a section's list: outputs whose number depends on the
-// site's size, so a partial plan plans all of them and removes those of the last build it no
+// A sitemap part, a further page of a section's list or a province's support page: outputs
+// whose number depends on the site's content, so a partial plan plans all of them and removes those of the last build it no
 // longer has.
 bool IsNumberedOutput(std::string_view output) {
-  return output.rfind("sitemap-", 0) == 0 || output.find("/page/") != std::string_view::npos;
+  return output.rfind("sitemap-", 0) == 0 || output.find("/page/") != std::string_view::npos ||
+         output.find("/province/") != std::string_view::npos;
 }
 
 // Compares `jobs` with the last build's manifest. A small change (at most options.in_place_limit

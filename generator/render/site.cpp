@@ -59,10 +59,10 @@ SortKeys ListSortKeys(const Page& page, const LanguageConfig& language) {
   SortKeys keys;
   keys.title = CollationKey(page.title, language.locale);
   if (page.support) {
-    keys.place =
-        CollationKey(page.support->province + "\x01" + page.support->DistrictShown() + "\x01" +
-                         page.support->commune,
-                     language.locale);
+    const SupportInfo& s = *page.support;
+    keys.place = CollationKey(s.ProvinceNow() + "\x01" + s.province + "\x01" + s.DistrictShown() +
+                                  "\x01" + s.commune,
+                              language.locale);
   }
   return keys;
 }
@@ -74,7 +74,8 @@ std::string ListEntryHash(const Page& page) {
   if (page.support) {
     const SupportInfo& s = *page.support;
     shown += "\x1f" + s.commune + "\x1f" + s.DistrictShown() + "\x1f" + s.province + "\x1f" +
-             s.current_province;
+             s.current_province + "\x1f" + s.contact.phone + "\x1f" +
+             (s.verified ? s.verified->ToRfc3339() + s.verified_by : std::string());
   }
   return HashHex(shown);
 }

@@ -170,3 +170,14 @@ TEST_CASE("raw HTML in a body gives a warning naming its line, not an error") {
         "content/guides/x.vi.md:6: body: warning: raw HTML <b> is not published (only Markdown "
         "is); readers see it as plain text — write it in Markdown or remove it\n");
 }
+
+TEST_CASE("a support phone becomes an E.164 tel: number") {
+  SupportInfo s;
+  CHECK(s.PhoneE164().empty());
+  s.contact.phone = "0299 3 777 111";
+  CHECK(s.PhoneE164() == "+842993777111");
+  s.contact.phone = "+84 24 3555 0101";
+  CHECK(s.PhoneE164() == "+842435550101");
+  s.contact.phone = "(024) 3.555.0101";
+  CHECK(s.PhoneE164() == "+842435550101");
+}

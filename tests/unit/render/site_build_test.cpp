@@ -460,3 +460,33 @@ TEST_CASE("the home page shows the current round, and follows a newly published 
   CHECK(Contains(page, "Có hiệu lực"));
   CHECK(Contains(page, "class=\"legal-note\""));
 }
+
+TEST_CASE("support is listed by today's province, with a page per province and tap-to-call") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  testing::WriteFile(dir / "content/support/ha-noi.vi.md",
+                     "---\ntitle: Trung tâm thử\ndate: 2026-02-11\nprovince: Hà Nội\n"
+                     "organisation: Sở thử\ncontact: {phone: \"024 3 555 0101\"}\n---\nGọi trước.\n");
+  BuildOptions options;
+  options.out_dir = dir / "public";
+  REQUIRE(LoadOrFail(dir.path())->Build(options).ok());
+  std::string list = ReadFile(dir / "public/vi/support/index.html");
+  // The picker links to each province's page, in Vietnamese order; groups follow it.
+  size_t ha_noi = list.find("<li><a href=\"/vi/support/province/ha-noi/\">Hà Nội</a></li>");
+  size_t tay_ninh = list.find("<li><a href=\"/vi/support/province/tay-ninh/\">Tây Ninh</a></li>");
+  REQUIRE(ha_noi != std::string::npos);
+  REQUIRE(tay_ninh != std::string::npos);
+  CHECK(ha_noi < tay_ninh);
+  CHECK(Contains(list, "<h3 id=\"province-tay-ninh\">Tây Ninh</h3>"));
+  CHECK(Contains(list, "href=\"tel:+842435550101\""));
+  CHECK(Contains(list, "Chưa xác nhận. Hãy hỏi công an xã"));  // Hà Nội was never confirmed
+  // A province's page lists its entries only, and leads back to every province.
+  std::string tay = ReadFile(dir / "public/vi/support/province/tay-ninh/index.html");
+  CHECK(Contains(tay, "Quỹ hỗ trợ thử"));
+  CHECK_FALSE(Contains(tay, "Trung tâm thử"));
+  CHECK(Contains(tay, "href=\"/vi/support/\""));
+  // In English, where the entries are not translated, the same province pages exist.
+  CHECK(Exists(dir / "public/en/support/province/ha-noi/index.html"));
+  // The entry's own page calls the same number.
+  CHECK(Contains(ReadFile(dir / "public/vi/support/ha-noi/index.html"), "href=\"tel:+842435550101\""));
+}
