@@ -1224,6 +1224,14 @@ bool IsNumberedOutput(std::string_view output) {
          output.find("/province/") != std::string_view::npos;
 }
 
+// Whether the numbered `output` belongs to a family a plan with `outputs` planned: the sitemap
+// always; a list's further page or a province page when its section's list is planned.
+bool FamilyPlanned(std::string_view output, const std::unordered_set<std::string_view>& outputs) {
+  if (output.rfind("sitemap-", 0) == 0) return true;
+  size_t cut = std::min(output.find("/page/"), output.find("/province/"));
+  return outputs.count(std::string(output.substr(0, cut)) + "/index.html") > 0;
+}
+
 // Compares `jobs` with the last build's manifest. A small change (at most options.in_place_limit
 // of the outputs) updates the output folder in place, its outputs that no longer exist removed;
 // anything bigger builds a whole new folder. A partial plan (`page_outputs` set: the jobs are only
@@ -1254,7 +1262,9 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
     }
     // The sitemap and long lists have fewer files when the site has fewer pages.
     for (const auto& [output, key] : previous.keys()) {
-      if (IsNumberedOutput(output) && !outputs.count(output)) plan.removed.emplace_back(output);
+      if (IsNumberedOutput(output) && !outputs.count(output) && FamilyPlanned(output, outputs)) {
+        plan.removed.emplace_back(output);
+      }
     }
     for (const std::string& output : plan.removed) writer.Remove(output);
     return plan;
@@ -1357,7 +1367,8 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
   if (page_outputs) {
     planned.insert(page_outputs->begin(), page_outputs->end());
     for (const auto& [output, key] : previous->keys()) {
-      if (!planned.count(output) && !IsNumberedOutput(output)) keys.emplace_back(output, key);
+      const bool retired = IsNumberedOutput(output) && FamilyPlanned(output, planned);
+      if (!planned.count(output) && !retired) keys.emplace_back(output, key);
     }
   }
   return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);

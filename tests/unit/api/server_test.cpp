@@ -395,7 +395,7 @@ TEST_CASE("operations endpoints") {
   CHECK(
       Contains(metrics->body,
                "clemency_http_request_duration_seconds_bucket{route=\"static\",le=\"+Inf\"} 1\n"));
-  CHECK(Contains(metrics->body, "clemency_pages{lang=\"vi\"} 9\n"));
+  CHECK(Contains(metrics->body, "clemency_pages{lang=\"vi\"} 10\n"));
   CHECK(Contains(metrics->body, "# TYPE clemency_build_duration_seconds gauge\n"));
   auto preflight = s.Client().Options("/api/v1/pages");
   CHECK(preflight->status == 204);
