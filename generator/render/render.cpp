@@ -94,18 +94,25 @@ class ViewBuilder {
 
   // Language switcher, hreflang alternates (only real translations) and x-default.
   void AddLanguages(View* view, const std::string& key, const std::string& path_suffix) const {
+    AddLanguageLinks(view, path_suffix, [&](const std::string& code) { return Exists(key, code); });
+  }
+
+  // The switcher, hreflang alternates (languages for which `exists`) and x-default of the page
+  // at `path_suffix` after "/<lang>/".
+  void AddLanguageLinks(View* view, const std::string& path_suffix,
+                        const std::function<bool(const std::string&)>& exists) const {
     View switcher = View::List();
     View alternates = View::List();
     for (const auto& other : config_.languages) {
-      bool exists = Exists(key, other.code);
+      const bool translated = exists(other.code);
       std::string href = paths::Home(other.code) + path_suffix;
       switcher.Push(View()
                         .Set("code", View(other.code))
                         .Set("name", View(other.name))
                         .Set("href", View(href))
                         .Set("current", View(other.code == language_.code))
-                        .Set("translated", View(exists)));
-      if (exists) {
+                        .Set("translated", View(translated)));
+      if (translated) {
         alternates.Push(View().Set("hreflang", View(other.code)).Set("href", View(Absolute(href))));
       }
     }
@@ -151,22 +158,8 @@ class ViewBuilder {
 
   // The self-check exists in every language: the switcher leads to the same step in each.
   void AddSelfCheckLanguages(View* view, const std::string& path) const {
-    const std::string suffix = path.substr(paths::Home(language_.code).size());
-    View switcher = View::List();
-    View alternates = View::List();
-    for (const auto& other : config_.languages) {
-      const std::string href = paths::Home(other.code) + suffix;
-      switcher.Push(View()
-                        .Set("code", View(other.code))
-                        .Set("name", View(other.name))
-                        .Set("href", View(href))
-                        .Set("current", View(other.code == language_.code))
-                        .Set("translated", View(true)));
-      alternates.Push(View().Set("hreflang", View(other.code)).Set("href", View(Absolute(href))));
-    }
-    view->Set("languages", switcher);
-    view->Set("alternates", alternates);
-    view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + suffix)));
+    AddLanguageLinks(view, path.substr(paths::Home(language_.code).size()),
+                     [](const std::string&) { return true; });
   }
 
   bool Exists(const std::string& key, const std::string& lang) const {
