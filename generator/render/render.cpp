@@ -995,11 +995,14 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
       entries.push_back(&rendered);
     }
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const RenderedPage* a, const RenderedPage* b) {
-    return a->page.updated > b->page.updated;
-  });
-  const size_t limit = static_cast<size_t>(site_.config_.feed_limit);
-  if (entries.size() > limit) entries.resize(limit);
+  // Newest first, ties in page order (entries are in page order: their addresses tell it).
+  const size_t limit = std::min(entries.size(), static_cast<size_t>(site_.config_.feed_limit));
+  std::partial_sort(entries.begin(), entries.begin() + limit, entries.end(),
+                    [](const RenderedPage* a, const RenderedPage* b) {
+                      if (a->page.updated != b->page.updated) return a->page.updated > b->page.updated;
+                      return a < b;
+                    });
+  entries.resize(limit);
   std::vector<const Tombstone*> withdrawals = Withdrawals(lang, section_name);
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
@@ -1073,9 +1076,9 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
     entry.url = builder.Absolute(p.PathIn(lang));
     entry.title = p.title;
     entry.summary = p.summary;
-    auto body = site_.RenderBody(*r);
-    if (!body.ok()) return body.status();
-    entry.content_html = std::move(body->html);
+    auto html = site_.FeedHtml(*r);
+    if (!html.ok()) return html.status();
+    entry.content_html = **html;
     entry.change_note = p.change_note;
     entry.change_note_label = builder.T("change_note_label");
     entry.lang = lang;

@@ -500,6 +500,23 @@ Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
   return normalised;
 }
 
+Result<std::shared_ptr<const std::string>> Site::FeedHtml(const RenderedPage& rendered) const {
+  {
+    std::lock_guard<std::mutex> lock(feed_html_mutex_);
+    auto it = feed_html_.find(rendered.source_hash);
+    if (it != feed_html_.end()) return it->second;
+  }
+  auto body = RenderBody(rendered);
+  if (!body.ok()) return body.status();
+  auto html = std::make_shared<const std::string>(std::move(body->html));
+  std::lock_guard<std::mutex> lock(feed_html_mutex_);
+  // Feeds show config feed_limit pages per language and section: more than this many bodies
+  // means the ones kept are mostly stale.
+  if (feed_html_.size() >= 1024) feed_html_.clear();
+  feed_html_.emplace(rendered.source_hash, html);
+  return html;
+}
+
 Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered) const {
   auto text = SourceText(rendered);
   if (!text.ok()) return text.status();

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -128,6 +129,10 @@ class Site {
   // headings, summary); bodies are rendered again when written, so the whole site's HTML never
   // sits in memory at once.
   Result<MarkdownResult> RenderBody(const RenderedPage& rendered) const;
+  // The page's body as HTML for feeds, which show the newest pages again on every publish: kept
+  // by the text's hash (a few hundred bodies at most), so only a changed page is rendered again.
+  // Thread-safe.
+  Result<std::shared_ptr<const std::string>> FeedHtml(const RenderedPage& rendered) const;
   // The page's file as loaded (read again and checked against its hash: a file edited while a
   // build runs stops the build rather than publishing text that was never checked).
   Result<std::string> SourceText(const RenderedPage& rendered) const;
@@ -218,6 +223,8 @@ class Site {
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
   WordingRules wording_;
+  mutable std::mutex feed_html_mutex_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> feed_html_;
   Termbase termbase_;  // site/terms.yaml
   // "<lang>/<key>" of pages whose file is invalid (that problem is reported): links to them are
   // not reported again.
