@@ -53,6 +53,34 @@ std::string ResolvePath(const std::string& base, const std::string& href) {
   return out;
 }
 
+// Keeps the pages of the files in `order` (valid ones, in page order) and puts them in that order
+// in place, one cycle of the permutation at a time: a page is large, and each copy of 10k of them
+// is 10 MB of fresh memory.
+void PutInPageOrder(std::vector<RenderedPage>* pages, std::vector<size_t> order) {
+  std::vector<RenderedPage>& derived = *pages;
+  if (order.size() != derived.size()) {  // some files are invalid (the build will stop)
+    std::vector<RenderedPage> valid;
+    for (size_t file : order) valid.push_back(std::move(derived[file]));
+    derived = std::move(valid);
+    std::iota(order.begin(), order.end(), 0);
+  }
+  std::vector<char> placed(order.size(), 0);  // slot j takes order[j]
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (placed[start]) continue;
+    RenderedPage first = std::move(derived[start]);
+    for (size_t j = start;;) {
+      placed[j] = 1;
+      size_t from = order[j];
+      if (from == start) {
+        derived[j] = std::move(first);
+        break;
+      }
+      derived[j] = std::move(derived[from]);
+      j = from;
+    }
+  }
+}
+
 }  // namespace
 
 SortKeys ListSortKeys(const Page& page, const LanguageConfig& language) {
@@ -153,28 +181,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
                                                  site->config_, diagnostics, hooks);
   site->pages_from_cache_ = from_cache;
   if (timer) timer->Mark("load.files");
-  if (order.size() != derived.size()) {  // some files are invalid (the build will stop)
-    std::vector<RenderedPage> valid;
-    for (size_t file : order) valid.push_back(std::move(derived[file]));
-    derived = std::move(valid);
-    std::iota(order.begin(), order.end(), 0);
-  }
-  // Into page order in place, one cycle of the permutation at a time: slot j takes order[j].
-  std::vector<char> placed(order.size(), 0);
-  for (size_t start = 0; start < order.size(); ++start) {
-    if (placed[start]) continue;
-    RenderedPage first = std::move(derived[start]);
-    for (size_t j = start;;) {
-      placed[j] = 1;
-      size_t from = order[j];
-      if (from == start) {
-        derived[j] = std::move(first);
-        break;
-      }
-      derived[j] = std::move(derived[from]);
-      j = from;
-    }
-  }
+  PutInPageOrder(&derived, std::move(order));
   for (auto& rendered : derived) {
     rendered.key = rendered.page.TranslationKey();
     rendered.fallback_sort_keys.assign(site->config_.languages.size(), SortKeys());
@@ -265,6 +272,16 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
 
 void Site::CheckLinks(Diagnostics* diagnostics,
                       const std::function<bool(const RenderedPage&)>& should_check) const {
+  const std::unordered_set<std::string> files = LinkableFiles();
+  // Pages are checked on all cores, each into its own list, reported in page order.
+  std::vector<Diagnostics> found(pages_.size());
+  ParallelFor(pages_.size(), DefaultThreads(), [&](size_t index) {
+    if (should_check(pages_[index])) CheckPageLinks(pages_[index], files, &found[index]);
+  });
+  for (const auto& problems : found) diagnostics->Append(problems);
+}
+
+std::unordered_set<std::string> Site::LinkableFiles() const {
   // Paths the build writes besides pages: feeds, static files, the sitemap, robots.txt.
   std::unordered_set<std::string> files = {"/sitemap.xml", "/robots.txt"};
   for (const auto& language : config_.languages) {
@@ -286,94 +303,88 @@ void Site::CheckLinks(Diagnostics* diagnostics,
         files.insert(paths::SelfCheckResult(language.code, o.id));
     }
   }
-  // A page path is /<lang>/, /<lang>/<section>/ or /<lang>/<section>/<slug>/: it exists when the
-  // language and section do and (for a slug) the page has any published translation. Returns
-  // false when the path is not a page of the site; `headings` is the shown page's, if any.
-  auto find_page = [this](const std::string& path,
-                          const std::vector<MarkdownHeading>** headings) -> bool {
-    *headings = nullptr;
-    if (path.size() < 2 || path.front() != '/' || path.back() != '/') return false;
-    std::vector<std::string> parts;
-    for (size_t start = 1; start < path.size();) {
-      size_t slash = path.find('/', start);
-      parts.push_back(path.substr(start, slash - start));
-      start = slash + 1;
-    }
-    if (parts.empty() || parts.size() > 3 || !config_.FindLanguage(parts[0])) return false;
-    if (parts.size() >= 2 && !config_.FindSection(parts[1])) return false;
-    std::string key = parts.size() == 1   ? ""
-                      : parts.size() == 2 ? parts[1]
-                                          : parts[1] + "/" + parts[2];
-    const RenderedPage* shown = Find(key, parts[0]);
-    if (shown) *headings = &shown->body.headings;
-    return shown || parts.size() < 3;  // home and section pages exist without an _index file
-  };
+  return files;
+}
 
-  // Pages are checked on all cores, each into its own list, reported in page order.
-  std::vector<Diagnostics> found(pages_.size());
-  ParallelFor(pages_.size(), DefaultThreads(), [&](size_t index) {
-    const RenderedPage& rendered = pages_[index];
-    if (!should_check(rendered)) return;
-    Diagnostics* problems = &found[index];
-    const Page& page = rendered.page;
-    const std::string self = page.PathIn(page.lang);
-    // The file is read again only to say on which line a problem is.
-    auto line_of = [this, &rendered](const std::string& needle) {
-      auto text = SourceText(rendered);
-      return text.ok() ? LineOf(*text, needle, rendered.page.body_first_line)
-                       : rendered.page.body_first_line;
-    };
-    for (const auto& link : rendered.body.links) {
-      if (!link.safe) {
-        problems->Add(page.source_path, line_of("(" + link.href), "body",
-                      "link '" + link.href +
-                          "' uses a scheme that is not allowed "
-                          "(use https:, http:, mailto:, tel: or a site path)");
-        continue;
-      }
-      const std::string& href = link.href;
-      if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) continue;
-      std::string path = href.substr(0, href.find_first_of("?#"));
-      std::string fragment =
-          href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
-      std::string resolved = path.empty() ? self : ResolvePath(self, path);
-      const std::vector<MarkdownHeading>* headings = nullptr;
-      bool is_file = files.count(resolved) > 0;
-      bool is_page = !is_file && find_page(resolved, &headings);
-      bool has_fragment = headings && std::any_of(headings->begin(), headings->end(),
-                                                  [&fragment](const MarkdownHeading& h) {
-                                                    return h.id == fragment;
-                                                  });
-      // A link to a page whose own file is invalid fails because of that one reported problem.
-      if (!is_file && TargetIsInvalid(resolved)) continue;
-      if (!is_file && !is_page) {
-        problems->Add(
-            page.source_path, line_of("(" + link.href), "body",
-            "link '" + href + "' points to " + resolved + ", which is not a page of this site");
-      } else if (!fragment.empty() && resolved.back() == '/' && !has_fragment) {
-        problems->Add(
-            page.source_path, line_of("(" + link.href), "body",
-            "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
-      }
+bool Site::FindLinkedPage(const std::string& path,
+                          const std::vector<MarkdownHeading>** headings) const {
+  *headings = nullptr;
+  if (path.size() < 2 || path.front() != '/' || path.back() != '/') return false;
+  std::vector<std::string> parts;
+  for (size_t start = 1; start < path.size();) {
+    size_t slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  if (parts.empty() || parts.size() > 3 || !config_.FindLanguage(parts[0])) return false;
+  if (parts.size() >= 2 && !config_.FindSection(parts[1])) return false;
+  std::string key = parts.size() == 1   ? ""
+                    : parts.size() == 2 ? parts[1]
+                                        : parts[1] + "/" + parts[2];
+  const RenderedPage* shown = Find(key, parts[0]);
+  if (shown) *headings = &shown->body.headings;
+  return shown || parts.size() < 3;  // home and section pages exist without an _index file
+}
+
+void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set<std::string>& files,
+                          Diagnostics* problems) const {
+  const Page& page = rendered.page;
+  const std::string self = page.PathIn(page.lang);
+  // The file is read again only to say on which line a problem is.
+  auto line_of = [this, &rendered](const std::string& needle) {
+    auto text = SourceText(rendered);
+    return text.ok() ? LineOf(*text, needle, rendered.page.body_first_line)
+                     : rendered.page.body_first_line;
+  };
+  for (const auto& link : rendered.body.links) {
+    if (!link.safe) {
+      problems->Add(page.source_path, line_of("(" + link.href), "body",
+                    "link '" + link.href +
+                        "' uses a scheme that is not allowed "
+                        "(use https:, http:, mailto:, tel: or a site path)");
+      continue;
     }
-    for (const auto& image : rendered.body.images) {
-      if (!image.safe) {
-        problems->Add(page.source_path, line_of("(" + image.src), "body",
-                      "image '" + image.src + "' is not an allowed URL");
-      }
-      if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
-          !files.count(image.src.substr(0, image.src.find_first_of("?#")))) {
-        problems->Add(page.source_path, line_of("(" + image.src), "body",
-                      "image '" + image.src + "' is not a file of this site");
-      }
-      if (image.alt.find_first_not_of(" \t") == std::string::npos) {
-        problems->Add(
-            page.source_path, line_of("(" + image.src), "body",
-            "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
-      }
+    const std::string& href = link.href;
+    if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) continue;
+    std::string path = href.substr(0, href.find_first_of("?#"));
+    std::string fragment =
+        href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
+    std::string resolved = path.empty() ? self : ResolvePath(self, path);
+    const std::vector<MarkdownHeading>* headings = nullptr;
+    bool is_file = files.count(resolved) > 0;
+    bool is_page = !is_file && FindLinkedPage(resolved, &headings);
+    bool has_fragment = headings && std::any_of(headings->begin(), headings->end(),
+                                                [&fragment](const MarkdownHeading& h) {
+                                                  return h.id == fragment;
+                                                });
+    // A link to a page whose own file is invalid fails because of that one reported problem.
+    if (!is_file && TargetIsInvalid(resolved)) continue;
+    if (!is_file && !is_page) {
+      problems->Add(
+          page.source_path, line_of("(" + link.href), "body",
+          "link '" + href + "' points to " + resolved + ", which is not a page of this site");
+    } else if (!fragment.empty() && resolved.back() == '/' && !has_fragment) {
+      problems->Add(
+          page.source_path, line_of("(" + link.href), "body",
+          "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
     }
-  });
-  for (const auto& problems : found) diagnostics->Append(problems);
+  }
+  for (const auto& image : rendered.body.images) {
+    if (!image.safe) {
+      problems->Add(page.source_path, line_of("(" + image.src), "body",
+                    "image '" + image.src + "' is not an allowed URL");
+    }
+    if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
+        !files.count(image.src.substr(0, image.src.find_first_of("?#")))) {
+      problems->Add(page.source_path, line_of("(" + image.src), "body",
+                    "image '" + image.src + "' is not a file of this site");
+    }
+    if (image.alt.find_first_not_of(" \t") == std::string::npos) {
+      problems->Add(
+          page.source_path, line_of("(" + image.src), "body",
+          "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
+    }
+  }
 }
 
 bool Site::TargetIsInvalid(const std::string& path) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "config/site_config.h"
@@ -177,6 +178,16 @@ class Site {
   // Checks the links and images of every page for which `should_check` is true.
   void CheckLinks(Diagnostics* diagnostics,
                   const std::function<bool(const RenderedPage&)>& should_check) const;
+  // Paths the build writes besides pages: feeds, static files, the sitemap, robots.txt, the
+  // self-check's pages.
+  std::unordered_set<std::string> LinkableFiles() const;
+  // A page path is /<lang>/, /<lang>/<section>/ or /<lang>/<section>/<slug>/: it exists when the
+  // language and section do and (for a slug) the page has any published translation. Returns
+  // false when the path is not a page of the site; `headings` is the shown page's, if any.
+  bool FindLinkedPage(const std::string& path, const std::vector<MarkdownHeading>** headings) const;
+  // The problems of one page's links and images (`files`: LinkableFiles()).
+  void CheckPageLinks(const RenderedPage& rendered, const std::unordered_set<std::string>& files,
+                      Diagnostics* problems) const;
   // Fills what lists, links and feeds need from the parsed `rendered->page` (whose text it then
   // drops) and runs the per-page checks (wording, readability) into `problems`.
   void Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics* problems) const;
