@@ -72,10 +72,10 @@ class Metrics {
     }
     char seconds[48];
     std::snprintf(seconds, sizeof seconds, "%.6f", build.seconds);
-    out += "# HELP clemency_build_duration_seconds Duration of the last site build.\n";
+    out += "# HELP clemency_build_duration_seconds Duration of the site build at start.\n";
     out += "# TYPE clemency_build_duration_seconds gauge\n";
     out += std::string("clemency_build_duration_seconds ") + seconds + "\n";
-    out += "# HELP clemency_pages Pages written by the last build, per language.\n";
+    out += "# HELP clemency_pages Pages written by the build at start, per language.\n";
     out += "# TYPE clemency_pages gauge\n";
     for (const auto& [lang, count] : build.pages_per_language) {
       out += "clemency_pages{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
@@ -255,12 +255,25 @@ void RegisterOperations(GuardedServer& server, std::shared_ptr<Metrics> metrics,
     }
     res.set_content("ready\n", "text/plain; charset=utf-8");
   });
-  server.Get("/metrics", [metrics, build, files](const httplib::Request&, httplib::Response& res) {
+  auto publish_info = options.publish_info;
+  server.Get("/metrics", [metrics, build, files, publish_info](const httplib::Request&,
+                                                               httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     std::string out = metrics->Render(build);
     out += "# HELP clemency_static_file_reads_total Files read from public/ into the cache.\n";
     out += "# TYPE clemency_static_file_reads_total counter\n";
     out += "clemency_static_file_reads_total " + std::to_string(files->files_read()) + "\n";
+    if (publish_info) {
+      const PublishInfo info = publish_info();
+      char seconds[48];
+      std::snprintf(seconds, sizeof seconds, "%.6f", info.last_seconds);
+      out += "# HELP clemency_publishes_total Changes republished while serving.\n";
+      out += "# TYPE clemency_publishes_total counter\n";
+      out += "clemency_publishes_total " + std::to_string(info.publishes) + "\n";
+      out += "# HELP clemency_last_publish_seconds The last republish, plan to swap.\n";
+      out += "# TYPE clemency_last_publish_seconds gauge\n";
+      out += std::string("clemency_last_publish_seconds ") + seconds + "\n";
+    }
     res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   });
 }

@@ -19,6 +19,12 @@ struct BuildInfo {
   std::map<std::string, size_t> pages_per_language;
 };
 
+// What serve has published since it started (for /metrics), as the publish path reports it.
+struct PublishInfo {
+  uint64_t publishes = 0;    // changes republished: publishes through serve and store changes
+  double last_seconds = 0;   // the last republish, plan to swap
+};
+
 struct ServerOptions {
   std::string public_dir;
   std::string bind = "127.0.0.1";
@@ -34,7 +40,9 @@ struct ServerOptions {
   Store* store = nullptr;              // required for the API
   // The self-check's rules, for its computed question (none: the static pages only).
   const selfcheck::RuleSet* selfcheck = nullptr;
-  BuildInfo build;
+  BuildInfo build;  // the build at start
+  // When set, /metrics also reports what was published since (serve's Republisher).
+  std::function<PublishInfo()> publish_info;
   bool log_requests = true;
   // Called once the socket listens (with the bound port), e.g. to print the address.
   std::function<void(int port)> on_listening;

@@ -282,6 +282,9 @@ int ServeSite(const std::string& source, const std::string& out,
   options.public_dir = out;
   options.config = &*config;
   options.store = stored->store.get();
+  options.publish_info = [&republisher]() {
+    return PublishInfo{republisher.republished(), republisher.last_seconds()};
+  };
   options.selfcheck = &rules.value();
   options.on_listening = [&options](int port) {
     std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);

@@ -110,6 +110,11 @@ uint64_t Republisher::republished() const {
   return republished_;
 }
 
+double Republisher::last_seconds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_seconds_;
+}
+
 void Republisher::WatchLoop(int64_t seen) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
@@ -269,6 +274,7 @@ Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::strin
   {
     std::lock_guard<std::mutex> lock(mutex_);
     ++republished_;
+    last_seconds_ = summary->seconds;
   }
   // Which outputs a publish touched and how long each step took, for the editors' history.
   Status logged = PageRepository(store_.get()).LogPublish("serve", what + summary->ToString(),

@@ -57,6 +57,8 @@ class Republisher {
   Result<BuildSummary> RepublishNow();
   // Changes published since Start().
   uint64_t republished() const;
+  // How long the last republish took, plan to swap (0 before the first).
+  double last_seconds() const;
 
  private:
   // Runs `task` on the watcher thread and waits for it.
@@ -94,6 +96,7 @@ class Republisher {
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
   uint64_t republished_ = 0;
+  double last_seconds_ = 0;
 };
 
 }  // namespace clemency

@@ -640,6 +640,10 @@ class Site::Planner {
   Status WriteFeed(const ViewBuilder& builder, const std::string& section_name,
                    const std::vector<const RenderedPage*>& entries,
                    const std::vector<const Tombstone*>& withdrawals) const;
+  // The tombstones whose notice (or 410) a page of `lang` shows: its own, and the default
+  // language's where `lang` has neither that page nor a tombstone of its own (the page was shown
+  // there in the default language).
+  std::vector<const Tombstone*> TombstonesShownIn(const std::string& lang) const;
   // The tombstones a feed of `lang` (and `section_name`, "" for all) announces.
   std::vector<const Tombstone*> Withdrawals(const std::string& lang,
                                             const std::string& section_name) const;
@@ -709,9 +713,9 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
     }
     jobs.push_back(FeedJob(*builder, ""));
     jobs.push_back(HomeJob(*builder));  // it shows the current round, which may be this page
-    for (const Tombstone& tombstone : site_.tombstones_) {
-      if (tombstone.lang == lang && keys.count(tombstone.section + "/" + tombstone.slug)) {
-        jobs.push_back(TombstoneJob(*builder, tombstone));
+    for (const Tombstone* tombstone : TombstonesShownIn(lang)) {
+      if (keys.count(tombstone->section + "/" + tombstone->slug)) {
+        jobs.push_back(TombstoneJob(*builder, *tombstone));
       }
     }
   }
@@ -751,8 +755,8 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     jobs.push_back(NotFoundJob(builder));
     jobs.push_back(FeedJob(builder, ""));
     for (const auto& section : sections) jobs.push_back(FeedJob(builder, section.name));
-    for (const Tombstone& tombstone : site_.tombstones_) {
-      if (tombstone.lang == builder.language().code) jobs.push_back(TombstoneJob(builder, tombstone));
+    for (const Tombstone* tombstone : TombstonesShownIn(builder.language().code)) {
+      jobs.push_back(TombstoneJob(builder, *tombstone));
     }
   }
   return jobs;
@@ -1016,6 +1020,21 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
           [this, &builder, section_name, entries, withdrawals]() {
             return WriteFeed(builder, section_name, entries, withdrawals);
           }};
+}
+
+std::vector<const Tombstone*> Site::Planner::TombstonesShownIn(const std::string& lang) const {
+  std::set<std::string> own;
+  for (const Tombstone& t : site_.tombstones_) {
+    if (t.lang == lang) own.insert(t.section + "/" + t.slug);
+  }
+  std::vector<const Tombstone*> out;
+  for (const Tombstone& t : site_.tombstones_) {
+    const std::string key = t.section + "/" + t.slug;
+    const bool fallback = t.lang == site_.config_.default_language && !own.count(key) &&
+                          !site_.Find(key, lang);
+    if (t.lang == lang || fallback) out.push_back(&t);
+  }
+  return out;
 }
 
 std::vector<const Tombstone*> Site::Planner::Withdrawals(const std::string& lang,

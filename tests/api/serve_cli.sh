@@ -95,6 +95,9 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [[ -n "$shown" ]] || fail "the published title is not on the page, in the feed and in the API within 5 s"
+grep -q "live on the running serve" "$tmp/publish.log" || fail "publish did not go through the running serve: $(cat "$tmp/publish.log")"
+grep -Eq '^clemency_publishes_total [1-9]' <<<"$(curl -s "http://127.0.0.1:$port/metrics")" ||
+  fail "/metrics does not count the publish"
 # `clemency build` beside the store builds from it too: it cannot make the pages disagree with the API.
 "$clemency" build --source "$tmp" --out "$tmp/public" >"$tmp/build.log" 2>&1 || fail "build beside a store: $(cat "$tmp/build.log")"
 grep -q "building from the store" "$tmp/build.log" || fail "build did not say it builds from the store"

@@ -160,6 +160,9 @@ TEST_CASE("an unpublished page stays a record: notice, feed entry, API tombstone
   CHECK(notice.find("Người trong câu chuyện xin gỡ.") != std::string::npos);
   CHECK(notice.find("noindex") != std::string::npos);
   CHECK(notice.find("Anh T. đã trở về.") == std::string::npos);
+  // The story had no English page: /en/ showed the Vietnamese one, and now shows the notice.
+  CHECK(testing::ReadFile(s.dir / "public/en/stories/mot/index.html").find("Người trong câu chuyện xin gỡ.") !=
+        std::string::npos);
   std::string feed = testing::ReadFile(s.dir / "public/vi/feed.atom");
   CHECK(feed.find("Đã gỡ xuống: Câu chuyện thử") != std::string::npos);
   CHECK(testing::ReadFile(s.dir / "public/sitemap.xml").find("/vi/stories/mot/") == std::string::npos);
@@ -189,6 +192,7 @@ TEST_CASE("a page removed as gone leaves the server's marker instead of a notice
   Republisher& republisher = *started;
   REQUIRE(republisher.RepublishNow().ok());
   CHECK(testing::Exists(s.dir / "public/vi/stories/mot/.gone"));
+  CHECK(testing::Exists(s.dir / "public/km/stories/mot/.gone"));
   CHECK_FALSE(testing::Exists(s.dir / "public/vi/stories/mot/index.html"));
   republisher.Stop();
 }
