@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <atomic>
+#include <regex>
 #include <thread>
 
 #include "publish/control_socket.h"
@@ -121,4 +123,46 @@ TEST_CASE("a second serve on the same store does not take the socket") {
   REQUIRE(answer.ok());
   REQUIRE(answer->has_value());
   CHECK((**answer).at("status") == "ok");
+}
+
+TEST_CASE("readers during publishes see whole files, and lists and feeds link only to live pages") {
+  Served s;
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::vector<std::string> problems;
+  std::thread reader([&] {
+    const std::regex guide_link("/vi/guides/([a-z0-9-]+)/\"");
+    while (!done) {
+      for (const char* file : {"public/vi/guides/index.html", "public/vi/feed.atom"}) {
+        const std::string text = testing::ReadFile(s.dir / file);
+        const bool whole = Contains(text, "</html>") || Contains(text, "</feed>");
+        if (!whole) problems.push_back(std::string(file) + " read cut short");
+        for (std::sregex_iterator it(text.begin(), text.end(), guide_link), end; it != end; ++it) {
+          const std::string page = "public/vi/guides/" + (*it)[1].str() + "/index.html";
+          if (!testing::Exists(s.dir / page)) problems.push_back(std::string(file) + " links to " + page);
+        }
+        ++reads;
+      }
+    }
+  });
+  // New guides appear in the list and the feeds as they are published.
+  const std::string alpha = testing::ReadFile(s.dir / "src/content/guides/alpha.vi.md");
+  for (int i = 1; i <= 8; ++i) {
+    std::string text = alpha;
+    text.replace(text.find("title: "), text.find('\n', text.find("title: ")) - text.find("title: "),
+                 "title: \"Hướng dẫn mới " + std::to_string(i) + "\"");
+    const std::string file = s.dir / ("edits/guides/moi-" + std::to_string(i) + ".vi.md");
+    testing::WriteFile(file, text);
+    auto request = ReadPublishRequest(file);
+    REQUIRE(request.ok());
+    request->note = "Thêm.";
+    auto published = PublishThroughServe(s.socket, *request);
+    REQUIRE(published.ok());
+  }
+  done = true;
+  reader.join();
+  INFO((problems.empty() ? std::string() : problems.front()));
+  CHECK(problems.empty());
+  CHECK(reads > 8);
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/guides/index.html"), "Hướng dẫn mới 8"));
 }
