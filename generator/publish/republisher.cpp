@@ -34,6 +34,15 @@ std::set<std::string> ChangedTombstones(const std::vector<Tombstone>& before,
   return keys;
 }
 
+// The outputs a partial build rendered again, for the log ("" after a whole-site build).
+std::string RenderedText(const BuildSummary& summary) {
+  if (summary.rendered.empty()) return "";
+  std::string out = "; rendered " + std::to_string(summary.rendered.size()) + ":";
+  const size_t shown = std::min<size_t>(summary.rendered.size(), 60);
+  for (size_t i = 0; i < shown; ++i) out += " " + summary.rendered[i];
+  return shown < summary.rendered.size() ? out + " …" : out;
+}
+
 std::string KeysText(const std::set<std::string>& keys) {
   std::string out;
   for (const auto& key : keys) out += (out.empty() ? "" : ", ") + (key.empty() ? "(home)" : key);
@@ -277,8 +286,9 @@ Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::strin
     last_seconds_ = summary->seconds;
   }
   // Which outputs a publish touched and how long each step took, for the editors' history.
-  Status logged = PageRepository(store_.get()).LogPublish("serve", what + summary->ToString(),
-                                                         summary->timer.ToString());
+  Status logged = PageRepository(store_.get())
+                      .LogPublish("serve", what + summary->ToString() + RenderedText(*summary),
+                                  summary->timer.ToString());
   if (!logged.ok() && options_.report) options_.report("cannot log the publish: " + logged.message());
   return summary;
 }
