@@ -888,8 +888,10 @@ std::vector<Job> Site::Planner::ProvinceJobs(const ViewBuilder& builder,
                       View items = View::List();
                       for (const RenderedPage* p : entries) items.Push(builder.ListItem(*p));
                       view.Set("items", items);
-                      view.Set("item_count", View(builder.T(
-                                                 "item_count", {{"count", static_cast<long>(entries.size())}})));
+                      const std::string count = builder.T(
+                          "item_count", {{"count", static_cast<long>(entries.size())}});
+                      view.Set("item_count", View(count));
+                      view.Set("description", View(title + " – " + count));
                       view.Set("all_provinces_href", View(paths::Section(builder.language().code, section.name)));
                       return WritePage(builder, path, "section", view);
                     }});
