@@ -1,5 +1,6 @@
 // Lighthouse (performance, accessibility, best practices, SEO) in Debian's headless Chromium on the
-// pages of the citizen tools, served by `clemency serve`: each category must score 100.
+// pages of the citizen tools, served by `clemency serve`: each category must score 100 (a page
+// under 100 at first is judged by the median of three runs).
 //
 //   node tests/browser/lighthouse.mjs CLEMENCY_BINARY SOURCE_DIR      (ctest browser.lighthouse)
 //
@@ -75,14 +76,23 @@ try {
     chromePath: CHROMIUM,
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
-  for (const path of PAGES) {
+  const audit = async (path) => {
     const result = await lighthouse(`http://127.0.0.1:${port}${path}`,
       { port: chrome.port, onlyCategories: CATEGORIES, logLevel: 'error', output: 'json' });
-    const { categories, audits } = result.lhr;
-    const scores = CATEGORIES.map((c) => Math.round((categories[c].score ?? 0) * 100));
+    return result.lhr;
+  };
+  const scoresOf = (lhr) => CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));
+  for (const path of PAGES) {
+    // Lighthouse's scores vary from run to run (its own advice: take the median of several). A
+    // page under 100 is run twice more and judged by each category's median of the three.
+    const runs = [await audit(path)];
+    if (scoresOf(runs[0]).some((s) => s < 100)) runs.push(await audit(path), await audit(path));
+    const { categories, audits } = runs[runs.length - 1];
+    const scores = CATEGORIES.map((_, i) => runs.map((r) => scoresOf(r)[i]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]);
     const low = scores.some((s) => s < 100);
     failed += low ? 1 : 0;
-    console.log(`${low ? 'FAIL' : 'ok  '}  ${path}  ${CATEGORIES.map((c, i) => `${c} ${scores[i]}`).join(', ')}`);
+    console.log(`${low ? 'FAIL' : 'ok  '}  ${path}  ${CATEGORIES.map((c, i) => `${c} ${scores[i]}`).join(', ')}` +
+      (runs.length > 1 ? `  (median of ${runs.length} runs)` : ''));
     if (low) {
       for (const c of CATEGORIES) {
         for (const ref of categories[c].auditRefs) {
