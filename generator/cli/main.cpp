@@ -1,5 +1,6 @@
 // clemency: command-line entry point. Argument parsing only; the work lives in the modules.
 #include <mimalloc.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,12 +9,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "accounts/accounts.h"
 #include "api/server.h"
 #include "content/support_import.h"
 #include "core/fs.h"
@@ -22,6 +25,7 @@
 #include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
+#include "store/users.h"
 #include "render/manifest.h"
 #include "render/output_folder.h"
 #include "render/page_cache.h"
@@ -106,6 +110,19 @@ const std::map<std::string, CommandSpec> kCommands = {
       "The whole site is checked with the file in place first; on any problem nothing changes.\n"
       "A running serve on the store republishes the change.\n",
       {"--change", "--note", "--source", "--db", "--out"},
+      {},
+      true}},
+    {"user",
+     {"Usage: clemency user add NAME --role editor|publisher|admin [--db FILE] [--source DIR]\n"
+      "       clemency user list [--db FILE]\n"
+      "       clemency user disable NAME [--db FILE]\n"
+      "  add      a new account; its password is read from the terminal (asked twice) or, when\n"
+      "           stdin is not a terminal, from stdin's first line, never from the command line.\n"
+      "           At least 12 characters; stored as an Argon2id hash.\n"
+      "  list     every account with its role and whether it is disabled\n"
+      "  disable  the account can no longer sign in; it and its history stay\n"
+      "Every change is written to the store's audit log.\n",
+      {"--role", "--source", "--db"},
       {},
       true}},
     {"unpublish",
@@ -405,6 +422,70 @@ int Unpublish(const std::string& source, const std::string& db_path, const std::
   return 0;
 }
 
+// A new account's password: asked twice on a terminal (not echoed), else stdin's first line.
+Result<std::string> ReadNewPassword(const std::string& name) {
+  auto read_line = [](bool echo_off) {
+    termios saved{};
+    const bool terminal = echo_off && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (terminal) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    std::getline(std::cin, line);
+    if (terminal) {
+      tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+      std::fputs("\n", stderr);
+    }
+    return line;
+  };
+  if (!isatty(STDIN_FILENO)) return read_line(false);
+  std::fprintf(stderr, "Password for %s: ", name.c_str());
+  std::string first = read_line(true);
+  std::fprintf(stderr, "Again: ");
+  if (read_line(true) != first) return Status::Error("the two passwords differ; nothing changed");
+  return first;
+}
+
+// user add|list|disable: editors' accounts in the store.
+int UserCommand(const std::string& db_path, const std::vector<std::string>& arguments,
+                std::map<std::string, std::string>& values) {
+  const std::string action = arguments.empty() ? "" : arguments[0];
+  const size_t expected = action == "list" ? 1 : 2;
+  if ((action != "add" && action != "list" && action != "disable") ||
+      arguments.size() != expected) {
+    return Usage("expected: clemency user add NAME --role ROLE | user list | user disable NAME");
+  }
+  auto store = OpenStore(db_path);
+  if (!store.ok()) return Failed(store.status());
+  const std::string now = Now(0).ToRfc3339();
+  if (action == "list") {
+    auto users = UserRepository(store->get()).List();
+    if (!users.ok()) return Failed(users.status());
+    for (const UserRow& u : *users) {
+      std::printf("%-24s %-10s %s\n", u.name.c_str(), u.role.c_str(),
+                  u.disabled_at.empty() ? "active" : ("disabled " + u.disabled_at).c_str());
+    }
+    return 0;
+  }
+  const std::string& name = arguments[1];
+  if (action == "disable") {
+    if (!Reported({}, DisableUser(store->get(), "command line", name, now))) return 1;
+    std::printf("clemency: %s is disabled\n", name.c_str());
+    return 0;
+  }
+  if (!values.count("--role")) return Usage("user add needs --role editor|publisher|admin");
+  auto password = ReadNewPassword(name);
+  if (!password.ok()) return Failed(password.status());
+  if (!Reported({}, AddUser(store->get(), "command line", name, values["--role"], *password, now))) {
+    return 1;
+  }
+  std::printf("clemency: account %s (%s) added to %s\n", name.c_str(), values["--role"].c_str(),
+              db_path.c_str());
+  return 0;
+}
+
 // build with a store: the store is the source of record, so the files agree with the API.
 int BuildFromStore(const std::string& source, const std::string& db_path, const std::string& out) {
   std::printf("clemency: building from the store %s (content/ is not read; 'clemency import "
@@ -530,6 +611,7 @@ int RunStoreCommand(const std::string& command, const std::string& source,
     if (arguments.size() != 1) return Usage("expected: clemency publish FILE.md");
     return Publish(source, db_path, arguments[0], values);
   }
+  if (command == "user") return UserCommand(db_path, arguments, values);
   if (command == "unpublish") {
     if (arguments.size() != 1) return Usage("expected: clemency unpublish SECTION/SLUG");
     return Unpublish(source, db_path, arguments[0], values);
@@ -580,7 +662,7 @@ int Run(int argc, char** argv) {
   const std::string db_path =
       values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
   if (command == "import" || command == "publish" || command == "unpublish" ||
-      command == "export") {
+      command == "export" || command == "user") {
     return RunStoreCommand(command, source, db_path, arguments, values);
   }
   if (command == "serve") return ServeSite(source, out, values);

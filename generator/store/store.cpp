@@ -112,6 +112,25 @@ ALTER TABLE support_entries ADD COLUMN commune TEXT NOT NULL DEFAULT '';
 ALTER TABLE support_entries ADD COLUMN verified_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX support_by_current_province ON support_entries (current_province);
 )sql",
+    // Editors' accounts (passwords as Argon2id strings) and the audit log of what people did.
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('editor', 'publisher', 'admin')),
+  password_hash TEXT NOT NULL,
+  disabled_at TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -1,0 +1,31 @@
+#pragma once
+// Editors' accounts: who may draft (editor), approve and publish (publisher) or manage accounts
+// (admin). Every change to an account is written to the audit log.
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/store.h"
+#include "store/users.h"
+
+namespace clemency {
+
+// An account name: 2 to 64 of a–z, 0–9, '.', '_' and '-'.
+bool IsAccountName(const std::string& name);
+// editor, publisher or admin.
+bool IsRole(const std::string& role);
+// Why `password` may not be used, or "": at least 12 characters, not the account's name.
+std::string PasswordProblem(const std::string& name, const std::string& password);
+
+// Creates the account `name` with `role` and `password` (hashed with Argon2id) at `now`, and
+// records it as done by `actor`. Refuses a bad name, role or password, or a name in use.
+Status AddUser(Store* store, const std::string& actor, const std::string& name,
+               const std::string& role, const std::string& password, const std::string& now);
+// Stops `name` from signing in (the account and its history stay), recorded as done by `actor`.
+Status DisableUser(Store* store, const std::string& actor, const std::string& name,
+                   const std::string& now);
+// The account `name` when `password` is its password and it is not disabled; else an error
+// that does not say which of the two was wrong.
+Result<UserRow> Authenticate(Store* store, const std::string& name, const std::string& password);
+
+}  // namespace clemency
