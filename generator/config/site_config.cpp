@@ -2,6 +2,7 @@
 
 #include "config/page_kinds.h"
 
+#include <optional>
 #include <set>
 
 #include "config/yaml_fields.h"
@@ -40,6 +41,118 @@ const std::vector<std::string>& KnownServices() {
   return kServices;
 }
 
+namespace {
+
+// An optional whole number `name` of `root` within [min, max]; out of range is reported (and the
+// value kept, so later checks see what was written).
+std::optional<int64_t> WholeNumberIn(FieldReader& read, const YamlNode& root, const char* name,
+                                     int64_t min, int64_t max) {
+  auto v = read.Integer(root, name, false);
+  if (v && (*v < min || *v > max)) {
+    read.Error(root.Find(name)->line, name,
+               "must be " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return v;
+}
+
+// base_url, time_zone, utc_offset and the numeric limits.
+void ReadSettings(FieldReader& read, const YamlNode& root, SiteConfig* config) {
+  if (auto v = read.Text(root, "base_url", true)) {
+    config->base_url = *v;
+    while (!config->base_url.empty() && config->base_url.back() == '/') config->base_url.pop_back();
+    if (config->base_url.rfind("http://", 0) != 0 && config->base_url.rfind("https://", 0) != 0) {
+      read.Error(root.Find("base_url")->line, "base_url", "must start with http:// or https://");
+    }
+  }
+  if (auto v = read.Text(root, "time_zone", false)) config->time_zone = *v;
+  if (auto v = read.Text(root, "utc_offset", false)) {
+    auto probe = ParseDateTime("2000-01-01T00:00" + *v, 0);
+    if (!probe) {
+      read.Error(root.Find("utc_offset")->line, "utc_offset", "must look like +07:00");
+    } else {
+      config->utc_offset_minutes = probe->offset_minutes;
+    }
+  }
+  if (auto v = WholeNumberIn(read, root, "summary_length", 20, 2000)) {
+    config->summary_length = static_cast<int>(*v);
+  }
+  if (auto v = WholeNumberIn(read, root, "feed_limit", 1, 10000)) config->feed_limit = static_cast<int>(*v);
+  if (auto v = WholeNumberIn(read, root, "list_page_size", 1, 10000)) {
+    config->list_page_size = static_cast<int>(*v);
+  }
+  if (auto v = WholeNumberIn(read, root, "max_content_file_mb", 1, 1024)) {
+    config->max_content_file_bytes = static_cast<uint64_t>(*v) << 20;
+  }
+}
+
+void ReadLanguages(FieldReader& read, const YamlNode& list, SiteConfig* config) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    const YamlNode& item = list.items[i];
+    std::string prefix = "languages[" + std::to_string(i) + "].";
+    if (!item.IsMap()) {
+      read.Error(item.line, prefix, "must be a mapping with code, name, locale, title");
+      continue;
+    }
+    read.RejectUnknown(item, {"code", "name", "locale", "title", "numerals"}, prefix);
+    LanguageConfig language;
+    language.code = read.Text(item, "code", true, prefix).value_or("");
+    language.name = read.Text(item, "name", true, prefix).value_or("");
+    language.locale = read.Text(item, "locale", true, prefix).value_or("");
+    language.title = read.Text(item, "title", true, prefix).value_or("");
+    language.numerals =
+        read.Choice(item, "numerals", false, {"khmer", "western"}, prefix).value_or("");
+    if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
+      read.Error(item.line, prefix + "code", "must be a short lowercase code like vi");
+    }
+    if (!language.code.empty() && !seen.insert(language.code).second) {
+      read.Error(item.line, prefix + "code", "'" + language.code + "' is listed twice");
+    }
+    config->languages.push_back(language);
+  }
+}
+
+void ReadSections(FieldReader& read, const YamlNode& list, SiteConfig* config) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    const YamlNode& item = list.items[i];
+    std::string prefix = "sections[" + std::to_string(i) + "].";
+    if (!item.IsMap()) {
+      read.Error(item.line, prefix, "must be a mapping with name and kind");
+      continue;
+    }
+    read.RejectUnknown(item, {"name", "kind"}, prefix);
+    SectionConfig section;
+    section.name = read.Text(item, "name", true, prefix).value_or("");
+    section.kind = read.Choice(item, "kind", true, KnownSectionKinds(), prefix).value_or("");
+    if (!section.name.empty() && !IsSlug(section.name)) {
+      read.Error(item.line, prefix + "name", "must be a slug like guides");
+    }
+    if (!section.name.empty() && !seen.insert(section.name).second) {
+      read.Error(item.line, prefix + "name", "'" + section.name + "' is listed twice");
+    }
+    config->sections.push_back(section);
+  }
+}
+
+void ReadReadability(FieldReader& read, const YamlNode& node, ReadabilityConfig* r) {
+  const std::vector<std::pair<std::string, double*>> numbers = {
+      {"en_min_flesch", &r->en_min_flesch},
+      {"vi_max_syllables_per_sentence", &r->vi_max_syllables_per_sentence},
+      {"km_max_words_per_sentence", &r->km_max_words_per_sentence},
+      {"en_max_words_in_sentence", &r->en_max_words_in_sentence},
+      {"vi_max_syllables_in_sentence", &r->vi_max_syllables_in_sentence},
+      {"km_max_words_in_sentence", &r->km_max_words_in_sentence}};
+  std::vector<std::string> names;
+  for (const auto& [name, value] : numbers) names.push_back(name);
+  read.RejectUnknown(node, names, "readability.");
+  for (const auto& [name, value] : numbers) {
+    *value = read.Number(node, name, false, "readability.").value_or(*value);
+  }
+}
+
+}  // namespace
+
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
                                   Diagnostics* diagnostics) {
   YamlNode root;
@@ -54,72 +167,10 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     return Status::Error("invalid " + path);
   }
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
-                            "utc_offset", "summary_length", "feed_limit", "list_page_size", "max_content_file_mb",
-                            "readability"});
-  if (auto v = read.Text(root, "base_url", true)) {
-    config.base_url = *v;
-    while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
-    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0) {
-      read.Error(root.Find("base_url")->line, "base_url", "must start with http:// or https://");
-    }
-  }
-  if (auto v = read.Text(root, "time_zone", false)) config.time_zone = *v;
-  if (auto v = read.Text(root, "utc_offset", false)) {
-    auto probe = ParseDateTime("2000-01-01T00:00" + *v, 0);
-    if (!probe) {
-      read.Error(root.Find("utc_offset")->line, "utc_offset", "must look like +07:00");
-    } else {
-      config.utc_offset_minutes = probe->offset_minutes;
-    }
-  }
-  if (auto v = read.Integer(root, "summary_length", false)) {
-    if (*v < 20 || *v > 2000) {
-      read.Error(root.Find("summary_length")->line, "summary_length", "must be 20 to 2000");
-    }
-    config.summary_length = static_cast<int>(*v);
-  }
-  if (auto v = read.Integer(root, "feed_limit", false)) {
-    if (*v < 1 || *v > 10000)
-      read.Error(root.Find("feed_limit")->line, "feed_limit", "must be 1 to 10000");
-    config.feed_limit = static_cast<int>(*v);
-  }
-  if (auto v = read.Integer(root, "list_page_size", false)) {
-    if (*v < 1 || *v > 10000)
-      read.Error(root.Find("list_page_size")->line, "list_page_size", "must be 1 to 10000");
-    config.list_page_size = static_cast<int>(*v);
-  }
-  if (auto v = read.Integer(root, "max_content_file_mb", false)) {
-    if (*v < 1 || *v > 1024) {
-      read.Error(root.Find("max_content_file_mb")->line, "max_content_file_mb", "must be 1 to 1024");
-    }
-    config.max_content_file_bytes = static_cast<uint64_t>(*v) << 20;
-  }
-  if (const YamlNode* list = read.List(root, "languages", true)) {
-    std::set<std::string> seen;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-      const YamlNode& item = list->items[i];
-      std::string prefix = "languages[" + std::to_string(i) + "].";
-      if (!item.IsMap()) {
-        read.Error(item.line, prefix, "must be a mapping with code, name, locale, title");
-        continue;
-      }
-      read.RejectUnknown(item, {"code", "name", "locale", "title", "numerals"}, prefix);
-      LanguageConfig language;
-      language.code = read.Text(item, "code", true, prefix).value_or("");
-      language.name = read.Text(item, "name", true, prefix).value_or("");
-      language.locale = read.Text(item, "locale", true, prefix).value_or("");
-      language.title = read.Text(item, "title", true, prefix).value_or("");
-      language.numerals =
-          read.Choice(item, "numerals", false, {"khmer", "western"}, prefix).value_or("");
-      if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
-        read.Error(item.line, prefix + "code", "must be a short lowercase code like vi");
-      }
-      if (!language.code.empty() && !seen.insert(language.code).second) {
-        read.Error(item.line, prefix + "code", "'" + language.code + "' is listed twice");
-      }
-      config.languages.push_back(language);
-    }
-  }
+                            "utc_offset", "summary_length", "feed_limit", "list_page_size",
+                            "max_content_file_mb", "readability"});
+  ReadSettings(read, root, &config);
+  if (const YamlNode* list = read.List(root, "languages", true)) ReadLanguages(read, *list, &config);
   if (auto v = read.Text(root, "default_language", true)) {
     config.default_language = *v;
     if (!config.languages.empty() && !config.FindLanguage(*v)) {
@@ -127,43 +178,9 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
                  "'" + *v + "' is not one of the languages");
     }
   }
-  if (const YamlNode* list = read.List(root, "sections", true)) {
-    std::set<std::string> seen;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-      const YamlNode& item = list->items[i];
-      std::string prefix = "sections[" + std::to_string(i) + "].";
-      if (!item.IsMap()) {
-        read.Error(item.line, prefix, "must be a mapping with name and kind");
-        continue;
-      }
-      read.RejectUnknown(item, {"name", "kind"}, prefix);
-      SectionConfig section;
-      section.name = read.Text(item, "name", true, prefix).value_or("");
-      section.kind = read.Choice(item, "kind", true, KnownSectionKinds(), prefix).value_or("");
-      if (!section.name.empty() && !IsSlug(section.name)) {
-        read.Error(item.line, prefix + "name", "must be a slug like guides");
-      }
-      if (!section.name.empty() && !seen.insert(section.name).second) {
-        read.Error(item.line, prefix + "name", "'" + section.name + "' is listed twice");
-      }
-      config.sections.push_back(section);
-    }
-  }
+  if (const YamlNode* list = read.List(root, "sections", true)) ReadSections(read, *list, &config);
   if (const YamlNode* node = read.Map(root, "readability", false)) {
-    auto& r = config.readability;
-    const std::vector<std::pair<std::string, double*>> numbers = {
-        {"en_min_flesch", &r.en_min_flesch},
-        {"vi_max_syllables_per_sentence", &r.vi_max_syllables_per_sentence},
-        {"km_max_words_per_sentence", &r.km_max_words_per_sentence},
-        {"en_max_words_in_sentence", &r.en_max_words_in_sentence},
-        {"vi_max_syllables_in_sentence", &r.vi_max_syllables_in_sentence},
-        {"km_max_words_in_sentence", &r.km_max_words_in_sentence}};
-    std::vector<std::string> names;
-    for (const auto& [name, value] : numbers) names.push_back(name);
-    read.RejectUnknown(*node, names, "readability.");
-    for (const auto& [name, value] : numbers) {
-      *value = read.Number(*node, name, false, "readability.").value_or(*value);
-    }
+    ReadReadability(read, *node, &config.readability);
   }
   if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
   return config;

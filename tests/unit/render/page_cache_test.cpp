@@ -24,11 +24,9 @@ ino_t Inode(const std::string& path) {
   return info.st_ino;
 }
 
-}  // namespace
-
-TEST_CASE("a page survives the cache's encoding field for field") {
-  RenderedPage r;
-  Page& p = r.page;
+// Every field a cached page keeps set to a value other than its default.
+Page SamplePage() {
+  Page p;
   p.section = "support";
   p.slug = "quy";
   p.lang = "vi";
@@ -68,6 +66,12 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   p.round = round;
   p.body_offset = 321;
   p.body_first_line = 17;
+  return p;
+}
+
+RenderedPage SampleRenderedPage() {
+  RenderedPage r;
+  r.page = SamplePage();
   r.body.links = {{"/vi/guides/a/", true}, {"javascript:x", false}};
   r.body.images = {{"/assets/a.png", "Ảnh", true}};
   r.body.headings = {{2, "", "muc-mot"}, {3, "", "muc-hai"}};
@@ -76,7 +80,14 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   r.source_stamp = "10:20:30.40:50.60";
   r.sort_keys = {"title-key", "place-key"};
   r.list_hash = "fedcba9876543210";
+  return r;
+}
 
+}  // namespace
+
+TEST_CASE("a page survives the cache's encoding field for field") {
+  const RenderedPage r = SampleRenderedPage();
+  const Page& p = r.page;
   std::string bytes = PageCache::Encode(r);
   RenderedPage back;
   REQUIRE(PageCache::Decode(bytes, &back));
