@@ -12,6 +12,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -265,6 +266,23 @@ std::vector<int32_t> SentenceEnds(icu::BreakIterator* sentence_breaks,
   return ends;
 }
 
+// Calls `use(sentence, start, end)` for each word of `value` (not spaces or punctuation), with
+// the index of the sentence it is in (`ends`: SentenceEnds).
+void ForEachWord(icu::BreakIterator* word_breaks, const icu::UnicodeString& value,
+                 const std::vector<int32_t>& ends,
+                 const std::function<void(size_t, int32_t, int32_t)>& use) {
+  word_breaks->setText(value);
+  size_t sentence = 0;
+  int32_t start = word_breaks->first();
+  for (int32_t end = word_breaks->next(); end != icu::BreakIterator::DONE;
+       start = end, end = word_breaks->next()) {
+    int32_t status = word_breaks->getRuleStatus();
+    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
+    while (sentence < ends.size() && start >= ends[sentence]) ++sentence;
+    use(sentence, start, end);
+  }
+}
+
 }  // namespace
 
 std::vector<SentenceWords> WordsPerSentence(std::string_view text, const std::string& locale) {
@@ -275,16 +293,7 @@ std::vector<SentenceWords> WordsPerSentence(std::string_view text, const std::st
   icu::UnicodeString value = ToUnicode(text);
   std::vector<int32_t> ends = SentenceEnds(sentence_breaks, value);
   std::vector<size_t> counts(ends.size() + 1, 0);
-  word_breaks->setText(value);
-  size_t sentence = 0;
-  int32_t start = word_breaks->first();
-  for (int32_t end = word_breaks->next(); end != icu::BreakIterator::DONE;
-       start = end, end = word_breaks->next()) {
-    int32_t status = word_breaks->getRuleStatus();
-    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
-    while (sentence < ends.size() && start >= ends[sentence]) ++sentence;
-    ++counts[sentence];
-  }
+  ForEachWord(word_breaks, value, ends, [&](size_t sentence, int32_t, int32_t) { ++counts[sentence]; });
   int32_t from = 0;
   for (size_t i = 0; i < counts.size(); ++i) {
     int32_t to = i < ends.size() ? ends[i] : value.length();
@@ -302,22 +311,15 @@ TextCounts CountSentencesAndWords(std::string_view text, const std::string& loca
   if (!sentence_breaks || !word_breaks) return counts;
   icu::UnicodeString value = ToUnicode(text);
   std::vector<int32_t> ends = SentenceEnds(sentence_breaks, value);
-  word_breaks->setText(value);
-  size_t sentence = 0;
   size_t counted_sentence = static_cast<size_t>(-1);
-  int32_t start = word_breaks->first();
-  for (int32_t end = word_breaks->next(); end != icu::BreakIterator::DONE;
-       start = end, end = word_breaks->next()) {
-    int32_t status = word_breaks->getRuleStatus();
-    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
-    while (sentence < ends.size() && start >= ends[sentence]) ++sentence;
+  ForEachWord(word_breaks, value, ends, [&](size_t sentence, int32_t start, int32_t end) {
     if (sentence != counted_sentence) {
       ++counts.sentences;
       counted_sentence = sentence;
     }
     ++counts.words;
     if (words) words->push_back(ToUtf8(value.tempSubString(start, end - start)));
-  }
+  });
   return counts;
 }
 

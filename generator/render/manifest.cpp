@@ -14,6 +14,15 @@ namespace {
 const char kHeader[] = "clemency-manifest 1";
 const char kAppendedMarker[] = "+";  // starts each appended batch
 
+// One "output\tkey\n" line per change, as the file holds them.
+std::string KeyLines(const std::vector<std::pair<std::string, std::string>>& changes) {
+  std::string text;
+  for (const auto& [output, key] : changes) {
+    text.append(output).append(1, '\t').append(key).append(1, '\n');
+  }
+  return text;
+}
+
 }  // namespace
 
 const std::string& ProgramIdentity() {
@@ -90,15 +99,11 @@ Status BuildManifest::Save(const std::string& out_dir, const std::string& finger
 
 Status BuildManifest::Append(const std::string& out_dir,
                              const std::vector<std::pair<std::string, std::string>>& changes) {
-  std::string text = std::string(kAppendedMarker) + "\n";
-  for (const auto& [output, key] : changes) text.append(output).append(1, '\t').append(key).append(1, '\n');
-  return AppendToFile(PathFor(out_dir), text);
+  return AppendToFile(PathFor(out_dir), std::string(kAppendedMarker) + "\n" + KeyLines(changes));
 }
 
 void BuildManifest::Update(const std::vector<std::pair<std::string, std::string>>& changes) {
-  std::string text;
-  for (const auto& [output, key] : changes) text.append(output).append(1, '\t').append(key).append(1, '\n');
-  auto owned = std::make_shared<const std::string>(std::move(text));
+  auto owned = std::make_shared<const std::string>(KeyLines(changes));
   std::string_view rest = *owned;
   for (const auto& [output, key] : changes) {
     std::string_view view_output = rest.substr(0, output.size());

@@ -30,6 +30,12 @@ View TextList(const std::vector<std::string>& items) {
   return list;
 }
 
+// Support entries in a row of the same province (as it is today) and its name in paths.
+struct ProvinceRun {
+  std::string name, slug;
+  std::vector<const RenderedPage*> entries;
+};
+
 // Builds the views handed to templates. One per language, shared read-only by render threads.
 class ViewBuilder {
  public:
@@ -235,33 +241,46 @@ class ViewBuilder {
     return slug.empty() ? HashHex(named.page.support->ProvinceNow()).substr(0, 8) : slug;
   }
 
-  // Support entries by the province they are in today, provinces in this language's order (the
-  // entries come sorted by place): [{name, slug, href, items}].
-  View ProvinceGroups(const std::string& section, const std::vector<const RenderedPage*>& entries) const {
-    View groups = View::List();
-    View items = View::List();
-    std::string current, slug;
-    auto flush = [&]() {
-      if (current.empty()) return;
-      groups.Push(View()
-                      .Set("name", View(current))
-                      .Set("slug", View(slug))
-                      .Set("href", View(paths::SectionProvince(language_.code, section, slug)))
-                      .Set("items", items));
-      items = View::List();
-    };
-    for (const RenderedPage* p : entries) {
+  // The entries of `listed` (sorted by place) in runs of one province as it is today.
+  std::vector<ProvinceRun> ProvinceRuns(const std::vector<const RenderedPage*>& listed) const {
+    std::vector<ProvinceRun> runs;
+    for (const RenderedPage* p : listed) {
       if (!p->page.support) continue;
       const std::string& province = p->page.support->ProvinceNow();
-      if (province != current) {
-        flush();
-        current = province;
-        slug = ProvinceSlug(*p);
+      if (runs.empty() || runs.back().name != province) {
+        runs.push_back({province, ProvinceSlug(*p), {}});
       }
-      items.Push(ListItem(*p));
+      runs.back().entries.push_back(p);
     }
-    flush();
-    return groups;
+    return runs;
+  }
+
+  View ListItems(const std::vector<const RenderedPage*>& entries) const {
+    View items = View::List();
+    for (const RenderedPage* p : entries) items.Push(ListItem(*p));
+    return items;
+  }
+
+  // A support list page's province picker (every province of the section) and its own entries
+  // by province ([{name, slug, href, items}]).
+  void AddProvinces(View* view, const std::string& section, const std::vector<ProvinceRun>& all,
+                    const std::vector<const RenderedPage*>& items) const {
+    View picker = View::List();
+    for (const ProvinceRun& run : all) {
+      picker.Push(View().Set("name", View(run.name)).Set(
+          "href", View(paths::SectionProvince(language_.code, section, run.slug))));
+    }
+    view->Set("has_province_picker", View(!all.empty()));
+    view->Set("province_picker", picker);
+    View groups = View::List();
+    for (const ProvinceRun& run : ProvinceRuns(items)) {
+      groups.Push(View()
+                      .Set("name", View(run.name))
+                      .Set("slug", View(run.slug))
+                      .Set("href", View(paths::SectionProvince(language_.code, section, run.slug)))
+                      .Set("items", ListItems(run.entries)));
+    }
+    view->Set("province_groups", groups);
   }
 
   Status PageView(const RenderedPage& shown, const std::string& section, View* out) const {
@@ -318,7 +337,7 @@ class ViewBuilder {
     if (page.support) {
       const SupportInfo& s = *page.support;
       View support;
-      support.Set("place", View(PlaceText(s)));
+      AddSupportItem(s, &support);  // place, tap-to-call, confirmation
       support.Set("organisation", View(s.organisation));
       View services = View::List();
       for (const auto& service : s.services)
@@ -327,15 +346,8 @@ class ViewBuilder {
       // An empty list is honest: the source did not say what help is offered.
       support.Set("services_unknown", View(s.services.empty()));
       support.Set("has_contact", View(!s.contact.empty()));
-      if (!s.contact.phone.empty()) {
-        support.Set("phone", View(s.contact.phone));
-        support.Set("tel_href", View("tel:" + s.PhoneE164()));
-      }
       if (!s.contact.address.empty()) support.Set("address", View(s.contact.address));
       if (!s.contact.hours.empty()) support.Set("hours", View(s.contact.hours));
-      support.Set("verified", View(s.verified ? T("verified_on", {{"date", *s.verified},
-                                                                   {"by", s.verified_by}})
-                                               : T("not_verified")));
       view.Set("support", support);
     }
     *out = std::move(view);
@@ -863,36 +875,24 @@ std::vector<Job> Site::Planner::ProvinceJobs(const ViewBuilder& builder,
                                              const std::vector<const RenderedPage*>& listed) const {
   const std::string lang = builder.language().code;
   std::vector<Job> jobs;
-  for (size_t first = 0; first < listed.size();) {
-    const std::string province = listed[first]->page.support ? listed[first]->page.support->ProvinceNow() : "";
-    size_t last = first;
-    std::vector<const RenderedPage*> entries;
-    while (last < listed.size() && listed[last]->page.support &&
-           listed[last]->page.support->ProvinceNow() == province) {
-      entries.push_back(listed[last++]);
-    }
-    first = std::max(last, first + 1);
-    if (province.empty()) continue;
-    const std::string path =
-        paths::SectionProvince(lang, section.name, builder.ProvinceSlug(*entries.front()));
-    std::string key = nav_keys_.at(lang) + "|province|" + section.name + "|" + province;
-    for (const RenderedPage* p : entries) key += "|" + p->list_hash + p->page.lang;
+  for (ProvinceRun& run : builder.ProvinceRuns(listed)) {
+    const std::string path = paths::SectionProvince(lang, section.name, run.slug);
+    std::string key = nav_keys_.at(lang) + "|province|" + section.name + "|" + run.name;
+    for (const RenderedPage* p : run.entries) key += "|" + p->list_hash + p->page.lang;
     jobs.push_back({{paths::OutputFile(path)}, HashHex(key), lang,
-                    [this, &builder, &section, province, entries, path]() {
+                    [this, &builder, &section, run = std::move(run), path, lang]() {
                       const std::string title =
-                          builder.T("support_in_province", {{"province", province}});
+                          builder.T("support_in_province", {{"province", run.name}});
                       View view = builder.Base(path, title, section.name);
                       builder.AddLanguages(&view, section.name,
-                                           path.substr(paths::Home(builder.language().code).size()));
+                                           path.substr(paths::Home(lang).size()));
                       view.Set("alternates", View::List());
-                      View items = View::List();
-                      for (const RenderedPage* p : entries) items.Push(builder.ListItem(*p));
-                      view.Set("items", items);
+                      view.Set("items", builder.ListItems(run.entries));
                       const std::string count = builder.T(
-                          "item_count", {{"count", static_cast<long>(entries.size())}});
+                          "item_count", {{"count", static_cast<long>(run.entries.size())}});
                       view.Set("item_count", View(count));
                       view.Set("description", View(title + " – " + count));
-                      view.Set("all_provinces_href", View(paths::Section(builder.language().code, section.name)));
+                      view.Set("all_provinces_href", View(paths::Section(lang, section.name)));
                       return WritePage(builder, path, "section", view);
                     }});
   }
@@ -911,14 +911,12 @@ Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& s
                          std::to_string(total);
   for (const RenderedPage* p : items) list_key += "|" + p->list_hash + p->page.lang;
   // A support list links to every province's page: it changes with the provinces listed.
-  std::vector<std::pair<std::string, std::string>> provinces;  // name, slug
-  for (const RenderedPage* p : by_province ? listed : std::vector<const RenderedPage*>()) {
-    if (p->page.support &&
-        (provinces.empty() || provinces.back().first != p->page.support->ProvinceNow())) {
-      provinces.emplace_back(p->page.support->ProvinceNow(), builder.ProvinceSlug(*p));
-    }
+  std::vector<ProvinceRun> provinces =
+      by_province ? builder.ProvinceRuns(listed) : std::vector<ProvinceRun>();
+  for (ProvinceRun& run : provinces) {
+    list_key += "|p " + run.name + " " + run.slug;
+    run.entries.clear();  // the picker needs names only
   }
-  for (const auto& [province, slug] : provinces) list_key += "|p " + province + " " + slug;
   const std::string path = paths::SectionListPage(lang, section.name, page);
   return {{paths::OutputFile(path)}, HashHex(list_key), lang,
           [this, &builder, lang, &section, items = std::move(items), path, page, pages, total,
@@ -932,18 +930,9 @@ Job Site::Planner::SectionJob(const ViewBuilder& builder, const SectionConfig& s
               builder.AddLanguages(&view, section.name, paths::PageSuffix(section.name, ""));
             }
             if (by_province) {
-              View picker = View::List();
-              for (const auto& [province, slug] : provinces) {
-                picker.Push(View().Set("name", View(province)).Set(
-                    "href", View(paths::SectionProvince(lang, section.name, slug))));
-              }
-              view.Set("has_province_picker", View(!provinces.empty()));
-              view.Set("province_picker", picker);
-              view.Set("province_groups", builder.ProvinceGroups(section.name, items));
+              builder.AddProvinces(&view, section.name, provinces, items);
             } else {
-              View list = View::List();
-              for (const RenderedPage* p : items) list.Push(builder.ListItem(*p));
-              view.Set("items", list);
+              view.Set("items", builder.ListItems(items));
             }
             view.Set("item_count",
                      View(builder.T("item_count", {{"count", static_cast<long>(total)}})));
