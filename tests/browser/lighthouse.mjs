@@ -6,10 +6,11 @@
 //
 // Prints one line per page with its four scores and, for a score under 100, the audits that cost
 // points. Exit status 1 when any page scores under 100, 2 when it cannot run.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { startServe } from './serve.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
@@ -48,38 +49,37 @@ function cleanUp() {
   rmSync(work, { recursive: true, force: true });
 }
 
-// Starts `clemency serve` on a store and output of its own; resolves with its port.
-function startServer(binary, source) {
-  return new Promise((resolvePort, reject) => {
-    server = spawn(binary, ['serve', '--source', source, '--db', join(work, 'clemency.db'),
-      '--out', join(work, 'public'), '--port', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error('no "Serving on" line within 60 s')), 60_000);
-    server.stdout.setEncoding('utf8');
-    server.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const m = /Serving on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolvePort(Number(m[1]));
-      }
-    });
-    server.stderr.resume();
-    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited (${code})`)); });
-  });
-}
+const launchChrome = () => chromeLauncher.launch({
+  chromePath: CHROMIUM,
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
 
 let failed = 0;
+let serverLog = '';
 try {
-  const port = await startServer(resolve(process.argv[2]), resolve(process.argv[3]));
-  chrome = await chromeLauncher.launch({
-    chromePath: CHROMIUM,
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const started = startServe(resolve(process.argv[2]), resolve(process.argv[3]), work,
+    (chunk) => { serverLog += chunk; });
+  server = started.child;
+  const port = await started.port;
+  chrome = await launchChrome();
+  // One Lighthouse run of `path`. Losing the connection to Chromium (it has happened once in
+  // about ten runs) starts Chromium again and tries once more; a server that exited does not.
   const audit = async (path) => {
-    const result = await lighthouse(`http://127.0.0.1:${port}${path}`,
-      { port: chrome.port, onlyCategories: CATEGORIES, logLevel: 'error', output: 'json' });
-    return result.lhr;
+    for (let attempt = 1; ; ++attempt) {
+      try {
+        const result = await lighthouse(`http://127.0.0.1:${port}${path}`,
+          { port: chrome.port, onlyCategories: CATEGORIES, logLevel: 'error', output: 'json' });
+        if (!result?.lhr) throw new Error('Lighthouse gave no report');
+        return result.lhr;
+      } catch (err) {
+        const serverGone = server.exitCode !== null || server.signalCode !== null;
+        console.log(`note  ${path}: ${err.message} (serve on ${port}${serverGone ? ', exited' : ''};` +
+          ` Chromium on ${chrome.port})${attempt < 2 && !serverGone ? '; starting Chromium again' : ''}`);
+        if (attempt >= 2 || serverGone) throw err;
+        chrome.kill();
+        chrome = await launchChrome();
+      }
+    }
   };
   const scoresOf = (lhr) => CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));
   for (const path of PAGES) {
@@ -106,7 +106,7 @@ try {
   }
   console.log(`${PAGES.length - failed} pages scored 100 in all four categories, ${failed} did not`);
 } catch (err) {
-  console.error(`lighthouse: ${err.message}`);
+  console.error(`lighthouse: ${err.message}\nserve's last output:\n${serverLog.split('\n').slice(-20).join('\n')}`);
   failed = -1;
 } finally {
   cleanUp();

@@ -20,11 +20,13 @@
 // Exits 1 with the list of failures, 2 when it cannot run at all (missing packages, no browser,
 // the server does not start).
 // Its packages come from `npm ci --prefix tests/browser` (deploy/setup.sh --test).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+
+import { startServe } from './serve.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 // As root, without a sandbox; the machine has no network, so nothing may try to reach one.
@@ -91,29 +93,9 @@ let browser = null;
 let serverLog = '';
 
 function startServer() {
-  return new Promise((resolvePort, reject) => {
-    server = spawn(binary, ['serve', '--source', source, '--db', join(work, 'clemency.db'),
-      '--out', join(work, 'public'), '--port', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error('no "Serving on" line within 60 s')), 60_000);
-    server.stdout.setEncoding('utf8');
-    server.stderr.setEncoding('utf8');
-    server.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      serverLog += chunk;
-      const m = /Serving on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolvePort(Number(m[1]));
-      }
-    });
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.on('error', (err) => { clearTimeout(timer); reject(err); });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${signal ?? `code ${code}`}) before it was listening`));
-    });
-  });
+  const started = startServe(binary, source, work, (chunk) => { serverLog += chunk; });
+  server = started.child;
+  return started.port;
 }
 
 async function stopServer() {
