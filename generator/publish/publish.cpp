@@ -68,6 +68,7 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
   row->updated = request.now.ToRfc3339();
   row->updated_unix = request.now.unix_seconds;
   row->change_type = request.change_type;
+  row->people = request.people;
   PublishResult result;
   result.page = row->section + "/" + row->slug + "/" + row->lang;
   PageRepository pages(store);

@@ -20,6 +20,7 @@ struct PublishRequest {
   std::string change_type = "major";  // major (announced, note required), minor, correction
   std::string note;                   // the change note of a major change or a correction
   DateTime now;                       // the revision's time
+  RevisionPeople people;              // who wrote, approved and published it
   // The output folder serve builds into: its page cache (when there is one) spares the check
   // from parsing every unchanged page again.
   std::string out_dir;

@@ -131,6 +131,53 @@ CREATE TABLE audit_log (
   detail TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // The editorial workflow: who wrote, approved and published each revision; edits not yet
+    // published (at most one open per page file) with every saved version; bearer tokens, hashed.
+    R"sql(
+ALTER TABLE page_revisions ADD COLUMN author TEXT NOT NULL DEFAULT '';
+ALTER TABLE page_revisions ADD COLUMN approver TEXT NOT NULL DEFAULT '';
+ALTER TABLE page_revisions ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+CREATE TABLE edits (
+  id INTEGER PRIMARY KEY,
+  source_path TEXT NOT NULL,
+  base_hash TEXT NOT NULL,
+  source_text TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'approved', 'scheduled',
+                                       'published', 'discarded')),
+  change_type TEXT NOT NULL DEFAULT 'major',
+  note TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL,
+  approver TEXT NOT NULL DEFAULT '',
+  publisher TEXT NOT NULL DEFAULT '',
+  legal_review INTEGER NOT NULL DEFAULT 0,
+  review_comment TEXT NOT NULL DEFAULT '',
+  publish_at TEXT NOT NULL DEFAULT '',
+  publish_at_unix INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  published_at TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX edits_one_open ON edits (source_path)
+  WHERE state IN ('draft', 'submitted', 'approved', 'scheduled');
+CREATE INDEX edits_due ON edits (publish_at_unix) WHERE state = 'scheduled';
+CREATE TABLE edit_versions (
+  edit_id INTEGER NOT NULL REFERENCES edits(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  source_text TEXT NOT NULL,
+  saved_by TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  PRIMARY KEY (edit_id, version)
+) WITHOUT ROWID;
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -413,8 +460,8 @@ WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded
 // The revision this upsert made (none when the text is one the page already had).
 const char kRecordRevision[] = R"sql(
 INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note,
-                                      change_type)
-SELECT id, source_text, content_hash, updated, ?4, ?5 FROM pages
+                                      change_type, author, approver, publisher)
+SELECT id, source_text, content_hash, updated, ?4, ?5, ?6, ?7, ?8 FROM pages
 WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 const char kUpsertSupport[] = R"sql(
@@ -449,6 +496,7 @@ Status PageRepository::Upsert(const PageRow& row) {
     stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
     stmt.Bind(4, row.change_type == "minor" ? std::string() : row.change_note);
     stmt.Bind(5, row.change_type);
+    stmt.Bind(6, row.people.author).Bind(7, row.people.approver).Bind(8, row.people.publisher);
     return stmt.Run();
   });
   if (!s.ok()) return s;
@@ -716,8 +764,8 @@ WHERE section = ?1 AND slug = ?2 AND lang = ?3 AND status = 'published')sql";
 
 const char kRecordWithdrawal[] = R"sql(
 INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note,
-                                      change_type)
-SELECT id, source_text, 'withdrawn ' || ?4, ?4, ?5, 'withdrawal' FROM pages
+                                      change_type, publisher)
+SELECT id, source_text, 'withdrawn ' || ?4, ?4, ?5, 'withdrawal', ?6 FROM pages
 WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 }  // namespace
@@ -733,7 +781,7 @@ Status PageRepository::Withdraw(const std::string& section, const std::string& s
   if (!s.ok()) return s;
   return store_->WithCached(kRecordWithdrawal, [&](Statement& stmt) {
     stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
-    stmt.Bind(4, withdrawal.at).Bind(5, withdrawal.reason);
+    stmt.Bind(4, withdrawal.at).Bind(5, withdrawal.reason).Bind(6, withdrawal.by);
     return stmt.Run();
   });
 }

@@ -112,6 +112,12 @@ struct SupportRow {
   std::optional<double> lat, lon;
 };
 
+// Who made a revision: wrote it, approved it, published it ("" when not known, e.g. imported
+// from files; the command line records its user as author and publisher).
+struct RevisionPeople {
+  std::string author, approver, publisher;
+};
+
 // One published or draft translation as stored: its metadata for lists and queries, its
 // source text (front matter + Markdown) and rendered body.
 struct PageRow {
@@ -132,6 +138,7 @@ struct PageRow {
   // "published", or a tombstone: "withdrawn" (its URL shows a notice) or "gone" (410).
   std::string status = "published";
   std::string withdrawn_at, withdrawn_reason;
+  RevisionPeople people;  // of the revision an Upsert records
 };
 
 // Why and when pages leave the site.
@@ -140,6 +147,7 @@ struct Withdrawal {
   int64_t at_unix = 0;
   std::string reason;
   bool gone = false;  // removed (410) rather than withdrawn with a notice
+  std::string by;     // who withdrew it ("" when not known)
 };
 
 struct RevisionRow {

@@ -1,0 +1,49 @@
+#pragma once
+// What the editorial workflow asks of the site: check a text as `clemency check` would, render
+// it as readers would see it, publish it and withdraw pages. serve's publish path implements it
+// (publish/editorial_port.h); tests may use a fake.
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace clemency {
+
+struct PublishOrder {
+  std::string path;  // "content/<section>/<slug>.<lang>.md"
+  std::string text;
+  std::string change_type = "major", note;
+  std::string author, approver, publisher;
+};
+
+struct PublishReport {
+  std::string page;                   // "guides/slug/vi"
+  bool changed = false;               // false when the site already had this text
+  std::string steps;                  // each step's time
+  std::vector<std::string> rendered;  // the outputs rendered again
+  double seconds = 0;                 // publish request to live
+};
+
+struct UnpublishOrder {
+  std::string section, slug, lang;  // lang "" for every translation
+  std::string reason, by;
+  bool gone = false;  // 410 Gone instead of a notice
+};
+
+class ContentPort {
+ public:
+  virtual ~ContentPort() = default;
+  // The problems of the site with `text` as the page file `path` (none: it may be published).
+  virtual Status Check(const std::string& path, const std::string& text,
+                       Diagnostics* diagnostics) = 0;
+  // The page as readers would see it (a whole HTML document), or its problems.
+  virtual Result<std::string> Preview(const std::string& path, const std::string& text,
+                                      Diagnostics* diagnostics) = 0;
+  // Publishes `order` (checked, stored as a revision, live when it returns).
+  virtual Result<PublishReport> Publish(const PublishOrder& order, Diagnostics* diagnostics) = 0;
+  // Withdraws pages; returns their ids ("guides/slug/vi").
+  virtual Result<std::vector<std::string>> Unpublish(const UnpublishOrder& order,
+                                                     Diagnostics* diagnostics) = 0;
+};
+
+}  // namespace clemency
