@@ -11,6 +11,12 @@
 #include "store/store.h"
 
 namespace clemency {
+class Workflow;
+class SessionTable;
+class LoginLimiter;
+}  // namespace clemency
+
+namespace clemency {
 
 // What the server reports about the last build (for /readyz and /metrics).
 struct BuildInfo {
@@ -43,6 +49,13 @@ struct ServerOptions {
   BuildInfo build;  // the build at start
   // When set, /metrics also reports what was published since (serve's Republisher).
   std::function<PublishInfo()> publish_info;
+  // The editor side: /admin and /api/v1/editor/ (none when null). serve turns it off on an
+  // address other than loopback unless told TLS is in front (`--behind-tls`).
+  Workflow* workflow = nullptr;
+  SessionTable* sessions = nullptr;  // required with a workflow
+  LoginLimiter* login_limiter = nullptr;  // required with a workflow
+  // Cookies get the Secure attribute (serve --behind-tls: readers reach it over HTTPS).
+  bool secure_cookies = false;
   bool log_requests = true;
   // Called once the socket listens (with the bound port), e.g. to print the address.
   std::function<void(int port)> on_listening;
