@@ -248,6 +248,29 @@ std::vector<std::string> SplitWords(std::string_view text, const std::string& lo
   return out;
 }
 
+std::vector<TextToken> SplitTokens(std::string_view text, const std::string& locale) {
+  std::vector<TextToken> out;
+  if (text.empty()) return out;
+  icu::BreakIterator* words = Breaker(locale, false);
+  if (!words) return {{std::string(text), true}};  // no ICU data: one token, still exact
+  icu::UnicodeString value = ToUnicode(text);
+  words->setText(value);
+  int32_t start = words->first();
+  for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = words->next()) {
+    int32_t status = words->getRuleStatus();
+    const bool word = !(status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT);
+    std::string piece = ToUtf8(value.tempSubString(start, end - start));
+    // ICU gives each space and mark on its own; a diff reads better with them as one run.
+    if (!word && !out.empty() && !out.back().word) {
+      out.back().text += piece;
+    } else {
+      out.push_back({std::move(piece), word});
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Sentence end offsets in `value`, ascending: ICU's sentence breaks, and Khmer's ។ and ៕.

@@ -20,6 +20,14 @@ std::string TruncateAtWord(std::string_view text, size_t max_chars, const std::s
 std::string CollationKey(std::string_view text, const std::string& locale);
 // Words of `text` by ICU word breaks (letters and numbers only, punctuation dropped).
 std::vector<std::string> SplitWords(std::string_view text, const std::string& locale);
+// `text` as words (ICU word breaks of `locale`, so Khmer without spaces is cut between words) and
+// the runs of spaces and punctuation between them, in order: joined, they give `text` (valid
+// UTF-8) back.
+struct TextToken {
+  std::string text;
+  bool word = false;  // a word (letters, numbers), else a run of spaces and punctuation
+};
+std::vector<TextToken> SplitTokens(std::string_view text, const std::string& locale);
 // Sentences that hold at least one word, and the words, in one pass (ICU sentence and word
 // breaks; Khmer sentences also end at ។ and ៕). `words` (optional) receives every word.
 struct TextCounts {

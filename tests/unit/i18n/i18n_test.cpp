@@ -133,3 +133,29 @@ TEST_CASE("catalog errors: bad patterns and missing keys") {
   CHECK(text.find("i18n/en.yaml:1: a: invalid ICU MessageFormat pattern") != std::string::npos);
   CHECK(text.find("i18n/en.yaml: b: missing (defined in vi.yaml)") != std::string::npos);
 }
+
+TEST_CASE("tokens keep every byte: words and the runs between them") {
+  auto tokens = SplitTokens("Bước 2:  Chờ kết quả.", "vi");
+  std::string joined;
+  std::vector<std::string> words;
+  for (const auto& t : tokens) {
+    joined += t.text;
+    if (t.word) words.push_back(t.text);
+  }
+  CHECK(joined == "Bước 2:  Chờ kết quả.");
+  CHECK(words == std::vector<std::string>{"Bước", "2", "Chờ", "kết", "quả"});
+  // ":  " is one run, not three tokens.
+  CHECK(tokens[3].text == ":  ");
+  CHECK_FALSE(tokens[3].word);
+  CHECK(SplitTokens("", "vi").empty());
+  // Khmer has no spaces: the words come from ICU's dictionary, and still give the text back.
+  const std::string khmer = "ការលើកលែងទោសពិសេស។";
+  std::string khmer_joined;
+  size_t khmer_words = 0;
+  for (const auto& t : SplitTokens(khmer, "km")) {
+    khmer_joined += t.text;
+    khmer_words += t.word;
+  }
+  CHECK(khmer_joined == khmer);
+  CHECK(khmer_words > 1);
+}
