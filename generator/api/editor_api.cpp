@@ -5,6 +5,7 @@
 #include "api/editor_json.h"
 #include "api/http.h"
 #include "api/json_reader.h"
+#include "core/text.h"
 
 namespace clemency {
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "api/editor.h"
 #include "api/guarded_server.h"
 #include "api/http.h"
 #include "api/public_api.h"
@@ -104,6 +106,8 @@ std::string RouteOf(const httplib::Request& req) {
     if (p == route) return route;
   }
   if (p.rfind("/api/v1/pages/", 0) == 0) return "/api/v1/pages/{section}/{slug}";
+  if (p.rfind("/api/v1/editor/", 0) == 0) return "/api/v1/editor";
+  if (p == "/admin" || p.rfind("/admin/", 0) == 0) return "/admin";
   if (p.rfind("/api/", 0) == 0) return "/api/other";
   auto ends_with = [&p](const char* suffix) {
     size_t n = std::strlen(suffix);
@@ -150,7 +154,9 @@ namespace {
 
 // The request's body when no route takes one: refused with 413 before it is read, and the
 // connection closes (its unread bytes cannot be the next request).
-bool RefuseBody(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes) {
+bool RefuseBody(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes,
+                size_t editor_max_body_bytes) {
+  if (editor_max_body_bytes > 0 && IsEditorPath(req.path)) max_body_bytes = editor_max_body_bytes;
   bool chunked = req.has_header("Transfer-Encoding");
   uint64_t length = 0;
   if (req.has_header("Content-Length")) {
@@ -180,11 +186,21 @@ void TakeRanges(httplib::Request& req) {
 void InstallHooks(GuardedServer& server, std::shared_ptr<Metrics> metrics,
                   const ServerOptions& options) {
   size_t max_body = options.max_body_bytes;
+  // The editor side takes page files; every other route keeps the server's own limit.
+  size_t editor_max_body = options.workflow ? EditorMaxBodyBytes(*options.config) : 0;
   server.request_setup = TakeRanges;
-  server.set_payload_max_length(max_body);
-  server.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+  server.set_payload_max_length(std::max(max_body, editor_max_body));
+  server.set_pre_routing_handler([max_body, editor_max_body](const httplib::Request& req,
+                                                             httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
-    if (RefuseBody(req, res, max_body)) return httplib::Server::HandlerResponse::Handled;
+    if (RefuseBody(req, res, max_body, editor_max_body)) {
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.method == "OPTIONS" && IsEditorPath(req.path)) {  // no other origin may call it
+      res.status = 204;
+      res.set_header("Cache-Control", "no-store");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.method == "OPTIONS") {  // CORS preflight: GET only
       res.status = 204;
       res.set_header("Access-Control-Allow-Origin", "*");
@@ -198,8 +214,15 @@ void InstallHooks(GuardedServer& server, std::shared_ptr<Metrics> metrics,
   server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.set_header("Content-Security-Policy", "default-src 'self'");
-    if (req.path.rfind("/api/", 0) == 0) {
+    // The admin's pages set their own, stricter policy (and its preview one that allows the
+    // admin to frame it); two policies would both apply.
+    if (!res.has_header("Content-Security-Policy")) {
+      res.set_header("Content-Security-Policy", "default-src 'self'");
+    }
+    if (IsEditorPath(req.path)) {
+      // Signed-in answers: never stored, never readable by another origin.
+      if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
+    } else if (req.path.rfind("/api/", 0) == 0) {
       res.set_header("Access-Control-Allow-Origin", "*");
       res.set_header("Access-Control-Expose-Headers", "ETag, Link");
       if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "public, max-age=60");
@@ -296,6 +319,10 @@ Status Serve(const ServerOptions& options) {
   auto files = std::make_shared<StaticFiles>(options.public_dir, options.config->default_language);
   InstallHooks(server, metrics, options);
   RegisterOperations(server, metrics, files, options);
+  // Before the public API, whose /api/.* catch-all would answer the editor API's paths.
+  if (options.workflow) {
+    if (Status s = RegisterEditor(server, options); !s.ok()) return s;
+  }
   if (options.store) RegisterPublicApi(server, *options.config, options.store);
   StaticHandler serve_file = [files](const httplib::Request& req, httplib::Response& res) {
     files->Handle(req, res);
