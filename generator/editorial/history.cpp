@@ -179,6 +179,13 @@ TranslationFlag Workflow::Outdated(const TranslationState& source,
   return flag;
 }
 
+Outcome<std::vector<TranslationState>> Workflow::Pages() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto pages = EditRepository(store_.get()).Translations();
+  if (!pages.ok()) return StoreFailure(pages.status());
+  return std::move(pages).value();
+}
+
 Outcome<Dashboard> Workflow::GetDashboard() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   EditRepository edits(store_.get());

@@ -115,6 +115,9 @@ class Workflow {
   Workflow(std::unique_ptr<Store> store, ContentPort* port, Options options);
 
   Outcome<Dashboard> GetDashboard();
+  // Every published page translation (not list pages), by section, slug and language: what an
+  // editor may start an edit of.
+  Outcome<std::vector<TranslationState>> Pages();
   Outcome<EditRow> Get(int64_t id);
   // The open edit of a page file, if any.
   Outcome<std::optional<EditRow>> OpenFor(const std::string& path);

@@ -266,14 +266,14 @@ Result<std::optional<RevisionRecord>> EditRepository::Revision(int64_t revision_
 
 Result<std::vector<TranslationState>> EditRepository::Translations() {
   auto stmt = store_->Prepare(
-      "SELECT section, slug, lang, source_path, public_updated, "
+      "SELECT section, slug, lang, source_path, title, public_updated, "
       "COALESCE(json_extract(meta_json, '$.translated_from'), '') FROM pages "
       "WHERE status = 'published' AND draft = 0 AND slug <> '' ORDER BY section, slug, lang");
   if (!stmt.ok()) return stmt.status();
   std::vector<TranslationState> out;
   while (stmt->Step()) {
     out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
-                   stmt->Text(5)});
+                   stmt->Text(5), stmt->Text(6)});
   }
   if (!stmt->status().ok()) return stmt->status();
   return out;

@@ -44,7 +44,7 @@ struct RevisionRecord {
 
 // A published page translation, as the dashboard's translation check needs it.
 struct TranslationState {
-  std::string section, slug, lang, source_path;
+  std::string section, slug, lang, source_path, title;
   std::string updated;          // its last announced change (RFC 3339)
   std::string translated_from;  // RFC 3339, "" when not a translation or not given
 };

@@ -376,4 +376,9 @@ TEST_CASE("workflow: the dashboard flags missing and outdated translations with 
   }
   CHECK(km_missing);
   CHECK(en_outdated);
+  auto pages = f.workflow->Pages();
+  REQUIRE(pages.ok());
+  REQUIRE(pages->size() == 2);
+  CHECK(pages->at(0).source_path == "content/guides/quy-trinh.en.md");
+  CHECK(pages->at(1).title == "Quy trình");
 }
