@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,11 +18,14 @@
 #include <vector>
 
 #include "accounts/accounts.h"
+#include "accounts/sessions.h"
 #include "api/server.h"
 #include "content/support_import.h"
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "editorial/workflow.h"
 #include "publish/control_socket.h"
+#include "publish/editorial_port.h"
 #include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
@@ -143,9 +147,21 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
       "  --bind ADDR   address to listen on (default: 127.0.0.1)\n"
       "  --port N      port (default: 8080; 0 picks a free one)\n"
-      "  --threads N   most request threads; each open connection holds one (default: 1024)\n",
+      "  --threads N   most request threads; each open connection holds one (default: 1024)\n"
+      "  --behind-tls  readers reach serve through a TLS proxy: cookies are Secure, and the\n"
+      "                admin (/admin, /api/v1/editor/) runs on an address other than loopback\n"
+      "The admin runs only on a loopback address unless --behind-tls is given: its passwords\n"
+      "and session cookies must never cross a network in clear text.\n",
       {"--source", "--out", "--db", "--bind", "--port", "--threads"},
-      {}}},
+      {"--behind-tls"}}},
+    {"token",
+     {"Usage: clemency token create NAME [--label TEXT] [--db FILE] [--source DIR]\n"
+      "  create   a bearer token for the account NAME, for automation with the editor API\n"
+      "           (Authorization: Bearer TOKEN). It is printed once and stored only as a hash.\n"
+      "  --label  what the token is for, shown in the audit log\n",
+      {"--label", "--source", "--db"},
+      {},
+      true}},
 };
 
 int Usage(const std::string& message) {
@@ -264,6 +280,67 @@ int Failed(const Status& status) {
   return 1;
 }
 
+bool IsLoopback(const std::string& address) {
+  return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
+}
+
+// serve's editor side: the workflow on a store connection of its own, publishing through the
+// republisher, and a scheduler that publishes what is due once a second (the times are in the
+// store, so a restart keeps them).
+class EditorSide {
+ public:
+  EditorSide(Republisher* republisher) : port_(republisher) {}
+  ~EditorSide() { Stop(); }
+  Status Start(const std::string& db_path, const SiteConfig& config) {
+    auto store = Store::Open(db_path);
+    if (!store.ok()) return store.status();
+    Workflow::Options options;
+    options.default_language = config.default_language;
+    for (const auto& language : config.languages) options.languages.push_back(language.code);
+    const int offset = config.utc_offset_minutes;
+    options.now = [offset] { return Now(offset); };
+    std::map<std::string, std::string> kinds;
+    for (const auto& section : config.sections) kinds[section.name] = section.kind;
+    options.section_kind = [kinds](const std::string& section) {
+      auto it = kinds.find(section);
+      return it == kinds.end() ? std::string() : it->second;
+    };
+    workflow_ = std::make_unique<Workflow>(std::move(store).value(), &port_, std::move(options));
+    scheduler_ = std::thread([this] { ScheduleLoop(); });
+    return Status::Ok();
+  }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (scheduler_.joinable()) scheduler_.join();
+  }
+  Workflow* workflow() { return workflow_.get(); }
+  SessionTable sessions;
+  LoginLimiter limiter;
+
+ private:
+  void ScheduleLoop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+      lock.unlock();
+      auto published = workflow_->PublishDue();
+      if (published.ok() && published.value() > 0) {
+        std::fprintf(stderr, "clemency: published %d scheduled edit(s)\n", published.value());
+      }
+      lock.lock();
+    }
+  }
+  RepublisherPort port_;
+  std::unique_ptr<Workflow> workflow_;
+  std::thread scheduler_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
+
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
 int ServeSite(const std::string& source, const std::string& out,
               std::map<std::string, std::string>& values) {
@@ -303,6 +380,17 @@ int ServeSite(const std::string& source, const std::string& out,
     return PublishInfo{republisher.republished(), republisher.last_seconds()};
   };
   options.selfcheck = &rules.value();
+  options.secure_cookies = values.count("--behind-tls") > 0;
+  EditorSide editor(&republisher);
+  if (IsLoopback(options.bind) || options.secure_cookies) {
+    if (!Reported({}, editor.Start(db_path, *config))) return 1;
+    options.workflow = editor.workflow();
+    options.sessions = &editor.sessions;
+    options.login_limiter = &editor.limiter;
+  } else {
+    std::fprintf(stderr, "clemency: the admin is off: %s is not a loopback address and "
+                         "--behind-tls was not given\n", options.bind.c_str());
+  }
   options.on_listening = [&options](int port) {
     std::printf("Serving on http://%s:%d/ (Ctrl-C to stop)\n", options.bind.c_str(), port);
     std::fflush(stdout);
@@ -362,6 +450,7 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   PublishRequest request = std::move(read).value();
   if (values.count("--change")) request.change_type = values["--change"];
   if (values.count("--note")) request.note = values["--note"];
+  request.people = {"command line", "", "command line"};
   // A serve on this store checks the change against the site it holds and has it live when
   // it answers; without one, the command checks it against the whole stored site itself.
   auto served = PublishThroughServe(ControlSocketPath(db_path), request);
@@ -483,6 +572,23 @@ int UserCommand(const std::string& db_path, const std::vector<std::string>& argu
   }
   std::printf("clemency: account %s (%s) added to %s\n", name.c_str(), values["--role"].c_str(),
               db_path.c_str());
+  return 0;
+}
+
+// token create NAME: a bearer token for the editor API, printed once.
+int TokenCommand(const std::string& db_path, const std::vector<std::string>& arguments,
+                 std::map<std::string, std::string>& values) {
+  if (arguments.size() != 2 || arguments[0] != "create") {
+    return Usage("expected: clemency token create NAME [--label TEXT]");
+  }
+  auto store = OpenStore(db_path);
+  if (!store.ok()) return Failed(store.status());
+  const std::string label = values.count("--label") ? values["--label"] : "";
+  auto token = CreateToken(store->get(), "command line", arguments[1], label, Now(0).ToRfc3339());
+  if (!token.ok()) return Failed(token.status());
+  std::printf("%s\n", token->c_str());
+  std::fprintf(stderr, "clemency: token for %s made; it is shown only this once\n",
+               arguments[1].c_str());
   return 0;
 }
 
@@ -612,6 +718,7 @@ int RunStoreCommand(const std::string& command, const std::string& source,
     return Publish(source, db_path, arguments[0], values);
   }
   if (command == "user") return UserCommand(db_path, arguments, values);
+  if (command == "token") return TokenCommand(db_path, arguments, values);
   if (command == "unpublish") {
     if (arguments.size() != 1) return Usage("expected: clemency unpublish SECTION/SLUG");
     return Unpublish(source, db_path, arguments[0], values);
@@ -662,7 +769,7 @@ int Run(int argc, char** argv) {
   const std::string db_path =
       values.count("--db") ? values["--db"] : JoinPath(source, "var/clemency.db");
   if (command == "import" || command == "publish" || command == "unpublish" ||
-      command == "export" || command == "user") {
+      command == "export" || command == "user" || command == "token") {
     return RunStoreCommand(command, source, db_path, arguments, values);
   }
   if (command == "serve") return ServeSite(source, out, values);

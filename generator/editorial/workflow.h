@@ -59,6 +59,7 @@ class Outcome {
   const T& value() const { return std::get<T>(value_); }
   T& value() { return std::get<T>(value_); }
   const T* operator->() const { return &value(); }
+  const T& operator*() const { return value(); }
   const Refusal& refusal() const { return std::get<Refusal>(value_); }
 
  private:
@@ -71,13 +72,16 @@ std::string EditETag(const EditRow& edit);
 // What an editor changes in a draft; unset fields stay as they are.
 struct EditChanges {
   std::optional<std::string> text, change_type, note;
+  // The text was merged with a change published since the edit began: it now starts from the
+  // live page (see Publish's 409).
+  bool rebase = false;
 };
 
 // A translation that lags its source: missing, or translated from an older source text.
 struct TranslationFlag {
   std::string key;            // "guides/slug"
   std::string lang;           // the translation's language
-  std::string path;           // the translation's file ("" when missing)
+  std::string path;           // the translation's file (where it would be, when missing)
   std::string source_path;    // the source (default language) file
   bool missing = false;
   std::string translated_from, source_updated;  // RFC 3339
@@ -103,11 +107,17 @@ class Workflow {
     std::string default_language = "vi";
     std::vector<std::string> languages;   // the site's languages, default first
     std::function<DateTime()> now;        // the clock (tests set it)
+    // The kind of the pages of a section ("guide", "story", …): a major change to a guide
+    // needs a legal review.
+    std::function<std::string(const std::string& section)> section_kind;
   };
   // REQUIRES: `store` is this workflow's own connection; `port` outlives the workflow.
   Workflow(std::unique_ptr<Store> store, ContentPort* port, Options options);
 
   Outcome<Dashboard> GetDashboard();
+  // Every published page translation (not list pages), by section, slug and language: what an
+  // editor may start an edit of.
+  Outcome<std::vector<TranslationState>> Pages();
   Outcome<EditRow> Get(int64_t id);
   // The open edit of a page file, if any.
   Outcome<std::optional<EditRow>> OpenFor(const std::string& path);
@@ -159,6 +169,15 @@ class Workflow {
 
  private:
   Outcome<EditRow> Load(int64_t id, const std::string& if_match, bool* stale);
+  // The edit when `if_match` names its current version; 412 (with both versions) otherwise.
+  Outcome<EditRow> Current(int64_t id, const std::string& if_match);
+  bool NeedsLegalReview(const EditRow& edit) const;
+  // The content hash of the live page at `path` ("" when none is published).
+  std::string PublishedHash(const std::string& path);
+  std::optional<std::string> LiveText(const std::string& path);
+  // The text of the published revision of `path` with `hash`, if kept.
+  std::optional<std::string> TextWithHash(const std::string& path, const std::string& hash);
+  TranslationFlag Outdated(const TranslationState& source, const TranslationState& translation);
   // Writes `edit` over version `expected`; 412 (with the merge) when someone wrote in between.
   Outcome<EditRow> Write(const Actor& actor, EditRow edit, int64_t expected,
                          const std::string& action, const std::string& detail);

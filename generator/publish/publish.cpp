@@ -153,7 +153,8 @@ Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* 
 ControlMessage PublishRequestMessage(const PublishRequest& request) {
   return {{"op", "publish"},          {"file", request.file},
           {"path", request.stored_path}, {"text", request.text},
-          {"change", request.change_type}, {"note", request.note}};
+          {"change", request.change_type}, {"note", request.note},
+          {"author", request.people.author}, {"publisher", request.people.publisher}};
 }
 
 Result<PublishRequest> PublishRequestFrom(const ControlMessage& message) {
@@ -166,6 +167,8 @@ Result<PublishRequest> PublishRequestFrom(const ControlMessage& message) {
   request.text = message.at("text");
   request.change_type = message.at("change");
   request.note = message.at("note");
+  if (message.count("author")) request.people.author = message.at("author");
+  if (message.count("publisher")) request.people.publisher = message.at("publisher");
   // The path names a file of content/, as StoredPath makes it, nothing else.
   const std::string& path = request.stored_path;
   if (path.rfind("content/", 0) != 0 || path.find("..") != std::string::npos ||
@@ -228,7 +231,7 @@ Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& 
     return Status::Error("the page was not withdrawn; the site is as it was");
   }
   Withdrawal withdrawal{request.now.ToRfc3339(), request.now.unix_seconds, request.reason,
-                        request.gone};
+                        request.gone, request.by};
   if (Status s = store->Begin(); !s.ok()) return s;
   Status s;
   std::vector<std::string> ids;

@@ -4,6 +4,7 @@
 // control socket (Republisher), else it republishes the revision once it sees it.
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/datetime.h"
 #include "core/status.h"
@@ -30,6 +31,7 @@ struct PublishResult {
   std::string page;        // "guides/slug/vi"
   bool changed = false;    // false when the store already had this text
   std::string steps;      // each step's time, as StepTimer prints them
+  std::vector<std::string> rendered;  // through serve: the outputs rendered again
 };
 
 // A request for the content file `file` (`<slug>.<lang>.md` in a folder named for its section),
@@ -67,6 +69,7 @@ struct UnpublishRequest {
   std::string reason;  // shown on the notice, in feeds and in the API
   bool gone = false;   // removed: the URL answers 410 instead of showing a notice
   DateTime now;
+  std::string by;      // who withdrew it, for the page's history
 };
 
 // Withdraws a page's translations: they stay in the store as tombstones (status, time, reason)

@@ -326,6 +326,49 @@ Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
                          summary.status().message() + " (serve retries on the next change)");
   }
   result->steps += "; republish " + summary->timer.ToString();
+  result->rendered = summary->rendered;
+  return result;
+}
+
+Status Republisher::Check(const std::string& stored_path, const std::string& text,
+                          Diagnostics* diagnostics) {
+  Result<std::string> result = Status::Error("serve is stopping");
+  RunOnWatcher([&] { result = TryOnWatcher(stored_path, text, false, diagnostics); });
+  return result.status();
+}
+
+Result<std::string> Republisher::Preview(const std::string& stored_path, const std::string& text,
+                                         Diagnostics* diagnostics) {
+  Result<std::string> result = Status::Error("serve is stopping");
+  RunOnWatcher([&] { result = TryOnWatcher(stored_path, text, true, diagnostics); });
+  return result;
+}
+
+Result<std::string> Republisher::TryOnWatcher(const std::string& stored_path,
+                                              const std::string& text, bool render,
+                                              Diagnostics* diagnostics) {
+  if (!site_) return Status::Error("the stored site fails a check: see serve's log");
+  files_.content->Put(JoinPath(options_.source_dir, stored_path), text);
+  std::set<std::string> keys;
+  bool passed = site_->Reload({stored_path}, diagnostics, &keys);
+  Result<std::string> out = std::string();
+  if (!passed) out = Status::Error("the change fails the content checks");
+  if (passed && render) out = site_->PageDocument(stored_path);  // while the text is laid over
+  // Back to the stored text: nothing of the trial stays in the held site.
+  if (Status s = files_.content->Refresh(); !s.ok()) return s;
+  Diagnostics ignored;
+  if (passed && !site_->Reload({stored_path}, &ignored, &keys)) site_.reset();
+  return out;
+}
+
+Result<std::vector<std::string>> Republisher::Unpublish(UnpublishRequest request,
+                                                        Diagnostics* diagnostics) {
+  Result<std::vector<std::string>> result = Status::Error("serve is stopping");
+  RunOnWatcher([&] {
+    if (site_) request.now = Now(site_->config().utc_offset_minutes);
+    result = UnpublishPage(store_.get(), options_.source_dir, request, diagnostics);
+    if (result.ok()) OnStoreChange();  // live before the answer
+  });
   return result;
 }
 

@@ -52,6 +52,14 @@ class Republisher {
   void Stop();
   // Publishes on the watcher's thread (see above) and waits for it; what the control socket runs.
   Result<PublishResult> Publish(PublishRequest request, Diagnostics* diagnostics);
+  // The problems of the held site with `text` as the page file `stored_path` ("content/…"),
+  // changing nothing (what approving a change asks).
+  Status Check(const std::string& stored_path, const std::string& text, Diagnostics* diagnostics);
+  // The page file `stored_path` with `text` as the build would render it, changing nothing.
+  Result<std::string> Preview(const std::string& stored_path, const std::string& text,
+                              Diagnostics* diagnostics);
+  // Withdraws pages (UnpublishPage) and republishes them before returning.
+  Result<std::vector<std::string>> Unpublish(UnpublishRequest request, Diagnostics* diagnostics);
   // Brings the output folder in step with the store now (building it whole when it has no
   // manifest yet), on the watcher's thread, and waits for it.
   Result<BuildSummary> RepublishNow();
@@ -79,6 +87,9 @@ class Republisher {
   Result<BuildSummary> BuildChanged(std::optional<std::set<std::string>> keys, StepTimer timer,
                                     Snapshot* snapshot);
   Result<PublishResult> PublishOnWatcher(const PublishRequest& request, Diagnostics* diagnostics);
+  // Lays `text` over `stored_path`, checks it (and renders it when `render`), and takes it away.
+  Result<std::string> TryOnWatcher(const std::string& stored_path, const std::string& text,
+                                   bool render, Diagnostics* diagnostics);
   ControlMessage Answer(const ControlMessage& request);
 
   Options options_;

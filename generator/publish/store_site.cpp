@@ -127,7 +127,8 @@ Status ImportSite(const Site& site, Store* store) {
     keep.emplace_back(row->section, row->slug, row->lang);
   }
   const DateTime now = Now(site.config().utc_offset_minutes);
-  Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false};
+  Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
+                     "import content"};
   if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);
   return store->Commit();
 }

@@ -603,7 +603,11 @@ Status Site::WriteRootFiles(OutputWriter& writer) const {
 // Plans the jobs of one build: one small planner per output kind, each owning its job's key.
 class Site::Planner {
  public:
-  Planner(const Site& site, const BuildOptions& options, OutputWriter& writer);
+  // `writer` may be null for a planner that only renders pages to text (PageDocument).
+  Planner(const Site& site, const BuildOptions& options, OutputWriter* writer);
+  // The HTML document of `shown` in `lang` (its section `section`), as its page job writes it.
+  Result<std::string> PageDocument(const std::string& lang, const SectionConfig& section,
+                                   const RenderedPage& shown) const;
   // Every job of the site: per language its home, sections with their pages, 404 and feeds
   // (planned on all cores), then the site-wide files.
   std::vector<Job> PlanJobs() const;
@@ -662,14 +666,14 @@ class Site::Planner {
 
   const Site& site_;
   const BuildOptions& options_;
-  OutputWriter& writer_;
+  OutputWriter* writer_;
   std::vector<std::unique_ptr<ViewBuilder>> builders_;  // one per language
   std::map<std::string, std::string> nav_keys_;           // per language: navigation and home
   std::map<std::string, std::vector<std::string>> keys_by_section_;
   std::vector<std::string> index_keys_;
 };
 
-Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWriter& writer)
+Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWriter* writer)
     : site_(site),
       options_(options),
       writer_(writer),
@@ -776,7 +780,7 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
 
 Status Site::Planner::WritePage(const ViewBuilder& builder, const std::string& path,
                                 const std::string& template_name, const View& view) const {
-  return writer_.Write(paths::OutputFile(path), builder.templates().RenderPage(template_name, view));
+  return writer_->Write(paths::OutputFile(path), builder.templates().RenderPage(template_name, view));
 }
 
 std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string& lang) const {
@@ -946,20 +950,33 @@ Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& sect
                            const RenderedPage& shown) const {
   const std::string lang = builder.language().code;
   return {{paths::OutputFile(shown.page.PathIn(lang))}, PageKey(shown, lang), lang,
-          [this, &builder, lang, &section, &shown]() {
-            View view;
-            if (Status s = builder.PageView(shown, section.name, &view); !s.ok()) return s;
-            View crumbs = View::List();
-            const RenderedPage* index = site_.Find(section.name, lang);
-            crumbs.Push(View()
-                            .Set("title", View(index ? index->page.title
-                                                     : builder.T("section_" + section.name)))
-                            .Set("href", View(paths::Section(lang, section.name))));
-            view.Set("trail", crumbs);
-            const std::string template_name(FindPageKind(shown.page.kind)->template_name);
-            return WritePage(builder, shown.page.PathIn(lang),
-                             site_.templates_->Has(template_name) ? template_name : "page", view);
+          [this, lang, &section, &shown]() -> Status {
+            auto html = PageDocument(lang, section, shown);
+            if (!html.ok()) return html.status();
+            return writer_->Write(paths::OutputFile(shown.page.PathIn(lang)), *html);
           }};
+}
+
+Result<std::string> Site::Planner::PageDocument(const std::string& lang,
+                                                const SectionConfig& section,
+                                                const RenderedPage& shown) const {
+  const ViewBuilder* found = nullptr;
+  for (const auto& builder : builders_) {
+    if (builder->language().code == lang) found = builder.get();
+  }
+  if (!found) return Status::Error("no language " + lang);
+  const ViewBuilder& builder = *found;
+  View view;
+  if (Status s = builder.PageView(shown, section.name, &view); !s.ok()) return s;
+  View crumbs = View::List();
+  const RenderedPage* index = site_.Find(section.name, lang);
+  crumbs.Push(View()
+                  .Set("title", View(index ? index->page.title : builder.T("section_" + section.name)))
+                  .Set("href", View(paths::Section(lang, section.name))));
+  view.Set("trail", crumbs);
+  const std::string template_name(FindPageKind(shown.page.kind)->template_name);
+  return builder.templates().RenderPage(
+      site_.templates_->Has(template_name) ? template_name : "page", view);
 }
 
 Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
@@ -973,8 +990,8 @@ Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
             view.Set("alternates", View::List());
             view.Set("noindex", View(true));
             std::string html = builder.templates().RenderPage("404", view);
-            Status s = writer_.Write(paths::OutputFile(paths::NotFound(lang)), html);
-            if (s.ok() && is_default) s = writer_.Write("404.html", html);
+            Status s = writer_->Write(paths::OutputFile(paths::NotFound(lang)), html);
+            if (s.ok() && is_default) s = writer_->Write("404.html", html);
             return s;
           }};
 }
@@ -1045,7 +1062,7 @@ Job Site::Planner::TombstoneJob(const ViewBuilder& builder, const Tombstone& tom
   std::string key = nav_keys_.at(lang) + "|tombstone|" + tombstone.title + "|" + tombstone.reason +
                     "|" + tombstone.at.ToRfc3339() + (tombstone.gone ? "|gone" : "");
   return {{file}, HashHex(key), "", [this, &builder, &tombstone, path, file]() {
-            if (tombstone.gone) return writer_.Write(file, "");
+            if (tombstone.gone) return writer_->Write(file, "");
             View view = builder.Base(path, builder.T("withdrawn_heading"), tombstone.section);
             builder.AddLanguages(&view, "", "");
             view.Set("alternates", View::List());
@@ -1124,7 +1141,7 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
   for (const auto& [format, render] : formats) {
     const std::string path = paths::Feed(lang, section_name, format);
     info.feed_url = builder.Absolute(path);
-    if (s.ok()) s = writer_.Write(paths::OutputFile(path), render(info, feed_entries));
+    if (s.ok()) s = writer_->Write(paths::OutputFile(path), render(info, feed_entries));
   }
   return s;
 }
@@ -1171,7 +1188,7 @@ std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const 
 
 Job Site::Planner::RootFilesJob() const {
   return {{"index.html", "robots.txt"}, HashHex(site_.site_key_ + "|root"), "",
-          [this]() { return site_.WriteRootFiles(writer_); }};
+          [this]() { return site_.WriteRootFiles(*writer_); }};
 }
 
 std::vector<Job> Site::Planner::SitemapJobs() const {
@@ -1189,7 +1206,7 @@ std::vector<Job> Site::Planner::SitemapJobs() const {
   std::string key = site_.site_key_ + "|sitemap-index";
   for (const auto& url : part_urls) key += "|" + url;
   jobs.push_back({{"sitemap.xml"}, HashHex(key), "", [this, part_urls]() {
-                    return writer_.Write("sitemap.xml", RenderSitemapIndex(part_urls));
+                    return writer_->Write("sitemap.xml", RenderSitemapIndex(part_urls));
                   }});
   return jobs;
 }
@@ -1209,7 +1226,7 @@ Job Site::Planner::SitemapPartJob(std::shared_ptr<const std::vector<SitemapUrl>>
   }
   return {{output}, HashHex(key), "", [this, urls, first, count, output]() {
             std::vector<SitemapGroup> groups = site_.SitemapGroups(*urls, first, count);
-            return writer_.Write(output, RenderSitemap(groups, 0, count));
+            return writer_->Write(output, RenderSitemap(groups, 0, count));
           }};
 }
 
@@ -1382,6 +1399,23 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
 
 }  // namespace
 
+Result<std::string> Site::PageDocument(const std::string& source_path) const {
+  const RenderedPage* shown = nullptr;
+  for (const auto& rendered : pages_) {
+    if (rendered.page.source_path == source_path) shown = &rendered;
+  }
+  if (!shown) return Status::Error(source_path + ": not a page of the site");
+  if (shown->page.IsIndex()) return Status::Error(source_path + ": list pages have no preview");
+  const SectionConfig* section = nullptr;
+  for (const auto& candidate : config_.sections) {
+    if (candidate.name == shown->page.section) section = &candidate;
+  }
+  if (!section) return Status::Error(source_path + ": not in a section of the site");
+  BuildOptions options;
+  const Planner planner(*this, options, nullptr);
+  return planner.PageDocument(shown->page.lang, *section, *shown);
+}
+
 Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) const {
   auto writer_result = OutputWriter::Create(options.out_dir, source_dir_);
   if (!writer_result.ok()) return writer_result.status();
@@ -1390,7 +1424,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   if (!options.previous_manifest) loaded = BuildManifest::Load(options.out_dir);
   const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
   timer.Mark("plan.manifest");
-  const Planner planner(*this, options, writer);  // its jobs refer to it: it outlives them
+  const Planner planner(*this, options, &writer);  // its jobs refer to it: it outlives them
   // Only the changed pages' outputs, when no list page changed and there is a site to update.
   std::optional<std::vector<std::string>> page_outputs;
   if (options.changed_keys && previous.size() > 0 &&

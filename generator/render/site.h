@@ -138,6 +138,9 @@ class Site {
   // build runs stops the build rather than publishing text that was never checked).
   Result<std::string> SourceText(const RenderedPage& rendered) const;
   Result<BuildSummary> Build(const BuildOptions& options, StepTimer timer = StepTimer()) const;
+  // The HTML document the build would write for the page file `source_path` (relative:
+  // "content/guides/x.vi.md") in its own language: what editors preview.
+  Result<std::string> PageDocument(const std::string& source_path) const;
   // Reads the content files at `paths` (relative to the source folder: "content/guides/x.vi.md")
   // again through the site's file system, a path no longer there removing its page, and checks
   // them and every page that may link to them as Load would. On success the site holds them and

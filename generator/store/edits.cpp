@@ -164,7 +164,8 @@ Result<std::vector<EditRow>> EditRepository::List(const std::vector<std::string>
 }
 
 Result<bool> EditRepository::Update(const EditRow& row, int64_t expected_version,
-                                    const std::string& saved_by, const std::string& at) {
+                                    const std::string& saved_by, const std::string& at,
+                                    bool written) {
   return InTransaction<bool>(store_, [&]() -> Result<bool> {
     auto before = Get(row.id);
     if (!before.ok()) return before.status();
@@ -179,7 +180,7 @@ Result<bool> EditRepository::Update(const EditRow& row, int64_t expected_version
     BindEditFields(stmt.value(), row);
     stmt->Bind(15, expected_version);
     if (Status s = stmt->Run(); !s.ok()) return s;
-    if (row.source_text == (*before)->source_text) return true;
+    if (!written) return true;
     if (Status s = AddVersion(store_, row.id, expected_version + 1, row.source_text, saved_by, at);
         !s.ok()) {
       return s;
@@ -261,6 +262,21 @@ Result<std::optional<RevisionRecord>> EditRepository::Revision(int64_t revision_
     return std::optional<RevisionRecord>();
   }
   return std::optional<RevisionRecord>(ReadRevision(stmt.value()));
+}
+
+Result<std::vector<TranslationState>> EditRepository::Translations() {
+  auto stmt = store_->Prepare(
+      "SELECT section, slug, lang, source_path, title, public_updated, "
+      "COALESCE(json_extract(meta_json, '$.translated_from'), '') FROM pages "
+      "WHERE status = 'published' AND draft = 0 AND slug <> '' ORDER BY section, slug, lang");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<TranslationState> out;
+  while (stmt->Step()) {
+    out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                   stmt->Text(5), stmt->Text(6)});
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
 }
 
 Result<int64_t> TokenRepository::Add(const std::string& user_name, const std::string& token_hash,

@@ -42,6 +42,13 @@ struct RevisionRecord {
   RevisionPeople people;
 };
 
+// A published page translation, as the dashboard's translation check needs it.
+struct TranslationState {
+  std::string section, slug, lang, source_path, title;
+  std::string updated;          // its last announced change (RFC 3339)
+  std::string translated_from;  // RFC 3339, "" when not a translation or not given
+};
+
 class EditRepository {
  public:
   explicit EditRepository(Store* store) : store_(store) {}
@@ -54,10 +61,11 @@ class EditRepository {
   // Edits in any of `states` (every edit when empty), newest first, without their texts.
   Result<std::vector<EditRow>> List(const std::vector<std::string>& states);
   // Writes `row` (its id) as version `expected_version` + 1 when the stored version is still
-  // `expected_version`; a new text is kept as that version, saved by `saved_by`. Returns false,
-  // changing nothing, when someone wrote in between.
+  // `expected_version`; with `written` (a change to the text, type or note, not a step of the
+  // workflow) that version is kept with its text, saved by `saved_by`. Returns false, changing
+  // nothing, when someone wrote in between.
   Result<bool> Update(const EditRow& row, int64_t expected_version, const std::string& saved_by,
-                      const std::string& at);
+                      const std::string& at, bool written);
   Result<std::optional<EditVersionRow>> Version(int64_t edit_id, int64_t version);
   // Every saved version of the edit, oldest first, without texts.
   Result<std::vector<EditVersionRow>> Versions(int64_t edit_id);
@@ -68,6 +76,8 @@ class EditRepository {
   // The published revisions of the page file `source_path`, newest first, with texts.
   Result<std::vector<RevisionRecord>> Revisions(const std::string& source_path);
   Result<std::optional<RevisionRecord>> Revision(int64_t revision_id);
+  // Every published page translation (not index pages), by section, slug and language.
+  Result<std::vector<TranslationState>> Translations();
 
  private:
   Store* store_;

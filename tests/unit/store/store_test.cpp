@@ -15,7 +15,7 @@ TEST_CASE("a new store file is created and migrated") {
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
-    CHECK(store.value()->SchemaVersion() == 7);
+    CHECK(store.value()->SchemaVersion() == 8);
     PageRepository pages(store.value().get());
     PageRow row;
     row.section = "guides";
@@ -152,7 +152,7 @@ PRAGMA user_version = 1;
   }
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK(store.value()->SchemaVersion() == 7);
+  CHECK(store.value()->SchemaVersion() == 8);
   PageRepository pages(store.value().get());
   SupportQuery query;
   query.lang = "vi";

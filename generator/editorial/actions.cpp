@@ -1,0 +1,297 @@
+// The workflow's actions on edits: create, save, submit, approve, reject, publish, schedule,
+// discard, unpublish.
+#include <algorithm>
+
+#include "content/front_matter.h"
+#include "editorial/edit_rules.h"
+#include "editorial/page_file.h"
+#include "editorial/review.h"
+#include "editorial/workflow.h"
+
+namespace clemency {
+namespace {
+
+Refusal NotAllowed(const Actor& actor, const std::string& what) {
+  return Refuse(403, "the " + actor.role + " role may not " + what);
+}
+
+Refusal WrongState(const EditRow& edit, const std::string& what) {
+  return Refuse(409, "edit #" + std::to_string(edit.id) + " is " + edit.state + ": it cannot be " +
+                         what);
+}
+
+bool IsChangeType(const std::string& type) {
+  return type == "major" || type == "minor" || type == "correction";
+}
+
+// The text to publish: an approved legal review sets the page's `reviewed` date.
+std::string TextToPublish(const EditRow& edit, const DateTime& now) {
+  if (!edit.legal_review) return edit.source_text;
+  return ReplaceFrontMatterFields(edit.source_text, {"reviewed"},
+                                  "reviewed: " + now.ToDateString() + "\n");
+}
+
+std::string RenderedSummary(const PublishReport& report) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", report.seconds);
+  std::string out = "rendered " + std::to_string(report.rendered.size()) + " outputs in " +
+                    seconds + " s; steps: " + report.steps;
+  for (size_t i = 0; i < report.rendered.size() && i < 20; ++i) out += "; " + report.rendered[i];
+  return out;
+}
+
+}  // namespace
+
+Outcome<EditRow> Workflow::Create(const Actor& actor, const std::string& path,
+                                  std::optional<std::string> text) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kEdit)) return NotAllowed(actor, "edit pages");
+  auto file = ParsePageFile(path, options_.languages);
+  if (!file) return Refuse(400, "path: not a page file of the site: " + path);
+  auto open = OpenFor(path);
+  if (!open.ok()) return open.refusal();
+  if (open.value()) {
+    Refusal refusal = Refuse(409, path + " already has an open edit (#" +
+                                      std::to_string((*open.value()).id) + "): continue that one");
+    refusal.current = *open.value();
+    return refusal;
+  }
+  auto published = PageRepository(store_.get()).Get(file->section, file->slug, file->lang);
+  if (!published.ok()) return StoreFailure(published.status());
+  bool live = published->has_value() && (*published)->status == "published";
+  if (!text && !live) return Refuse(404, path + " is not published: send a text for a new page");
+  EditRow edit;
+  edit.source_path = path;
+  edit.base_hash = live ? (*published)->content_hash : "";
+  if (!text) {
+    auto live_text = PageRepository(store_.get()).SourceText(path);
+    if (!live_text.ok()) return StoreFailure(live_text.status());
+    text = std::move(live_text).value();
+  }
+  edit.source_text = *text;
+  edit.author = actor.name;
+  edit.created_at = edit.updated_at = Now();
+  auto id = EditRepository(store_.get()).Insert(edit, actor.name);
+  if (!id.ok()) return Refuse(409, id.status().message());
+  edit.id = *id;
+  AuditLog(store_.get()).Record(actor.name, "edit.create", "#" + std::to_string(*id) + " " + path);
+  return Get(*id);
+}
+
+Outcome<EditRow> Workflow::Save(const Actor& actor, int64_t id, const std::string& if_match,
+                                const EditChanges& changes) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kEdit)) return NotAllowed(actor, "edit pages");
+  bool stale = false;
+  auto current = Load(id, if_match, &stale);
+  if (!current.ok()) return current;
+  EditRow edit = current.value();
+  if (!IsOpenState(edit.state)) return WrongState(edit, "changed");
+  if (changes.change_type && !IsChangeType(*changes.change_type)) {
+    return Refuse(400, "change_type: must be major, minor or correction");
+  }
+  if (stale) {
+    return Stale(edit, VersionInETag(if_match, id), changes.text.value_or(edit.source_text));
+  }
+  EditRow changed = edit;
+  if (changes.text) changed.source_text = *changes.text;
+  if (changes.change_type) changed.change_type = *changes.change_type;
+  if (changes.note) changed.note = *changes.note;
+  if (changes.rebase) changed.base_hash = PublishedHash(edit.source_path);
+  bool same = changed.source_text == edit.source_text && changed.change_type == edit.change_type &&
+              changed.note == edit.note && changed.base_hash == edit.base_hash;
+  if (same) return edit;  // an autosave of what is saved already
+  if (changed.state != "draft") {  // a change after review must be reviewed again
+    changed.state = "draft";
+    changed.approver.clear();
+    changed.legal_review = false;
+    changed.publish_at.clear();
+    changed.publish_at_unix = 0;
+  }
+  return Write(actor, changed, edit.version, "edit.save", "");
+}
+
+Outcome<EditRow> Workflow::Submit(const Actor& actor, int64_t id, const std::string& if_match) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kEdit)) return NotAllowed(actor, "edit pages");
+  auto edit = Current(id, if_match);
+  if (!edit.ok()) return edit;
+  if (edit->state != "draft") return WrongState(edit.value(), "submitted");
+  if (edit->change_type != "minor" && edit->note.empty()) {
+    return Refuse(400, "note: a " + edit->change_type +
+                           " change needs a change note: readers are told what changed");
+  }
+  EditRow submitted = edit.value();
+  submitted.state = "submitted";
+  submitted.review_comment.clear();
+  return Write(actor, submitted, edit->version, "edit.submit", "");
+}
+
+Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::string& if_match,
+                                   bool legal_review, const std::string& comment) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kApprove)) return NotAllowed(actor, "approve changes");
+  auto edit = Current(id, if_match);
+  if (!edit.ok()) return edit;
+  if (edit->state != "submitted") return WrongState(edit.value(), "approved");
+  auto writers = EditRepository(store_.get()).Writers(id);
+  if (!writers.ok()) return StoreFailure(writers.status());
+  if (std::find(writers->begin(), writers->end(), actor.name) != writers->end()) {
+    return Refuse(403, "you wrote part of this change: another publisher must approve it");
+  }
+  auto problems = Check(id);
+  if (!problems.ok()) return problems.refusal();
+  if (!problems->empty()) {
+    Refusal refusal = Refuse(422, "the change fails the content checks");
+    refusal.diagnostics = problems.value();
+    return refusal;
+  }
+  if (NeedsLegalReview(edit.value()) && !legal_review) {
+    Refusal refusal = Refuse(422, "a major change to a guide needs a legal review sign-off");
+    refusal.diagnostics.Add(edit->source_path, 0, "legal_review",
+                            "confirm the legal review before approving");
+    return refusal;
+  }
+  EditRow approved = edit.value();
+  approved.state = "approved";
+  approved.approver = actor.name;
+  approved.legal_review = legal_review && NeedsLegalReview(approved);
+  approved.review_comment = comment;
+  return Write(actor, approved, edit->version, "edit.approve",
+               approved.legal_review ? "legal review signed off" : "");
+}
+
+Outcome<EditRow> Workflow::Reject(const Actor& actor, int64_t id, const std::string& if_match,
+                                  const std::string& reason) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kApprove)) return NotAllowed(actor, "review changes");
+  if (reason.empty()) return Refuse(400, "reason: say what needs to change");
+  auto edit = Current(id, if_match);
+  if (!edit.ok()) return edit;
+  if (edit->state == "draft" || !IsOpenState(edit->state)) return WrongState(edit.value(), "sent back");
+  EditRow rejected = edit.value();
+  rejected.state = "draft";
+  rejected.approver.clear();
+  rejected.legal_review = false;
+  rejected.publish_at.clear();
+  rejected.publish_at_unix = 0;
+  rejected.review_comment = reason;
+  return Write(actor, rejected, edit->version, "edit.reject", reason);
+}
+
+Outcome<EditRow> Workflow::Publish(const Actor& actor, int64_t id, const std::string& if_match) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kPublish)) return NotAllowed(actor, "publish");
+  auto edit = Current(id, if_match);
+  if (!edit.ok()) return edit;
+  if (edit->state != "approved" && edit->state != "scheduled") {
+    return WrongState(edit.value(), "published before it is approved");
+  }
+  return PublishEdit(actor.name, edit.value());
+}
+
+Outcome<EditRow> Workflow::PublishEdit(const std::string& publisher, EditRow edit) {
+  std::string live_hash = PublishedHash(edit.source_path);
+  if (live_hash != edit.base_hash) {
+    // Someone published this page since the edit began: publishing it would undo their change.
+    Refusal refusal = Refuse(409, "the page was published by someone else since this edit began; "
+                                  "merge their change and save again");
+    auto live = LiveText(edit.source_path);
+    auto base = TextWithHash(edit.source_path, edit.base_hash);
+    if (live && base) refusal.merge = OfferMerge(*base, edit.source_text, *live);
+    refusal.current = edit;
+    return refusal;
+  }
+  DateTime now = options_.now();
+  PublishOrder order{edit.source_path, TextToPublish(edit, now), edit.change_type, edit.note,
+                     edit.author, edit.approver, publisher};
+  Diagnostics diagnostics;
+  auto report = port_->Publish(order, &diagnostics);
+  if (!report.ok()) {
+    Refusal refusal = Refuse(422, report.status().message());
+    refusal.diagnostics = diagnostics;
+    return refusal;
+  }
+  EditRow published = edit;
+  published.state = "published";
+  published.publisher = publisher;
+  published.published_at = now.ToRfc3339();
+  published.source_text = order.text;
+  return Write({publisher, "publisher"}, published, edit.version, "publish",
+               report->page + ": " + RenderedSummary(report.value()));
+}
+
+Outcome<EditRow> Workflow::Schedule(const Actor& actor, int64_t id, const std::string& if_match,
+                                    const DateTime& at) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kPublish)) return NotAllowed(actor, "schedule publishing");
+  auto edit = Current(id, if_match);
+  if (!edit.ok()) return edit;
+  if (edit->state != "approved" && edit->state != "scheduled") {
+    return WrongState(edit.value(), "scheduled before it is approved");
+  }
+  if (at.unix_seconds <= options_.now().unix_seconds) {
+    return Refuse(400, "publish_at: the time must be in the future");
+  }
+  EditRow scheduled = edit.value();
+  scheduled.state = "scheduled";
+  scheduled.publisher = actor.name;
+  scheduled.publish_at = at.ToRfc3339();
+  scheduled.publish_at_unix = at.unix_seconds;
+  return Write(actor, scheduled, edit->version, "edit.schedule", scheduled.publish_at);
+}
+
+Outcome<int> Workflow::PublishDue() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto due = EditRepository(store_.get()).Due(options_.now().unix_seconds);
+  if (!due.ok()) return StoreFailure(due.status());
+  int published = 0;
+  for (const EditRow& edit : *due) {
+    auto outcome = PublishEdit(edit.publisher, edit);
+    if (outcome.ok()) {
+      ++published;
+      continue;
+    }
+    // Not retried every second: back to approved, with the reason for the dashboard.
+    EditRow failed = edit;
+    failed.state = "approved";
+    failed.review_comment = "scheduled publishing failed: " + outcome.refusal().message;
+    Write({edit.publisher, "publisher"}, failed, edit.version, "publish.failed",
+          outcome.refusal().message);
+  }
+  return published;
+}
+
+Outcome<EditRow> Workflow::Discard(const Actor& actor, int64_t id, const std::string& if_match) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kEdit)) return NotAllowed(actor, "edit pages");
+  auto edit = Current(id, if_match);
+  if (!edit.ok()) return edit;
+  if (!IsOpenState(edit->state)) return WrongState(edit.value(), "discarded");
+  EditRow discarded = edit.value();
+  discarded.state = "discarded";
+  return Write(actor, discarded, edit->version, "edit.discard", "");
+}
+
+Outcome<std::vector<std::string>> Workflow::Unpublish(const Actor& actor,
+                                                      const UnpublishOrder& order) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!May(actor.role, Permission::kPublish)) return NotAllowed(actor, "unpublish pages");
+  if (order.reason.empty()) return Refuse(400, "reason: readers are told why the page went");
+  UnpublishOrder named = order;
+  named.by = actor.name;
+  Diagnostics diagnostics;
+  auto removed = port_->Unpublish(named, &diagnostics);
+  if (!removed.ok()) {
+    Refusal refusal = Refuse(422, removed.status().message());
+    refusal.diagnostics = diagnostics;
+    return refusal;
+  }
+  std::string ids;
+  for (const auto& page : *removed) ids += (ids.empty() ? "" : ", ") + page;
+  AuditLog(store_.get()).Record(actor.name, order.gone ? "unpublish.gone" : "unpublish", ids,
+                                order.reason);
+  return std::move(removed).value();
+}
+
+}  // namespace clemency

@@ -1,0 +1,20 @@
+#pragma once
+// Small rules the workflow's files share: which states are open, what an If-Match names, and
+// how a refusal is made.
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "editorial/workflow.h"
+
+namespace clemency {
+
+// draft, submitted, approved or scheduled: the edit can still change or be published.
+bool IsOpenState(const std::string& state);
+// The version an If-Match value names for edit `id` ("e<id>.<version>", quoted, maybe weak), or -1.
+int64_t VersionInETag(const std::string& if_match, int64_t id);
+Refusal Refuse(int status, std::string message);
+// A store error: the person asking can do nothing about it (500).
+Refusal StoreFailure(const Status& status);
+
+}  // namespace clemency

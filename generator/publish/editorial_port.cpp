@@ -1,0 +1,51 @@
+#include "publish/editorial_port.h"
+
+#include <chrono>
+
+namespace clemency {
+
+Status RepublisherPort::Check(const std::string& path, const std::string& text,
+                              Diagnostics* diagnostics) {
+  return republisher_->Check(path, text, diagnostics);
+}
+
+Result<std::string> RepublisherPort::Preview(const std::string& path, const std::string& text,
+                                             Diagnostics* diagnostics) {
+  return republisher_->Preview(path, text, diagnostics);
+}
+
+Result<PublishReport> RepublisherPort::Publish(const PublishOrder& order,
+                                               Diagnostics* diagnostics) {
+  PublishRequest request;
+  request.file = order.path;
+  request.stored_path = order.path;
+  request.text = order.text;
+  request.change_type = order.change_type;
+  request.note = order.note;
+  request.people = {order.author, order.approver, order.publisher};
+  const auto start = std::chrono::steady_clock::now();
+  auto result = republisher_->Publish(std::move(request), diagnostics);
+  if (!result.ok()) return result.status();
+  PublishReport report;
+  report.page = result->page;
+  report.changed = result->changed;
+  report.steps = result->steps;
+  report.rendered = result->rendered;
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+Result<std::vector<std::string>> RepublisherPort::Unpublish(const UnpublishOrder& order,
+                                                            Diagnostics* diagnostics) {
+  UnpublishRequest request;
+  request.section = order.section;
+  request.slug = order.slug;
+  request.lang = order.lang;
+  request.reason = order.reason;
+  request.gone = order.gone;
+  request.by = order.by;
+  return republisher_->Unpublish(std::move(request), diagnostics);
+}
+
+}  // namespace clemency

@@ -1,0 +1,91 @@
+// Who is signed in: session ids rotated at every sign-in, idle and absolute timeouts, sign-out;
+// the limit on failed sign-ins per account and per address; bearer tokens kept hashed.
+#include "accounts/sessions.h"
+
+#include <catch2/catch.hpp>
+
+#include "accounts/accounts.h"
+#include "accounts/secrets.h"
+#include "store/edits.h"
+#include "support/fixture.h"
+
+using namespace clemency;
+
+TEST_CASE("sessions: a new id at every sign-in, timeouts, and sign-out ends it") {
+  SessionTable table(SessionTable::Limits{1800, 43200});
+  const int64_t t = 1'800'000'000;
+  std::string first = table.Start("lan", t), second = table.Start("lan", t);
+  CHECK(first != second);
+  CHECK(first.size() >= 43);  // 32 random bytes
+  auto found = table.Find(first, t + 60);
+  REQUIRE(found);
+  CHECK(found->user == "lan");
+  CHECK(found->csrf.size() >= 43);
+  CHECK(found->csrf != table.Find(second, t + 60)->csrf);
+  CHECK_FALSE(table.Find("not-an-id", t));
+  CHECK_FALSE(table.Find("", t));
+  // Idle: each request moves the idle deadline on; 30 minutes without one ends the session.
+  CHECK(table.Find(first, t + 1700));
+  CHECK(table.Find(first, t + 3400));
+  CHECK_FALSE(table.Find(second, t + 1861));
+  // Absolute: 12 hours however busy.
+  int64_t now = t + 3400;
+  while (now < t + 43200) {
+    now += 1700;
+    if (now <= t + 43200) CHECK(table.Find(first, now));
+  }
+  CHECK_FALSE(table.Find(first, now));
+  std::string third = table.Start("hoa", t);
+  table.End(third);
+  CHECK_FALSE(table.Find(third, t + 1));  // a replayed cookie after sign-out
+  std::string fourth = table.Start("minh", t), fifth = table.Start("minh", t);
+  table.EndAllFor("minh");
+  CHECK_FALSE(table.Find(fourth, t + 1));
+  CHECK_FALSE(table.Find(fifth, t + 1));
+}
+
+TEST_CASE("sign-in limit: the 11th failure in a minute is refused, per account and per address") {
+  LoginLimiter limiter(10, 60);
+  const int64_t t = 1'800'000'000;
+  for (int i = 0; i < 10; ++i) {
+    CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + i) == 0);
+    limiter.Failed("lan", "10.0.0.1", t + i);
+  }
+  CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + 10) > 0);
+  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 10) > 0);    // the account, from elsewhere
+  CHECK(limiter.RetryAfter("hoa", "10.0.0.1", t + 10) > 0);    // the address, another account
+  CHECK(limiter.RetryAfter("hoa", "10.0.0.2", t + 10) == 0);
+  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 59) == 1);
+  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 60) == 0);   // the first failure has left
+  limiter.Succeeded("lan");
+  CHECK(limiter.RetryAfter("lan", "10.0.0.3", t + 11) == 0);
+  CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + 11) > 0);    // the address still guessed
+}
+
+TEST_CASE("bearer tokens: shown once, stored as a hash, refused when revoked or disabled") {
+  testing::TempDir dir;
+  auto store = std::move(Store::Open(dir / "clemency.db")).value();
+  const std::string now = "2026-12-02T03:00:00Z";
+  REQUIRE(AddUser(store.get(), "test", "hoa", "publisher", "một mật khẩu dài", now).ok());
+  auto token = CreateToken(store.get(), "test", "hoa", "máy đồng bộ", now);
+  REQUIRE(token.ok());
+  CHECK(token->rfind("clm_", 0) == 0);
+  CHECK_FALSE(CreateToken(store.get(), "test", "nobody", "", now).ok());
+  auto user = AuthenticateToken(store.get(), *token);
+  REQUIRE(user.ok());
+  CHECK(user->name == "hoa");
+  CHECK_FALSE(AuthenticateToken(store.get(), *token + "x").ok());
+  auto stmt = store->Prepare("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?1");
+  stmt.value().Bind(1, *token);
+  REQUIRE(stmt.value().Step());
+  CHECK(stmt->Int(0) == 0);  // not the token itself
+  auto rows = TokenRepository(store.get()).List();
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  REQUIRE(DisableUser(store.get(), "test", "hoa", now).ok());
+  CHECK_FALSE(AuthenticateToken(store.get(), *token).ok());
+  CHECK(SecretsEqual("abc", "abc"));
+  CHECK_FALSE(SecretsEqual("abc", "abd"));
+  CHECK_FALSE(SecretsEqual("abc", "abcd"));
+  CHECK(SecretHash("x").size() == 64);
+}

@@ -1,0 +1,104 @@
+// The editorial workflow on serve's real publish path: checks and previews against the held
+// site change nothing; an approved edit is live in the output folder when Publish returns, its
+// revision names who wrote, approved and published it; a withdrawn page shows its notice.
+#include "publish/editorial_port.h"
+
+#include <catch2/catch.hpp>
+
+#include "editorial/workflow.h"
+#include "publish_test_support.h"
+#include "store/edits.h"
+
+using namespace clemency;
+
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+const std::string kPath = "content/guides/alpha.vi.md";
+
+struct Editorial : publish_test::StoredFixture {
+  std::unique_ptr<Republisher> republisher = StartRepublisher();
+  std::unique_ptr<RepublisherPort> port;
+  std::unique_ptr<Workflow> workflow;
+  Actor editor{"lan", "editor"}, publisher{"hoa", "publisher"};
+  Editorial() {
+    REQUIRE(republisher->RepublishNow().ok());
+    port = std::make_unique<RepublisherPort>(republisher.get());
+    Workflow::Options options;
+    options.languages = {"vi", "en", "km"};
+    options.section_kind = [](const std::string& s) { return s == "guides" ? "guide" : "page"; };
+    workflow = std::make_unique<Workflow>(std::move(Store::Open(dir / "clemency.db")).value(),
+                                          port.get(), options);
+  }
+  std::string Live() { return testing::ReadFile(dir / "public/vi/guides/alpha/index.html"); }
+};
+
+}  // namespace
+
+TEST_CASE("editorial port: check and preview use the real site and change nothing") {
+  Editorial e;
+  const std::string before = e.Live();
+  std::string text = testing::ReadFile(e.dir / "src/" + kPath);
+  std::string changed = text;
+  changed.replace(changed.find("Bạn viết đơn."), std::string("Bạn viết đơn.").size(), "Bạn viết đơn gửi Zeta.");
+  Diagnostics problems;
+  CHECK(e.port->Check(kPath, changed, &problems).ok());
+  CHECK(problems.empty());
+  auto html = e.port->Preview(kPath, changed, &problems);
+  REQUIRE(html.ok());
+  CHECK(Contains(*html, "Bạn viết đơn gửi Zeta."));
+  CHECK((Contains(*html, "<!doctype html>") || Contains(*html, "<!DOCTYPE html>")));
+  std::string broken = text + "\n[Xem](/vi/guides/khong-co/)\n";
+  Diagnostics link_problems;
+  CHECK_FALSE(e.port->Check(kPath, broken, &link_problems).ok());
+  CHECK(Contains(link_problems.ToString(), "khong-co"));
+  // Nothing of the trials reached the store or the site.
+  CHECK(e.Live() == before);
+  CHECK_FALSE(Contains(*PageRepository(e.store.get()).SourceText(kPath), "gửi Zeta"));
+  auto again = e.port->Preview(kPath, text, &problems);
+  REQUIRE(again.ok());
+  CHECK_FALSE(Contains(*again, "gửi Zeta"));
+}
+
+TEST_CASE("editorial port: an approved edit is live when Publish returns, with its people") {
+  Editorial e;
+  auto edit = e.workflow->Create(e.editor, kPath, std::nullopt);
+  REQUIRE(edit.ok());
+  EditChanges changes;
+  changes.text = edit->source_text;
+  changes.text->replace(changes.text->find("Bạn viết đơn."), std::string("Bạn viết đơn.").size(),
+                        "Bạn viết đơn, có người giúp.");
+  changes.change_type = "major";
+  changes.note = "Nói rõ ai giúp viết đơn.";
+  auto saved = e.workflow->Save(e.editor, edit->id, EditETag(edit.value()), changes);
+  REQUIRE(saved.ok());
+  auto submitted = e.workflow->Submit(e.editor, edit->id, EditETag(saved.value()));
+  REQUIRE(submitted.ok());
+  auto approved = e.workflow->Approve(e.publisher, edit->id, EditETag(submitted.value()), true, "");
+  REQUIRE(approved.ok());
+  auto published = e.workflow->Publish(e.publisher, edit->id, EditETag(approved.value()));
+  REQUIRE(published.ok());
+  const std::string live = e.Live();
+  CHECK(Contains(live, "Bạn viết đơn, có người giúp."));
+  CHECK(Contains(live, "Nói rõ ai giúp viết đơn."));  // the change note is shown
+  auto revisions = EditRepository(e.store.get()).Revisions(kPath);
+  REQUIRE(revisions.ok());
+  CHECK(revisions->front().people.author == "lan");
+  CHECK(revisions->front().people.approver == "hoa");
+  CHECK(revisions->front().people.publisher == "hoa");
+  auto audit = e.workflow->RecentAudit(1);
+  REQUIRE(audit.ok());
+  CHECK(audit->front().action == "publish");
+  CHECK(Contains(audit->front().detail, "vi/guides/alpha/index.html"));
+}
+
+TEST_CASE("editorial port: unpublish withdraws with a notice, or 410 when gone") {
+  Editorial e;
+  UnpublishOrder order{"guides", "beta", "", "Không còn đúng.", "", false};
+  auto withdrawn = e.workflow->Unpublish(e.publisher, order);
+  REQUIRE(withdrawn.ok());
+  CHECK(Contains(testing::ReadFile(e.dir / "public/vi/guides/beta/index.html"), "Không còn đúng."));
+}
