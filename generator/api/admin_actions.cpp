@@ -60,7 +60,11 @@ void AdminSite::RunAction(AdminPage& page, const std::string& action, int64_t id
     done = workflow->Schedule(actor, id, etag, *at);
   }
   if (!done) return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/", "back_to_dashboard");
-  if (!done->ok()) return ShowRefusal(page, done->refusal(), EditHref(id));
+  const Refusal* refused = done->ok() ? nullptr : &done->refusal();
+  if (refused && refused->status == 409 && refused->merge && refused->current) {
+    return ConflictScreen(page, id, *refused, true);  // published behind the edit's back
+  }
+  if (refused) return ShowRefusal(page, *refused, EditHref(id));
   Redirect(page, EditHref(id) + "?done=" + DoneKey(action));
 }
 

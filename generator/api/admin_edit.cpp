@@ -221,6 +221,7 @@ void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
   }
   if (HasFormField(req, "change_type")) changes.change_type = FormField(req, "change_type");
   if (HasFormField(req, "note")) changes.note = NormalizeNewlines(FormField(req, "note"));
+  changes.rebase = FormField(req, "rebase") == "1";
   auto saved = auth_->workflow()->Save({page.caller.name, page.caller.role}, id, etag, changes);
   if (from_script) {
     page.res.headers.erase("Content-Security-Policy");
@@ -230,24 +231,34 @@ void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
   }
   if (saved.ok()) return Redirect(page, EditHref(id) + "?done=saved");
   if (saved.refusal().status == 412 && saved.refusal().current) {
-    return ConflictScreen(page, id, saved.refusal());
+    return ConflictScreen(page, id, saved.refusal(), false);
   }
   ShowRefusal(page, saved.refusal(), EditHref(id));
 }
 
 // Both versions side by side; a clean merge is offered as a button, never saved on its own.
-void AdminSite::ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal) const {
+// `rebase`: the page was published since the edit began (publish's 409), so "theirs" is the live
+// page and saving moves the edit onto it (back to draft, to be reviewed again).
+void AdminSite::ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal,
+                               bool rebase) const {
   const EditRow& current = *refusal.current;
-  std::string by = current.author;
-  auto version = EditRepository(auth_->store()).Version(current.id, current.version);
-  if (version.ok() && version->has_value()) by = (*version)->saved_by;
   View view;
-  view.Set("id", std::to_string(id)).Set("csrf", page.caller.csrf);
+  view.Set("id", std::to_string(id)).Set("csrf", page.caller.csrf).Set("rebase", rebase);
   view.Set("current_etag", EditETag(current));
-  view.Set("conflict_intro", T(page, "conflict_intro", {{"name", by},
-                                                        {"at", Time(current.updated_at)}}));
-  view.Set("theirs_heading", T(page, "conflict_theirs_heading", {{"name", by}}));
-  view.Set("theirs_text", current.source_text).Set("mine_text", refusal.mine);
+  if (rebase) {
+    auto live = PageRepository(auth_->store()).SourceText(current.source_path);
+    view.Set("heading", T(page, "rebase_heading")).Set("intro", T(page, "rebase_intro"));
+    view.Set("theirs_heading", T(page, "rebase_theirs_heading"));
+    view.Set("theirs_text", live.ok() ? *live : "").Set("mine_text", current.source_text);
+  } else {
+    std::string by = current.author;
+    auto version = EditRepository(auth_->store()).Version(current.id, current.version);
+    if (version.ok() && version->has_value()) by = (*version)->saved_by;
+    view.Set("heading", T(page, "conflict_heading"));
+    view.Set("intro", T(page, "conflict_intro", {{"name", by}, {"at", Time(current.updated_at)}}));
+    view.Set("theirs_heading", T(page, "conflict_theirs_heading", {{"name", by}}));
+    view.Set("theirs_text", current.source_text).Set("mine_text", refusal.mine);
+  }
   bool clean = refusal.merge && refusal.merge->clean;
   view.Set("clean", clean);
   if (clean) view.Set("merged", refusal.merge->merged);
@@ -261,7 +272,7 @@ void AdminSite::ConflictScreen(AdminPage& page, int64_t id, const Refusal& refus
   }
   view.Set("has_conflicts", refusal.merge && !refusal.merge->conflicts.empty());
   view.Set("conflicts", std::move(conflicts));
-  Show(page, 412, "conflict", T(page, "conflict_title"), std::move(view));
+  Show(page, rebase ? 409 : 412, "conflict", T(page, "conflict_title"), std::move(view));
 }
 
 // The saved text rendered by the real renderer, for the editor's <iframe> (so it may be framed

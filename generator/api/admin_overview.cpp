@@ -3,7 +3,6 @@
 
 #include "accounts/secrets.h"
 #include "api/admin_pages.h"
-#include "store/store.h"
 
 namespace clemency {
 
@@ -149,43 +148,50 @@ void AdminSite::DashboardScreen(AdminPage& page) const {
   Show(page, 200, "dashboard", T(page, "dashboard_title"), std::move(view));
 }
 
-void AdminSite::PagesScreen(AdminPage& page) const {
-  PageQuery query;
-  query.section = QueryParam(page.req, "section");
-  query.lang = QueryParam(page.req, "page_lang");
-  query.limit = 1000;
-  auto pages = PageRepository(auth_->store()).List(query);
-  if (!pages.ok()) {
-    return ShowMessage(page, 503, "refused_heading", {pages.status().message()}, "/admin/",
-                       "back_to_dashboard");
-  }
-  View view;
-  view.Set("nav_pages", true);
-  View sections = View::List(), languages = View::List(), list = View::List();
-  for (const SectionConfig& section : config_.sections) {
+View AdminSite::PageFilters(AdminPage& page, const std::string& section,
+                            const std::string& lang) const {
+  View filters;
+  View sections = View::List(), languages = View::List();
+  for (const SectionConfig& config_section : config_.sections) {
     View item;
-    item.Set("name", section.name).Set("selected", section.name == query.section);
+    item.Set("name", config_section.name).Set("selected", config_section.name == section);
     sections.Push(std::move(item));
   }
   for (const LanguageConfig& language : config_.languages) {
     View item;
     item.Set("code", language.code).Set("name", LanguageName(page, language.code));
-    item.Set("selected", language.code == query.lang);
+    item.Set("selected", language.code == lang);
     languages.Push(std::move(item));
   }
+  filters.Set("sections", std::move(sections)).Set("content_languages", std::move(languages));
+  return filters;
+}
+
+void AdminSite::PagesScreen(AdminPage& page) const {
+  std::string section = QueryParam(page.req, "section");
+  std::string lang = QueryParam(page.req, "page_lang");
+  auto pages = auth_->workflow()->Pages();
+  if (!pages.ok()) return ShowRefusal(page, pages.refusal(), "/admin/");
+  View view = PageFilters(page, section, lang);
+  view.Set("nav_pages", true);
   bool may_edit = May(page.caller.role, Permission::kEdit);
   bool may_publish = May(page.caller.role, Permission::kPublish);
-  for (const PageRow& row : *pages) {
+  View list = View::List();
+  long count = 0;
+  for (const TranslationState& row : pages.value()) {
+    if ((!section.empty() && row.section != section) || (!lang.empty() && row.lang != lang)) {
+      continue;
+    }
     View item;
     item.Set("title", row.title).Set("path", row.source_path).Set("lang", row.lang);
     item.Set("history_href", "/admin/history?path=" + QueryEncode(row.source_path));
     item.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(row.source_path));
     item.Set("may_edit", may_edit).Set("may_publish", may_publish).Set("csrf", page.caller.csrf);
     list.Push(std::move(item));
+    ++count;
   }
-  view.Set("sections", std::move(sections)).Set("content_languages", std::move(languages));
   view.Set("pages", std::move(list)).Set("may_edit", may_edit);
-  view.Set("count_text", T(page, "pages_count", {{"count", static_cast<long>(pages->size())}}));
+  view.Set("count_text", T(page, "pages_count", {{"count", count}}));
   Show(page, 200, "pages", T(page, "pages_title"), std::move(view));
 }
 

@@ -63,6 +63,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void DashboardScreen(AdminPage& page) const;
   View DashboardGroups(AdminPage& page, const Dashboard& dashboard) const;
   View TranslationsView(AdminPage& page, const Dashboard& dashboard) const;
+  View PageFilters(AdminPage& page, const std::string& section, const std::string& lang) const;
   void PagesScreen(AdminPage& page) const;
   void AuditScreen(AdminPage& page) const;
 
@@ -74,7 +75,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void AddProblems(AdminPage& page, const EditRow& edit, View* view) const;
   void AddActions(AdminPage& page, const EditRow& edit, View* view) const;
   void SaveEdit(AdminPage& page, int64_t id, bool from_script) const;
-  void ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal) const;
+  void ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal, bool rebase) const;
   void PreviewEdit(AdminPage& page, int64_t id) const;
   void RegisterActions();
   void RunAction(AdminPage& page, const std::string& action, int64_t id) const;

@@ -195,14 +195,18 @@ void EditorApi::RegisterReads() {
     json.EndArray().EndObject();
     SendJson(call.res, json.str() + "\n");
   });
-  Route(Method::kGet, "/pages", "", [this](ApiCall& call) {
-    PageQuery query;
-    query.lang = call.req.get_param_value("lang");
-    query.section = call.req.get_param_value("section");
-    query.limit = 1000;
-    auto pages = PageRepository(auth_->store()).List(query);
-    if (!pages.ok()) return http::SendProblem(call.res, 503, "the content store is not available");
-    SendJson(call.res, PagesJson(*pages));
+  Route(Method::kGet, "/pages", "", [](ApiCall& call) {
+    std::string section = call.req.get_param_value("section");
+    std::string lang = call.req.get_param_value("lang");
+    auto pages = call.workflow->Pages();
+    if (!Succeeded(pages, call.res)) return;
+    std::vector<TranslationState> chosen;
+    for (const TranslationState& page : pages.value()) {
+      if ((section.empty() || page.section == section) && (lang.empty() || page.lang == lang)) {
+        chosen.push_back(page);
+      }
+    }
+    SendJson(call.res, PagesJson(chosen));
   });
   Route(Method::kGet, "/edits", "", [](ApiCall& call) {
     auto dashboard = call.workflow->GetDashboard();
@@ -260,7 +264,7 @@ void EditorApi::RegisterEditWrites() {
     EditChanges changes;
     if (!TextMember(call, "text", &changes.text) ||
         !TextMember(call, "change_type", &changes.change_type) ||
-        !TextMember(call, "note", &changes.note)) {
+        !TextMember(call, "note", &changes.note) || !BoolMember(call, "rebase", &changes.rebase)) {
       return;
     }
     std::string etag = IfMatch(call);

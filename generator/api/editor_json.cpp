@@ -171,11 +171,11 @@ std::string AuditJson(const std::vector<AuditRow>& rows) {
   return json.str() + "\n";
 }
 
-std::string PagesJson(const std::vector<PageRow>& pages) {
+std::string PagesJson(const std::vector<TranslationState>& pages) {
   JsonWriter json;
   json.BeginObject();
   json.Key("pages").BeginArray();
-  for (const PageRow& page : pages) {
+  for (const TranslationState& page : pages) {
     json.BeginObject();
     json.Field("path", page.source_path);
     json.Field("section", page.section);
@@ -183,6 +183,7 @@ std::string PagesJson(const std::vector<PageRow>& pages) {
     json.Field("lang", page.lang);
     json.Field("title", page.title);
     json.Field("updated", page.updated);
+    json.FieldOrNull("translated_from", page.translated_from);
     json.EndObject();
   }
   json.EndArray();

@@ -23,7 +23,8 @@ std::string RefusalJson(const Refusal& refusal);
 std::string DashboardJson(const Dashboard& dashboard);
 std::string HistoryJson(const std::string& path, const std::vector<HistoryItem>& items);
 std::string AuditJson(const std::vector<AuditRow>& rows);
-// Published pages an edit may start from: {pages: [{path, section, slug, lang, title, updated}]}.
-std::string PagesJson(const std::vector<PageRow>& pages);
+// Published pages an edit may start from: {pages: [{path, section, slug, lang, title, updated,
+// translated_from}]}.
+std::string PagesJson(const std::vector<TranslationState>& pages);
 
 }  // namespace clemency

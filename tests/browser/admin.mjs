@@ -1,0 +1,366 @@
+#!/usr/bin/env node
+// The editors' web admin in a real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core) — ctest browser.admin.
+//   node admin.mjs CLEMENCY_BINARY SOURCE_DIR
+// Makes three accounts (two editors, a publisher) in a store in a temporary folder, starts
+// `clemency serve` on it, then checks, each printed as "ok" or "FAIL":
+//   workflow   an editor signs in, changes a sentence of a guide, sees the preview change after
+//              autosave, submits; a publisher signs in, approves (legal review box) and publishes;
+//              the public page shows the new sentence and the change note
+//   no-js      with JavaScript off, an editor saves a draft with the Save button
+//   conflict   a second editor's stale save gets the conflict screen, with both versions and a
+//              button to take the merged text (the two changes touch different paragraphs)
+//   axe        axe-core (WCAG 2 A/AA) on every admin screen, in both interface languages: no
+//              violation at all
+//   csp        no console error (so no Content-Security-Policy violation) on any admin page
+//   mobile     320 px wide: no horizontal scrolling on any admin screen
+//   keyboard   the first Tab focuses the skip link; it leads to main#main
+// Exits 1 with the list of failures, 2 when it cannot run at all.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { startServe } from './serve.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const PASSWORDS = { ed1: 'bien-tap-vien-mot', ed2: 'bien-tap-vien-hai', pub: 'nguoi-duyet-bai-1' };
+const ROLES = { ed1: 'editor', ed2: 'editor', pub: 'publisher' };
+const GUIDE = 'content/guides/dac-xa-la-gi.vi.md';
+const GUIDE_URL = '/vi/guides/dac-xa-la-gi/';
+const OLD_SENTENCE = 'Chỉ Chủ tịch nước mới có quyền quyết định đặc xá.';
+const NEW_SENTENCE = 'Chỉ Chủ tịch nước mới có quyền quyết định việc đặc xá.';
+const CHANGE_NOTE = 'Viết lại câu nói ai quyết định đặc xá cho rõ hơn.';
+const OTHER = 'content/guides/ai-duoc-xet-dac-xa.vi.md';
+
+if (process.argv.length !== 4) {
+  console.error('usage: node admin.mjs CLEMENCY_BINARY SOURCE_DIR');
+  process.exit(2);
+}
+const binary = resolve(process.argv[2]);
+const source = resolve(process.argv[3]);
+const require = createRequire(import.meta.url);
+let chromium, axeSource;
+try {
+  ({ chromium } = await import('playwright-core'));
+  axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+} catch (err) {
+  console.error(`cannot load playwright-core or axe-core (${err.message}); run npm ci --prefix tests/browser`);
+  process.exit(2);
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server on a copy of the site, with accounts made the way an administrator makes them.
+
+const work = mkdtempSync(join(tmpdir(), 'clemency-admin-'));
+const site = join(work, 'site-copy');
+cpSync(join(source, 'site'), join(site, 'site'), { recursive: true });
+cpSync(join(source, 'content'), join(site, 'content'), { recursive: true });
+const db = join(work, 'clemency.db');
+for (const [name, role] of Object.entries(ROLES)) {
+  execFileSync(binary, ['user', 'add', name, '--role', role, '--db', db],
+    { input: `${PASSWORDS[name]}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+}
+let serverLog = '';
+const { child: server, port: portPromise } = startServe(binary, site, work, (c) => { serverLog += c; });
+let browser = null;
+
+async function cleanUp() {
+  if (browser) await browser.close().catch(() => {});
+  if (server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { cleanUp().finally(() => process.exit(1)); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+const failures = [];
+async function check(name, fn) {
+  let problems;
+  const started = Date.now();
+  try {
+    problems = (await fn()) ?? [];
+  } catch (err) {
+    problems = [`error: ${err.message.split('\n')[0]}`];
+  }
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  for (const p of problems) console.log(`       ${p}`);
+  if (problems.length) failures.push(name);
+}
+
+let origin;
+const consoleErrors = [];  // [page url, message] from every page of every context
+const screens = new Map();  // name -> URL path of an admin screen seen (GET)
+
+function watch(page) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // A refusal (the conflict screen is a 412, a missing edit 404) is reported as a failed load.
+    if (/Failed to load resource: the server responded with a status of 4(04|09|12)/.test(msg.text())) return;
+    consoleErrors.push(`${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
+  return page;
+}
+
+async function signIn(context, name) {
+  const page = watch(await context.newPage());
+  await page.goto(`${origin}/admin/login`);
+  await page.fill('#name', name);
+  await page.fill('#password', PASSWORDS[name]);
+  await Promise.all([page.waitForURL(`${origin}/admin/`), page.click('button[type=submit]')]);
+  return page;
+}
+
+// The edit screen's URL for `path`, starting the edit from the page list if needed.
+async function openEdit(page, path) {
+  await page.goto(`${origin}/admin/pages?section=guides&page_lang=vi`);
+  const item = page.locator('.page-list li', { has: page.locator(`.path:text-is("${path}")`) });
+  await Promise.all([page.waitForURL(/\/admin\/edits\/\d+/), item.locator('button[type=submit]').click()]);
+  return new URL(page.url()).pathname;
+}
+
+async function axeProblems(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate((tags) =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  return result.violations.map((v) =>
+    `${v.id} (${v.impact}) at ${v.nodes[0]?.target?.join(' ')}${v.nodes.length > 1 ? ` (+${v.nodes.length - 1})` : ''}: ${v.help}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks.
+
+async function workflowCheck(editorContext, publisherContext) {
+  const problems = [];
+  const ed = await signIn(editorContext, 'ed1');
+  screens.set('dashboard', '/admin/');
+  screens.set('pages', '/admin/pages');
+  const editPath = await openEdit(ed, GUIDE);
+  screens.set('edit', editPath);
+  const body = ed.locator('#f-body');
+  const text = await body.inputValue();
+  if (!text.includes(OLD_SENTENCE)) return [`the body does not hold "${OLD_SENTENCE}"`];
+  await body.fill(text.replace(OLD_SENTENCE, NEW_SENTENCE));
+  await ed.fill('#f-note', CHANGE_NOTE);
+  // Autosave (every 4 s) saves the change and reloads the preview with it.
+  await ed.locator('#autosave-status').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 });
+  const preview = ed.frameLocator('#preview');
+  try {
+    await preview.locator('main').filter({ hasText: NEW_SENTENCE }).waitFor({ timeout: 15_000 });
+  } catch {
+    problems.push('the preview did not show the new sentence after autosave');
+  }
+  if (!(await ed.locator('#preview').getAttribute('title'))) problems.push('the preview iframe has no title');
+  await Promise.all([ed.waitForURL(/done=submitted/), ed.click('form[action$="/submit"] button')]);
+  if (!(await ed.locator('.flash').isVisible())) problems.push('no confirmation after submitting');
+  if (await ed.locator('form[action$="/approve"]').count()) problems.push('an editor is shown the approve button');
+
+  const pub = await signIn(publisherContext, 'pub');
+  const link = pub.locator('#group-in_review ~ ul a', { hasText: GUIDE });
+  if (!(await link.count())) problems.push('the dashboard does not list the edit in review');
+  await pub.goto(origin + editPath);
+  await pub.check('#legal-review');
+  await Promise.all([pub.waitForURL(/done=approved/), pub.click('form[action$="/approve"] button')]);
+  await Promise.all([pub.waitForURL(/done=published/), pub.click('form[action$="/publish"] button')]);
+  screens.set('history', `/admin/history?path=${encodeURIComponent(GUIDE)}`);
+  await pub.goto(origin + screens.get('history'));
+  // From the oldest item (the imported page) to the newest (this publish).
+  await pub.locator('input[name=from]').last().check();
+  await pub.locator('input[name=to]').first().check();
+  await Promise.all([pub.waitForURL(/from=/), pub.click('#diff-form button')]);
+  screens.set('history diff', new URL(pub.url()).pathname + new URL(pub.url()).search);
+  const inserted = await pub.locator('.diff ins').allInnerTexts();
+  if (!inserted.some((t) => t.includes('việc'))) problems.push(`the history diff does not show the inserted word: ${inserted}`);
+  screens.set('not found', '/admin/edits/999999');
+  screens.set('unpublish', `/admin/unpublish?path=${encodeURIComponent(GUIDE)}`);
+  screens.set('audit', '/admin/audit');
+  const reader = watch(await publisherContext.newPage());
+  let shown = false;
+  for (let i = 0; i < 50 && !shown; ++i) {
+    await reader.goto(origin + GUIDE_URL);
+    const main = await reader.locator('main').innerText();
+    shown = main.includes(NEW_SENTENCE) && main.includes(CHANGE_NOTE);
+    if (!shown) await reader.waitForTimeout(200);
+  }
+  if (!shown) problems.push('the public page does not show the new sentence and the change note');
+  return problems;
+}
+
+async function noJsCheck(noJsContext) {
+  const page = await signIn(noJsContext, 'ed2');
+  const editPath = await openEdit(page, OTHER);
+  screens.set('edit (other)', editPath);
+  const body = page.locator('#f-body');
+  const text = await body.inputValue();
+  const changed = text.replace('Được xét chưa chắc đã được tha.', 'Được xét chưa chắc đã được tha ngay.');
+  if (changed === text) return ['the sentence to change is not in the page'];
+  await body.fill(changed);
+  await Promise.all([page.waitForURL(/done=saved/), page.click('#edit-form button[value=save]')]);
+  const saved = await page.locator('#f-body').inputValue();
+  return saved.includes('được tha ngay.') ? [] : ['the saved draft does not hold the change'];
+}
+
+// ed2 (JavaScript off) holds the edit open; ed1 saves first; ed2's save is then stale.
+async function staleFormCheck(editorContext, noJsContext) {
+  const stalePage = watch(await noJsContext.newPage());
+  await stalePage.goto(origin + screens.get('edit (other)'));
+  const first = watch(await editorContext.newPage());
+  await first.goto(origin + screens.get('edit (other)'));
+  const firstBody = await first.locator('#f-body').inputValue();
+  await first.locator('#f-body').fill(firstBody.replace('Bạn phải cải tạo tiến bộ.', 'Bạn phải cải tạo thật tiến bộ.'));
+  await Promise.all([first.waitForURL(/done=saved/), first.click('#edit-form button[value=save]')]);
+  await first.close();
+  const staleBody = await stalePage.locator('#f-body').inputValue();
+  await stalePage.locator('#f-body').fill(staleBody.replace('"Được xét" nghĩa là', '"Được xét" có nghĩa là'));
+  const [response] = await Promise.all([
+    stalePage.waitForResponse((r) => r.request().method() === 'POST'),
+    stalePage.click('#edit-form button[value=save]'),
+  ]);
+  const problems = [];
+  if (response.status() !== 412) problems.push(`the stale save answered ${response.status()}, expected 412`);
+  problems.push(...await conflictScreenProblems(stalePage, ['thật tiến bộ', 'có nghĩa là']));
+  await stalePage.close();
+  return problems;
+}
+
+async function conflictScreenProblems(page, changes) {
+  const problems = [];
+  if (!(await page.locator('#theirs-text').count()) || !(await page.locator('#mine-text').count())) {
+    problems.push('the conflict screen does not show both versions');
+  }
+  const merged = page.locator('#merged-text');
+  if (!(await merged.count())) return [...problems, 'no merged text offered for changes to different paragraphs'];
+  const text = await merged.inputValue();
+  for (const change of changes) if (!text.includes(change)) problems.push(`the merged text lacks "${change}"`);
+  return problems;
+}
+
+// ed1 (JavaScript on) is writing when ed2 saves: autosave stops at the 412 and offers the
+// conflict screen, which shows both versions and the merge (axe-checked here, with scripts on).
+async function autosaveConflictCheck(editorContext, noJsContext) {
+  const writer = watch(await editorContext.newPage());
+  await writer.goto(origin + screens.get('edit (other)'));
+  const other = watch(await noJsContext.newPage());
+  await other.goto(origin + screens.get('edit (other)'));
+  const otherBody = await other.locator('#f-body').inputValue();
+  await other.locator('#f-body').fill(otherBody.replace('Án chung thân chưa được giảm', 'Án tù chung thân chưa được giảm'));
+  await Promise.all([other.waitForURL(/done=saved/), other.click('#edit-form button[value=save]')]);
+  const body = await writer.locator('#f-body').inputValue();
+  await writer.locator('#f-body').fill(body.replace('Bạn phải cải tạo thật tiến bộ.', 'Bạn phải cải tạo thật sự tiến bộ.'));
+  const notice = writer.locator('#autosave-conflict');
+  await notice.waitFor({ state: 'visible', timeout: 20_000 });
+  const [response] = await Promise.all([
+    writer.waitForResponse((r) => r.request().method() === 'POST'),
+    notice.locator('button').click(),
+  ]);
+  await writer.waitForLoadState('load');
+  const problems = [];
+  if (response.status() !== 412) problems.push(`the conflict button's post answered ${response.status()}, expected 412`);
+  problems.push(...await conflictScreenProblems(writer, ['thật sự tiến bộ', 'Án tù chung thân']));
+  for (const p of await axeProblems(writer)) problems.push(`axe on the conflict screen: ${p}`);
+  await Promise.all([writer.waitForURL(/done=saved/), writer.click('form:has(#merged-text) button')]);
+  const saved = await writer.locator('#f-body').inputValue();
+  if (!saved.includes('thật sự tiến bộ') || !saved.includes('Án tù chung thân')) {
+    problems.push('taking the merged text did not save both changes');
+  }
+  return problems;
+}
+
+async function axeCheck(context, lang) {
+  const page = watch(await context.newPage());
+  const problems = [];
+  const urls = [['login', '/admin/login'], ...screens.entries()];
+  for (const [name, path] of urls) {
+    const sep = path.includes('?') ? '&' : '?';
+    const response = await page.goto(`${origin}${path}${sep}lang=${lang}`);
+    const expected = name === 'not found' ? 404 : 200;
+    if (response.status() !== expected) problems.push(`${name}: HTTP ${response.status()}, expected ${expected}`);
+    const htmlLang = await page.locator('html').getAttribute('lang');
+    if (htmlLang !== lang) problems.push(`${name}: <html lang="${htmlLang}">, expected ${lang}`);
+    for (const p of await axeProblems(page)) problems.push(`${name}: ${p}`);
+  }
+  await page.close();
+  return problems;
+}
+
+async function mobileCheck(context) {
+  const page = watch(await context.newPage());
+  const problems = [];
+  for (const [name, path] of screens.entries()) {
+    await page.goto(origin + path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 320) problems.push(`${name}: ${width} px wide at a 320 px viewport`);
+  }
+  return problems;
+}
+
+async function keyboardCheck(context) {
+  const page = watch(await context.newPage());
+  await page.goto(origin + '/admin/');
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => document.activeElement?.className);
+  if (first !== 'skip-link') return [`the first Tab focuses "${first}", not the skip link`];
+  await page.keyboard.press('Enter');
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  return focused === 'main' ? [] : [`the skip link leads to "${focused}", not main#main`];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let exitCode = 0;
+try {
+  origin = `http://127.0.0.1:${await portPromise}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  const editor = await browser.newContext();
+  const publisher = await browser.newContext();
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const mobile = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  for (const c of [editor, publisher, noJs, mobile]) c.setDefaultTimeout(30_000);
+
+  await check('workflow: edit, preview, submit, approve, publish, live', () => workflowCheck(editor, publisher));
+  await check('no-js: a draft is saved with JavaScript off', () => noJsCheck(noJs));
+  await check('conflict: a stale form save gets both versions and the merge', () => staleFormCheck(editor, noJs));
+  await check('conflict: autosave stops at a 412 and leads to the conflict screen; the merge is taken',
+    () => autosaveConflictCheck(editor, noJs));
+  await signIn(mobile, 'pub');
+  for (const lang of ['vi', 'en']) await check(`axe: every admin screen in ${lang}`, () => axeCheck(publisher, lang));
+  await check('axe: the editor screen as an editor', async () => {
+    const page = watch(await editor.newPage());
+    await page.goto(origin + screens.get('edit (other)'));
+    return axeProblems(page);
+  });
+  await check('mobile: no horizontal scrolling at 320 px', () => mobileCheck(mobile));
+  await check('keyboard: skip link', () => keyboardCheck(publisher));
+  await check('csp: no console error on any admin page', () => consoleErrors);
+  if (failures.length) {
+    console.log(`\n${failures.length} check(s) failed: ${failures.join('; ')}`);
+    console.log('--- serve (last lines)\n' + serverLog.split('\n').slice(-30).join('\n'));
+    exitCode = 1;
+  } else {
+    console.log('\nall admin checks passed');
+  }
+} catch (err) {
+  console.error(`cannot run: ${err.message}`);
+  console.error(serverLog.split('\n').slice(-30).join('\n'));
+  exitCode = 2;
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
