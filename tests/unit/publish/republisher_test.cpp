@@ -239,10 +239,12 @@ TEST_CASE("serve publishes a page dated a little later at its time, with no stor
 
 TEST_CASE("after a restart, pages due while serve was down are live and later ones go live") {
   publish_test::StoredFixture f;
-  const int64_t due = Now(0).unix_seconds + 2, later = due + 2;
+  int64_t due = 0, later = 0;
   {
     auto first = f.StartRepublisher(std::chrono::milliseconds(50));
     REQUIRE(first->RepublishNow().ok());
+    due = Now(0).unix_seconds + 2;
+    later = due + 2;
     StoreGuideDated(f, "trong-luc-nghi", due);
     StoreGuideDated(f, "sau-khi-mo", later);
     REQUIRE(first->RepublishNow().ok());
