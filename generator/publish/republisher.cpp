@@ -90,6 +90,11 @@ Status Republisher::Start() {
     site_->SetTombstones(std::move(tombstones).value());
   }
   manifest_ = BuildManifest::Load(options_.out_dir);
+  // The output folder shows the site as at its last build: pages due since then (while serve
+  // was down, or since serve's own start build) go live on the watcher's first look.
+  if (site_ && manifest_.size() > 0 && manifest_.schedule().built_at < site_->now()) {
+    site_->SetNow(manifest_.schedule().built_at);
+  }
   if (!options_.socket_path.empty()) {
     Status s = control_.Start(options_.socket_path,
                               [this](const ControlMessage& request) { return Answer(request); });
@@ -144,6 +149,10 @@ void Republisher::WatchLoop(int64_t seen) {
       if (now.ok()) seen = *now;
       OnStoreChange();
     }
+    if (site_) {
+      const std::optional<DateTime> next = site_->Scheduled().next;
+      if (next && next->unix_seconds <= Now(0).unix_seconds) OnScheduleDue();
+    }
     lock.lock();
   }
 }
@@ -187,6 +196,23 @@ void Republisher::OnStoreChange() {
     }
   } else if (!summary->up_to_date && options_.report) {
     options_.report("republished after a store change: " + summary->ToString());
+  }
+}
+
+void Republisher::OnScheduleDue() {
+  std::set<std::string> keys;
+  site_->SetNow(Now(0).unix_seconds, &keys);
+  if (keys.empty()) return;
+  Snapshot snapshot(store_.get());  // the texts of the pages as held
+  auto summary = BuildChanged(std::move(keys), StepTimer(), &snapshot, "on schedule, ");
+  if (!summary.ok()) {
+    retry_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);  // loads it all
+    if (options_.report) {
+      options_.report("scheduled pages are due, but the site was not republished: " +
+                      summary.status().message());
+    }
+  } else if (options_.report) {
+    options_.report("published scheduled pages: " + summary->ToString());
   }
 }
 
@@ -261,12 +287,13 @@ std::vector<std::string> Republisher::ChangedFiles() const {
 }
 
 Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::string>> keys,
-                                               StepTimer timer, Snapshot* snapshot) {
+                                               StepTimer timer, Snapshot* snapshot,
+                                               const std::string& why) {
   BuildOptions build;
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;
   build.previous_manifest = &manifest_;
-  const std::string what = keys ? KeysText(*keys) + ": " : "whole site: ";
+  const std::string what = why + (keys ? KeysText(*keys) + ": " : "whole site: ");
   build.changed_keys = std::move(keys);
   auto summary = site_->Build(build, timer);
   if (snapshot) snapshot->End();  // the log below is a write

@@ -410,14 +410,14 @@ class ViewBuilder {
   std::string locale_;
 };
 
-// Translation keys of each section's published pages (not its index), in page order; every
+// Translation keys of each section's live pages (not its index), in page order; every
 // configured section has an entry.
 std::map<std::string, std::vector<std::string>> KeysBySection(const Site& site) {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& section : site.config().sections) out[section.name];
   for (const auto& rendered : site.pages()) {
     const Page& page = rendered.page;
-    if (page.slug.empty() || page.draft) continue;
+    if (page.slug.empty() || !rendered.live) continue;
     std::vector<std::string>& keys = out[page.section];
     if (keys.empty() || keys.back() != rendered.key) keys.push_back(rendered.key);
   }
@@ -492,7 +492,10 @@ std::string BuildSummary::ToString() const {
                 "Built %zu pages (%s): %zu files written (%.1f KiB), %zu unchanged, in %.2f s",
                 pages, per_language.c_str(), files_written, bytes_written / 1024.0, files_reused,
                 seconds);
-  return buf;
+  if (scheduled_pages == 0) return buf;
+  return std::string(buf) + "; " + std::to_string(scheduled_pages) +
+         (scheduled_pages == 1 ? " page" : " pages") + " scheduled, the next at " +
+         (next_scheduled ? next_scheduled->ToRfc3339() : std::string("?"));
 }
 
 std::vector<Site::SitemapUrl> Site::SitemapUrls() const {
@@ -638,6 +641,8 @@ class Site::Planner {
               const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
+  // The last change of any live page: an empty feed's date.
+  DateTime NewestLiveUpdate() const;
   Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
   // The root page and robots.txt.
   Job RootFilesJob() const;
@@ -725,8 +730,10 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
         if (keys.count(shown->key)) jobs.push_back(PageJob(*builder, *section, *shown));
       }
       for (Job& job : SectionJobs(*builder, *section, listed)) jobs.push_back(std::move(job));
-      jobs.push_back(FeedJob(*builder, section->name));
     }
+    // Every section's feed: an empty one is dated by the site's newest page, wherever that is
+    // (the others keep their keys and are left as they are).
+    for (const auto& section : site_.config_.sections) jobs.push_back(FeedJob(*builder, section.name));
     jobs.push_back(FeedJob(*builder, ""));
     jobs.push_back(HomeJob(*builder));  // it shows the current round, which may be this page
     for (const Tombstone* tombstone : TombstonesShownIn(lang)) {
@@ -997,12 +1004,12 @@ Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
 }
 
 Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
-  // The language's newest published translations, or one section's.
+  // The language's newest live translations, or one section's.
   const std::string lang = builder.language().code;
   std::vector<const RenderedPage*> entries;
   for (const auto& rendered : site_.pages_) {
     const Page& p = rendered.page;
-    if (p.lang == lang && !p.draft && !p.IsIndex() &&
+    if (rendered.live && p.lang == lang && !p.IsIndex() &&
         (section_name.empty() || p.section == section_name)) {
       entries.push_back(&rendered);
     }
@@ -1019,7 +1026,7 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
   for (const Tombstone* t : withdrawals) key += "|w " + t->title + t->reason + t->at.ToRfc3339();
-  if (entries.empty()) key += "|" + std::to_string(site_.pages_.size());
+  if (entries.empty()) key += "|" + std::to_string(NewestLiveUpdate().unix_seconds);
   return {{paths::OutputFile(paths::Feed(lang, section_name, "atom")),
            paths::OutputFile(paths::Feed(lang, section_name, "rss")),
            paths::OutputFile(paths::Feed(lang, section_name, "json"))},
@@ -1028,6 +1035,15 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
           [this, &builder, section_name, entries, withdrawals]() {
             return WriteFeed(builder, section_name, entries, withdrawals);
           }};
+}
+
+DateTime Site::Planner::NewestLiveUpdate() const {
+  // Not a scheduled page's: a feed must not tell of a change readers cannot see yet.
+  DateTime newest;
+  for (const auto& rendered : site_.pages_) {
+    if (rendered.live) newest = std::max(newest, rendered.page.updated);
+  }
+  return newest;
 }
 
 std::vector<const Tombstone*> Site::Planner::TombstonesShownIn(const std::string& lang) const {
@@ -1092,9 +1108,7 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
   info.home_url = builder.Absolute(base);
   info.id = builder.Absolute(base);
   info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
-  if (entries.empty()) {
-    for (const auto& rendered : site_.pages_) info.updated = std::max(info.updated, rendered.page.updated);
-  }
+  if (entries.empty()) info.updated = NewestLiveUpdate();
   std::vector<FeedEntry> feed_entries;
   for (const RenderedPage* r : entries) {
     const Page& p = r->page;
@@ -1350,8 +1364,8 @@ bool AppendsToManifest(const BuildManifest& previous, bool partial) {
 }
 
 Status CommitAndAppendManifest(const std::vector<Job>& jobs, const ChangePlan& plan,
-                               const BuildOptions& options, OutputWriter& writer,
-                               BuildSummary* summary) {
+                               const BuildOptions& options, const BuildSchedule& schedule,
+                               OutputWriter& writer, BuildSummary* summary) {
   if (Status s = writer.Commit(); !s.ok()) return s;
   std::vector<std::pair<std::string, std::string>>& changes = summary->manifest_changes;
   for (size_t i = 0; i < jobs.size(); ++i) {
@@ -1359,14 +1373,15 @@ Status CommitAndAppendManifest(const std::vector<Job>& jobs, const ChangePlan& p
     for (const auto& output : jobs[i].outputs) changes.emplace_back(output, jobs[i].key);
   }
   for (const std::string& output : plan.removed) changes.emplace_back(output, "");
-  return BuildManifest::Append(options.out_dir, changes);
+  return BuildManifest::Append(options.out_dir, schedule, changes);
 }
 
 // Swaps the staged site in and saves the manifest of `jobs` (with, after a partial plan, the
 // keys of `previous` for every output no job wrote or removed). The old manifest goes before the
 // output folder changes: should the commit stop half way, the next build renders everything.
 Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
-                             const BuildOptions& options, OutputWriter& writer,
+                             const BuildOptions& options, const BuildSchedule& schedule,
+                             OutputWriter& writer,
                              const BuildManifest* previous,
                              const std::vector<std::string>* page_outputs) {
   std::string manifest_path = BuildManifest::PathFor(options.out_dir);
@@ -1394,7 +1409,7 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
       if (!planned.count(output) && !retired) keys.emplace_back(output, key);
     }
   }
-  return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);
+  return BuildManifest::Save(options.out_dir, options.input_fingerprint, schedule, keys);
 }
 
 }  // namespace
@@ -1445,10 +1460,17 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                          : writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static"));
       !s.ok())
     return s;
+  const Schedule scheduled = Scheduled();
+  summary.scheduled_pages = scheduled.pages;
+  summary.next_scheduled = scheduled.next;
+  // The files hold the site as at now_: a build of the same inputs is due when the next
+  // scheduled page goes live.
+  BuildSchedule schedule{now_, std::nullopt};
+  if (scheduled.next) schedule.next = scheduled.next->unix_seconds;
   if (Status s = AppendsToManifest(previous, partial)
-                     ? CommitAndAppendManifest(jobs, plan, options, writer, &summary)
-                     : CommitAndSaveManifest(jobs, plan.total_outputs, options, writer, &previous,
-                                             partial);
+                     ? CommitAndAppendManifest(jobs, plan, options, schedule, writer, &summary)
+                     : CommitAndSaveManifest(jobs, plan.total_outputs, options, schedule, writer,
+                                             &previous, partial);
       !s.ok())
     return s;
   timer.Mark("swap");
