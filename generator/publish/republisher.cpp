@@ -4,6 +4,7 @@
 #include <map>
 
 #include "config/site_config.h"
+#include "publish/history.h"
 
 namespace clemency {
 namespace {
@@ -88,6 +89,7 @@ Status Republisher::Start() {
     auto tombstones = ReadTombstones(store_.get(), site_->config().utc_offset_minutes);
     if (!tombstones.ok()) return tombstones.status();
     site_->SetTombstones(std::move(tombstones).value());
+    if (Status s = AddHistories(store_.get(), site_.get()); !s.ok()) return s;
   }
   manifest_ = BuildManifest::Load(options_.out_dir);
   // The output folder shows the site as at its last build: pages due since then (while serve
@@ -258,6 +260,12 @@ Result<BuildSummary> Republisher::SyncWithStore() {
                          "the last site stays up:\n" + diagnostics.ToString());
   }
   site_->SetTombstones(std::move(tombstones).value());
+  // A changed or withdrawn page's public history changed with it. Unread, the held site is
+  // ahead of the output folder: it is loaded again whole.
+  if (Status s = AddHistories(store_.get(), site_.get(), &keys); !s.ok()) {
+    site_.reset();
+    return s;
+  }
   timer.Mark("check");
   if (keys.empty()) {
     BuildSummary summary;
@@ -345,7 +353,11 @@ Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
                               options_.source_dir, request, diagnostics, &keys);
   if (!result.ok() || keys.empty()) return result;
   Snapshot snapshot(store_.get());  // other pages' texts, as stored with this revision
-  auto summary = BuildChanged(std::move(keys), StepTimer(), &snapshot);
+  // The new revision is in the page's public history, rendered with the page.
+  Status history = AddHistories(store_.get(), site_.get(), &keys);
+  if (!history.ok()) site_.reset();  // ahead of the output folder: loaded again whole
+  auto summary = history.ok() ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
+                              : Result<BuildSummary>(history);
   if (!summary.ok()) {
     // Stored but not live: the watcher loads and renders everything again from the store.
     retry_at_ = std::chrono::steady_clock::now();

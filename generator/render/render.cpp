@@ -296,6 +296,7 @@ class ViewBuilder {
     view.Set("body", View(std::move(body->html)));
     view.Set("og_type", View(page.IsIndex() ? "website" : "article"));
     if (!page.IsIndex()) {
+      view.Set("history_href", View(paths::PageHistory(language_.code, page.section, page.slug)));
       view.Set("published", View(FormatDate(page.date)));
       view.Set("published_iso", View(page.date.ToRfc3339()));
       if (page.updated > page.date) {
@@ -365,6 +366,67 @@ class ViewBuilder {
 
   const LanguageConfig& language() const { return language_; }
   const std::string& locale() const { return locale_; }
+
+  // A page's public history (see HistoryEntries), in this language's interface; a page shown in
+  // the default language is shown so here too, not indexed, like the page itself.
+  View HistoryView(const RenderedPage& shown, const Site::History* history) const {
+    const Page& page = shown.page;
+    const std::string path = paths::PageHistory(language_.code, page.section, page.slug);
+    View view = Base(path, T("history_heading"), page.section);
+    view.Set("page_title",
+             View(T("history_title", {{"title", page.title}}) + " – " + language_.title));
+    view.Set("description", View(T("history_title", {{"title", page.title}})));
+    AddLanguages(&view, shown.key,
+                 paths::PageSuffix(page.section, page.slug) + paths::kHistoryFolder + "/");
+    if (page.lang != language_.code) {
+      view.Set("not_translated", View(true));
+      view.Set("content_lang", View(page.lang));
+      view.Set("canonical", View(Absolute(paths::PageHistory(page.lang, page.section, page.slug))));
+      view.Set("noindex", View(true));
+      view.Set("alternates", View::List());
+    }
+    view.Set("page_name", View(page.title));
+    view.Set("page_href", View(page.PathIn(language_.code)));
+    view.Set("published", View(FormatDate(page.date)));
+    view.Set("published_iso", View(page.date.ToRfc3339()));
+    // A site from files has no revisions: its history is the page's own last change.
+    const std::vector<PageRevision> own = {{page.updated, "", page.change_note, {}}};
+    View entries = HistoryEntries(page, history ? history->revisions : own);
+    view.Set("has_entries", View(!entries.list().empty()));
+    view.Set("entries", std::move(entries));
+    return view;
+  }
+
+  // The announced changes, newest first: date, kind of change, note, and for a major change its
+  // word diff (only the paragraphs that changed). The oldest, when it is the page's publication,
+  // says so.
+  View HistoryEntries(const Page& page, const std::vector<PageRevision>& revisions) const {
+    View list = View::List();
+    const DiffLabels labels{T("diff_added"), T("diff_removed")};
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      const PageRevision& r = revisions[i];
+      const bool first = i + 1 == revisions.size() && r.at <= page.date;
+      View entry;
+      entry.Set("date", View(FormatDate(r.at)));
+      entry.Set("iso", View(r.at.ToRfc3339()));
+      entry.Set("type",
+                View(T(first ? std::string("history_type_first")
+                             : "history_type_" + (r.change_type.empty() ? std::string("update")
+                                                                        : r.change_type))));
+      if (!r.note.empty()) entry.Set("note", View(r.note));
+      const DiffCounts counts = DiffStats(r.diff);
+      if (counts.words_added + counts.words_removed > 0) {
+        entry.Set("diff", View(DiffHtml(ChangedParagraphs(r.diff, "…"), labels)));
+        entry.Set("diff_summary", View(T("history_diff_summary",
+                                         {{"added", static_cast<long>(counts.words_added)},
+                                          {"removed", static_cast<long>(counts.words_removed)}})));
+      } else if (!r.diff.empty()) {
+        entry.Set("text_unchanged", View(true));  // a major change of the details, not the text
+      }
+      list.Push(std::move(entry));
+    }
+    return list;
+  }
 
   // A round's decision, status, key dates and conditions as templates show them.
   View RoundView(const RoundInfo& round) const {
@@ -639,6 +701,10 @@ class Site::Planner {
                                 const std::vector<const RenderedPage*>& listed) const;
   Job PageJob(const ViewBuilder& builder, const SectionConfig& section,
               const RenderedPage& shown) const;
+  // The page's public history (paths::PageHistory), planned wherever its page is: keyed by what
+  // it shows (the page's title and dates, its revisions), not by the page's body.
+  Job HistoryJob(const ViewBuilder& builder, const SectionConfig& section,
+                 const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
   // The last change of any live page: an empty feed's date.
@@ -727,7 +793,9 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       std::vector<const RenderedPage*> listed = SectionPages(
           site_, *section, keys_by_section_.at(section->name), builder->language());
       for (const RenderedPage* shown : listed) {
-        if (keys.count(shown->key)) jobs.push_back(PageJob(*builder, *section, *shown));
+        if (!keys.count(shown->key)) continue;
+        jobs.push_back(PageJob(*builder, *section, *shown));
+        jobs.push_back(HistoryJob(*builder, *section, *shown));
       }
       for (Job& job : SectionJobs(*builder, *section, listed)) jobs.push_back(std::move(job));
     }
@@ -756,6 +824,8 @@ std::vector<std::string> Site::Planner::PageOutputs(const std::set<std::string>&
       const std::string path = paths::Page(language.code, key.substr(0, slash), key.substr(slash + 1));
       out.push_back(paths::OutputFile(path));
       out.push_back(paths::OutputFile(path + paths::kGoneMarker));
+      out.push_back(paths::OutputFile(
+          paths::PageHistory(language.code, key.substr(0, slash), key.substr(slash + 1))));
     }
   }
   return out;
@@ -771,7 +841,10 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     std::vector<const RenderedPage*> listed =
         SectionPages(site_, section, keys_by_section_.at(section.name), builder.language());
     for (Job& job : SectionJobs(builder, section, listed)) jobs.push_back(std::move(job));
-    for (const RenderedPage* shown : listed) jobs.push_back(PageJob(builder, section, *shown));
+    for (const RenderedPage* shown : listed) {
+      jobs.push_back(PageJob(builder, section, *shown));
+      jobs.push_back(HistoryJob(builder, section, *shown));
+    }
   } else if (part == sections.size() + 2) {
     jobs = SelfCheckJobs(builder);
   } else {
@@ -984,6 +1057,40 @@ Result<std::string> Site::Planner::PageDocument(const std::string& lang,
   const std::string template_name(FindPageKind(shown.page.kind)->template_name);
   return builder.templates().RenderPage(
       site_.templates_->Has(template_name) ? template_name : "page", view);
+}
+
+Job Site::Planner::HistoryJob(const ViewBuilder& builder, const SectionConfig& section,
+                              const RenderedPage& shown) const {
+  const std::string lang = builder.language().code;
+  const Page& page = shown.page;
+  const Site::History* history = site_.FindHistory(shown.key, page.lang);
+  std::string key = nav_keys_.at(lang) + "|history|" + lang + "|" + page.lang + "|" + page.title +
+                    "|" + page.date.ToRfc3339() + "|" +
+                    (history ? history->hash : page.updated.ToRfc3339() + "|" + page.change_note);
+  if (const auto* group = site_.Group(shown.key)) {
+    for (const auto& [code, index] : *group) key += "|" + code;  // the language switcher
+  }
+  const std::string path = paths::PageHistory(lang, page.section, page.slug);
+  // Not counted among the language's pages: the build's summary counts what content shows.
+  return {
+      {paths::OutputFile(path)},
+      HashHex(key),
+      "",
+      [this, &builder, &section, &shown, history, path]() {
+        View view = builder.HistoryView(shown, history);
+        const std::string lang = builder.language().code;
+        const RenderedPage* index = site_.Find(section.name, lang);
+        const std::string section_title =
+            index ? index->page.title : builder.T("section_" + section.name);
+        View crumbs = View::List();
+        crumbs.Push(View()
+                        .Set("title", View(section_title))
+                        .Set("href", View(paths::Section(lang, section.name))));
+        crumbs.Push(
+            View().Set("title", View(shown.page.title)).Set("href", View(shown.page.PathIn(lang))));
+        view.Set("trail", crumbs);
+        return WritePage(builder, path, "history", view);
+      }};
 }
 
 Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {

@@ -317,6 +317,30 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
   return it == group->end() ? nullptr : &pages_[it->second];
 }
 
+void Site::SetHistory(const std::string& key, const std::string& lang,
+                      std::optional<std::vector<PageRevision>> revisions) {
+  const std::string id = lang + "/" + key;
+  if (!revisions) {
+    histories_.erase(id);
+    return;
+  }
+  // Fields end with a separator no text holds, so a note cannot pass for a diff.
+  std::string parts;
+  for (const PageRevision& r : *revisions) {
+    parts += r.at.ToRfc3339() + "\x1f" + r.change_type + "\x1f" + r.note + "\x1f";
+    for (const DiffOp& op : r.diff) {
+      parts += std::to_string(static_cast<int>(op.kind)) + op.text + "\x1e";
+    }
+    parts += "\x1d";
+  }
+  histories_[id] = {std::move(revisions).value(), HashHex(parts)};
+}
+
+const Site::History* Site::FindHistory(const std::string& key, const std::string& lang) const {
+  auto it = histories_.find(lang + "/" + key);
+  return it == histories_.end() ? nullptr : &it->second;
+}
+
 void Site::CheckLinks(Diagnostics* diagnostics,
                       const std::function<bool(const RenderedPage&)>& should_check) const {
   const std::unordered_set<std::string> files = LinkableFiles();

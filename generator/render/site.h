@@ -25,6 +25,7 @@
 #include "markdown/markdown.h"
 #include "selfcheck/rules.h"
 #include "templates/template_set.h"
+#include "textdiff/textdiff.h"
 
 namespace clemency {
 
@@ -122,6 +123,16 @@ struct Tombstone {
   bool gone = false;
 };
 
+// One announced change of a page as its public history lists it (minor changes are not
+// announced, so not listed).
+struct PageRevision {
+  DateTime at;
+  std::string change_type;  // major, correction or withdrawal ("" when not known)
+  std::string note;         // the change note (a withdrawal's reason)
+  // A major change's body text against the previous announced revision's (empty for the first).
+  std::vector<DiffOp> diff;
+};
+
 class Site {
  public:
   // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir` and checks
@@ -184,6 +195,16 @@ class Site {
   // The withdrawn pages the build shows as such (from the store; a site from files has none).
   void SetTombstones(std::vector<Tombstone> tombstones) { tombstones_ = std::move(tombstones); }
   const std::vector<Tombstone>& tombstones() const { return tombstones_; }
+  // The announced revisions of the page `key` in `lang`, newest first (from the store; nullopt
+  // forgets them). A page without any set shows its own dates and change note as its history.
+  void SetHistory(const std::string& key, const std::string& lang,
+                  std::optional<std::vector<PageRevision>> revisions);
+  // The revisions SetHistory gave the page, with a hash of them; null when none were given.
+  struct History {
+    std::vector<PageRevision> revisions;
+    std::string hash;  // of everything the revisions show: part of the history page's job key
+  };
+  const History* FindHistory(const std::string& key, const std::string& lang) const;
   // Hash of every file under `source_dir`/site (what site_key() is for a site loaded now).
   static std::string SiteKeyOf(const FileSystem& fs, const std::string& source_dir);
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
@@ -268,6 +289,7 @@ class Site {
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
+  std::map<std::string, History> histories_;  // by "<lang>/<translation key>"
   WordingRules wording_;
   mutable std::mutex feed_html_mutex_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> feed_html_;

@@ -738,6 +738,37 @@ Result<std::vector<RevisionRow>> PageRepository::History(int64_t page_id) {
   return out;
 }
 
+Result<std::vector<AnnouncedRevision>> PageRepository::AnnouncedRevisions(
+    const std::optional<std::pair<std::string, std::string>>& page) {
+  auto stmt = store_->Prepare(
+      std::string("SELECT r.id, p.section, p.slug, p.lang, r.updated, r.change_note, "
+                  "r.change_type, r.content_hash FROM page_revisions r JOIN pages p ON "
+                  "p.id = r.page_id WHERE p.status = 'published' AND p.draft = 0 AND "
+                  "r.change_type <> 'minor'") +
+      (page ? " AND p.section = ?1 AND p.slug = ?2" : "") +
+      " ORDER BY p.section, p.slug, p.lang, r.id DESC");
+  if (!stmt.ok()) return stmt.status();
+  if (page) stmt->Bind(1, page->first).Bind(2, page->second);
+  std::vector<AnnouncedRevision> out;
+  while (stmt->Step()) {
+    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                   stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<std::string> PageRepository::RevisionText(int64_t revision_id) {
+  auto stmt = store_->Prepare("SELECT source_text FROM page_revisions WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, revision_id);
+  if (!stmt->Step()) {
+    if (!stmt->status().ok()) return stmt->status();
+    return Status::Error("store: no revision " + std::to_string(revision_id));
+  }
+  return stmt->Text(0);
+}
+
 Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& query) {
   auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + ", " + kSupportColumns +
                               R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id

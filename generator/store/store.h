@@ -162,6 +162,14 @@ struct PublicView {
   std::string source_lang;
 };
 
+// An announced revision (major, correction or withdrawal) of a published page, for its public
+// history; its text is read on its own (RevisionText), only when a diff needs it.
+struct AnnouncedRevision {
+  int64_t id = 0;
+  std::string section, slug, lang;
+  std::string updated, change_note, change_type, content_hash;
+};
+
 // Keyset pagination: newest updated first, ties broken by id, so a cursor stays valid while
 // pages change (a changed page moves to the front and is not repeated on later pages).
 struct PageQuery {
@@ -207,6 +215,12 @@ class PageRepository {
   // what readers see changes without a commit.
   Result<std::optional<int64_t>> NextPublishTime(int64_t after);
   Result<std::vector<RevisionRow>> History(int64_t page_id);
+  // The announced revisions (not minor ones) of the published pages, by section, slug and
+  // language, each page's newest first: every page's, or only section/slug's (`page`).
+  Result<std::vector<AnnouncedRevision>> AnnouncedRevisions(
+      const std::optional<std::pair<std::string, std::string>>& page);
+  // The source text (front matter and Markdown) of the revision numbered `revision_id`.
+  Result<std::string> RevisionText(int64_t revision_id);
   // Records what a publish did (`actor`: the command or the server) and its steps' timings.
   Status LogPublish(const std::string& actor, const std::string& what, const std::string& steps);
   Result<std::vector<PageRow>> ListSupport(const SupportQuery& query);

@@ -277,3 +277,48 @@ TEST_CASE("readers' view of the store leaves out pages whose publish time has no
   CHECK(**pages.NextPublishTime(now + 1) == ParseDateTime("2027-01-01", 420)->unix_seconds);
   CHECK_FALSE(pages.NextPublishTime(ParseDateTime("2027-01-01", 420)->unix_seconds)->has_value());
 }
+
+TEST_CASE("announced revisions: each published page's newest first, minor ones left out") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  PageRepository pages(store.value().get());
+  PageRow row;
+  row.section = "guides";
+  row.slug = "a";
+  row.lang = "vi";
+  auto revise = [&](const std::string& text, const std::string& type, const std::string& note) {
+    row.source_text = text;
+    row.content_hash = text;
+    row.change_type = type;
+    row.change_note = note;
+    row.updated = "2026-0" + std::to_string(text.size()) + "-01T00:00:00Z";
+    REQUIRE(pages.Upsert(row).ok());
+  };
+  revise("one", "major", "");
+  revise("two!", "minor", "not announced");
+  revise("three", "major", "Bigger.");
+  revise("four!!", "correction", "Fixed.");
+  row.slug = "b";
+  revise("other", "major", "");
+  auto all = pages.AnnouncedRevisions(std::nullopt);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 4);
+  CHECK((*all)[0].change_type == "correction");
+  CHECK((*all)[0].change_note == "Fixed.");
+  CHECK((*all)[1].change_note == "Bigger.");
+  CHECK((*all)[1].updated == "2026-05-01T00:00:00Z");
+  CHECK((*all)[2].content_hash == "one");
+  CHECK((*all)[3].slug == "b");
+  auto text = pages.RevisionText((*all)[1].id);
+  REQUIRE(text.ok());
+  CHECK(*text == "three");
+  CHECK_FALSE(pages.RevisionText(999).ok());
+  // One page's, and none of a withdrawn page.
+  auto a = pages.AnnouncedRevisions(std::make_pair(std::string("guides"), std::string("a")));
+  REQUIRE(a.ok());
+  CHECK(a->size() == 3);
+  REQUIRE(pages.Withdraw("guides", "b", "vi", {"2026-09-01T00:00:00Z", 0, "gone", false, ""}).ok());
+  auto b = pages.AnnouncedRevisions(std::make_pair(std::string("guides"), std::string("b")));
+  REQUIRE(b.ok());
+  CHECK(b->empty());
+}
