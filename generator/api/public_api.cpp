@@ -1,6 +1,7 @@
 #include "api/public_api.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -133,6 +134,7 @@ class PublicApi {
     }
     PageQuery probe = query;
     probe.limit = query.limit + 1;  // one more tells whether there is a next page
+    probe.view = View();
     auto rows = pages_.List(probe);
     if (!rows.ok()) return StoreError(res, rows.status());
     bool more = static_cast<int>(rows->size()) > query.limit;
@@ -170,9 +172,10 @@ class PublicApi {
     }
     if (!IsSlug(slug))
       return http::SendProblem(res, 404, "no page '" + slug + "'", "slug", req.path);
-    auto row = pages_.Get(section, slug, lang);
+    const PublicView view = View();
+    auto row = pages_.Get(section, slug, lang, view);
     if (!row.ok()) return StoreError(res, row.status());
-    auto translations = pages_.Translations(section, slug);
+    auto translations = pages_.Translations(section, slug, view);
     if (!translations.ok()) return StoreError(res, translations.status());
     if (!row->has_value()) {
       std::string detail = "no page " + section + "/" + slug + " in '" + lang + "'";
@@ -236,6 +239,7 @@ class PublicApi {
       return http::SendProblem(res, 400, "service '" + query.service + "' is not one of: " + known,
                                "service", req.path);
     }
+    query.view = View();
     auto rows = pages_.ListSupport(query);
     if (!rows.ok()) return StoreError(res, rows.status());
     bool csv = force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos;
@@ -298,6 +302,9 @@ class PublicApi {
     http::SendProblem(res, 400, "lang '" + *lang + "' is not one of: " + known, "lang", req.path);
     return false;
   }
+
+  // What readers see now: not a page scheduled for later, nor a translation whose source is.
+  PublicView View() const { return {Now(0).unix_seconds, config_.default_language}; }
 
   std::string SectionList() const {
     std::string out;
@@ -398,11 +405,14 @@ class ResponseCache {
                                             "csv"
                                           : "");
       int64_t version = store_->DataVersion();
+      const int64_t now = Now(0).unix_seconds;
       std::shared_ptr<const Entry> entry;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = entries_.find(key);
-        if (it != entries_.end() && it->second->version == version) entry = it->second;
+        if (it != entries_.end() && it->second->version == version && now < it->second->expires) {
+          entry = it->second;
+        }
       }
       if (!entry) {
         httplib::Response fresh;
@@ -413,6 +423,7 @@ class ResponseCache {
         }
         auto made = std::make_shared<Entry>();
         made->version = version;
+        made->expires = NextPublishTime(version, now);
         made->type = fresh.get_header_value("Content-Type");
         made->etag = HashHex(fresh.body);
         for (const auto& [name, value] : fresh.headers) {
@@ -431,15 +442,31 @@ class ResponseCache {
   }
 
  private:
+  // When the next scheduled page goes live (after `now`, as of store `version`): responses made
+  // before then are stale from then on, though nothing was committed. Asked once per version.
+  int64_t NextPublishTime(int64_t version, int64_t now) {
+    std::lock_guard<std::mutex> lock(schedule_mutex_);
+    if (version != schedule_version_ || now >= next_publish_) {
+      auto next = PageRepository(store_).NextPublishTime(now);
+      // A failed query keeps nothing: the next request asks the store again.
+      next_publish_ = !next.ok() ? now : next->value_or(INT64_MAX);
+      schedule_version_ = version;
+    }
+    return next_publish_;
+  }
+
   static constexpr size_t kMaxEntries = 2000;
   struct Entry {
     int64_t version = 0;
+    int64_t expires = INT64_MAX;  // unix seconds
     std::string body, type, etag;
     httplib::Headers headers;
   };
   Store* store_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
+  std::mutex schedule_mutex_;
+  int64_t schedule_version_ = -1, next_publish_ = 0;
 };
 
 }  // namespace

@@ -619,6 +619,12 @@ int Export(const std::string& source, const std::string& db_path, const std::str
   return 0;
 }
 
+// "; the next scheduled page goes live at …" when the last build held one back, else "".
+std::string ScheduleNote(const BuildSchedule& schedule) {
+  if (!schedule.next) return "";
+  return "; the next scheduled page goes live at " + DateTime{*schedule.next, 0, true}.ToRfc3339();
+}
+
 // Walks site/ and content/; then, unless nothing changed since the last build into `out`, loads,
 // checks and (for `build`) builds the site, reusing the page cache when `use_cache`.
 int LoadAndBuild(const std::string& command, const std::string& source, const std::string& out,
@@ -631,13 +637,14 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
   PageCache cache;
   if (command == "build") {
     timer.Mark("walk");
-    // Nothing changed since the last successful build into `out`: nothing to do.
+    // Nothing changed since the last successful build into `out`, and no page it held back
+    // has gone live since: nothing to do.
     fingerprint = BuildManifest::InputFingerprint(*files);
     previous = BuildManifest::Load(out);
-    if (previous.fingerprint() == fingerprint && std::filesystem::is_directory(out)) {
+    if (previous.UpToDate(fingerprint, Now(0).unix_seconds) && std::filesystem::is_directory(out)) {
       std::printf(
-          "Up to date: no file under site/ or content/ changed since the last build (%.2f s)\n",
-          timer.TotalMilliseconds() / 1000.0);
+          "Up to date: no file under site/ or content/ changed since the last build (%.2f s)%s\n",
+          timer.TotalMilliseconds() / 1000.0, ScheduleNote(previous.schedule()).c_str());
       return 0;
     }
     timer.Mark("fingerprint");
@@ -653,7 +660,13 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
       std::printf("%s\n%s\n%s\n", site->ReadabilityReport().c_str(),
                   site->Coverage().ToString().c_str(), site->TermReport().c_str());
     }
-    std::printf("clemency: %zu files checked, no problems found\n", site->pages().size());
+    const Site::Schedule scheduled = site->Scheduled();
+    std::printf("clemency: %zu files checked, no problems found", site->pages().size());
+    if (scheduled.pages > 0) {
+      std::printf(" (%zu scheduled, the next at %s)", scheduled.pages,
+                  scheduled.next->ToRfc3339().c_str());
+    }
+    std::printf("\n");
     return 0;
   }
   auto summary = BuildSite(*site, out, timer, fingerprint, &previous);

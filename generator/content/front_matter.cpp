@@ -59,4 +59,17 @@ std::string FrontMatterFieldLines(const std::string& text, const std::vector<std
   return out;
 }
 
+std::string_view MarkdownBody(std::string_view text) {
+  if (text.rfind("---\n", 0) != 0 && text.rfind("---\r\n", 0) != 0) return text;
+  for (size_t line = text.find('\n') + 1; line < text.size();) {
+    size_t end = text.find('\n', line);
+    std::string_view content = text.substr(line, end == std::string_view::npos ? end : end - line);
+    if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
+    if (content == "---") return end == std::string_view::npos ? "" : text.substr(end + 1);
+    if (end == std::string_view::npos) break;
+    line = end + 1;
+  }
+  return text;  // never closed: no front matter to leave out
+}
+
 }  // namespace clemency

@@ -1,6 +1,7 @@
 #pragma once
 // Edits of a content file's front matter that keep the rest of the file as written.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace clemency {
@@ -13,6 +14,10 @@ std::string YamlQuoted(const std::string& value);
 // end of the front matter. REQUIRES: the front matter is closed (the file passed the loader).
 std::string ReplaceFrontMatterFields(const std::string& text, const std::vector<std::string>& remove,
                                      const std::string& append);
+
+// The Markdown body of a content file: what follows the "---" line that closes its front
+// matter, or the whole text when it opens none (it is not checked: old revisions are read too).
+std::string_view MarkdownBody(std::string_view text);
 
 // The lines of the top-level fields named in `fields` (with their indented lines), as written in
 // `text`'s front matter; "" when it has none of them.

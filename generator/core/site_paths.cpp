@@ -28,6 +28,10 @@ std::string Page(std::string_view lang, std::string_view section, std::string_vi
   return Home(lang) + PageSuffix(section, slug);
 }
 
+std::string PageHistory(std::string_view lang, std::string_view section, std::string_view slug) {
+  return Page(lang, section, slug) + kHistoryFolder + "/";
+}
+
 std::string Feed(std::string_view lang, std::string_view section, std::string_view format) {
   return Section(lang, section) + "feed." + std::string(format);
 }

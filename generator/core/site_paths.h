@@ -21,6 +21,10 @@ std::string SectionProvince(std::string_view lang, std::string_view section,
 // The page of `section` and `slug` in `lang`: "/vi/guides/slug/"; an empty slug is the section's
 // list page, an empty section the home page.
 std::string Page(std::string_view lang, std::string_view section, std::string_view slug);
+// "/vi/guides/slug/history/": the page's public history (its announced changes). A folder
+// inside the page's own, so it goes wherever the page goes.
+std::string PageHistory(std::string_view lang, std::string_view section, std::string_view slug);
+inline constexpr char kHistoryFolder[] = "history";
 // What follows "/<lang>/" in a page's path: "guides/slug/", "guides/" or "".
 std::string PageSuffix(std::string_view section, std::string_view slug);
 // "/vi/feed.atom", "/vi/guides/feed.rss": a language's or a section's feed; `format` is atom,

@@ -36,7 +36,7 @@ std::string RenderedSummary(const PublishReport& report) {
   std::snprintf(seconds, sizeof seconds, "%.3f", report.seconds);
   std::string out = "rendered " + std::to_string(report.rendered.size()) + " outputs in " +
                     seconds + " s; steps: " + report.steps;
-  for (size_t i = 0; i < report.rendered.size() && i < 20; ++i) out += "; " + report.rendered[i];
+  for (const auto& output : report.rendered) out += "; " + output;
   return out;
 }
 

@@ -232,22 +232,6 @@ std::string CollationKey(std::string_view text, const std::string& locale) {
   return key;
 }
 
-std::vector<std::string> SplitWords(std::string_view text, const std::string& locale) {
-  std::vector<std::string> out;
-  icu::BreakIterator* words = Breaker(locale, false);
-  if (!words) return out;
-  icu::UnicodeString value = ToUnicode(text);
-  words->setText(value);
-  int32_t start = words->first();
-  for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
-       start = end, end = words->next()) {
-    int32_t status = words->getRuleStatus();
-    if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
-    out.push_back(ToUtf8(value.tempSubString(start, end - start)));
-  }
-  return out;
-}
-
 std::vector<TextToken> SplitTokens(std::string_view text, const std::string& locale) {
   std::vector<TextToken> out;
   if (text.empty()) return out;
@@ -267,6 +251,14 @@ std::vector<TextToken> SplitTokens(std::string_view text, const std::string& loc
     } else {
       out.push_back({std::move(piece), word});
     }
+  }
+  return out;
+}
+
+std::vector<std::string> SplitWords(std::string_view text, const std::string& locale) {
+  std::vector<std::string> out;
+  for (TextToken& token : SplitTokens(text, locale)) {
+    if (token.word) out.push_back(std::move(token.text));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include "content/front_matter.h"
 #include "core/fs.h"
+#include "core/text.h"
 #include "core/timing.h"
 #include "publish/store_site.h"
 #include "render/page_cache.h"
@@ -24,8 +25,25 @@ Result<std::string> StoredPath(const std::string& file) {
   return folder == "content" ? "content/" + name : "content/" + folder + "/" + name;
 }
 
+// When readers get a revision of `text`: `now`, or the page's `date` when that is later (a
+// scheduled page is shown then, and its `updated` may not be earlier than its `date`).
+DateTime AnnouncedAt(const std::string& text, const DateTime& now) {
+  const std::string line = FrontMatterFieldLines(text, {"date"});  // "date: 2030-01-01\n"
+  const size_t colon = line.find(':');
+  if (colon == std::string::npos) return now;
+  std::string_view value = std::string_view(line).substr(colon + 1);
+  value = Trim(value.substr(0, value.find_first_of("\r\n")));
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front()) {
+    value = value.substr(1, value.size() - 2);
+  }
+  const std::optional<DateTime> date = ParseDateTime(value, now.offset_minutes);
+  return date && *date > now ? *date : now;
+}
+
 // The text as it will be stored. A major change or a correction is announced: the file's
-// `updated` and `change_note` become the revision's time and note. A minor one is not: they stay
+// `updated` and `change_note` become the revision's time (AnnouncedAt) and note. A minor one is
+// not: they stay
 // as the stored page has them (`stored`, "" for a new page), whatever the editor's copy says.
 Result<std::string> AnnouncedText(std::string text, const PublishRequest& request,
                                   const std::string& stored) {
@@ -41,7 +59,7 @@ Result<std::string> AnnouncedText(std::string text, const PublishRequest& reques
   }
   if (!closed) return text;  // the check reports the unclosed front matter with its line
   return ReplaceFrontMatterFields(text, announced,
-                                  "updated: " + request.now.ToRfc3339() +
+                                  "updated: " + AnnouncedAt(text, request.now).ToRfc3339() +
                                       "\nchange_note: " + YamlQuoted(request.note) + "\n");
 }
 
@@ -65,8 +83,11 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
   if (!rendered) return Status::Error(request.stored_path + ": not a page of the site");
   auto row = PageToRow(site, *rendered);
   if (!row.ok()) return row.status();
-  row->updated = request.now.ToRfc3339();
-  row->updated_unix = request.now.unix_seconds;
+  // A scheduled page's revision is dated when readers get it, so that partners asking for
+  // changes since their last look (updated_since) find it once it is there.
+  const DateTime at = std::max(request.now, rendered->page.date);
+  row->updated = at.ToRfc3339();
+  row->updated_unix = at.unix_seconds;
   row->change_type = request.change_type;
   row->people = request.people;
   PublishResult result;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "config/site_config.h"
+#include "publish/history.h"
 
 namespace clemency {
 namespace {
@@ -88,8 +89,14 @@ Status Republisher::Start() {
     auto tombstones = ReadTombstones(store_.get(), site_->config().utc_offset_minutes);
     if (!tombstones.ok()) return tombstones.status();
     site_->SetTombstones(std::move(tombstones).value());
+    if (Status s = AddHistories(store_.get(), site_.get()); !s.ok()) return s;
   }
   manifest_ = BuildManifest::Load(options_.out_dir);
+  // The output folder shows the site as at its last build: pages due since then (while serve
+  // was down, or since serve's own start build) go live on the watcher's first look.
+  if (site_ && manifest_.size() > 0 && manifest_.schedule().built_at < site_->now()) {
+    site_->SetNow(manifest_.schedule().built_at);
+  }
   if (!options_.socket_path.empty()) {
     Status s = control_.Start(options_.socket_path,
                               [this](const ControlMessage& request) { return Answer(request); });
@@ -144,6 +151,10 @@ void Republisher::WatchLoop(int64_t seen) {
       if (now.ok()) seen = *now;
       OnStoreChange();
     }
+    if (site_) {
+      const std::optional<DateTime> next = site_->Scheduled().next;
+      if (next && next->unix_seconds <= Now(0).unix_seconds) OnScheduleDue();
+    }
     lock.lock();
   }
 }
@@ -190,6 +201,23 @@ void Republisher::OnStoreChange() {
   }
 }
 
+void Republisher::OnScheduleDue() {
+  std::set<std::string> keys;
+  site_->SetNow(Now(0).unix_seconds, &keys);
+  if (keys.empty()) return;
+  Snapshot snapshot(store_.get());  // the texts of the pages as held
+  auto summary = BuildChanged(std::move(keys), StepTimer(), &snapshot, "on schedule, ");
+  if (!summary.ok()) {
+    retry_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);  // loads it all
+    if (options_.report) {
+      options_.report("scheduled pages are due, but the site was not republished: " +
+                      summary.status().message());
+    }
+  } else if (options_.report) {
+    options_.report("published scheduled pages: " + summary->ToString());
+  }
+}
+
 Result<BuildSummary> Republisher::LoadAndBuild(StepTimer timer) {
   Snapshot snapshot(store_.get());
   auto files = ReadStoredFiles(store_.get(), options_.source_dir);
@@ -232,6 +260,12 @@ Result<BuildSummary> Republisher::SyncWithStore() {
                          "the last site stays up:\n" + diagnostics.ToString());
   }
   site_->SetTombstones(std::move(tombstones).value());
+  // A changed or withdrawn page's public history changed with it. Unread, the held site is
+  // ahead of the output folder: it is loaded again whole.
+  if (Status s = AddHistories(store_.get(), site_.get(), &keys); !s.ok()) {
+    site_.reset();
+    return s;
+  }
   timer.Mark("check");
   if (keys.empty()) {
     BuildSummary summary;
@@ -261,12 +295,13 @@ std::vector<std::string> Republisher::ChangedFiles() const {
 }
 
 Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::string>> keys,
-                                               StepTimer timer, Snapshot* snapshot) {
+                                               StepTimer timer, Snapshot* snapshot,
+                                               const std::string& why) {
   BuildOptions build;
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;
   build.previous_manifest = &manifest_;
-  const std::string what = keys ? KeysText(*keys) + ": " : "whole site: ";
+  const std::string what = why + (keys ? KeysText(*keys) + ": " : "whole site: ");
   build.changed_keys = std::move(keys);
   auto summary = site_->Build(build, timer);
   if (snapshot) snapshot->End();  // the log below is a write
@@ -318,7 +353,11 @@ Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
                               options_.source_dir, request, diagnostics, &keys);
   if (!result.ok() || keys.empty()) return result;
   Snapshot snapshot(store_.get());  // other pages' texts, as stored with this revision
-  auto summary = BuildChanged(std::move(keys), StepTimer(), &snapshot);
+  // The new revision is in the page's public history, rendered with the page.
+  Status history = AddHistories(store_.get(), site_.get(), &keys);
+  if (!history.ok()) site_.reset();  // ahead of the output folder: loaded again whole
+  auto summary = history.ok() ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
+                              : Result<BuildSummary>(history);
   if (!summary.ok()) {
     // Stored but not live: the watcher loads and renders everything again from the store.
     retry_at_ = std::chrono::steady_clock::now();

@@ -8,6 +8,9 @@
 // - Any other commit to the store (`clemency import`, `unpublish`, a publish while no serve ran)
 //   is noticed through SQLite's data version: the stored pages whose hashes differ from the held
 //   ones are reloaded and republished the same way. A change under site/ reloads everything.
+// - Time: a page dated later than the held site's now() is scheduled. When the first scheduled
+//   time passes, the held site moves to the clock and the pages that went live are republished
+//   (their outputs only); after a restart, those due while serve was down are.
 // A change that fails the checks is reported and the last site stays up. Every republish is
 // recorded in publish_log with the outputs it touched and each step's time.
 #include <chrono>
@@ -74,6 +77,8 @@ class Republisher {
   void WatchLoop(int64_t seen);
   // The watcher's answer to a commit by anyone else.
   void OnStoreChange();
+  // The watcher's answer to the clock passing the first scheduled page's time.
+  void OnScheduleDue();
   // Loads the whole site from the store and builds it.
   Result<BuildSummary> LoadAndBuild(StepTimer timer);
   // Brings the held site to the store's published pages and tombstones and republishes what
@@ -83,9 +88,10 @@ class Republisher {
   // longer stored.
   std::vector<std::string> ChangedFiles() const;
   // Builds `keys`' outputs (all, when `keys` is nullopt), ends `snapshot` (the store read while
-  // building), logs the publish and keeps the manifest. A failed build drops the held site.
+  // building), logs the publish (`why` first) and keeps the manifest. A failed build drops the
+  // held site.
   Result<BuildSummary> BuildChanged(std::optional<std::set<std::string>> keys, StepTimer timer,
-                                    Snapshot* snapshot);
+                                    Snapshot* snapshot, const std::string& why = "");
   Result<PublishResult> PublishOnWatcher(const PublishRequest& request, Diagnostics* diagnostics);
   // Lays `text` over `stored_path`, checks it (and renders it when `render`), and takes it away.
   Result<std::string> TryOnWatcher(const std::string& stored_path, const std::string& text,

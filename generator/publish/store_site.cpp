@@ -8,6 +8,7 @@
 #include "core/fs.h"
 #include "content/support_import.h"
 #include "core/json.h"
+#include "publish/history.h"
 #include "render/output.h"
 
 namespace clemency {
@@ -306,6 +307,8 @@ Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& so
   std::unique_ptr<Site> site = Site::Load(stored->files, source_dir, diagnostics, timer, cache);
   if (site) {
     if (Status s = AddTombstones(store, site.get()); !s.ok()) return s;
+    if (Status s = AddHistories(store, site.get()); !s.ok()) return s;
+    if (timer) timer->Mark("history");
   }
   return site;
 }
@@ -324,6 +327,8 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
     out.site = Site::Load(std::make_shared<DiskFileSystem>(), source_dir, diagnostics, timer);
     if (!out.site) return Status::Error("content/ has problems; nothing was imported");
     if (Status s = ImportSite(*out.site, out.store.get()); !s.ok()) return s;
+    // What the store now says: the build shows the same histories as any later one.
+    if (Status s = AddHistories(out.store.get(), out.site.get()); !s.ok()) return s;
     if (timer) timer->Mark("index");
     auto imported = pages.Count();
     out.pages = imported.ok() ? *imported : 0;

@@ -2,6 +2,8 @@
 
 #include <link.h>
 
+#include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "core/text.h"
@@ -11,8 +13,28 @@ namespace clemency {
 
 namespace {
 
-const char kHeader[] = "clemency-manifest 1";
-const char kAppendedMarker[] = "+";  // starts each appended batch
+const char kHeader[] = "clemency-manifest 2";
+const char kAppendedMarker[] = "+";  // starts each appended batch, with its build's schedule
+
+// "<built_at> <next or ->": a build's schedule as the file holds it.
+std::string ScheduleText(const BuildSchedule& schedule) {
+  return std::to_string(schedule.built_at) + " " +
+         (schedule.next ? std::to_string(*schedule.next) : std::string("-"));
+}
+
+std::optional<BuildSchedule> ParseSchedule(std::string_view text) {
+  const size_t space = text.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  BuildSchedule schedule;
+  std::string built(text.substr(0, space)), next(text.substr(space + 1));
+  char* end = nullptr;
+  schedule.built_at = std::strtoll(built.c_str(), &end, 10);
+  if (built.empty() || *end != '\0') return std::nullopt;
+  if (next == "-") return schedule;
+  schedule.next = std::strtoll(next.c_str(), &end, 10);
+  if (next.empty() || *end != '\0') return std::nullopt;
+  return schedule;
+}
 
 // One "output\tkey\n" line per change, as the file holds them.
 std::string KeyLines(const std::vector<std::pair<std::string, std::string>>& changes) {
@@ -64,12 +86,17 @@ BuildManifest BuildManifest::Load(const std::string& out_dir) {
   if (!next_line(&line) || line != std::string(kHeader) + "\t" + ProgramIdentity()) return manifest;
   if (!next_line(&line)) return BuildManifest();
   manifest.fingerprint_ = std::string(line);
+  std::optional<BuildSchedule> schedule;
+  if (!next_line(&line) || !(schedule = ParseSchedule(line))) return BuildManifest();
+  manifest.schedule_ = *schedule;
   // Appended lines (Append) follow the whole file's and replace its keys; an empty key removes.
-  const std::string_view marker = kAppendedMarker;
+  const std::string marker = std::string(kAppendedMarker) + " ";
   bool appended = false;
   while (next_line(&line)) {
-    if (line == marker) {
+    if (line.rfind(marker, 0) == 0) {
       if (!appended) manifest.base_bytes_ = manifest.text_->size() - rest.size();
+      if (!(schedule = ParseSchedule(line.substr(marker.size())))) return BuildManifest();
+      manifest.schedule_ = *schedule;
       appended = true;
       continue;
     }
@@ -88,8 +115,10 @@ BuildManifest BuildManifest::Load(const std::string& out_dir) {
 }
 
 Status BuildManifest::Save(const std::string& out_dir, const std::string& fingerprint,
+                           const BuildSchedule& schedule,
                            const std::vector<std::pair<std::string_view, std::string_view>>& keys) {
-  std::string text = std::string(kHeader) + "\t" + ProgramIdentity() + "\n" + fingerprint + "\n";
+  std::string text = std::string(kHeader) + "\t" + ProgramIdentity() + "\n" + fingerprint + "\n" +
+                     ScheduleText(schedule) + "\n";
   text.reserve(text.size() + keys.size() * 64);
   for (const auto& [output, key] : keys) {
     text.append(output).append(1, '\t').append(key).append(1, '\n');
@@ -97,9 +126,10 @@ Status BuildManifest::Save(const std::string& out_dir, const std::string& finger
   return WriteFileAtomically(PathFor(out_dir), text);
 }
 
-Status BuildManifest::Append(const std::string& out_dir,
+Status BuildManifest::Append(const std::string& out_dir, const BuildSchedule& schedule,
                              const std::vector<std::pair<std::string, std::string>>& changes) {
-  return AppendToFile(PathFor(out_dir), std::string(kAppendedMarker) + "\n" + KeyLines(changes));
+  return AppendToFile(PathFor(out_dir), std::string(kAppendedMarker) + " " +
+                                            ScheduleText(schedule) + "\n" + KeyLines(changes));
 }
 
 void BuildManifest::Update(const std::vector<std::pair<std::string, std::string>>& changes) {

@@ -85,8 +85,8 @@ bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostic
   }
   std::vector<Edit> edits;
   std::set<std::string> keys;
-  // Pages only replaced by pages of the same language, draft or not, keep every index valid;
-  // the link targets change only when headings do.
+  // Pages only replaced by pages of the same language, draft or not and dated the same (so live
+  // or scheduled as before), keep every index valid; the link targets change only when headings do.
   bool same_structure = true, same_headings = true;
   for (auto& [path, page] : fresh) {
     auto it = std::find_if(pages_.begin(), pages_.end(),
@@ -97,8 +97,11 @@ bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostic
       edits.push_back({page ? Edit::kReplaced : Edit::kErased, index, std::move(*it)});
       if (page) {
         const RenderedPage& old = edits.back().old;
-        same_structure = same_structure && old.page.draft == page->page.draft;
+        same_structure = same_structure && old.page.draft == page->page.draft &&
+                         old.page.date == page->page.date;
         same_headings = same_headings && SameHeadingIds(old, *page);
+        page->live_at = old.live_at;  // right while the structure stays; else rebuilt below
+        page->live = old.live;
         *it = std::move(*page);
       } else {
         same_structure = false;

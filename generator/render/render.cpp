@@ -296,6 +296,7 @@ class ViewBuilder {
     view.Set("body", View(std::move(body->html)));
     view.Set("og_type", View(page.IsIndex() ? "website" : "article"));
     if (!page.IsIndex()) {
+      view.Set("history_href", View(paths::PageHistory(language_.code, page.section, page.slug)));
       view.Set("published", View(FormatDate(page.date)));
       view.Set("published_iso", View(page.date.ToRfc3339()));
       if (page.updated > page.date) {
@@ -366,6 +367,67 @@ class ViewBuilder {
   const LanguageConfig& language() const { return language_; }
   const std::string& locale() const { return locale_; }
 
+  // A page's public history (see HistoryEntries), in this language's interface; a page shown in
+  // the default language is shown so here too, not indexed, like the page itself.
+  View HistoryView(const RenderedPage& shown, const Site::History* history) const {
+    const Page& page = shown.page;
+    const std::string path = paths::PageHistory(language_.code, page.section, page.slug);
+    View view = Base(path, T("history_heading"), page.section);
+    view.Set("page_title",
+             View(T("history_title", {{"title", page.title}}) + " – " + language_.title));
+    view.Set("description", View(T("history_title", {{"title", page.title}})));
+    AddLanguages(&view, shown.key,
+                 paths::PageSuffix(page.section, page.slug) + paths::kHistoryFolder + "/");
+    if (page.lang != language_.code) {
+      view.Set("not_translated", View(true));
+      view.Set("content_lang", View(page.lang));
+      view.Set("canonical", View(Absolute(paths::PageHistory(page.lang, page.section, page.slug))));
+      view.Set("noindex", View(true));
+      view.Set("alternates", View::List());
+    }
+    view.Set("page_name", View(page.title));
+    view.Set("page_href", View(page.PathIn(language_.code)));
+    view.Set("published", View(FormatDate(page.date)));
+    view.Set("published_iso", View(page.date.ToRfc3339()));
+    // A site from files has no revisions: its history is the page's own last change.
+    const std::vector<PageRevision> own = {{page.updated, "", page.change_note, {}}};
+    View entries = HistoryEntries(page, history ? history->revisions : own);
+    view.Set("has_entries", View(!entries.list().empty()));
+    view.Set("entries", std::move(entries));
+    return view;
+  }
+
+  // The announced changes, newest first: date, kind of change, note, and for a major change its
+  // word diff (only the paragraphs that changed). The oldest, when it is the page's publication,
+  // says so.
+  View HistoryEntries(const Page& page, const std::vector<PageRevision>& revisions) const {
+    View list = View::List();
+    const DiffLabels labels{T("diff_added"), T("diff_removed")};
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      const PageRevision& r = revisions[i];
+      const bool first = i + 1 == revisions.size() && r.at <= page.date;
+      View entry;
+      entry.Set("date", View(FormatDate(r.at)));
+      entry.Set("iso", View(r.at.ToRfc3339()));
+      entry.Set("type",
+                View(T(first ? std::string("history_type_first")
+                             : "history_type_" + (r.change_type.empty() ? std::string("update")
+                                                                        : r.change_type))));
+      if (!r.note.empty()) entry.Set("note", View(r.note));
+      const DiffCounts counts = DiffStats(r.diff);
+      if (counts.words_added + counts.words_removed > 0) {
+        entry.Set("diff", View(DiffHtml(ChangedParagraphs(r.diff, "…"), labels)));
+        entry.Set("diff_summary", View(T("history_diff_summary",
+                                         {{"added", static_cast<long>(counts.words_added)},
+                                          {"removed", static_cast<long>(counts.words_removed)}})));
+      } else if (!r.diff.empty()) {
+        entry.Set("text_unchanged", View(true));  // a major change of the details, not the text
+      }
+      list.Push(std::move(entry));
+    }
+    return list;
+  }
+
   // A round's decision, status, key dates and conditions as templates show them.
   View RoundView(const RoundInfo& round) const {
     View view;
@@ -410,14 +472,14 @@ class ViewBuilder {
   std::string locale_;
 };
 
-// Translation keys of each section's published pages (not its index), in page order; every
+// Translation keys of each section's live pages (not its index), in page order; every
 // configured section has an entry.
 std::map<std::string, std::vector<std::string>> KeysBySection(const Site& site) {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& section : site.config().sections) out[section.name];
   for (const auto& rendered : site.pages()) {
     const Page& page = rendered.page;
-    if (page.slug.empty() || page.draft) continue;
+    if (page.slug.empty() || !rendered.live) continue;
     std::vector<std::string>& keys = out[page.section];
     if (keys.empty() || keys.back() != rendered.key) keys.push_back(rendered.key);
   }
@@ -492,7 +554,10 @@ std::string BuildSummary::ToString() const {
                 "Built %zu pages (%s): %zu files written (%.1f KiB), %zu unchanged, in %.2f s",
                 pages, per_language.c_str(), files_written, bytes_written / 1024.0, files_reused,
                 seconds);
-  return buf;
+  if (scheduled_pages == 0) return buf;
+  return std::string(buf) + "; " + std::to_string(scheduled_pages) +
+         (scheduled_pages == 1 ? " page" : " pages") + " scheduled, the next at " +
+         (next_scheduled ? next_scheduled->ToRfc3339() : std::string("?"));
 }
 
 std::vector<Site::SitemapUrl> Site::SitemapUrls() const {
@@ -636,8 +701,14 @@ class Site::Planner {
                                 const std::vector<const RenderedPage*>& listed) const;
   Job PageJob(const ViewBuilder& builder, const SectionConfig& section,
               const RenderedPage& shown) const;
+  // The page's public history (paths::PageHistory), planned wherever its page is: keyed by what
+  // it shows (the page's title and dates, its revisions), not by the page's body.
+  Job HistoryJob(const ViewBuilder& builder, const SectionConfig& section,
+                 const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
+  // The last change of any live page: an empty feed's date.
+  DateTime NewestLiveUpdate() const;
   Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
   // The root page and robots.txt.
   Job RootFilesJob() const;
@@ -722,11 +793,15 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       std::vector<const RenderedPage*> listed = SectionPages(
           site_, *section, keys_by_section_.at(section->name), builder->language());
       for (const RenderedPage* shown : listed) {
-        if (keys.count(shown->key)) jobs.push_back(PageJob(*builder, *section, *shown));
+        if (!keys.count(shown->key)) continue;
+        jobs.push_back(PageJob(*builder, *section, *shown));
+        jobs.push_back(HistoryJob(*builder, *section, *shown));
       }
       for (Job& job : SectionJobs(*builder, *section, listed)) jobs.push_back(std::move(job));
-      jobs.push_back(FeedJob(*builder, section->name));
     }
+    // Every section's feed: an empty one is dated by the site's newest page, wherever that is
+    // (the others keep their keys and are left as they are).
+    for (const auto& section : site_.config_.sections) jobs.push_back(FeedJob(*builder, section.name));
     jobs.push_back(FeedJob(*builder, ""));
     jobs.push_back(HomeJob(*builder));  // it shows the current round, which may be this page
     for (const Tombstone* tombstone : TombstonesShownIn(lang)) {
@@ -749,6 +824,8 @@ std::vector<std::string> Site::Planner::PageOutputs(const std::set<std::string>&
       const std::string path = paths::Page(language.code, key.substr(0, slash), key.substr(slash + 1));
       out.push_back(paths::OutputFile(path));
       out.push_back(paths::OutputFile(path + paths::kGoneMarker));
+      out.push_back(paths::OutputFile(
+          paths::PageHistory(language.code, key.substr(0, slash), key.substr(slash + 1))));
     }
   }
   return out;
@@ -764,7 +841,10 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     std::vector<const RenderedPage*> listed =
         SectionPages(site_, section, keys_by_section_.at(section.name), builder.language());
     for (Job& job : SectionJobs(builder, section, listed)) jobs.push_back(std::move(job));
-    for (const RenderedPage* shown : listed) jobs.push_back(PageJob(builder, section, *shown));
+    for (const RenderedPage* shown : listed) {
+      jobs.push_back(PageJob(builder, section, *shown));
+      jobs.push_back(HistoryJob(builder, section, *shown));
+    }
   } else if (part == sections.size() + 2) {
     jobs = SelfCheckJobs(builder);
   } else {
@@ -979,6 +1059,40 @@ Result<std::string> Site::Planner::PageDocument(const std::string& lang,
       site_.templates_->Has(template_name) ? template_name : "page", view);
 }
 
+Job Site::Planner::HistoryJob(const ViewBuilder& builder, const SectionConfig& section,
+                              const RenderedPage& shown) const {
+  const std::string lang = builder.language().code;
+  const Page& page = shown.page;
+  const Site::History* history = site_.FindHistory(shown.key, page.lang);
+  std::string key = nav_keys_.at(lang) + "|history|" + lang + "|" + page.lang + "|" + page.title +
+                    "|" + page.date.ToRfc3339() + "|" +
+                    (history ? history->hash : page.updated.ToRfc3339() + "|" + page.change_note);
+  if (const auto* group = site_.Group(shown.key)) {
+    for (const auto& [code, index] : *group) key += "|" + code;  // the language switcher
+  }
+  const std::string path = paths::PageHistory(lang, page.section, page.slug);
+  // Not counted among the language's pages: the build's summary counts what content shows.
+  return {
+      {paths::OutputFile(path)},
+      HashHex(key),
+      "",
+      [this, &builder, &section, &shown, history, path]() {
+        View view = builder.HistoryView(shown, history);
+        const std::string lang = builder.language().code;
+        const RenderedPage* index = site_.Find(section.name, lang);
+        const std::string section_title =
+            index ? index->page.title : builder.T("section_" + section.name);
+        View crumbs = View::List();
+        crumbs.Push(View()
+                        .Set("title", View(section_title))
+                        .Set("href", View(paths::Section(lang, section.name))));
+        crumbs.Push(
+            View().Set("title", View(shown.page.title)).Set("href", View(shown.page.PathIn(lang))));
+        view.Set("trail", crumbs);
+        return WritePage(builder, path, "history", view);
+      }};
+}
+
 Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
   const std::string lang = builder.language().code;
   const bool is_default = lang == site_.config_.default_language;
@@ -997,12 +1111,12 @@ Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
 }
 
 Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
-  // The language's newest published translations, or one section's.
+  // The language's newest live translations, or one section's.
   const std::string lang = builder.language().code;
   std::vector<const RenderedPage*> entries;
   for (const auto& rendered : site_.pages_) {
     const Page& p = rendered.page;
-    if (p.lang == lang && !p.draft && !p.IsIndex() &&
+    if (rendered.live && p.lang == lang && !p.IsIndex() &&
         (section_name.empty() || p.section == section_name)) {
       entries.push_back(&rendered);
     }
@@ -1019,7 +1133,7 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
   for (const Tombstone* t : withdrawals) key += "|w " + t->title + t->reason + t->at.ToRfc3339();
-  if (entries.empty()) key += "|" + std::to_string(site_.pages_.size());
+  if (entries.empty()) key += "|" + std::to_string(NewestLiveUpdate().unix_seconds);
   return {{paths::OutputFile(paths::Feed(lang, section_name, "atom")),
            paths::OutputFile(paths::Feed(lang, section_name, "rss")),
            paths::OutputFile(paths::Feed(lang, section_name, "json"))},
@@ -1028,6 +1142,15 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
           [this, &builder, section_name, entries, withdrawals]() {
             return WriteFeed(builder, section_name, entries, withdrawals);
           }};
+}
+
+DateTime Site::Planner::NewestLiveUpdate() const {
+  // Not a scheduled page's: a feed must not tell of a change readers cannot see yet.
+  DateTime newest;
+  for (const auto& rendered : site_.pages_) {
+    if (rendered.live) newest = std::max(newest, rendered.page.updated);
+  }
+  return newest;
 }
 
 std::vector<const Tombstone*> Site::Planner::TombstonesShownIn(const std::string& lang) const {
@@ -1092,9 +1215,7 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
   info.home_url = builder.Absolute(base);
   info.id = builder.Absolute(base);
   info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
-  if (entries.empty()) {
-    for (const auto& rendered : site_.pages_) info.updated = std::max(info.updated, rendered.page.updated);
-  }
+  if (entries.empty()) info.updated = NewestLiveUpdate();
   std::vector<FeedEntry> feed_entries;
   for (const RenderedPage* r : entries) {
     const Page& p = r->page;
@@ -1350,8 +1471,8 @@ bool AppendsToManifest(const BuildManifest& previous, bool partial) {
 }
 
 Status CommitAndAppendManifest(const std::vector<Job>& jobs, const ChangePlan& plan,
-                               const BuildOptions& options, OutputWriter& writer,
-                               BuildSummary* summary) {
+                               const BuildOptions& options, const BuildSchedule& schedule,
+                               OutputWriter& writer, BuildSummary* summary) {
   if (Status s = writer.Commit(); !s.ok()) return s;
   std::vector<std::pair<std::string, std::string>>& changes = summary->manifest_changes;
   for (size_t i = 0; i < jobs.size(); ++i) {
@@ -1359,14 +1480,15 @@ Status CommitAndAppendManifest(const std::vector<Job>& jobs, const ChangePlan& p
     for (const auto& output : jobs[i].outputs) changes.emplace_back(output, jobs[i].key);
   }
   for (const std::string& output : plan.removed) changes.emplace_back(output, "");
-  return BuildManifest::Append(options.out_dir, changes);
+  return BuildManifest::Append(options.out_dir, schedule, changes);
 }
 
 // Swaps the staged site in and saves the manifest of `jobs` (with, after a partial plan, the
 // keys of `previous` for every output no job wrote or removed). The old manifest goes before the
 // output folder changes: should the commit stop half way, the next build renders everything.
 Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
-                             const BuildOptions& options, OutputWriter& writer,
+                             const BuildOptions& options, const BuildSchedule& schedule,
+                             OutputWriter& writer,
                              const BuildManifest* previous,
                              const std::vector<std::string>* page_outputs) {
   std::string manifest_path = BuildManifest::PathFor(options.out_dir);
@@ -1394,7 +1516,7 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
       if (!planned.count(output) && !retired) keys.emplace_back(output, key);
     }
   }
-  return BuildManifest::Save(options.out_dir, options.input_fingerprint, keys);
+  return BuildManifest::Save(options.out_dir, options.input_fingerprint, schedule, keys);
 }
 
 }  // namespace
@@ -1445,10 +1567,17 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                          : writer.CopyTree(JoinPath(JoinPath(source_dir_, "site"), "static"));
       !s.ok())
     return s;
+  const Schedule scheduled = Scheduled();
+  summary.scheduled_pages = scheduled.pages;
+  summary.next_scheduled = scheduled.next;
+  // The files hold the site as at now_: a build of the same inputs is due when the next
+  // scheduled page goes live.
+  BuildSchedule schedule{now_, std::nullopt};
+  if (scheduled.next) schedule.next = scheduled.next->unix_seconds;
   if (Status s = AppendsToManifest(previous, partial)
-                     ? CommitAndAppendManifest(jobs, plan, options, writer, &summary)
-                     : CommitAndSaveManifest(jobs, plan.total_outputs, options, writer, &previous,
-                                             partial);
+                     ? CommitAndAppendManifest(jobs, plan, options, schedule, writer, &summary)
+                     : CommitAndSaveManifest(jobs, plan.total_outputs, options, schedule, writer,
+                                             &previous, partial);
       !s.ok())
     return s;
   timer.Mark("swap");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <numeric>
 #include <unordered_set>
 
@@ -124,6 +125,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   std::unique_ptr<Site> site(new Site());
   site->source_dir_ = source_dir;
   site->fs_ = std::move(shared_fs);
+  site->now_ = Now(0).unix_seconds;
   const FileSystem& fs = *site->fs_;
   const std::string site_dir = JoinPath(source_dir, "site");
   auto config = LoadSiteConfig(fs, JoinPath(site_dir, "config.yaml"), diagnostics);
@@ -239,9 +241,23 @@ void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics*
 void Site::RebuildIndexes() {
   groups_.clear();
   group_index_.clear();
+  scheduled_.clear();
+  // A translation goes live with its source page, not before: alone it would be a page of its
+  // own, listed and linked in one language while the source is still to come.
+  std::unordered_map<std::string_view, int64_t> source_at;
+  for (const RenderedPage& rendered : pages_) {
+    if (!rendered.page.draft && rendered.page.lang == config_.default_language) {
+      source_at[rendered.key] = rendered.page.date.unix_seconds;
+    }
+  }
   for (size_t i = 0; i < pages_.size(); ++i) {
-    const Page& page = pages_[i].page;
-    if (!page.draft) groups_[pages_[i].key][page.lang] = i;
+    RenderedPage& rendered = pages_[i];
+    auto source = source_at.find(rendered.key);
+    rendered.live_at = std::max(rendered.page.date.unix_seconds,
+                                source == source_at.end() ? INT64_MIN : source->second);
+    rendered.live = !rendered.page.draft && rendered.live_at <= now_;
+    if (rendered.page.draft) continue;
+    (rendered.live ? groups_ : scheduled_)[rendered.key][rendered.page.lang] = i;
   }
   std::string targets;
   for (const auto& [key, translations] : groups_) {
@@ -254,7 +270,38 @@ void Site::RebuildIndexes() {
       targets.append(1, '\n');
     }
   }
+  // Whether a link to a scheduled page is broken depends on when it goes live.
+  for (const auto& [key, translations] : scheduled_) {
+    for (const auto& [lang, index] : translations) {
+      targets.append("scheduled\x1f").append(key).append(1, '\x1f').append(lang);
+      targets.append(1, '\x1f').append(std::to_string(pages_[index].live_at)).append(1, '\n');
+    }
+  }
   link_targets_ = HashHex(targets);
+}
+
+void Site::SetNow(int64_t now_unix, std::set<std::string>* changed_keys) {
+  std::vector<char> was_live(pages_.size());
+  for (size_t i = 0; i < pages_.size(); ++i) was_live[i] = pages_[i].live;
+  now_ = now_unix;
+  RebuildIndexes();
+  for (size_t i = 0; changed_keys && i < pages_.size(); ++i) {
+    if (pages_[i].live != static_cast<bool>(was_live[i])) changed_keys->insert(pages_[i].key);
+  }
+}
+
+Site::Schedule Site::Scheduled() const {
+  Schedule schedule;
+  std::optional<int64_t> next;
+  for (const auto& [key, translations] : scheduled_) {
+    for (const auto& [lang, index] : translations) {
+      ++schedule.pages;
+      next = std::min(next.value_or(INT64_MAX), pages_[index].live_at);
+    }
+  }
+  // Shown in the site's own offset: a translation may wait for its source's date, not its own.
+  if (next) schedule.next = DateTime{*next, config_.utc_offset_minutes, true};
+  return schedule;
 }
 
 const std::map<std::string, size_t>* Site::Group(std::string_view translation_key) const {
@@ -268,6 +315,30 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
   auto it = group->find(lang);
   if (it == group->end()) it = group->find(config_.default_language);
   return it == group->end() ? nullptr : &pages_[it->second];
+}
+
+void Site::SetHistory(const std::string& key, const std::string& lang,
+                      std::optional<std::vector<PageRevision>> revisions) {
+  const std::string id = lang + "/" + key;
+  if (!revisions) {
+    histories_.erase(id);
+    return;
+  }
+  // Fields end with a separator no text holds, so a note cannot pass for a diff.
+  std::string parts;
+  for (const PageRevision& r : *revisions) {
+    parts += r.at.ToRfc3339() + "\x1f" + r.change_type + "\x1f" + r.note + "\x1f";
+    for (const DiffOp& op : r.diff) {
+      parts += std::to_string(static_cast<int>(op.kind)) + op.text + "\x1e";
+    }
+    parts += "\x1d";
+  }
+  histories_[id] = {std::move(revisions).value(), HashHex(parts)};
+}
+
+const Site::History* Site::FindHistory(const std::string& key, const std::string& lang) const {
+  auto it = histories_.find(lang + "/" + key);
+  return it == histories_.end() ? nullptr : &it->second;
 }
 
 void Site::CheckLinks(Diagnostics* diagnostics,
@@ -306,9 +377,13 @@ std::unordered_set<std::string> Site::LinkableFiles() const {
   return files;
 }
 
-bool Site::FindLinkedPage(const std::string& path,
-                          const std::vector<MarkdownHeading>** headings) const {
-  *headings = nullptr;
+namespace {
+
+// The language and translation key of the page path `path` (/<lang>/, /<lang>/<section>/ or
+// /<lang>/<section>/<slug>/) and its number of parts; false when it is not a page path of
+// `config`'s languages and sections.
+bool ParsePagePath(const SiteConfig& config, const std::string& path, std::string* lang,
+                   std::string* key, size_t* count) {
   if (path.size() < 2 || path.front() != '/' || path.back() != '/') return false;
   std::vector<std::string> parts;
   for (size_t start = 1; start < path.size();) {
@@ -316,20 +391,81 @@ bool Site::FindLinkedPage(const std::string& path,
     parts.push_back(path.substr(start, slash - start));
     start = slash + 1;
   }
-  if (parts.empty() || parts.size() > 3 || !config_.FindLanguage(parts[0])) return false;
-  if (parts.size() >= 2 && !config_.FindSection(parts[1])) return false;
-  std::string key = parts.size() == 1   ? ""
-                    : parts.size() == 2 ? parts[1]
-                                        : parts[1] + "/" + parts[2];
-  const RenderedPage* shown = Find(key, parts[0]);
+  if (parts.empty() || parts.size() > 3 || !config.FindLanguage(parts[0])) return false;
+  if (parts.size() >= 2 && !config.FindSection(parts[1])) return false;
+  *lang = parts[0];
+  *key = parts.size() == 1   ? ""
+         : parts.size() == 2 ? parts[1]
+                             : parts[1] + "/" + parts[2];
+  *count = parts.size();
+  return true;
+}
+
+}  // namespace
+
+bool Site::FindLinkedPage(const std::string& path,
+                          const std::vector<MarkdownHeading>** headings) const {
+  *headings = nullptr;
+  std::string lang, key;
+  size_t parts = 0;
+  if (!ParsePagePath(config_, path, &lang, &key, &parts)) return false;
+  const RenderedPage* shown = Find(key, lang);
   if (shown) *headings = &shown->body.headings;
-  return shown || parts.size() < 3;  // home and section pages exist without an _index file
+  return shown || parts < 3;  // home and section pages exist without an _index file
+}
+
+const RenderedPage* Site::ScheduledAt(const std::string& path) const {
+  std::string lang, key;
+  size_t parts = 0;
+  if (!ParsePagePath(config_, path, &lang, &key, &parts)) return nullptr;
+  auto group = scheduled_.find(key);
+  if (group == scheduled_.end()) return nullptr;
+  // The URL shows the default language's page until its own translation is live.
+  const RenderedPage* first = nullptr;
+  for (const std::string& code : {lang, config_.default_language}) {
+    auto it = group->second.find(code);
+    if (it == group->second.end()) continue;
+    const RenderedPage* page = &pages_[it->second];
+    if (!first || page->live_at < first->live_at) first = page;
+  }
+  return first;
+}
+
+std::string Site::LinkProblem(const RenderedPage& rendered, const std::string& href,
+                              const std::unordered_set<std::string>& files) const {
+  if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) return "";
+  const std::string self = rendered.page.PathIn(rendered.page.lang);
+  std::string path = href.substr(0, href.find_first_of("?#"));
+  std::string fragment = href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
+  std::string resolved = path.empty() ? self : ResolvePath(self, path);
+  const std::vector<MarkdownHeading>* headings = nullptr;
+  bool is_file = files.count(resolved) > 0;
+  bool is_page = !is_file && FindLinkedPage(resolved, &headings);
+  if (const RenderedPage* scheduled = is_file || is_page ? nullptr : ScheduledAt(resolved)) {
+    // Broken from the moment this page is shown until the target goes live.
+    if (scheduled->live_at > std::max(now_, rendered.live_at)) {
+      return ScheduledLinkProblem(href, resolved, *scheduled, rendered);
+    }
+    is_page = true;
+    headings = &scheduled->body.headings;
+  }
+  bool has_fragment =
+      headings && std::any_of(headings->begin(), headings->end(),
+                              [&fragment](const MarkdownHeading& h) { return h.id == fragment; });
+  // A link to a page whose own file is invalid fails because of that one reported problem.
+  if (!is_file && TargetIsInvalid(resolved)) return "";
+  if (!is_file && !is_page) {
+    return "link '" + href + "' points to " + resolved + ", which is not a page of this site";
+  }
+  if (!fragment.empty() && resolved.back() == '/' && !has_fragment) {
+    return "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'";
+  }
+  return "";
 }
 
 void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set<std::string>& files,
                           Diagnostics* problems) const {
   const Page& page = rendered.page;
-  const std::string self = page.PathIn(page.lang);
   // The file is read again only to say on which line a problem is.
   auto line_of = [this, &rendered](const std::string& needle) {
     auto text = SourceText(rendered);
@@ -337,37 +473,11 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
                      : rendered.page.body_first_line;
   };
   for (const auto& link : rendered.body.links) {
-    if (!link.safe) {
-      problems->Add(page.source_path, line_of("(" + link.href), "body",
-                    "link '" + link.href +
-                        "' uses a scheme that is not allowed "
-                        "(use https:, http:, mailto:, tel: or a site path)");
-      continue;
-    }
-    const std::string& href = link.href;
-    if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) continue;
-    std::string path = href.substr(0, href.find_first_of("?#"));
-    std::string fragment =
-        href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
-    std::string resolved = path.empty() ? self : ResolvePath(self, path);
-    const std::vector<MarkdownHeading>* headings = nullptr;
-    bool is_file = files.count(resolved) > 0;
-    bool is_page = !is_file && FindLinkedPage(resolved, &headings);
-    bool has_fragment = headings && std::any_of(headings->begin(), headings->end(),
-                                                [&fragment](const MarkdownHeading& h) {
-                                                  return h.id == fragment;
-                                                });
-    // A link to a page whose own file is invalid fails because of that one reported problem.
-    if (!is_file && TargetIsInvalid(resolved)) continue;
-    if (!is_file && !is_page) {
-      problems->Add(
-          page.source_path, line_of("(" + link.href), "body",
-          "link '" + href + "' points to " + resolved + ", which is not a page of this site");
-    } else if (!fragment.empty() && resolved.back() == '/' && !has_fragment) {
-      problems->Add(
-          page.source_path, line_of("(" + link.href), "body",
-          "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'");
-    }
+    std::string problem = link.safe ? LinkProblem(rendered, link.href, files)
+                                    : "link '" + link.href +
+                                          "' uses a scheme that is not allowed "
+                                          "(use https:, http:, mailto:, tel: or a site path)";
+    if (!problem.empty()) problems->Add(page.source_path, line_of("(" + link.href), "body", problem);
   }
   for (const auto& image : rendered.body.images) {
     if (!image.safe) {
@@ -385,6 +495,20 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
           "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
     }
   }
+}
+
+std::string Site::ScheduledLinkProblem(const std::string& href, const std::string& resolved,
+                                       const RenderedPage& target,
+                                       const RenderedPage& from) const {
+  auto at = [this](int64_t unix_seconds) {
+    return DateTime{unix_seconds, config_.utc_offset_minutes, true}.ToRfc3339();
+  };
+  std::string problem = "link '" + href + "' links to " + resolved + ", which is scheduled for " +
+                        at(target.live_at);
+  if (from.live_at > now_ && !from.page.draft) {
+    return problem + ", after this page goes live (" + at(from.live_at) + ")";
+  }
+  return problem + "; the link would be broken until then";
 }
 
 bool Site::TargetIsInvalid(const std::string& path) const {

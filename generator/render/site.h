@@ -25,6 +25,7 @@
 #include "markdown/markdown.h"
 #include "selfcheck/rules.h"
 #include "templates/template_set.h"
+#include "textdiff/textdiff.h"
 
 namespace clemency {
 
@@ -52,6 +53,10 @@ struct RenderedPage {
   std::string key;           // page.TranslationKey(), kept: lists and links ask for it often
   std::string list_hash;     // of what a list item shows (ListEntryHash)
   bool from_cache = false;   // taken from the page cache by this load (checked by an earlier build)
+  // When the page goes live: its date, or its source page's when that is later (a translation
+  // waits for its source). Set with `live` by the site's indexes, not kept in the page cache.
+  int64_t live_at = 0;
+  bool live = false;  // not a draft, and live_at has come by the site's now(): shown by a build
   // Sort keys in each configured language (by position), made the first time a list shows the
   // page there as a fallback; empty until then. Sized at load, so list tasks of different
   // languages each fill their own entry.
@@ -101,9 +106,12 @@ struct BuildSummary {
   // key; "" for an output removed), for BuildManifest::Update. Empty when it was written whole.
   std::vector<std::pair<std::string, std::string>> manifest_changes;
   uint64_t bytes_written = 0;
+  // Pages not shown yet because their time has not come (Site::Scheduled), and the first time.
+  size_t scheduled_pages = 0;
+  std::optional<DateTime> next_scheduled;
   StepTimer timer;
   double seconds = 0;            // whole build, load to swap
-  std::string ToString() const;  // the one-line summary the CLI prints
+  std::string ToString() const;  // the one-line summary the CLI prints (scheduled pages too)
 };
 
 // A page withdrawn from the site, kept as a record: its URL shows a notice (or, when gone,
@@ -113,6 +121,16 @@ struct Tombstone {
   std::string section, slug, lang, title, reason;
   DateTime published, at;
   bool gone = false;
+};
+
+// One announced change of a page as its public history lists it (minor changes are not
+// announced, so not listed).
+struct PageRevision {
+  DateTime at;
+  std::string change_type;  // major, correction or withdrawal ("" when not known)
+  std::string note;         // the change note (a withdrawal's reason)
+  // A major change's body text against the previous announced revision's (empty for the first).
+  std::vector<DiffOp> diff;
 };
 
 class Site {
@@ -149,6 +167,18 @@ class Site {
   bool Reload(const std::vector<std::string>& paths, Diagnostics* diagnostics,
               std::set<std::string>* changed_keys);
 
+  // The time (unix seconds) the site is shown at: Load takes the clock's. A page whose live_at is
+  // later is scheduled: checked, but not rendered, listed, linked or in any feed or sitemap.
+  int64_t now() const { return now_; }
+  // Shows the site as at `now_unix` (tests; serve as time passes). Adds the translation key of
+  // every page that went live (or, going back, was scheduled again) to `changed_keys`.
+  void SetNow(int64_t now_unix, std::set<std::string>* changed_keys = nullptr);
+  struct Schedule {
+    size_t pages = 0;               // scheduled pages (translations counted apart)
+    std::optional<DateTime> next;   // when the first of them goes live
+  };
+  Schedule Scheduled() const;
+
   const SiteConfig& config() const { return config_; }
   const std::vector<RenderedPage>& pages() const { return pages_; }
   const MessageCatalogs& catalogs() const { return catalogs_; }
@@ -159,12 +189,22 @@ class Site {
   // Hash of every file under site/: a change there changes every output (and voids the cache).
   const std::string& site_key() const { return site_key_; }
   size_t pages_from_cache() const { return pages_from_cache_; }
-  // Hash of what links can point to: every published page's translation key, language and
-  // heading ids (static files and feeds are covered by site_key()).
+  // Hash of what links can point to: every live page's translation key, language and heading
+  // ids, and every scheduled page's with its time (static files and feeds: site_key()).
   const std::string& link_targets() const { return link_targets_; }
   // The withdrawn pages the build shows as such (from the store; a site from files has none).
   void SetTombstones(std::vector<Tombstone> tombstones) { tombstones_ = std::move(tombstones); }
   const std::vector<Tombstone>& tombstones() const { return tombstones_; }
+  // The announced revisions of the page `key` in `lang`, newest first (from the store; nullopt
+  // forgets them). A page without any set shows its own dates and change note as its history.
+  void SetHistory(const std::string& key, const std::string& lang,
+                  std::optional<std::vector<PageRevision>> revisions);
+  // The revisions SetHistory gave the page, with a hash of them; null when none were given.
+  struct History {
+    std::vector<PageRevision> revisions;
+    std::string hash;  // of everything the revisions show: part of the history page's job key
+  };
+  const History* FindHistory(const std::string& key, const std::string& lang) const;
   // Hash of every file under `source_dir`/site (what site_key() is for a site loaded now).
   static std::string SiteKeyOf(const FileSystem& fs, const std::string& source_dir);
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.
@@ -188,6 +228,16 @@ class Site {
   // language and section do and (for a slug) the page has any published translation. Returns
   // false when the path is not a page of the site; `headings` is the shown page's, if any.
   bool FindLinkedPage(const std::string& path, const std::vector<MarkdownHeading>** headings) const;
+  // The scheduled page first shown at the page path `path` (in its language, or the default
+  // language's it falls back to), or null when none is scheduled there.
+  const RenderedPage* ScheduledAt(const std::string& path) const;
+  // The problem of `from`'s link `href` (resolved: `resolved`) to `target`, which goes live
+  // after `from` is shown.
+  std::string ScheduledLinkProblem(const std::string& href, const std::string& resolved,
+                                   const RenderedPage& target, const RenderedPage& from) const;
+  // The problem of `rendered`'s link `href` to a site path, or "" (`files`: LinkableFiles()).
+  std::string LinkProblem(const RenderedPage& rendered, const std::string& href,
+                          const std::unordered_set<std::string>& files) const;
   // The problems of one page's links and images (`files`: LinkableFiles()).
   void CheckPageLinks(const RenderedPage& rendered, const std::unordered_set<std::string>& files,
                       Diagnostics* problems) const;
@@ -226,8 +276,11 @@ class Site {
   MessageCatalogs catalogs_;
   std::shared_ptr<const TemplateSet> templates_;
   std::vector<RenderedPage> pages_;
-  // translation key -> language -> index into pages_ (published pages only)
+  int64_t now_ = 0;  // see now()
+  // translation key -> language -> index into pages_ (live pages only)
   std::map<std::string, std::map<std::string, size_t>> groups_;
+  // The same for scheduled pages: what links may name once their time has come.
+  std::map<std::string, std::map<std::string, size_t>> scheduled_;
   // The same groups by key in a hash map: Find() runs for every page of every list and link.
   std::unordered_map<std::string_view, const std::map<std::string, size_t>*> group_index_;
   const std::map<std::string, size_t>* Group(std::string_view translation_key) const;
@@ -236,6 +289,7 @@ class Site {
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
   std::vector<Tombstone> tombstones_;
+  std::map<std::string, History> histories_;  // by "<lang>/<translation key>"
   WordingRules wording_;
   mutable std::mutex feed_html_mutex_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> feed_html_;

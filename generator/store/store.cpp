@@ -413,6 +413,26 @@ PageRow ReadSummary(const Statement& stmt) {
   return r;
 }
 
+// The condition that row p is one readers see (PublicView), for a statement whose parameters
+// `now` and `now + 1` are the view's time and source language (both NULL: every row). Times
+// are compared as instants: `published` is RFC 3339 with an offset.
+std::string VisibleTo(int now) {
+  const std::string at = "?" + std::to_string(now), source = "?" + std::to_string(now + 1);
+  return "(" + at + " IS NULL OR p.status <> 'published' OR (unixepoch(p.published) <= " + at +
+         " AND NOT EXISTS (SELECT 1 FROM pages src WHERE src.section = p.section AND "
+         "src.slug = p.slug AND src.lang = " + source +
+         " AND src.draft = 0 AND src.status = 'published' AND unixepoch(src.published) > " + at +
+         ")))";
+}
+
+void BindView(Statement& stmt, int now, const std::optional<PublicView>& view) {
+  if (view) {
+    stmt.Bind(now, view->now_unix).Bind(now + 1, view->source_lang);
+  } else {
+    stmt.BindNull(now).BindNull(now + 1);
+  }
+}
+
 // Columns of a query that LEFT JOINs support_entries s, after kSummaryColumns (and any others).
 const char* kSupportColumns =
     "s.page_id, s.province, s.district, s.organisation, s.phone, s.address, s.hours, s.lat, "
@@ -634,6 +654,7 @@ WHERE p.draft = 0 AND p.slug <> ''
   AND (?2 = '' OR p.section = ?2)
   AND (?3 IS NULL OR p.updated_unix >= ?3)
   AND (?4 IS NULL OR p.updated_unix < ?4 OR (p.updated_unix = ?4 AND p.id < ?5))
+  AND )sql" + VisibleTo(7) + R"sql(
 ORDER BY p.updated_unix DESC, p.id DESC
 LIMIT ?6)sql");
   if (!stmt.ok()) return stmt.status();
@@ -648,6 +669,7 @@ LIMIT ?6)sql");
     stmt->BindNull(4).BindNull(5);
   }
   stmt->Bind(6, static_cast<int64_t>(query.limit));
+  BindView(stmt.value(), 7, query.view);
   std::vector<PageRow> rows;
   while (stmt->Step()) rows.push_back(ReadSummary(*stmt));
   if (!stmt->status().ok()) return stmt->status();
@@ -656,13 +678,16 @@ LIMIT ?6)sql");
 
 Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
                                                    const std::string& slug,
-                                                   const std::string& lang) {
+                                                   const std::string& lang,
+                                                   const std::optional<PublicView>& view) {
   auto stmt = store_->Prepare(
       std::string("SELECT ") + kSummaryColumns + ", p.body_html, p.body_text, " + kSupportColumns +
       " FROM pages p LEFT JOIN support_entries s ON s.page_id = p.id "
-      "WHERE p.section = ?1 AND p.slug = ?2 AND p.lang = ?3 AND p.draft = 0");
+      "WHERE p.section = ?1 AND p.slug = ?2 AND p.lang = ?3 AND p.draft = 0 AND " +
+      VisibleTo(4));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, section).Bind(2, slug).Bind(3, lang);
+  BindView(stmt.value(), 4, view);
   if (!stmt->Step()) {
     if (!stmt->status().ok()) return stmt->status();
     return std::optional<PageRow>();
@@ -675,17 +700,28 @@ Result<std::optional<PageRow>> PageRepository::Get(const std::string& section,
   return std::optional<PageRow>(std::move(row));
 }
 
-Result<std::vector<std::string>> PageRepository::Translations(const std::string& section,
-                                                              const std::string& slug) {
+Result<std::vector<std::string>> PageRepository::Translations(
+    const std::string& section, const std::string& slug, const std::optional<PublicView>& view) {
   auto stmt = store_->Prepare(
-      "SELECT lang FROM pages WHERE section = ?1 AND slug = ?2 AND draft = 0 AND status = 'published' "
-      "ORDER BY lang");
+      "SELECT p.lang FROM pages p WHERE p.section = ?1 AND p.slug = ?2 AND p.draft = 0 AND "
+      "p.status = 'published' AND " + VisibleTo(3) + " ORDER BY p.lang");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, section).Bind(2, slug);
+  BindView(stmt.value(), 3, view);
   std::vector<std::string> out;
   while (stmt->Step()) out.push_back(stmt->Text(0));
   if (!stmt->status().ok()) return stmt->status();
   return out;
+}
+
+Result<std::optional<int64_t>> PageRepository::NextPublishTime(int64_t after) {
+  auto stmt = store_->Prepare(
+      "SELECT min(unixepoch(published)) FROM pages "
+      "WHERE status = 'published' AND draft = 0 AND unixepoch(published) > ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after);
+  if (!stmt->Step()) return stmt->status().ok() ? Status::Error("store: no minimum") : stmt->status();
+  return stmt->IsNull(0) ? std::optional<int64_t>() : std::optional<int64_t>(stmt->Int(0));
 }
 
 Result<std::vector<RevisionRow>> PageRepository::History(int64_t page_id) {
@@ -702,6 +738,37 @@ Result<std::vector<RevisionRow>> PageRepository::History(int64_t page_id) {
   return out;
 }
 
+Result<std::vector<AnnouncedRevision>> PageRepository::AnnouncedRevisions(
+    const std::optional<std::pair<std::string, std::string>>& page) {
+  auto stmt = store_->Prepare(
+      std::string("SELECT r.id, p.section, p.slug, p.lang, r.updated, r.change_note, "
+                  "r.change_type, r.content_hash FROM page_revisions r JOIN pages p ON "
+                  "p.id = r.page_id WHERE p.status = 'published' AND p.draft = 0 AND "
+                  "r.change_type <> 'minor'") +
+      (page ? " AND p.section = ?1 AND p.slug = ?2" : "") +
+      " ORDER BY p.section, p.slug, p.lang, r.id DESC");
+  if (!stmt.ok()) return stmt.status();
+  if (page) stmt->Bind(1, page->first).Bind(2, page->second);
+  std::vector<AnnouncedRevision> out;
+  while (stmt->Step()) {
+    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                   stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<std::string> PageRepository::RevisionText(int64_t revision_id) {
+  auto stmt = store_->Prepare("SELECT source_text FROM page_revisions WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, revision_id);
+  if (!stmt->Step()) {
+    if (!stmt->status().ok()) return stmt->status();
+    return Status::Error("store: no revision " + std::to_string(revision_id));
+  }
+  return stmt->Text(0);
+}
+
 Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& query) {
   auto stmt = store_->Prepare(std::string("SELECT ") + kSummaryColumns + ", " + kSupportColumns +
                               R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id
@@ -709,9 +776,11 @@ WHERE p.draft = 0 AND p.status = 'published' AND p.lang = ?1
   AND (?2 = '' OR s.province = ?2 OR s.current_province = ?2)
   AND (?3 = '' OR EXISTS (SELECT 1 FROM support_services v
                           WHERE v.page_id = s.page_id AND v.service = ?3))
+  AND )sql" + VisibleTo(4) + R"sql(
 ORDER BY s.province, s.district, p.title)sql");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, query.lang).Bind(2, query.province).Bind(3, query.service);
+  BindView(stmt.value(), 4, query.view);
   std::vector<PageRow> rows;
   while (stmt->Step()) {
     PageRow row = ReadSummary(*stmt);

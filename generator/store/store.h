@@ -154,6 +154,22 @@ struct RevisionRow {
   std::string updated, recorded, change_note, change_type;
 };
 
+// What readers may see at `now_unix`, as the site shows it: a page whose publish time
+// (`published`, the front matter's date) has come, and a translation only once its page in
+// `source_lang` has too. Tombstones are not held back (partners must learn of removals).
+struct PublicView {
+  int64_t now_unix = 0;
+  std::string source_lang;
+};
+
+// An announced revision (major, correction or withdrawal) of a published page, for its public
+// history; its text is read on its own (RevisionText), only when a diff needs it.
+struct AnnouncedRevision {
+  int64_t id = 0;
+  std::string section, slug, lang;
+  std::string updated, change_note, change_type, content_hash;
+};
+
 // Keyset pagination: newest updated first, ties broken by id, so a cursor stays valid while
 // pages change (a changed page moves to the front and is not repeated on later pages).
 struct PageQuery {
@@ -161,10 +177,12 @@ struct PageQuery {
   std::optional<int64_t> updated_since_unix;
   std::optional<std::pair<int64_t, int64_t>> after;  // (updated_unix, id) of the last item seen
   int limit = 20;
+  std::optional<PublicView> view;  // none: scheduled rows too (editors' tools)
 };
 
 struct SupportQuery {
   std::string lang, province, service;
+  std::optional<PublicView> view;  // none: scheduled rows too
 };
 
 class PageRepository {
@@ -185,12 +203,24 @@ class PageRepository {
   // Published, non-index pages matching `query` (bodies and sources left empty); with
   // updated_since, tombstones changed since then too (partners must learn of removals).
   Result<std::vector<PageRow>> List(const PageQuery& query);
+  // With `view`, a scheduled row is not found.
   Result<std::optional<PageRow>> Get(const std::string& section, const std::string& slug,
-                                     const std::string& lang);
-  // Languages with a published translation of section/slug.
-  Result<std::vector<std::string>> Translations(const std::string& section,
-                                                const std::string& slug);
+                                     const std::string& lang,
+                                     const std::optional<PublicView>& view = std::nullopt);
+  // Languages with a published translation of section/slug (with `view`, those readers see).
+  Result<std::vector<std::string>> Translations(
+      const std::string& section, const std::string& slug,
+      const std::optional<PublicView>& view = std::nullopt);
+  // The first publish time of a published page after `after` (unix seconds), or none: when
+  // what readers see changes without a commit.
+  Result<std::optional<int64_t>> NextPublishTime(int64_t after);
   Result<std::vector<RevisionRow>> History(int64_t page_id);
+  // The announced revisions (not minor ones) of the published pages, by section, slug and
+  // language, each page's newest first: every page's, or only section/slug's (`page`).
+  Result<std::vector<AnnouncedRevision>> AnnouncedRevisions(
+      const std::optional<std::pair<std::string, std::string>>& page);
+  // The source text (front matter and Markdown) of the revision numbered `revision_id`.
+  Result<std::string> RevisionText(int64_t revision_id);
   // Records what a publish did (`actor`: the command or the server) and its steps' timings.
   Status LogPublish(const std::string& actor, const std::string& what, const std::string& steps);
   Result<std::vector<PageRow>> ListSupport(const SupportQuery& query);

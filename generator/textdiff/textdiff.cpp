@@ -96,6 +96,24 @@ std::vector<DiffOp> WordDiff(std::string_view before, std::string_view after,
   return JoinReplacements(ops);
 }
 
+std::vector<DiffOp> ChangedParagraphs(const std::vector<DiffOp>& ops, const std::string& gap) {
+  std::vector<DiffOp> out = ops;
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::string& text = out[i].text;
+    const size_t first = text.find("\n\n"), last = text.rfind("\n\n");
+    if (out[i].kind != DiffKind::kEqual || first == std::string::npos) continue;
+    const bool before = i > 0, after = i + 1 < out.size();  // a change on that side
+    // Up to the first paragraph break when it ends the changed paragraph before, from the last
+    // one when it starts the changed paragraph after.
+    const size_t keep_to = before ? first : 0, keep_from = after ? last + 2 : text.size();
+    const std::string_view left_out = std::string_view(text).substr(keep_to, keep_from - keep_to);
+    if (left_out.find_first_not_of("\n") == std::string_view::npos) continue;
+    text = text.substr(0, keep_to) + (before ? "\n\n" : "") + gap + (after ? "\n\n" : "") +
+           text.substr(keep_from);
+  }
+  return out;
+}
+
 std::string DiffHtml(const std::vector<DiffOp>& ops, const DiffLabels& labels) {
   std::string html;
   auto label = [&html](const std::string& text) {

@@ -35,6 +35,12 @@ std::vector<DiffOp> WordDiff(std::string_view before, std::string_view after,
                              const std::string& locale,
                              std::optional<size_t> cost_limit = kWordDiffCostLimit);
 
+// `ops` for reading a long text's change: an equal run across paragraphs (text separated by
+// blank lines) keeps only the paragraph it shares with the change before it and the one it
+// shares with the change after it; the paragraphs between become `gap` on a paragraph of its
+// own. Removed and inserted runs are kept whole; an equal run's `words` is left as it was.
+std::vector<DiffOp> ChangedParagraphs(const std::vector<DiffOp>& ops, const std::string& gap);
+
 // Words to say what <ins> and <del> mean, for readers who do not see colour or lines (screen
 // readers mostly do not announce them). Empty: no label.
 struct DiffLabels {

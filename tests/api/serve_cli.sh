@@ -12,6 +12,10 @@ cp -r "$src/site" "$src/content" "$tmp/"
 fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$tmp/out.log"; echo "--- stderr"; tail -20 "$tmp/err.log"; exit 1; }
 
 start() {
+  # Emptied here, not only by the child's redirection: the loop below must not find the last
+  # run's "Serving on" line before the new process has truncated the file.
+  : >"$tmp/out.log"
+  : >"$tmp/err.log"
   "$clemency" serve --source "$tmp" --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
   pid=$!
   for _ in $(seq 1 300); do

@@ -598,3 +598,30 @@ TEST_CASE("PickLanguage reads Accept-Language in quality order") {
   CHECK(PickLanguage("", config) == "");
   CHECK(PickLanguage(",,;q=,", config) == "");
 }
+
+TEST_CASE("the API shows a scheduled page from its publish time, without a store change") {
+  RunningServer s;
+  PageRepository pages(s.store.get());
+  auto alpha = pages.Get("guides", "alpha", "vi");
+  REQUIRE((alpha.ok() && alpha->has_value()));
+  PageRow row = **alpha;
+  const int64_t due = Now(0).unix_seconds + 2;  // at least a second away
+  row.slug = "hen-gio";
+  row.source_path = "content/guides/hen-gio.vi.md";
+  row.published = DateTime{due, 420, true}.ToRfc3339();
+  row.updated = row.published;
+  row.updated_unix = due;
+  row.content_hash += "-scheduled";
+  REQUIRE(pages.Upsert(row).ok());
+  auto before = s.Get("/api/v1/pages?lang=vi");
+  REQUIRE(before);
+  REQUIRE(Now(0).unix_seconds < due);
+  CHECK_FALSE(Contains(before->body, "guides/hen-gio/vi"));
+  CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=vi")->status == 404);
+  // The list above is cached until the store changes, or until the next publish time.
+  while (Now(0).unix_seconds < due) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto after = s.Get("/api/v1/pages?lang=vi");
+  REQUIRE(after);
+  CHECK(Contains(after->body, "guides/hen-gio/vi"));
+  CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=vi")->status == 200);
+}

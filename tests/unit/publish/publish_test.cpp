@@ -213,3 +213,26 @@ TEST_CASE("unpublishing a page another page links to is refused with that page's
   request.reason = "";
   CHECK_FALSE(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).ok());
 }
+
+TEST_CASE("a page published ahead of its date is announced at that date") {
+  Stored s;
+  testing::WriteFile(s.dir / "edits/guides/sau.vi.md",
+                     "---\ntitle: Hướng dẫn sau\ndate: 2030-01-01\nreviewed: 2026-02-01\n"
+                     "sources:\n  - title: Hiến pháp 2013\n    article: Điều 88\n---\n"
+                     "Trang này có sau.\n");
+  Diagnostics diagnostics;
+  auto published = s.Publish(s.dir / "edits/guides/sau.vi.md", "major", "Thêm.",
+                             "2026-12-01T09:00:00+07:00", &diagnostics);
+  INFO(diagnostics.ToString());
+  REQUIRE(published.ok());
+  auto row = PageRepository(s.store.get()).Get("guides", "sau", "vi");
+  REQUIRE((row.ok() && row->has_value()));
+  // Not the publish time: `updated` may not be earlier than `date`, and partners asking for
+  // changes since their last look must find the page when it goes live.
+  CHECK((*row)->updated == "2030-01-01T00:00:00+07:00");
+  CHECK((*row)->updated_unix == ParseDateTime("2030-01-01", 420)->unix_seconds);
+  auto text = PageRepository(s.store.get()).SourceText("content/guides/sau.vi.md");
+  REQUIRE(text.ok());
+  CHECK(text->find("updated: 2030-01-01T00:00:00+07:00") != std::string::npos);
+  CHECK((*row)->published == "2030-01-01T00:00:00+07:00");
+}

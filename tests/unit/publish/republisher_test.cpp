@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <atomic>
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -165,4 +166,99 @@ TEST_CASE("readers during publishes see whole files, and lists and feeds link on
   CHECK(problems.empty());
   CHECK(reads > 8);
   CHECK(Contains(testing::ReadFile(s.dir / "public/vi/guides/index.html"), "Hướng dẫn mới 8"));
+}
+
+namespace {
+
+// Waits up to `limit` for `done`; whether it came.
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// Stores guides/<slug>.vi.md dated `due` (unix seconds) as `clemency publish` does without a
+// serve: a commit the watcher sees.
+void StoreGuideDated(publish_test::StoredFixture& f, const std::string& slug, int64_t due) {
+  const std::string file = f.dir / ("edits/guides/" + slug + ".vi.md");
+  testing::WriteFile(file, "---\ntitle: Hướng dẫn " + slug + "\ndate: " +
+                               DateTime{due, 420, true}.ToRfc3339() +
+                               "\nreviewed: 2026-02-01\nsources:\n  - title: Hiến pháp 2013\n"
+                               "    article: Điều 88\n---\nTrang này có sau.\n");
+  auto request = ReadPublishRequest(file);
+  REQUIRE(request.ok());
+  request->note = "Thêm.";
+  request->now = Now(420);
+  Diagnostics diagnostics;
+  auto published = PublishFile(f.store.get(), f.dir / "src", *request, &diagnostics);
+  INFO(diagnostics.ToString());
+  REQUIRE(published.ok());
+}
+
+bool Listed(const publish_test::StoredFixture& f, const std::string& slug) {
+  return Contains(testing::ReadFile(f.dir / "public/vi/guides/feed.atom"), "/vi/guides/" + slug + "/");
+}
+
+bool Live(const publish_test::StoredFixture& f, const std::string& slug) {
+  return testing::Exists(f.dir / ("public/vi/guides/" + slug + "/index.html"));
+}
+
+std::string LastServeLog(Store* store) {
+  auto last = store->Prepare(
+      "SELECT what FROM publish_log WHERE actor = 'serve' ORDER BY id DESC LIMIT 1");
+  REQUIRE(last.ok());
+  REQUIRE(last->Step());
+  return last->Text(0);
+}
+
+}  // namespace
+
+TEST_CASE("serve publishes a page dated a little later at its time, with no store change") {
+  publish_test::StoredFixture f;
+  auto republisher = f.StartRepublisher(std::chrono::milliseconds(50));
+  REQUIRE(republisher->RepublishNow().ok());
+  const int64_t due = Now(0).unix_seconds + 2;
+  StoreGuideDated(f, "hen-gio", due);
+  REQUIRE(republisher->RepublishNow().ok());  // the watcher has taken the store's change
+  REQUIRE(Now(0).unix_seconds < due);         // else the test proves nothing: too slow a machine
+  CHECK_FALSE(Live(f, "hen-gio"));
+  CHECK_FALSE(Listed(f, "hen-gio"));
+  CHECK_FALSE(Contains(testing::ReadFile(f.dir / "public/vi/guides/index.html"), "hen-gio"));
+  CHECK(WaitFor([&] { return Listed(f, "hen-gio"); }, std::chrono::seconds(6)));
+  CHECK(Now(0).unix_seconds >= due);
+  CHECK(Live(f, "hen-gio"));
+  CHECK(Contains(testing::ReadFile(f.dir / "public/vi/guides/index.html"), "/vi/guides/hen-gio/"));
+  CHECK(Contains(testing::ReadFile(f.dir / "public/sitemap.xml"), "/vi/guides/hen-gio/"));
+  // Logged once the build is done (just after its files are in place).
+  CHECK(WaitFor([&] { return Contains(LastServeLog(f.store.get()), "on schedule, guides/hen-gio: "); },
+                std::chrono::seconds(2)));
+}
+
+TEST_CASE("after a restart, pages due while serve was down are live and later ones go live") {
+  publish_test::StoredFixture f;
+  int64_t due = 0, later = 0;
+  {
+    auto first = f.StartRepublisher(std::chrono::milliseconds(50));
+    REQUIRE(first->RepublishNow().ok());
+    due = Now(0).unix_seconds + 2;
+    later = due + 2;
+    StoreGuideDated(f, "trong-luc-nghi", due);
+    StoreGuideDated(f, "sau-khi-mo", later);
+    REQUIRE(first->RepublishNow().ok());
+    REQUIRE(Now(0).unix_seconds < due);
+    first->Stop();
+  }
+  CHECK_FALSE(Live(f, "trong-luc-nghi"));
+  while (Now(0).unix_seconds < due) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK_FALSE(Live(f, "trong-luc-nghi"));  // nobody was running
+  // A new serve on the same store and output folder (no start build, no store change).
+  auto second = f.StartRepublisher(std::chrono::milliseconds(50));
+  CHECK(WaitFor([&] { return Listed(f, "trong-luc-nghi"); }, std::chrono::seconds(2)));
+  CHECK(Live(f, "trong-luc-nghi"));
+  if (Now(0).unix_seconds < later) CHECK_FALSE(Live(f, "sau-khi-mo"));
+  CHECK(WaitFor([&] { return Listed(f, "sau-khi-mo"); }, std::chrono::seconds(6)));
+  CHECK(Live(f, "sau-khi-mo"));
 }

@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 
+#include "core/datetime.h"
 #include "support/fixture.h"
 
 using namespace clemency;
@@ -193,4 +195,130 @@ PRAGMA user_version = 1;
   }
   query.province = "Đà Nẵng";
   CHECK(pages.ListSupport(query)->empty());
+}
+
+namespace {
+
+PageRow PublishedRow(const std::string& slug, const std::string& lang,
+                     const std::string& published) {
+  PageRow row;
+  row.section = slug == "quy" ? "support" : "guides";
+  row.slug = slug;
+  row.lang = lang;
+  row.kind = slug == "quy" ? "support" : "guide";
+  row.title = slug + " " + lang;
+  row.published = published;
+  row.updated = published;
+  row.updated_unix = ParseDateTime(published, 0)->unix_seconds;
+  row.content_hash = slug + lang + published;
+  return row;
+}
+
+std::vector<std::string> Ids(const std::vector<PageRow>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(row.slug + "/" + row.lang + " " + row.status);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("readers' view of the store leaves out pages whose publish time has not come") {
+  auto opened = Store::Open(":memory:");
+  REQUIRE(opened.ok());
+  PageRepository pages(opened.value().get());
+  const std::string now_text = "2026-12-02T10:00:00+07:00";
+  const int64_t now = ParseDateTime(now_text, 0)->unix_seconds;
+  REQUIRE(pages.Upsert(PublishedRow("past", "vi", "2026-12-01T00:00:00+07:00")).ok());
+  REQUIRE(pages.Upsert(PublishedRow("exact", "vi", now_text)).ok());  // due at this very second
+  // Due in one second (written in another offset); its translation, dated earlier, waits for it.
+  REQUIRE(pages.Upsert(PublishedRow("soon", "vi", "2026-12-02T03:00:01Z")).ok());
+  REQUIRE(pages.Upsert(PublishedRow("soon", "en", "2026-01-01T00:00:00+07:00")).ok());
+  // A live page whose translation is scheduled.
+  REQUIRE(pages.Upsert(PublishedRow("later-en", "vi", "2026-11-01T00:00:00+07:00")).ok());
+  REQUIRE(pages.Upsert(PublishedRow("later-en", "en", "2027-01-01T00:00:00+07:00")).ok());
+  PageRow support = PublishedRow("quy", "vi", "2027-01-01T00:00:00+07:00");
+  support.support = SupportRow{};
+  support.support->province = "Cà Mau";
+  REQUIRE(pages.Upsert(support).ok());
+  // A scheduled page withdrawn before its time: partners still learn of the removal.
+  REQUIRE(pages.Upsert(PublishedRow("dropped", "vi", "2027-01-01T00:00:00+07:00")).ok());
+  REQUIRE(pages.Withdraw("guides", "dropped", "vi", {now_text, now, "trùng", false, ""}).ok());
+
+  const PublicView view{now, "vi"};
+  PageQuery query;
+  query.view = view;
+  auto listed = pages.List(query);
+  REQUIRE(listed.ok());
+  CHECK(Ids(*listed) == std::vector<std::string>{"exact/vi published", "later-en/vi published",
+                                                 "past/vi published"});
+  query.updated_since_unix = 0;  // tombstones too
+  CHECK(Ids(*pages.List(query)) ==
+        std::vector<std::string>{"dropped/vi withdrawn", "exact/vi published",
+                                 "later-en/vi published", "past/vi published"});
+  CHECK(pages.List(PageQuery{})->size() == 7);  // editors' tools see every published row
+
+  CHECK_FALSE(pages.Get("guides", "soon", "vi", view)->has_value());
+  CHECK_FALSE(pages.Get("guides", "soon", "en", view)->has_value());
+  CHECK(pages.Get("guides", "soon", "vi")->has_value());
+  CHECK(pages.Get("guides", "dropped", "vi", view)->has_value());  // the tombstone (410)
+  CHECK(*pages.Translations("guides", "later-en", view) == std::vector<std::string>{"vi"});
+  CHECK(*pages.Translations("guides", "later-en") == std::vector<std::string>{"en", "vi"});
+  CHECK(pages.Translations("guides", "soon", view)->empty());
+  CHECK(pages.ListSupport({"vi", "", "", view})->empty());
+  CHECK(pages.ListSupport({"vi", "", "", std::nullopt})->size() == 1);
+  CHECK(**pages.NextPublishTime(now) == now + 1);
+
+  // A second later the page and its translation are there.
+  const PublicView later{now + 1, "vi"};
+  CHECK(pages.Get("guides", "soon", "vi", later)->has_value());
+  CHECK(pages.Get("guides", "soon", "en", later)->has_value());
+  CHECK(*pages.Translations("guides", "soon", later) == std::vector<std::string>{"en", "vi"});
+  CHECK(**pages.NextPublishTime(now + 1) == ParseDateTime("2027-01-01", 420)->unix_seconds);
+  CHECK_FALSE(pages.NextPublishTime(ParseDateTime("2027-01-01", 420)->unix_seconds)->has_value());
+}
+
+TEST_CASE("announced revisions: each published page's newest first, minor ones left out") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  PageRepository pages(store.value().get());
+  PageRow row;
+  row.section = "guides";
+  row.slug = "a";
+  row.lang = "vi";
+  auto revise = [&](const std::string& text, const std::string& type, const std::string& note) {
+    row.source_text = text;
+    row.content_hash = text;
+    row.change_type = type;
+    row.change_note = note;
+    row.updated = "2026-0" + std::to_string(text.size()) + "-01T00:00:00Z";
+    REQUIRE(pages.Upsert(row).ok());
+  };
+  revise("one", "major", "");
+  revise("two!", "minor", "not announced");
+  revise("three", "major", "Bigger.");
+  revise("four!!", "correction", "Fixed.");
+  row.slug = "b";
+  revise("other", "major", "");
+  auto all = pages.AnnouncedRevisions(std::nullopt);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 4);
+  CHECK((*all)[0].change_type == "correction");
+  CHECK((*all)[0].change_note == "Fixed.");
+  CHECK((*all)[1].change_note == "Bigger.");
+  CHECK((*all)[1].updated == "2026-05-01T00:00:00Z");
+  CHECK((*all)[2].content_hash == "one");
+  CHECK((*all)[3].slug == "b");
+  auto text = pages.RevisionText((*all)[1].id);
+  REQUIRE(text.ok());
+  CHECK(*text == "three");
+  CHECK_FALSE(pages.RevisionText(999).ok());
+  // One page's, and none of a withdrawn page.
+  auto a = pages.AnnouncedRevisions(std::make_pair(std::string("guides"), std::string("a")));
+  REQUIRE(a.ok());
+  CHECK(a->size() == 3);
+  REQUIRE(pages.Withdraw("guides", "b", "vi", {"2026-09-01T00:00:00Z", 0, "gone", false, ""}).ok());
+  auto b = pages.AnnouncedRevisions(std::make_pair(std::string("guides"), std::string("b")));
+  REQUIRE(b.ok());
+  CHECK(b->empty());
 }

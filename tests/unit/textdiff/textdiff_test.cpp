@@ -162,3 +162,20 @@ TEST_CASE("a few changes in a long text are found exactly, within the limit") {
   CHECK(bounded[0].kind == DiffKind::kEqual);
   CHECK(bounded[3].kind == DiffKind::kEqual);
 }
+
+TEST_CASE("a long text's diff keeps only the paragraphs that changed, with gaps marked") {
+  const std::string before = "One.\n\nTwo a.\n\nThree.\n\nFour.\n\nFive b.\n\nSix.";
+  const std::string after = "One.\n\nTwo c.\n\nThree.\n\nFour.\n\nFive d.\n\nSix.";
+  auto ops = ChangedParagraphs(WordDiff(before, after, "en"), "…");
+  REQUIRE(ops.size() == 7);
+  CHECK(ops[0].text == "…\n\nTwo ");
+  CHECK(ops[1] == DiffOp{DiffKind::kRemove, "a", 1});
+  CHECK(ops[2] == DiffOp{DiffKind::kInsert, "c", 1});
+  CHECK(ops[3].text == ".\n\n…\n\nFive ");
+  CHECK(ops[6].text == ".\n\n…");
+  // Neighbouring paragraphs, or one paragraph: nothing left out.
+  auto near = WordDiff("One a.\n\nTwo b.", "One c.\n\nTwo d.", "en");
+  CHECK(ChangedParagraphs(near, "…") == near);
+  auto single = WordDiff("One two three.", "One four three.", "en");
+  CHECK(ChangedParagraphs(single, "…") == single);
+}

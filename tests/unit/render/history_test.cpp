@@ -1,0 +1,165 @@
+// Pages' public histories: one page per page and language under <page>/history/, linked from
+// the page, listing announced changes newest first with a major change's word diff.
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "core/site_paths.h"
+#include "render/manifest.h"
+#include "render_test_support.h"
+#include "textdiff/textdiff.h"
+
+using namespace clemency;
+using render_test::Contains;
+using render_test::LoadOrFail;
+using testing::ReadFile;
+
+namespace {
+
+DateTime At(const std::string& text) { return *ParseDateTime(text, 7 * 60); }
+
+// Builds `site` into `dir`/public after the last build there; the outputs rendered again when
+// `keys` plans a partial build.
+BuildSummary Rebuild(const Site& site, const std::string& dir,
+                     std::optional<std::set<std::string>> keys = std::nullopt) {
+  BuildManifest previous = BuildManifest::Load(dir + "/public");
+  BuildOptions options;
+  options.out_dir = dir + "/public";
+  options.previous_manifest = &previous;
+  options.changed_keys = std::move(keys);
+  auto summary = site.Build(options);
+  REQUIRE(summary.ok());
+  return *summary;
+}
+
+// Two major revisions of alpha.vi.md, the newer changing "5 ngày" and adding a word.
+std::vector<PageRevision> TwoMajorRevisions() {
+  const std::string older = "Bạn viết đơn.\n\nNộp đơn trong 5 ngày <script>.";
+  const std::string newer = "Bạn tự viết đơn.\n\nNộp đơn trong 10 ngày <script>.";
+  return {{At("2026-04-02T09:00:00+07:00"), "major", "Đổi thời hạn nộp đơn.",
+           WordDiff(older, newer, "vi")},
+          {At("2026-03-01T10:00:00+07:00"), "major", "Thêm bước 2.", {}}};
+}
+
+}  // namespace
+
+TEST_CASE("a site from files: each page's history is its own last change, linked from it") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto site = LoadOrFail(dir.path());
+  Rebuild(*site, dir.path());
+  CHECK(paths::PageHistory("vi", "guides", "alpha") == "/vi/guides/alpha/history/");
+  const std::string page = ReadFile(dir / "public/vi/guides/alpha/index.html");
+  CHECK(Contains(page, "<a href=\"/vi/guides/alpha/history/\">Xem tất cả các lần cập nhật"));
+  const std::string history = ReadFile(dir / "public/vi/guides/alpha/history/index.html");
+  CHECK(Contains(history, "<html lang=\"vi\">"));
+  CHECK(Contains(history, "<h1>Các lần cập nhật trang này</h1>"));
+  CHECK(Contains(history, "<a href=\"/vi/guides/alpha/\">Điều kiện đặc xá</a>"));
+  CHECK(Contains(history,
+                 "<link rel=\"canonical\" "
+                 "href=\"https://dacxa.example.gov.vn/vi/guides/alpha/history/\">"));
+  CHECK(Contains(history,
+                 "<link rel=\"alternate\" hreflang=\"en\" "
+                 "href=\"https://dacxa.example.gov.vn/en/guides/alpha/history/\">"));
+  // One entry: the file's `updated` and change note (it is later than the page's date).
+  CHECK(Contains(history, "Cập nhật</span> – <time datetime=\"2026-03-01T10:00:00+07:00\">"));
+  CHECK(Contains(history, "Thêm bước 2."));
+  CHECK_FALSE(Contains(history, "<div class=\"diff\""));
+  // A page never updated: its one entry is its publication.
+  CHECK(Contains(ReadFile(dir / "public/vi/guides/beta/history/index.html"),
+                 "Đăng lần đầu</span> – <time datetime=\"2026-02-01"));
+  // The English translation has its own; Khmer shows the Vietnamese page's, not indexed.
+  CHECK(Contains(ReadFile(dir / "public/en/guides/alpha/history/index.html"), "First published"));
+  const std::string km = ReadFile(dir / "public/km/guides/alpha/history/index.html");
+  CHECK(Contains(km, "<html lang=\"km\">"));
+  CHECK(Contains(km, "<meta name=\"robots\" content=\"noindex\">"));
+  CHECK(Contains(km, "lang=\"vi\">Điều kiện đặc xá</a>"));
+  CHECK(Contains(km, "Thêm bước 2."));
+  // Lists have none; the sitemap is as it was.
+  CHECK_FALSE(testing::Exists(dir / "public/vi/guides/history/index.html"));
+  CHECK_FALSE(Contains(ReadFile(dir / "public/sitemap.xml"), "/history/"));
+}
+
+TEST_CASE("a page with two major revisions lists both, newest first, with the word diff") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto site = LoadOrFail(dir.path());
+  site->SetHistory("guides/alpha", "vi", TwoMajorRevisions());
+  Rebuild(*site, dir.path());
+  const std::string history = ReadFile(dir / "public/vi/guides/alpha/history/index.html");
+  INFO(history);
+  const size_t newer = history.find("Đổi thời hạn nộp đơn."), older = history.find("Thêm bước 2.");
+  REQUIRE(newer != std::string::npos);
+  REQUIRE(older != std::string::npos);
+  CHECK(newer < older);
+  CHECK(Contains(history, "Thay đổi lớn</span> – <time datetime=\"2026-04-02T09:00:00+07:00\">"));
+  CHECK(Contains(history, "<ins><span class=\"visually-hidden\">thêm: </span>tự </ins>"));
+  CHECK(Contains(history, "<del><span class=\"visually-hidden\">bỏ: </span>5</del>"));
+  CHECK(Contains(history, "<ins><span class=\"visually-hidden\">thêm: </span>10</ins>"));
+  CHECK(Contains(history, "Thêm 2 chữ, bỏ 1 chữ."));
+  CHECK(Contains(history, "&lt;script&gt;"));  // the compared text is escaped
+  CHECK_FALSE(Contains(history, "<script>"));
+  // Khmer shows the Vietnamese page, so its history too, in a Khmer frame.
+  const std::string km = ReadFile(dir / "public/km/guides/alpha/history/index.html");
+  CHECK(Contains(km, "ការផ្លាស់ប្តូរធំ"));
+  CHECK(Contains(km, "<div class=\"diff\" lang=\"vi\">"));
+  CHECK(Contains(km, "Đổi thời hạn nộp đơn."));
+  // The English page has no revisions given: its own last change, as from files.
+  CHECK_FALSE(Contains(ReadFile(dir / "public/en/guides/alpha/history/index.html"), "<ins>"));
+}
+
+TEST_CASE("a history page is rendered again when its revisions change, and only then") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto site = LoadOrFail(dir.path());
+  site->SetHistory("guides/alpha", "vi", TwoMajorRevisions());
+  Rebuild(*site, dir.path());
+  // The same revisions: nothing planned for alpha renders.
+  auto same = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
+  CHECK(same.rendered.empty());
+  // A correction announced on top: the history pages that show it (vi, and km's fallback),
+  // not the page itself, whose file did not change.
+  std::vector<PageRevision> revisions = TwoMajorRevisions();
+  revisions.insert(revisions.begin(),
+                   {At("2026-04-03T08:00:00+07:00"), "correction", "Sửa lỗi chính tả.", {}});
+  site->SetHistory("guides/alpha", "vi", revisions);
+  auto changed = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
+  CHECK(changed.rendered == std::vector<std::string>{"km/guides/alpha/history/index.html",
+                                                     "vi/guides/alpha/history/index.html"});
+  CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"), "Đính chính"));
+  // Forgotten, the history is the page's own last change again.
+  site->SetHistory("guides/alpha", "vi", std::nullopt);
+  Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
+  CHECK_FALSE(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"), "<ins>"));
+  render_test::CheckEqualsFullBuild(dir.path());
+}
+
+TEST_CASE("a reloaded page's new change note renders its history; removing it removes that") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto site = LoadOrFail(dir.path());
+  Rebuild(*site, dir.path());
+  const std::string path = "content/guides/alpha.vi.md";
+  std::string text = ReadFile(dir / path);
+  text.replace(text.find("change_note: Thêm bước 2."), 25, "change_note: Thêm bảng thời gian.");
+  testing::WriteFile(dir / path, text);
+  Diagnostics diagnostics;
+  std::set<std::string> keys;
+  REQUIRE(site->Reload({path}, &diagnostics, &keys));
+  auto summary = Rebuild(*site, dir.path(), keys);
+  for (const char* output :
+       {"vi/guides/alpha/history/index.html", "km/guides/alpha/history/index.html"}) {
+    INFO(output);
+    CHECK(std::count(summary.rendered.begin(), summary.rendered.end(), output) == 1);
+  }
+  CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
+                 "Thêm bảng thời gian."));
+  render_test::CheckEqualsFullBuild(dir.path());
+  // beta (Vietnamese only, nothing links to it) removed: its history pages go with it.
+  std::filesystem::remove(dir / "content/guides/beta.vi.md");
+  REQUIRE(site->Reload({"content/guides/beta.vi.md"}, &diagnostics, &keys));
+  INFO(diagnostics.ToString());
+  Rebuild(*site, dir.path(), keys);
+  CHECK_FALSE(testing::Exists(dir / "public/vi/guides/beta/history/index.html"));
+  CHECK_FALSE(testing::Exists(dir / "public/km/guides/beta/history/index.html"));
+  render_test::CheckEqualsFullBuild(dir.path());
+}
