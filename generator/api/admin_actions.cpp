@@ -126,7 +126,8 @@ void AdminSite::Restore(AdminPage& page) const {
   auto edit = auth_->workflow()->Restore({page.caller.name, page.caller.role}, path,
                                          FormField(page.req, "ref"));
   if (!edit.ok()) {
-    return ShowRefusal(page, edit.refusal(), "/admin/history?path=" + QueryEncode(path));
+    return ShowRefusal(page, edit.refusal(), "/admin/history?path=" + QueryEncode(path),
+                       "back_to_history");
   }
   Redirect(page, EditHref(edit->id) + "?done=restored");
 }
@@ -157,7 +158,8 @@ void AdminSite::Unpublish(AdminPage& page) const {
   order.by = page.caller.name;
   auto pages = auth_->workflow()->Unpublish({page.caller.name, page.caller.role}, order);
   if (!pages.ok()) {
-    return ShowRefusal(page, pages.refusal(), "/admin/unpublish?path=" + QueryEncode(path));
+    return ShowRefusal(page, pages.refusal(), "/admin/unpublish?path=" + QueryEncode(path),
+                       "back_to_unpublish");
   }
   std::string list;
   for (const std::string& id : pages.value()) list += (list.empty() ? "" : ", ") + id;

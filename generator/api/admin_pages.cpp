@@ -182,8 +182,8 @@ void AdminSite::ShowMessage(AdminPage& page, int status, const std::string& head
 
 // A workflow refusal as a page: its own sentence (the workflow writes it in English), under a
 // heading in the editor's language, with the content checks' problems for a 422.
-void AdminSite::ShowRefusal(AdminPage& page, const Refusal& refusal,
-                            const std::string& back_href) const {
+void AdminSite::ShowRefusal(AdminPage& page, const Refusal& refusal, const std::string& back_href,
+                            const std::string& back_key) const {
   std::string heading = refusal.status == 403   ? "forbidden_heading"
                         : refusal.status == 404 ? "not_found_heading"
                         : refusal.status == 412 ? "stale_heading"
@@ -191,9 +191,11 @@ void AdminSite::ShowRefusal(AdminPage& page, const Refusal& refusal,
   std::vector<std::string> paragraphs;
   if (refusal.status == 412) paragraphs.push_back(T(page, "stale"));
   if (!refusal.message.empty()) paragraphs.push_back(refusal.message);
-  ShowMessage(page, refusal.status, heading, paragraphs, back_href,
-              back_href == "/admin/" ? "back_to_dashboard" : "back_to_edit",
-              refusal.diagnostics.items());
+  std::string back = !back_key.empty()         ? back_key
+                     : back_href == "/admin/"     ? "back_to_dashboard"
+                     : back_href == "/admin/pages" ? "back_to_pages"
+                                                  : "back_to_edit";
+  ShowMessage(page, refusal.status, heading, paragraphs, back_href, back, refusal.diagnostics.items());
 }
 
 void AdminSite::Redirect(AdminPage& page, const std::string& to) {
@@ -209,6 +211,7 @@ std::string AdminSite::DiagnosticText(const AdminPage& page, const Diagnostic& d
                                             {"message", message}});
   }
   if (!d.field.empty()) return T(page, "diagnostic_field", {{"field", d.field}, {"message", message}});
+  if (d.line <= 0) return T(page, "diagnostic_file", {{"file", d.file}, {"message", message}});
   return T(page, "diagnostic_other", {{"file", d.file}, {"line", static_cast<long>(d.line)},
                                       {"message", message}});
 }

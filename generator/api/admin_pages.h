@@ -47,7 +47,9 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void ShowMessage(AdminPage& page, int status, const std::string& heading_key,
                    const std::vector<std::string>& paragraphs, const std::string& back_href,
                    const std::string& back_key, const std::vector<Diagnostic>& problems = {}) const;
-  void ShowRefusal(AdminPage& page, const Refusal& refusal, const std::string& back_href) const;
+  // `back_key`: the back link's words ("": by where it leads).
+  void ShowRefusal(AdminPage& page, const Refusal& refusal, const std::string& back_href,
+                   const std::string& back_key = "") const;
   static void Redirect(AdminPage& page, const std::string& to);
   std::string T(const AdminPage& page, const std::string& key, const MessageArgs& args = {}) const;
   std::string Time(const std::string& rfc3339) const;

@@ -117,10 +117,12 @@ class EditorApi : public std::enable_shared_from_this<EditorApi> {
              ApiHandler handler);
   void Handle(const httplib::Request& req, httplib::Response& res, Method method,
               const std::string& action, const ApiHandler& handler);
-  void RegisterReads();
+  void RegisterReads();      // dashboard, who, pages, open edits
+  void RegisterEditReads();  // an edit, its checks, its preview
   void RegisterEditWrites();
   void RegisterActions();
-  void RegisterOthers();
+  void RegisterPublishing();  // schedule, unpublish
+  void RegisterHistory();     // preview of any text, history, texts, diffs, audit
   int64_t EditId(ApiCall& call) const;
 
   httplib::Server& server_;
@@ -175,9 +177,11 @@ int64_t EditorApi::EditId(ApiCall& call) const {
 
 void EditorApi::Register() {
   RegisterReads();
+  RegisterEditReads();
   RegisterEditWrites();
   RegisterActions();
-  RegisterOthers();
+  RegisterPublishing();
+  RegisterHistory();
 }
 
 void EditorApi::RegisterReads() {
@@ -220,6 +224,9 @@ void EditorApi::RegisterReads() {
     json.EndArray().EndObject();
     SendJson(call.res, json.str() + "\n");
   });
+}
+
+void EditorApi::RegisterEditReads() {
   Route(Method::kGet, R"(/edits/(\d+))", "", [this](ApiCall& call) {
     int64_t id = EditId(call);
     if (id == 0) return;
@@ -327,7 +334,7 @@ void EditorApi::RegisterActions() {
   }
 }
 
-void EditorApi::RegisterOthers() {
+void EditorApi::RegisterPublishing() {
   Route(Method::kPost, R"(/edits/(\d+)/schedule)", "schedule", [this](ApiCall& call) {
     int64_t id = EditId(call);
     if (id == 0) return;
@@ -362,6 +369,9 @@ void EditorApi::RegisterOthers() {
     json.EndArray().EndObject();
     SendJson(call.res, json.str() + "\n");
   });
+}
+
+void EditorApi::RegisterHistory() {
   Route(Method::kPost, "/preview", "", [](ApiCall& call) {
     std::optional<std::string> path, text;
     if (!TextMember(call, "path", &path) || !TextMember(call, "text", &text)) return;

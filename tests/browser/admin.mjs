@@ -8,6 +8,7 @@
 //              autosave, submits; a publisher signs in, approves (legal review box) and publishes;
 //              the public page shows the new sentence and the change note
 //   no-js      with JavaScript off, an editor saves a draft with the Save button
+//   unpublish  a publisher takes a story off the site; readers see the reason
 //   conflict   a second editor's stale save gets the conflict screen, with both versions and a
 //              button to take the merged text (the two changes touch different paragraphs)
 //   axe        axe-core (WCAG 2 A/AA) on every admin screen, in both interface languages: no
@@ -36,6 +37,9 @@ const OLD_SENTENCE = 'Chỉ Chủ tịch nước mới có quyền quyết đị
 const NEW_SENTENCE = 'Chỉ Chủ tịch nước mới có quyền quyết định việc đặc xá.';
 const CHANGE_NOTE = 'Viết lại câu nói ai quyết định đặc xá cho rõ hơn.';
 const OTHER = 'content/guides/ai-duoc-xet-dac-xa.vi.md';
+const STORY = 'content/stories/trai-ga-tu-khoan-vay-50-trieu.vi.md';
+const STORY_URL = '/vi/stories/trai-ga-tu-khoan-vay-50-trieu/';
+const WITHDRAW_REASON = 'Người kể chuyện xin rút lại câu chuyện.';
 
 if (process.argv.length !== 4) {
   console.error('usage: node admin.mjs CLEMENCY_BINARY SOURCE_DIR');
@@ -176,8 +180,11 @@ async function workflowCheck(editorContext, publisherContext) {
   const link = pub.locator('#group-in_review ~ ul a', { hasText: GUIDE });
   if (!(await link.count())) problems.push('the dashboard does not list the edit in review');
   await pub.goto(origin + editPath);
+  for (const p of await axeProblems(pub)) problems.push(`axe on the edit in review: ${p}`);
   await pub.check('#legal-review');
   await Promise.all([pub.waitForURL(/done=approved/), pub.click('form[action$="/approve"] button')]);
+  for (const p of await axeProblems(pub)) problems.push(`axe on the approved edit: ${p}`);
+  if (!(await pub.locator('#schedule-at').count())) problems.push('no schedule field on the approved edit');
   await Promise.all([pub.waitForURL(/done=published/), pub.click('form[action$="/publish"] button')]);
   screens.set('history', `/admin/history?path=${encodeURIComponent(GUIDE)}`);
   await pub.goto(origin + screens.get('history'));
@@ -283,6 +290,27 @@ async function autosaveConflictCheck(editorContext, noJsContext) {
   return problems;
 }
 
+// A publisher takes a story (in every language) off the site with a reason; readers see it.
+async function unpublishCheck(publisherContext) {
+  const page = watch(await publisherContext.newPage());
+  await page.goto(`${origin}/admin/unpublish?path=${encodeURIComponent(STORY)}`);
+  await page.fill('#reason', WITHDRAW_REASON);
+  await page.check('#scope-all');  // its translations go with it
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/unpublish"] button')]);
+  const problems = [];
+  const heading = await page.locator('h1').innerText();
+  if (!/Đã gỡ trang|Page unpublished/.test(heading)) problems.push(`after unpublishing: "${heading}": ${(await page.locator('main').innerText()).slice(0, 600)}`);
+  for (const p of await axeProblems(page)) problems.push(`axe on the result: ${p}`);
+  let shown = false;
+  for (let i = 0; i < 50 && !shown; ++i) {
+    const response = await page.goto(origin + STORY_URL);
+    shown = response.status() === 200 && (await page.locator('main').innerText()).includes(WITHDRAW_REASON);
+    if (!shown) await page.waitForTimeout(200);
+  }
+  if (!shown) problems.push('the story does not show the withdrawal reason');
+  return problems;
+}
+
 async function axeCheck(context, lang) {
   const page = watch(await context.newPage());
   const problems = [];
@@ -339,6 +367,7 @@ try {
   await check('conflict: a stale form save gets both versions and the merge', () => staleFormCheck(editor, noJs));
   await check('conflict: autosave stops at a 412 and leads to the conflict screen; the merge is taken',
     () => autosaveConflictCheck(editor, noJs));
+  await check('unpublish: a story taken off with a reason readers see', () => unpublishCheck(publisher));
   await signIn(mobile, 'pub');
   for (const lang of ['vi', 'en']) await check(`axe: every admin screen in ${lang}`, () => axeCheck(publisher, lang));
   await check('axe: the editor screen as an editor', async () => {
