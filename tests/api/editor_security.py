@@ -350,6 +350,42 @@ def test_bearer(port, root, token, edit):
     return r.json() if r.status == 200 else None
 
 
+def test_schedule_and_unpublish(port, root, token, lan):
+    """The publisher's other two actions through the API: scheduling an approved edit, and
+    taking a story (every language) off the site with a reason readers then see."""
+    script = Client(port)
+    story = "content/stories/trai-ga-tu-khoan-vay-50-trieu.vi.md"
+    sentence = first_sentence(root, story)
+    edit = make_submitted_edit(lan, story, sentence, sentence + " (sẽ đăng sau)")
+    r = script.api("POST", f"/edits/{edit['id']}/approve", etag=edit["etag"], bearer=token, body={})
+    check("a story edit is approved", r.status == 200, f"{r.status} {r.body[:300]}")
+    r = script.api("POST", f"/edits/{edit['id']}/schedule", etag=r.header("ETag"), bearer=token,
+                   body={"at": "2030-01-02T08:00"})
+    check("an approved edit is scheduled (the site's offset when none is given)",
+          r.status == 200 and r.json()["state"] == "scheduled" and
+          r.json()["publish_at"].startswith("2030-01-02T08:00:00+07:00"), f"{r.status} {r.body[:300]}")
+    r = script.api("GET", "/dashboard", bearer=token)
+    check("the dashboard lists it as scheduled",
+          any(e["id"] == edit["id"] for e in r.json()["scheduled"]), r.body[:300])
+    etag = script.api("GET", f"/edits/{edit['id']}", bearer=token).header("ETag")
+    r = script.api("POST", f"/edits/{edit['id']}/discard", etag=etag, bearer=token)
+    check("the scheduled edit is discarded", r.status == 200, str(r.status))
+    reason = "Người kể chuyện xin rút lại câu chuyện."
+    r = script.api("POST", "/unpublish", bearer=token, body={
+        "section": "stories", "slug": "trai-ga-tu-khoan-vay-50-trieu", "reason": reason})
+    check("a publisher unpublishes a story in every language",
+          r.status == 200 and "stories/trai-ga-tu-khoan-vay-50-trieu/vi" in r.json().get("withdrawn", []),
+          f"{r.status} {r.body[:300]}")
+    shown = False
+    for _ in range(50):
+        page = script.request("GET", "/vi/stories/trai-ga-tu-khoan-vay-50-trieu/", cookies=False)
+        shown = reason in page.body
+        if shown:
+            break
+        time.sleep(0.1)
+    check("readers see the reason", shown)
+
+
 def test_disabled(port, root):
     tam = Client(port)
     tam.login("tam")
@@ -424,6 +460,7 @@ def main():
         test_self_approval(port, root)
         published = test_bearer(port, root, token, edit)
         check("the publish went through", published is not None and published["state"] == "published")
+        test_schedule_and_unpublish(port, root, token, lan)
         test_disabled(port, root)
         test_logout(port)
         test_failures_and_limit(port, root)
