@@ -8,6 +8,8 @@ wrong CSRF token (403), an account disabled while serving, self-approval, a sess
 after sign-out, the sign-in limit (the 11th failure in a minute, 429 with Retry-After), bearer
 tokens (no CSRF needed; a wrong one 401), the session cookie's attributes and its rotation, the
 store unchanged by every refused request, and no secret in serve's output or the audit log.
+Along the way the allowed paths work end to end: publish, history with diff and restore,
+schedule, unpublish.
 
 Usage: editor_security.py CLEMENCY_BINARY PROJECT_DIR
 Prints one line per check and "N passed, M failed"; exits 1 on any failure.
@@ -386,6 +388,33 @@ def test_schedule_and_unpublish(port, root, token, lan):
     check("readers see the reason", shown)
 
 
+def test_history(lan, path, old_sentence, new_sentence):
+    """History, texts, diffs and restore through the API, after the publish."""
+    r = lan.api("GET", "/history?path=" + urllib.parse.quote(path))
+    items = r.json()["items"] if r.status == 200 else []
+    published = [i for i in items if i["kind"] == "published"]
+    check("the history lists the imported and the new published revision", len(published) >= 2,
+          f"{r.status} {[i['ref'] for i in items]}")
+    if len(published) < 2:
+        return
+    newest, oldest = published[0]["ref"], published[-1]["ref"]
+    r = lan.api("GET", f"/diff?from={oldest}&to={newest}")
+    check("the diff of the two shows the inserted words",
+          r.status == 200 and "<ins" in r.json()["html"] and "đã sửa" in r.json()["html"], r.body[:300])
+    old_text = lan.api("GET", f"/text?ref={oldest}").json()["text"]
+    check("the old revision's text is the old sentence's", old_sentence in old_text and
+          new_sentence not in old_text)
+    r = lan.request("POST", "/admin/restore", form={"csrf": lan.csrf, "path": path, "ref": oldest})
+    check("restoring from the admin starts a new draft", r.status == 303 and
+          "done=restored" in r.header("Location"), f"{r.status} {r.header('Location')}")
+    edit_id = re.search(r"/admin/edits/(\d+)", r.header("Location") or "")
+    restored = lan.api("GET", f"/edits/{edit_id.group(1)}") if edit_id else None
+    check("the new draft holds the old text", restored is not None and restored.status == 200 and
+          restored.json()["text"] == old_text and restored.json()["state"] == "draft")
+    if restored is not None and restored.status == 200:
+        lan.api("POST", f"/edits/{edit_id.group(1)}/discard", etag=restored.header("ETag"))
+
+
 def test_disabled(port, root):
     tam = Client(port)
     tam.login("tam")
@@ -460,6 +489,7 @@ def main():
         test_self_approval(port, root)
         published = test_bearer(port, root, token, edit)
         check("the publish went through", published is not None and published["state"] == "published")
+        test_history(lan, GUIDE, sentence, sentence + " (đã sửa)")
         test_schedule_and_unpublish(port, root, token, lan)
         test_disabled(port, root)
         test_logout(port)
