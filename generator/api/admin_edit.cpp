@@ -99,7 +99,9 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
   View view;
   view.Set("id", std::to_string(edit.id)).Set("etag", EditETag(edit)).Set("editable", editable);
   view.Set("version", std::to_string(edit.version)).Set("csrf", page.caller.csrf);
-  view.Set("heading", T(page, "edit_heading", {{"path", edit.source_path}}));
+  // The page's own title names it for people; its file stays in view below the heading.
+  std::string name = form.title && !form.title->empty() ? *form.title : edit.source_path;
+  view.Set("heading", T(page, "edit_heading", {{"title", name}})).Set("path", edit.source_path);
   view.Set("state_line", T(page, "state_line", {{"state", T(page, "state_" + edit.state)},
                                                 {"author", edit.author},
                                                 {"version", static_cast<long>(edit.version)},

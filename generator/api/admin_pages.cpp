@@ -61,7 +61,7 @@ void AdminSite::StartPage(AdminPage& page) const {
     CookieSpec spec;
     spec.path = "/admin";
     spec.max_age = 365 * 24 * 3600;
-    spec.secure = false;  // not a secret: the same in any case
+    spec.secure = auth_->secure_cookies();
     page.res.set_header("Set-Cookie", SetCookieHeader(kAdminLangCookie, page.lang, spec));
   }
 }

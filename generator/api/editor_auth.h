@@ -91,6 +91,7 @@ class EditorAuth {
   std::string LoginCookie(const std::string& token) const;
   std::string ClearLoginCookie() const;
   int64_t Now() const { return now_(); }
+  bool secure_cookies() const { return secure_; }
   Workflow* workflow() const { return workflow_; }
   Store* store() const { return store_; }
 
