@@ -162,7 +162,7 @@ void EditorApi::Handle(const httplib::Request& req, httplib::Response& res, Meth
     return http::SendProblem(res, 403, "the CSRF token is missing or wrong", "X-CSRF-Token");
   }
   if (auto need = PermissionFor(action); need && !May(caller->role, *need)) {
-    return http::SendProblem(res, 403, "a " + caller->role + " may not " + action);
+    return http::SendProblem(res, 403, "the role " + caller->role + " may not " + action);
   }
   ApiCall call{req, res, std::move(*caller), JsonValue(), auth_->workflow()};
   if (method != Method::kGet && !ReadBody(call)) return;
