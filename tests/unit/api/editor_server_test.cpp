@@ -284,3 +284,56 @@ TEST_CASE("admin: strict CSP, no-store, a frameable preview, the language switch
   CHECK(login->get_header_value("Set-Cookie").find("clemency_login=") == 0);
   CHECK(login->get_header_value("Set-Cookie").find("SameSite=Strict") != std::string::npos);
 }
+
+TEST_CASE("admin: a page published behind the edit's back leads to the merge, saved with rebase") {
+  EditorServer s;
+  auto lan = s.SignedIn("lan"), hoa = s.SignedIn("hoa");
+  REQUIRE(s.Client().Post("/api/v1/editor/edits", lan, "{\"path\":\"" + kPath + "\"}",
+                          "application/json")->status == 201);
+  std::string mine = Replaced(kText, "Đoạn một.", "Đoạn một, của Lan.");
+  auto saved = s.Client().Put("/api/v1/editor/edits/1", With(lan, "If-Match", "\"e1.1\""),
+                              TextBody(mine), "application/json");
+  REQUIRE(saved->status == 200);
+  auto typed = s.Client().Put("/api/v1/editor/edits/1",
+                              With(lan, "If-Match", saved->get_header_value("ETag")),
+                              "{\"change_type\":\"minor\",\"note\":\"Sửa đoạn một\"}", "application/json");
+  REQUIRE(typed->status == 200);
+  auto submitted = s.Client().Post("/api/v1/editor/edits/1/submit",
+                                   With(lan, "If-Match", typed->get_header_value("ETag")), "", "");
+  REQUIRE(submitted->status == 200);
+  auto approved = s.Client().Post("/api/v1/editor/edits/1/approve",
+                                  With(hoa, "If-Match", submitted->get_header_value("ETag")), "{}",
+                                  "application/json");
+  REQUIRE(approved->status == 200);
+  // Someone publishes another change to the page meanwhile (as `clemency publish` would).
+  auto live = PageRepository(s.store.get()).Get("guides", "quy-trinh", "vi");
+  REQUIRE(live.ok());
+  PageRow row = **live;
+  row.source_text = Replaced(kText, "Đoạn ba.", "Đoạn ba, đã đăng.");
+  row.content_hash = "h2";
+  REQUIRE(PageRepository(s.store.get()).Upsert(row).ok());
+
+  std::string csrf = hoa.find("X-CSRF-Token")->second;
+  httplib::Headers cookie{{"Cookie", hoa.find("Cookie")->second}};
+  httplib::Params form{{"csrf", csrf}, {"etag", approved->get_header_value("ETag")}};
+  auto refused = s.Client().Post("/admin/edits/1/publish", cookie, form);
+  REQUIRE(refused->status == 409);
+  CHECK(refused->body.find("name=\"rebase\" value=\"1\"") != std::string::npos);
+  CHECK(refused->body.find("Đoạn ba, đã đăng.") != std::string::npos);  // the live text
+  size_t merged_at = refused->body.find("id=\"merged-text\"");
+  REQUIRE(merged_at != std::string::npos);
+  std::string merged = refused->body.substr(merged_at, refused->body.find("</textarea>", merged_at) - merged_at);
+  CHECK(merged.find("Đoạn một, của Lan.") != std::string::npos);
+  CHECK(merged.find("Đoạn ba, đã đăng.") != std::string::npos);
+
+  httplib::MultipartFormDataItems take{
+      {"csrf", csrf, "", ""},
+      {"etag", approved->get_header_value("ETag"), "", ""},
+      {"rebase", "1", "", ""},
+      {"text", Replaced(Replaced(kText, "Đoạn một.", "Đoạn một, của Lan."), "Đoạn ba.", "Đoạn ba, đã đăng."), "", ""}};
+  auto rebased = s.Client().Post("/admin/edits/1", cookie, take);
+  REQUIRE(rebased->status == 303);
+  auto edit = Json(s.Client().Get("/api/v1/editor/edits/1", lan));
+  CHECK(Text(edit, "state") == "draft");  // reviewed again before it may go out
+  CHECK(Text(edit, "text").find("Đoạn ba, đã đăng.") != std::string::npos);
+}
