@@ -1,9 +1,12 @@
 #include "api/admin_pages.h"
 
+#include "editorial/check_messages.h"
+
 #include "accounts/secrets.h"
 #include "api/http.h"
 #include "api/server.h"
 #include "core/text.h"
+#include "editorial/check_messages.h"
 #include "store/store.h"
 
 namespace clemency {
@@ -203,9 +206,17 @@ void AdminSite::Redirect(AdminPage& page, const std::string& to) {
   page.res.set_header("Location", to);
 }
 
+std::string AdminSite::CheckText(const AdminPage& page, const Diagnostic& d) const {
+  CheckMessage check = ClassifyCheck(d);
+  if (check.key.empty()) return d.message;  // a kind of problem with no message of its own
+  MessageArgs args;
+  for (auto& [name, value] : check.args) args.emplace_back(name, value);
+  return T(page, check.key, args);
+}
+
 std::string AdminSite::DiagnosticText(const AdminPage& page, const Diagnostic& d,
                                       int body_line) const {
-  std::string message = TranslateCheckMessage(page.lang, d.message);
+  std::string message = CheckText(page, d);
   if (body_line > 0) {
     return T(page, "diagnostic_body_line", {{"line", static_cast<long>(body_line)},
                                             {"message", message}});

@@ -55,6 +55,9 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::string Time(const std::string& rfc3339) const;
   std::string LanguageName(const AdminPage& page, const std::string& code) const;
   std::string DiagnosticText(const AdminPage& page, const Diagnostic& d, int body_line) const;
+  // A content check's problem in the page's language (ClassifyCheck and the catalogs); a kind
+  // of problem with no message of its own keeps the check's English text.
+  std::string CheckText(const AdminPage& page, const Diagnostic& d) const;
 
   void RegisterSignIn();
   void ShowLogin(AdminPage& page, int status, const std::string& error_text,

@@ -82,37 +82,6 @@ const std::string* AdminText::Static(const std::string& name) const {
   return it == static_files_.end() ? nullptr : &it->second;
 }
 
-std::string TranslateCheckMessage(const std::string& lang, const std::string& message) {
-  if (lang != "vi") return message;
-  static const std::pair<const char*, const char*> kWhole[] = {
-      {"is required", "bắt buộc phải có"},
-      {"is empty", "đang để trống"},
-      {"must not be empty", "không được để trống"},
-      {"must be non-empty text", "phải là chữ và không được để trống"},
-      {"must list at least one item", "phải có ít nhất một mục"},
-      {"must start with YAML front matter between --- lines",
-       "tệp phải bắt đầu bằng phần thông tin YAML nằm giữa hai dòng ---"},
-      {"front matter is not closed by a --- line",
-       "phần thông tin YAML chưa được đóng bằng một dòng ---"},
-  };
-  for (const auto& [english, vietnamese] : kWhole) {
-    if (message == english) return vietnamese;
-  }
-  // Messages that end with a name or a quoted value, kept as written.
-  static const std::pair<const char*, const char*> kPrefix[] = {
-      {"invalid YAML: ", "YAML không hợp lệ: "},
-      {"unknown field; did you mean ", "tên trường không đúng; có phải là "},
-      {"unknown field (allowed: ", "tên trường không đúng (các tên được dùng: "},
-  };
-  for (const auto& [english, vietnamese] : kPrefix) {
-    std::string_view prefix = english;
-    if (message.compare(0, prefix.size(), prefix) == 0) {
-      return vietnamese + message.substr(prefix.size());
-    }
-  }
-  return message;
-}
-
 std::string LocalInputTime(int64_t unix_seconds, int offset_minutes) {
   time_t local = static_cast<time_t>(unix_seconds + offset_minutes * 60);
   struct tm tm;

@@ -50,9 +50,6 @@ class AdminText {
   std::map<std::string, std::string> static_files_;
 };
 
-// A content check's message (written in English by the checks) in `lang` where it maps cleanly
-// onto a sentence of that language: the common front-matter problems; others stay in English.
-std::string TranslateCheckMessage(const std::string& lang, const std::string& message);
 
 // An RFC 3339 time as editors read it: "2026-12-02 10:15" at `offset_minutes` ("" stays "").
 std::string DisplayTime(const std::string& rfc3339, int offset_minutes);

@@ -21,8 +21,8 @@ const std::vector<Pattern>& Patterns() {
        "check_term", {"variant", "concept", "preferred"}},
       {"numerals", std::regex("'(.+)' is written with .+; this language writes numbers with (\\S+) .*"),
        "check_numerals", {"token", "digits"}},
-      {"readability", std::regex("one sentence has (\\d+) \\S+ \\(at most (\\d+)\\): '(.*)'; split it"),
-       "check_sentence", {"count", "limit", "start"}},
+      {"readability", std::regex("one sentence has (\\d+) (\\S+) \\(at most (\\d+)\\): '(.*)'; split it"),
+       "check_sentence", {"count", "unit", "limit", "start"}},
       {"readability", std::regex("(.+); use shorter sentences and everyday words .*"),
        "check_readability", {"score"}},
       {"", std::regex("link '(.+)' points to .+, which is not a page of this site"),
@@ -34,6 +34,16 @@ const std::vector<Pattern>& Patterns() {
       {"", std::regex("image '(.+)' has no alt text.*"), "check_alt", {"src"}},
       {"", std::regex("is required"), "check_required", {}},
       {"body", std::regex("is empty"), "check_body_empty", {}},
+      {"", std::regex("is empty"), "check_not_empty", {}},
+      {"", std::regex("must not be empty"), "check_not_empty", {}},
+      {"", std::regex("must be non-empty text"), "check_text", {}},
+      {"", std::regex("must list at least one item"), "check_list", {}},
+      {"", std::regex("must start with YAML front matter between --- lines"),
+       "check_no_front_matter", {}},
+      {"", std::regex("front matter is not closed by a --- line"), "check_front_matter_open", {}},
+      {"", std::regex("invalid YAML: (.*)"), "check_yaml", {"detail"}},
+      {"", std::regex("unknown field; did you mean '(.+)'\\?"), "check_unknown_field_hint", {"hint"}},
+      {"", std::regex("unknown field \\(allowed: (.*)\\)"), "check_unknown_field", {"allowed"}},
   };
   return patterns;
 }

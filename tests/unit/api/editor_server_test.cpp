@@ -242,6 +242,13 @@ TEST_CASE("editor API: an approval blocked by the checks lists their problems (4
   CHECK(page->body.find("href=\"#f-summary\"") != std::string::npos);
   CHECK(page->body.find("id=\"f-summary-errors\"") != std::string::npos);
   CHECK(page->body.find("aria-describedby=\"f-summary-errors\"") != std::string::npos);
+  // A problem of a known kind is said in the editor's language (the checks write English).
+  s.site.problem = "must not be empty";
+  auto vi = s.Client().Get("/admin/edits/1", hoa);
+  CHECK(vi->body.find("Không được để trống.") != std::string::npos);
+  CHECK(vi->body.find("must not be empty") == std::string::npos);
+  auto en = s.Client().Get("/admin/edits/1?lang=en", hoa);
+  CHECK(en->body.find("Must not be empty.") != std::string::npos);
 }
 
 TEST_CASE("admin: strict CSP, no-store, a frameable preview, the language switch kept") {

@@ -35,6 +35,12 @@ TEST_CASE("check messages: the common kinds are matched with their parts") {
   auto required = ClassifyCheck({"f.md", 1, "title", "is required"});
   CHECK(required.key == "check_required");
   CHECK(Arg(required, "field") == "title");
+  CHECK(Arg(sentence, "unit") == "syllables");
+  auto hint = ClassifyCheck({"f.md", 2, "titel", "unknown field; did you mean 'title'?"});
+  CHECK(hint.key == "check_unknown_field_hint");
+  CHECK(Arg(hint, "hint") == "title");
+  CHECK(ClassifyCheck({"f.md", 2, "body", "is empty"}).key == "check_body_empty");
+  CHECK(ClassifyCheck({"f.md", 2, "summary", "is empty"}).key == "check_not_empty");
   CHECK(ClassifyCheck({"f.md", 1, "title", "something else entirely"}).key.empty());
 }
 
