@@ -29,7 +29,7 @@ void AdminSite::SignIn(AdminPage& page) const {
   }
   std::string old_session = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
   EditorAuth::SignIn result =
-      auth_->SignInWith(name, FormField(req, "password"), req.remote_addr, old_session);
+      auth_->SignInWith(name, FormField(req, "password"), auth_->ClientAddress(req), old_session);
   switch (result.result) {
     case EditorAuth::SignIn::Result::kLimited:
       page.res.set_header("Retry-After", std::to_string(result.retry_after));

@@ -212,4 +212,15 @@ std::string EditorAuth::ClearLoginCookie() const {
   return SetCookieHeader(kLoginCookie, "", spec);
 }
 
+std::string EditorAuth::ClientAddress(const httplib::Request& req) const {
+  const std::string& peer = req.remote_addr;
+  bool loopback = peer == "::1" || peer.rfind("127.", 0) == 0 || peer.rfind("::ffff:127.", 0) == 0;
+  if (!secure_ || !loopback || !req.has_header("X-Forwarded-For")) return peer;
+  std::string forwarded = req.get_header_value("X-Forwarded-For");
+  size_t comma = forwarded.rfind(',');
+  std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+  size_t begin = last.find_first_not_of(' '), end = last.find_last_not_of(' ');
+  return begin == std::string::npos ? peer : last.substr(begin, end - begin + 1);
+}
+
 }  // namespace clemency

@@ -81,6 +81,10 @@ class EditorAuth {
   // before the password is). Audited as login or login.failed.
   SignIn SignInWith(const std::string& name, const std::string& password,
                     const std::string& address, const std::string& old_session_id);
+  // The address `req` comes from, for the sign-in limit: behind the TLS proxy (secure cookies)
+  // and from a loopback peer, the last X-Forwarded-For entry, which the proxy appended (entries
+  // before it are the client's to write); else the peer's address.
+  std::string ClientAddress(const httplib::Request& req) const;
   // Ends the caller's session (audited as logout).
   void SignOut(const Caller& caller);
 

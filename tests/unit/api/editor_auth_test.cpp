@@ -129,3 +129,18 @@ TEST_CASE("the JSON reader takes strict JSON only") {
   CHECK_FALSE(ParseJson(deep, &error));
   CHECK(error.find("deeply") != std::string::npos);
 }
+
+TEST_CASE("the sign-in limit counts the client behind the TLS proxy, not the proxy") {
+  httplib::Request req;
+  req.remote_addr = "127.0.0.1";
+  req.headers.emplace("X-Forwarded-For", "6.6.6.6, 203.0.113.9");
+  EditorAuth direct(nullptr, nullptr, nullptr, nullptr, false);
+  EditorAuth proxied(nullptr, nullptr, nullptr, nullptr, true);
+  CHECK(direct.ClientAddress(req) == "127.0.0.1");  // no proxy: the header is the client's own
+  CHECK(proxied.ClientAddress(req) == "203.0.113.9");  // what the proxy appended
+  req.remote_addr = "198.51.100.4";  // not through the local proxy: the header is not trusted
+  CHECK(proxied.ClientAddress(req) == "198.51.100.4");
+  httplib::Request bare;
+  bare.remote_addr = "127.0.0.1";
+  CHECK(proxied.ClientAddress(bare) == "127.0.0.1");
+}
