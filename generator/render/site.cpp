@@ -136,7 +136,17 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   auto catalogs = MessageCatalogs::Load(fs, JoinPath(site_dir, "i18n"), site->config_, diagnostics);
   if (catalogs.ok()) site->catalogs_ = *catalogs;
   auto templates = TemplateSet::Load(fs, JoinPath(site_dir, "templates"), diagnostics);
-  if (templates.ok()) site->templates_ = *templates;
+  if (templates.ok()) {
+    site->templates_ = *templates;
+    // The templates every build renders (a page kind without its own falls back to "page").
+    for (const char* name : {"baseof", "root", "home", "section", "page", "history", "withdrawn",
+                             "404", "selfcheck"}) {
+      if (!(*templates)->Has(name)) {
+        diagnostics->Add(JoinPath(site_dir, std::string("templates/") + name + ".mustache"), 0,
+                         "file", "missing: every build renders this template");
+      }
+    }
+  }
   for (const auto& file : fs.ListFiles(JoinPath(site_dir, "static"))) {
     site->static_files_.push_back(file);
   }

@@ -490,3 +490,14 @@ TEST_CASE("support is listed by today's province, with a page per province and t
   // The entry's own page calls the same number.
   CHECK(Contains(ReadFile(dir / "public/vi/support/ha-noi/index.html"), "href=\"tel:+842435550101\""));
 }
+
+TEST_CASE("a site without a template every build renders is refused at load, not mid-build") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  std::filesystem::remove(dir / "site/templates/history.mustache");
+  Diagnostics diagnostics;
+  auto site = Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics);
+  CHECK_FALSE(site);
+  CHECK(Contains(diagnostics.ToString(), "templates/history.mustache"));
+  CHECK(Contains(diagnostics.ToString(), "missing: every build renders this template"));
+}
