@@ -97,6 +97,28 @@ std::string RefusalJson(const Refusal& refusal) {
 
 namespace {
 
+// `"<key>": [{…}, …]`, each object's fields written by `write`.
+template <typename T, typename Write>
+void WriteObjects(JsonWriter& json, const char* key, const std::vector<T>& items, Write write) {
+  json.Key(key).BeginArray();
+  for (const T& item : items) {
+    json.BeginObject();
+    write(json, item);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
+// `{"<key>": [{…}, …]}` and a newline.
+template <typename T, typename Write>
+std::string ObjectsJson(const char* key, const std::vector<T>& items, Write write) {
+  JsonWriter json;
+  json.BeginObject();
+  WriteObjects(json, key, items, write);
+  json.EndObject();
+  return json.str() + "\n";
+}
+
 void WriteEditList(JsonWriter& json, const char* key, const std::vector<EditRow>& edits) {
   json.Key(key).BeginArray();
   for (const EditRow& edit : edits) WriteEdit(json, edit, false);
@@ -112,20 +134,17 @@ std::string DashboardJson(const Dashboard& dashboard) {
   WriteEditList(json, "in_review", dashboard.in_review);
   WriteEditList(json, "approved", dashboard.approved);
   WriteEditList(json, "scheduled", dashboard.scheduled);
-  json.Key("translations").BeginArray();
-  for (const TranslationFlag& flag : dashboard.translations) {
-    json.BeginObject();
-    json.Field("key", flag.key);
-    json.Field("lang", flag.lang);
-    json.FieldOrNull("path", flag.path);
-    json.Field("source_path", flag.source_path);
-    json.Field("status", flag.missing ? "missing" : "outdated");
-    json.FieldOrNull("translated_from", flag.translated_from);
-    json.FieldOrNull("source_updated", flag.source_updated);
-    json.FieldOrNull("diff_html", flag.diff_html);
-    json.EndObject();
-  }
-  json.EndArray();
+  WriteObjects(json, "translations", dashboard.translations,
+               [](JsonWriter& j, const TranslationFlag& flag) {
+                 j.Field("key", flag.key);
+                 j.Field("lang", flag.lang);
+                 j.FieldOrNull("path", flag.path);
+                 j.Field("source_path", flag.source_path);
+                 j.Field("status", flag.missing ? "missing" : "outdated");
+                 j.FieldOrNull("translated_from", flag.translated_from);
+                 j.FieldOrNull("source_updated", flag.source_updated);
+                 j.FieldOrNull("diff_html", flag.diff_html);
+               });
   json.EndObject();
   return json.str() + "\n";
 }
@@ -134,61 +153,41 @@ std::string HistoryJson(const std::string& path, const std::vector<HistoryItem>&
   JsonWriter json;
   json.BeginObject();
   json.Field("path", path);
-  json.Key("items").BeginArray();
-  for (const HistoryItem& item : items) {
-    json.BeginObject();
-    json.Field("ref", item.ref);
-    json.Field("kind", item.kind);
-    json.Field("at", item.at);
-    json.Field("by", item.by);
-    json.FieldOrNull("change_type", item.change_type);
-    json.FieldOrNull("note", item.note);
-    json.FieldOrNull("author", item.people.author);
-    json.FieldOrNull("approver", item.people.approver);
-    json.FieldOrNull("publisher", item.people.publisher);
-    json.EndObject();
-  }
-  json.EndArray();
+  WriteObjects(json, "items", items, [](JsonWriter& j, const HistoryItem& item) {
+    j.Field("ref", item.ref);
+    j.Field("kind", item.kind);
+    j.Field("at", item.at);
+    j.Field("by", item.by);
+    j.FieldOrNull("change_type", item.change_type);
+    j.FieldOrNull("note", item.note);
+    j.FieldOrNull("author", item.people.author);
+    j.FieldOrNull("approver", item.people.approver);
+    j.FieldOrNull("publisher", item.people.publisher);
+  });
   json.EndObject();
   return json.str() + "\n";
 }
 
 std::string AuditJson(const std::vector<AuditRow>& rows) {
-  JsonWriter json;
-  json.BeginObject();
-  json.Key("entries").BeginArray();
-  for (const AuditRow& row : rows) {
-    json.BeginObject();
-    json.Field("at", row.at);
-    json.Field("actor", row.actor);
-    json.Field("action", row.action);
-    json.Field("subject", row.subject);
-    json.Field("detail", row.detail);
-    json.EndObject();
-  }
-  json.EndArray();
-  json.EndObject();
-  return json.str() + "\n";
+  return ObjectsJson("entries", rows, [](JsonWriter& j, const AuditRow& row) {
+    j.Field("at", row.at);
+    j.Field("actor", row.actor);
+    j.Field("action", row.action);
+    j.Field("subject", row.subject);
+    j.Field("detail", row.detail);
+  });
 }
 
 std::string PagesJson(const std::vector<TranslationState>& pages) {
-  JsonWriter json;
-  json.BeginObject();
-  json.Key("pages").BeginArray();
-  for (const TranslationState& page : pages) {
-    json.BeginObject();
-    json.Field("path", page.source_path);
-    json.Field("section", page.section);
-    json.Field("slug", page.slug);
-    json.Field("lang", page.lang);
-    json.Field("title", page.title);
-    json.Field("updated", page.updated);
-    json.FieldOrNull("translated_from", page.translated_from);
-    json.EndObject();
-  }
-  json.EndArray();
-  json.EndObject();
-  return json.str() + "\n";
+  return ObjectsJson("pages", pages, [](JsonWriter& j, const TranslationState& page) {
+    j.Field("path", page.source_path);
+    j.Field("section", page.section);
+    j.Field("slug", page.slug);
+    j.Field("lang", page.lang);
+    j.Field("title", page.title);
+    j.Field("updated", page.updated);
+    j.FieldOrNull("translated_from", page.translated_from);
+  });
 }
 
 }  // namespace clemency
