@@ -134,11 +134,12 @@ void AdminSite::Restore(AdminPage& page) const {
 
 void AdminSite::UnpublishForm(AdminPage& page) const {
   std::string path = QueryParam(page.req, "path");
-  std::string section, slug, lang;
-  if (!SplitContentPath(path, &section, &slug, &lang)) {
+  auto file = FileOf(path);
+  if (!file || file->slug.empty()) {  // a list page stays as long as its section does
     return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/pages",
                        "back_to_pages");
   }
+  const std::string& lang = file->lang;
   View view;
   view.Set("heading", T(page, "unpublish_heading", {{"path", path}})).Set("path", path);
   view.Set("scope_one", T(page, "unpublish_scope_one", {{"lang", LanguageName(page, lang)}}));
@@ -148,7 +149,9 @@ void AdminSite::UnpublishForm(AdminPage& page) const {
 void AdminSite::Unpublish(AdminPage& page) const {
   std::string path = FormField(page.req, "path");
   UnpublishOrder order;
-  if (!SplitContentPath(path, &order.section, &order.slug, &order.lang)) {
+  auto file = FileOf(path);
+  if (file) order = {file->section, file->slug, file->lang, "", "", false};
+  if (!file || file->slug.empty()) {
     return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/pages",
                        "back_to_pages");
   }

@@ -110,11 +110,14 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
     view.Set("review_comment", edit.review_comment);
     view.Set("review_comment_label", T(page, "review_comment_label"));
   }
-  std::string section, slug, lang;
-  bool known_path = SplitContentPath(edit.source_path, &section, &slug, &lang);
-  if (known_path && edit.state == "published") view.Set("public_href", paths::Page(lang, section, slug));
+  auto file = FileOf(edit.source_path);
+  if (file && edit.state == "published") {
+    view.Set("public_href", file->slug.empty() ? paths::Section(file->lang, file->section)
+                                               : paths::Page(file->lang, file->section, file->slug));
+  }
   view.Set("history_href", "/admin/history?path=" + QueryEncode(edit.source_path));
-  if (known_path && !edit.base_hash.empty() && May(page.caller.role, Permission::kPublish)) {
+  if (file && !file->slug.empty() && !edit.base_hash.empty() &&
+      May(page.caller.role, Permission::kPublish)) {
     view.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(edit.source_path));
   }
   view.Set("has_title", form.title.has_value()).Set("title", form.title.value_or(""));

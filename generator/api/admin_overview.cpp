@@ -104,21 +104,13 @@ View AdminSite::DashboardGroups(AdminPage& page, const Dashboard& dashboard) con
   return groups;
 }
 
-// The path a missing translation will have: the source's with the language replaced.
-static std::string TranslationPath(const TranslationFlag& flag) {
-  if (!flag.path.empty()) return flag.path;
-  std::string section, slug, lang;
-  if (!SplitContentPath(flag.source_path, &section, &slug, &lang)) return "";
-  return "content/" + section + "/" + slug + "." + flag.lang + ".md";
-}
-
 View AdminSite::TranslationsView(AdminPage& page, const Dashboard& dashboard) const {
   View list = View::List();
   bool may_edit = May(page.caller.role, Permission::kEdit);
   for (const TranslationFlag& flag : dashboard.translations) {
     View item;
     std::string lang = LanguageName(page, flag.lang);
-    item.Set("path", TranslationPath(flag)).Set("source_path", flag.source_path);
+    item.Set("path", flag.path).Set("source_path", flag.source_path);
     item.Set("missing", flag.missing).Set("may_edit", may_edit).Set("csrf", page.caller.csrf);
     item.Set("status_text", T(page, flag.missing ? "translation_missing" : "translation_outdated",
                               {{"lang", lang}}));
@@ -186,7 +178,9 @@ void AdminSite::PagesScreen(AdminPage& page) const {
     item.Set("title", row.title).Set("path", row.source_path).Set("lang", row.lang);
     item.Set("history_href", "/admin/history?path=" + QueryEncode(row.source_path));
     item.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(row.source_path));
-    item.Set("may_edit", may_edit).Set("may_publish", may_publish).Set("csrf", page.caller.csrf);
+    // A list page stays as long as its section does: it can be edited, not unpublished.
+    item.Set("may_edit", may_edit).Set("may_publish", may_publish && !row.slug.empty());
+    item.Set("csrf", page.caller.csrf);
     list.Push(std::move(item));
     ++count;
   }

@@ -1,6 +1,7 @@
 #include "api/admin_pages.h"
 
 #include "editorial/check_messages.h"
+#include "editorial/page_file.h"
 
 #include "accounts/secrets.h"
 #include "api/http.h"
@@ -11,23 +12,10 @@
 
 namespace clemency {
 
-bool SplitContentPath(const std::string& path, std::string* section, std::string* slug,
-                      std::string* lang) {
-  if (path.rfind("content/", 0) != 0 || path.size() < 4 ||
-      path.compare(path.size() - 3, 3, ".md") != 0) {
-    return false;
-  }
-  std::string rest = path.substr(8, path.size() - 11);  // "<section>/<slug>.<lang>"
-  size_t slash = rest.find('/');
-  size_t dot = rest.rfind('.');
-  if (slash == std::string::npos || dot == std::string::npos || dot < slash ||
-      rest.find('/', slash + 1) != std::string::npos) {
-    return false;
-  }
-  *section = rest.substr(0, slash);
-  *slug = rest.substr(slash + 1, dot - slash - 1);
-  *lang = rest.substr(dot + 1);
-  return !section->empty() && !slug->empty() && !lang->empty();
+std::optional<PageFile> AdminSite::FileOf(const std::string& path) const {
+  std::vector<std::string> languages;
+  for (const auto& language : config_.languages) languages.push_back(language.code);
+  return ParsePageFile(path, languages);
 }
 
 void AdminSite::Register() {

@@ -7,12 +7,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/admin_ui.h"
 #include "api/editor_auth.h"
 #include "config/site_config.h"
+#include "editorial/page_file.h"
 
 namespace clemency {
 
@@ -55,6 +57,8 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::string Time(const std::string& rfc3339) const;
   std::string LanguageName(const AdminPage& page, const std::string& code) const;
   std::string DiagnosticText(const AdminPage& page, const Diagnostic& d, int body_line) const;
+  // The page file `path` names, for the site's languages (nullopt: not a page file).
+  std::optional<PageFile> FileOf(const std::string& path) const;
   // A content check's problem in the page's language (ClassifyCheck and the catalogs); a kind
   // of problem with no message of its own keeps the check's English text.
   std::string CheckText(const AdminPage& page, const Diagnostic& d) const;
@@ -98,10 +102,5 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::shared_ptr<const AdminText> text_;
   const SiteConfig& config_;
 };
-
-// The parts of a page file's path: "content/<section>/<slug>.<lang>.md". False for anything
-// else.
-bool SplitContentPath(const std::string& path, std::string* section, std::string* slug,
-                      std::string* lang);
 
 }  // namespace clemency

@@ -278,6 +278,7 @@ Outcome<std::vector<std::string>> Workflow::Unpublish(const Actor& actor,
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!May(actor.role, Permission::kPublish)) return NotAllowed(actor, "unpublish pages");
   if (order.reason.empty()) return Refuse(400, "reason: readers are told why the page went");
+  if (order.slug.empty()) return Refuse(400, "a list page stays as long as its section does");
   UnpublishOrder named = order;
   named.by = actor.name;
   Diagnostics diagnostics;

@@ -181,7 +181,7 @@ TranslationFlag Workflow::Outdated(const TranslationState& source,
 
 Outcome<std::vector<TranslationState>> Workflow::Pages() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
-  auto pages = EditRepository(store_.get()).Translations();
+  auto pages = EditRepository(store_.get()).Translations(true);
   if (!pages.ok()) return StoreFailure(pages.status());
   return std::move(pages).value();
 }
@@ -199,7 +199,7 @@ Outcome<Dashboard> Workflow::GetDashboard() {
                                              : dashboard.scheduled;
     list.push_back(std::move(edit));
   }
-  auto states = edits.Translations();
+  auto states = edits.Translations(false);
   if (!states.ok()) return StoreFailure(states.status());
   std::map<std::string, std::map<std::string, const TranslationState*>> by_key;
   for (const auto& state : *states) by_key[state.section + "/" + state.slug][state.lang] = &state;

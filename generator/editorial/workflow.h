@@ -115,8 +115,8 @@ class Workflow {
   Workflow(std::unique_ptr<Store> store, ContentPort* port, Options options);
 
   Outcome<Dashboard> GetDashboard();
-  // Every published page translation (not list pages), by section, slug and language: what an
-  // editor may start an edit of.
+  // Every published page translation, list pages included, by section, slug and language:
+  // what an editor may start an edit of.
   Outcome<std::vector<TranslationState>> Pages();
   Outcome<EditRow> Get(int64_t id);
   // The open edit of a page file, if any.

@@ -673,6 +673,9 @@ class Site::Planner {
   // The HTML document of `shown` in `lang` (its section `section`), as its page job writes it.
   Result<std::string> PageDocument(const std::string& lang, const SectionConfig& section,
                                    const RenderedPage& shown) const;
+  // The HTML document of the first list page of `section` ("" for the home page) in `lang`,
+  // as its job writes it. REQUIRES: the planner has no writer.
+  Result<std::string> ListDocument(const std::string& lang, const std::string& section) const;
   // Every job of the site: per language its home, sections with their pages, 404 and feeds
   // (planned on all cores), then the site-wide files.
   std::vector<Job> PlanJobs() const;
@@ -739,6 +742,9 @@ class Site::Planner {
   const BuildOptions& options_;
   OutputWriter* writer_;
   std::vector<std::unique_ptr<ViewBuilder>> builders_;  // one per language
+  // What WritePage rendered, by output file, when there is no writer (ListDocument).
+  mutable std::map<std::string, std::string> captured_;
+  const ViewBuilder* BuilderFor(const std::string& lang) const;
   std::map<std::string, std::string> nav_keys_;           // per language: navigation and home
   std::map<std::string, std::vector<std::string>> keys_by_section_;
   std::vector<std::string> index_keys_;
@@ -860,7 +866,44 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
 
 Status Site::Planner::WritePage(const ViewBuilder& builder, const std::string& path,
                                 const std::string& template_name, const View& view) const {
-  return writer_->Write(paths::OutputFile(path), builder.templates().RenderPage(template_name, view));
+  std::string html = builder.templates().RenderPage(template_name, view);
+  if (!writer_) {
+    captured_[paths::OutputFile(path)] = std::move(html);
+    return Status::Ok();
+  }
+  return writer_->Write(paths::OutputFile(path), html);
+}
+
+const ViewBuilder* Site::Planner::BuilderFor(const std::string& lang) const {
+  for (const auto& builder : builders_) {
+    if (builder->language().code == lang) return builder.get();
+  }
+  return nullptr;
+}
+
+Result<std::string> Site::Planner::ListDocument(const std::string& lang,
+                                                const std::string& section_name) const {
+  const ViewBuilder* builder = BuilderFor(lang);
+  if (!builder) return Status::Error("no language " + lang);
+  Job job;
+  if (section_name.empty()) {
+    job = HomeJob(*builder);
+  } else {
+    const SectionConfig* section = site_.config_.FindSection(section_name);
+    auto keys = keys_by_section_.find(section_name);
+    if (!section) return Status::Error("no section " + section_name);
+    std::vector<const RenderedPage*> listed;
+    if (keys != keys_by_section_.end()) {
+      listed = SectionPages(site_, *section, keys->second, builder->language());
+    }
+    std::vector<Job> jobs = SectionJobs(*builder, *section, listed);
+    if (jobs.empty()) return Status::Error("no list page for " + section_name);
+    job = std::move(jobs.front());
+  }
+  if (Status s = job.run(); !s.ok()) return s;
+  auto html = captured_.find(job.outputs.front());
+  if (html == captured_.end()) return Status::Error("the list page was not rendered");
+  return html->second;
 }
 
 std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string& lang) const {
@@ -1040,10 +1083,7 @@ Job Site::Planner::PageJob(const ViewBuilder& builder, const SectionConfig& sect
 Result<std::string> Site::Planner::PageDocument(const std::string& lang,
                                                 const SectionConfig& section,
                                                 const RenderedPage& shown) const {
-  const ViewBuilder* found = nullptr;
-  for (const auto& builder : builders_) {
-    if (builder->language().code == lang) found = builder.get();
-  }
+  const ViewBuilder* found = BuilderFor(lang);
   if (!found) return Status::Error("no language " + lang);
   const ViewBuilder& builder = *found;
   View view;
@@ -1527,14 +1567,11 @@ Result<std::string> Site::PageDocument(const std::string& source_path) const {
     if (rendered.page.source_path == source_path) shown = &rendered;
   }
   if (!shown) return Status::Error(source_path + ": not a page of the site");
-  if (shown->page.IsIndex()) return Status::Error(source_path + ": list pages have no preview");
-  const SectionConfig* section = nullptr;
-  for (const auto& candidate : config_.sections) {
-    if (candidate.name == shown->page.section) section = &candidate;
-  }
-  if (!section) return Status::Error(source_path + ": not in a section of the site");
   BuildOptions options;
   const Planner planner(*this, options, nullptr);
+  if (shown->page.IsIndex()) return planner.ListDocument(shown->page.lang, shown->page.section);
+  const SectionConfig* section = config_.FindSection(shown->page.section);
+  if (!section) return Status::Error(source_path + ": not in a section of the site");
   return planner.PageDocument(shown->page.lang, *section, *shown);
 }
 

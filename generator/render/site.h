@@ -157,7 +157,8 @@ class Site {
   Result<std::string> SourceText(const RenderedPage& rendered) const;
   Result<BuildSummary> Build(const BuildOptions& options, StepTimer timer = StepTimer()) const;
   // The HTML document the build would write for the page file `source_path` (relative:
-  // "content/guides/x.vi.md") in its own language: what editors preview.
+  // "content/guides/x.vi.md") in its own language, for a list page (home, section index) its
+  // first list page: what editors preview.
   Result<std::string> PageDocument(const std::string& source_path) const;
   // Reads the content files at `paths` (relative to the source folder: "content/guides/x.vi.md")
   // again through the site's file system, a path no longer there removing its page, and checks

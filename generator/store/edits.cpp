@@ -264,12 +264,14 @@ Result<std::optional<RevisionRecord>> EditRepository::Revision(int64_t revision_
   return std::optional<RevisionRecord>(ReadRevision(stmt.value()));
 }
 
-Result<std::vector<TranslationState>> EditRepository::Translations() {
+Result<std::vector<TranslationState>> EditRepository::Translations(bool with_index) {
   auto stmt = store_->Prepare(
       "SELECT section, slug, lang, source_path, title, public_updated, "
       "COALESCE(json_extract(meta_json, '$.translated_from'), '') FROM pages "
-      "WHERE status = 'published' AND draft = 0 AND slug <> '' ORDER BY section, slug, lang");
+      "WHERE status = 'published' AND draft = 0 AND (slug <> '' OR ?1) "
+      "ORDER BY section, slug, lang");
   if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(with_index ? 1 : 0));
   std::vector<TranslationState> out;
   while (stmt->Step()) {
     out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),

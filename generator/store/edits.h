@@ -76,8 +76,9 @@ class EditRepository {
   // The published revisions of the page file `source_path`, newest first, with texts.
   Result<std::vector<RevisionRecord>> Revisions(const std::string& source_path);
   Result<std::optional<RevisionRecord>> Revision(int64_t revision_id);
-  // Every published page translation (not index pages), by section, slug and language.
-  Result<std::vector<TranslationState>> Translations();
+  // Every published page translation by section, slug and language; list pages (the home
+  // page and section indexes) too when `with_index`.
+  Result<std::vector<TranslationState>> Translations(bool with_index);
 
  private:
   Store* store_;

@@ -102,3 +102,31 @@ TEST_CASE("editorial port: unpublish withdraws with a notice, or 410 when gone")
   REQUIRE(withdrawn.ok());
   CHECK(Contains(testing::ReadFile(e.dir / "public/vi/guides/beta/index.html"), "Không còn đúng."));
 }
+
+TEST_CASE("editorial port: a list page (section index, home) is edited and previewed too") {
+  Editorial e;
+  const std::string index = "content/guides/_index.vi.md";
+  auto pages = e.workflow->Pages();
+  REQUIRE(pages.ok());
+  bool listed = false;
+  for (const auto& page : *pages) listed = listed || page.source_path == index;
+  CHECK(listed);
+  auto edit = e.workflow->Create(e.editor, index, std::nullopt);
+  REQUIRE(edit.ok());
+  std::string text = edit->source_text;
+  text.replace(text.find("Các hướng dẫn."), std::string("Các hướng dẫn.").size(),
+               "Các hướng dẫn, viết lại cho dễ đọc.");
+  Diagnostics problems;
+  auto html = e.workflow->Preview(index, text, &problems);
+  REQUIRE(html.ok());
+  CHECK(Contains(html.value(), "Các hướng dẫn, viết lại cho dễ đọc."));
+  CHECK(Contains(html.value(), "Điều kiện đặc xá"));  // the section's list, with its guides
+  auto home = e.workflow->Preview("content/_index.vi.md",
+                                  testing::ReadFile(e.dir / "src/content/_index.vi.md"), &problems);
+  REQUIRE(home.ok());
+  CHECK(Contains(home.value(), "<html"));
+  // Nothing of the trial stays; a list page is not withdrawn on its own.
+  CHECK_FALSE(Contains(testing::ReadFile(e.dir / "public/vi/guides/index.html"), "viết lại"));
+  UnpublishOrder order{"guides", "", "vi", "Không cần nữa.", "", false};
+  CHECK(e.workflow->Unpublish(e.publisher, order).refusal().status == 400);
+}
