@@ -29,6 +29,7 @@
 #include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
+#include "store/edits.h"
 #include "store/users.h"
 #include "render/manifest.h"
 #include "render/output_folder.h"
@@ -156,9 +157,13 @@ const std::map<std::string, CommandSpec> kCommands = {
       {"--behind-tls"}}},
     {"token",
      {"Usage: clemency token create NAME [--label TEXT] [--db FILE] [--source DIR]\n"
+      "       clemency token list [--db FILE]\n"
+      "       clemency token revoke ID [--db FILE]\n"
       "  create   a bearer token for the account NAME, for automation with the editor API\n"
       "           (Authorization: Bearer TOKEN). It is printed once and stored only as a hash.\n"
-      "  --label  what the token is for, shown in the audit log\n",
+      "  --label  what the token is for, shown in the audit log and the list\n"
+      "  list     every token's id, account, label, and when it was made or revoked\n"
+      "  revoke   the token stops working at once (a running serve checks every request)\n",
       {"--label", "--source", "--db"},
       {},
       true}},
@@ -575,14 +580,49 @@ int UserCommand(const std::string& db_path, const std::vector<std::string>& argu
   return 0;
 }
 
-// token create NAME: a bearer token for the editor API, printed once.
+// token list: every token, never the token itself (the store has only its hash).
+int ListTokens(Store* store) {
+  auto tokens = TokenRepository(store).List();
+  if (!tokens.ok()) return Failed(tokens.status());
+  for (const TokenRow& t : *tokens) {
+    std::printf("%-6lld %-24s %-24s %s%s\n", static_cast<long long>(t.id), t.user_name.c_str(),
+                t.label.c_str(), t.created_at.c_str(),
+                t.revoked_at.empty() ? "" : ("  revoked " + t.revoked_at).c_str());
+  }
+  return 0;
+}
+
+// token revoke ID: the token stops working; audited.
+int RevokeToken(Store* store, const std::string& id_text) {
+  char* end = nullptr;
+  long long id = std::strtoll(id_text.c_str(), &end, 10);
+  if (id_text.empty() || *end != '\0') return Usage("token revoke needs a token id (see token list)");
+  auto tokens = TokenRepository(store).List();
+  if (!tokens.ok()) return Failed(tokens.status());
+  bool live = std::any_of(tokens->begin(), tokens->end(),
+                          [id](const TokenRow& t) { return t.id == id && t.revoked_at.empty(); });
+  if (!live) return Failed(Status::Error("no live token #" + id_text));
+  if (Status s = TokenRepository(store).Revoke(id, Now(0).ToRfc3339()); !s.ok()) return Failed(s);
+  if (Status s = AuditLog(store).Record("command line", "token.revoke", "#" + id_text); !s.ok()) {
+    return Failed(s);
+  }
+  std::printf("clemency: token #%s revoked\n", id_text.c_str());
+  return 0;
+}
+
+// token create NAME | list | revoke ID: bearer tokens for the editor API.
 int TokenCommand(const std::string& db_path, const std::vector<std::string>& arguments,
                  std::map<std::string, std::string>& values) {
-  if (arguments.size() != 2 || arguments[0] != "create") {
-    return Usage("expected: clemency token create NAME [--label TEXT]");
+  const std::string action = arguments.empty() ? "" : arguments[0];
+  const size_t expected = action == "list" ? 1 : 2;
+  if ((action != "create" && action != "list" && action != "revoke") ||
+      arguments.size() != expected) {
+    return Usage("expected: clemency token create NAME [--label TEXT] | token list | token revoke ID");
   }
   auto store = OpenStore(db_path);
   if (!store.ok()) return Failed(store.status());
+  if (action == "list") return ListTokens(store->get());
+  if (action == "revoke") return RevokeToken(store->get(), arguments[1]);
   const std::string label = values.count("--label") ? values["--label"] : "";
   auto token = CreateToken(store->get(), "command line", arguments[1], label, Now(0).ToRfc3339());
   if (!token.ok()) return Failed(token.status());

@@ -352,6 +352,19 @@ def test_bearer(port, root, token, edit):
     return r.json() if r.status == 200 else None
 
 
+def test_token_revoked(port, root, token):
+    """`clemency token revoke`, run while serve runs, stops the token at once; the list never
+    shows a token itself."""
+    listed = run(["token", "list", "--source", root])
+    check("token list shows the token's account and label, not the token",
+          "minh" in listed and "security test" in listed and token not in listed, listed)
+    token_id = listed.split()[0]
+    run(["token", "revoke", token_id, "--source", root])
+    r = Client(port).api("GET", "/dashboard", bearer=token)
+    check("a revoked bearer token is 401", r.status == 401, str(r.status))
+    check("token list says it was revoked", "revoked" in run(["token", "list", "--source", root]))
+
+
 def test_schedule_and_unpublish(port, root, token, lan):
     """The publisher's other two actions through the API: scheduling an approved edit, and
     taking a story (every language) off the site with a reason readers then see."""
@@ -491,6 +504,7 @@ def main():
         check("the publish went through", published is not None and published["state"] == "published")
         test_history(lan, GUIDE, sentence, sentence + " (đã sửa)")
         test_schedule_and_unpublish(port, root, token, lan)
+        test_token_revoked(port, root, token)
         test_disabled(port, root)
         test_logout(port)
         test_failures_and_limit(port, root)
