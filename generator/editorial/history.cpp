@@ -189,7 +189,7 @@ Outcome<std::vector<TranslationState>> Workflow::Pages() {
 Outcome<Dashboard> Workflow::GetDashboard() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   EditRepository edits(store_.get());
-  auto open = edits.List({"draft", "submitted", "approved", "scheduled"});
+  auto open = edits.List(OpenEditStates());
   if (!open.ok()) return StoreFailure(open.status());
   Dashboard dashboard;
   for (auto& edit : *open) {

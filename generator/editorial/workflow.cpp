@@ -17,7 +17,8 @@ std::string Subject(const EditRow& edit) {
 }  // namespace
 
 bool IsOpenState(const std::string& state) {
-  return state == "draft" || state == "submitted" || state == "approved" || state == "scheduled";
+  const auto& open = OpenEditStates();
+  return std::find(open.begin(), open.end(), state) != open.end();
 }
 
 int64_t VersionInETag(const std::string& if_match, int64_t id) {

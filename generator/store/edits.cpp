@@ -13,7 +13,6 @@ const char kEditSummaryColumns[] =
     "publisher, legal_review, review_comment, publish_at, publish_at_unix, version, created_at, "
     "updated_at, published_at";
 
-const char kOpenStates[] = "('draft', 'submitted', 'approved', 'scheduled')";
 
 EditRow ReadEdit(const Statement& stmt) {
   EditRow row;
@@ -101,7 +100,22 @@ const char kRevisionColumns[] =
     "r.id, r.source_text, r.content_hash, r.updated, r.created_at, r.change_note, r.change_type, "
     "r.author, r.approver, r.publisher";
 
+// `states` as a JSON array, bound to one prepared statement whatever the states asked for.
+std::string StatesJson(const std::vector<std::string>& states) {
+  std::string json = "[";
+  for (const auto& state : states) {
+    if (json.size() > 1) json += ",";
+    json += "\"" + state + "\"";  // states are fixed words (see EditRow::state)
+  }
+  return json + "]";
+}
+
 }  // namespace
+
+const std::vector<std::string>& OpenEditStates() {
+  static const std::vector<std::string> states = {"draft", "submitted", "approved", "scheduled"};
+  return states;
+}
 
 Result<int64_t> EditRepository::Insert(const EditRow& row, const std::string& saved_by) {
   return InTransaction<int64_t>(store_, [&]() -> Result<int64_t> {
@@ -141,20 +155,15 @@ Result<std::optional<EditRow>> EditRepository::Get(int64_t id) {
 
 Result<std::optional<EditRow>> EditRepository::OpenFor(const std::string& source_path) {
   auto stmt = store_->Prepare(std::string("SELECT ") + kEditColumns +
-                              " FROM edits WHERE source_path = ?1 AND state IN " + kOpenStates);
+                              " FROM edits WHERE source_path = ?1 AND state IN "
+                              "(SELECT value FROM json_each(?2))");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, source_path);
+  stmt->Bind(1, source_path).Bind(2, StatesJson(OpenEditStates()));
   return ReadOneEdit(stmt.value());
 }
 
 Result<std::vector<EditRow>> EditRepository::List(const std::vector<std::string>& states) {
-  // The states are bound as a JSON array, so the statement stays one prepared text.
-  std::string json = "[";
-  for (const auto& state : states) {
-    if (json.size() > 1) json += ",";
-    json += "\"" + state + "\"";  // states are fixed words (see EditRow::state)
-  }
-  json += "]";
+  const std::string json = StatesJson(states);
   auto stmt = store_->Prepare(std::string("SELECT ") + kEditSummaryColumns +
                               " FROM edits WHERE ?1 = '[]' OR state IN (SELECT value FROM "
                               "json_each(?1)) ORDER BY updated_at DESC, id DESC");

@@ -49,6 +49,10 @@ struct TranslationState {
   std::string translated_from;  // RFC 3339, "" when not a translation or not given
 };
 
+// The states in which an edit can still change or be published; a page file has at most one
+// edit in them (the schema's edits_one_open index lists them too).
+const std::vector<std::string>& OpenEditStates();
+
 class EditRepository {
  public:
   explicit EditRepository(Store* store) : store_(store) {}
