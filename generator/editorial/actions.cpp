@@ -108,7 +108,7 @@ Outcome<EditRow> Workflow::Save(const Actor& actor, int64_t id, const std::strin
     changed.publish_at.clear();
     changed.publish_at_unix = 0;
   }
-  return Write(actor, changed, edit.version, "edit.save", "");
+  return Write(actor, changed, edit.version, "edit.save", "", /*written=*/true);
 }
 
 Outcome<EditRow> Workflow::Submit(const Actor& actor, int64_t id, const std::string& if_match) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "content/front_matter.h"
 #include "editorial/edit_rules.h"
 #include "editorial/page_file.h"
 #include "editorial/review.h"
@@ -10,15 +11,6 @@
 
 namespace clemency {
 namespace {
-
-// The body of a content file (after the front matter), which readers see and diffs compare.
-std::string Body(const std::string& text) {
-  if (text.rfind("---", 0) != 0) return text;
-  size_t end = text.find("\n---", 3);
-  if (end == std::string::npos) return text;
-  size_t body = text.find('\n', end + 4);
-  return body == std::string::npos ? "" : text.substr(body + 1);
-}
 
 int64_t UnixOf(const std::string& rfc3339) {
   auto parsed = ParseDateTime(rfc3339, 0);
@@ -171,7 +163,8 @@ TranslationFlag Workflow::Outdated(const TranslationState& source,
   if (!revisions.ok() || !live) return flag;
   for (const auto& revision : *revisions) {  // newest first
     if (revision.change_type != "withdrawal" && UnixOf(revision.updated) <= from) {
-      flag.diff_html = WordDiffHtml(Body(revision.source_text), Body(*live),
+      flag.diff_html = WordDiffHtml(std::string(MarkdownBody(revision.source_text)),
+                                    std::string(MarkdownBody(*live)),
                                     options_.default_language);
       break;
     }

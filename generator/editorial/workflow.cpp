@@ -110,12 +110,13 @@ Refusal Workflow::Stale(const EditRow& current, int64_t mine_version, const std:
 }
 
 Outcome<EditRow> Workflow::Write(const Actor& actor, EditRow edit, int64_t expected,
-                                 const std::string& action, const std::string& detail) {
+                                 const std::string& action, const std::string& detail,
+                                 bool written) {
   edit.updated_at = Now();
-  auto written = EditRepository(store_.get())
-                     .Update(edit, expected, actor.name, edit.updated_at, action == "edit.save");
-  if (!written.ok()) return StoreFailure(written.status());
-  if (!*written) {
+  auto stored =
+      EditRepository(store_.get()).Update(edit, expected, actor.name, edit.updated_at, written);
+  if (!stored.ok()) return StoreFailure(stored.status());
+  if (!*stored) {
     auto current = Get(edit.id);
     if (!current.ok()) return current;
     return Stale(current.value(), expected, edit.source_text);

@@ -178,9 +178,12 @@ class Workflow {
   // The text of the published revision of `path` with `hash`, if kept.
   std::optional<std::string> TextWithHash(const std::string& path, const std::string& hash);
   TranslationFlag Outdated(const TranslationState& source, const TranslationState& translation);
-  // Writes `edit` over version `expected`; 412 (with the merge) when someone wrote in between.
+  // Writes `edit` over version `expected`, audited as `action`; 412 (with the merge) when someone
+  // wrote in between. `written`: the writer changed the text, type or note (a saved version
+  // that makes them one of its writers), not only its state.
   Outcome<EditRow> Write(const Actor& actor, EditRow edit, int64_t expected,
-                         const std::string& action, const std::string& detail);
+                         const std::string& action, const std::string& detail,
+                         bool written = false);
   Outcome<EditRow> PublishEdit(const std::string& publisher, EditRow edit);
   Refusal Stale(const EditRow& current, int64_t mine_version, const std::string& mine_text);
   std::string Now() const;

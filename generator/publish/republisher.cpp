@@ -387,14 +387,15 @@ Result<std::string> Republisher::TryOnWatcher(const std::string& stored_path,
                                               const std::string& text, bool render,
                                               Diagnostics* diagnostics) {
   if (!site_) return Status::Error("the stored site fails a check: see serve's log");
-  files_.content->Put(JoinPath(options_.source_dir, stored_path), text);
+  const std::string full_path = JoinPath(options_.source_dir, stored_path);
+  files_.content->Put(full_path, text);
   std::set<std::string> keys;
   bool passed = site_->Reload({stored_path}, diagnostics, &keys);
   Result<std::string> out = std::string();
   if (!passed) out = Status::Error("the change fails the content checks");
   if (passed && render) out = site_->PageDocument(stored_path);  // while the text is laid over
   // Back to the stored text: nothing of the trial stays in the held site.
-  if (Status s = files_.content->Refresh(); !s.ok()) return s;
+  files_.content->TakeBack(full_path);
   Diagnostics ignored;
   if (passed && !site_->Reload({stored_path}, &ignored, &keys)) site_.reset();
   return out;

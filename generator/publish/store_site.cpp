@@ -151,18 +151,33 @@ std::string ContentStamp(const std::string& content_hash) { return "content:" + 
 Status StoredContent::Refresh() {
   stamps_.clear();
   laid_over_ = MemoryFileSystem();
+  replaced_.clear();
   return PageRepository(store_).ForEachHash([this](const std::string& path, const std::string& hash) {
     stamps_[JoinPath(source_dir_, path)] = ContentStamp(hash);
   });
 }
 
 void StoredContent::Put(const std::string& path, std::string text) {
+  if (!laid_over_.IsFile(path)) replaced_.emplace(path, Stamp(path));
   laid_over_.Add(path, std::move(text));
   stamps_[path] = laid_over_.Stamp(path);
 }
 
+void StoredContent::TakeBack(const std::string& path) {
+  auto it = replaced_.find(path);
+  if (it == replaced_.end()) return;
+  laid_over_.Remove(path);
+  if (it->second.empty()) {
+    stamps_.erase(path);  // it was not stored
+  } else {
+    stamps_[path] = it->second;
+  }
+  replaced_.erase(it);
+}
+
 void StoredContent::Remove(const std::string& path) {
   laid_over_.Remove(path);
+  replaced_.erase(path);
   stamps_.erase(path);
 }
 

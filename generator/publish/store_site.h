@@ -38,6 +38,9 @@ class StoredContent : public FileSystem {
   const std::map<std::string, std::string>& stamps() const { return stamps_; }
   // Lays `text` over the stored file at `path` (a full path under source_dir/content).
   void Put(const std::string& path, std::string text);
+  // Takes away what Put laid over `path`: the stored file (or none) is seen again, without
+  // reading the listing again as Refresh does.
+  void TakeBack(const std::string& path);
   // Hides the stored file at `path`.
   void Remove(const std::string& path);
   Result<std::string> ReadFile(const std::string& path) const override;
@@ -53,6 +56,7 @@ class StoredContent : public FileSystem {
   std::string source_dir_;
   std::map<std::string, std::string> stamps_;  // full path -> stamp, stored and laid over
   MemoryFileSystem laid_over_;
+  std::map<std::string, std::string> replaced_;  // laid-over path -> its stamp before ("" none)
 };
 
 // content/ from the store, every other file of the site from disk.

@@ -126,48 +126,64 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   site->source_dir_ = source_dir;
   site->fs_ = std::move(shared_fs);
   site->now_ = Now(0).unix_seconds;
-  const FileSystem& fs = *site->fs_;
-  const std::string site_dir = JoinPath(source_dir, "site");
-  auto config = LoadSiteConfig(fs, JoinPath(site_dir, "config.yaml"), diagnostics);
-  if (!config.ok()) return nullptr;
-  site->config_ = *config;
-  SetDisplayTimeZone(site->config_.time_zone);
+  if (!site->LoadSiteFolder(diagnostics)) return nullptr;
+  if (timer) timer->Mark("site");
+  if (cache && cache->site_key() != site->site_key_) cache = nullptr;
+  site->LoadContent(cache, diagnostics, timer);
+  site->RebuildIndexes();
+  if (timer) timer->Mark("load.groups");
+  const bool skip_cached = cache && cache->link_targets() == site->link_targets_;
+  site->CheckLinks(diagnostics, [skip_cached](const RenderedPage& rendered) {
+    return !(skip_cached && rendered.from_cache);
+  });
+  site->CheckSelfCheckLinks(diagnostics);
+  if (timer) timer->Mark("check");
+  if (!diagnostics->empty()) return nullptr;
+  return site;
+}
 
-  auto catalogs = MessageCatalogs::Load(fs, JoinPath(site_dir, "i18n"), site->config_, diagnostics);
-  if (catalogs.ok()) site->catalogs_ = *catalogs;
+bool Site::LoadSiteFolder(Diagnostics* diagnostics) {
+  const FileSystem& fs = *fs_;
+  const std::string site_dir = JoinPath(source_dir_, "site");
+  auto config = LoadSiteConfig(fs, JoinPath(site_dir, "config.yaml"), diagnostics);
+  if (!config.ok()) return false;
+  config_ = *config;
+  SetDisplayTimeZone(config_.time_zone);
+  auto catalogs = MessageCatalogs::Load(fs, JoinPath(site_dir, "i18n"), config_, diagnostics);
+  if (catalogs.ok()) catalogs_ = *catalogs;
   auto templates = TemplateSet::Load(fs, JoinPath(site_dir, "templates"), diagnostics);
   if (templates.ok()) {
-    site->templates_ = *templates;
+    templates_ = *templates;
     // The templates every build renders (a page kind without its own falls back to "page").
     for (const char* name : {"baseof", "root", "home", "section", "page", "history", "withdrawn",
                              "404", "selfcheck"}) {
-      if (!(*templates)->Has(name)) {
+      if (!templates_->Has(name)) {
         diagnostics->Add(JoinPath(site_dir, std::string("templates/") + name + ".mustache"), 0,
                          "file", "missing: every build renders this template");
       }
     }
   }
   for (const auto& file : fs.ListFiles(JoinPath(site_dir, "static"))) {
-    site->static_files_.push_back(file);
+    static_files_.push_back(file);
   }
-  site->site_key_ = SiteKeyOf(fs, source_dir);
+  site_key_ = SiteKeyOf(fs, source_dir_);
+  auto rules = selfcheck::LoadRuleSet(fs, JoinPath(site_dir, "selfcheck"), config_, diagnostics);
+  if (rules.ok()) selfcheck_ = std::move(rules).value();
+  wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), config_, diagnostics);
+  termbase_ = LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), config_, diagnostics);
+  return true;
+}
 
-  auto rules =
-      selfcheck::LoadRuleSet(fs, JoinPath(site_dir, "selfcheck"), site->config_, diagnostics);
-  if (rules.ok()) site->selfcheck_ = std::move(rules).value();
-  site->wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), site->config_, diagnostics);
-  site->termbase_ =
-      LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), site->config_, diagnostics);
-  if (timer) timer->Mark("site");
+void Site::LoadContent(PageCache* cache, Diagnostics* diagnostics, StepTimer* timer) {
+  const FileSystem& fs = *fs_;
   // Each file is checked and reduced to what lists, links and feeds need as soon as it is parsed,
   // on the loading threads; its text is dropped then and read again when the page is written.
   // Pages are parsed straight into their final slots (by file number), then put in page order in
   // place: a page is large, and each copy of 10k of them is 10 MB of fresh memory.
-  std::vector<RenderedPage>& derived = site->pages_;
+  std::vector<RenderedPage>& derived = pages_;
   // Each file's stamp is taken before it is read: a file changed after that point gets a new
   // stamp, so the cache can only be too cautious, never stale.
   std::vector<std::string> stamps;  // by file number
-  if (cache && cache->site_key() != site->site_key_) cache = nullptr;
   std::atomic<size_t> from_cache{0};
   LoadHooks hooks;
   hooks.on_listed = [&](size_t count) {
@@ -184,31 +200,21 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   };
   hooks.page_slot = [&](size_t file) { return &derived[file].page; };
   hooks.on_invalid = [&](const std::string& key, const std::string& lang) {
-    site->invalid_pages_.insert(lang + "/" + key);
+    invalid_pages_.insert(lang + "/" + key);
   };
   hooks.on_parsed = [&](size_t file, Page& /*page: derived[file].page*/, Diagnostics* problems) {
-    site->Derive(&derived[file], stamps[file], problems);
+    Derive(&derived[file], stamps[file], problems);
   };
-  std::vector<size_t> order = LoadContentInPlace(fs, JoinPath(source_dir, "content"), "content",
-                                                 site->config_, diagnostics, hooks);
-  site->pages_from_cache_ = from_cache;
+  std::vector<size_t> order = LoadContentInPlace(fs, JoinPath(source_dir_, "content"), "content",
+                                                 config_, diagnostics, hooks);
+  pages_from_cache_ = from_cache;
   if (timer) timer->Mark("load.files");
   PutInPageOrder(&derived, std::move(order));
   for (auto& rendered : derived) {
     rendered.key = rendered.page.TranslationKey();
-    rendered.fallback_sort_keys.assign(site->config_.languages.size(), SortKeys());
+    rendered.fallback_sort_keys.assign(config_.languages.size(), SortKeys());
   }
   if (timer) timer->Mark("load.order");
-  site->RebuildIndexes();
-  if (timer) timer->Mark("load.groups");
-  const bool skip_cached = cache && cache->link_targets() == site->link_targets_;
-  site->CheckLinks(diagnostics, [skip_cached](const RenderedPage& rendered) {
-    return !(skip_cached && rendered.from_cache);
-  });
-  site->CheckSelfCheckLinks(diagnostics);
-  if (timer) timer->Mark("check");
-  if (!diagnostics->empty()) return nullptr;
-  return site;
 }
 
 void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics* problems) const {

@@ -219,6 +219,11 @@ class Site {
  private:
   class Planner;  // the jobs of a build (render.cpp)
   Site() = default;
+  // Load's steps. site/: configuration, strings, templates, static files, the self-check,
+  // wording and terms (false when the configuration cannot be read).
+  bool LoadSiteFolder(Diagnostics* diagnostics);
+  // content/: every page parsed (or taken from `cache`), checked and put in page order.
+  void LoadContent(PageCache* cache, Diagnostics* diagnostics, StepTimer* timer);
   // Checks the links and images of every page for which `should_check` is true.
   void CheckLinks(Diagnostics* diagnostics,
                   const std::function<bool(const RenderedPage&)>& should_check) const;
