@@ -83,6 +83,9 @@ void ReadSettings(FieldReader& read, const YamlNode& root, SiteConfig* config) {
   if (auto v = WholeNumberIn(read, root, "max_content_file_mb", 1, 1024)) {
     config->max_content_file_bytes = static_cast<uint64_t>(*v) << 20;
   }
+  if (auto v = read.Choice(root, "command_line_publishing", false, {"allowed", "refused"})) {
+    config->command_line_publishing = *v == "allowed";
+  }
 }
 
 void ReadLanguages(FieldReader& read, const YamlNode& list, SiteConfig* config) {
@@ -168,7 +171,7 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   }
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
                             "utc_offset", "summary_length", "feed_limit", "list_page_size",
-                            "max_content_file_mb", "readability"});
+                            "max_content_file_mb", "command_line_publishing", "readability"});
   ReadSettings(read, root, &config);
   if (const YamlNode* list = read.List(root, "languages", true)) ReadLanguages(read, *list, &config);
   if (auto v = read.Text(root, "default_language", true)) {

@@ -51,6 +51,9 @@ struct SiteConfig {
   // A content file above this is refused: a page is a few KB, and a huge file would take the
   // build's memory many times over (`max_content_file_mb`).
   uint64_t max_content_file_bytes = 4 << 20;
+  // Whether `clemency publish`, `unpublish` and `import` may change the store, which skips the
+  // two-person review (`command_line_publishing: refused` for ministries that require review).
+  bool command_line_publishing = true;
   ReadabilityConfig readability;
 
   const LanguageConfig* FindLanguage(const std::string& code) const;

@@ -7,6 +7,7 @@
 #include "editorial/page_file.h"
 #include "editorial/review.h"
 #include "editorial/workflow.h"
+#include "store/users.h"
 
 namespace clemency {
 namespace {
@@ -241,13 +242,29 @@ Outcome<EditRow> Workflow::Schedule(const Actor& actor, int64_t id, const std::s
   return Write(actor, scheduled, edit->version, "edit.schedule", scheduled.publish_at);
 }
 
+namespace {
+
+// A refusal when `name` is not an active account any more (disabled, or unknown).
+std::optional<Refusal> InactiveAccount(Store* store, const std::string& name) {
+  auto user = UserRepository(store).Get(name);
+  if (!user.ok()) return Refuse(500, user.status().message());
+  if (user->has_value() && (*user)->disabled_at.empty()) return std::nullopt;
+  return Refuse(403, "the account " + name +
+                         " that scheduled it is disabled; a publisher must schedule it again");
+}
+
+}  // namespace
+
 Outcome<int> Workflow::PublishDue() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   auto due = EditRepository(store_.get()).Due(options_.now().unix_seconds);
   if (!due.ok()) return StoreFailure(due.status());
   int published = 0;
   for (const EditRow& edit : *due) {
-    auto outcome = PublishEdit(edit.publisher, edit);
+    // The account that scheduled it must still be active when it goes live: a disabled
+    // account's schedules are not published in its name.
+    const std::optional<Refusal> inactive = InactiveAccount(store_.get(), edit.publisher);
+    auto outcome = inactive ? Outcome<EditRow>(*inactive) : PublishEdit(edit.publisher, edit);
     if (outcome.ok()) {
       ++published;
       continue;

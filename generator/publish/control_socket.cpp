@@ -1,13 +1,17 @@
 #include "publish/control_socket.h"
 
+#include <poll.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 namespace clemency {
 namespace {
@@ -32,12 +36,28 @@ bool SendAll(int fd, const std::string& bytes) {
   return true;
 }
 
-// Reads one frame ("<length>\n<message>"); nullopt on a closed, slow or oversized peer.
-std::optional<std::string> ReceiveFrame(int fd) {
+// Waits until `fd` has bytes to read or `deadline` passes; false on the deadline.
+bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd one{fd, POLLIN, 0};
+    int ready = ::poll(&one, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    return ready > 0;
+  }
+}
+
+// Reads one frame ("<length>\n<message>") that must arrive whole within `seconds`; nullopt on a
+// closed, slow or oversized peer (a byte now and then does not keep it waiting longer).
+std::optional<std::string> ReceiveFrame(int fd, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   std::string buffer;
   size_t need = 0, header = 0;
   char chunk[65536];
   while (header == 0 || buffer.size() < header + need) {
+    if (!WaitReadable(fd, deadline)) return std::nullopt;
     ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return std::nullopt;
@@ -61,6 +81,17 @@ std::optional<std::string> ReceiveFrame(int fd) {
   return buffer.substr(header, need);
 }
 
+// The account on the other end of a Unix socket, as the kernel knows it.
+ControlPeer PeerOf(int fd) {
+  ControlPeer peer;
+  ucred credentials{};
+  socklen_t size = sizeof credentials;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return peer;
+  peer.uid = static_cast<long>(credentials.uid);
+  peer.user = SystemUserName(peer.uid);
+  return peer;
+}
+
 void SetTimeout(int fd, int seconds) {
   timeval tv{seconds, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -73,6 +104,16 @@ std::string Frame(const ControlMessage& message) {
 }
 
 }  // namespace
+
+std::string SystemUserName(long uid) {
+  passwd entry{}, *found = nullptr;
+  std::vector<char> buffer(16384);
+  if (uid >= 0 && ::getpwuid_r(static_cast<uid_t>(uid), &entry, buffer.data(), buffer.size(),
+                               &found) == 0 && found) {
+    return found->pw_name;
+  }
+  return "uid " + std::to_string(uid);
+}
 
 std::string ControlSocketPath(const std::string& db_path) {
   std::string path = std::filesystem::absolute(db_path).lexically_normal().string() + ".sock";
@@ -131,24 +172,42 @@ Status ControlServer::Start(const std::string& path, Handler handler) {
   path_ = path;
   handler_ = std::move(handler);
   listener_ = fd;
-  thread_ = std::thread([this] {
-    for (;;) {
-      int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client < 0 && errno == EINTR) continue;
-      if (client < 0) return;  // Stop() shut the listener down
-      Serve(client);
-      ::close(client);
-    }
-  });
+  thread_ = std::thread([this] { AcceptLoop(); });
   return Status::Ok();
 }
 
-void ControlServer::Serve(int client) const {
-  SetTimeout(client, 30);
-  auto frame = ReceiveFrame(client);
+void ControlServer::AcceptLoop() {
+  for (;;) {
+    int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0 && errno == EINTR) continue;
+    if (client < 0) return;  // Stop() shut the listener down
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (active_ >= kMaxClients) {
+      lock.unlock();
+      SetTimeout(client, 1);
+      SendAll(client, Frame({{"status", "error"},
+                             {"message", "serve is answering other requests; try again"}}));
+      ::close(client);
+      continue;
+    }
+    ++active_;
+    lock.unlock();
+    std::thread([this, client] {
+      Serve(client);
+      ::close(client);
+      std::lock_guard<std::mutex> done(mutex_);
+      if (--active_ == 0) idle_.notify_all();
+    }).detach();
+  }
+}
+
+void ControlServer::Serve(int client) {
+  SetTimeout(client, kMessageSeconds);  // for sending the answer
+  const ControlPeer peer = PeerOf(client);
+  auto frame = ReceiveFrame(client, kMessageSeconds);
   if (!frame) return;
   auto request = DecodeControlMessage(*frame);
-  ControlMessage answer = request ? handler_(*request)
+  ControlMessage answer = request ? handler_(*request, peer)
                                   : ControlMessage{{"status", "error"},
                                                    {"message", "malformed request"}};
   SendAll(client, Frame(answer));
@@ -158,6 +217,10 @@ void ControlServer::Stop() {
   if (listener_ < 0) return;
   ::shutdown(listener_, SHUT_RDWR);
   if (thread_.joinable()) thread_.join();
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    idle_.wait(lock, [this] { return active_ == 0; });
+  }
   ::close(listener_);
   listener_ = -1;
   ::unlink(path_.c_str());
@@ -177,7 +240,7 @@ Result<std::optional<ControlMessage>> CallControl(const std::string& path,
   }
   SetTimeout(fd, 120);  // a publish that re-renders the whole site takes a while
   std::optional<std::string> frame;
-  if (SendAll(fd, Frame(request))) frame = ReceiveFrame(fd);
+  if (SendAll(fd, Frame(request))) frame = ReceiveFrame(fd, 300);
   ::close(fd);
   if (!frame) return Status::Error("serve at " + path + " did not answer");
   auto answer = DecodeControlMessage(*frame);

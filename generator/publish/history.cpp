@@ -48,6 +48,7 @@ Result<std::vector<PageRevision>> PageHistory(const std::vector<const AnnouncedR
     revision.at = ParseDateTime(row.updated, config.utc_offset_minutes).value_or(DateTime{});
     revision.change_type = row.change_type;
     revision.note = row.change_note;
+    revision.skipped_review = row.people.SkippedReview();
     if (row.change_type == "major" && i + 1 < rows.size()) {
       auto after = bodies->Get(row.id);
       if (!after.ok()) return after.status();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "config/site_config.h"
 #include "content/front_matter.h"
 #include "core/fs.h"
 #include "core/text.h"
@@ -10,6 +11,7 @@
 #include "publish/store_site.h"
 #include "render/page_cache.h"
 #include "render/site.h"
+#include "store/users.h"
 
 namespace clemency {
 namespace {
@@ -102,6 +104,10 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
   if (s.ok() && result.changed) {
     s = pages.LogPublish("publish", result.page + " (" + request.change_type + ")", result.steps);
   }
+  if (s.ok() && result.changed && !request.audit_actor.empty()) {
+    s = AuditLog(store).Record(request.audit_actor, "page.publish", result.page,
+                               request.change_type + ", without the two-person review");
+  }
   if (s.ok()) s = store->Commit();
   if (!s.ok()) {
     store->Rollback();
@@ -171,14 +177,27 @@ Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* 
   return result;
 }
 
+Status CommandLinePublishingAllowed(const std::string& source_dir) {
+  Diagnostics diagnostics;
+  const std::string path = JoinPath(source_dir, "site/config.yaml");
+  auto config = LoadSiteConfig(DiskFileSystem(), path, &diagnostics);
+  if (!config.ok()) return Status::Error(diagnostics.ToString() + config.status().message());
+  if (config->command_line_publishing) return Status::Ok();
+  return Status::Error(path + ": command_line_publishing: refused — this site publishes only "
+                       "through the editorial workflow (an editor writes, a publisher approves)");
+}
+
+std::string SystemActor(const std::string& user) { return "system user " + user; }
+
+RevisionPeople OutsideReview(const std::string& actor) { return {actor, "", actor}; }
+
 ControlMessage PublishRequestMessage(const PublishRequest& request) {
   return {{"op", "publish"},          {"file", request.file},
           {"path", request.stored_path}, {"text", request.text},
-          {"change", request.change_type}, {"note", request.note},
-          {"author", request.people.author}, {"publisher", request.people.publisher}};
+          {"change", request.change_type}, {"note", request.note}};
 }
 
-Result<PublishRequest> PublishRequestFrom(const ControlMessage& message) {
+Result<PublishRequest> PublishRequestFrom(const ControlMessage& message, const ControlPeer& peer) {
   PublishRequest request;
   for (const char* field : {"file", "path", "text", "change", "note"}) {
     if (!message.count(field)) return Status::Error(std::string("publish request without ") + field);
@@ -188,8 +207,8 @@ Result<PublishRequest> PublishRequestFrom(const ControlMessage& message) {
   request.text = message.at("text");
   request.change_type = message.at("change");
   request.note = message.at("note");
-  if (message.count("author")) request.people.author = message.at("author");
-  if (message.count("publisher")) request.people.publisher = message.at("publisher");
+  request.audit_actor = SystemActor(peer.user);
+  request.people = OutsideReview(request.audit_actor);
   // The path names a file of content/, as StoredPath makes it, nothing else.
   const std::string& path = request.stored_path;
   if (path.rfind("content/", 0) != 0 || path.find("..") != std::string::npos ||
@@ -261,6 +280,10 @@ Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& 
     ids.push_back(id + "/" + lang);
   }
   if (s.ok()) s = pages.LogPublish("unpublish", id + (request.gone ? " (gone)" : " (withdrawn)"), "");
+  if (s.ok() && !request.audit_actor.empty()) {
+    s = AuditLog(store).Record(request.audit_actor, "page.unpublish", id,
+                               (request.gone ? "gone: " : "withdrawn: ") + request.reason);
+  }
   if (s.ok()) s = store->Commit();
   if (!s.ok()) {
     store->Rollback();

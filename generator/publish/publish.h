@@ -22,6 +22,9 @@ struct PublishRequest {
   std::string note;                   // the change note of a major change or a correction
   DateTime now;                       // the revision's time
   RevisionPeople people;              // who wrote, approved and published it
+  // Outside the workflow (the command line): the operating-system account, written to the audit
+  // log in the revision's transaction. "" when the caller audits it itself (the workflow).
+  std::string audit_actor;
   // The output folder serve builds into: its page cache (when there is one) spares the check
   // from parsing every unchanged page again.
   std::string out_dir;
@@ -54,9 +57,19 @@ Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* 
                                     const std::string& source_dir, const PublishRequest& request,
                                     Diagnostics* diagnostics, std::set<std::string>* changed_keys);
 
-// The control socket's publish request and answer (a running serve answers: Republisher).
+// Ok unless site/config.yaml under `source_dir` says `command_line_publishing: refused` (or
+// cannot be read): changes outside the workflow skip the two-person review.
+Status CommandLinePublishingAllowed(const std::string& source_dir);
+
+// Who a change made outside the workflow is credited to: the operating-system account `user`,
+// in the revision's people (no approver: the review was skipped) and in the audit log.
+std::string SystemActor(const std::string& user);
+RevisionPeople OutsideReview(const std::string& actor);
+
+// The control socket's publish request and answer (a running serve answers: Republisher). The
+// message never names people: serve credits the socket's peer.
 ControlMessage PublishRequestMessage(const PublishRequest& request);
-Result<PublishRequest> PublishRequestFrom(const ControlMessage& message);
+Result<PublishRequest> PublishRequestFrom(const ControlMessage& message, const ControlPeer& peer);
 ControlMessage PublishAnswer(const Result<PublishResult>& result, const Diagnostics& diagnostics);
 // Asks the serve listening at `socket_path` to publish `request` (it sets the time). nullopt
 // when no serve listens there; a refused change is an error whose message has the problems.
@@ -70,6 +83,7 @@ struct UnpublishRequest {
   bool gone = false;   // removed: the URL answers 410 instead of showing a notice
   DateTime now;
   std::string by;      // who withdrew it, for the page's history
+  std::string audit_actor;  // as PublishRequest's
 };
 
 // Withdraws a page's translations: they stay in the store as tombstones (status, time, reason)

@@ -99,7 +99,9 @@ Status Republisher::Start() {
   }
   if (!options_.socket_path.empty()) {
     Status s = control_.Start(options_.socket_path,
-                              [this](const ControlMessage& request) { return Answer(request); });
+                              [this](const ControlMessage& request, const ControlPeer& peer) {
+                                return Answer(request, peer);
+                              });
     if (!s.ok() && options_.report) {
       options_.report(s.message() + "; `clemency publish` stores revisions for the watcher");
     }
@@ -412,12 +414,15 @@ Result<std::vector<std::string>> Republisher::Unpublish(UnpublishRequest request
   return result;
 }
 
-ControlMessage Republisher::Answer(const ControlMessage& message) {
+ControlMessage Republisher::Answer(const ControlMessage& message, const ControlPeer& peer) {
   auto op = message.find("op");
   if (op == message.end()) return {{"status", "error"}, {"message", "no op"}};
   if (op->second == "ping") return {{"status", "ok"}};
   if (op->second != "publish") return {{"status", "error"}, {"message", "unknown op " + op->second}};
-  auto request = PublishRequestFrom(message);
+  if (Status s = CommandLinePublishingAllowed(options_.source_dir); !s.ok()) {
+    return {{"status", "refused"}, {"message", s.message()}};
+  }
+  auto request = PublishRequestFrom(message, peer);
   if (!request.ok()) return {{"status", "error"}, {"message", request.status().message()}};
   Diagnostics diagnostics;
   auto result = Publish(std::move(request).value(), &diagnostics);

@@ -96,7 +96,8 @@ class Republisher {
   // Lays `text` over `stored_path`, checks it (and renders it when `render`), and takes it away.
   Result<std::string> TryOnWatcher(const std::string& stored_path, const std::string& text,
                                    bool render, Diagnostics* diagnostics);
-  ControlMessage Answer(const ControlMessage& request);
+  // The socket's request from `peer`, credited to its operating-system account.
+  ControlMessage Answer(const ControlMessage& request, const ControlPeer& peer);
 
   Options options_;
   std::unique_ptr<Store> store_;  // used by the watcher thread only, like everything below

@@ -135,8 +135,14 @@ Status ImportSite(const Site& site, Store* store) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+  const fs::path folder = fs::path(db_path).parent_path();
+  if (!folder.empty() && !fs::exists(folder, ec)) {
+    fs::create_directories(folder, ec);
+    // Owner only, like the store: nobody else lists or reads what is in it.
+    fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
   return Store::Open(db_path);
 }
 

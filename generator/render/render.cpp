@@ -390,7 +390,7 @@ class ViewBuilder {
     view.Set("published", View(FormatDate(page.date)));
     view.Set("published_iso", View(page.date.ToRfc3339()));
     // A site from files has no revisions: its history is the page's own last change.
-    const std::vector<PageRevision> own = {{page.updated, "", page.change_note, {}}};
+    const std::vector<PageRevision> own = {{page.updated, "", page.change_note, {}, false}};
     View entries = HistoryEntries(page, history ? history->revisions : own);
     view.Set("has_entries", View(!entries.list().empty()));
     view.Set("entries", std::move(entries));
@@ -414,6 +414,7 @@ class ViewBuilder {
                              : "history_type_" + (r.change_type.empty() ? std::string("update")
                                                                         : r.change_type))));
       if (!r.note.empty()) entry.Set("note", View(r.note));
+      if (r.skipped_review) entry.Set("skipped_review", View(T("history_skipped_review")));
       const DiffCounts counts = DiffStats(r.diff);
       if (counts.words_added + counts.words_removed > 0) {
         entry.Set("diff", View(DiffHtml(ChangedParagraphs(r.diff, "…"), labels)));

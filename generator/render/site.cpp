@@ -343,7 +343,8 @@ void Site::SetHistory(const std::string& key, const std::string& lang,
   // Fields end with a separator no text holds, so a note cannot pass for a diff.
   std::string parts;
   for (const PageRevision& r : *revisions) {
-    parts += r.at.ToRfc3339() + "\x1f" + r.change_type + "\x1f" + r.note + "\x1f";
+    parts += r.at.ToRfc3339() + "\x1f" + r.change_type + "\x1f" + r.note + "\x1f" +
+             (r.skipped_review ? "unreviewed\x1f" : "");
     for (const DiffOp& op : r.diff) {
       parts += std::to_string(static_cast<int>(op.kind)) + op.text + "\x1e";
     }

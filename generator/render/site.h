@@ -131,6 +131,7 @@ struct PageRevision {
   std::string note;         // the change note (a withdrawal's reason)
   // A major change's body text against the previous announced revision's (empty for the first).
   std::vector<DiffOp> diff;
+  bool skipped_review = false;  // published from the command line, without the two-person review
 };
 
 class Site {

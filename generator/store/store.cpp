@@ -1,6 +1,8 @@
 #include "store/store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -253,7 +255,30 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+namespace {
+
+// The store holds password and token hashes, drafts and the audit log: owner only. SQLite gives
+// the -wal and -shm files the main file's mode, so the main file is made 0600 before SQLite
+// creates anything; files an older version made readable by others are narrowed too.
+void MakeOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  // O_EXCL: an existing file is never opened here, since closing a descriptor drops every POSIX
+  // lock this process holds on the file, other connections' included (SQLite's "broken locks").
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat info;
+    if (::stat(file.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+      ::chmod(file.c_str(), info.st_mode & 0700);  // fails harmlessly on another user's file
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  MakeOwnerOnly(path);
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db,
@@ -306,9 +331,12 @@ Status Store::Exec(const std::string& sql) {
 }
 
 int64_t Store::DataVersion() {
-  unsigned int external = 0;
-  sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &external);
-  return static_cast<int64_t>(sqlite3_total_changes64(db_)) * 1000003 + external;
+  // PRAGMA data_version starts a read transaction of its own, so it sees what other connections
+  // committed since; the pager's counter (SQLITE_FCNTL_DATA_VERSION) is only brought up to date
+  // by a query, and a cache hit runs none, so a poller would be served the old answer forever.
+  auto external = CommitCounter();
+  if (!external.ok()) return -1 - static_cast<int64_t>(failed_reads_++);  // never a cached key
+  return static_cast<int64_t>(sqlite3_total_changes64(db_)) * 1000003 + *external;
 }
 
 std::string Store::FileStamp() const {
@@ -742,7 +770,8 @@ Result<std::vector<AnnouncedRevision>> PageRepository::AnnouncedRevisions(
     const std::optional<std::pair<std::string, std::string>>& page) {
   auto stmt = store_->Prepare(
       std::string("SELECT r.id, p.section, p.slug, p.lang, r.updated, r.change_note, "
-                  "r.change_type, r.content_hash FROM page_revisions r JOIN pages p ON "
+                  "r.change_type, r.content_hash, r.author, r.approver, r.publisher "
+                  "FROM page_revisions r JOIN pages p ON "
                   "p.id = r.page_id WHERE p.status = 'published' AND p.draft = 0 AND "
                   "r.change_type <> 'minor'") +
       (page ? " AND p.section = ?1 AND p.slug = ?2" : "") +
@@ -752,7 +781,8 @@ Result<std::vector<AnnouncedRevision>> PageRepository::AnnouncedRevisions(
   std::vector<AnnouncedRevision> out;
   while (stmt->Step()) {
     out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
-                   stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+                   stmt->Text(5), stmt->Text(6), stmt->Text(7),
+                   {stmt->Text(8), stmt->Text(9), stmt->Text(10)}});
   }
   if (!stmt->status().ok()) return stmt->status();
   return out;

@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite store: one connection, prepared statements only, schema migrations.
 // The only module that includes sqlite3.h.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -77,7 +78,7 @@ class Store {
   Status EndSnapshot() { return Exec("COMMIT"); }
   int SchemaVersion();
   // Changes whenever the store's content may have changed (writes through this connection or
-  // any other): a key for caches of query results.
+  // any other, seen at once): a key for caches of query results. Runs a tiny read transaction.
   int64_t DataVersion();
   // Changes whenever another connection (of this process or another) commits to the store:
   // SQLite's data_version, read in a transaction of its own.
@@ -96,6 +97,7 @@ class Store {
   sqlite3* db_;
   std::string path_;
   uint64_t device_ = 0, inode_ = 0;  // of the file opened
+  std::atomic<uint64_t> failed_reads_{0};  // DataVersion's answers when the store is unreadable
   std::mutex health_mutex_;
   std::string healthy_stamp_;  // FileStamp() at the last healthy check
   std::mutex cache_mutex_;
@@ -116,6 +118,9 @@ struct SupportRow {
 // from files; the command line records its user as author and publisher).
 struct RevisionPeople {
   std::string author, approver, publisher;
+  // Published outside the workflow (the command line): nobody approved it. Revisions stored
+  // from content/ name nobody and are the site's starting point, not a skipped review.
+  bool SkippedReview() const { return approver.empty() && !publisher.empty(); }
 };
 
 // One published or draft translation as stored: its metadata for lists and queries, its
@@ -168,6 +173,7 @@ struct AnnouncedRevision {
   int64_t id = 0;
   std::string section, slug, lang;
   std::string updated, change_note, change_type, content_hash;
+  RevisionPeople people;
 };
 
 // Keyset pagination: newest updated first, ties broken by id, so a cursor stays valid while

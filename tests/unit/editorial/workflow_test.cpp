@@ -7,6 +7,7 @@
 
 #include "editorial/page_file.h"
 #include "store/edits.h"
+#include "store/users.h"
 #include "support/fixture.h"
 
 using namespace clemency;
@@ -82,6 +83,10 @@ struct Fixture {
   Fixture() {
     seed_store = std::move(Store::Open(db)).value();
     REQUIRE(FakeSite::Put(seed_store.get(), kPath, kText).ok());
+    for (const Actor* actor : {&lan, &minh, &hoa, &tuan}) {
+      UserRow user{actor->name, actor->role, "(no password in this test)", "", "2026-01-01"};
+      REQUIRE(UserRepository(seed_store.get()).Add(user).ok());
+    }
     site = std::make_unique<FakeSite>(seed_store.get());
     Open();
   }
@@ -250,6 +255,36 @@ TEST_CASE("workflow: publishing records who wrote, approved and published; audit
   auto next = f.workflow->Create(f.lan, kPath, std::nullopt);
   REQUIRE(next.ok());
   CHECK(next->source_text.find("Đoạn bốn.") != std::string::npos);
+}
+
+TEST_CASE("workflow: a disabled account's scheduled edit is not published in its name") {
+  Fixture f;
+  EditRow edit = f.Submitted(f.lan);
+  auto approved = f.workflow->Approve(f.hoa, edit.id, EditETag(edit), false, "");
+  REQUIRE(approved.ok());
+  auto scheduled = f.workflow->Schedule(f.hoa, edit.id, EditETag(approved.value()),
+                                        DateTime{f.clock + 60, 420, true});
+  REQUIRE(scheduled.ok());
+  REQUIRE(UserRepository(f.seed_store.get()).Disable("hoa", "2026-12-06T10:00:00+07:00").ok());
+  f.clock += 61;
+  auto due = f.workflow->PublishDue();
+  REQUIRE(due.ok());
+  CHECK(due.value() == 0);
+  CHECK(f.site->orders.empty());
+  auto after = f.workflow->Get(edit.id);
+  REQUIRE(after.ok());
+  CHECK(after->state == "approved");  // a publisher may schedule or publish it again
+  CHECK(after->review_comment.find("disabled") != std::string::npos);
+  auto audit = f.workflow->RecentAudit(5);
+  REQUIRE(audit.ok());
+  REQUIRE_FALSE(audit->empty());
+  CHECK(audit->front().action == "publish.failed");
+  CHECK(audit->front().detail.find("hoa") != std::string::npos);
+  // Another publisher publishes it, in their own name.
+  auto published = f.workflow->Publish(f.tuan, edit.id, EditETag(after.value()));
+  REQUIRE(published.ok());
+  REQUIRE(f.site->orders.size() == 1);
+  CHECK(f.site->orders[0].publisher == "tuan");
 }
 
 TEST_CASE("workflow: a scheduled edit is published when due, after a restart too") {

@@ -130,7 +130,7 @@ TEST_CASE("an unpublished page stays a record: notice, feed entry, API tombstone
   Stored s;
   Diagnostics diagnostics;
   UnpublishRequest request{"stories", "mot", "", "Người trong câu chuyện xin gỡ.", false,
-                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420), ""};
+                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420), "", ""};
   auto withdrawn = UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics);
   INFO(diagnostics.ToString());
   REQUIRE(withdrawn.ok());
@@ -186,7 +186,7 @@ TEST_CASE("a page removed as gone leaves the server's marker instead of a notice
   Stored s;
   Diagnostics diagnostics;
   UnpublishRequest request{"stories", "mot", "vi", "Sai sự thật.", true,
-                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420), ""};
+                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420), "", ""};
   REQUIRE(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).ok());
   auto started = s.StartRepublisher();
   Republisher& republisher = *started;
@@ -201,7 +201,7 @@ TEST_CASE("unpublishing a page another page links to is refused with that page's
   Stored s;
   Diagnostics diagnostics;
   UnpublishRequest request{"guides", "alpha", "", "Cũ.", false,
-                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420), ""};
+                           *ParseDateTime("2026-12-01T09:00:00+07:00", 420), "", ""};
   auto refused = UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics);
   CHECK_FALSE(refused.ok());
   CHECK(diagnostics.ToString().find("content/_index.vi.md:") != std::string::npos);

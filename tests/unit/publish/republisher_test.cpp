@@ -2,9 +2,15 @@
 // that is live when the command gets its answer.
 #include "publish/republisher.h"
 
-#include <catch2/catch.hpp>
-#include <filesystem>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <filesystem>
 #include <functional>
 #include <regex>
 #include <thread>
@@ -62,10 +68,20 @@ TEST_CASE("control messages keep every byte and refuse what is malformed") {
     CHECK_FALSE(DecodeControlMessage(bad).has_value());
   }
   // Only a content file's path is published.
+  const ControlPeer peer{1000, "lan"};
   auto escape = PublishRequestFrom({{"file", "x"}, {"path", "content/../site/config.yaml"},
-                                   {"text", ""}, {"change", "major"}, {"note", ""}});
+                                   {"text", ""}, {"change", "major"}, {"note", ""}}, peer);
   CHECK_FALSE(escape.ok());
-  CHECK_FALSE(PublishRequestFrom({{"file", "x"}}).ok());
+  CHECK_FALSE(PublishRequestFrom({{"file", "x"}}, peer).ok());
+  // People come from the socket's peer, never from the message.
+  auto named = PublishRequestFrom({{"file", "x"}, {"path", "content/guides/a.vi.md"}, {"text", ""},
+                                  {"change", "major"}, {"note", ""}, {"author", "Bộ trưởng"},
+                                  {"publisher", "Bộ trưởng"}}, peer);
+  REQUIRE(named.ok());
+  CHECK(named->people.author == "system user lan");
+  CHECK(named->people.publisher == "system user lan");
+  CHECK(named->people.approver.empty());
+  CHECK(named->audit_actor == "system user lan");
 }
 
 TEST_CASE("no serve listening: the command is told so and publishes itself") {
@@ -95,6 +111,56 @@ TEST_CASE("a publish through serve's socket is stored and live when it answers")
   CHECK(Contains(last->Text(0), "guides/alpha:"));
 }
 
+TEST_CASE("a publish through the socket is credited to the caller's system account and audited") {
+  Served s;
+  PublishRequest request = s.Edit("Bước 2: Chờ", "Bước 2: Chờ kết quả");
+  request.people = {"Người khác", "Người duyệt", "Người khác"};  // never sent
+  auto published = PublishThroughServe(s.socket, request);
+  REQUIRE(published.ok());
+  REQUIRE(published->has_value());
+  passwd* me = ::getpwuid(::geteuid());
+  REQUIRE(me != nullptr);
+  const std::string actor = "system user " + std::string(me->pw_name);
+  auto people = s.store->Prepare(
+      "SELECT author, approver, publisher FROM page_revisions ORDER BY id DESC LIMIT 1");
+  REQUIRE(people.ok());
+  REQUIRE(people->Step());
+  CHECK(people->Text(0) == actor);
+  CHECK(people->Text(1).empty());
+  CHECK(people->Text(2) == actor);
+  auto audit = s.store->Prepare(
+      "SELECT actor, action, subject FROM audit_log ORDER BY id DESC LIMIT 1");
+  REQUIRE(audit.ok());
+  REQUIRE(audit->Step());
+  CHECK(audit->Text(0) == actor);
+  CHECK(audit->Text(1) == "page.publish");
+  CHECK(audit->Text(2) == "guides/alpha/vi");
+}
+
+TEST_CASE("a client dripping its request holds up no other publish, and is cut off") {
+  Served s;
+  int slow = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, s.socket.c_str(), sizeof address.sun_path - 1);
+  REQUIRE(::connect(slow, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::send(slow, "999\n", 4, MSG_NOSIGNAL) == 4);  // a frame's length, then nothing
+  const auto start = std::chrono::steady_clock::now();
+  auto published = PublishThroughServe(s.socket, s.Edit("Bước 2: Chờ", "Bước 2: Đợi"));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  REQUIRE(published.ok());
+  CHECK(published->has_value());
+  CHECK(waited < std::chrono::seconds(ControlServer::kMessageSeconds));
+  // Bytes now and then do not extend the deadline for the whole message.
+  bool closed = false;
+  for (int i = 0; i < 2 * ControlServer::kMessageSeconds && !closed; ++i) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    closed = ::send(slow, "x", 1, MSG_NOSIGNAL) != 1;
+  }
+  CHECK(closed);
+  ::close(slow);
+}
+
 TEST_CASE("a change refused by serve names the problem and changes nothing") {
   Served s;
   const std::string before = s.Stored();
@@ -116,7 +182,9 @@ TEST_CASE("a change refused by serve names the problem and changes nothing") {
 TEST_CASE("a second serve on the same store does not take the socket") {
   Served s;
   ControlServer other;
-  Status taken = other.Start(s.socket, [](const ControlMessage&) { return ControlMessage(); });
+  Status taken = other.Start(s.socket, [](const ControlMessage&, const ControlPeer&) {
+    return ControlMessage();
+  });
   CHECK_FALSE(taken.ok());
   CHECK(Contains(taken.message(), "another serve"));
   // The first still answers.

@@ -36,8 +36,8 @@ std::vector<PageRevision> TwoMajorRevisions() {
   const std::string older = "Bạn viết đơn.\n\nNộp đơn trong 5 ngày <script>.";
   const std::string newer = "Bạn tự viết đơn.\n\nNộp đơn trong 10 ngày <script>.";
   return {{At("2026-04-02T09:00:00+07:00"), "major", "Đổi thời hạn nộp đơn.",
-           WordDiff(older, newer, "vi")},
-          {At("2026-03-01T10:00:00+07:00"), "major", "Thêm bước 2.", {}}};
+           WordDiff(older, newer, "vi"), false},
+          {At("2026-03-01T10:00:00+07:00"), "major", "Thêm bước 2.", {}, false}};
 }
 
 }  // namespace
@@ -120,12 +120,21 @@ TEST_CASE("a history page is rendered again when its revisions change, and only 
   // not the page itself, whose file did not change.
   std::vector<PageRevision> revisions = TwoMajorRevisions();
   revisions.insert(revisions.begin(),
-                   {At("2026-04-03T08:00:00+07:00"), "correction", "Sửa lỗi chính tả.", {}});
+                   {At("2026-04-03T08:00:00+07:00"), "correction", "Sửa lỗi chính tả.", {}, false});
   site->SetHistory("guides/alpha", "vi", revisions);
   auto changed = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
   CHECK(changed.rendered == std::vector<std::string>{"km/guides/alpha/history/index.html",
                                                      "vi/guides/alpha/history/index.html"});
   CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"), "Đính chính"));
+  CHECK_FALSE(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
+                       "không qua bước người thứ hai duyệt"));
+  // The same correction published from the command line: readers are told it was not reviewed.
+  revisions.front().skipped_review = true;
+  site->SetHistory("guides/alpha", "vi", revisions);
+  changed = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
+  CHECK(changed.rendered.size() == 2);
+  CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
+                 "không qua bước người thứ hai duyệt"));
   // Forgotten, the history is the page's own last change again.
   site->SetHistory("guides/alpha", "vi", std::nullopt);
   Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
