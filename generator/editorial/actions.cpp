@@ -204,8 +204,30 @@ Outcome<EditRow> Workflow::PublishEdit(const std::string& publisher, EditRow edi
     return refusal;
   }
   DateTime now = options_.now();
-  PublishOrder order{edit.source_path, TextToPublish(edit, now), edit.change_type, edit.note,
-                     edit.author, edit.approver, publisher};
+  EditRow published = edit;
+  published.state = "published";
+  published.publisher = publisher;
+  published.published_at = now.ToRfc3339();
+  published.updated_at = Now();
+  published.source_text = TextToPublish(edit, now);
+  PublishOrder order;
+  order.path = edit.source_path;
+  order.text = published.source_text;
+  order.change_type = edit.change_type;
+  order.note = edit.note;
+  order.author = edit.author;
+  order.approver = edit.approver;
+  order.publisher = publisher;
+  // The edit's state and the audit entry commit with the revision, so a crash cannot leave the
+  // text live while the edit still says "approved".
+  order.with_revision = [&](Store* store) -> Status {
+    auto stored =
+        EditRepository(store).Update(published, edit.version, publisher, published.updated_at, true);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return Status::Error("the edit changed while it was being published");
+    return AuditLog(store).Record(publisher, "publish", Subject(published),
+                                  edit.change_type + ", approved by " + edit.approver);
+  };
   Diagnostics diagnostics;
   auto report = port_->Publish(order, &diagnostics);
   if (!report.ok()) {
@@ -213,13 +235,10 @@ Outcome<EditRow> Workflow::PublishEdit(const std::string& publisher, EditRow edi
     refusal.diagnostics = diagnostics;
     return refusal;
   }
-  EditRow published = edit;
-  published.state = "published";
-  published.publisher = publisher;
-  published.published_at = now.ToRfc3339();
-  published.source_text = order.text;
-  return Write({publisher, "publisher"}, published, edit.version, "publish",
-               report->page + ": " + RenderedSummary(report.value()));
+  // What went live, once it has: after a crash before this line the publish entry above stands.
+  Audit(publisher, "publish.live", Subject(published),
+        report->page + ": " + RenderedSummary(report.value()));
+  return Get(edit.id);
 }
 
 Outcome<EditRow> Workflow::Schedule(const Actor& actor, int64_t id, const std::string& if_match,

@@ -2,10 +2,12 @@
 // What the editorial workflow asks of the site: check a text as `clemency check` would, render
 // it as readers would see it, publish it and withdraw pages. serve's publish path implements it
 // (publish/editorial_port.h); tests may use a fake.
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "store/store.h"
 
 namespace clemency {
 
@@ -14,6 +16,9 @@ struct PublishOrder {
   std::string text;
   std::string change_type = "major", note;
   std::string author, approver, publisher;
+  // The workflow's own records of the publish (the edit's new state, the audit entry), written
+  // on the given store inside the revision's transaction: all of it commits, or none.
+  std::function<Status(Store* store)> with_revision;
 };
 
 struct PublishReport {
@@ -39,7 +44,8 @@ class ContentPort {
   // The page as readers would see it (a whole HTML document), or its problems.
   virtual Result<std::string> Preview(const std::string& path, const std::string& text,
                                       Diagnostics* diagnostics) = 0;
-  // Publishes `order` (checked, stored as a revision, live when it returns).
+  // Publishes `order`: checked, stored as a revision in one transaction with
+  // `order.with_revision` (its error rolls the whole back), and live when it returns.
   virtual Result<PublishReport> Publish(const PublishOrder& order, Diagnostics* diagnostics) = 0;
   // Withdraws pages; returns their ids ("guides/slug/vi").
   virtual Result<std::vector<std::string>> Unpublish(const UnpublishOrder& order,

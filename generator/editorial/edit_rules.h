@@ -16,5 +16,7 @@ int64_t VersionInETag(const std::string& if_match, int64_t id);
 Refusal Refuse(int status, std::string message);
 // A store error: the person asking can do nothing about it (500).
 Refusal StoreFailure(const Status& status);
+// How the audit log names an edit: "#<id> <path>".
+std::string Subject(const EditRow& edit);
 
 }  // namespace clemency

@@ -8,13 +8,9 @@
 #include "editorial/review.h"
 
 namespace clemency {
-namespace {
-
 std::string Subject(const EditRow& edit) {
   return "#" + std::to_string(edit.id) + " " + edit.source_path;
 }
-
-}  // namespace
 
 bool IsOpenState(const std::string& state) {
   const auto& open = OpenEditStates();

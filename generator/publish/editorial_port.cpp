@@ -23,6 +23,7 @@ Result<PublishReport> RepublisherPort::Publish(const PublishOrder& order,
   request.change_type = order.change_type;
   request.note = order.note;
   request.people = {order.author, order.approver, order.publisher};
+  request.with_revision = order.with_revision;
   const auto start = std::chrono::steady_clock::now();
   auto result = republisher_->Publish(std::move(request), diagnostics);
   if (!result.ok()) return result.status();

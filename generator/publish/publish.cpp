@@ -108,6 +108,7 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
     s = AuditLog(store).Record(request.audit_actor, "page.publish", result.page,
                                request.change_type + ", without the two-person review");
   }
+  if (s.ok() && request.with_revision) s = request.with_revision(store);
   if (s.ok()) s = store->Commit();
   if (!s.ok()) {
     store->Rollback();

@@ -2,6 +2,7 @@
 // `clemency publish`: one content file becomes a new revision of its page in the store, after the
 // whole site has been checked with it. A running `serve` does this itself when asked through its
 // control socket (Republisher), else it republishes the revision once it sees it.
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct PublishRequest {
   // Outside the workflow (the command line): the operating-system account, written to the audit
   // log in the revision's transaction. "" when the caller audits it itself (the workflow).
   std::string audit_actor;
+  // Written on the same store inside the revision's transaction (the workflow's edit state and
+  // audit entry); its error rolls the revision back.
+  std::function<Status(Store* store)> with_revision;
   // The output folder serve builds into: its page cache (when there is one) spares the check
   // from parsing every unchanged page again.
   std::string out_dir;

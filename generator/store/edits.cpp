@@ -73,6 +73,9 @@ Status AddVersion(Store* store, int64_t edit_id, int64_t version, const std::str
 // Runs `body` in a write transaction, rolling back when it fails.
 template <typename T, typename Body>
 Result<T> InTransaction(Store* store, Body&& body) {
+  // Inside a caller's transaction (a publish storing the edit's state with its revision), the
+  // caller commits or rolls back the whole.
+  if (store->InTransaction()) return body();
   if (Status s = store->Begin(); !s.ok()) return s;
   Result<T> result = body();
   Status s = result.ok() ? store->Commit() : Status::Error("");

@@ -330,6 +330,8 @@ Status Store::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+bool Store::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 int64_t Store::DataVersion() {
   // PRAGMA data_version starts a read transaction of its own, so it sees what other connections
   // committed since; the pager's counter (SQLITE_FCNTL_DATA_VERSION) is only brought up to date

@@ -72,6 +72,8 @@ class Store {
   Status Begin() { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() { return Exec("COMMIT"); }
   Status Rollback() { return Exec("ROLLBACK"); }
+  // True inside a transaction this connection began (Begin() and not yet Commit/Rollback).
+  bool InTransaction() const;
   // A read transaction: every read until EndSnapshot() sees the store as of the first one, so
   // a listing and the texts read after it agree while others commit. Reads only in between.
   Status BeginSnapshot() { return Exec("BEGIN DEFERRED"); }

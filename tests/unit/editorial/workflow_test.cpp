@@ -37,8 +37,16 @@ class FakeSite : public ContentPort {
   }
   Result<PublishReport> Publish(const PublishOrder& order, Diagnostics*) override {
     orders.push_back(order);
+    // As the publish path does: the revision and the workflow's records in one transaction.
+    if (Status s = store_->Begin(); !s.ok()) return s;
     Status s = Put(store_, order.path, order.text, {order.author, order.approver, order.publisher});
-    if (!s.ok()) return s;
+    if (s.ok() && order.with_revision) s = order.with_revision(store_);
+    if (s.ok() && fail_before_commit) s = Status::Error("killed before the commit");
+    if (s.ok()) s = store_->Commit();
+    if (!s.ok()) {
+      store_->Rollback();
+      return s;
+    }
     return PublishReport{"guides/quy-trinh/vi", true, "store 1ms", {"vi/guides/quy-trinh/index.html"}, 0.01};
   }
   Result<std::vector<std::string>> Unpublish(const UnpublishOrder& order, Diagnostics*) override {
@@ -63,6 +71,7 @@ class FakeSite : public ContentPort {
     return PageRepository(store).Upsert(row);
   }
   std::string problem;
+  bool fail_before_commit = false;  // the publish dies after writing everything, uncommitted
   std::vector<PublishOrder> orders;
   std::vector<UnpublishOrder> unpublished;
 
@@ -255,6 +264,29 @@ TEST_CASE("workflow: publishing records who wrote, approved and published; audit
   auto next = f.workflow->Create(f.lan, kPath, std::nullopt);
   REQUIRE(next.ok());
   CHECK(next->source_text.find("Đoạn bốn.") != std::string::npos);
+}
+
+TEST_CASE("workflow: a publish is one transaction: revision, edit state and audit, or none") {
+  Fixture f;
+  EditRow edit = f.Submitted(f.lan);
+  auto approved = f.workflow->Approve(f.hoa, edit.id, EditETag(edit), false, "");
+  REQUIRE(approved.ok());
+  const int64_t revisions = f.Count("SELECT COUNT(*) FROM page_revisions");
+  f.site->fail_before_commit = true;
+  auto failed = f.workflow->Publish(f.tuan, edit.id, EditETag(approved.value()));
+  REQUIRE_FALSE(failed.ok());
+  CHECK(f.Count("SELECT COUNT(*) FROM page_revisions") == revisions);
+  CHECK(f.Count("SELECT COUNT(*) FROM pages WHERE source_text LIKE '%Đoạn bốn.%'") == 0);
+  CHECK(f.workflow->Get(edit.id)->state == "approved");
+  CHECK(f.Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'publish%'") == 0);
+  // Committed: all three at once, the audit entry written in the same transaction.
+  f.site->fail_before_commit = false;
+  auto published = f.workflow->Publish(f.tuan, edit.id, EditETag(approved.value()));
+  REQUIRE(published.ok());
+  CHECK(published->state == "published");
+  CHECK(f.Count("SELECT COUNT(*) FROM page_revisions") == revisions + 1);
+  CHECK(f.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'publish' AND actor = 'tuan'") == 1);
+  CHECK(f.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'publish.live'") == 1);
 }
 
 TEST_CASE("workflow: a disabled account's scheduled edit is not published in its name") {

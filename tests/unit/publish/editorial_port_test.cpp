@@ -89,10 +89,14 @@ TEST_CASE("editorial port: an approved edit is live when Publish returns, with i
   CHECK(revisions->front().people.author == "lan");
   CHECK(revisions->front().people.approver == "hoa");
   CHECK(revisions->front().people.publisher == "hoa");
-  auto audit = e.workflow->RecentAudit(1);
+  // The publish entry commits with the revision; what was rendered is added once it is live.
+  auto audit = e.workflow->RecentAudit(2);
   REQUIRE(audit.ok());
-  CHECK(audit->front().action == "publish");
-  CHECK(Contains(audit->front().detail, "vi/guides/alpha/index.html"));
+  REQUIRE(audit->size() == 2);
+  CHECK((*audit)[0].action == "publish.live");
+  CHECK(Contains((*audit)[0].detail, "vi/guides/alpha/index.html"));
+  CHECK((*audit)[1].action == "publish");
+  CHECK((*audit)[1].actor == "hoa");
 }
 
 TEST_CASE("editorial port: unpublish withdraws with a notice, or 410 when gone") {
