@@ -45,15 +45,18 @@ if [[ "${1:-}" == "--test" ]]; then
       "tests/api/openapi and tests/browser need >= 18" >&2
     exit 1
   fi
-  # Exactly the locked versions; skipped while node_modules is newer than the lock file.
-  openapi="$root/tests/api/openapi"
-  if [[ ! "$openapi/node_modules/.package-lock.json" -nt "$openapi/package-lock.json" ||
-        ! "$openapi/node_modules/.package-lock.json" -nt "$openapi/package.json" ]]; then
-    npm ci --no-audit --no-fund --prefix "$openapi"
-  fi
-  browser="$root/tests/browser"
-  if [[ ! "$browser/node_modules/.package-lock.json" -nt "$browser/package-lock.json" ||
-        ! "$browser/node_modules/.package-lock.json" -nt "$browser/package.json" ]]; then
-    npm ci --no-audit --no-fund --prefix "$browser"
-  fi
+  # Exactly the locked versions (npm ci), with Debian 12's npm 9.2.0 as with a newer one: the lock
+  # files record each package's registry URL ("resolved"), which is what lets npm take a locked
+  # package for a dependency asked for by a dist-tag (lighthouse's trace engine asks for
+  # third-party-web@latest) instead of resolving the tag again, and package.json has no
+  # "overrides" (npm 9.2.0 throws "Invalid comparator: latest" on an override of a dist-tag).
+  # npm runs inside each folder so that the folder's .npmrc (omit-lockfile-registry-resolved=false,
+  # for whoever regenerates a lock) is read: npm 9.2.0 ignores it under --prefix.
+  # Skipped while node_modules is newer than the lock file.
+  for dir in "$root/tests/api/openapi" "$root/tests/browser"; do
+    if [[ ! "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ||
+          ! "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]]; then
+      (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+  done
 fi
