@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "selfcheck/engine.h"
 #include "selfcheck/rules.h"
 #include "templates/view.h"
 
@@ -30,7 +31,7 @@ class SelfCheckViews {
  private:
   std::string S(const std::string& key) const { return rules_.String(key, lang_); }
   std::string Text(const selfcheck::Localized& text) const;
-  View Reason(const selfcheck::Rule& rule) const;
+  View Reason(const selfcheck::Reason& reason) const;
   void AddTimeHelp(const selfcheck::Question& question, View* view) const;
 
   const selfcheck::RuleSet& rules_;
