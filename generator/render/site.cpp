@@ -171,7 +171,19 @@ bool Site::LoadSiteFolder(Diagnostics* diagnostics) {
   if (rules.ok()) selfcheck_ = std::move(rules).value();
   wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), config_, diagnostics);
   termbase_ = LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), config_, diagnostics);
+  CheckSiteStrings(diagnostics);
   return true;
+}
+
+void Site::CheckSiteStrings(Diagnostics* diagnostics) const {
+  for (const Page& page : SiteStringPages(*fs_, source_dir_, config_)) {
+    const LanguageConfig* language = config_.FindLanguage(page.lang);
+    const std::string locale = language ? language->locale : "";
+    auto rules = wording_.find(page.lang);
+    if (rules != wording_.end()) CheckWording(page, rules->second, locale, diagnostics);
+    CheckTerms(page, termbase_, locale, diagnostics);
+    if (language) CheckNumerals(page, language->numerals, diagnostics);
+  }
 }
 
 void Site::LoadContent(PageCache* cache, Diagnostics* diagnostics, StepTimer* timer) {
@@ -603,7 +615,9 @@ std::string CoverageReport::ToString() const {
 }
 
 std::string Site::TermReport() const {
-  std::string out = "Termbase (site/terms.yaml): pages using each concept's term, variants left\n";
+  std::string out =
+      "Termbase (site/terms.yaml): pages (and site/ string files) using each concept's term, "
+      "variants left\n";
   if (termbase_.concepts.empty()) return out + "  no termbase\n";
   std::map<std::string, std::map<std::string, TermUse>> by_language;  // lang -> concept -> use
   for (const auto& rendered : pages_) {
@@ -612,6 +626,10 @@ std::string Site::TermReport() const {
     const LanguageConfig* language = config_.FindLanguage(rendered.page.lang);
     Page page = rendered.page;
     page.source_text = *text;
+    CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
+  }
+  for (const Page& page : SiteStringPages(*fs_, source_dir_, config_)) {
+    const LanguageConfig* language = config_.FindLanguage(page.lang);
     CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
   }
   size_t variants = 0;

@@ -272,6 +272,9 @@ class Site {
   // Every rule of the self-check links to a guide that exists, at a heading it has, in every
   // language (reported at the rule's line in site/selfcheck/rules.yaml).
   void CheckSelfCheckLinks(Diagnostics* diagnostics) const;
+  // site/'s reader-facing strings (self-check, interface) pass the wording, termbase and numeral
+  // checks content passes.
+  void CheckSiteStrings(Diagnostics* diagnostics) const;
   // Translation keys of the list pages every language has: "" (home), then each section.
   std::vector<std::string> ListPageKeys() const;
   // The root page and robots.txt.
