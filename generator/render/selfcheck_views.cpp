@@ -38,7 +38,7 @@ std::string Cite(const selfcheck::Citation& source, const std::string& lang) {
 }  // namespace
 
 SelfCheckViews::SelfCheckViews(const selfcheck::RuleSet& rules, std::string lang,
-                               std::function<std::string(const Rule&)> guide_href)
+                               GuideHref guide_href)
     : rules_(rules), lang_(std::move(lang)), guide_href_(std::move(guide_href)) {
   // Breadth first: a question's number is where it comes on the shortest way from the start.
   std::deque<std::string> queue = {rules_.start};
@@ -124,6 +124,16 @@ std::string SelfCheckViews::Question(const selfcheck::Question& question, View* 
     view->Set("list", list);
     view->Set("has_list", View(true));
   }
+  if (!question.words.empty()) {
+    View words = View::List();
+    for (const auto& word : question.words) {
+      words.Push(View()
+                     .Set("text", View(Text(word.text)))
+                     .Set("href", View(guide_href_(word.guide, word.anchor))));
+    }
+    view->Set("words", words);
+    view->Set("words_label", View(S("words")));
+  }
   view->Set("choose", View(S("choose")));
   View options = View::List();
   for (const auto& option : question.options) {
@@ -155,7 +165,7 @@ View SelfCheckViews::Reason(const selfcheck::Reason& found) const {
   if (timed && round_law != law) law += "; " + round_law;
   reason.Set("law", View(law));
   reason.Set("law_label", View(S("law")));
-  reason.Set("guide_href", View(guide_href_(rule)));
+  reason.Set("guide_href", View(guide_href_(rule.guide, rule.anchor)));
   reason.Set("guide_label", View(S("guide_link")));
   return reason;
 }

@@ -550,31 +550,40 @@ bool Site::TargetIsInvalid(const std::string& path) const {
   return invalid_pages_.count(key) > 0 || invalid_pages_.count(config_.default_language + rest) > 0;
 }
 
-std::string Site::SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const {
-  auto anchor = rule.anchor.find(lang);
-  return paths::Home(lang) + rule.guide + "/" +
-         (anchor == rule.anchor.end() ? "" : "#" + anchor->second);
+std::string Site::SelfCheckGuideHref(const std::string& guide, const selfcheck::Localized& anchor,
+                                     const std::string& lang) const {
+  auto id = anchor.find(lang);
+  return paths::Home(lang) + guide + "/" + (id == anchor.end() ? "" : "#" + id->second);
 }
 
 void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
-  for (const auto& rule : selfcheck_.rules) {
+  // A rule's guide section and a question's glossary words: the page exists, and the heading.
+  auto check = [&](const std::string& guide, const selfcheck::Localized& anchors,
+                   const selfcheck::Origin& origin, const std::string& field) {
     for (const auto& language : config_.languages) {
-      const RenderedPage* shown = Find(rule.guide, language.code);
-      const std::string field = "rules[" + rule.id + "].";
+      const RenderedPage* shown = Find(guide, language.code);
       if (!shown || shown->page.IsIndex()) {
-        diagnostics->Add(rule.origin.file, rule.origin.line, field + "guide",
-                         "'" + rule.guide + "' is not a page of this site");
-        break;
+        diagnostics->Add(origin.file, origin.line, field + "guide",
+                         "'" + guide + "' is not a page of this site");
+        return;
       }
-      auto anchor = rule.anchor.find(language.code);
+      auto anchor = anchors.find(language.code);
       const auto& headings = shown->body.headings;
-      if (anchor != rule.anchor.end() &&
+      if (anchor != anchors.end() &&
           std::none_of(headings.begin(), headings.end(),
                        [&](const MarkdownHeading& h) { return h.id == anchor->second; })) {
-        diagnostics->Add(rule.origin.file, rule.origin.line, field + "anchor." + language.code,
+        diagnostics->Add(origin.file, origin.line, field + "anchor." + language.code,
                          paths::Page(language.code, shown->page.section, shown->page.slug) +
                              " has no heading with id '" + anchor->second + "'");
       }
+    }
+  };
+  for (const auto& rule : selfcheck_.rules) {
+    check(rule.guide, rule.anchor, rule.origin, "rules[" + rule.id + "].");
+  }
+  for (const auto& question : selfcheck_.questions) {
+    for (const auto& word : question.words) {
+      check(word.guide, word.anchor, word.origin, "questions[" + question.id + "].words.");
     }
   }
 }

@@ -186,7 +186,8 @@ class Site {
   // The self-check of site/selfcheck/ (empty when the site has none).
   const selfcheck::RuleSet& selfcheck() const { return selfcheck_; }
   // The link to the guide section that explains `rule`, in `lang`: "/en/guides/x/#anchor".
-  std::string SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const;
+  std::string SelfCheckGuideHref(const std::string& guide, const selfcheck::Localized& anchor,
+                                 const std::string& lang) const;
   // Hash of every file under site/: a change there changes every output (and voids the cache).
   const std::string& site_key() const { return site_key_; }
   size_t pages_from_cache() const { return pages_from_cache_; }

@@ -171,7 +171,7 @@ void ReadOptions(Reader& r, const YamlNode& item, const std::string& field, Ques
 
 void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, RuleSet* out) {
   r.fields().RejectUnknown(
-      item, {"id", "rule", "title", "help", "list", "time", "example_years", "options"},
+      item, {"id", "rule", "title", "help", "list", "words", "time", "example_years", "options"},
       field + ".");
   Question question;
   question.origin = r.OriginOf(item);
@@ -183,6 +183,18 @@ void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, Rul
     r.EachItem(item, "list", [&](const YamlNode& node, const std::string& base) {
       r.fields().RejectUnknown(node, {"text"}, field + "." + base + ".");
       question.list.push_back(r.Strings(node, "text", field + "." + base + ".text"));
+    });
+  }
+  if (item.Find("words")) {
+    r.EachItem(item, "words", [&](const YamlNode& node, const std::string& base) {
+      const std::string word_field = field + "." + base;
+      r.fields().RejectUnknown(node, {"text", "guide", "anchor"}, word_field + ".");
+      Word word;
+      word.origin = r.OriginOf(node);
+      word.text = r.Strings(node, "text", word_field + ".text");
+      word.guide = r.fields().Text(node, "guide", true, word_field + ".").value_or("");
+      word.anchor = r.Strings(node, "anchor", word_field + ".anchor");
+      question.words.push_back(std::move(word));
     });
   }
   auto time = r.fields().Choice(item, "time", false, {"fixed-term", "commuted-life"}, field + ".");
@@ -460,6 +472,7 @@ const std::vector<std::string>& RequiredStrings() {
                                                     "duration_years_months",
                                                     "choose",
                                                     "your_answer",
+                                                    "words",
                                                     "home_link"};
   return kStrings;
 }

@@ -58,6 +58,14 @@ struct Rule {
 // What a question's time answer is computed against (when the question has one).
 enum class TimeRule { kNone, kFixedTerm, kCommutedLife };
 
+// A legal word a question uses, linked to its glossary entry (a guide's heading, like a rule's).
+struct Word {
+  Localized text;
+  std::string guide;
+  Localized anchor;
+  Origin origin;
+};
+
 struct Option {
   std::string id;
   Localized label;
@@ -72,6 +80,7 @@ struct Question {
   std::string rule;  // the rule this question checks
   Localized title, help;
   std::vector<Localized> list;      // items shown after the help (the excluded offences' groups)
+  std::vector<Word> words;          // legal words it uses, linked to the glossary
   TimeRule time = TimeRule::kNone;  // computed questions have options enough, short and unsure
   long example_years = 0;           // the worked example's sentence (fixed term)
   std::vector<Option> options;
