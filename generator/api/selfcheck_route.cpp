@@ -5,10 +5,14 @@
 #include <optional>
 
 #include "core/site_paths.h"
+#include "core/text.h"
 #include "selfcheck/engine.h"
 
 namespace clemency {
 namespace {
+
+constexpr const char* kFields[] = {"sentence_years", "sentence_months", "served_years",
+                                   "served_months"};
 
 // A whole number of 0 to 3 digits ("" is 0: a field left empty); nullopt otherwise.
 std::optional<long> SmallNumber(const httplib::Request& req, const char* name) {
@@ -22,25 +26,77 @@ std::optional<long> SmallNumber(const httplib::Request& req, const char* name) {
   return value;
 }
 
-// The page the computed answer leads to, or "" when the numbers cannot be a sentence.
-std::string TargetOf(const httplib::Request& req, const selfcheck::RuleSet& rules,
-                     const selfcheck::Question& question, const std::string& lang) {
-  auto sentence_years = SmallNumber(req, "sentence_years");
-  auto sentence_months = SmallNumber(req, "sentence_months");
-  auto served_years = SmallNumber(req, "served_years");
-  auto served_months = SmallNumber(req, "served_months");
-  if (!sentence_years || !sentence_months || !served_years || !served_months ||
-      *sentence_months > 11 || *served_months > 11) {
-    return "";
+// The computed answer's page, or the box that is wrong and the string that says why.
+struct Computed {
+  std::string target;
+  std::string field, message_key;
+};
+
+Computed Compute(const httplib::Request& req, const selfcheck::RuleSet& rules,
+                 const selfcheck::Question& question, const std::string& lang) {
+  const bool fixed = question.time == selfcheck::TimeRule::kFixedTerm;
+  long numbers[4] = {};
+  for (int i = 0; i < 4; ++i) {
+    if (!fixed && i < 2) continue;  // a commuted life sentence has no sentence boxes
+    auto number = SmallNumber(req, kFields[i]);
+    if (!number) return {"", kFields[i], "error_number"};
+    if ((i == 1 || i == 3) && *number > 11) return {"", kFields[i], "error_months"};
+    numbers[i] = *number;
   }
-  auto option_id = selfcheck::TimeOption(rules.CurrentRound(), question.time,
-                                         *sentence_years * 12 + *sentence_months,
-                                         *served_years * 12 + *served_months);
-  if (!option_id.ok()) return "";
+  const long sentence = numbers[0] * 12 + numbers[1], served = numbers[2] * 12 + numbers[3];
+  auto option_id = selfcheck::TimeOption(rules.CurrentRound(), question.time, sentence, served);
+  if (!option_id.ok()) {
+    // TimeOption checks the time served first; say which box to change.
+    const bool served_wrong = served > 100 * 12 || (fixed && sentence > 0 &&
+                                                    sentence <= 100 * 12 && served > sentence);
+    return served_wrong ? Computed{"", "served_years", "error_served"}
+                        : Computed{"", "sentence_years", "error_sentence"};
+  }
   const selfcheck::Option* option = question.FindOption(*option_id);
-  if (!option) return "";
-  return option->outcome.empty() ? paths::SelfCheck(lang, option->next)
-                                 : paths::SelfCheckResult(lang, option->outcome);
+  if (!option) return {"", "served_years", "error_served"};
+  return {option->outcome.empty() ? paths::SelfCheck(lang, option->next)
+                                  : paths::SelfCheckResult(lang, option->outcome),
+          "", ""};
+}
+
+// The question's own page with the message next to the wrong box (marked for screen readers)
+// and the numbers typed put back; 400, as the answer could not be worked out.
+void ServeWithError(const httplib::Request& req, httplib::Response& res,
+                    const StaticHandler& fallback, const std::string& field,
+                    const std::string& message) {
+  httplib::Request plain = req;  // the whole page, uncompressed, whatever the reader's cache has
+  for (const char* header : {"Accept-Encoding", "Range", "If-None-Match", "If-Modified-Since"}) {
+    plain.headers.erase(header);
+  }
+  fallback(plain, res);
+  if (res.status != 200 && res.status != -1) return;  // -1: httplib sends it as 200
+  std::string body = res.body;
+  const std::string marker = "<!--error:" + field + "-->";
+  const size_t at = body.find(marker);
+  if (at == std::string::npos) return;
+  body.replace(at, marker.size(),
+               " <strong class=\"field-error\" id=\"" + field + "-error\">" + EscapeHtml(message) +
+                   "</strong>");
+  const std::string input = "id=\"" + field + "\"";
+  const size_t box = body.find("<input " + input);
+  if (box != std::string::npos) {
+    body.insert(box + 7 + input.size(),
+                " aria-invalid=\"true\" aria-describedby=\"" + field + "-error\"");
+  }
+  for (const char* name : kFields) {
+    const std::string attr = "name=\"" + std::string(name) + "\"";
+    const size_t pos = body.find(attr);
+    if (pos == std::string::npos || !req.has_param(name)) continue;
+    body.insert(pos + attr.size(),
+                " value=\"" + EscapeHtml(req.get_param_value(name).substr(0, 8)) + "\"");
+  }
+  for (const char* header : {"ETag", "Last-Modified", "Accept-Ranges", "Cache-Control"}) {
+    res.headers.erase(header);
+  }
+  res.status = 400;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_content(body, "text/html; charset=utf-8");
 }
 
 void Redirect(httplib::Response& res, int status, const std::string& location) {
@@ -67,8 +123,12 @@ void RegisterSelfCheck(GuardedServer& server, const SiteConfig& config,
         !req.has_param("served_years")) {
       return fallback(req, res);
     }
-    const std::string target = TargetOf(req, rules, *question, lang);
-    Redirect(res, 303, target.empty() ? paths::SelfCheck(lang, question->id) + "#compute" : target);
+    const Computed computed = Compute(req, rules, *question, lang);
+    if (computed.target.empty()) {
+      return ServeWithError(req, res, fallback, computed.field,
+                            rules.String(computed.message_key, lang));
+    }
+    Redirect(res, 303, computed.target);
   });
 }
 

@@ -14,7 +14,9 @@ using StaticHandler = std::function<void(const httplib::Request&, httplib::Respo
 // GET /<lang>/self-check/<question>/?sentence_years=&sentence_months=&served_years=&served_months=
 // on a question with a `time` rule: computes whether enough was served (the current round's
 // threshold) and answers 303 to the page the matching answer leads to. Numbers that cannot be a
-// sentence lead back to the question's form. Without those numbers, or on any other question,
+// sentence get 400 with the question's page, the message next to the wrong box (its marker
+// `<!--error:FIELD-->` in the template) and the numbers typed put back. Without those numbers, or
+// on any other question,
 // `fallback` serves the static page. Nothing is stored, no cookie set; the server's log line
 // never holds a query string.
 void RegisterSelfCheck(GuardedServer& server, const SiteConfig& config,

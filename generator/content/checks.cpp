@@ -87,6 +87,71 @@ std::string ShownTextLower(const Page& page, const std::string& locale) {
   return ToLower(shown, locale);
 }
 
+namespace {
+
+// `text` with only what readers see in `lang` kept: with `every_value`, the value of each
+// `key: value` line; else the value of each `<lang>: value` line outside an `anchor:` map.
+std::string ShownStrings(const std::string& text, const std::string& lang, bool every_value) {
+  std::string out;
+  size_t skip_indent = std::string::npos;  // inside `anchor:` (heading ids, not shown)
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    const std::string line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    const size_t indent = line.find_first_not_of(" -");
+    std::string value;
+    if (indent != std::string::npos && line[indent] != '#') {
+      if (skip_indent != std::string::npos && indent <= skip_indent) skip_indent = std::string::npos;
+      const std::string rest = line.substr(indent);
+      if (rest == "anchor:") skip_indent = indent;
+      const size_t colon = rest.find(": ");
+      const bool shown = every_value ? colon != std::string::npos
+                                     : rest.rfind(lang + ": ", 0) == 0;
+      if (shown && skip_indent == std::string::npos) value = rest.substr(colon + 2);
+    }
+    // ICU MessageFormat's exact-number selectors ("=0 {…}") are syntax, not text readers see.
+    for (size_t eq = value.find('='); every_value && eq != std::string::npos;
+         eq = value.find('=', eq + 1)) {
+      for (size_t i = eq; i < value.size() && (i == eq || std::isdigit(value[i])); ++i) value[i] = ' ';
+    }
+    out += value;
+    if (eol < text.size()) out += '\n';
+  }
+  return out;
+}
+
+Page StringPage(const std::string& path, const std::string& lang, std::string shown) {
+  Page page;
+  page.lang = lang;
+  page.source_path = path;
+  page.source_text = std::move(shown);
+  return page;
+}
+
+}  // namespace
+
+std::vector<Page> SiteStringPages(const FileSystem& fs, const std::string& source_dir,
+                                  const SiteConfig& config) {
+  std::vector<Page> out;
+  const std::string selfcheck = JoinPath(source_dir, "site/selfcheck");
+  for (const auto& file : fs.IsDirectory(selfcheck) ? fs.ListFiles(selfcheck)
+                                                    : std::vector<std::string>{}) {
+    auto text = fs.ReadFile(JoinPath(selfcheck, file));
+    if (!text.ok() || file.size() < 5 || file.substr(file.size() - 5) != ".yaml") continue;
+    for (const auto& language : config.languages) {
+      out.push_back(StringPage("site/selfcheck/" + file, language.code,
+                               ShownStrings(*text, language.code, false)));
+    }
+  }
+  for (const auto& language : config.languages) {
+    const std::string file = "site/i18n/" + language.code + ".yaml";
+    auto text = fs.ReadFile(JoinPath(source_dir, file));
+    if (text.ok()) out.push_back(StringPage(file, language.code, ShownStrings(*text, "", true)));
+  }
+  return out;
+}
+
 WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
                               const SiteConfig& config, Diagnostics* diagnostics) {
   WordingRules rules;

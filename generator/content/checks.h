@@ -39,6 +39,14 @@ std::vector<int> TermLines(const std::string& lower, const std::string& term, bo
 // still match the file.
 std::string ShownTextLower(const Page& page, const std::string& locale);
 
+// The reader-facing strings of site/ YAML files as pages of one language each, so the wording
+// list, the termbase and the numerals check them as they check content: each file's lines with
+// every line readers do not see in that language blanked (line numbers still match).
+// site/selfcheck/*.yaml gives a page per language (the values of its `<lang>:` lines, anchors
+// left out); site/i18n/<lang>.yaml gives one page in its language (every value).
+std::vector<Page> SiteStringPages(const FileSystem& fs, const std::string& source_dir,
+                                  const SiteConfig& config);
+
 // Reports each stigmatising term in the page's file (front matter and body) at its line.
 void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
                   const std::string& locale, Diagnostics* diagnostics);

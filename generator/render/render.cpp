@@ -1317,7 +1317,9 @@ std::vector<Job> Site::Planner::SelfCheckJobs(const ViewBuilder& builder) const 
   const std::string key = nav_keys_.at(lang) + "|selfcheck|" + site_.link_targets_;
   auto views = std::make_shared<SelfCheckViews>(
       rules, lang,
-      [this, lang](const selfcheck::Rule& rule) { return site_.SelfCheckGuideHref(rule, lang); });
+      [this, lang](const std::string& guide, const selfcheck::Localized& anchor) {
+        return site_.SelfCheckGuideHref(guide, anchor, lang);
+      });
   auto job = [&](const std::string& path,
                  std::function<std::string(const SelfCheckViews&, View*)> fill) {
     jobs.push_back({{paths::OutputFile(path)},

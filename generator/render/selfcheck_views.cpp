@@ -38,7 +38,7 @@ std::string Cite(const selfcheck::Citation& source, const std::string& lang) {
 }  // namespace
 
 SelfCheckViews::SelfCheckViews(const selfcheck::RuleSet& rules, std::string lang,
-                               std::function<std::string(const Rule&)> guide_href)
+                               GuideHref guide_href)
     : rules_(rules), lang_(std::move(lang)), guide_href_(std::move(guide_href)) {
   // Breadth first: a question's number is where it comes on the shortest way from the start.
   std::deque<std::string> queue = {rules_.start};
@@ -68,9 +68,10 @@ std::string SelfCheckViews::Fill(const std::string& key,
 }
 
 std::string SelfCheckViews::Duration(long months) const {
-  const std::string years = std::to_string(months / 12);
+  const std::string years = rules_.Number(months / 12, lang_);
   if (months % 12 == 0) return Fill("duration_years", {{"years", years}});
-  return Fill("duration_years_months", {{"years", years}, {"months", std::to_string(months % 12)}});
+  return Fill("duration_years_months",
+              {{"years", years}, {"months", rules_.Number(months % 12, lang_)}});
 }
 
 std::string SelfCheckViews::Start(View* view) const {
@@ -96,7 +97,7 @@ void SelfCheckViews::AddTimeHelp(const selfcheck::Question& question, View* view
                                     {"required", Duration(selfcheck::RequiredMonths(
                                                      round, question.time, sentence))}})));
   } else {
-    view->Set("threshold", View(Fill("threshold_life", {{"years", std::to_string(round.life_years)},
+    view->Set("threshold", View(Fill("threshold_life", {{"years", rules_.Number(round.life_years, lang_)},
                                                         {"round", round_name}})));
   }
   view->Set("round_note", View(S("round_note")));
@@ -114,9 +115,25 @@ std::string SelfCheckViews::Question(const selfcheck::Question& question, View* 
   view->Set("is_question", View(true));
   auto depth = depth_.find(question.id);
   view->Set("progress", View(Fill("question_of",
-                                  {{"n", std::to_string(depth == depth_.end() ? 0 : depth->second)},
-                                   {"total", std::to_string(total_)}})));
+                                  {{"n", rules_.Number(depth == depth_.end() ? 0 : depth->second, lang_)},
+                                   {"total", rules_.Number(total_, lang_)}})));
   if (!question.help.empty()) view->Set("help", View(Text(question.help)));
+  if (!question.list.empty()) {
+    View list = View::List();
+    for (const auto& item : question.list) list.Push(View().Set("text", View(Text(item))));
+    view->Set("list", list);
+    view->Set("has_list", View(true));
+  }
+  if (!question.words.empty()) {
+    View words = View::List();
+    for (const auto& word : question.words) {
+      words.Push(View()
+                     .Set("text", View(Text(word.text)))
+                     .Set("href", View(guide_href_(word.guide, word.anchor))));
+    }
+    view->Set("words", words);
+    view->Set("words_label", View(S("words")));
+  }
   view->Set("choose", View(S("choose")));
   View options = View::List();
   for (const auto& option : question.options) {
@@ -133,11 +150,11 @@ std::string SelfCheckViews::Question(const selfcheck::Question& question, View* 
   return Text(question.title);
 }
 
-View SelfCheckViews::Reason(const Rule& rule) const {
+View SelfCheckViews::Reason(const selfcheck::Reason& found) const {
+  const Rule& rule = *found.rule;
   const selfcheck::Round& round = rules_.CurrentRound();
   View reason;
-  reason.Set("text", View(Replace(Text(rule.text), {{"share", Text(round.share_text)},
-                                                    {"years", std::to_string(round.life_years)}})));
+  reason.Set("text", View(selfcheck::ReasonText(rules_, found, lang_)));
   std::string law = Cite(rule.source, lang_);
   // The time a round asks for comes from its decision when that is not the law itself.
   const bool timed = std::any_of(rules_.questions.begin(), rules_.questions.end(),
@@ -148,7 +165,7 @@ View SelfCheckViews::Reason(const Rule& rule) const {
   if (timed && round_law != law) law += "; " + round_law;
   reason.Set("law", View(law));
   reason.Set("law_label", View(S("law")));
-  reason.Set("guide_href", View(guide_href_(rule)));
+  reason.Set("guide_href", View(guide_href_(rule.guide, rule.anchor)));
   reason.Set("guide_label", View(S("guide_link")));
   return reason;
 }
@@ -161,10 +178,14 @@ std::string SelfCheckViews::Outcome(const selfcheck::Outcome& outcome, View* vie
     view->Set("reasons_heading", View(S("reasons")));
   }
   View reasons = View::List();
-  for (const auto& id : outcome.reasons) {
-    if (const Rule* rule = rules_.FindRule(id)) reasons.Push(Reason(*rule));
-  }
+  for (const auto& reason : selfcheck::Reasons(rules_, outcome)) reasons.Push(Reason(reason));
   view->Set("reasons", reasons);
+  const selfcheck::Question* question = rules_.FindQuestion(outcome.led_by_question);
+  const selfcheck::Option* option = question ? question->FindOption(outcome.led_by_option) : nullptr;
+  if (option) {
+    view->Set("your_answer", View(Fill("your_answer", {{"answer", Text(option->label)},
+                                                       {"question", Text(question->title)}})));
+  }
   view->Set("next_steps_heading", View(S("next_steps")));
   view->Set("next_steps", View(Text(outcome.next_steps)));
   view->Set("start_again", View(S("start_again")));

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "selfcheck/engine.h"
 #include "selfcheck/rules.h"
 #include "templates/view.h"
 
@@ -13,9 +14,12 @@ namespace clemency {
 
 class SelfCheckViews {
  public:
-  // `guide_href` gives the link to a rule's guide section in `lang` ("/en/guides/x/#anchor").
+  using GuideHref =
+      std::function<std::string(const std::string& guide, const selfcheck::Localized& anchor)>;
+  // `guide_href` gives the link to a guide's section in `lang` ("/en/guides/x/#anchor"), for a
+  // rule's reason and a question's glossary words.
   SelfCheckViews(const selfcheck::RuleSet& rules, std::string lang,
-                 std::function<std::string(const selfcheck::Rule&)> guide_href);
+                 GuideHref guide_href);
 
   // Each fills the page's part of `view` and returns the page's title.
   std::string Start(View* view) const;
@@ -30,12 +34,12 @@ class SelfCheckViews {
  private:
   std::string S(const std::string& key) const { return rules_.String(key, lang_); }
   std::string Text(const selfcheck::Localized& text) const;
-  View Reason(const selfcheck::Rule& rule) const;
+  View Reason(const selfcheck::Reason& reason) const;
   void AddTimeHelp(const selfcheck::Question& question, View* view) const;
 
   const selfcheck::RuleSet& rules_;
   std::string lang_;
-  std::function<std::string(const selfcheck::Rule&)> guide_href_;
+  GuideHref guide_href_;
   std::map<std::string, int> depth_;  // question id -> its number on the shortest way there
   int total_ = 0;                     // the most questions any path asks
 };

@@ -171,7 +171,19 @@ bool Site::LoadSiteFolder(Diagnostics* diagnostics) {
   if (rules.ok()) selfcheck_ = std::move(rules).value();
   wording_ = LoadWordingRules(fs, JoinPath(site_dir, "wording"), config_, diagnostics);
   termbase_ = LoadTermbase(fs, JoinPath(site_dir, "terms.yaml"), config_, diagnostics);
+  CheckSiteStrings(diagnostics);
   return true;
+}
+
+void Site::CheckSiteStrings(Diagnostics* diagnostics) const {
+  for (const Page& page : SiteStringPages(*fs_, source_dir_, config_)) {
+    const LanguageConfig* language = config_.FindLanguage(page.lang);
+    const std::string locale = language ? language->locale : "";
+    auto rules = wording_.find(page.lang);
+    if (rules != wording_.end()) CheckWording(page, rules->second, locale, diagnostics);
+    CheckTerms(page, termbase_, locale, diagnostics);
+    if (language) CheckNumerals(page, language->numerals, diagnostics);
+  }
 }
 
 void Site::LoadContent(PageCache* cache, Diagnostics* diagnostics, StepTimer* timer) {
@@ -539,31 +551,40 @@ bool Site::TargetIsInvalid(const std::string& path) const {
   return invalid_pages_.count(key) > 0 || invalid_pages_.count(config_.default_language + rest) > 0;
 }
 
-std::string Site::SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const {
-  auto anchor = rule.anchor.find(lang);
-  return paths::Home(lang) + rule.guide + "/" +
-         (anchor == rule.anchor.end() ? "" : "#" + anchor->second);
+std::string Site::SelfCheckGuideHref(const std::string& guide, const selfcheck::Localized& anchor,
+                                     const std::string& lang) const {
+  auto id = anchor.find(lang);
+  return paths::Home(lang) + guide + "/" + (id == anchor.end() ? "" : "#" + id->second);
 }
 
 void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
-  for (const auto& rule : selfcheck_.rules) {
+  // A rule's guide section and a question's glossary words: the page exists, and the heading.
+  auto check = [&](const std::string& guide, const selfcheck::Localized& anchors,
+                   const selfcheck::Origin& origin, const std::string& field) {
     for (const auto& language : config_.languages) {
-      const RenderedPage* shown = Find(rule.guide, language.code);
-      const std::string field = "rules[" + rule.id + "].";
+      const RenderedPage* shown = Find(guide, language.code);
       if (!shown || shown->page.IsIndex()) {
-        diagnostics->Add(rule.origin.file, rule.origin.line, field + "guide",
-                         "'" + rule.guide + "' is not a page of this site");
-        break;
+        diagnostics->Add(origin.file, origin.line, field + "guide",
+                         "'" + guide + "' is not a page of this site");
+        return;
       }
-      auto anchor = rule.anchor.find(language.code);
+      auto anchor = anchors.find(language.code);
       const auto& headings = shown->body.headings;
-      if (anchor != rule.anchor.end() &&
+      if (anchor != anchors.end() &&
           std::none_of(headings.begin(), headings.end(),
                        [&](const MarkdownHeading& h) { return h.id == anchor->second; })) {
-        diagnostics->Add(rule.origin.file, rule.origin.line, field + "anchor." + language.code,
+        diagnostics->Add(origin.file, origin.line, field + "anchor." + language.code,
                          paths::Page(language.code, shown->page.section, shown->page.slug) +
                              " has no heading with id '" + anchor->second + "'");
       }
+    }
+  };
+  for (const auto& rule : selfcheck_.rules) {
+    check(rule.guide, rule.anchor, rule.origin, "rules[" + rule.id + "].");
+  }
+  for (const auto& question : selfcheck_.questions) {
+    for (const auto& word : question.words) {
+      check(word.guide, word.anchor, word.origin, "questions[" + question.id + "].words.");
     }
   }
 }
@@ -604,7 +625,9 @@ std::string CoverageReport::ToString() const {
 }
 
 std::string Site::TermReport() const {
-  std::string out = "Termbase (site/terms.yaml): pages using each concept's term, variants left\n";
+  std::string out =
+      "Termbase (site/terms.yaml): pages (and site/ string files) using each concept's term, "
+      "variants left\n";
   if (termbase_.concepts.empty()) return out + "  no termbase\n";
   std::map<std::string, std::map<std::string, TermUse>> by_language;  // lang -> concept -> use
   for (const auto& rendered : pages_) {
@@ -613,6 +636,10 @@ std::string Site::TermReport() const {
     const LanguageConfig* language = config_.FindLanguage(rendered.page.lang);
     Page page = rendered.page;
     page.source_text = *text;
+    CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
+  }
+  for (const Page& page : SiteStringPages(*fs_, source_dir_, config_)) {
+    const LanguageConfig* language = config_.FindLanguage(page.lang);
     CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
   }
   size_t variants = 0;

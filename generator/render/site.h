@@ -187,7 +187,8 @@ class Site {
   // The self-check of site/selfcheck/ (empty when the site has none).
   const selfcheck::RuleSet& selfcheck() const { return selfcheck_; }
   // The link to the guide section that explains `rule`, in `lang`: "/en/guides/x/#anchor".
-  std::string SelfCheckGuideHref(const selfcheck::Rule& rule, const std::string& lang) const;
+  std::string SelfCheckGuideHref(const std::string& guide, const selfcheck::Localized& anchor,
+                                 const std::string& lang) const;
   // Hash of every file under site/: a change there changes every output (and voids the cache).
   const std::string& site_key() const { return site_key_; }
   size_t pages_from_cache() const { return pages_from_cache_; }
@@ -273,6 +274,9 @@ class Site {
   // Every rule of the self-check links to a guide that exists, at a heading it has, in every
   // language (reported at the rule's line in site/selfcheck/rules.yaml).
   void CheckSelfCheckLinks(Diagnostics* diagnostics) const;
+  // site/'s reader-facing strings (self-check, interface) pass the wording, termbase and numeral
+  // checks content passes.
+  void CheckSiteStrings(Diagnostics* diagnostics) const;
   // Translation keys of the list pages every language has: "" (home), then each section.
   std::vector<std::string> ListPageKeys() const;
   // The root page and robots.txt.

@@ -21,11 +21,43 @@ Result<Evaluation> Evaluate(const RuleSet& rules, const Answers& answers) {
     }
     if (!option->outcome.empty()) {
       out.outcome = rules.FindOutcome(option->outcome);
+      if (out.outcome) out.reasons = Reasons(rules, *out.outcome);
       return out;
     }
     question = rules.FindQuestion(option->next);
   }
   return Status::Error("the self-check's questions do not end in an outcome");
+}
+
+std::vector<Reason> Reasons(const RuleSet& rules, const Outcome& outcome) {
+  const Finding finding = outcome.verdict == Verdict::kProbablyNot       ? Finding::kFailed
+                          : outcome.verdict == Verdict::kMayBeConsidered ? Finding::kMet
+                                                                         : Finding::kUnknown;
+  std::vector<Reason> out;
+  for (const auto& id : outcome.reasons) {
+    if (const Rule* rule = rules.FindRule(id)) out.push_back({rule, finding});
+  }
+  return out;
+}
+
+std::string ReasonText(const RuleSet& rules, const Reason& reason, const std::string& lang) {
+  const Localized& texts =
+      reason.finding == Finding::kFailed ? reason.rule->failed : reason.rule->text;
+  auto it = texts.find(lang);
+  std::string text = it == texts.end() ? "" : it->second;
+  const Round* round = rules.FindRound(rules.round);
+  if (!round) return text;
+  auto share = round->share_text.find(lang);
+  const std::map<std::string, std::string> values = {
+      {"{share}", share == round->share_text.end() ? "" : share->second},
+      {"{years}", rules.Number(round->life_years, lang)}};
+  for (const auto& [marker, value] : values) {
+    for (size_t at = text.find(marker); at != std::string::npos;
+         at = text.find(marker, at + value.size())) {
+      text.replace(at, marker.size(), value);
+    }
+  }
+  return text;
 }
 
 long RequiredMonths(const Round& round, TimeRule rule, long sentence_months) {

@@ -12,10 +12,27 @@ namespace clemency::selfcheck {
 // question id -> option id
 using Answers = std::map<std::string, std::string>;
 
+// What an outcome says of each rule it gives as a reason.
+enum class Finding { kMet, kFailed, kUnknown };
+
+struct Reason {
+  const Rule* rule = nullptr;
+  Finding finding = Finding::kUnknown;
+};
+
 struct Evaluation {
   const Outcome* outcome = nullptr;
   std::vector<std::string> asked;  // question ids in the order asked
+  std::vector<Reason> reasons;     // Reasons(outcome)
 };
+
+// The reasons an outcome gives: its rules, failed on "probably not", met on "may", still to be
+// checked on "ask".
+std::vector<Reason> Reasons(const RuleSet& rules, const Outcome& outcome);
+
+// What a reason says in `lang`: the rule's failure text when it failed, else its condition, with
+// the current round's {share} and {years} filled in.
+std::string ReasonText(const RuleSet& rules, const Reason& reason, const std::string& lang);
 
 // Walks the questions from the start with `answers`. An error names the first question without
 // a (valid) answer.

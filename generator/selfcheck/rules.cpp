@@ -1,5 +1,6 @@
 #include "selfcheck/rules.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -134,7 +135,8 @@ void ReadRules(const FileSystem& fs, const std::string& path, const SiteConfig& 
   Reader r(path, config, diagnostics);
   r.fields().RejectUnknown(root, {"rules"});
   r.EachItem(root, "rules", [&](const YamlNode& item, const std::string& field) {
-    r.fields().RejectUnknown(item, {"id", "source", "guide", "anchor", "text"}, field + ".");
+    r.fields().RejectUnknown(item, {"id", "source", "guide", "anchor", "text", "failed"},
+                             field + ".");
     Rule rule;
     rule.origin = r.OriginOf(item);
     rule.id = r.fields().Text(item, "id", true, field + ".").value_or("");
@@ -142,6 +144,7 @@ void ReadRules(const FileSystem& fs, const std::string& path, const SiteConfig& 
     rule.guide = r.fields().Text(item, "guide", true, field + ".").value_or("");
     rule.anchor = r.Strings(item, "anchor", field + ".anchor");
     rule.text = r.Strings(item, "text", field + ".text");
+    if (item.Find("failed")) rule.failed = r.Strings(item, "failed", field + ".failed");
     out->rules.push_back(std::move(rule));
   });
 }
@@ -149,13 +152,15 @@ void ReadRules(const FileSystem& fs, const std::string& path, const SiteConfig& 
 void ReadOptions(Reader& r, const YamlNode& item, const std::string& field, Question* question) {
   r.EachItem(item, "options", [&](const YamlNode& node, const std::string& base) {
     const std::string option_field = field + "." + base;
-    r.fields().RejectUnknown(node, {"id", "label", "next", "outcome"}, option_field + ".");
+    r.fields().RejectUnknown(node, {"id", "label", "next", "outcome", "rule"},
+                             option_field + ".");
     Option option;
     option.origin = r.OriginOf(node);
     option.id = r.fields().Text(node, "id", true, option_field + ".").value_or("");
     option.label = r.Strings(node, "label", option_field + ".label");
     option.next = r.fields().Text(node, "next", false, option_field + ".").value_or("");
     option.outcome = r.fields().Text(node, "outcome", false, option_field + ".").value_or("");
+    option.rule = r.fields().Text(node, "rule", false, option_field + ".").value_or("");
     if (option.next.empty() == option.outcome.empty()) {
       r.fields().Error(node.line, option_field,
                        "needs exactly one of `next` (a question) or `outcome` (an end)");
@@ -166,13 +171,32 @@ void ReadOptions(Reader& r, const YamlNode& item, const std::string& field, Ques
 
 void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, RuleSet* out) {
   r.fields().RejectUnknown(
-      item, {"id", "rule", "title", "help", "time", "example_years", "options"}, field + ".");
+      item, {"id", "rule", "title", "help", "list", "words", "time", "example_years", "options"},
+      field + ".");
   Question question;
   question.origin = r.OriginOf(item);
   question.id = r.fields().Text(item, "id", true, field + ".").value_or("");
   question.rule = r.fields().Text(item, "rule", true, field + ".").value_or("");
   question.title = r.Strings(item, "title", field + ".title");
   if (item.Find("help")) question.help = r.Strings(item, "help", field + ".help");
+  if (item.Find("list")) {
+    r.EachItem(item, "list", [&](const YamlNode& node, const std::string& base) {
+      r.fields().RejectUnknown(node, {"text"}, field + "." + base + ".");
+      question.list.push_back(r.Strings(node, "text", field + "." + base + ".text"));
+    });
+  }
+  if (item.Find("words")) {
+    r.EachItem(item, "words", [&](const YamlNode& node, const std::string& base) {
+      const std::string word_field = field + "." + base;
+      r.fields().RejectUnknown(node, {"text", "guide", "anchor"}, word_field + ".");
+      Word word;
+      word.origin = r.OriginOf(node);
+      word.text = r.Strings(node, "text", word_field + ".text");
+      word.guide = r.fields().Text(node, "guide", true, word_field + ".").value_or("");
+      word.anchor = r.Strings(node, "anchor", word_field + ".anchor");
+      question.words.push_back(std::move(word));
+    });
+  }
   auto time = r.fields().Choice(item, "time", false, {"fixed-term", "commuted-life"}, field + ".");
   if (time) question.time = *time == "fixed-term" ? TimeRule::kFixedTerm : TimeRule::kCommutedLife;
   question.example_years =
@@ -272,12 +296,56 @@ void CheckReferences(const RuleSet& set, Diagnostics* diagnostics) {
         Report(diagnostics, o.origin, "next", "no question has the id '" + o.next + "'");
       if (!o.outcome.empty() && !set.FindOutcome(o.outcome))
         Report(diagnostics, o.origin, "outcome", "no outcome has the id '" + o.outcome + "'");
+      if (!o.rule.empty() && !set.FindRule(o.rule))
+        Report(diagnostics, o.origin, "rule", "no rule has the id '" + o.rule + "'");
     }
   }
   for (const auto& outcome : set.outcomes) {
     for (const auto& reason : outcome.reasons) {
       if (!set.FindRule(reason))
         Report(diagnostics, outcome.origin, "reasons", "no rule has the id '" + reason + "'");
+    }
+  }
+}
+
+// Each outcome is reached from exactly one answer, so its page can say which answer led there;
+// a "probably not" or "ask" outcome names the rule of that answer's question, and every rule a
+// "probably not" outcome names says what is wrong when it fails.
+void CheckOutcomeAnswers(RuleSet* set, Diagnostics* diagnostics) {
+  std::map<std::string, std::vector<std::pair<const Question*, const Option*>>> leads;
+  for (const auto& q : set->questions) {
+    for (const auto& o : q.options) {
+      if (!o.outcome.empty()) leads[o.outcome].push_back({&q, &o});
+    }
+  }
+  for (auto& outcome : set->outcomes) {
+    const auto& from = leads[outcome.id];
+    if (from.size() > 1) {
+      std::string names;
+      for (const auto& [q, o] : from) names += (names.empty() ? "" : ", ") + q->id + "=" + o->id;
+      Report(diagnostics, outcome.origin, "id",
+             "outcome '" + outcome.id + "' is reached from more than one answer (" + names +
+                 "): give each answer its own outcome, so its page can say which answer led there");
+      continue;
+    }
+    if (from.empty()) continue;  // reported by CheckPaths
+    outcome.led_by_question = from[0].first->id;
+    outcome.led_by_option = from[0].second->id;
+    const auto& reasons = outcome.reasons;
+    const std::string& rule = from[0].first->RuleOf(*from[0].second);
+    if (outcome.verdict != Verdict::kMayBeConsidered &&
+        std::find(reasons.begin(), reasons.end(), rule) == reasons.end()) {
+      Report(diagnostics, outcome.origin, "reasons",
+             "must name '" + rule + "', the rule of the answer '" + from[0].first->id + "=" +
+                 from[0].second->id + "' that leads here");
+    }
+    for (const auto& id : reasons) {
+      const Rule* rule = set->FindRule(id);
+      if (outcome.verdict == Verdict::kProbablyNot && rule && rule->failed.empty()) {
+        Report(diagnostics, rule->origin, "failed",
+               "rule '" + id + "' needs a `failed` text: outcome '" + outcome.id +
+                   "' says it is not met");
+      }
     }
   }
 }
@@ -358,6 +426,23 @@ std::string RuleSet::String(const std::string& key, const std::string& lang) con
   return text == it->second.end() ? "" : text->second;
 }
 
+std::string RuleSet::Number(long number, const std::string& lang) const {
+  const std::string digits = std::to_string(number);
+  auto it = numerals.find(lang);
+  if (it == numerals.end() || it->second != "khmer") return digits;
+  std::string out;
+  for (char c : digits) {
+    if (c < '0' || c > '9') {
+      out += c;
+      continue;
+    }
+    // U+17E0 KHMER DIGIT ZERO + the digit, in UTF-8: E1 9F A0..A9.
+    out += "\xE1\x9F";
+    out += static_cast<char>(0xA0 + (c - '0'));
+  }
+  return out;
+}
+
 const std::vector<std::string>& RequiredStrings() {
   static const std::vector<std::string> kStrings = {"title",
                                                     "intro",
@@ -374,6 +459,10 @@ const std::vector<std::string>& RequiredStrings() {
                                                     "sentence_months",
                                                     "served_years",
                                                     "served_months",
+                                                    "error_number",
+                                                    "error_months",
+                                                    "error_sentence",
+                                                    "error_served",
                                                     "compute",
                                                     "stores_nothing",
                                                     "threshold_fixed",
@@ -382,6 +471,8 @@ const std::vector<std::string>& RequiredStrings() {
                                                     "duration_years",
                                                     "duration_years_months",
                                                     "choose",
+                                                    "your_answer",
+                                                    "words",
                                                     "home_link"};
   return kStrings;
 }
@@ -390,6 +481,7 @@ Result<RuleSet> LoadRuleSet(const FileSystem& fs, const std::string& dir, const 
                             Diagnostics* diagnostics) {
   RuleSet set;
   if (!fs.IsDirectory(dir)) return set;
+  for (const auto& language : config.languages) set.numerals[language.code] = language.numerals;
   const size_t before = diagnostics->size();
   const std::string questions_file = JoinPath(dir, "questions.yaml");
   ReadRounds(fs, JoinPath(dir, "rounds.yaml"), config, &set, diagnostics);
@@ -398,6 +490,7 @@ Result<RuleSet> LoadRuleSet(const FileSystem& fs, const std::string& dir, const 
   if (diagnostics->size() == before) {
     CheckReferences(set, diagnostics);
     if (diagnostics->size() == before) CheckPaths(set, questions_file, diagnostics);
+    if (diagnostics->size() == before) CheckOutcomeAnswers(&set, diagnostics);
   }
   if (diagnostics->size() != before) return Status::Error("invalid self-check in " + dir);
   return set;

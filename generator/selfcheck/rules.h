@@ -42,24 +42,36 @@ struct Round {
 };
 
 // A condition of the law, shown as a reason: its plain-words text, its source and the guide
-// section that explains it (the guide's heading id in each language).
+// section that explains it (the guide's heading id in each language). `text` states the
+// condition (shown when it is met or still to be checked); `failed` states what is wrong when it
+// is not met (required of every rule a "probably not" outcome names).
 struct Rule {
   std::string id;
   Citation source;
   std::string guide;  // translation key of the guide page, e.g. guides/ai-duoc-xet-dac-xa
   Localized anchor;   // heading id in that guide, per language
   Localized text;
+  Localized failed;
   Origin origin;
 };
 
 // What a question's time answer is computed against (when the question has one).
 enum class TimeRule { kNone, kFixedTerm, kCommutedLife };
 
+// A legal word a question uses, linked to its glossary entry (a guide's heading, like a rule's).
+struct Word {
+  Localized text;
+  std::string guide;
+  Localized anchor;
+  Origin origin;
+};
+
 struct Option {
   std::string id;
   Localized label;
   std::string next;     // the next question's id, or
   std::string outcome;  // the outcome's id
+  std::string rule;     // the rule this answer is about, when not its question's
   Origin origin;
 };
 
@@ -67,11 +79,17 @@ struct Question {
   std::string id;
   std::string rule;  // the rule this question checks
   Localized title, help;
+  std::vector<Localized> list;      // items shown after the help (the excluded offences' groups)
+  std::vector<Word> words;          // legal words it uses, linked to the glossary
   TimeRule time = TimeRule::kNone;  // computed questions have options enough, short and unsure
   long example_years = 0;           // the worked example's sentence (fixed term)
   std::vector<Option> options;
   Origin origin;
   const Option* FindOption(const std::string& id) const;
+  // The rule `option` is about: its own, else the question's.
+  const std::string& RuleOf(const Option& option) const {
+    return option.rule.empty() ? rule : option.rule;
+  }
 };
 
 enum class Verdict { kMayBeConsidered, kProbablyNot, kAsk };
@@ -82,6 +100,8 @@ struct Outcome {
   Verdict verdict = Verdict::kAsk;
   std::vector<std::string> reasons;  // rule ids, in the order shown
   Localized next_steps;
+  // The one answer that leads here (set when the rule set is checked), so the page can say it.
+  std::string led_by_question, led_by_option;
   Origin origin;
 };
 
@@ -94,6 +114,7 @@ struct RuleSet {
   std::vector<Outcome> outcomes;
   std::map<std::string, Localized> strings;  // page texts: title, intro, labels…
   std::map<Verdict, Localized> verdicts;     // the heading of each kind of outcome
+  Localized numerals;  // language -> its `numerals` in site/config.yaml ("khmer", "western", "")
 
   bool empty() const { return questions.empty(); }
   const Round* FindRound(const std::string& id) const;
@@ -103,6 +124,9 @@ struct RuleSet {
   const Outcome* FindOutcome(const std::string& id) const;
   // The text of `key` in `lang` ("" when missing: a loaded rule set has every one).
   std::string String(const std::string& key, const std::string& lang) const;
+  // `number` written in `lang`'s numerals (Khmer digits ០–៩ for "khmer"), for the numbers filled
+  // into texts.
+  std::string Number(long number, const std::string& lang) const;
 };
 
 // Fixed names of the page texts every language must have (strings: in questions.yaml).

@@ -47,8 +47,15 @@ grep -qE "^GET /vi/ 200 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no request lo
 # The self-check: its computed question answers with a redirect, sets no cookie, and the log line
 # holds the path only, never the answers in the query string.
 headers=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/vi/self-check/time-fixed/?sentence_years=9&sentence_months=&served_years=3&served_months=7")
-grep -qi "^location: /vi/self-check/conduct/" <<<"$headers" || fail "self-check time question: $headers"
+grep -qi "^location: /vi/self-check/excluded/" <<<"$headers" || fail "self-check time question: $headers"
 grep -qi "^set-cookie" <<<"$headers" && fail "the self-check set a cookie: $headers"
+# Bad numbers: the question's page again (400), the message next to the wrong box, the numbers kept.
+bad=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/en/self-check/time-fixed/?sentence_years=9&sentence_months=&served_years=10&served_months=")
+[[ "$(tail -n1 <<<"$bad")" == "400" ]] || fail "self-check bad numbers: not 400"
+grep -q 'for="served_years">Time served (years)</label> <strong class="field-error" id="served_years-error">The time served cannot be longer than the sentence' <<<"$bad" || fail "self-check bad numbers: no message next to the box"
+grep -q 'id="served_years" aria-invalid="true" aria-describedby="served_years-error" name="served_years" value="10"' <<<"$bad" || fail "self-check bad numbers: box not marked or value lost"
+bad=$(curl -s "http://127.0.0.1:$port/vi/self-check/time-fixed/?sentence_years=9&sentence_months=14&served_years=3&served_months=")
+grep -q 'id="sentence_months-error">Số tháng phải từ 0 đến 11.' <<<"$bad" || fail "self-check bad months: no message"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vi/self-check/result/may/")" == "200" ]] || fail "/vi/self-check/result/may/"
 for _ in $(seq 1 50); do grep -qE "^GET /vi/self-check/time-fixed/ 303 " "$tmp/err.log" && break; sleep 0.05; done
 grep -qE "^GET /vi/self-check/time-fixed/ 303 [0-9]+ [0-9.]+ms$" "$tmp/err.log" || fail "no log line for the self-check"

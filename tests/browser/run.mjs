@@ -392,12 +392,12 @@ async function languagesCheck(context, { lang, path }) {
 // the numbers form that serve computes) to the outcome; every page passed is checked with axe.
 const WALKS = [
   { verdict: 'may', outcome: 'may', steps: ['sentence/', 'time-fixed/', { sentence: '9', served: '3' },
-    'payments/', 'excluded/', 'earlier/', 'prior/', 'result/may/'] },
+    'review/', 'prosecuted/', 'earlier/', 'prior/', 'conduct/', 'payments/', 'result/may/'] },
   { verdict: 'not', outcome: 'not-life', steps: ['sentence/', 'result/not-life/'] },
   { verdict: 'not', outcome: 'not-time', steps: ['sentence/', 'time-fixed/',
-    { sentence: '9', served: '2' }] },
-  { verdict: 'ask', outcome: 'ask-prior', steps: ['sentence/', 'time-life/', 'conduct/', 'payments/',
-    'excluded/', 'earlier/', 'prior/', 'result/ask-prior/'] },
+    { sentence: '9', served: '2' }, 'result/not-time/'] },
+  { verdict: 'ask', outcome: 'ask-prior', steps: ['sentence/', 'time-life/', 'excluded/', 'review/',
+    'prosecuted/', 'earlier/', 'prior/', 'result/ask-prior/'] },
 ];
 const axeChecked = new Set();  // self-check pages already checked with axe (walks share steps)
 async function selfCheckWalk(noJs, axeContext, lang, walk) {

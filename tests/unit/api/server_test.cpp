@@ -527,20 +527,21 @@ TEST_CASE("the self-check's time question is computed from two numbers, and kept
   auto enough = s.Get(q + "sentence_years=9&sentence_months=&served_years=3&served_months=0");
   REQUIRE(enough);
   CHECK(enough->status == 303);
-  CHECK(enough->get_header_value("Location") == "/en/self-check/conduct/");
+  CHECK(enough->get_header_value("Location") == "/en/self-check/excluded/");
   CHECK(enough->get_header_value("Cache-Control") == "no-store");
   CHECK_FALSE(enough->has_header("Set-Cookie"));
   auto short_of = s.Get(q + "sentence_years=9&sentence_months=0&served_years=2&served_months=11");
   REQUIRE(short_of);
-  CHECK(short_of->get_header_value("Location") == "/en/self-check/result/not-time/");
+  CHECK(short_of->get_header_value("Location") == "/en/self-check/priority/");
   // A commuted life sentence: 14 years, whatever the sentence field says.
   auto life = s.Get("/km/self-check/time-life/?served_years=14&served_months=0");
   REQUIRE(life);
-  CHECK(life->get_header_value("Location") == "/km/self-check/conduct/");
+  CHECK(life->get_header_value("Location") == "/km/self-check/excluded/");
   auto life_short = s.Get("/vi/self-check/time-life/?served_years=13&served_months=11");
   REQUIRE(life_short);
-  CHECK(life_short->get_header_value("Location") == "/vi/self-check/result/not-time/");
-  // Numbers that cannot be a sentence lead back to the form, never to an answer.
+  CHECK(life_short->get_header_value("Location") == "/vi/self-check/priority/");
+  // Numbers that cannot be a sentence never lead to an answer (the page with the message is
+  // checked against the real site in api/serve_cli.sh; this fixture has no self-check pages).
   for (const char* bad :
        {"sentence_years=9&served_years=10", "sentence_years=x&served_years=1",
         "sentence_years=0&served_years=0", "sentence_years=9&served_years=1&served_months=12",
@@ -548,8 +549,8 @@ TEST_CASE("the self-check's time question is computed from two numbers, and kept
     INFO(bad);
     auto res = s.Get(q + bad);
     REQUIRE(res);
-    CHECK(res->status == 303);
-    CHECK(res->get_header_value("Location") == "/en/self-check/time-fixed/#compute");
+    CHECK(res->status != 303);
+    CHECK_FALSE(res->has_header("Location"));
   }
   // Without the numbers, or on a question that computes nothing, the static page is served (the
   // fixture site has no self-check pages: 404).

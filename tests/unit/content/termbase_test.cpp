@@ -118,3 +118,39 @@ TEST_CASE("one numeral style per language: western digits in Khmer text are repo
         std::string::npos);
   CHECK(Numerals("western", "---\ntitle: ក\n---\nឆ្នាំ 2024\n").empty());
 }
+
+// Issue 21: the self-check's and the interface's strings are checked like content, in the
+// language each line is shown in, at the file's own lines.
+TEST_CASE("site/ strings are checked in the language each is shown in, anchors and ICU left out") {
+  MemoryFileSystem fs;
+  fs.Add("src/site/selfcheck/rules.yaml",
+         "rules:\n"
+         "  - id: a\n"
+         "    anchor:\n"
+         "      km: ២-x-2\n"                            // 4: a heading id, not shown
+         "    text:\n"
+         "      vi: \"ân xá 14\"\n"                     // 6: vi variant; vi digits are fine
+         "      km: \"លើកលែងទោស 14 ឆ្នាំ\"\n");         // 7: km variant and Western digits
+  fs.Add("src/site/i18n/km.yaml",
+         "# 1 comment\n"
+         "count: \"{n, plural, =0 {គ្មាន} other {# ទំព័រ}}\"\n"  // 2: ICU syntax only
+         "note: \"សូមសួរ លើកលែងទោស\"\n");                 // 3: variant
+  const auto pages = SiteStringPages(fs, "src", Languages());
+  REQUIRE(pages.size() == 4);  // rules.yaml in vi, en, km; i18n/km.yaml (the others are absent)
+  Diagnostics d;
+  Termbase termbase = Load(kTerms, &d);
+  REQUIRE(d.empty());
+  for (const Page& page : pages) {
+    CheckTerms(page, termbase, page.lang == "km" ? "km_KH" : "en_GB", &d);
+    if (page.lang == "km") CheckNumerals(page, "khmer", &d);
+  }
+  const std::string out = d.ToString();
+  INFO(out);
+  CHECK(out.find("site/selfcheck/rules.yaml:7: terms: 'លើកលែងទោស'") != std::string::npos);
+  CHECK(out.find("site/selfcheck/rules.yaml:7: numerals: '14'") != std::string::npos);
+  CHECK(out.find("site/i18n/km.yaml:3: terms: 'លើកលែងទោស'") != std::string::npos);
+  CHECK(out.find(":4:") == std::string::npos);
+  CHECK(out.find("km.yaml:2:") == std::string::npos);
+  CHECK(out.find("km.yaml:1:") == std::string::npos);
+  CHECK(std::count(out.begin(), out.end(), '\n') == 3);
+}

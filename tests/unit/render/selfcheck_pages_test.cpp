@@ -98,3 +98,33 @@ TEST_CASE("the time question shows the selected round's threshold and a worked e
   CHECK(Contains(ReadFile(*strict / "public/en/self-check/result/not-time/index.html"),
                  "Decision of the President on special amnesty in 2024"));
 }
+
+TEST_CASE("a question's legal words link to their glossary entries, which must exist") {
+  auto dir = BuildRealSite();
+  auto site = LoadOrFail(dir->path());
+  size_t words = 0;
+  for (const auto& q : site->selfcheck().questions) {
+    for (const auto& word : q.words) {
+      for (const char* lang : {"vi", "en", "km"}) {
+        INFO(q.id << " " << lang);
+        ++words;
+        CHECK(Contains(ReadFile(*dir / ("public/" + std::string(lang) + "/self-check/" + q.id +
+                                        "/index.html")),
+                       "<a href=\"/" + std::string(lang) + "/" + word.guide + "/#" +
+                           word.anchor.at(lang) + "\">" + word.text.at(lang) + "</a>"));
+      }
+    }
+  }
+  CHECK(words >= 3 * 3);  // truy cứu, tiền án, xóa án tích, tạm đình chỉ in three languages
+  // A word whose glossary heading does not exist stops the build, naming the field.
+  std::string questions = ReadFile(*dir / "site/selfcheck/questions.yaml");
+  const std::string anchor = "en: being-prosecuted-truy-cuu-trach-nhiem-hinh-su";
+  REQUIRE(questions.find(anchor) != std::string::npos);
+  questions.replace(questions.find(anchor), anchor.size(), "en: no-such-heading");
+  testing::WriteFile(*dir / "site/selfcheck/questions.yaml", questions);
+  Diagnostics diagnostics;
+  CHECK_FALSE(Site::Load(std::make_shared<DiskFileSystem>(), dir->path(), &diagnostics));
+  CHECK(Contains(diagnostics.ToString(),
+                 "questions[prosecuted].words.anchor.en: /en/guides/tu-ngu-can-biet/ has no "
+                 "heading with id 'no-such-heading'"));
+}

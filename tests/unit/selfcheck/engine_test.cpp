@@ -1,33 +1,20 @@
-// The rules engine over the real site/selfcheck/: every path of the decision tree, table-driven,
-// and the time thresholds of each round.
+// The rules engine over the real site/selfcheck/: the situations of situations.txt, every path of
+// the decision tree against FACTS.md's exclusions, and the time thresholds of each round.
 #include "selfcheck/engine.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
 #include "config/site_config.h"
+#include "situations.h"
 
 using namespace clemency;
 using namespace clemency::selfcheck;
 
 namespace {
 
-const RuleSet& RealRules() {
-  static const RuleSet rules = [] {
-    DiskFileSystem fs;
-    Diagnostics d;
-    auto config = LoadSiteConfig(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/config.yaml", &d);
-    INFO(d.ToString());
-    REQUIRE(config.ok());
-    auto loaded =
-        LoadRuleSet(fs, std::string(CLEMENCY_SOURCE_DIR) + "/site/selfcheck", *config, &d);
-    INFO(d.ToString());
-    REQUIRE(loaded.ok());
-    REQUIRE(d.empty());
-    return *loaded;
-  }();
-  return rules;
-}
+using selfcheck_test::RealRules;
 
 // "sentence=fixed time-fixed=enough …" -> answers
 Answers Parse(const std::string& text) {
@@ -45,80 +32,144 @@ Answers Parse(const std::string& text) {
   return out;
 }
 
-struct Row {
-  std::string answers;
-  std::string outcome;
-  Verdict verdict;
-  std::vector<std::string> reasons;
-};
-
-const std::vector<std::string> kAllConditions = {
-    "sentence-type",     "time-served",     "conduct",          "payments",
-    "excluded-offences", "earlier-amnesty", "prior-convictions"};
-
-// Every path: the sentence question's ends, then for each kind of time question the same chain.
-std::vector<Row> Table() {
-  using V = Verdict;
-  std::vector<Row> rows = {
-      {"sentence=life", "not-life", V::kProbablyNot, {"sentence-type"}},
-      {"sentence=suspended", "ask-suspended", V::kAsk, {"suspended"}},
-      {"sentence=unsure", "ask-sentence", V::kAsk, {"sentence-type"}},
-  };
-  for (const std::string time : {"time-fixed", "time-life"}) {
-    const std::string kind = time == "time-fixed" ? "fixed" : "life-commuted";
-    const std::string t = "sentence=" + kind + " " + time + "=";
-    const std::string c = t + "enough conduct=";
-    const std::string p = c + "good payments=";
-    const std::string x = p + "paid excluded=";
-    const std::string e = x + "none earlier=";
-    const std::string r = e + "no prior=";
-    std::vector<Row> chain = {
-        {t + "short", "not-time", V::kProbablyNot, {"time-served"}},
-        {t + "unsure", "ask-time", V::kAsk, {"time-served"}},
-        {c + "lower", "not-conduct", V::kProbablyNot, {"conduct"}},
-        {c + "unsure", "ask-conduct", V::kAsk, {"conduct"}},
-        {p + "corruption-unpaid", "not-corruption", V::kProbablyNot, {"payments"}},
-        {p + "other-unpaid", "ask-payments", V::kAsk, {"payments"}},
-        {p + "unsure", "ask-payments", V::kAsk, {"payments"}},
-        {x + "one", "not-excluded", V::kProbablyNot, {"excluded-offences"}},
-        {x + "unsure", "ask-excluded", V::kAsk, {"excluded-offences"}},
-        {e + "yes", "not-earlier", V::kProbablyNot, {"earlier-amnesty"}},
-        {e + "unsure", "ask-earlier", V::kAsk, {"earlier-amnesty"}},
-        {r + "none-or-one", "may", V::kMayBeConsidered, kAllConditions},
-        {r + "two-or-more", "not-prior", V::kProbablyNot, {"prior-convictions"}},
-        {r + "unsure", "ask-prior", V::kAsk, {"prior-convictions"}},
-    };
-    rows.insert(rows.end(), chain.begin(), chain.end());
+bool IsClearing(const std::string& question, const std::string& answer) {
+  for (const auto& [id, clear] : selfcheck_test::Exclusions()) {
+    if (id == question) return std::find(clear.begin(), clear.end(), answer) != clear.end();
   }
-  return rows;
+  return true;
 }
 
 }  // namespace
 
-TEST_CASE("every path of the real self-check ends as the table says") {
+TEST_CASE("every situation of the table ends as FACTS.md says, with the right reason") {
   const RuleSet& rules = RealRules();
-  for (const Row& row : Table()) {
-    INFO(row.answers);
-    auto result = Evaluate(rules, Parse(row.answers));
+  const auto situations = selfcheck_test::Situations();
+  CHECK(situations.size() >= 40);
+  for (const auto& s : situations) {
+    INFO("situations.txt:" << s.line << ": " << s.text);
+    auto result = Evaluate(rules, s.answers);
     REQUIRE(result.ok());
     REQUIRE(result->outcome != nullptr);
-    CHECK(result->outcome->id == row.outcome);
-    CHECK(result->outcome->verdict == row.verdict);
-    CHECK(result->outcome->reasons == row.reasons);
+    CHECK(result->outcome->id == s.outcome);
+    CHECK(VerdictName(result->outcome->verdict) == s.verdict);
+    CHECK(result->asked == s.order);  // every answer given was asked, in that order
+    const Reason* found = nullptr;
+    for (const Reason& r : result->reasons) {
+      if (r.rule->id == s.rule) found = &r;
+    }
+    REQUIRE(found != nullptr);
+    CHECK(found->finding == selfcheck_test::FindingNamed(s.finding));
+    // "Probably not" and "ask" give the one condition the answer was about.
+    if (s.verdict != "may") CHECK(result->reasons.size() == 1);
+    for (const char* lang : {"vi", "en", "km"}) {
+      INFO(lang);
+      const std::string text = ReasonText(rules, *found, lang);
+      const auto& source = found->finding == Finding::kFailed ? found->rule->failed : found->rule->text;
+      CHECK_FALSE(text.empty());
+      CHECK(text.find('{') == std::string::npos);
+      if (found->finding == Finding::kFailed) {
+        CHECK(text != ReasonText(rules, {found->rule, Finding::kMet}, lang));
+        CHECK(source.at(lang).substr(0, 12) == text.substr(0, 12));
+      }
+    }
   }
 }
 
-TEST_CASE("the table covers every path of the real self-check, and no other") {
-  const RuleSet& rules = RealRules();
-  std::set<Answers> table, paths;
-  for (const Row& row : Table()) table.insert(Parse(row.answers));
-  for (const Path& path : AllPaths(rules)) {
-    paths.insert(path.answers);
-    REQUIRE(path.outcome != nullptr);
+TEST_CASE("the situations reach every outcome of the real self-check") {
+  std::set<std::string> reached;
+  for (const auto& s : selfcheck_test::Situations()) reached.insert(s.outcome);
+  for (const Outcome& o : RealRules().outcomes) {
+    INFO(o.id);
+    CHECK(reached.count(o.id) == 1);
   }
-  CHECK(paths.size() == AllPaths(rules).size());  // no path twice
-  CHECK(table == paths);
-  CHECK(paths.size() == 31);
+}
+
+// The property issue 21 asks for: whatever the answers, "may be considered" is reached only when
+// every exclusion of FACTS.md was asked and answered with the one answer that clears it.
+TEST_CASE("no path reaches may while an exclusion is unanswered or yes") {
+  const RuleSet& rules = RealRules();
+  const auto paths = AllPaths(rules);
+  REQUIRE_FALSE(paths.empty());
+  size_t may = 0;
+  for (const Path& path : paths) {
+    REQUIRE(path.outcome != nullptr);
+    std::string walked;
+    for (const auto& id : path.asked) walked += id + "=" + path.answers.at(id) + " ";
+    INFO(walked);
+    for (const auto& [question, answer] : path.answers) {
+      // Any answer that does not clear an exclusion ends on "not" or "ask".
+      if (!IsClearing(question, answer)) {
+        CHECK(path.outcome->verdict != Verdict::kMayBeConsidered);
+      }
+    }
+    if (path.outcome->verdict != Verdict::kMayBeConsidered) continue;
+    ++may;
+    for (const auto& [question, clear] : selfcheck_test::Exclusions()) {
+      INFO(question);
+      REQUIRE(path.answers.count(question) == 1);
+      CHECK(IsClearing(question, path.answers.at(question)));
+    }
+  }
+  CHECK(may > 0);
+}
+
+// Every "probably not" says what is wrong: the failed condition's own text, never the condition
+// as if it were met; every outcome says which answer led there.
+TEST_CASE("every probably-not outcome gives the failed condition's text") {
+  const RuleSet& rules = RealRules();
+  for (const Outcome& o : rules.outcomes) {
+    INFO(o.id);
+    CHECK_FALSE(o.led_by_question.empty());
+    const Question* q = rules.FindQuestion(o.led_by_question);
+    REQUIRE(q != nullptr);
+    CHECK(q->FindOption(o.led_by_option) != nullptr);
+    if (o.verdict == Verdict::kMayBeConsidered) continue;
+    const auto reasons = Reasons(rules, o);
+    REQUIRE(reasons.size() == 1);
+    CHECK(reasons[0].rule->id == q->RuleOf(*q->FindOption(o.led_by_option)));
+    if (o.verdict != Verdict::kProbablyNot) continue;
+    for (const char* lang : {"vi", "en", "km"}) {
+      INFO(lang);
+      CHECK(reasons[0].finding == Finding::kFailed);
+      CHECK(ReasonText(rules, reasons[0], lang).find(reasons[0].rule->failed.at(lang).substr(0, 8)) == 0);
+      CHECK(reasons[0].rule->failed.at(lang) != reasons[0].rule->text.at(lang));
+    }
+  }
+}
+
+// Every excluded offence FACTS.md names ("Who cannot") can be recognised in the question.
+TEST_CASE("the exclusion question lists every excluded offence FACTS.md names") {
+  const Question* q = RealRules().FindQuestion("excluded");
+  REQUIRE(q != nullptr);
+  const std::map<std::string, std::vector<std::string>> kNames = {
+      {"en",
+       {"treason", "overthrow the people's government", "spying", "territory", "riot",
+        "terrorism against the people's government", "sabotage", "propaganda against the State",
+        "disrupting security", "places of detention", "Terrorism.", "against peace",
+        "crimes against humanity", "war crimes"}},
+      {"vi",
+       {"phản bội Tổ quốc", "lật đổ chính quyền nhân dân", "gián điệp", "an ninh lãnh thổ",
+        "bạo loạn", "khủng bố nhằm chống chính quyền nhân dân", "phá hoại cơ sở",
+        "tuyên truyền chống Nhà nước", "phá rối an ninh", "chống phá cơ sở giam giữ", "Khủng bố.",
+        "phá hoại hòa bình", "chống loài người", "tội phạm chiến tranh"}},
+      {"km",
+       {"ក្បត់មាតុភូមិ", "ផ្តួលរំលំអំណាចប្រជាជន", "ចារកម្ម", "រំលោភសន្តិសុខទឹកដី", "កុប្បកម្ម",
+        "ភេរវកម្មប្រឆាំងអំណាចប្រជាជន", "បំផ្លិចបំផ្លាញ", "ឃោសនាប្រឆាំងរដ្ឋ",
+        "បង្កភាពវឹកវរដល់សន្តិសុខ", "កន្លែងឃុំឃាំង", "ប្រឆាំងសន្តិភាព", "ប្រឆាំងមនុស្សជាតិ",
+        "ឧក្រិដ្ឋកម្មសង្គ្រាម"}}};
+  for (const auto& [lang, names] : kNames) {
+    std::string shown = q->title.at(lang) + " " + q->help.at(lang);
+    for (const auto& item : q->list) shown += " " + item.at(lang);
+    for (const auto& name : names) {
+      INFO(lang << ": " << name);
+      CHECK(shown.find(name) != std::string::npos);
+    }
+  }
+  // "Not sure" asks, never goes on.
+  const Option* unsure = q->FindOption("unsure");
+  REQUIRE(unsure != nullptr);
+  REQUIRE(RealRules().FindOutcome(unsure->outcome) != nullptr);
+  CHECK(RealRules().FindOutcome(unsure->outcome)->verdict == Verdict::kAsk);
 }
 
 TEST_CASE("every outcome is one of the three verdicts and none promises amnesty") {
@@ -142,6 +193,8 @@ TEST_CASE("an unanswered or unknown answer names the question") {
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message() == "question 'time-fixed' has no answer");
   auto unknown = Evaluate(rules, Parse("sentence=fixed time-fixed=maybe"));
+  CHECK(Evaluate(rules, Parse("sentence=fixed time-fixed=enough")).status().message() ==
+        "question 'excluded' has no answer");
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.status().message() == "question 'time-fixed' has no option 'maybe'");
 }

@@ -1,6 +1,7 @@
 // Loading and checking site/selfcheck/*.yaml: problems named by file:line: field.
 #include "selfcheck/rules.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace clemency;
@@ -32,6 +33,7 @@ const char* kRules = R"(rules:
     guide: guides/a
     anchor: {vi: a, en: a}
     text: {vi: đủ, en: enough}
+    failed: {vi: chưa đủ, en: not enough}
 )";
 
 std::string Strings() {
@@ -68,6 +70,13 @@ Loaded Load(const std::string& rounds, const std::string& rules, const std::stri
   Loaded out;
   out.rules = LoadRuleSet(fs, "site/selfcheck", TwoLanguages(), &out.diagnostics);
   return out;
+}
+
+// The line of questions.yaml where the options given to Questions() begin.
+std::string OptionsLine() {
+  const std::string text = Questions(kGoodOptions);
+  const size_t at = text.find(kGoodOptions);
+  return std::to_string(1 + std::count(text.begin(), text.begin() + at, '\n'));
 }
 
 }  // namespace
@@ -138,14 +147,14 @@ TEST_CASE("an option that leads nowhere, or back, or to nothing known, is refuse
                                   "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
   INFO(neither.diagnostics.ToString());
   CHECK(neither.diagnostics.ToString().find(
-            "questions.yaml:36: questions[0].options[0]: needs exactly one of `next` (a question) "
+            "questions.yaml:" + OptionsLine() + ": questions[0].options[0]: needs exactly one of `next` (a question) "
             "or `outcome` (an end)") != std::string::npos);
   Loaded loop = Load(kRounds, kRules,
                      Questions("      - {id: a, label: {vi: có, en: yes}, next: q1}\n"
                                "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
   INFO(loop.diagnostics.ToString());
   CHECK(loop.diagnostics.ToString().find(
-            "questions.yaml:36: next: leads back to 'q1': this path never ends in an outcome") !=
+            "questions.yaml:" + OptionsLine() + ": next: leads back to 'q1': this path never ends in an outcome") !=
         std::string::npos);
   CHECK(loop.diagnostics.ToString().find("outcome 'yes' is never reached") != std::string::npos);
   Loaded unknown = Load(kRounds, kRules,
@@ -153,7 +162,45 @@ TEST_CASE("an option that leads nowhere, or back, or to nothing known, is refuse
                                   "      - {id: b, label: {vi: không, en: no}, outcome: no}\n"));
   INFO(unknown.diagnostics.ToString());
   CHECK(unknown.diagnostics.ToString().find(
-            "questions.yaml:36: outcome: no outcome has the id 'maybe'") != std::string::npos);
+            "questions.yaml:" + OptionsLine() + ": outcome: no outcome has the id 'maybe'") != std::string::npos);
+}
+
+TEST_CASE("each outcome is reached from one answer, which its reasons and texts must fit") {
+  Loaded good = Load(kRounds, kRules, Questions(kGoodOptions));
+  REQUIRE(good.rules.ok());
+  CHECK(good.rules->FindOutcome("no")->led_by_question == "q1");
+  CHECK(good.rules->FindOutcome("no")->led_by_option == "b");
+  // Two answers to one outcome: its page could not say which answer led there.
+  Loaded twice = Load(kRounds, kRules,
+                      Questions(std::string(kGoodOptions) +
+                                "      - {id: c, label: {vi: c, en: c}, outcome: no}\n"));
+  INFO(twice.diagnostics.ToString());
+  REQUIRE_FALSE(twice.rules.ok());
+  CHECK(twice.diagnostics.ToString().find(
+            "id: outcome 'no' is reached from more than one answer (q1=b, q1=c)") !=
+        std::string::npos);
+  // A "probably not" whose rule has no failure text would print the condition as if met.
+  std::string no_failed = kRules;
+  no_failed.erase(no_failed.find("    failed:"));
+  Loaded unfailed = Load(kRounds, no_failed, Questions(kGoodOptions));
+  INFO(unfailed.diagnostics.ToString());
+  REQUIRE_FALSE(unfailed.rules.ok());
+  CHECK(unfailed.diagnostics.ToString().find(
+            "rules.yaml:2: failed: rule 'time' needs a `failed` text: outcome 'no' says it is not "
+            "met") != std::string::npos);
+  // An answer about another rule than its outcome gives.
+  std::string two_rules = std::string(kRules) +
+                          "  - id: other\n    source: {title: {vi: a, en: a}, number: '1'}\n"
+                          "    guide: guides/a\n    anchor: {vi: a, en: a}\n"
+                          "    text: {vi: a, en: a}\n";
+  Loaded wrong = Load(kRounds, two_rules,
+                      Questions("      - {id: a, label: {vi: có, en: yes}, outcome: yes}\n"
+                                "      - {id: b, label: {vi: không, en: no}, outcome: no, "
+                                "rule: other}\n"));
+  INFO(wrong.diagnostics.ToString());
+  REQUIRE_FALSE(wrong.rules.ok());
+  CHECK(wrong.diagnostics.ToString().find("reasons: must name 'other', the rule of the answer "
+                                          "'q1=b' that leads here") != std::string::npos);
 }
 
 TEST_CASE("a bad share and an unknown current round are refused") {
