@@ -94,7 +94,10 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
   result.page = row->section + "/" + row->slug + "/" + row->lang;
   PageRepository pages(store);
   auto before = pages.Get(row->section, row->slug, row->lang);
-  result.changed = !before.ok() || !before->has_value() || (*before)->content_hash != row->content_hash;
+  // A tombstone published again with its old text is restored: a change like any other.
+  result.changed = !before.ok() || !before->has_value() ||
+                   (*before)->content_hash != row->content_hash ||
+                   (*before)->status != "published";
   if (Status s = store->Begin(); !s.ok()) return s;
   Status s = result.changed ? pages.Upsert(*row) : Status::Ok();
   timer->Mark("store");

@@ -353,8 +353,10 @@ Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
                               options_.source_dir, request, diagnostics, &keys);
   if (!result.ok() || keys.empty()) return result;
   Snapshot snapshot(store_.get());  // other pages' texts, as stored with this revision
-  // The new revision is in the page's public history, rendered with the page.
-  Status history = AddHistories(store_.get(), site_.get(), &keys);
+  // The new revision is in the page's public history, rendered with the page; a withdrawn page
+  // published again is no longer a tombstone (its notice and feed entry go with this build).
+  Status history = AddTombstones(store_.get(), site_.get());
+  if (history.ok()) history = AddHistories(store_.get(), site_.get(), &keys);
   if (!history.ok()) site_.reset();  // ahead of the output folder: loaded again whole
   auto summary = history.ok() ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
                               : Result<BuildSummary>(history);

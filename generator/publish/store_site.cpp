@@ -282,17 +282,12 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
   return updates.size();
 }
 
-namespace {
-
-// Hands `site` the store's tombstones, so its build shows them.
 Status AddTombstones(Store* store, Site* site) {
   auto tombstones = ReadTombstones(store, site->config().utc_offset_minutes);
   if (!tombstones.ok()) return tombstones.status();
   site->SetTombstones(std::move(tombstones).value());
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes) {
   auto rows = PageRepository(store).Tombstones();

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""What a media partner's sync client sees, against a real `clemency serve` and its store (issue 20,
+item 9): every change of a page's record is in the feeds and the API at once, once, and dated.
+
+- a page withdrawn and published again is one entry per feed (site and section, Atom, RSS and
+  JSON Feed), not the page beside its "Withdrawn:" entry;
+- a new translation moves the other languages' API records (their `translations[]` changed) into
+  `updated_since`;
+- `clemency import support` dates the entry's revision at the import, as a correction with a note;
+- a withdrawal's reason is shown in each language's own words, or the Vietnamese one labelled so.
+
+Usage: partner_records.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import feedparser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, summary  # noqa: E402
+
+
+class Serve:
+    def __init__(self, clemency, root):
+        self.out = os.path.join(root, "serve.out")
+        open(self.out, "w").close()
+        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0"],
+                                     stdout=open(self.out, "a"),
+                                     stderr=open(os.path.join(root, "serve.log"), "a"))
+        deadline = time.time() + 60
+        while "Serving on" not in open(self.out).read():
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise SystemExit("serve did not start:\n" + open(self.out).read())
+            time.sleep(0.05)
+        line = [l for l in open(self.out).read().splitlines() if "Serving on" in l][0]
+        self.base = line.split("Serving on ")[1].split()[0].rstrip("/")
+
+    def get(self, path):
+        """(status, body bytes) of GET path."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def json(self, path):
+        status, body = self.get(path)
+        return status, json.loads(body) if body else None
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(30)
+
+
+def run(args, **kw):
+    """Runs clemency's command line; returns (exit status, output)."""
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    return p.returncode, p.stdout
+
+
+def wait_for(what, timeout=5.0):
+    """Polls `what()` until it is true or `timeout` passes; returns its last value."""
+    deadline = time.time() + timeout
+    value = what()
+    while not value and time.time() < deadline:
+        time.sleep(0.05)
+        value = what()
+    return value
+
+
+def feed_ids(serve, path):
+    """The entry ids of the feed at `path` as a real parser reads them (JSON Feed: its items)."""
+    status, body = serve.get(path)
+    if status != 200:
+        return None
+    if path.endswith(".json"):
+        return [item["id"] for item in json.loads(body)["items"]]
+    parsed = feedparser.parse(body)
+    return [entry.id for entry in parsed.entries]
+
+
+def feed_titles(serve, path):
+    status, body = serve.get(path)
+    if path.endswith(".json"):
+        return [item.get("title", "") for item in json.loads(body)["items"]]
+    return [entry.title for entry in feedparser.parse(body).entries]
+
+
+def unlinked_story(tmp):
+    """A story no other page links to (it may be withdrawn)."""
+    for name in sorted(os.listdir(os.path.join(tmp, "content/stories"))):
+        slug = name.split(".")[0]
+        if name.endswith(".vi.md") and slug != "_index" and not any(
+                f"stories/{slug}" in open(os.path.join(d, f), encoding="utf-8").read()
+                for d, _, files in os.walk(os.path.join(tmp, "content")) for f in files):
+            return slug
+    raise SystemExit("the test needs a story no page links to")
+
+
+def republish_replaces_tombstone(clemency, tmp, serve):
+    """Item 9a: unpublish, then publish again: one entry per id in every feed, at once."""
+    slug = unlinked_story(tmp)
+    code, out = run([clemency, "unpublish", f"stories/{slug}", "--source", tmp,
+                     "--reason", "Gỡ để kiểm tra lại."])
+    check("unpublish a story", code == 0, out)
+    feeds = [f"/{lang}/{section}feed.{fmt}" for lang in ("vi", "en", "km")
+             for section in ("", "stories/") for fmt in ("atom", "rss", "json")]
+    withdrawn = wait_for(lambda: "Gỡ để kiểm tra lại.".encode() in
+                         serve.get(f"/vi/stories/{slug}/")[1])
+    check("the withdrawal is live on serve", withdrawn)
+    edit = os.path.join(tmp, "edits", "stories", f"{slug}.vi.md")
+    os.makedirs(os.path.dirname(edit), exist_ok=True)
+    shutil.copy(os.path.join(tmp, "content/stories", f"{slug}.vi.md"), edit)
+    code, out = run([clemency, "publish", edit, "--source", tmp, "--change", "correction",
+                     "--note", "Đăng lại sau khi kiểm tra."])
+    check("publish the story again through serve", code == 0 and "live on the running serve" in out,
+          out)
+    for path in feeds:
+        ids = feed_ids(serve, path)
+        check(f"{path}: every entry id once after the republish", ids and len(ids) == len(set(ids)),
+              f"duplicates: {sorted(i for i in set(ids or []) if ids.count(i) > 1)}")
+    titles = feed_titles(serve, "/vi/stories/feed.atom")
+    check("the republished page's own entry is in its section feed, not its withdrawal",
+          not any(t.startswith("Đã gỡ") or t.startswith("Withdrawn") for t in titles), str(titles))
+    return slug
+
+
+def main():
+    clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix="clemency-partner-")
+    serve = None
+    try:
+        for part in ("site", "content"):
+            shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
+        serve = Serve(clemency, tmp)
+        republish_replaces_tombstone(clemency, tmp, serve)
+    finally:
+        if serve:
+            serve.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
