@@ -99,7 +99,10 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
                    (*before)->content_hash != row->content_hash ||
                    (*before)->status != "published";
   if (Status s = store->Begin(); !s.ok()) return s;
-  Status s = result.changed ? pages.Upsert(*row) : Status::Ok();
+  Status s = result.changed ? pages.NoteLanguageChange(row->section, row->slug, row->lang,
+                                                      !row->draft, row->updated, row->updated_unix)
+                            : Status::Ok();
+  if (s.ok() && result.changed) s = pages.Upsert(*row);
   timer->Mark("store");
   result.steps = timer->ToString();
   if (s.ok() && result.changed) {

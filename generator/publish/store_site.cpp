@@ -120,14 +120,23 @@ Status ImportSite(const Site& site, Store* store) {
     store->Rollback();
     return s;
   };
+  auto count = repository.Count();
+  if (!count.ok()) return fail(count.status());
+  const DateTime now = Now(site.config().utc_offset_minutes);
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
   for (const auto& rendered : site.pages()) {
     auto row = PageToRow(site, rendered);
     if (!row.ok()) return fail(row.status());
-    if (Status s = repository.Upsert(*row); !s.ok()) return fail(s);
+    // Into a store partners already read, a new or restored translation changes the others'
+    // records (a first import changes nobody's).
+    Status s = *count == 0 ? Status::Ok()
+                           : repository.NoteLanguageChange(row->section, row->slug, row->lang,
+                                                           !row->draft, now.ToRfc3339(),
+                                                           now.unix_seconds);
+    if (s.ok()) s = repository.Upsert(*row);
+    if (!s.ok()) return fail(s);
     keep.emplace_back(row->section, row->slug, row->lang);
   }
-  const DateTime now = Now(site.config().utc_offset_minutes);
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
                      "import content"};
   if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);

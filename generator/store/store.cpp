@@ -826,6 +826,13 @@ Status PageRepository::WithdrawAllExcept(
 
 namespace {
 
+const char kNoteLanguageChange[] = R"sql(
+UPDATE pages SET updated = ?4, updated_unix = ?5
+WHERE section = ?1 AND slug = ?2 AND lang <> ?3 AND status = 'published' AND draft = 0
+  AND updated_unix < ?5
+  AND EXISTS (SELECT 1 FROM pages o WHERE o.section = ?1 AND o.slug = ?2 AND o.lang = ?3
+              AND o.status = 'published' AND o.draft = 0) <> ?6)sql";
+
 const char kWithdraw[] = R"sql(
 UPDATE pages SET status = ?4, withdrawn_at = ?5, withdrawn_reason = ?6, updated = ?5,
                  updated_unix = ?7
@@ -839,9 +846,21 @@ WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 }  // namespace
 
+Status PageRepository::NoteLanguageChange(const std::string& section, const std::string& slug,
+                                          const std::string& lang, bool publishing,
+                                          const std::string& at, int64_t at_unix) {
+  return store_->WithCached(kNoteLanguageChange, [&](Statement& stmt) {
+    stmt.Bind(1, section).Bind(2, slug).Bind(3, lang).Bind(4, at).Bind(5, at_unix);
+    stmt.Bind(6, static_cast<int64_t>(publishing));
+    return stmt.Run();
+  });
+}
+
 Status PageRepository::Withdraw(const std::string& section, const std::string& slug,
                                 const std::string& lang, const Withdrawal& withdrawal) {
-  Status s = store_->WithCached(kWithdraw, [&](Statement& stmt) {
+  Status s = NoteLanguageChange(section, slug, lang, false, withdrawal.at, withdrawal.at_unix);
+  if (!s.ok()) return s;
+  s = store_->WithCached(kWithdraw, [&](Statement& stmt) {
     stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
     stmt.Bind(4, withdrawal.gone ? std::string("gone") : std::string("withdrawn"));
     stmt.Bind(5, withdrawal.at).Bind(6, withdrawal.reason).Bind(7, withdrawal.at_unix);

@@ -233,6 +233,12 @@ class PageRepository {
   // (change type "withdrawal"). A page that is not published is left as it is.
   Status Withdraw(const std::string& section, const std::string& slug, const std::string& lang,
                   const Withdrawal& withdrawal);
+  // Before `lang` of section/slug is published (`publishing`) or withdrawn: when that changes
+  // whether it is published, moves `updated` of the other published translations forward to
+  // `at` (their API records list the translations, so partners asking updated_since learn of it).
+  Status NoteLanguageChange(const std::string& section, const std::string& slug,
+                            const std::string& lang, bool publishing, const std::string& at,
+                            int64_t at_unix);
   // Every tombstone (summary columns).
   Result<std::vector<PageRow>> Tombstones();
 

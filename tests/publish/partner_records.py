@@ -11,6 +11,7 @@ item 9): every change of a page's record is in the feeds and the API at once, on
 
 Usage: partner_records.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
 """
+import datetime
 import json
 import os
 import shutil
@@ -133,6 +134,66 @@ def republish_replaces_tombstone(clemency, tmp, serve):
     return slug
 
 
+def since_now():
+    """An updated_since value after everything stored so far (the API compares whole seconds)."""
+    time.sleep(1.1)
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def instant(text):
+    """An RFC 3339 time as a comparable datetime."""
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def changed_ids(serve, since, lang):
+    status, doc = serve.json(f"/api/v1/pages?updated_since={since}&lang={lang}&limit=100")
+    return {item["id"] for item in doc["items"]} if status == 200 else set()
+
+
+def translation_changes_bump_updated(clemency, tmp, serve):
+    """Item 9b: a translation added, withdrawn or restored changes the other languages' records
+    (their translations[]), so updated_since returns them."""
+    story = "trai-ga-tu-khoan-vay-50-trieu"
+    new = "trai-ga-ban-thu-doi-tac"
+    edits = os.path.join(tmp, "edits", "stories")
+    os.makedirs(edits, exist_ok=True)
+    for lang in ("vi", "en"):
+        shutil.copy(os.path.join(tmp, "content/stories", f"{story}.{lang}.md"),
+                    os.path.join(edits, f"{new}.{lang}.md"))
+    code, out = run([clemency, "publish", os.path.join(edits, f"{new}.vi.md"), "--source", tmp,
+                     "--note", "Trang mới."])
+    check("publish a new page in Vietnamese", code == 0, out)
+    since = since_now()
+    code, out = run([clemency, "publish", os.path.join(edits, f"{new}.en.md"), "--source", tmp,
+                     "--note", "New translation."])
+    check("publish its English translation", code == 0, out)
+    _, record = serve.json(f"/api/v1/pages/stories/{new}?lang=vi")
+    check("the Vietnamese record lists the new translation",
+          record and "en" in [t["lang"] for t in record.get("translations", [])], str(record)[:300])
+    check("a new translation: the Vietnamese record is in updated_since",
+          f"stories/{new}/vi" in changed_ids(serve, since, "vi"))
+    check("its updated moved to the change",
+          record and instant(record["updated"]) >= instant(since), str(record and record["updated"]))
+
+    since = since_now()
+    code, out = run([clemency, "unpublish", f"stories/{story}", "--source", tmp, "--lang", "km",
+                     "--reason", "Bản dịch cần xem lại."])
+    check("withdraw one translation", code == 0, out)
+    wait_for(lambda: serve.get(f"/api/v1/pages/stories/{story}?lang=km")[0] == 410)
+    for lang in ("vi", "en"):
+        check(f"a withdrawn translation: the {lang} record is in updated_since",
+              f"stories/{story}/{lang}" in changed_ids(serve, since, lang))
+    since = since_now()
+    shutil.copy(os.path.join(tmp, "content/stories", f"{story}.km.md"),
+                os.path.join(edits, f"{story}.km.md"))
+    code, out = run([clemency, "publish", os.path.join(edits, f"{story}.km.md"), "--source", tmp,
+                     "--change", "minor"])
+    check("restore the translation", code == 0, out)
+    for lang in ("vi", "en"):
+        check(f"a restored translation: the {lang} record is in updated_since",
+              f"stories/{story}/{lang}" in changed_ids(serve, since, lang))
+
+
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="clemency-partner-")
@@ -142,6 +203,7 @@ def main():
             shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
         serve = Serve(clemency, tmp)
         republish_replaces_tombstone(clemency, tmp, serve)
+        translation_changes_bump_updated(clemency, tmp, serve)
     finally:
         if serve:
             serve.stop()
