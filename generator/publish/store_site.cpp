@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <tuple>
 
 #include "core/fs.h"
@@ -272,6 +273,38 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
   return s;
 }
 
+namespace {
+
+// Stores the pages of `site` whose files (full paths) are in `changed` as the import's
+// corrections: each dated and noted as its file now says (PlanSupportImport wrote both), in one
+// transaction; the other pages stay as stored.
+Status StoreSupportCorrections(const Site& site, const std::string& source_dir,
+                               const std::set<std::string>& changed, Store* store) {
+  if (changed.empty()) return Status::Ok();
+  PageRepository pages(store);
+  if (Status s = store->Begin(); !s.ok()) return s;
+  Status s;
+  std::string what;
+  for (const auto& rendered : site.pages()) {
+    if (!s.ok() || !changed.count(JoinPath(source_dir, rendered.page.source_path))) continue;
+    auto row = PageToRow(site, rendered);
+    if (!row.ok()) {
+      s = row.status();
+      break;
+    }
+    row->change_type = "correction";
+    row->people.author = row->people.publisher = "import support";
+    s = pages.Upsert(*row);
+    what += (what.empty() ? "" : ", ") + row->section + "/" + row->slug + "/" + row->lang;
+  }
+  if (s.ok()) s = pages.LogPublish("import support", what + " (correction)", "");
+  if (s.ok()) s = store->Commit();
+  if (!s.ok()) store->Rollback();
+  return s;
+}
+
+}  // namespace
+
 Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_dir,
                                       const std::string& csv_display, const std::string& csv_text,
                                       Diagnostics* diagnostics) {
@@ -283,11 +316,15 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
       PlanSupportImport(*stored->files, source_dir, csv_display, csv_text, *config,
                         Now(config->utc_offset_minutes), diagnostics);
   if (!diagnostics->empty()) return Status::Error("nothing was imported");
-  for (auto& update : updates) stored->content->Put(update.path, std::move(update.text));
+  std::set<std::string> changed;  // full paths
+  for (auto& update : updates) {
+    changed.insert(update.path);
+    stored->content->Put(update.path, std::move(update.text));
+  }
   // The whole site is checked with the new contacts before any of them is stored.
   auto site = Site::Load(stored->files, source_dir, diagnostics);
   if (!site) return Status::Error("nothing was imported");
-  if (Status s = ImportSite(*site, store); !s.ok()) return s;
+  if (Status s = StoreSupportCorrections(*site, source_dir, changed, store); !s.ok()) return s;
   return updates.size();
 }
 

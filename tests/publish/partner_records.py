@@ -194,6 +194,39 @@ def translation_changes_bump_updated(clemency, tmp, serve):
               f"stories/{story}/{lang}" in changed_ids(serve, since, lang))
 
 
+def support_import_is_a_dated_correction(clemency, tmp, serve):
+    """Item 9c: `import support` into the store serve runs on: the entry's records move into
+    updated_since, and their newest revision is a correction dated at the import with a note."""
+    slug = "cau-lac-bo-nguoi-hoan-luong-long-an"
+    csv = os.path.join(tmp, "contacts.csv")
+    with open(csv, "w", encoding="utf-8") as f:
+        f.write("slug,phone,address,hours,verified,verified_by\n"
+                f"{slug},0272 3826 111,\"Số 1, phường 2\",7:30-17:00,2026-12-01,Công an xã\n")
+    since = since_now()
+    code, out = run([clemency, "import", "support", csv, "--source", tmp])
+    check("import support into the store", code == 0, out)
+    for lang in ("vi", "en", "km"):
+        seen = wait_for(lambda: f"support/{slug}/{lang}" in changed_ids(serve, since, lang))
+        check(f"import support: the {lang} record is in updated_since", seen)
+        _, record = serve.json(f"/api/v1/pages/support/{slug}?lang={lang}")
+        newest = (record or {}).get("history", [{}])[0]
+        check(f"import support: {lang} updated at the import",
+              record and instant(record["updated"]) >= instant(since), str(record and record["updated"]))
+        check(f"import support: {lang} revision is a correction dated at the import",
+              newest.get("change_type") == "correction" and
+              instant(newest.get("updated", "1970-01-01T00:00:00Z")) >= instant(since), str(newest))
+        check(f"import support: {lang} revision has a change note", bool(newest.get("change_note")),
+              str(newest))
+        check(f"import support: {lang} public_updated at the import (a correction is announced)",
+              record and instant(record["public_updated"]) >= instant(since),
+              str(record and record["public_updated"]))
+    check("the public history shows the import's note",
+          wait_for(lambda: b"Contact details updated" in serve.get(f"/en/support/{slug}/history/")[1]))
+    since = since_now()
+    code, out = run([clemency, "import", "support", csv, "--source", tmp])
+    check("the same contacts again change nothing", code == 0 and " 0 support pages" in out, out)
+
+
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="clemency-partner-")
@@ -204,6 +237,7 @@ def main():
         serve = Serve(clemency, tmp)
         republish_replaces_tombstone(clemency, tmp, serve)
         translation_changes_bump_updated(clemency, tmp, serve)
+        support_import_is_a_dated_correction(clemency, tmp, serve)
     finally:
         if serve:
             serve.stop()
