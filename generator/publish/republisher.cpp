@@ -15,7 +15,8 @@ std::map<std::string, std::string> TombstoneSignatures(const std::vector<Tombsto
   std::map<std::string, std::string> out;
   for (const Tombstone& t : tombstones) {
     out[t.section + "/" + t.slug] += t.lang + "\x1f" + t.title + "\x1f" + t.reason + "\x1f" +
-                                     t.at.ToRfc3339() + (t.gone ? "\x1fgone" : "") + "\n";
+                                     t.reason_lang + "\x1f" + t.at.ToRfc3339() +
+                                     (t.gone ? "\x1fgone" : "") + "\n";
   }
   return out;
 }

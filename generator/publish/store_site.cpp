@@ -139,7 +139,7 @@ Status ImportSite(const Site& site, Store* store) {
     keep.emplace_back(row->section, row->slug, row->lang);
   }
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
-                     "import content"};
+                     "import content", ""};
   if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);
   return store->Commit();
 }
@@ -346,6 +346,7 @@ Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minut
     t.lang = row.lang;
     t.title = row.title;
     t.reason = row.withdrawn_reason;
+    t.reason_lang = row.withdrawn_reason_lang;
     t.published = ParseDateTime(row.published, utc_offset_minutes).value_or(DateTime{});
     t.at = ParseDateTime(row.withdrawn_at, utc_offset_minutes).value_or(DateTime{});
     t.gone = row.status == "gone";

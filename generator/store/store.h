@@ -138,6 +138,7 @@ struct PageRow {
   // "published", or a tombstone: "withdrawn" (its URL shows a notice) or "gone" (410).
   std::string status = "published";
   std::string withdrawn_at, withdrawn_reason;
+  std::string withdrawn_reason_lang;  // the reason's language when not `lang` ("": lang's own)
   RevisionPeople people;  // of the revision an Upsert records
 };
 
@@ -148,6 +149,7 @@ struct Withdrawal {
   std::string reason;
   bool gone = false;  // removed (410) rather than withdrawn with a notice
   std::string by;     // who withdrew it ("" when not known)
+  std::string reason_lang = "";  // the language `reason` is written in ("": each page's own)
 };
 
 struct RevisionRow {

@@ -95,15 +95,18 @@ def feed_titles(serve, path):
     return [entry.title for entry in feedparser.parse(body).entries]
 
 
-def unlinked_story(tmp):
-    """A story no other page links to (it may be withdrawn)."""
+def unlinked_story(tmp, which=0):
+    """The `which`th story no other page links to (it may be withdrawn)."""
+    found = []
     for name in sorted(os.listdir(os.path.join(tmp, "content/stories"))):
         slug = name.split(".")[0]
         if name.endswith(".vi.md") and slug != "_index" and not any(
                 f"stories/{slug}" in open(os.path.join(d, f), encoding="utf-8").read()
                 for d, _, files in os.walk(os.path.join(tmp, "content")) for f in files):
-            return slug
-    raise SystemExit("the test needs a story no page links to")
+            found.append(slug)
+    if len(found) <= which:
+        raise SystemExit(f"the test needs {which + 1} stories no page links to")
+    return found[which]
 
 
 def republish_replaces_tombstone(clemency, tmp, serve):
@@ -227,6 +230,52 @@ def support_import_is_a_dated_correction(clemency, tmp, serve):
     check("the same contacts again change nothing", code == 0 and " 0 support pages" in out, out)
 
 
+def reason_per_language(clemency, tmp, serve):
+    """Item 9d: each language shows its own reason, or the Vietnamese one labelled as such."""
+    slug = unlinked_story(tmp, 1)
+    vi_reason, en_reason = "Lý do bằng tiếng Việt.", "The reason in English."
+    since = since_now()
+    code, out = run([clemency, "unpublish", f"stories/{slug}", "--source", tmp,
+                     "--reason", vi_reason, "--reason-en", en_reason])
+    check("unpublish with a reason in Vietnamese and one in English", code == 0, out)
+    page = lambda lang: serve.get(f"/{lang}/stories/{slug}/")[1].decode()
+    check("the withdrawal is live", wait_for(lambda: en_reason in page("en") and vi_reason in page("vi")))
+    check("the English notice has the English reason only",
+          en_reason in page("en") and vi_reason not in page("en"))
+    check("the Khmer notice has the Vietnamese reason, labelled as such",
+          f"{vi_reason} (ជាភាសាវៀតណាម)" in page("km"), page("km")[-600:])
+    check("the Vietnamese notice has its own reason, unlabelled",
+          vi_reason in page("vi") and "(bằng tiếng Việt)" not in page("vi"))
+    records = {}
+    for lang in ("vi", "en", "km"):
+        _, doc = serve.json(f"/api/v1/pages?updated_since={since}&lang={lang}&limit=100")
+        records.update({item["id"]: item for item in (doc or {}).get("items", [])})
+    en, km = records.get(f"stories/{slug}/en", {}), records.get(f"stories/{slug}/km", {})
+    check("the API's English record has the English reason",
+          en.get("withdrawn_reason") == en_reason and en.get("withdrawn_reason_lang") == "en", str(en))
+    check("the API's Khmer record says its reason is the Vietnamese one",
+          km.get("withdrawn_reason") == vi_reason and km.get("withdrawn_reason_lang") == "vi", str(km))
+    def en_feed():  # the feeds are swapped in just after the pages
+        items = [i for i in json.loads(serve.get("/en/stories/feed.json")[1])["items"]
+                 if f"/stories/{slug}/" in i["id"]]
+        return items and en_reason in items[0].get("summary", "") + items[0].get("content_html", "")
+    check("the English feed's withdrawal has the English reason", wait_for(en_feed))
+
+    def km_feed():
+        entries = [e for e in feedparser.parse(serve.get("/km/stories/feed.atom")[1]).entries
+                   if f"/stories/{slug}/" in e.id]
+        return entries and f"{vi_reason} (ជាភាសាវៀតណាម)" in entries[0].summary
+    check("the Khmer Atom feed's withdrawal has the labelled Vietnamese reason", wait_for(km_feed))
+    code, out = run([clemency, "unpublish", f"stories/{unlinked_story(tmp, 2)}", "--source", tmp,
+                     "--reason-en", "Only English."])
+    check("a language without its own reason or the Vietnamese one is refused",
+          code != 0 and "no reason for '" in out, out)
+    code, out = run([clemency, "unpublish", f"stories/{unlinked_story(tmp, 2)}", "--source", tmp,
+                     "--reason", "x", "--reason-fr", "Non."])
+    check("a reason in a language the site does not have is refused",
+          code != 0 and "'fr'" in out, out)
+
+
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="clemency-partner-")
@@ -238,6 +287,7 @@ def main():
         republish_replaces_tombstone(clemency, tmp, serve)
         translation_changes_bump_updated(clemency, tmp, serve)
         support_import_is_a_dated_correction(clemency, tmp, serve)
+        reason_per_language(clemency, tmp, serve)
     finally:
         if serve:
             serve.stop()
