@@ -26,6 +26,7 @@
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
 #include "publish/editorial_port.h"
+#include "publish/history.h"
 #include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
@@ -714,6 +715,12 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     }
     std::printf("\n");
     return 0;
+  }
+  // An export's pages' histories (history/ beside content/), as the store gave them.
+  Diagnostics history_problems;
+  if (!Reported(history_problems,
+                AddHistoryFiles(DiskFileSystem(), source, site.get(), &history_problems))) {
+    return 1;
   }
   auto summary = BuildSite(*site, out, timer, fingerprint, &previous);
   if (!summary.ok()) {

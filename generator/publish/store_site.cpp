@@ -260,6 +260,8 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
     written = WriteFileAtomically(JoinPath(temp, path), text);
   });
   if (s.ok()) s = written;
+  // What the pages' public histories show (announced revisions, their texts for diffs).
+  if (s.ok()) s = ExportHistories(store, temp).status();
   if (s.ok()) {
     fs::copy(JoinPath(source_dir, "site"), JoinPath(temp, "site"), fs::copy_options::recursive, ec);
     if (ec) s = Status::Error("cannot copy " + JoinPath(source_dir, "site") + ": " + ec.message());
