@@ -168,6 +168,25 @@ std::string HistoryFile(const std::string& dir, const AnnouncedRevision& row) {
 
 }  // namespace
 
+Status ExportWithdrawals(const std::vector<Tombstone>& tombstones, const std::string& to_dir) {
+  if (tombstones.empty()) return Status::Ok();
+  std::string text =
+      "# The store's withdrawn pages, as `clemency export` wrote them: `clemency build` shows\n"
+      "# their notices (or 410 markers) and feed entries.\n";
+  for (const Tombstone& t : tombstones) {
+    text += "- section: " + YamlLine(t.section) + "\n  slug: " + YamlLine(t.slug) +
+            "\n  lang: " + YamlLine(t.lang) + "\n  title: " + YamlLine(t.title) +
+            "\n  reason: " + YamlLine(t.reason) + "\n  reason_lang: " + YamlLine(t.reason_lang) +
+            "\n  published: " + YamlLine(t.published.ToRfc3339()) +
+            "\n  at: " + YamlLine(t.at.ToRfc3339()) + "\n  gone: " + (t.gone ? "true" : "false") +
+            "\n";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(JoinPath(to_dir, kHistoryFolder), ec);
+  return WriteFileAtomically(JoinPath(to_dir, std::string(kHistoryFolder) + "/" + kWithdrawnFile),
+                             text);
+}
+
 Result<std::vector<std::string>> ExportHistories(Store* store, const std::string& to_dir) {
   PageRepository pages(store);
   auto rows = pages.AnnouncedRevisions(std::nullopt);
@@ -240,6 +259,42 @@ std::optional<std::vector<AnnouncedRevision>> ReadHistoryFile(
   return out;
 }
 
+// The withdrawn pages of `text` (ExportWithdrawals' file, `display`), or nullopt with problems.
+std::optional<std::vector<Tombstone>> ReadWithdrawals(const std::string& display,
+                                                     const std::string& text,
+                                                     const SiteConfig& config,
+                                                     Diagnostics* diagnostics) {
+  YamlNode root;
+  YamlError error;
+  if (!ParseYaml(text, &root, &error) || !root.IsSequence()) {
+    diagnostics->Add(display, error.line, "",
+                     error.message.empty() ? "expected a list of withdrawn pages" : error.message);
+    return std::nullopt;
+  }
+  std::vector<Tombstone> out;
+  for (const YamlNode& item : root.items) {
+    Tombstone t;
+    std::string published, at, gone;
+    const std::pair<const char*, std::string*> fields[] = {
+        {"section", &t.section}, {"slug", &t.slug},     {"lang", &t.lang},
+        {"title", &t.title},     {"reason", &t.reason}, {"reason_lang", &t.reason_lang},
+        {"published", &published}, {"at", &at},         {"gone", &gone}};
+    for (const auto& [name, target] : fields) {
+      const YamlNode* value = item.IsMap() ? item.Find(name) : nullptr;
+      if (!value || !value->IsScalar()) {
+        diagnostics->Add(display, item.line, name, "required text is missing");
+        return std::nullopt;
+      }
+      *target = value->scalar;
+    }
+    t.published = ParseDateTime(published, config.utc_offset_minutes).value_or(DateTime{});
+    t.at = ParseDateTime(at, config.utc_offset_minutes).value_or(DateTime{});
+    t.gone = gone == "true";
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 }  // namespace
 
 Status AddHistoryFiles(const FileSystem& fs, const std::string& source_dir, Site* site,
@@ -248,6 +303,13 @@ Status AddHistoryFiles(const FileSystem& fs, const std::string& source_dir, Site
   if (!fs.IsDirectory(dir)) return Status::Ok();
   for (const std::string& relative : fs.ListFiles(dir)) {  // <section>/<slug>.<lang>.yaml
     const std::string path = JoinPath(dir, relative);
+    if (relative == kWithdrawnFile) {
+      auto text = fs.ReadFile(path);
+      if (!text.ok()) return text.status();
+      auto tombstones = ReadWithdrawals(path, *text, site->config(), diagnostics);
+      if (tombstones) site->SetTombstones(std::move(*tombstones));
+      continue;
+    }
     const size_t slash = relative.find('/'), dot = relative.find('.');
     const size_t last = relative.rfind(".yaml");
     if (slash == std::string::npos || dot == std::string::npos || dot < slash ||

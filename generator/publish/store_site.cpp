@@ -263,6 +263,13 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
   // What the pages' public histories show (announced revisions, their texts for diffs).
   if (s.ok()) s = ExportHistories(store, temp).status();
   if (s.ok()) {
+    Diagnostics ignored;  // the site was checked when its pages were stored
+    auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source_dir, "site/config.yaml"), &ignored);
+    auto tombstones = config.ok() ? ReadTombstones(store, config->utc_offset_minutes)
+                                  : Result<std::vector<Tombstone>>(config.status());
+    s = tombstones.ok() ? ExportWithdrawals(*tombstones, temp) : tombstones.status();
+  }
+  if (s.ok()) {
     fs::copy(JoinPath(source_dir, "site"), JoinPath(temp, "site"), fs::copy_options::recursive, ec);
     if (ec) s = Status::Error("cannot copy " + JoinPath(source_dir, "site") + ": " + ec.message());
   }

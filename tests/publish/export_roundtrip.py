@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`clemency export` then `clemency build` gives, byte for byte, the public/ a running serve
-publishes (issue 20, item 10), after revisions of every kind, a withdrawal and a restore: the
-export carries the pages' announced revisions (history/<section>/<slug>.<lang>.yaml).
+publishes (issue 20, item 10), after revisions of every kind, a withdrawal and a restore, and
+pages withdrawn or removed for good: the export carries the pages' announced revisions
+(history/<section>/<slug>.<lang>.yaml) and the withdrawn pages (history/withdrawn.yaml).
 
 Usage: export_roundtrip.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
 """
@@ -61,6 +62,15 @@ def main():
         for lang, note in (("vi", "Đăng lại."), ("en", "Published again."),
                            ("km", "បានដាក់ផ្សាយម្តងទៀត។")):
             publish(clemency, tmp, "stories", f"{story}.{lang}.md", "correction", note)
+        kept = unlinked_story(tmp, 1)  # stays withdrawn, with a reason per language
+        code, out = run([clemency, "unpublish", f"stories/{kept}", "--source", tmp,
+                         "--reason", "Gỡ hẳn.", "--reason-en", "Withdrawn for good."])
+        check("withdraw a second story for good", code == 0, out)
+        gone = unlinked_story(tmp, 2)
+        code, out = run([clemency, "unpublish", f"stories/{gone}", "--source", tmp,
+                         "--reason", "Sai.", "--gone"])
+        check("remove a third story (410)", code == 0, out)
+        check("the removal is live", wait_for(lambda: serve.get(f"/vi/stories/{gone}/")[0] == 410))
         time.sleep(0.5)  # the watcher's last look
         serve.stop()
         serve = None
