@@ -143,6 +143,19 @@ void AdminSite::UnpublishForm(AdminPage& page) const {
   View view;
   view.Set("heading", T(page, "unpublish_heading", {{"path", path}})).Set("path", path);
   view.Set("scope_one", T(page, "unpublish_scope_one", {{"lang", LanguageName(page, lang)}}));
+  // The reason in the default language is shown wherever a language has none of its own.
+  const std::string default_name = LanguageName(page, config_.default_language);
+  view.Set("reason_label", T(page, "unpublish_reason_in", {{"lang", default_name}}));
+  View others = View::List();
+  for (const LanguageConfig& language : config_.languages) {
+    if (language.code == config_.default_language) continue;
+    View other;
+    other.Set("code", language.code);
+    other.Set("label", T(page, "unpublish_reason_in", {{"lang", LanguageName(page, language.code)}}));
+    other.Set("hint", T(page, "unpublish_reason_other_hint", {{"default", default_name}}));
+    others.Push(std::move(other));
+  }
+  view.Set("other_reasons", std::move(others));
   Show(page, 200, "unpublish", T(page, "unpublish_title", {{"path", path}}), std::move(view));
 }
 
@@ -157,6 +170,12 @@ void AdminSite::Unpublish(AdminPage& page) const {
   }
   if (FormField(page.req, "scope") == "all") order.lang = "";
   order.reason = FormField(page.req, "reason");
+  for (const LanguageConfig& language : config_.languages) {
+    std::string text = FormField(page.req, "reason_" + language.code);
+    if (language.code != config_.default_language && !text.empty()) {
+      order.reasons[language.code] = std::move(text);
+    }
+  }
   order.gone = FormField(page.req, "gone") == "1";
   order.by = page.caller.name;
   auto pages = auth_->workflow()->Unpublish({page.caller.name, page.caller.role}, order);

@@ -53,6 +53,22 @@ bool BoolMember(ApiCall& call, const char* key, bool* out) {
   return !wrong;
 }
 
+// An object member whose members are all text (by name); false (and a 400 sent) when it is
+// there but is not such an object.
+bool TextsMember(ApiCall& call, const char* key, std::map<std::string, std::string>* out) {
+  const JsonValue* value = call.body.Find(key);
+  if (!value || value->kind() == JsonValue::Kind::kNull) return true;
+  bool ok = value->IsObject();
+  for (const auto& [name, member] : ok ? value->members() : std::map<std::string, JsonValue>()) {
+    if (member.kind() != JsonValue::Kind::kString) ok = false;
+    (*out)[name] = member.text();
+  }
+  if (!ok) {
+    http::SendProblem(call.res, 400, std::string(key) + " must be an object of strings", key);
+  }
+  return ok;
+}
+
 // The If-Match header, or "" with 428 sent: a write must name the version it was made from.
 std::string IfMatch(ApiCall& call) {
   std::string etag(Trim(call.req.get_header_value("If-Match")));
@@ -352,7 +368,7 @@ void EditorApi::RegisterPublishing() {
     UnpublishOrder order;
     if (!TextMember(call, "section", &section) || !TextMember(call, "slug", &slug) ||
         !TextMember(call, "lang", &lang) || !TextMember(call, "reason", &reason) ||
-        !BoolMember(call, "gone", &order.gone)) {
+        !TextsMember(call, "reasons", &order.reasons) || !BoolMember(call, "gone", &order.gone)) {
       return;
     }
     if (!section || !slug) return http::SendProblem(call.res, 400, "section and slug are required");

@@ -189,7 +189,10 @@ class PublicApi {
     const PageRow& page = **row;
     if (page.status != "published") {  // a tombstone: its record says when and why
       return http::SendProblem(res, 410,
-                               "withdrawn on " + page.withdrawn_at + ": " + page.withdrawn_reason,
+                               "withdrawn on " + page.withdrawn_at + ": " + page.withdrawn_reason +
+                                   (page.withdrawn_reason_lang.empty()
+                                        ? ""
+                                        : " (in '" + page.withdrawn_reason_lang + "')"),
                                "", req.path);
     }
     auto history = pages_.History(page.id);
@@ -331,6 +334,10 @@ class PublicApi {
     json.Field("status", row.status);
     if (row.status != "published") {
       json.Field("withdrawn_at", row.withdrawn_at).Field("withdrawn_reason", row.withdrawn_reason);
+      // The language the reason is written in: the record's own, or the default language's
+      // where none was given in the record's.
+      json.Field("withdrawn_reason_lang",
+                 row.withdrawn_reason_lang.empty() ? row.lang : row.withdrawn_reason_lang);
     }
   }
 

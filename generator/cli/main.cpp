@@ -27,6 +27,7 @@
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
 #include "publish/editorial_port.h"
+#include "publish/history.h"
 #include "publish/publish.h"
 #include "publish/republisher.h"
 #include "publish/store_site.h"
@@ -58,7 +59,7 @@ const char* kUsage =
 
 struct CommandSpec {
   const char* help;
-  std::vector<std::string> options;  // options that take a value
+  std::vector<std::string> options;  // options that take a value ("--x-*": any "--x-…")
   std::vector<std::string> flags;    // options without a value
   bool arguments = false;            // takes arguments that are not options (a file, a page)
 };
@@ -132,14 +133,17 @@ const std::map<std::string, CommandSpec> kCommands = {
       {},
       true}},
     {"unpublish",
-     {"Usage: clemency unpublish SECTION/SLUG --reason TEXT [--lang L] [--gone] [--source DIR]\n"
-      "                          [--db FILE]\n"
+     {"Usage: clemency unpublish SECTION/SLUG --reason TEXT [--reason-L TEXT …] [--lang L]\n"
+      "                          [--gone] [--source DIR] [--db FILE]\n"
       "  SECTION/SLUG  the page, e.g. guides/dac-xa-la-gi\n"
-      "  --reason TEXT why it was withdrawn: shown on its notice, in feeds and in the API\n"
+      "  --reason TEXT why it was withdrawn, in the site's default language (vi): shown on its\n"
+      "                notice, in feeds and in the API, in every language without its own\n"
+      "                (labelled as being in that language)\n"
+      "  --reason-L TEXT  the reason in language L, e.g. --reason-en, --reason-km\n"
       "  --lang L      one translation only (default: every translation)\n"
       "  --gone        removed: its URL answers 410 Gone instead of showing a notice\n"
       "The page stays in the store as a record. Refused when another page links to it.\n",
-      {"--reason", "--lang", "--source", "--db"},
+      {"--reason", "--reason-*", "--lang", "--source", "--db"},
       {"--gone"},
       true}},
     {"serve",
@@ -538,6 +542,9 @@ int Unpublish(const std::string& source, const std::string& db_path, const std::
   request.slug = page.substr(slash + 1);
   if (values.count("--lang")) request.lang = values["--lang"];
   if (values.count("--reason")) request.reason = values["--reason"];
+  for (const auto& [option, value] : values) {
+    if (option.rfind("--reason-", 0) == 0) request.reasons[option.substr(9)] = value;
+  }
   request.gone = values.count("--gone") > 0;
   request.now = Now(config->utc_offset_minutes);
   auto withdrawn = UnpublishPage(store->get(), source, request, &diagnostics);
@@ -741,6 +748,12 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     std::printf("\n");
     return 0;
   }
+  // An export's pages' histories (history/ beside content/), as the store gave them.
+  Diagnostics history_problems;
+  if (!Reported(history_problems,
+                AddHistoryFiles(DiskFileSystem(), source, site.get(), &history_problems))) {
+    return 1;
+  }
   auto summary = BuildSite(*site, out, timer, fingerprint, &previous);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
@@ -776,7 +789,10 @@ std::optional<int> ParseArguments(int argc, char** argv, const std::string& comm
       (*values)[arg] = "yes";
     } else if (spec.arguments && arg.rfind("--", 0) != 0) {
       arguments->push_back(arg);
-    } else if (std::find(spec.options.begin(), spec.options.end(), arg) == spec.options.end()) {
+    } else if (std::none_of(spec.options.begin(), spec.options.end(), [&arg](const std::string& o) {
+                 return o == arg || (o.back() == '*' && arg.size() >= o.size() &&
+                                     arg.compare(0, o.size() - 1, o, 0, o.size() - 1) == 0);
+               })) {
       return Usage("unknown option '" + arg + "' for " + command);
     } else if (i + 1 >= argc) {
       return Usage(arg + " needs a value");

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "config/page_kinds.h"
@@ -13,6 +14,7 @@
 #include "content/loader.h"
 #include "core/csv.h"
 #include "core/text.h"
+#include "i18n/messages.h"
 
 namespace clemency {
 namespace {
@@ -93,11 +95,69 @@ void CheckValues(const ContactRow& row, const DateTime& today, int utc_offset,
   }
 }
 
-// The entry's files in every language with the row's contact and confirmation; each rewritten
-// file must still be a valid page (else `error`, and it is left out).
+// How an import announces each entry it changes: the import's time and the change note in each
+// language (a correction: readers see other contact details, or a newer confirmation).
+struct Announcement {
+  DateTime at;
+  const MessageCatalogs* catalogs;
+};
+
+// The page in `text` (its front matter), or nullopt when it does not parse.
+std::optional<Page> ParseText(const std::string& relative, const std::string& text,
+                              const SiteConfig& config) {
+  Page page;
+  Diagnostics ignored;
+  if (!ParsePageFile(relative, "content/" + relative, text, config, &ignored, &page)) {
+    return std::nullopt;
+  }
+  return page;
+}
+
+// Whether the page's contact (`contact`) or its confirmation (`confirmation`) differ between the
+// two versions of a page (parsed values: the same details written otherwise are the same).
+struct EntryChange {
+  bool contact = true, confirmation = true;
+};
+EntryChange CompareEntries(const std::optional<Page>& before, const std::optional<Page>& after) {
+  if (!before || !after || !before->support || !after->support) return {};
+  const SupportInfo &a = *before->support, &b = *after->support;
+  const bool same_contact = a.contact.phone == b.contact.phone &&
+                            a.contact.address == b.contact.address &&
+                            a.contact.hours == b.contact.hours;
+  return {!same_contact, a.verified != b.verified || a.verified_by != b.verified_by};
+}
+
+// `updated`, `change_note` and, for a translation that was in step with its source
+// (`source_updated`: the source's `updated` before the import), `translated_from`: the
+// import changed every language alike.
+std::string AnnouncedFields(bool contact_changed, const std::optional<Page>& old_page,
+                            const std::string& lang, const ContactRow& row,
+                            const Announcement& announce,
+                            const std::optional<DateTime>& source_updated) {
+  const std::string at = announce.at.ToRfc3339();
+  MessageArgs args;
+  if (auto verified = ParseDateTime(row.verified, announce.at.offset_minutes)) {
+    args.emplace_back("date", *verified);
+  }
+  std::string fields =
+      "updated: " + at + "\nchange_note: " +
+      YamlQuoted(announce.catalogs->Format(lang, contact_changed ? "support_contact_updated_note"
+                                                                 : "support_contact_confirmed_note",
+                                           args)) +
+      "\n";
+  if (old_page && old_page->translated_from && source_updated &&
+      *old_page->translated_from >= *source_updated) {
+    fields += "translated_from: " + at + "\n";
+  }
+  return fields;
+}
+
+// The entry's files in every language with the row's contact and confirmation, dated and noted
+// as the import's correction (files the row leaves as they are are not returned); each
+// rewritten file must still be a valid page (else `error`, and it is left out).
 std::vector<FileUpdate> RowUpdates(const FileSystem& fs, const std::string& content_dir,
                                    const std::string& section, const ContactRow& row,
-                                   const SiteConfig& config,
+                                   const SiteConfig& config, const Announcement& announce,
                                    const std::function<void(const std::string&, const std::string&)>& error) {
   std::string fields = "contact:\n";
   if (!row.phone.empty()) fields += "  phone: " + YamlQuoted(row.phone) + "\n";
@@ -105,13 +165,28 @@ std::vector<FileUpdate> RowUpdates(const FileSystem& fs, const std::string& cont
   if (!row.hours.empty()) fields += "  hours: " + YamlQuoted(row.hours) + "\n";
   fields += "verified: " + row.verified + "\nverified_by: " + YamlQuoted(row.verified_by) + "\n";
   std::vector<FileUpdate> updates;
+  std::optional<DateTime> source_updated;  // the default language's, before the import
+  const std::string source_relative = section + "/" + row.slug + "." + config.default_language + ".md";
+  if (auto source = fs.ReadFile(JoinPath(content_dir, source_relative)); source.ok()) {
+    if (auto page = ParseText(source_relative, *source, config)) source_updated = page->updated;
+  }
   for (const auto& language : config.languages) {
     std::string relative = section + "/" + row.slug + "." + language.code + ".md";
     std::string path = JoinPath(content_dir, relative);
     auto text = fs.ReadFile(path);
     if (!text.ok()) continue;  // this translation does not exist
-    FileUpdate update{path, ReplaceFrontMatterFields(*text, {"contact", "verified", "verified_by"},
-                                                            fields)};
+    const std::optional<Page> old_page = ParseText(relative, *text, config);
+    std::string changed =
+        ReplaceFrontMatterFields(*text, {"contact", "verified", "verified_by"}, fields);
+    const EntryChange change = CompareEntries(old_page, ParseText(relative, changed, config));
+    if (!change.contact && !change.confirmation) continue;  // nothing new to tell readers
+    const std::vector<std::string> dated = {"updated", "change_note", "translated_from"};
+    std::string announced = AnnouncedFields(change.contact, old_page, language.code, row,
+                                            announce, source_updated);
+    if (announced.find("translated_from:") == std::string::npos) {
+      announced += FrontMatterFieldLines(changed, {"translated_from"});
+    }
+    FileUpdate update{path, ReplaceFrontMatterFields(changed, dated, announced)};
     Page page;
     Diagnostics file_problems;
     if (!ParsePageFile(relative, "content/" + relative, update.text, config, &file_problems,
@@ -156,6 +231,15 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   const CsvRow& header = rows->front();
   const std::map<std::string, size_t> column = ReadHeader(header, csv_display, diagnostics);
   if (diagnostics->size() != errors_before) return {};
+  SetDisplayTimeZone(config.time_zone);  // the note's date as the site shows dates
+  auto catalogs = MessageCatalogs::Load(fs, JoinPath(source_dir, "site/i18n"), config, diagnostics);
+  if (!catalogs.ok() || diagnostics->size() != errors_before) {
+    if (!catalogs.ok() && diagnostics->size() == errors_before) {
+      diagnostics->Add(JoinPath(source_dir, "site/i18n"), 0, "", catalogs.status().message());
+    }
+    return {};
+  }
+  const Announcement announce{today, &catalogs.value()};
   const std::string content_dir = JoinPath(source_dir, "content");
   const std::string section_dir = JoinPath(content_dir, section->name);
   std::vector<FileUpdate> updates;
@@ -182,7 +266,7 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
     }
     CheckValues(row, today, config.utc_offset_minutes, error);
     if (diagnostics->size() != row_errors) continue;
-    for (auto& update : RowUpdates(fs, content_dir, section->name, row, config, error)) {
+    for (auto& update : RowUpdates(fs, content_dir, section->name, row, config, announce, error)) {
       updates.push_back(std::move(update));
     }
   }

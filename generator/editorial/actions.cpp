@@ -313,7 +313,9 @@ Outcome<std::vector<std::string>> Workflow::Unpublish(const Actor& actor,
                                                       const UnpublishOrder& order) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!May(actor.role, Permission::kPublish)) return NotAllowed(actor, "unpublish pages");
-  if (order.reason.empty()) return Refuse(400, "reason: readers are told why the page went");
+  bool any_reason = !order.reason.empty();
+  for (const auto& [lang, text] : order.reasons) any_reason = any_reason || !text.empty();
+  if (!any_reason) return Refuse(400, "reason: readers are told why the page went");
   if (order.slug.empty()) return Refuse(400, "a list page stays as long as its section does");
   UnpublishOrder named = order;
   named.by = actor.name;

@@ -3,6 +3,7 @@
 // it as readers would see it, publish it and withdraw pages. serve's publish path implements it
 // (publish/editorial_port.h); tests may use a fake.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,11 @@ struct PublishReport {
 
 struct UnpublishOrder {
   std::string section, slug, lang;  // lang "" for every translation
+  // `reason` is in the site's default language, shown (labelled) where `reasons` (by language)
+  // has none.
   std::string reason, by;
   bool gone = false;  // 410 Gone instead of a notice
+  std::map<std::string, std::string> reasons = {};
 };
 
 class ContentPort {

@@ -44,6 +44,7 @@ Result<std::vector<std::string>> RepublisherPort::Unpublish(const UnpublishOrder
   request.slug = order.slug;
   request.lang = order.lang;
   request.reason = order.reason;
+  request.reasons = order.reasons;
   request.gone = order.gone;
   request.by = order.by;
   return republisher_->Unpublish(std::move(request), diagnostics);

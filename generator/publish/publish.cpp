@@ -96,9 +96,15 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
   result.page = row->section + "/" + row->slug + "/" + row->lang;
   PageRepository pages(store);
   auto before = pages.Get(row->section, row->slug, row->lang);
-  result.changed = !before.ok() || !before->has_value() || (*before)->content_hash != row->content_hash;
+  // A tombstone published again with its old text is restored: a change like any other.
+  result.changed = !before.ok() || !before->has_value() ||
+                   (*before)->content_hash != row->content_hash ||
+                   (*before)->status != "published";
   if (Status s = store->Begin(); !s.ok()) return s;
-  Status s = result.changed ? pages.Upsert(*row) : Status::Ok();
+  Status s = result.changed ? pages.NoteLanguageChange(row->section, row->slug, row->lang,
+                                                      !row->draft, row->updated, row->updated_unix)
+                            : Status::Ok();
+  if (s.ok() && result.changed) s = pages.Upsert(*row);
   timer->Mark("store");
   result.steps = timer->ToString();
   if (s.ok() && result.changed) {
@@ -115,6 +121,37 @@ Result<PublishResult> StoreRevision(Store* store, const Site& site, const Publis
     return s;
   }
   return result;
+}
+
+// The withdrawal of `request`'s page in `lang`: with the reason in that language, else the
+// default language's (readers are told which). An error when neither was given, or when a
+// reason is in a language the site does not have.
+Result<Withdrawal> WithdrawalIn(const UnpublishRequest& request, const std::string& lang,
+                                const SiteConfig& config) {
+  for (const auto& [code, text] : request.reasons) {
+    if (!config.FindLanguage(code)) {
+      return Status::Error("reason in '" + code + "': not a language of site/config.yaml");
+    }
+  }
+  Withdrawal out{request.now.ToRfc3339(), request.now.unix_seconds, "", request.gone, request.by,
+                 ""};
+  auto own = request.reasons.find(lang);
+  if (own != request.reasons.end() && !own->second.empty()) {
+    out.reason = own->second;
+  } else if (lang == config.default_language && !request.reason.empty()) {
+    out.reason = request.reason;
+  } else {
+    auto fallback = request.reasons.find(config.default_language);
+    out.reason = !request.reason.empty() ? request.reason
+                 : fallback != request.reasons.end() ? fallback->second
+                                                     : std::string();
+    out.reason_lang = config.default_language;
+  }
+  if (out.reason.empty()) {
+    return Status::Error("no reason for '" + lang + "': give it in '" + lang + "' or in '" +
+                         config.default_language + "' (shown where a language has none)");
+  }
+  return out;
 }
 
 }  // namespace
@@ -247,7 +284,7 @@ Result<std::optional<PublishResult>> PublishThroughServe(const std::string& sock
 Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& source_dir,
                                                const UnpublishRequest& request,
                                                Diagnostics* diagnostics) {
-  if (request.reason.empty()) {
+  if (request.reason.empty() && request.reasons.empty()) {
     return Status::Error("--reason is required: the notice, the feeds and partners say why");
   }
   PageRepository pages(store);
@@ -268,17 +305,20 @@ Result<std::vector<std::string>> UnpublishPage(Store* store, const std::string& 
     if (!row.ok()) return row.status();
     if (row->has_value()) stored->content->Remove(JoinPath(source_dir, (*row)->source_path));
   }
-  if (!Site::Load(stored->files, source_dir, diagnostics)) {
-    return Status::Error("the page was not withdrawn; the site is as it was");
+  auto site = Site::Load(stored->files, source_dir, diagnostics);
+  if (!site) return Status::Error("the page was not withdrawn; the site is as it was");
+  std::vector<Withdrawal> withdrawals;
+  for (const auto& lang : withdrawn) {
+    auto withdrawal = WithdrawalIn(request, lang, site->config());
+    if (!withdrawal.ok()) return withdrawal.status();
+    withdrawals.push_back(std::move(withdrawal).value());
   }
-  Withdrawal withdrawal{request.now.ToRfc3339(), request.now.unix_seconds, request.reason,
-                        request.gone, request.by};
   if (Status s = store->Begin(); !s.ok()) return s;
   Status s;
   std::vector<std::string> ids;
-  for (const auto& lang : withdrawn) {
-    if (s.ok()) s = pages.Withdraw(request.section, request.slug, lang, withdrawal);
-    ids.push_back(id + "/" + lang);
+  for (size_t i = 0; i < withdrawn.size(); ++i) {
+    if (s.ok()) s = pages.Withdraw(request.section, request.slug, withdrawn[i], withdrawals[i]);
+    ids.push_back(id + "/" + withdrawn[i]);
   }
   if (s.ok()) s = pages.LogPublish("unpublish", id + (request.gone ? " (gone)" : " (withdrawn)"), "");
   if (s.ok() && !request.audit_actor.empty()) {

@@ -3,6 +3,7 @@
 // whole site has been checked with it. A running `serve` does this itself when asked through its
 // control socket (Republisher), else it republishes the revision once it sees it.
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -83,11 +84,14 @@ Result<std::optional<PublishResult>> PublishThroughServe(const std::string& sock
 struct UnpublishRequest {
   std::string section, slug;
   std::string lang;    // "" for every translation
-  std::string reason;  // shown on the notice, in feeds and in the API
+  // Shown on the notice, in feeds and in the API: `reason` is in the site's default language and
+  // shown (labelled as such) in every language `reasons` (below) has none for.
+  std::string reason;
   bool gone = false;   // removed: the URL answers 410 instead of showing a notice
   DateTime now;
   std::string by;      // who withdrew it, for the page's history
-  std::string audit_actor;  // as PublishRequest's
+  std::string audit_actor = "";                     // as PublishRequest's
+  std::map<std::string, std::string> reasons = {};  // the reason by language
 };
 
 // Withdraws a page's translations: they stay in the store as tombstones (status, time, reason)

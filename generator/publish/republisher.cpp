@@ -15,7 +15,8 @@ std::map<std::string, std::string> TombstoneSignatures(const std::vector<Tombsto
   std::map<std::string, std::string> out;
   for (const Tombstone& t : tombstones) {
     out[t.section + "/" + t.slug] += t.lang + "\x1f" + t.title + "\x1f" + t.reason + "\x1f" +
-                                     t.at.ToRfc3339() + (t.gone ? "\x1fgone" : "") + "\n";
+                                     t.reason_lang + "\x1f" + t.at.ToRfc3339() +
+                                     (t.gone ? "\x1fgone" : "") + "\n";
   }
   return out;
 }
@@ -355,8 +356,10 @@ Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
                               options_.source_dir, request, diagnostics, &keys);
   if (!result.ok() || keys.empty()) return result;
   Snapshot snapshot(store_.get());  // other pages' texts, as stored with this revision
-  // The new revision is in the page's public history, rendered with the page.
-  Status history = AddHistories(store_.get(), site_.get(), &keys);
+  // The new revision is in the page's public history, rendered with the page; a withdrawn page
+  // published again is no longer a tombstone (its notice and feed entry go with this build).
+  Status history = AddTombstones(store_.get(), site_.get());
+  if (history.ok()) history = AddHistories(store_.get(), site_.get(), &keys);
   if (!history.ok()) site_.reset();  // ahead of the output folder: loaded again whole
   auto summary = history.ok() ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
                               : Result<BuildSummary>(history);

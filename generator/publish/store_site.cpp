@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <tuple>
 
 #include "core/fs.h"
@@ -120,16 +121,25 @@ Status ImportSite(const Site& site, Store* store) {
     store->Rollback();
     return s;
   };
+  auto count = repository.Count();
+  if (!count.ok()) return fail(count.status());
+  const DateTime now = Now(site.config().utc_offset_minutes);
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
   for (const auto& rendered : site.pages()) {
     auto row = PageToRow(site, rendered);
     if (!row.ok()) return fail(row.status());
-    if (Status s = repository.Upsert(*row); !s.ok()) return fail(s);
+    // Into a store partners already read, a new or restored translation changes the others'
+    // records (a first import changes nobody's).
+    Status s = *count == 0 ? Status::Ok()
+                           : repository.NoteLanguageChange(row->section, row->slug, row->lang,
+                                                           !row->draft, now.ToRfc3339(),
+                                                           now.unix_seconds);
+    if (s.ok()) s = repository.Upsert(*row);
+    if (!s.ok()) return fail(s);
     keep.emplace_back(row->section, row->slug, row->lang);
   }
-  const DateTime now = Now(site.config().utc_offset_minutes);
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
-                     "import content"};
+                     "import content", ""};
   if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);
   return store->Commit();
 }
@@ -256,6 +266,15 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
     written = WriteFileAtomically(JoinPath(temp, path), text);
   });
   if (s.ok()) s = written;
+  // What the pages' public histories show (announced revisions, their texts for diffs).
+  if (s.ok()) s = ExportHistories(store, temp).status();
+  if (s.ok()) {
+    Diagnostics ignored;  // the site was checked when its pages were stored
+    auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source_dir, "site/config.yaml"), &ignored);
+    auto tombstones = config.ok() ? ReadTombstones(store, config->utc_offset_minutes)
+                                  : Result<std::vector<Tombstone>>(config.status());
+    s = tombstones.ok() ? ExportWithdrawals(*tombstones, temp) : tombstones.status();
+  }
   if (s.ok()) {
     fs::copy(JoinPath(source_dir, "site"), JoinPath(temp, "site"), fs::copy_options::recursive, ec);
     if (ec) s = Status::Error("cannot copy " + JoinPath(source_dir, "site") + ": " + ec.message());
@@ -269,6 +288,38 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
   return s;
 }
 
+namespace {
+
+// Stores the pages of `site` whose files (full paths) are in `changed` as the import's
+// corrections: each dated and noted as its file now says (PlanSupportImport wrote both), in one
+// transaction; the other pages stay as stored.
+Status StoreSupportCorrections(const Site& site, const std::string& source_dir,
+                               const std::set<std::string>& changed, Store* store) {
+  if (changed.empty()) return Status::Ok();
+  PageRepository pages(store);
+  if (Status s = store->Begin(); !s.ok()) return s;
+  Status s;
+  std::string what;
+  for (const auto& rendered : site.pages()) {
+    if (!s.ok() || !changed.count(JoinPath(source_dir, rendered.page.source_path))) continue;
+    auto row = PageToRow(site, rendered);
+    if (!row.ok()) {
+      s = row.status();
+      break;
+    }
+    row->change_type = "correction";
+    row->people.author = row->people.publisher = "import support";
+    s = pages.Upsert(*row);
+    what += (what.empty() ? "" : ", ") + row->section + "/" + row->slug + "/" + row->lang;
+  }
+  if (s.ok()) s = pages.LogPublish("import support", what + " (correction)", "");
+  if (s.ok()) s = store->Commit();
+  if (!s.ok()) store->Rollback();
+  return s;
+}
+
+}  // namespace
+
 Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_dir,
                                       const std::string& csv_display, const std::string& csv_text,
                                       Diagnostics* diagnostics) {
@@ -280,25 +331,24 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
       PlanSupportImport(*stored->files, source_dir, csv_display, csv_text, *config,
                         Now(config->utc_offset_minutes), diagnostics);
   if (!diagnostics->empty()) return Status::Error("nothing was imported");
-  for (auto& update : updates) stored->content->Put(update.path, std::move(update.text));
+  std::set<std::string> changed;  // full paths
+  for (auto& update : updates) {
+    changed.insert(update.path);
+    stored->content->Put(update.path, std::move(update.text));
+  }
   // The whole site is checked with the new contacts before any of them is stored.
   auto site = Site::Load(stored->files, source_dir, diagnostics);
   if (!site) return Status::Error("nothing was imported");
-  if (Status s = ImportSite(*site, store); !s.ok()) return s;
+  if (Status s = StoreSupportCorrections(*site, source_dir, changed, store); !s.ok()) return s;
   return updates.size();
 }
 
-namespace {
-
-// Hands `site` the store's tombstones, so its build shows them.
 Status AddTombstones(Store* store, Site* site) {
   auto tombstones = ReadTombstones(store, site->config().utc_offset_minutes);
   if (!tombstones.ok()) return tombstones.status();
   site->SetTombstones(std::move(tombstones).value());
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes) {
   auto rows = PageRepository(store).Tombstones();
@@ -311,6 +361,7 @@ Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minut
     t.lang = row.lang;
     t.title = row.title;
     t.reason = row.withdrawn_reason;
+    t.reason_lang = row.withdrawn_reason_lang;
     t.published = ParseDateTime(row.published, utc_offset_minutes).value_or(DateTime{});
     t.at = ParseDateTime(row.withdrawn_at, utc_offset_minutes).value_or(DateTime{});
     t.gone = row.status == "gone";

@@ -85,6 +85,9 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
 
 // The store's withdrawn pages, as a site shows them.
 Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes);
+// Hands `site` the store's tombstones as they are now (replacing those it held), so its build
+// shows them.
+Status AddTombstones(Store* store, Site* site);
 
 // The site as the store holds it: content/ from the store's published pages, site/ from disk, and
 // the store's tombstones (notices, 410 markers, feed entries). A page whose stamp `cache` holds is

@@ -714,6 +714,9 @@ class Site::Planner {
   // The last change of any live page: an empty feed's date.
   DateTime NewestLiveUpdate() const;
   Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
+  // The withdrawal's reason as readers of `builder`'s language see it: in another language
+  // (the default one's, where the page's language had none), labelled as such.
+  static std::string ShownReason(const ViewBuilder& builder, const Tombstone& tombstone);
   // The root page and robots.txt.
   Job RootFilesJob() const;
   // The sitemap: one file, or (more URLs than options.sitemap_max_urls) numbered parts of that
@@ -1173,7 +1176,9 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   std::vector<const Tombstone*> withdrawals = Withdrawals(lang, section_name);
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
-  for (const Tombstone* t : withdrawals) key += "|w " + t->title + t->reason + t->at.ToRfc3339();
+  for (const Tombstone* t : withdrawals) {
+    key += "|w " + t->title + t->reason + t->reason_lang + t->at.ToRfc3339();
+  }
   if (entries.empty()) key += "|" + std::to_string(NewestLiveUpdate().unix_seconds);
   return {{paths::OutputFile(paths::Feed(lang, section_name, "atom")),
            paths::OutputFile(paths::Feed(lang, section_name, "rss")),
@@ -1224,7 +1229,8 @@ Job Site::Planner::TombstoneJob(const ViewBuilder& builder, const Tombstone& tom
   const std::string file = tombstone.gone ? paths::OutputFile(path + paths::kGoneMarker)
                                           : paths::OutputFile(path);
   std::string key = nav_keys_.at(lang) + "|tombstone|" + tombstone.title + "|" + tombstone.reason +
-                    "|" + tombstone.at.ToRfc3339() + (tombstone.gone ? "|gone" : "");
+                    "|" + tombstone.reason_lang + "|" + tombstone.at.ToRfc3339() +
+                    (tombstone.gone ? "|gone" : "");
   return {{file}, HashHex(key), "", [this, &builder, &tombstone, path, file]() {
             if (tombstone.gone) return writer_->Write(file, "");
             View view = builder.Base(path, builder.T("withdrawn_heading"), tombstone.section);
@@ -1232,11 +1238,19 @@ Job Site::Planner::TombstoneJob(const ViewBuilder& builder, const Tombstone& tom
             view.Set("alternates", View::List());
             view.Set("noindex", View(true));
             view.Set("withdrawn_notice",
-                     View(builder.T("withdrawn_notice", {{"title", tombstone.title},
-                                                         {"date", tombstone.at},
-                                                         {"reason", tombstone.reason}})));
+                     View(builder.T("withdrawn_notice",
+                                    {{"title", tombstone.title},
+                                     {"date", tombstone.at},
+                                     {"reason", ShownReason(builder, tombstone)}})));
             return WritePage(builder, path, "withdrawn", view);
           }};
+}
+
+std::string Site::Planner::ShownReason(const ViewBuilder& builder, const Tombstone& tombstone) {
+  if (tombstone.reason_lang.empty() || tombstone.reason_lang == builder.language().code) {
+    return tombstone.reason;
+  }
+  return builder.T("withdrawn_reason_in_default_language", {{"reason", tombstone.reason}});
 }
 
 Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& section_name,
@@ -1283,8 +1297,9 @@ Status Site::Planner::WriteFeed(const ViewBuilder& builder, const std::string& s
     entry.id = TagUri(site_.config_.base_url, t->published, path);
     entry.url = builder.Absolute(path);
     entry.title = builder.T("withdrawn_feed_title", {{"title", t->title}});
-    entry.summary = builder.T("withdrawn_notice",
-                              {{"title", t->title}, {"date", t->at}, {"reason", t->reason}});
+    entry.summary = builder.T("withdrawn_notice", {{"title", t->title},
+                                                   {"date", t->at},
+                                                   {"reason", ShownReason(builder, *t)}});
     entry.content_html = "<p>" + EscapeHtml(entry.summary) + "</p>";
     entry.lang = lang;
     entry.published = t->published;

@@ -119,6 +119,7 @@ struct BuildSummary {
 // of its language announce the withdrawal under the page's own entry id.
 struct Tombstone {
   std::string section, slug, lang, title, reason;
+  std::string reason_lang;  // the language `reason` is written in when not `lang` ("": lang)
   DateTime published, at;
   bool gone = false;
 };

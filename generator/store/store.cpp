@@ -180,6 +180,11 @@ CREATE TABLE api_tokens (
   revoked_at TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // The language a withdrawal's reason is written in, when it is not the page's own (a
+    // translation withdrawn with the default language's reason): readers are told so.
+    R"sql(
+ALTER TABLE pages ADD COLUMN withdrawn_reason_lang TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -415,8 +420,8 @@ namespace {
 const char* kSummaryColumns =
     "p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.published, p.updated, "
     "p.updated_unix, p.draft, p.weight, p.source_path, p.content_hash, p.change_note, p.meta_json, "
-    "p.public_updated, p.status, p.withdrawn_at, p.withdrawn_reason";
-constexpr int kSummaryCount = 20;  // columns in kSummaryColumns
+    "p.public_updated, p.status, p.withdrawn_at, p.withdrawn_reason, p.withdrawn_reason_lang";
+constexpr int kSummaryCount = 21;  // columns in kSummaryColumns
 
 PageRow ReadSummary(const Statement& stmt) {
   PageRow r;
@@ -440,6 +445,7 @@ PageRow ReadSummary(const Statement& stmt) {
   r.status = stmt.Text(17);
   r.withdrawn_at = stmt.Text(18);
   r.withdrawn_reason = stmt.Text(19);
+  r.withdrawn_reason_lang = stmt.Text(20);
   return r;
 }
 
@@ -503,7 +509,7 @@ ON CONFLICT (section, slug, lang) DO UPDATE SET
   body_text = excluded.body_text, content_hash = excluded.content_hash,
   change_note = excluded.change_note, meta_json = excluded.meta_json,
   public_updated = excluded.public_updated, status = 'published', withdrawn_at = '',
-  withdrawn_reason = ''
+  withdrawn_reason = '', withdrawn_reason_lang = ''
 WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json
    OR pages.status <> 'published')sql";
 
@@ -858,9 +864,16 @@ Status PageRepository::WithdrawAllExcept(
 
 namespace {
 
+const char kNoteLanguageChange[] = R"sql(
+UPDATE pages SET updated = ?4, updated_unix = ?5
+WHERE section = ?1 AND slug = ?2 AND lang <> ?3 AND status = 'published' AND draft = 0
+  AND updated_unix < ?5
+  AND EXISTS (SELECT 1 FROM pages o WHERE o.section = ?1 AND o.slug = ?2 AND o.lang = ?3
+              AND o.status = 'published' AND o.draft = 0) <> ?6)sql";
+
 const char kWithdraw[] = R"sql(
 UPDATE pages SET status = ?4, withdrawn_at = ?5, withdrawn_reason = ?6, updated = ?5,
-                 updated_unix = ?7
+                 updated_unix = ?7, withdrawn_reason_lang = ?8
 WHERE section = ?1 AND slug = ?2 AND lang = ?3 AND status = 'published')sql";
 
 const char kRecordWithdrawal[] = R"sql(
@@ -871,12 +884,25 @@ WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 }  // namespace
 
+Status PageRepository::NoteLanguageChange(const std::string& section, const std::string& slug,
+                                          const std::string& lang, bool publishing,
+                                          const std::string& at, int64_t at_unix) {
+  return store_->WithCached(kNoteLanguageChange, [&](Statement& stmt) {
+    stmt.Bind(1, section).Bind(2, slug).Bind(3, lang).Bind(4, at).Bind(5, at_unix);
+    stmt.Bind(6, static_cast<int64_t>(publishing));
+    return stmt.Run();
+  });
+}
+
 Status PageRepository::Withdraw(const std::string& section, const std::string& slug,
                                 const std::string& lang, const Withdrawal& withdrawal) {
-  Status s = store_->WithCached(kWithdraw, [&](Statement& stmt) {
+  Status s = NoteLanguageChange(section, slug, lang, false, withdrawal.at, withdrawal.at_unix);
+  if (!s.ok()) return s;
+  s = store_->WithCached(kWithdraw, [&](Statement& stmt) {
     stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
     stmt.Bind(4, withdrawal.gone ? std::string("gone") : std::string("withdrawn"));
     stmt.Bind(5, withdrawal.at).Bind(6, withdrawal.reason).Bind(7, withdrawal.at_unix);
+    stmt.Bind(8, withdrawal.reason_lang == lang ? std::string() : withdrawal.reason_lang);
     return stmt.Run();
   });
   if (!s.ok()) return s;

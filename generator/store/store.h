@@ -145,6 +145,7 @@ struct PageRow {
   // "published", or a tombstone: "withdrawn" (its URL shows a notice) or "gone" (410).
   std::string status = "published";
   std::string withdrawn_at, withdrawn_reason;
+  std::string withdrawn_reason_lang;  // the reason's language when not `lang` ("": lang's own)
   RevisionPeople people;  // of the revision an Upsert records
 };
 
@@ -155,6 +156,7 @@ struct Withdrawal {
   std::string reason;
   bool gone = false;  // removed (410) rather than withdrawn with a notice
   std::string by;     // who withdrew it ("" when not known)
+  std::string reason_lang = "";  // the language `reason` is written in ("": each page's own)
 };
 
 struct RevisionRow {
@@ -241,6 +243,12 @@ class PageRepository {
   // (change type "withdrawal"). A page that is not published is left as it is.
   Status Withdraw(const std::string& section, const std::string& slug, const std::string& lang,
                   const Withdrawal& withdrawal);
+  // Before `lang` of section/slug is published (`publishing`) or withdrawn: when that changes
+  // whether it is published, moves `updated` of the other published translations forward to
+  // `at` (their API records list the translations, so partners asking updated_since learn of it).
+  Status NoteLanguageChange(const std::string& section, const std::string& slug,
+                            const std::string& lang, bool publishing, const std::string& at,
+                            int64_t at_unix);
   // Every tombstone (summary columns).
   Result<std::vector<PageRow>> Tombstones();
 
