@@ -36,6 +36,11 @@ void AdminSite::SignIn(AdminPage& page) const {
       return ShowLogin(page, 429,
                        T(page, "login_limited", {{"seconds", static_cast<long>(result.retry_after)}}),
                        name);
+    case EditorAuth::SignIn::Result::kBusy:
+      page.res.set_header("Retry-After", std::to_string(result.retry_after));
+      return ShowLogin(page, 503,
+                       T(page, "login_busy", {{"seconds", static_cast<long>(result.retry_after)}}),
+                       name);
     case EditorAuth::SignIn::Result::kRefused:
       return ShowLogin(page, 401, T(page, "login_failed"), name);
     case EditorAuth::SignIn::Result::kOk:

@@ -61,6 +61,15 @@ std::optional<Permission> PermissionFor(std::string_view action) {
 
 namespace {
 
+// Password checks at once: each holds Argon2id's 256 MiB for about a second, so serve's memory
+// under any sign-in load stays within this (one check at a time with libsodium's moderate cost).
+constexpr size_t kPasswordMemoryBudget = 288u << 20;
+// Beyond the checks running, a few sign-ins wait briefly for their turn; the rest are told to
+// come back at once, so neither threads nor memory pile up.
+constexpr int kPasswordWaiting = 4;
+constexpr int64_t kPasswordWaitMs = 3000;
+constexpr int64_t kBusyRetrySeconds = 2;
+
 bool IsUrlEncodedForm(const httplib::Request& req) {
   return req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
 }
@@ -96,6 +105,8 @@ EditorAuth::EditorAuth(Store* store, Workflow* workflow, SessionTable* sessions,
       workflow_(workflow),
       sessions_(sessions),
       limiter_(limiter),
+      gate_(PasswordCheckGate::SlotsWithin(kPasswordMemoryBudget), kPasswordWaiting,
+            kPasswordWaitMs),
       secure_(secure_cookies),
       now_(now ? std::move(now) : [] { return static_cast<int64_t>(std::time(nullptr)); }) {}
 
@@ -151,30 +162,40 @@ EditorAuth::SignIn EditorAuth::SignInWith(const std::string& name, const std::st
                                           const std::string& old_session_id) {
   SignIn out;
   const int64_t now = now_();
-  out.retry_after = limiter_->RetryAfter(name, address, now);
+  out.retry_after = limiter_->Reserve(name, address, now);
   if (out.retry_after > 0) {
     out.result = SignIn::Result::kLimited;
     return out;
   }
+  if (!gate_.Enter()) {
+    limiter_->Release(name, address, now);
+    out.result = SignIn::Result::kBusy;
+    out.retry_after = kBusyRetrySeconds;
+    return out;
+  }
   auto user = Authenticate(store_, name, password);
+  gate_.Leave();
   if (!user.ok()) {
-    limiter_->Failed(name, address, now);
-    // The name typed is recorded only when it is an account's: a password typed into the name
-    // field by mistake must not reach the audit log.
-    auto known = IsAccountName(name) ? UserRepository(store_).Get(name)
-                                     : Result<std::optional<UserRow>>(std::optional<UserRow>());
-    bool account = known.ok() && known->has_value();
-    workflow_->Audit(account ? name : "-", "login.failed", account ? name : "(no such account)",
-                     "from " + address);
+    AuditFailure(name, address);
     out.result = SignIn::Result::kRefused;
     return out;
   }
-  limiter_->Succeeded(user->name);
+  limiter_->Succeeded(user->name, address, now);
   if (!old_session_id.empty()) sessions_->End(old_session_id);
   out.session_id = sessions_->Start(user->name, now);
   workflow_->Audit(user->name, "login", user->name, "from " + address);
   out.result = SignIn::Result::kOk;
   return out;
+}
+
+void EditorAuth::AuditFailure(const std::string& name, const std::string& address) const {
+  // The name typed is recorded only when it is an account's: a password typed into the name
+  // field by mistake must not reach the audit log.
+  auto known = IsAccountName(name) ? UserRepository(store_).Get(name)
+                                   : Result<std::optional<UserRow>>(std::optional<UserRow>());
+  bool account = known.ok() && known->has_value();
+  workflow_->Audit(account ? name : "-", "login.failed", account ? name : "(no such account)",
+                   "from " + address);
 }
 
 void EditorAuth::SignOut(const Caller& caller) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "accounts/sessions.h"
+#include "accounts/signin_limits.h"
 #include "editorial/workflow.h"
 #include "store/store.h"
 
@@ -73,12 +74,14 @@ class EditorAuth {
   bool CsrfOk(const httplib::Request& req, const Caller& caller) const;
 
   struct SignIn {
-    enum class Result { kOk, kRefused, kLimited } result = Result::kRefused;
+    // kBusy: as many passwords as memory allows are being checked; try again in a moment.
+    enum class Result { kOk, kRefused, kLimited, kBusy } result = Result::kRefused;
     std::string session_id;   // kOk: a new id (the old session, if any, is ended)
-    int64_t retry_after = 0;  // kLimited: seconds
+    int64_t retry_after = 0;  // kLimited, kBusy: seconds
   };
-  // Signs `name` in from `address` with `password`, limited per account and address (checked
-  // before the password is). Audited as login or login.failed.
+  // Signs `name` in from `address` with `password`, limited per account and address (the attempt
+  // reserved before the password is checked) and bounded in checks at once. Audited as login or
+  // login.failed.
   SignIn SignInWith(const std::string& name, const std::string& password,
                     const std::string& address, const std::string& old_session_id);
   // The address `req` comes from, for the sign-in limit: behind the TLS proxy (secure cookies)
@@ -101,10 +104,12 @@ class EditorAuth {
 
  private:
   std::optional<Caller> FromSession(const httplib::Request& req);
+  void AuditFailure(const std::string& name, const std::string& address) const;
   Store* store_;
   Workflow* workflow_;
   SessionTable* sessions_;
   LoginLimiter* limiter_;
+  PasswordCheckGate gate_;
   bool secure_;
   std::function<int64_t()> now_;
 };

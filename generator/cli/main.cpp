@@ -19,6 +19,7 @@
 
 #include "accounts/accounts.h"
 #include "accounts/sessions.h"
+#include "accounts/signin_limits.h"
 #include "api/server.h"
 #include "content/support_import.h"
 #include "core/fs.h"

@@ -1,5 +1,5 @@
 // Who is signed in: session ids rotated at every sign-in, idle and absolute timeouts, sign-out;
-// the limit on failed sign-ins per account and per address; bearer tokens kept hashed.
+// bearer tokens kept hashed.
 #include "accounts/sessions.h"
 
 #include <catch2/catch.hpp>
@@ -42,24 +42,6 @@ TEST_CASE("sessions: a new id at every sign-in, timeouts, and sign-out ends it")
   table.EndAllFor("minh");
   CHECK_FALSE(table.Find(fourth, t + 1));
   CHECK_FALSE(table.Find(fifth, t + 1));
-}
-
-TEST_CASE("sign-in limit: the 11th failure in a minute is refused, per account and per address") {
-  LoginLimiter limiter(10, 60);
-  const int64_t t = 1'800'000'000;
-  for (int i = 0; i < 10; ++i) {
-    CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + i) == 0);
-    limiter.Failed("lan", "10.0.0.1", t + i);
-  }
-  CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + 10) > 0);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 10) > 0);    // the account, from elsewhere
-  CHECK(limiter.RetryAfter("hoa", "10.0.0.1", t + 10) > 0);    // the address, another account
-  CHECK(limiter.RetryAfter("hoa", "10.0.0.2", t + 10) == 0);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 59) == 1);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 60) == 0);   // the first failure has left
-  limiter.Succeeded("lan");
-  CHECK(limiter.RetryAfter("lan", "10.0.0.3", t + 11) == 0);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + 11) > 0);    // the address still guessed
 }
 
 TEST_CASE("bearer tokens: shown once, stored as a hash, refused when revoked or disabled") {

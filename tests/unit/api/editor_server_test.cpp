@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "accounts/sessions.h"
+#include "accounts/signin_limits.h"
 #include "api/admin_ui.h"
 #include "api/json_reader.h"
 #include "api/server.h"

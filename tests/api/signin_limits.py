@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Sign-in under load and under attack, against the real binary (ctest api.signin_limits).
+
+Starts `clemency serve` on a copy of the site with accounts made by `clemency user add`, then:
+- a burst of simultaneous wrong sign-ins (200 by default): every one answered at once with 401,
+  429 or 503 (Retry-After on the last two), at most the allowed number of password checks for the
+  targeted account, serve's peak RSS less than 300 MiB above idle, public pages answering within
+  two seconds all along (issue 20, item 3).
+
+Usage: signin_limits.py CLEMENCY_BINARY PROJECT_DIR [BURST]
+Prints one line per check and "N passed, M failed"; exits 1 on any failure.
+"""
+import http.client
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+CLEMENCY = os.path.abspath(sys.argv[1])
+PROJECT = os.path.abspath(sys.argv[2])
+BURST = int(sys.argv[3]) if len(sys.argv) > 3 else 200
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, summary  # noqa: E402
+
+PASSWORDS = {"minh": "minh-mat-khau-dai-3", "an": "an-quan-tri-vien-5"}
+ROLES = {"minh": "publisher", "an": "admin"}
+ACCOUNT_LIMIT = 10  # failed sign-ins an account may have checked in a burst
+
+
+def run(args, stdin=None):
+    result = subprocess.run([CLEMENCY] + args, input=stdin, capture_output=True, text=True,
+                            timeout=120)
+    if result.returncode != 0:
+        raise SystemExit(f"clemency {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+class Server:
+    def __init__(self, root):
+        self.err = open(os.path.join(root, "err.log"), "w+")
+        self.out = open(os.path.join(root, "out.log"), "w+")
+        self.proc = subprocess.Popen([CLEMENCY, "serve", "--source", root, "--port", "0"],
+                                     stdout=self.out, stderr=self.err)
+        deadline = time.time() + 90
+        self.port = None
+        while time.time() < deadline and self.port is None:
+            if self.proc.poll() is not None:
+                raise SystemExit("serve exited early:\n" + open(self.err.name).read()[-2000:])
+            match = re.search(r"Serving on http://127.0.0.1:(\d+)/", open(self.out.name).read())
+            self.port = int(match.group(1)) if match else None
+            time.sleep(0.05)
+        if self.port is None:
+            raise SystemExit("serve did not start")
+
+    def status_kib(self, field):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(re.search(field + r":\s+(\d+)", f.read()).group(1))
+
+    def reset_peak(self):
+        """Sets VmHWM (peak RSS) back to the current RSS (Linux's clear_refs 5)."""
+        with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
+            f.write("5")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def request(port, method, path, address="127.0.0.1", form=None, cookies=None, timeout=60):
+    headers = {}
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                      source_address=(address, 0))
+    conn.request(method, path, body=body, headers=headers)
+    raw = conn.getresponse()
+    status, headers, text = raw.status, raw.getheaders(), raw.read().decode("utf-8", "replace")
+    conn.close()
+    return status, dict((k.lower(), v) for k, v in headers if k.lower() != "set-cookie"), \
+        [v for k, v in headers if k.lower() == "set-cookie"], text
+
+
+def login_form(port, address):
+    """The sign-in form's CSRF token and its cookie, as a browser gets them."""
+    _, _, set_cookies, body = request(port, "GET", "/admin/login", address)
+    token = re.search(r'name="csrf" value="([^"]+)"', body)
+    cookies = {}
+    for cookie in set_cookies:
+        name, _, rest = cookie.partition("=")
+        cookies[name] = rest.split(";", 1)[0]
+    return (token.group(1) if token else ""), cookies
+
+
+def sign_in(port, name, password, address, prepared=None):
+    token, cookies = prepared or login_form(port, address)
+    return request(port, "POST", "/admin/login", address, cookies=cookies,
+                   form={"name": name, "password": password, "csrf": token})
+
+
+def checked_failures(root, account):
+    """Failed sign-ins for `account` whose password was checked (each is audited)."""
+    db = sqlite3.connect(f"file:{os.path.join(root, 'var', 'clemency.db')}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' "
+                          "AND subject = ?", (account,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def address(i):
+    return f"127.0.{10 + i // 250}.{1 + i % 250}"
+
+
+def test_burst(server, root):
+    port = server.port
+    # One check first, so the idle figure already holds what the first check leaves behind.
+    sign_in(port, "khong-co-ai", "mot-mat-khau-bat-ky", "127.0.9.1")
+    prepared = [login_form(port, address(i)) for i in range(BURST)]
+    time.sleep(0.5)
+    idle = server.status_kib("VmRSS")
+    server.reset_peak()
+    results = [None] * BURST
+    start = threading.Barrier(BURST + 1)
+
+    def attempt(i):
+        # Half guess minh's password, half guess at names that are no account: both cost a check.
+        name = "minh" if i % 2 == 0 else f"khong-co-{i}"
+        start.wait()
+        t0 = time.time()
+        try:
+            status, headers, _, _ = sign_in(port, name, f"doan-mat-khau-{i:03d}", address(i),
+                                            prepared[i])
+            results[i] = (status, headers.get("retry-after", ""), time.time() - t0)
+        except OSError as e:
+            results[i] = (0, str(e), time.time() - t0)
+
+    public = []
+    done = threading.Event()
+
+    def reader():
+        while not done.is_set():
+            t0 = time.time()
+            try:
+                status = request(port, "GET", "/", "127.0.9.9", timeout=10)[0]
+            except OSError:
+                status = 0
+            public.append((status, time.time() - t0))
+            time.sleep(0.1)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(BURST)]
+    for t in threads:
+        t.start()
+    watcher = threading.Thread(target=reader)
+    t0 = time.time()
+    start.wait()
+    watcher.start()
+    for t in threads:
+        t.join(120)
+    elapsed = time.time() - t0
+    time.sleep(0.5)
+    done.set()
+    watcher.join()
+    peak = server.status_kib("VmHWM")
+    statuses = [r[0] for r in results]
+    counts = {s: statuses.count(s) for s in sorted(set(statuses))}
+    print(f"      burst of {BURST}: {counts} in {elapsed:.1f} s; RSS idle {idle // 1024} MiB, "
+          f"peak {peak // 1024} MiB (+{(peak - idle) // 1024} MiB); "
+          f"{len(public)} public reads, slowest {max(p[1] for p in public):.2f} s")
+    check("every sign-in of the burst is answered 401, 429 or 503",
+          all(s in (401, 429, 503) for s in statuses), str(counts))
+    check("every 429 and 503 carries Retry-After",
+          all(r[1].isdigit() and int(r[1]) > 0 for r in results if r[0] in (429, 503)))
+    check("the burst is over within a minute", elapsed < 60, f"{elapsed:.1f} s")
+    checked = checked_failures(root, "minh")
+    check(f"at most {ACCOUNT_LIMIT} of the burst's guesses at one account are checked",
+          checked <= ACCOUNT_LIMIT, f"{checked} checked")
+    check("serve's peak RSS stays under 300 MiB above idle", peak - idle < 300 * 1024,
+          f"idle {idle} KiB, peak {peak} KiB")
+    check("public pages answer 200 within 2 s all through the burst",
+          public and all(s == 200 and d < 2 for s, d in public),
+          str([p for p in public if p[0] != 200 or p[1] >= 2][:5]))
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="clemency-signin-limits-")
+    server = None
+    try:
+        for part in ("site", "content"):
+            shutil.copytree(os.path.join(PROJECT, part), os.path.join(root, part))
+        for name, password in PASSWORDS.items():
+            run(["user", "add", name, "--role", ROLES[name], "--source", root],
+                stdin=password + "\n")
+        server = Server(root)
+        test_burst(server, root)
+    finally:
+        if server:
+            server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    return summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
