@@ -134,6 +134,20 @@ View AdminSite::TranslationsView(AdminPage& page, const Dashboard& dashboard) co
   return list;
 }
 
+View AdminSite::AttacksView(AdminPage& page) const {
+  View list = View::List();
+  for (const LoginLimiter::Attack& attack : auth_->Attacks()) {
+    View item;
+    item.Set("account", attack.account.empty() ? T(page, "attack_no_account") : attack.account);
+    item.Set("slowed", attack.slowed);
+    item.Set("line", T(page, attack.slowed ? "attack_line_slowed" : "attack_line",
+                       {{"failures", static_cast<long>(attack.failures)},
+                        {"addresses", static_cast<long>(attack.addresses)}}));
+    list.Push(std::move(item));
+  }
+  return list;
+}
+
 void AdminSite::DashboardScreen(AdminPage& page) const {
   auto dashboard = auth_->workflow()->GetDashboard();
   if (!dashboard.ok()) return ShowRefusal(page, dashboard.refusal(), "/admin/");
@@ -142,6 +156,12 @@ void AdminSite::DashboardScreen(AdminPage& page) const {
   view.Set("groups", DashboardGroups(page, dashboard.value()));
   view.Set("has_translations", !dashboard->translations.empty());
   view.Set("translations", TranslationsView(page, dashboard.value()));
+  // Guessing at passwords is for those who manage accounts to see (and act on).
+  if (May(page.caller.role, Permission::kManageUsers)) {
+    View attacks = AttacksView(page);
+    view.Set("show_attacks", true).Set("has_attacks", !attacks.list().empty());
+    view.Set("attacks", std::move(attacks));
+  }
   Show(page, 200, "dashboard", T(page, "dashboard_title"), std::move(view));
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "accounts/sessions.h"
 #include "accounts/signin_limits.h"
@@ -36,6 +37,10 @@ std::string SetCookieHeader(const std::string& name, const std::string& value,
 
 // True when `sent` is the expected token; an empty expected or sent token never matches.
 bool CsrfMatches(const std::string& expected, const std::string& sent);
+
+// The form of an address the audit log keeps: its network, not the host (an IPv4 address's /24,
+// an IPv6 address's /48), enough to see an attack come from many places without tracking anyone.
+std::string AddressPrefix(const std::string& address);
 
 // The token of an "Authorization: Bearer <token>" header ("" for any other header).
 std::string BearerToken(std::string_view authorization);
@@ -81,13 +86,16 @@ class EditorAuth {
   };
   // Signs `name` in from `address` with `password`, limited per account and address (the attempt
   // reserved before the password is checked) and bounded in checks at once. Audited as login or
-  // login.failed.
+  // login.failed, and login.limited when a limit starts.
   SignIn SignInWith(const std::string& name, const std::string& password,
                     const std::string& address, const std::string& old_session_id);
   // The address `req` comes from, for the sign-in limit: behind the TLS proxy (secure cookies)
   // and from a loopback peer, the last X-Forwarded-For entry, which the proxy appended (entries
   // before it are the client's to write); else the peer's address.
   std::string ClientAddress(const httplib::Request& req) const;
+  // Accounts being guessed at now, for an admin's dashboard; names that are no account are summed
+  // up under the account "" (what was typed is not shown: it may be someone's password).
+  std::vector<LoginLimiter::Attack> Attacks() const;
   // Ends the caller's session (audited as logout).
   void SignOut(const Caller& caller);
 
@@ -104,7 +112,9 @@ class EditorAuth {
 
  private:
   std::optional<Caller> FromSession(const httplib::Request& req);
-  void AuditFailure(const std::string& name, const std::string& address) const;
+  bool IsAccount(const std::string& name) const;
+  void AuditFailure(const std::string& name, const std::string& address,
+                    LoginLimiter::Limit started) const;
   Store* store_;
   Workflow* workflow_;
   SessionTable* sessions_;
