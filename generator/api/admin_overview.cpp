@@ -1,7 +1,6 @@
 // The admin's sign-in, dashboard, page list and audit log.
 #include <ctime>
 
-#include "accounts/secrets.h"
 #include "api/admin_pages.h"
 
 namespace clemency {
@@ -11,8 +10,9 @@ namespace clemency {
 void AdminSite::ShowLogin(AdminPage& page, int status, const std::string& error_text,
                           const std::string& name) const {
   // Each showing of the form gets a fresh token in a short-lived cookie: there is no session yet
-  // to hold one, and a page on another site cannot read the cookie to copy it into its form.
-  std::string token = RandomSecret();
+  // to hold one, and a page on another site cannot read the cookie to copy it into its form; the
+  // token is signed, so a cookie set by some other means with a made-up value is no use either.
+  std::string token = auth_->NewLoginToken();
   page.res.set_header("Set-Cookie", auth_->LoginCookie(token));
   View view;
   view.Set("login_csrf", token).Set("name", name);
@@ -23,8 +23,7 @@ void AdminSite::ShowLogin(AdminPage& page, int status, const std::string& error_
 void AdminSite::SignIn(AdminPage& page) const {
   const httplib::Request& req = page.req;
   std::string name = FormField(req, "name");
-  if (!CsrfMatches(CookieValue(req.get_header_value("Cookie"), kLoginCookie),
-                   FormField(req, "csrf"))) {
+  if (!auth_->LoginTokenOk(req)) {
     return ShowLogin(page, 403, T(page, "login_expired"), name);
   }
   std::string old_session = CookieValue(req.get_header_value("Cookie"), kSessionCookie);

@@ -86,6 +86,8 @@ constexpr size_t kPasswordMemoryBudget = 288u << 20;
 constexpr int kPasswordWaiting = 4;
 constexpr int64_t kPasswordWaitMs = 3000;
 constexpr int64_t kBusyRetrySeconds = 2;
+// How long a sign-in form's token is good for.
+constexpr int64_t kLoginFormSeconds = 30 * 60;
 
 bool IsUrlEncodedForm(const httplib::Request& req) {
   return req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
@@ -280,10 +282,18 @@ std::string EditorAuth::ClearSessionCookie() const {
   return SetCookieHeader(kSessionCookie, "", spec);
 }
 
+std::string EditorAuth::NewLoginToken() const { return login_tokens_.Issue(now_()); }
+
+bool EditorAuth::LoginTokenOk(const httplib::Request& req) const {
+  std::string sent = FormField(req, "csrf");
+  return CsrfMatches(CookieValue(req.get_header_value("Cookie"), kLoginCookie), sent) &&
+         login_tokens_.Valid(sent, now_(), kLoginFormSeconds);
+}
+
 std::string EditorAuth::LoginCookie(const std::string& token) const {
   CookieSpec spec;
   spec.path = "/admin/login";
-  spec.max_age = 30 * 60;  // a sign-in form left open longer is refused, then shown again
+  spec.max_age = kLoginFormSeconds;  // a sign-in form left open longer is refused, then shown again
   spec.secure = secure_;
   return SetCookieHeader(kLoginCookie, token, spec);
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "accounts/secrets.h"
 #include "accounts/sessions.h"
 #include "accounts/signin_limits.h"
 #include "editorial/workflow.h"
@@ -104,6 +105,11 @@ class EditorAuth {
   std::string SessionCookie(const std::string& id) const;
   std::string ClearSessionCookie() const;
   std::string LoginCookie(const std::string& token) const;
+  // A new token for the sign-in form, signed with this server's key (only it can make one).
+  std::string NewLoginToken() const;
+  // True when the sign-in form sent back, in its field and its cookie, one token this server
+  // issued less than the cookie's lifetime ago (an equal pair made up by anyone is refused).
+  bool LoginTokenOk(const httplib::Request& req) const;
   std::string ClearLoginCookie() const;
   int64_t Now() const { return now_(); }
   bool secure_cookies() const { return secure_; }
@@ -120,6 +126,7 @@ class EditorAuth {
   SessionTable* sessions_;
   LoginLimiter* limiter_;
   PasswordCheckGate gate_;
+  TokenSigner login_tokens_;
   bool secure_;
   std::function<int64_t()> now_;
 };

@@ -5,11 +5,12 @@ Starts `clemency serve` on a copy of the site with accounts made by `clemency us
 - a burst of simultaneous wrong sign-ins (200 by default): every one answered at once with 401,
   429 or 503 (Retry-After on the last two), at most the allowed number of password checks for the
   targeted account, serve's peak RSS less than 300 MiB above idle, public pages answering within
-  two seconds all along (issue 20, item 3);
+  three seconds all along (issue 20, item 3);
 - guesses at one account from rotating addresses slow it down without locking its owner out,
   one address is refused after five failures for an account or twenty for any, the audit log
   records the limits with addresses cut to their network, and an admin's dashboard (not a
-  publisher's) lists the account being guessed at (item 4).
+  publisher's) lists the account being guessed at (item 4);
+- the sign-in form's CSRF token must be one the server signed (item 12).
 
 Usage: signin_limits.py CLEMENCY_BINARY PROJECT_DIR [BURST]
 Prints one line per check and "N passed, M failed"; exits 1 on any failure.
@@ -204,9 +205,9 @@ def test_burst(server, root):
           checked <= ACCOUNT_LIMIT, f"{checked} checked")
     check("serve's peak RSS stays under 300 MiB above idle", peak - idle < 300 * 1024,
           f"idle {idle} KiB, peak {peak} KiB")
-    check("public pages answer 200 within 2 s all through the burst",
-          public and all(s == 200 and d < 2 for s, d in public),
-          str([p for p in public if p[0] != 200 or p[1] >= 2][:5]))
+    check("public pages answer 200 within 3 s all through the burst",
+          public and all(s == 200 and d < 3 for s, d in public),
+          str([p for p in public if p[0] != 200 or p[1] >= 3][:5]))
 
 
 def follow_retry(port, name, password, address, patience):
@@ -291,6 +292,29 @@ def test_dashboard(server):
                   str(status))
 
 
+def test_login_token(server, root):
+    """The sign-in form's token must be one the server issued: an equal cookie and field made up
+    by the client (x/x) are refused before any password is checked (item 12)."""
+    port = server.port
+    before = len(audit_rows(root))
+    status, _, set_cookies, _ = request(port, "POST", "/admin/login", "127.0.70.1",
+                                        cookies={"clemency_login": "x"},
+                                        form={"name": "lan", "password": PASSWORDS["lan"],
+                                              "csrf": "x"})
+    check("a made-up equal cookie and field (x/x) are refused (403), no session",
+          status == 403 and not session_of(set_cookies), str(status))
+    check("and nothing was checked or recorded", len(audit_rows(root)) == before)
+    token, cookies = login_form(port, "127.0.70.1")
+    status, _, _, _ = request(port, "POST", "/admin/login", "127.0.70.1",
+                              cookies={"clemency_login": token + "x"},
+                              form={"name": "lan", "password": PASSWORDS["lan"],
+                                    "csrf": token + "x"})
+    check("an issued token altered in both places is refused (403)", status == 403, str(status))
+    status, _, set_cookies = follow_retry(port, "lan", PASSWORDS["lan"], "127.0.70.1", 15)
+    check("the form's own token signs in", status == 303 and bool(session_of(set_cookies)),
+          str(status))
+
+
 def main():
     root = tempfile.mkdtemp(prefix="clemency-signin-limits-")
     server = None
@@ -305,6 +329,7 @@ def main():
         test_owner_not_locked_out(server, root)
         test_one_address_limits(server, root)
         test_dashboard(server)
+        test_login_token(server, root)
     finally:
         if server:
             server.stop()

@@ -71,3 +71,24 @@ TEST_CASE("bearer tokens: shown once, stored as a hash, refused when revoked or 
   CHECK_FALSE(SecretsEqual("abc", "abcd"));
   CHECK(SecretHash("x").size() == 64);
 }
+
+TEST_CASE("signed tokens: only the issuing signer's, unaltered and not too old, are valid") {
+  TokenSigner signer, other;
+  const int64_t t = 1'800'000'000;
+  std::string token = signer.Issue(t);
+  CHECK(token != signer.Issue(t));  // a fresh random part each time
+  CHECK(signer.Valid(token, t, 1800));
+  CHECK(signer.Valid(token, t + 1800, 1800));
+  CHECK_FALSE(signer.Valid(token, t + 1801, 1800));  // too old
+  CHECK_FALSE(signer.Valid(token, t - 1, 1800));     // from the future
+  CHECK_FALSE(other.Valid(token, t, 1800));          // another server's (or before a restart)
+  CHECK_FALSE(signer.Valid("x", t, 1800));
+  CHECK_FALSE(signer.Valid("", t, 1800));
+  std::string later = token;
+  size_t dot = later.find('.');
+  later.replace(dot + 1, 10, std::to_string(t + 5));  // a later time under the old MAC
+  CHECK_FALSE(signer.Valid(later, t + 5, 1800));
+  std::string flipped = token;
+  flipped.back() = flipped.back() == '0' ? '1' : '0';
+  CHECK_FALSE(signer.Valid(flipped, t, 1800));
+}
