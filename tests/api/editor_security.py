@@ -35,10 +35,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from checks import check, summary  # noqa: E402
 
 PASSWORDS = {
-    "lan": "lan-mat-khau-dai-1",      # editor
-    "tam": "tam-mat-khau-dai-2",      # editor, disabled while serve runs
-    "minh": "minh-mat-khau-dai-3",    # publisher
-    "hoa": "hoa-mat-khau-dai-4",      # publisher who writes an edit herself
+    "lan": "mua-xuan-tren-song-1",      # editor
+    "tam": "cay-bang-truoc-ngo-2",      # editor, disabled while serve runs
+    "minh": "ben-thuyen-buoi-som-3",    # publisher
+    "hoa": "mat-troi-len-cao-4",      # publisher who writes an edit herself
 }
 ROLES = {"lan": "editor", "tam": "editor", "minh": "publisher", "hoa": "publisher"}
 GUIDE = "content/guides/dac-xa-la-gi.vi.md"
