@@ -6,7 +6,7 @@
 #                            and tests/browser; the browser tests drive Debian's chromium)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-packages=(cmake g++ make pkg-config libqrencode-dev libsodium-dev
+packages=(cmake g++ make pkg-config libqrencode-dev libsodium-dev libpwquality-dev cracklib-runtime
   libcpp-httplib-dev libkainjow-mustache-dev libsqlite3-dev libicu-dev
   libmd4c-dev libyaml-dev libmimalloc-dev libxxhash-dev zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then

@@ -1,8 +1,72 @@
 #include "accounts/accounts.h"
 
+#include <pwquality.h>
+
+#include <cctype>
+
 #include "accounts/password.h"
 
 namespace clemency {
+
+namespace {
+
+
+// libpwquality passes a few guessable passwords whose letters are a dictionary word followed
+// by digits ("password1234" scores 22, "Password1234" 27, "qwertyuiopas" 20) but scores them low;
+// passphrases of a few words score 50 and more.
+constexpr int kMinimumScore = 40;
+
+bool ContainsName(const std::string& name, const std::string& password) {
+  std::string lower = password;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Two-letter names ("an") are inside many good passwords: only the name itself is refused.
+  return name.size() < 3 ? lower == name : lower.find(name) != std::string::npos;
+}
+
+// libpwquality's verdict (its defaults, not the machine's /etc/security/pwquality.conf, so every
+// machine judges alike) with its English reason; "" when it finds nothing wrong.
+std::string PwqualityProblem(const std::string& password) {
+  pwquality_settings_t* settings = pwquality_default_settings();
+  if (!settings) return "libpwquality could not be started";
+  pwquality_set_int_value(settings, PWQ_SETTING_MIN_LENGTH, 12);
+  void* aux = nullptr;
+  // No user name for libpwquality: it refuses any password holding the name's letters, and a
+  // two-letter name ("an") is inside many good Vietnamese passwords; ContainsName says it better.
+  int score = pwquality_check(settings, password.c_str(), nullptr, nullptr, &aux);
+  std::string problem;
+  if (score < 0) {
+    char buffer[PWQ_MAX_ERROR_MESSAGE_LEN];
+    const char* text = pwquality_strerror(buffer, sizeof buffer, score, aux);
+    problem = text ? text : "libpwquality refused it";
+  } else if (score < kMinimumScore) {
+    problem = "libpwquality rates it " + std::to_string(score) + " of 100, at least " +
+              std::to_string(kMinimumScore) + " is needed";
+  }
+  pwquality_free_settings(settings);
+  return problem;
+}
+
+}  // namespace
+
+const char* PasswordRule() {
+  return "A password needs at least 12 characters, must not contain the account's name, and "
+         "must not be a dictionary word, a common password or a simple pattern (Debian's "
+         "libpwquality judges it); a few words with dashes between them make a good one.";
+}
+
+Status CheckNewPassword(const std::string& name, const std::string& password) {
+  std::string problem;
+  if (password.size() < 12) {
+    problem = "it is shorter than 12 characters";
+  } else if (ContainsName(name, password)) {
+    problem = "it contains the account's name";
+  } else {
+    problem = PwqualityProblem(password);
+  }
+  if (problem.empty()) return Status::Ok();
+  return Status::Error("the password is refused (" + problem + "). " + PasswordRule());
+}
+
 
 bool IsAccountName(const std::string& name) {
   if (name.size() < 2 || name.size() > 64) return false;
@@ -18,21 +82,13 @@ bool IsRole(const std::string& role) {
   return role == "editor" || role == "publisher" || role == "admin";
 }
 
-std::string PasswordProblem(const std::string& name, const std::string& password) {
-  if (password.size() < 12) return "a password needs at least 12 characters";
-  if (password == name) return "a password may not be the account's name";
-  return "";
-}
-
 Status AddUser(Store* store, const std::string& actor, const std::string& name,
                const std::string& role, const std::string& password, const std::string& now) {
   if (!IsAccountName(name)) {
     return Status::Error("'" + name + "' is not an account name (2 to 64 of a-z, 0-9, . _ -)");
   }
   if (!IsRole(role)) return Status::Error("--role must be editor, publisher or admin, not '" + role + "'");
-  if (std::string problem = PasswordProblem(name, password); !problem.empty()) {
-    return Status::Error(problem);
-  }
+  if (Status s = CheckNewPassword(name, password); !s.ok()) return s;
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   if (Status s = store->Begin(); !s.ok()) return s;

@@ -14,8 +14,12 @@ namespace clemency {
 bool IsAccountName(const std::string& name);
 // editor, publisher or admin.
 bool IsRole(const std::string& role);
-// Why `password` may not be used, or "": at least 12 characters, not the account's name.
-std::string PasswordProblem(const std::string& name, const std::string& password);
+// Ok when `password` may be the new password of `name`: at least 12 characters, not containing
+// the name, and passing libpwquality (no dictionary word, common password or simple pattern);
+// else an error saying why, followed by the whole rule.
+Status CheckNewPassword(const std::string& name, const std::string& password);
+// The rule CheckNewPassword holds to, as a sentence (the admin's catalogs say it in vi and en).
+const char* PasswordRule();
 
 // Creates the account `name` with `role` and `password` (hashed with Argon2id) at `now`, and
 // records it as done by `actor`. Refuses a bad name, role or password, or a name in use.

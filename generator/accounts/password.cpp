@@ -30,4 +30,6 @@ bool VerifyPassword(const std::string& hash, const std::string& password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
+size_t PasswordCheckBytes() { return crypto_pwhash_MEMLIMIT_MODERATE; }
+
 }  // namespace clemency

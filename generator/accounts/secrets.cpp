@@ -31,4 +31,39 @@ bool SecretsEqual(const std::string& a, const std::string& b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+TokenSigner::TokenSigner() {
+  static_assert(sizeof key_ == crypto_auth_KEYBYTES);
+  if (sodium_init() < 0) return;  // then every Valid is false: no sign-in form is accepted
+  crypto_auth_keygen(key_.data());
+}
+
+std::string TokenSigner::Mac(const std::string& message) const {
+  unsigned char mac[crypto_auth_BYTES];
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+              key_.data());
+  char hex[2 * sizeof mac + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return hex;
+}
+
+std::string TokenSigner::Issue(int64_t now) const {
+  std::string message = RandomSecret(16) + "." + std::to_string(now);
+  return message + "." + Mac(message);
+}
+
+bool TokenSigner::Valid(const std::string& token, int64_t now, int64_t max_age) const {
+  size_t last = token.rfind('.');
+  if (last == std::string::npos || token.size() > 256) return false;
+  std::string message = token.substr(0, last);
+  if (!SecretsEqual(Mac(message), token.substr(last + 1))) return false;
+  size_t dot = message.rfind('.');
+  std::string issued = dot == std::string::npos ? "" : message.substr(dot + 1);
+  if (issued.empty() || issued.size() > 18 ||
+      issued.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  int64_t at = std::stoll(issued);
+  return at <= now && now - at <= max_age;
+}
+
 }  // namespace clemency

@@ -1,6 +1,8 @@
 #pragma once
 // Random secrets (session ids, CSRF tokens, bearer tokens) and their stored form, through
 // libsodium like the password hashes.
+#include <array>
+#include <cstdint>
 #include <string>
 
 namespace clemency {
@@ -11,5 +13,20 @@ std::string RandomSecret(size_t bytes = 32);
 std::string SecretHash(const std::string& secret);
 // Compares in time independent of where the two differ.
 bool SecretsEqual(const std::string& a, const std::string& b);
+
+// Tokens the server issued and recognises without keeping a list: "<random>.<unix time>.<MAC>",
+// the MAC (libsodium's crypto_auth, HMAC-SHA-512-256) under a key made at start and held only in
+// memory, so a restart voids the tokens not yet used.
+class TokenSigner {
+ public:
+  TokenSigner();
+  std::string Issue(int64_t now) const;
+  // True when `token` came from Issue of this signer at most `max_age` seconds before `now`.
+  bool Valid(const std::string& token, int64_t now, int64_t max_age) const;
+
+ private:
+  std::string Mac(const std::string& message) const;
+  std::array<unsigned char, 32> key_;
+};
 
 }  // namespace clemency

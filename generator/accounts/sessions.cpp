@@ -53,29 +53,6 @@ size_t SessionTable::size() const {
   return sessions_.size();
 }
 
-int64_t LoginLimiter::Wait(std::deque<int64_t>* failures, int64_t now) const {
-  while (!failures->empty() && now - failures->front() >= window_seconds_) failures->pop_front();
-  if (static_cast<int>(failures->size()) < max_failures_) return 0;
-  return window_seconds_ - (now - failures->front());
-}
-
-int64_t LoginLimiter::RetryAfter(const std::string& account, const std::string& address,
-                                 int64_t now) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return std::max(Wait(&by_account_[account], now), Wait(&by_address_[address], now));
-}
-
-void LoginLimiter::Failed(const std::string& account, const std::string& address, int64_t now) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  by_account_[account].push_back(now);
-  by_address_[address].push_back(now);
-}
-
-void LoginLimiter::Succeeded(const std::string& account) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  by_account_.erase(account);
-}
-
 Result<UserRow> ActiveUser(Store* store, const std::string& name) {
   auto user = UserRepository(store).Get(name);
   if (!user.ok()) return user.status();

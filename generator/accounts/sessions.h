@@ -1,8 +1,7 @@
 #pragma once
 // Who is signed in to the admin: sessions held in memory (a restart signs everyone out), the
-// limit on failed sign-ins, and bearer tokens for automation (kept hashed in the store).
+// bearer tokens for automation (kept hashed in the store).
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -44,26 +43,6 @@ class SessionTable {
   Limits limits_;
   mutable std::mutex mutex_;
   std::map<std::string, Session> sessions_;  // by SecretHash(id)
-};
-
-// Failed sign-ins: after `max_failures` within `window_seconds` for one account or one address,
-// further attempts for it are refused (HTTP 429) until the oldest failure leaves the window.
-class LoginLimiter {
- public:
-  LoginLimiter(int max_failures = 10, int64_t window_seconds = 60)
-      : max_failures_(max_failures), window_seconds_(window_seconds) {}
-  // Seconds to wait before `account` may try again from `address` (0: it may try now).
-  int64_t RetryAfter(const std::string& account, const std::string& address, int64_t now);
-  void Failed(const std::string& account, const std::string& address, int64_t now);
-  // A success clears the account's failures (not the address's: one address may guess at many).
-  void Succeeded(const std::string& account);
-
- private:
-  int64_t Wait(std::deque<int64_t>* failures, int64_t now) const;  // REQUIRES: mutex_ held
-  int max_failures_;
-  int64_t window_seconds_;
-  std::mutex mutex_;
-  std::map<std::string, std::deque<int64_t>> by_account_, by_address_;
 };
 
 // Makes a bearer token for `user` (an enabled account), recorded as done by `actor`; returns the

@@ -1,7 +1,6 @@
 // The admin's sign-in, dashboard, page list and audit log.
 #include <ctime>
 
-#include "accounts/secrets.h"
 #include "api/admin_pages.h"
 
 namespace clemency {
@@ -11,8 +10,9 @@ namespace clemency {
 void AdminSite::ShowLogin(AdminPage& page, int status, const std::string& error_text,
                           const std::string& name) const {
   // Each showing of the form gets a fresh token in a short-lived cookie: there is no session yet
-  // to hold one, and a page on another site cannot read the cookie to copy it into its form.
-  std::string token = RandomSecret();
+  // to hold one, and a page on another site cannot read the cookie to copy it into its form; the
+  // token is signed, so a cookie set by some other means with a made-up value is no use either.
+  std::string token = auth_->NewLoginToken();
   page.res.set_header("Set-Cookie", auth_->LoginCookie(token));
   View view;
   view.Set("login_csrf", token).Set("name", name);
@@ -23,8 +23,7 @@ void AdminSite::ShowLogin(AdminPage& page, int status, const std::string& error_
 void AdminSite::SignIn(AdminPage& page) const {
   const httplib::Request& req = page.req;
   std::string name = FormField(req, "name");
-  if (!CsrfMatches(CookieValue(req.get_header_value("Cookie"), kLoginCookie),
-                   FormField(req, "csrf"))) {
+  if (!auth_->LoginTokenOk(req)) {
     return ShowLogin(page, 403, T(page, "login_expired"), name);
   }
   std::string old_session = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
@@ -35,6 +34,11 @@ void AdminSite::SignIn(AdminPage& page) const {
       page.res.set_header("Retry-After", std::to_string(result.retry_after));
       return ShowLogin(page, 429,
                        T(page, "login_limited", {{"seconds", static_cast<long>(result.retry_after)}}),
+                       name);
+    case EditorAuth::SignIn::Result::kBusy:
+      page.res.set_header("Retry-After", std::to_string(result.retry_after));
+      return ShowLogin(page, 503,
+                       T(page, "login_busy", {{"seconds", static_cast<long>(result.retry_after)}}),
                        name);
     case EditorAuth::SignIn::Result::kRefused:
       return ShowLogin(page, 401, T(page, "login_failed"), name);
@@ -129,6 +133,20 @@ View AdminSite::TranslationsView(AdminPage& page, const Dashboard& dashboard) co
   return list;
 }
 
+View AdminSite::AttacksView(AdminPage& page) const {
+  View list = View::List();
+  for (const LoginLimiter::Attack& attack : auth_->Attacks()) {
+    View item;
+    item.Set("account", attack.account.empty() ? T(page, "attack_no_account") : attack.account);
+    item.Set("slowed", attack.slowed);
+    item.Set("line", T(page, attack.slowed ? "attack_line_slowed" : "attack_line",
+                       {{"failures", static_cast<long>(attack.failures)},
+                        {"addresses", static_cast<long>(attack.addresses)}}));
+    list.Push(std::move(item));
+  }
+  return list;
+}
+
 void AdminSite::DashboardScreen(AdminPage& page) const {
   auto dashboard = auth_->workflow()->GetDashboard();
   if (!dashboard.ok()) return ShowRefusal(page, dashboard.refusal(), "/admin/");
@@ -137,6 +155,12 @@ void AdminSite::DashboardScreen(AdminPage& page) const {
   view.Set("groups", DashboardGroups(page, dashboard.value()));
   view.Set("has_translations", !dashboard->translations.empty());
   view.Set("translations", TranslationsView(page, dashboard.value()));
+  // Guessing at passwords is for those who manage accounts to see (and act on).
+  if (May(page.caller.role, Permission::kManageUsers)) {
+    View attacks = AttacksView(page);
+    view.Set("show_attacks", true).Set("has_attacks", !attacks.list().empty());
+    view.Set("attacks", std::move(attacks));
+  }
   Show(page, 200, "dashboard", T(page, "dashboard_title"), std::move(view));
 }
 

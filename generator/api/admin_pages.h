@@ -72,6 +72,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void DashboardScreen(AdminPage& page) const;
   View DashboardGroups(AdminPage& page, const Dashboard& dashboard) const;
   View TranslationsView(AdminPage& page, const Dashboard& dashboard) const;
+  View AttacksView(AdminPage& page) const;  // for those who manage accounts
   View PageFilters(AdminPage& page, const std::string& section, const std::string& lang) const;
   void PagesScreen(AdminPage& page) const;
   void AuditScreen(AdminPage& page) const;

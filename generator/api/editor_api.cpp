@@ -34,6 +34,8 @@ struct ApiCall {
   Actor actor() const { return {caller.name, caller.role}; }
 };
 using ApiHandler = std::function<void(ApiCall&)>;
+// The members a request's body may have (openapi.json's additionalProperties: false).
+using Members = std::vector<std::string>;
 
 enum class Method { kGet, kPost, kPut };
 
@@ -104,11 +106,15 @@ void SendPreview(httplib::Response& res, const std::string& html) {
   res.set_content(html, "text/html; charset=utf-8");
 }
 
+// True for application/json, with or without parameters (not application/jsonxyz).
+bool IsJsonType(std::string_view type) {
+  return EqualsIgnoreCase(Trim(type.substr(0, type.find(';'))), "application/json");
+}
+
 // The body as a JSON object: none is {}; anything but JSON is 415, broken JSON 400.
 bool ReadBody(ApiCall& call) {
   if (call.req.body.empty()) return true;
-  const std::string type = call.req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
+  if (!IsJsonType(call.req.get_header_value("Content-Type"))) {
     http::SendProblem(call.res, 415, "send the request body as application/json");
     return false;
   }
@@ -122,6 +128,22 @@ bool ReadBody(ApiCall& call) {
   return true;
 }
 
+// False (and 400 sent, naming it) when the body has a member the request does not take: a
+// misspelt member would otherwise be dropped without a word.
+bool KnownMembers(ApiCall& call, const Members& allowed) {
+  for (const auto& [key, value] : call.body.members()) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string takes;
+    for (const std::string& member : allowed) takes += (takes.empty() ? "" : ", ") + member;
+    http::SendProblem(call.res, 400,
+                      "unknown member '" + key + "': " +
+                          (takes.empty() ? "this request takes no members" : "this request takes " + takes),
+                      key);
+    return false;
+  }
+  return true;
+}
+
 class EditorApi : public std::enable_shared_from_this<EditorApi> {
  public:
   EditorApi(httplib::Server& server, std::shared_ptr<EditorAuth> auth, const SiteConfig& config)
@@ -130,9 +152,9 @@ class EditorApi : public std::enable_shared_from_this<EditorApi> {
 
  private:
   void Route(Method method, const std::string& pattern, const std::string& action,
-             ApiHandler handler);
+             ApiHandler handler, Members members = {});
   void Handle(const httplib::Request& req, httplib::Response& res, Method method,
-              const std::string& action, const ApiHandler& handler);
+              const std::string& action, const Members& members, const ApiHandler& handler);
   void RegisterReads();      // dashboard, who, pages, open edits
   void RegisterEditReads();  // an edit, its checks, its preview
   void RegisterEditWrites();
@@ -147,10 +169,11 @@ class EditorApi : public std::enable_shared_from_this<EditorApi> {
 };
 
 void EditorApi::Route(Method method, const std::string& pattern, const std::string& action,
-                      ApiHandler handler) {
+                      ApiHandler handler, Members members) {
   auto self = shared_from_this();
-  auto run = [self, method, action, handler](const httplib::Request& req, httplib::Response& res) {
-    self->Handle(req, res, method, action, handler);
+  auto run = [self, method, action, handler, members](const httplib::Request& req,
+                                                      httplib::Response& res) {
+    self->Handle(req, res, method, action, members, handler);
   };
   const std::string path = "/api/v1/editor" + pattern;
   if (method == Method::kGet) server_.Get(path, run);
@@ -159,9 +182,10 @@ void EditorApi::Route(Method method, const std::string& pattern, const std::stri
 }
 
 // The checks every route shares, in order: who (401), CSRF for a session's write (403), the
-// role's permission (403), the body (415/400).
+// role's permission (403), the body (415/400, also for a member the request does not take).
 void EditorApi::Handle(const httplib::Request& req, httplib::Response& res, Method method,
-                       const std::string& action, const ApiHandler& handler) {
+                       const std::string& action, const Members& members,
+                       const ApiHandler& handler) {
   res.set_header("Cache-Control", "no-store");
   EditorAuth::Failure why = EditorAuth::Failure::kNone;
   std::optional<Caller> caller = auth_->Identify(req, true, &why);
@@ -181,7 +205,7 @@ void EditorApi::Handle(const httplib::Request& req, httplib::Response& res, Meth
     return http::SendProblem(res, 403, "the role " + caller->role + " may not " + action);
   }
   ApiCall call{req, res, std::move(*caller), JsonValue(), auth_->workflow()};
-  if (method != Method::kGet && !ReadBody(call)) return;
+  if (method != Method::kGet && (!ReadBody(call) || !KnownMembers(call, members))) return;
   handler(call);
 }
 
@@ -280,7 +304,7 @@ void EditorApi::RegisterEditWrites() {
     if (!Succeeded(edit, call.res)) return;
     call.res.set_header("Location", "/api/v1/editor/edits/" + std::to_string(edit->id));
     SendEdit(call.res, edit.value(), 201);
-  });
+  }, {"path", "text"});
   Route(Method::kPut, R"(/edits/(\d+))", "save", [this](ApiCall& call) {
     int64_t id = EditId(call);
     if (id == 0) return;
@@ -294,7 +318,7 @@ void EditorApi::RegisterEditWrites() {
     if (etag.empty()) return;
     auto edit = call.workflow->Save(call.actor(), id, etag, changes);
     if (Succeeded(edit, call.res)) SendEdit(call.res, edit.value());
-  });
+  }, {"text", "change_type", "note", "rebase"});
   Route(Method::kPost, "/restore", "restore", [](ApiCall& call) {
     std::optional<std::string> path, ref;
     if (!TextMember(call, "path", &path) || !TextMember(call, "ref", &ref)) return;
@@ -303,7 +327,7 @@ void EditorApi::RegisterEditWrites() {
     if (!Succeeded(edit, call.res)) return;
     call.res.set_header("Location", "/api/v1/editor/edits/" + std::to_string(edit->id));
     SendEdit(call.res, edit.value(), 201);
-  });
+  }, {"path", "ref"});
 }
 
 void EditorApi::RegisterActions() {
@@ -337,6 +361,11 @@ void EditorApi::RegisterActions() {
          return std::optional(c.workflow->Discard(c.actor(), id, etag));
        }},
   };
+  auto members_of = [](std::string_view name) -> Members {
+    if (name == "approve") return {"legal_review", "comment"};
+    if (name == "reject") return {"reason"};
+    return {};
+  };
   for (const auto& [name, action] : kActions) {
     Action run = action;
     Route(Method::kPost, std::string(R"(/edits/(\d+)/)") + name, name, [this, run](ApiCall& call) {
@@ -346,7 +375,7 @@ void EditorApi::RegisterActions() {
       if (etag.empty()) return;
       std::optional<Outcome<EditRow>> edit = run(call, id, etag);
       if (edit && Succeeded(*edit, call.res)) SendEdit(call.res, edit->value());
-    });
+    }, members_of(name));
   }
 }
 
@@ -362,7 +391,7 @@ void EditorApi::RegisterPublishing() {
     if (etag.empty()) return;
     auto edit = call.workflow->Schedule(call.actor(), id, etag, *at);
     if (Succeeded(edit, call.res)) SendEdit(call.res, edit.value());
-  });
+  }, {"at"});
   Route(Method::kPost, "/unpublish", "unpublish", [](ApiCall& call) {
     std::optional<std::string> section, slug, lang, reason;
     UnpublishOrder order;
@@ -384,7 +413,7 @@ void EditorApi::RegisterPublishing() {
     for (const std::string& page : pages.value()) json.String(page);
     json.EndArray().EndObject();
     SendJson(call.res, json.str() + "\n");
-  });
+  }, {"section", "slug", "lang", "reason", "gone"});
 }
 
 void EditorApi::RegisterHistory() {
@@ -395,7 +424,7 @@ void EditorApi::RegisterHistory() {
     Diagnostics problems;
     auto html = call.workflow->Preview(*path, *text, &problems);
     if (Succeeded(html, call.res)) SendPreview(call.res, html.value());
-  });
+  }, {"path", "text"});
   Route(Method::kGet, "/history", "", [](ApiCall& call) {
     std::string path = call.req.get_param_value("path");
     auto items = call.workflow->History(path);

@@ -38,6 +38,23 @@ bool CsrfMatches(const std::string& expected, const std::string& sent) {
   return !expected.empty() && !sent.empty() && SecretsEqual(expected, sent);
 }
 
+std::string AddressPrefix(const std::string& address) {
+  size_t dot = address.rfind('.');
+  if (dot != std::string::npos) {  // IPv4, also as ::ffff:a.b.c.d
+    size_t colon = address.rfind(':');
+    std::string v4 = colon == std::string::npos ? address : address.substr(colon + 1);
+    return v4.substr(0, v4.rfind('.')) + ".0/24";
+  }
+  size_t end = 0;
+  for (int groups = 0; groups < 3; ++groups) {
+    end = address.find(':', end == 0 ? 0 : end + 1);
+    if (end == std::string::npos || (end + 1 < address.size() && address[end + 1] == ':')) {
+      return address;  // a short form such as ::1 (loopback): nothing to cut
+    }
+  }
+  return address.substr(0, end) + "::/48";
+}
+
 std::string BearerToken(std::string_view authorization) {
   std::string_view value = Trim(authorization);
   if (value.size() <= 7 || !EqualsIgnoreCase(value.substr(0, 7), "bearer ")) return "";
@@ -60,6 +77,17 @@ std::optional<Permission> PermissionFor(std::string_view action) {
 }
 
 namespace {
+
+// Password checks at once: each holds Argon2id's 256 MiB for about a second, so serve's memory
+// under any sign-in load stays within this (one check at a time with libsodium's moderate cost).
+constexpr size_t kPasswordMemoryBudget = 288u << 20;
+// Beyond the checks running, a few sign-ins wait briefly for their turn; the rest are told to
+// come back at once, so neither threads nor memory pile up.
+constexpr int kPasswordWaiting = 4;
+constexpr int64_t kPasswordWaitMs = 3000;
+constexpr int64_t kBusyRetrySeconds = 2;
+// How long a sign-in form's token is good for.
+constexpr int64_t kLoginFormSeconds = 30 * 60;
 
 bool IsUrlEncodedForm(const httplib::Request& req) {
   return req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
@@ -96,6 +124,8 @@ EditorAuth::EditorAuth(Store* store, Workflow* workflow, SessionTable* sessions,
       workflow_(workflow),
       sessions_(sessions),
       limiter_(limiter),
+      gate_(PasswordCheckGate::SlotsWithin(kPasswordMemoryBudget), kPasswordWaiting,
+            kPasswordWaitMs),
       secure_(secure_cookies),
       now_(now ? std::move(now) : [] { return static_cast<int64_t>(std::time(nullptr)); }) {}
 
@@ -151,29 +181,85 @@ EditorAuth::SignIn EditorAuth::SignInWith(const std::string& name, const std::st
                                           const std::string& old_session_id) {
   SignIn out;
   const int64_t now = now_();
-  out.retry_after = limiter_->RetryAfter(name, address, now);
-  if (out.retry_after > 0) {
+  LoginLimiter::Decision decision = limiter_->Reserve(name, address, now);
+  if (decision.retry_after > 0) {
     out.result = SignIn::Result::kLimited;
+    out.retry_after = decision.retry_after;
+    return out;
+  }
+  if (!gate_.Enter()) {
+    limiter_->Release(name, address, now);
+    out.result = SignIn::Result::kBusy;
+    out.retry_after = kBusyRetrySeconds;
     return out;
   }
   auto user = Authenticate(store_, name, password);
+  gate_.Leave();
   if (!user.ok()) {
-    limiter_->Failed(name, address, now);
-    // The name typed is recorded only when it is an account's: a password typed into the name
-    // field by mistake must not reach the audit log.
-    auto known = IsAccountName(name) ? UserRepository(store_).Get(name)
-                                     : Result<std::optional<UserRow>>(std::optional<UserRow>());
-    bool account = known.ok() && known->has_value();
-    workflow_->Audit(account ? name : "-", "login.failed", account ? name : "(no such account)",
-                     "from " + address);
+    AuditFailure(name, address, decision.started);
     out.result = SignIn::Result::kRefused;
     return out;
   }
-  limiter_->Succeeded(user->name);
+  limiter_->Succeeded(user->name, address, now);
   if (!old_session_id.empty()) sessions_->End(old_session_id);
   out.session_id = sessions_->Start(user->name, now);
-  workflow_->Audit(user->name, "login", user->name, "from " + address);
+  workflow_->Audit(user->name, "login", user->name, "from " + AddressPrefix(address));
   out.result = SignIn::Result::kOk;
+  return out;
+}
+
+bool EditorAuth::IsAccount(const std::string& name) const {
+  if (!IsAccountName(name)) return false;
+  auto known = UserRepository(store_).Get(name);
+  return known.ok() && known->has_value();
+}
+
+void EditorAuth::AuditFailure(const std::string& name, const std::string& address,
+                              LoginLimiter::Limit started) const {
+  // The name typed is recorded only when it is an account's: a password typed into the name
+  // field by mistake must not reach the audit log.
+  const bool account = IsAccount(name);
+  const std::string actor = account ? name : "-";
+  const std::string subject = account ? name : "(no such account)";
+  const std::string from = "from " + AddressPrefix(address);
+  workflow_->Audit(actor, "login.failed", subject, from);
+  const LoginRules& rules = limiter_->rules();
+  const std::string window = " in " + std::to_string(rules.window_seconds / 60) + " minutes";
+  switch (started) {
+    case LoginLimiter::Limit::kNone:
+      return;
+    case LoginLimiter::Limit::kPair:
+      return workflow_->Audit(actor, "login.limited", subject,
+                              from + ": " + std::to_string(rules.pair_failures) +
+                                  " failed sign-ins for this account" + window +
+                                  "; this address must wait");
+    case LoginLimiter::Limit::kAddress:
+      return workflow_->Audit(actor, "login.limited", subject,
+                              from + ": " + std::to_string(rules.address_failures) +
+                                  " failed sign-ins at any accounts" + window +
+                                  "; this address must wait");
+    case LoginLimiter::Limit::kAccount:
+      return workflow_->Audit(actor, "login.limited", subject,
+                              std::to_string(rules.account_failures) + " failed sign-ins" +
+                                  window + ", the last " + from +
+                                  "; the account is slowed down: one check every " +
+                                  std::to_string(rules.slow_seconds) +
+                                  " s from addresses it has not signed in from");
+  }
+}
+
+std::vector<LoginLimiter::Attack> EditorAuth::Attacks() const {
+  std::vector<LoginLimiter::Attack> out;
+  LoginLimiter::Attack unknown;
+  for (LoginLimiter::Attack& attack : limiter_->Attacks(now_())) {
+    if (IsAccount(attack.account)) {
+      out.push_back(std::move(attack));
+      continue;
+    }
+    unknown.failures += attack.failures;
+    unknown.addresses += attack.addresses;  // an address may count twice here: an upper bound
+  }
+  if (unknown.failures > 0) out.push_back(unknown);
   return out;
 }
 
@@ -196,10 +282,18 @@ std::string EditorAuth::ClearSessionCookie() const {
   return SetCookieHeader(kSessionCookie, "", spec);
 }
 
+std::string EditorAuth::NewLoginToken() const { return login_tokens_.Issue(now_()); }
+
+bool EditorAuth::LoginTokenOk(const httplib::Request& req) const {
+  std::string sent = FormField(req, "csrf");
+  return CsrfMatches(CookieValue(req.get_header_value("Cookie"), kLoginCookie), sent) &&
+         login_tokens_.Valid(sent, now_(), kLoginFormSeconds);
+}
+
 std::string EditorAuth::LoginCookie(const std::string& token) const {
   CookieSpec spec;
   spec.path = "/admin/login";
-  spec.max_age = 30 * 60;  // a sign-in form left open longer is refused, then shown again
+  spec.max_age = kLoginFormSeconds;  // a sign-in form left open longer is refused, then shown again
   spec.secure = secure_;
   return SetCookieHeader(kLoginCookie, token, spec);
 }

@@ -9,8 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "accounts/secrets.h"
 #include "accounts/sessions.h"
+#include "accounts/signin_limits.h"
 #include "editorial/workflow.h"
 #include "store/store.h"
 
@@ -35,6 +38,10 @@ std::string SetCookieHeader(const std::string& name, const std::string& value,
 
 // True when `sent` is the expected token; an empty expected or sent token never matches.
 bool CsrfMatches(const std::string& expected, const std::string& sent);
+
+// The form of an address the audit log keeps: its network, not the host (an IPv4 address's /24,
+// an IPv6 address's /48), enough to see an attack come from many places without tracking anyone.
+std::string AddressPrefix(const std::string& address);
 
 // The token of an "Authorization: Bearer <token>" header ("" for any other header).
 std::string BearerToken(std::string_view authorization);
@@ -73,18 +80,23 @@ class EditorAuth {
   bool CsrfOk(const httplib::Request& req, const Caller& caller) const;
 
   struct SignIn {
-    enum class Result { kOk, kRefused, kLimited } result = Result::kRefused;
+    // kBusy: as many passwords as memory allows are being checked; try again in a moment.
+    enum class Result { kOk, kRefused, kLimited, kBusy } result = Result::kRefused;
     std::string session_id;   // kOk: a new id (the old session, if any, is ended)
-    int64_t retry_after = 0;  // kLimited: seconds
+    int64_t retry_after = 0;  // kLimited, kBusy: seconds
   };
-  // Signs `name` in from `address` with `password`, limited per account and address (checked
-  // before the password is). Audited as login or login.failed.
+  // Signs `name` in from `address` with `password`, limited per account and address (the attempt
+  // reserved before the password is checked) and bounded in checks at once. Audited as login or
+  // login.failed, and login.limited when a limit starts.
   SignIn SignInWith(const std::string& name, const std::string& password,
                     const std::string& address, const std::string& old_session_id);
   // The address `req` comes from, for the sign-in limit: behind the TLS proxy (secure cookies)
   // and from a loopback peer, the last X-Forwarded-For entry, which the proxy appended (entries
   // before it are the client's to write); else the peer's address.
   std::string ClientAddress(const httplib::Request& req) const;
+  // Accounts being guessed at now, for an admin's dashboard; names that are no account are summed
+  // up under the account "" (what was typed is not shown: it may be someone's password).
+  std::vector<LoginLimiter::Attack> Attacks() const;
   // Ends the caller's session (audited as logout).
   void SignOut(const Caller& caller);
 
@@ -93,6 +105,11 @@ class EditorAuth {
   std::string SessionCookie(const std::string& id) const;
   std::string ClearSessionCookie() const;
   std::string LoginCookie(const std::string& token) const;
+  // A new token for the sign-in form, signed with this server's key (only it can make one).
+  std::string NewLoginToken() const;
+  // True when the sign-in form sent back, in its field and its cookie, one token this server
+  // issued less than the cookie's lifetime ago (an equal pair made up by anyone is refused).
+  bool LoginTokenOk(const httplib::Request& req) const;
   std::string ClearLoginCookie() const;
   int64_t Now() const { return now_(); }
   bool secure_cookies() const { return secure_; }
@@ -101,10 +118,15 @@ class EditorAuth {
 
  private:
   std::optional<Caller> FromSession(const httplib::Request& req);
+  bool IsAccount(const std::string& name) const;
+  void AuditFailure(const std::string& name, const std::string& address,
+                    LoginLimiter::Limit started) const;
   Store* store_;
   Workflow* workflow_;
   SessionTable* sessions_;
   LoginLimiter* limiter_;
+  PasswordCheckGate gate_;
+  TokenSigner login_tokens_;
   bool secure_;
   std::function<int64_t()> now_;
 };

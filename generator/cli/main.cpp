@@ -20,6 +20,7 @@
 
 #include "accounts/accounts.h"
 #include "accounts/sessions.h"
+#include "accounts/signin_limits.h"
 #include "api/server.h"
 #include "content/support_import.h"
 #include "core/fs.h"
@@ -574,7 +575,7 @@ Result<std::string> ReadNewPassword(const std::string& name) {
     return line;
   };
   if (!isatty(STDIN_FILENO)) return read_line(false);
-  std::fprintf(stderr, "Password for %s: ", name.c_str());
+  std::fprintf(stderr, "%s\nPassword for %s: ", PasswordRule(), name.c_str());
   std::string first = read_line(true);
   std::fprintf(stderr, "Again: ");
   if (read_line(true) != first) return Status::Error("the two passwords differ; nothing changed");

@@ -1,5 +1,5 @@
 // Who is signed in: session ids rotated at every sign-in, idle and absolute timeouts, sign-out;
-// the limit on failed sign-ins per account and per address; bearer tokens kept hashed.
+// bearer tokens kept hashed.
 #include "accounts/sessions.h"
 
 #include <catch2/catch.hpp>
@@ -44,24 +44,6 @@ TEST_CASE("sessions: a new id at every sign-in, timeouts, and sign-out ends it")
   CHECK_FALSE(table.Find(fifth, t + 1));
 }
 
-TEST_CASE("sign-in limit: the 11th failure in a minute is refused, per account and per address") {
-  LoginLimiter limiter(10, 60);
-  const int64_t t = 1'800'000'000;
-  for (int i = 0; i < 10; ++i) {
-    CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + i) == 0);
-    limiter.Failed("lan", "10.0.0.1", t + i);
-  }
-  CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + 10) > 0);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 10) > 0);    // the account, from elsewhere
-  CHECK(limiter.RetryAfter("hoa", "10.0.0.1", t + 10) > 0);    // the address, another account
-  CHECK(limiter.RetryAfter("hoa", "10.0.0.2", t + 10) == 0);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 59) == 1);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.2", t + 60) == 0);   // the first failure has left
-  limiter.Succeeded("lan");
-  CHECK(limiter.RetryAfter("lan", "10.0.0.3", t + 11) == 0);
-  CHECK(limiter.RetryAfter("lan", "10.0.0.1", t + 11) > 0);    // the address still guessed
-}
-
 TEST_CASE("bearer tokens: shown once, stored as a hash, refused when revoked or disabled") {
   testing::TempDir dir;
   auto store = std::move(Store::Open(dir / "clemency.db")).value();
@@ -88,4 +70,25 @@ TEST_CASE("bearer tokens: shown once, stored as a hash, refused when revoked or 
   CHECK_FALSE(SecretsEqual("abc", "abd"));
   CHECK_FALSE(SecretsEqual("abc", "abcd"));
   CHECK(SecretHash("x").size() == 64);
+}
+
+TEST_CASE("signed tokens: only the issuing signer's, unaltered and not too old, are valid") {
+  TokenSigner signer, other;
+  const int64_t t = 1'800'000'000;
+  std::string token = signer.Issue(t);
+  CHECK(token != signer.Issue(t));  // a fresh random part each time
+  CHECK(signer.Valid(token, t, 1800));
+  CHECK(signer.Valid(token, t + 1800, 1800));
+  CHECK_FALSE(signer.Valid(token, t + 1801, 1800));  // too old
+  CHECK_FALSE(signer.Valid(token, t - 1, 1800));     // from the future
+  CHECK_FALSE(other.Valid(token, t, 1800));          // another server's (or before a restart)
+  CHECK_FALSE(signer.Valid("x", t, 1800));
+  CHECK_FALSE(signer.Valid("", t, 1800));
+  std::string later = token;
+  size_t dot = later.find('.');
+  later.replace(dot + 1, 10, std::to_string(t + 5));  // a later time under the old MAC
+  CHECK_FALSE(signer.Valid(later, t + 5, 1800));
+  std::string flipped = token;
+  flipped.back() = flipped.back() == '0' ? '1' : '0';
+  CHECK_FALSE(signer.Valid(flipped, t, 1800));
 }

@@ -144,3 +144,10 @@ TEST_CASE("the sign-in limit counts the client behind the TLS proxy, not the pro
   bare.remote_addr = "127.0.0.1";
   CHECK(proxied.ClientAddress(bare) == "127.0.0.1");
 }
+
+TEST_CASE("sign-in addresses reach the audit log cut to their network") {
+  CHECK(AddressPrefix("203.0.113.77") == "203.0.113.0/24");
+  CHECK(AddressPrefix("::ffff:198.51.100.9") == "198.51.100.0/24");
+  CHECK(AddressPrefix("2001:db8:abcd:12:1::5") == "2001:db8:abcd::/48");
+  CHECK(AddressPrefix("::1") == "::1");
+}

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "accounts/sessions.h"
+#include "accounts/signin_limits.h"
 #include "api/admin_ui.h"
 #include "api/json_reader.h"
 #include "api/server.h"
@@ -205,6 +206,40 @@ TEST_CASE("editor API: ETags, If-Match, and a stale write answered with both ver
   CHECK(Text(conflict, "theirs").find("đã sửa") != std::string::npos);
   auto after = s.Client().Get("/api/v1/editor/edits/1", lan);
   CHECK(after->get_header_value("ETag") == "\"e1.2\"");  // the refused writes changed nothing
+}
+
+TEST_CASE("editor API: a member the request does not take, or a type that is not JSON, is refused") {
+  EditorServer s;
+  auto lan = s.SignedIn("lan");
+  auto created = s.Client().Post("/api/v1/editor/edits", lan, "{\"path\":\"" + kPath + "\"}",
+                                 "application/json; charset=utf-8");
+  REQUIRE(created->status == 201);  // parameters after the media type are fine
+  // additionalProperties: false in openapi.json: a misspelt member is named, nothing changes.
+  auto misspelt = s.Client().Put("/api/v1/editor/edits/1", With(lan, "If-Match", "\"e1.1\""),
+                                 "{\"text\":\"x\",\"chnage_type\":\"minor\"}",
+                                 "application/json");
+  CHECK(misspelt->status == 400);
+  CHECK(misspelt->get_header_value("Content-Type") == "application/problem+json");
+  CHECK(misspelt->body.find("chnage_type") != std::string::npos);
+  auto extra = s.Client().Post("/api/v1/editor/edits/1/submit",
+                               With(lan, "If-Match", "\"e1.1\""), "{\"comment\":\"x\"}",
+                               "application/json");
+  CHECK(extra->status == 400);
+  CHECK(extra->body.find("comment") != std::string::npos);
+  auto empty = s.Client().Post("/api/v1/editor/preview", lan, "{}", "application/json");
+  INFO(empty->body);
+  CHECK(empty->status == 400);  // an object without members is no extra member: path is missing
+  CHECK(empty->body.find("unknown member") == std::string::npos);
+  CHECK(empty->body.find("path and text are required") != std::string::npos);
+  for (const char* type : {"application/jsonxyz", "application/json-seq", "text/json"}) {
+    auto wrong = s.Client().Post("/api/v1/editor/preview", lan,
+                                 "{\"path\":\"" + kPath + "\",\"text\":\"x\"}", type);
+    CHECK(wrong->status == 415);
+    CHECK(wrong->get_header_value("Content-Type") == "application/problem+json");
+  }
+  auto after = s.Client().Get("/api/v1/editor/edits/1", lan);
+  CHECK(Text(Json(after), "text") == kText);  // the refused save changed nothing
+  CHECK(after->get_header_value("ETag") == "\"e1.1\"");
 }
 
 TEST_CASE("editor API: an approval blocked by the checks lists their problems (422)") {
