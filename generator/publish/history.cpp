@@ -203,6 +203,8 @@ Result<std::vector<std::string>> ExportHistories(Store* store, const std::string
       const AnnouncedRevision& row = *page[i];
       text += "- updated: " + YamlLine(row.updated) + "\n  change_type: " +
               YamlLine(row.change_type) + "\n  note: " + YamlLine(row.change_note) + "\n";
+      // Who published is not exported, but readers are told when nobody reviewed a change.
+      if (row.people.SkippedReview()) text += "  review: skipped\n";
       if (NeedsBody(page, i)) {
         auto body = bodies.Get(row.id);
         if (!body.ok()) return body.status();
@@ -253,6 +255,13 @@ std::optional<std::vector<AnnouncedRevision>> ReadHistoryFile(
         diagnostics->Add(display, item.line, name, "required text is missing");
         return std::nullopt;
       }
+    }
+    if (const YamlNode* review = item.Find("review")) {
+      if (!review->IsScalar() || review->scalar != "skipped") {
+        diagnostics->Add(display, review->line, "review", "may only be 'skipped'");
+        return std::nullopt;
+      }
+      row.people.publisher = "(outside the review)";  // SkippedReview(): no approver
     }
     out.push_back(std::move(row));
     bodies->push_back(std::move(body));

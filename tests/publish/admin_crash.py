@@ -27,6 +27,9 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, summary  # noqa: E402
+
+# Passwords libpwquality accepts, without the account's name.
+PASSWORDS = {"lan": "Mua-xuan-tren-song-Huong-7", "minh": "Canh-dong-lua-chin-vang-9"}
 from crash import Serve, differences  # noqa: E402
 
 
@@ -88,7 +91,7 @@ def main():
         tokens = {}
         for name, role in (("lan", "editor"), ("minh", "publisher")):
             subprocess.run([clemency, "user", "add", name, "--role", role, "--source", tmp],
-                           input=f"Vuon-cam-Hue-2026-{name}\n", text=True, check=True,
+                           input=PASSWORDS[name] + "\n", text=True, check=True,
                            stdout=subprocess.DEVNULL)
             tokens[name] = subprocess.run(
                 [clemency, "token", "create", name, "--source", tmp], text=True, check=True,
