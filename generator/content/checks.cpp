@@ -232,8 +232,8 @@ void CheckSlugWording(const Page& page, const std::vector<WordingRule>& rules,
       continue;
     diagnostics->Add(page.source_path, 0, "slug",
                      "the file name '" + page.slug + "' holds '" + rule.term +
-                         "', which labels a person by their past; rename the file in the words of '" +
-                         rule.use + "' and keep the old slug in `aliases`");
+                         "', which labels a person by their past; rename the file in the words "
+                         "of '" + rule.use + "' and keep the old slug in `aliases`");
   }
 }
 

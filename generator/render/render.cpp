@@ -704,7 +704,8 @@ class Site::Planner {
   // The jobs of the outputs that show `keys` (BuildOptions::changed_keys), none a list page's.
   std::vector<Job> PlanChangedJobs(const std::set<std::string>& keys) const;
   // The files a page of `keys` may have left in the output folder in any language (its page, its
-  // gone marker, its history, its old URLs in `previous`): those no job writes any more are removed.
+  // gone marker, its history, its old URLs in `previous`): those no job writes any more are
+  // removed.
   std::vector<std::string> PageOutputs(const std::set<std::string>& keys,
                                        const BuildManifest& previous) const;
 
@@ -851,10 +852,11 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
 std::vector<std::string> Site::Planner::PageOutputs(const std::set<std::string>& keys,
                                                     const BuildManifest& previous) const {
   std::vector<std::string> out;
-  for (const auto& [output, key] : previous.keys()) {
-    const size_t colon = key.rfind(':');
-    if (key.rfind("alias:", 0) == 0 && colon > 6 && keys.count(std::string(key.substr(6, colon - 6)))) {
-      out.emplace_back(output);
+  std::vector<std::string> alias_prefixes;
+  for (const std::string& key : keys) alias_prefixes.push_back(AliasKeyPrefix(key));
+  for (const auto& [output, job_key] : previous.keys()) {
+    for (const std::string& prefix : alias_prefixes) {
+      if (job_key.rfind(prefix, 0) == 0) out.emplace_back(output);
     }
   }
   for (const auto& language : site_.config_.languages) {
@@ -1180,12 +1182,15 @@ std::vector<Job> Site::Planner::AliasJobs(const ViewBuilder& builder,
   }
   const std::string lang = builder.language().code;
   const std::string target = shown.page.PathIn(lang);
-  auto html = std::make_shared<const std::string>(RedirectDocument(builder, shown.page.title, target));
+  auto html =
+      std::make_shared<const std::string>(RedirectDocument(builder, shown.page.title, target));
   std::vector<Job> jobs;
   for (const std::string& alias : aliases) {
     const std::string path = paths::Page(lang, shown.page.section, alias);
-    const std::string file = paths::OutputFile(path), marker = paths::OutputFile(path + paths::kMovedMarker);
-    jobs.push_back({{file, marker}, AliasKeyPrefix(shown.key) + HashHex(*html + target), "",
+    const std::string file = paths::OutputFile(path);
+    const std::string marker = paths::OutputFile(path + paths::kMovedMarker);
+    // Not counted among the language's pages, as a history page is not.
+    jobs.push_back({{file, marker}, AliasKeyPrefix(shown.key) + HashHex(*html), "",
                     [this, html, target, file, marker]() {
                       if (Status s = writer_->Write(file, *html); !s.ok()) return s;
                       return writer_->Write(marker, target);

@@ -15,7 +15,8 @@ SiteConfig Config() {
   SiteConfig config;
   config.base_url = "https://example.org";
   config.default_language = "vi";
-  config.languages = {{"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}, {"km", "K", "km_KH", "T"}};
+  config.languages = {
+      {"vi", "V", "vi_VN", "T"}, {"en", "E", "en_GB", "T"}, {"km", "K", "km_KH", "T"}};
   config.sections = {{"guides", "guide"}, {"support", "support"}};
   return config;
 }

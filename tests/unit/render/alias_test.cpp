@@ -49,7 +49,8 @@ TEST_CASE("an alias writes a redirect page in each language to the page, not in 
   CHECK(Contains(vi, "<link rel=\"canonical\" href=\"https://"));
   CHECK(Contains(vi, "/vi/support/quy/\">\n"));
   CHECK(Contains(vi, "<meta name=\"robots\" content=\"noindex\">"));
-  CHECK(Contains(vi, "Trang này đã chuyển. Mở trang mới: <a href=\"/vi/support/quy/\">Quỹ hỗ trợ thử</a>"));
+  CHECK(Contains(vi, "Trang này đã chuyển. Mở trang mới: "
+                     "<a href=\"/vi/support/quy/\">Quỹ hỗ trợ thử</a>"));
   CHECK_FALSE(Contains(vi, "<script"));
   CHECK(ReadFile(dir / "public/vi/support/quy-cu/.moved") == "/vi/support/quy/");
   // The page has no English file: the English old URL goes to the English URL (the fallback).
