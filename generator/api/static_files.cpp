@@ -27,6 +27,12 @@ std::string CacheControlFor(const std::string& path) {
   return "public, max-age=300";
 }
 
+// A moved marker's target is a path of this site ("/vi/support/slug/"), never another host.
+bool IsMovedTarget(const std::string& target) {
+  return target.size() > 1 && target.front() == '/' && target[1] != '/' &&
+         target.find_first_of("\r\n\\") == std::string::npos;
+}
+
 }  // namespace
 
 bool MapRequestPath(const std::string& root, const std::string& request_path, std::string* out) {
@@ -153,6 +159,13 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
   if (S_ISDIR(info.st_mode)) {
+    if (auto moved = Load(path + "/" + paths::kMovedMarker); moved && IsMovedTarget(moved->body)) {
+      // An old URL of a page (its front matter's `aliases`): permanently at its new path.
+      res.status = 301;
+      res.set_header("Location", moved->body);
+      res.set_header("Cache-Control", CacheControlFor(req.path));
+      return;
+    }
     if (req.path.back() != '/') {
       // A directory URL without its slash gets one, so relative links keep working. The target
       // is the mapped path (empty parts dropped): "//host" would send the reader off the site.

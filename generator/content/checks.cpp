@@ -152,6 +152,16 @@ std::vector<Page> SiteStringPages(const FileSystem& fs, const std::string& sourc
   return out;
 }
 
+namespace {
+
+// A slug's words with spaces ("nguoi-lam-lo" -> "nguoi lam lo"), so TermLines matches whole words.
+std::string SlugWords(std::string slug) {
+  std::replace(slug.begin(), slug.end(), '-', ' ');
+  return slug;
+}
+
+}  // namespace
+
 WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
                               const SiteConfig& config, Diagnostics* diagnostics) {
   WordingRules rules;
@@ -180,7 +190,9 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
       auto use = read.Text(item, "use", true, prefix);
       auto except = read.TextList(item, "except", false, prefix);
       if (!term || !use) continue;
-      WordingRule rule{ToLower(ToNfc(*term), language.locale), *use, {}};
+      WordingRule rule;
+      rule.term = ToLower(ToNfc(*term), language.locale);
+      rule.use = *use;
       for (const auto& phrase : except.value_or(std::vector<std::string>{})) {
         rule.except.push_back(ToLower(ToNfc(phrase), language.locale));
         if (rule.except.back().find(rule.term) == std::string::npos) {
@@ -188,6 +200,8 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
                      "'" + phrase + "' does not contain the term '" + *term + "'");
         }
       }
+      rule.slug_words = SlugWords(Slugify(rule.term));
+      for (const auto& phrase : rule.except) rule.slug_except.push_back(SlugWords(Slugify(phrase)));
       list.push_back(std::move(rule));
     }
   }
@@ -206,6 +220,20 @@ void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
           page.source_path, line, "wording",
           "'" + rule.term + "' labels a person by their past; write '" + rule.use + "'");
     }
+  }
+}
+
+void CheckSlugWording(const Page& page, const std::vector<WordingRule>& rules,
+                      Diagnostics* diagnostics) {
+  if (page.slug.empty()) return;
+  const std::string slug = SlugWords(page.slug);
+  for (const auto& rule : rules) {
+    if (rule.slug_words.empty() || TermLines(slug, rule.slug_words, true, rule.slug_except).empty())
+      continue;
+    diagnostics->Add(page.source_path, 0, "slug",
+                     "the file name '" + page.slug + "' holds '" + rule.term +
+                         "', which labels a person by their past; rename the file in the words "
+                         "of '" + rule.use + "' and keep the old slug in `aliases`");
   }
 }
 

@@ -17,6 +17,10 @@ struct WordingRule {
   // Lowercase phrases holding the term where it is right (an offence's name: "tội phạm về ma
   // túy"): a match inside one of them is not reported.
   std::vector<std::string> except;
+  // The term and its except phrases as a file name writes them, words spaced ("nguoi lam lo"):
+  // "" when the term has no ASCII form (Khmer). Slugs are matched against these.
+  std::string slug_words;
+  std::vector<std::string> slug_except;
 };
 using WordingRules = std::map<std::string, std::vector<WordingRule>>;  // by language
 
@@ -50,6 +54,11 @@ std::vector<Page> SiteStringPages(const FileSystem& fs, const std::string& sourc
 // Reports each stigmatising term in the page's file (front matter and body) at its line.
 void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
                   const std::string& locale, Diagnostics* diagnostics);
+
+// Reports each term of `rules` that the page's slug (its file name) holds, as slugs write it
+// ("người lầm lỡ" as nguoi-lam-lo): an URL labels people as much as a sentence does.
+void CheckSlugWording(const Page& page, const std::vector<WordingRule>& rules,
+                      Diagnostics* diagnostics);
 
 // Raw HTML in the body is not published (Markdown only): a warning names each line holding a
 // tag, so the editor knows what readers will not get. Code spans and fenced code are skipped.

@@ -18,7 +18,8 @@ namespace {
 
 const std::vector<std::string> kCommonFields = {
     "title",  "summary", "date",    "updated",     "reviewed",           "draft",
-    "weight", "tags",    "sources", "change_note", "translation_status", "translated_from"};
+    "weight", "tags",    "sources", "change_note", "translation_status", "translated_from",
+    "aliases"};
 const std::vector<std::string> kStoryFields = {"consent", "source"};
 const std::vector<std::string> kRoundFields = {"decision", "decision_date", "status", "key_dates",
                                                "conditions"};
@@ -125,6 +126,34 @@ const PageKind& KindOf(const Page& page, const SiteConfig& config) {
   return *FindPageKind(config.FindSection(page.section)->kind);  // the config names known kinds
 }
 
+// `aliases`: the page's old slugs in its section, each a slug a page file could have had (so its
+// old URL is a page URL), not its own. Collisions with other pages are checked site-wide.
+void ReadAliases(FieldReader& read, const YamlNode& root, Page* page) {
+  auto aliases = read.TextList(root, "aliases", false);
+  if (!aliases) return;
+  const int line = root.Find("aliases")->line;
+  page->aliases_line = read.Line(*root.Find("aliases"));
+  if (page->slug.empty()) {
+    read.Error(line, "aliases", "only a page with a slug may have aliases, not a list page");
+    return;
+  }
+  std::set<std::string> seen;
+  for (const std::string& alias : *aliases) {
+    if (!IsSlug(alias)) {
+      read.Error(line, "aliases", "'" + alias + "' is not a slug of this section (lowercase "
+                                  "letters, digits, hyphens; no '/')");
+    } else if (alias == page->slug) {
+      read.Error(line, "aliases", "'" + alias + "' is the page's own slug");
+    } else if (alias == "page" || alias == "province") {
+      read.Error(line, "aliases", "'" + alias + "' is kept for the section's list pages");
+    } else if (!seen.insert(alias).second) {
+      read.Error(line, "aliases", "'" + alias + "' is listed twice");
+    } else {
+      page->aliases.push_back(alias);
+    }
+  }
+}
+
 // Title, summary, dates, draft, weight, tags, change note.
 void ReadCommonFields(FieldReader& read, const YamlNode& root, const PageKind& kind, int tz,
                       Page* page) {
@@ -143,6 +172,7 @@ void ReadCommonFields(FieldReader& read, const YamlNode& root, const PageKind& k
   page->weight = read.Integer(root, "weight", false).value_or(0);
   page->tags = read.TextList(root, "tags", false).value_or(std::vector<std::string>{});
   page->change_note = read.Text(root, "change_note", false).value_or("");
+  ReadAliases(read, root, page);
 }
 
 // The legal sources a page cites (required, at least one, for a kind that cites sources).

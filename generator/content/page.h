@@ -130,6 +130,9 @@ struct Page {
   bool draft = false;
   long weight = 0;
   std::vector<std::string> tags;
+  // Old slugs of this page in its section (`aliases`): each old URL redirects to the page.
+  std::vector<std::string> aliases;
+  int aliases_line = 0;  // the field's line in the file, for diagnostics (0: none)
   std::vector<LegalSource> sources;
   std::string change_note;
   std::string translation_status;  // "" for the default language, else reviewed | machine-assisted

@@ -8,6 +8,9 @@ namespace clemency::paths {
 
 // The file in a removed page's folder: the server answers 410 Gone for that page.
 inline constexpr char kGoneMarker[] = ".gone";
+// The file in an old URL's folder (a page's `aliases`, paths::Page of the old slug): it holds
+// the page's path now, and the server answers 301 to it. Beside it, index.html redirects too.
+inline constexpr char kMovedMarker[] = ".moved";
 
 // "/vi/": a language's home page.
 std::string Home(std::string_view lang);

@@ -127,6 +127,8 @@ void EncodePage(const Page& p, Encoder& e) {
   e.Flag(p.draft);
   e.Int(p.weight);
   e.Texts(p.tags);
+  e.Texts(p.aliases);
+  e.Int(p.aliases_line);
   e.Int(static_cast<int64_t>(p.sources.size()));
   for (const auto& s : p.sources) e.Fields(s.title, s.number, s.article, s.url);
   e.Flag(p.consent.has_value());
@@ -178,6 +180,8 @@ void DecodePage(Decoder& d, Page* p) {
   p->draft = d.Flag();
   p->weight = d.Int();
   p->tags = d.Texts();
+  p->aliases = d.Texts();
+  p->aliases_line = static_cast<int>(d.Int());
   p->sources.resize(d.Count());
   for (auto& s : p->sources) d.Fields(&s.title, &s.number, &s.article, &s.url);
   if (d.Flag()) {

@@ -117,6 +117,7 @@ bool Site::Reload(const std::vector<std::string>& paths, Diagnostics* diagnostic
   }
   if (!same_structure || !same_headings) RebuildIndexes();
   CheckTranslationsHaveSource(keys, &problems);
+  CheckAliases(&problems);
   CheckLinks(&problems, [&keys](const RenderedPage& rendered) {
     return keys.count(rendered.key) > 0 || MayLinkTo(rendered, keys);
   });
@@ -146,6 +147,31 @@ void Site::CheckTranslationsHaveSource(const std::set<std::string>& keys,
     });
     if (!has_source) {
       problems->Add(page.source_path, 0, "", TranslationWithoutSource(page, config_));
+    }
+  }
+}
+
+void Site::CheckAliases(Diagnostics* problems) const {
+  std::set<std::string> keys;
+  for (const RenderedPage& rendered : pages_) keys.insert(rendered.key);
+  std::map<std::string, std::string> claimed;  // "<section>/<alias>" -> the key claiming it
+  for (const RenderedPage& rendered : pages_) {
+    const Page& page = rendered.page;
+    for (const std::string& alias : page.aliases) {
+      const std::string alias_key = page.section + "/" + alias;
+      if (keys.count(alias_key)) {
+        problems->Add(page.source_path, page.aliases_line, "aliases",
+                      "'" + alias + "' is the slug of a page of this section (content/" +
+                          alias_key + ".<lang>.md); an old URL may only redirect once no page "
+                          "has it");
+        continue;
+      }
+      auto [claim, fresh] = claimed.emplace(alias_key, rendered.key);
+      if (!fresh && claim->second != rendered.key) {
+        problems->Add(page.source_path, page.aliases_line, "aliases",
+                      "'" + alias + "' is already an alias of " + claim->second +
+                          "; an old URL can redirect to one page only");
+      }
     }
   }
 }

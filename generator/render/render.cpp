@@ -531,6 +531,27 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   return out;
 }
 
+// The page left at an old URL of a page (its `aliases`): it sends readers on without JavaScript
+// (meta refresh, and a link in the page's language to follow by hand) and tells search engines
+// where the page is now (canonical) and not to list the old URL (noindex).
+std::string RedirectDocument(const ViewBuilder& builder, const std::string& title,
+                             const std::string& target) {
+  const std::string href = EscapeHtml(target);
+  return "<!DOCTYPE html>\n<html lang=\"" + EscapeHtml(builder.language().code) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>" + EscapeHtml(builder.T("moved_title")) + "</title>\n"
+         "<meta name=\"robots\" content=\"noindex\">\n"
+         "<meta http-equiv=\"refresh\" content=\"0; url=" + href + "\">\n"
+         "<link rel=\"canonical\" href=\"" + EscapeHtml(builder.Absolute(target)) + "\">\n"
+         "</head>\n<body>\n<p>" + EscapeHtml(builder.T("moved_notice")) + " <a href=\"" + href +
+         "\">" + EscapeHtml(title) + "</a></p>\n</body>\n</html>\n";
+}
+
+// The key of an alias's redirect starts with this, so a partial build can find, in the previous
+// manifest, the old URLs a changed page had (and may no longer have).
+std::string AliasKeyPrefix(const std::string& page_key) { return "alias:" + page_key + ":"; }
+
 // One unit of rendering: the files it writes, the key of the inputs they depend on (empty: always
 // render), and the function that renders and writes them.
 struct Job {
@@ -682,9 +703,11 @@ class Site::Planner {
   std::vector<Job> PlanJobs() const;
   // The jobs of the outputs that show `keys` (BuildOptions::changed_keys), none a list page's.
   std::vector<Job> PlanChangedJobs(const std::set<std::string>& keys) const;
-  // The files a page of `keys` may have left in the output folder in any language (its page or
-  // its gone marker): those no job writes any more are removed.
-  std::vector<std::string> PageOutputs(const std::set<std::string>& keys) const;
+  // The files a page of `keys` may have left in the output folder in any language (its page, its
+  // gone marker, its history, its old URLs in `previous`): those no job writes any more are
+  // removed.
+  std::vector<std::string> PageOutputs(const std::set<std::string>& keys,
+                                       const BuildManifest& previous) const;
 
  private:
   // Part 0 of a language is its home, 1..n its sections, n+1 its 404 page and feeds, n+2 its
@@ -709,6 +732,9 @@ class Site::Planner {
   // it shows (the page's title and dates, its revisions), not by the page's body.
   Job HistoryJob(const ViewBuilder& builder, const SectionConfig& section,
                  const RenderedPage& shown) const;
+  // The old URLs of `shown` (the `aliases` of any of its translations) in the builder's
+  // language: a redirect page and a moved marker each, keyed by what they say.
+  std::vector<Job> AliasJobs(const ViewBuilder& builder, const RenderedPage& shown) const;
   Job NotFoundJob(const ViewBuilder& builder) const;
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
   // The last change of any live page: an empty feed's date.
@@ -806,6 +832,7 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
         if (!keys.count(shown->key)) continue;
         jobs.push_back(PageJob(*builder, *section, *shown));
         jobs.push_back(HistoryJob(*builder, *section, *shown));
+        for (Job& job : AliasJobs(*builder, *shown)) jobs.push_back(std::move(job));
       }
       for (Job& job : SectionJobs(*builder, *section, listed)) jobs.push_back(std::move(job));
     }
@@ -825,8 +852,16 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
   return jobs;
 }
 
-std::vector<std::string> Site::Planner::PageOutputs(const std::set<std::string>& keys) const {
+std::vector<std::string> Site::Planner::PageOutputs(const std::set<std::string>& keys,
+                                                    const BuildManifest& previous) const {
   std::vector<std::string> out;
+  std::vector<std::string> alias_prefixes;
+  for (const std::string& key : keys) alias_prefixes.push_back(AliasKeyPrefix(key));
+  for (const auto& [output, job_key] : previous.keys()) {
+    for (const std::string& prefix : alias_prefixes) {
+      if (job_key.rfind(prefix, 0) == 0) out.emplace_back(output);
+    }
+  }
   for (const auto& language : site_.config_.languages) {
     for (const std::string& key : keys) {
       const size_t slash = key.find('/');
@@ -854,6 +889,7 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     for (const RenderedPage* shown : listed) {
       jobs.push_back(PageJob(builder, section, *shown));
       jobs.push_back(HistoryJob(builder, section, *shown));
+      for (Job& job : AliasJobs(builder, *shown)) jobs.push_back(std::move(job));
     }
   } else if (part == sections.size() + 2) {
     jobs = SelfCheckJobs(builder);
@@ -1135,6 +1171,35 @@ Job Site::Planner::HistoryJob(const ViewBuilder& builder, const SectionConfig& s
         view.Set("trail", crumbs);
         return WritePage(builder, path, "history", view);
       }};
+}
+
+std::vector<Job> Site::Planner::AliasJobs(const ViewBuilder& builder,
+                                          const RenderedPage& shown) const {
+  // The old slug was the page's in every language, so any translation's list counts.
+  std::set<std::string> aliases(shown.page.aliases.begin(), shown.page.aliases.end());
+  if (const auto* group = site_.Group(shown.key)) {
+    for (const auto& [code, index] : *group) {
+      aliases.insert(site_.pages_[index].page.aliases.begin(),
+                     site_.pages_[index].page.aliases.end());
+    }
+  }
+  const std::string lang = builder.language().code;
+  const std::string target = shown.page.PathIn(lang);
+  auto html =
+      std::make_shared<const std::string>(RedirectDocument(builder, shown.page.title, target));
+  std::vector<Job> jobs;
+  for (const std::string& alias : aliases) {
+    const std::string path = paths::Page(lang, shown.page.section, alias);
+    const std::string file = paths::OutputFile(path);
+    const std::string marker = paths::OutputFile(path + paths::kMovedMarker);
+    // Not counted among the language's pages, as a history page is not.
+    jobs.push_back({{file, marker}, AliasKeyPrefix(shown.key) + HashHex(*html), "",
+                    [this, html, target, file, marker]() {
+                      if (Status s = writer_->Write(file, *html); !s.ok()) return s;
+                      return writer_->Write(marker, target);
+                    }});
+  }
+  return jobs;
 }
 
 Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
@@ -1607,7 +1672,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   if (options.changed_keys && previous.size() > 0 &&
       std::none_of(options.changed_keys->begin(), options.changed_keys->end(),
                    [](const std::string& key) { return key.find('/') == std::string::npos; })) {
-    page_outputs = planner.PageOutputs(*options.changed_keys);
+    page_outputs = planner.PageOutputs(*options.changed_keys, previous);
   }
   const std::vector<Job> jobs =
       page_outputs ? planner.PlanChangedJobs(*options.changed_keys) : planner.PlanJobs();

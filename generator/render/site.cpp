@@ -131,6 +131,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   if (cache && cache->site_key() != site->site_key_) cache = nullptr;
   site->LoadContent(cache, diagnostics, timer);
   site->RebuildIndexes();
+  site->CheckAliases(diagnostics);
   if (timer) timer->Mark("load.groups");
   const bool skip_cached = cache && cache->link_targets() == site->link_targets_;
   site->CheckLinks(diagnostics, [skip_cached](const RenderedPage& rendered) {
@@ -248,6 +249,12 @@ void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics*
   rendered->fallback_sort_keys.assign(config_.languages.size(), SortKeys());
   auto rules = wording_.find(page.lang);
   if (rules != wording_.end()) CheckWording(page, rules->second, locale, problems);
+  // Slugs are shared by every translation and written in the default language's words.
+  for (const std::string& lang : {page.lang, config_.default_language}) {
+    auto slug_rules = wording_.find(lang);
+    if (slug_rules != wording_.end()) CheckSlugWording(page, slug_rules->second, problems);
+    if (lang == config_.default_language) break;
+  }
   CheckTerms(page, termbase_, locale, problems);
   if (language) CheckNumerals(page, language->numerals, problems);
   WarnRawHtml(page, problems);

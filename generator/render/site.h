@@ -256,6 +256,9 @@ class Site {
   // Reports each page of `keys` in another language than the default whose key has no page in
   // the default language (as the loader does).
   void CheckTranslationsHaveSource(const std::set<std::string>& keys, Diagnostics* problems) const;
+  // Each page's `aliases` is free: no page of its section has that slug (in any language, draft
+  // or not) and no other page claims it, so an old URL redirects to one page only.
+  void CheckAliases(Diagnostics* problems) const;
   // groups_, group_index_ and link_targets_ from pages_.
   void RebuildIndexes();
   // Parses the file at `path` (relative to the source folder) into `out`; false with `problems`.

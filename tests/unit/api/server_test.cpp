@@ -474,6 +474,26 @@ TEST_CASE("a folder without its slash redirects within the site") {
   CHECK(s.Get("/.clemency-output")->status == 404);  // the output's marker is not served
 }
 
+TEST_CASE("an old URL with a moved marker (a page's alias) answers 301 to the page") {
+  RunningServer s;
+  // What a build writes for `aliases: [cu]` (tests/unit/render/alias_test.cpp checks that).
+  testing::WriteFile(s.dir / "public/vi/support/cu/.moved", "/vi/support/quy/");
+  testing::WriteFile(s.dir / "public/vi/support/cu/index.html", "<p>moved</p>");
+  for (const char* path : {"/vi/support/cu/", "/vi/support/cu"}) {
+    INFO(path);
+    auto res = s.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 301);
+    CHECK(res->get_header_value("Location") == "/vi/support/quy/");
+  }
+  CHECK(s.Get("/vi/support/cu/.moved")->status == 404);  // the marker itself is not served
+  // A marker that would send the reader off the site is not followed: the page is served.
+  testing::WriteFile(s.dir / "public/vi/support/cu/.moved", "//elsewhere.example/");
+  auto kept = s.Get("/vi/support/cu/");
+  CHECK(kept->status == 200);
+  CHECK(kept->body == "<p>moved</p>");
+}
+
 TEST_CASE("a request body where no route takes one is refused with 413") {
   RunningServer s;
   auto post = s.Client().Post("/api/v1/pages", std::string(1000, 'a'), "text/plain");

@@ -65,7 +65,7 @@ TEST_CASE("unknown and mistyped fields are errors with file:line") {
         "content/guides/x.vi.md:7: sumary: unknown field; did you mean 'summary'?\n"
         "content/guides/x.vi.md:8: colour: unknown field (allowed: title, summary, date, updated, "
         "reviewed, draft, weight, tags, sources, change_note, translation_status, "
-        "translated_from)\n");
+        "translated_from, aliases)\n");
 }
 
 TEST_CASE("a misspelt required field is one error, not also 'is required'") {
