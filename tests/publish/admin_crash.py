@@ -30,7 +30,7 @@ from checks import check, summary  # noqa: E402
 
 # Passwords libpwquality accepts, without the account's name.
 PASSWORDS = {"lan": "Mua-xuan-tren-song-Huong-7", "minh": "Canh-dong-lua-chin-vang-9"}
-from crash import Serve, differences  # noqa: E402
+from crash import Serve, check_public_is_fresh_build  # noqa: E402
 
 
 def port_of(serve):
@@ -143,11 +143,7 @@ def main():
             if line in live:
                 check(f"edit #{edit_id}: its live revision has its audit entry", audited == 1,
                       f"{audited} entries")
-        fresh = os.path.join(tmp, "fresh")
-        subprocess.run([clemency, "build", "--source", tmp, "--out", fresh], check=True,
-                       stdout=subprocess.DEVNULL)
-        diff = differences(os.path.join(tmp, "public"), fresh)
-        check("public/ equals a full build of the store", not diff, ", ".join(diff[:5]))
+        check_public_is_fresh_build(clemency, tmp)
         print(f"{tries} kills of serve during admin publishes; {published} edits published, "
               f"{tries - published} not")
     finally:

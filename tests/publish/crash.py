@@ -46,6 +46,15 @@ class Serve:
         self.proc.wait(30)
 
 
+def check_public_is_fresh_build(clemency, tmp):
+    """public/ must equal a full build of the store the crashes left."""
+    fresh = os.path.join(tmp, "fresh")
+    subprocess.run([clemency, "build", "--source", tmp, "--out", fresh], check=True,
+                   stdout=subprocess.DEVNULL)
+    diff = differences(os.path.join(tmp, "public"), fresh)
+    check("public/ equals a full build of the store", not diff, ", ".join(diff[:5]))
+
+
 def differences(a, b):
     """Relative paths that differ between two folder trees."""
     out = []
@@ -124,11 +133,7 @@ def main():
             with open(os.path.join(tmp, f"public/vi/guides/{slug}/index.html"), encoding="utf-8") as f:
                 check(f"the stored publish of {name} is live", stored and stored[0] in f.read())
         check("at least one publish was reported done", len(reported) > 0, "every publish was killed")
-        fresh = os.path.join(tmp, "fresh")
-        subprocess.run([clemency, "build", "--source", tmp, "--out", fresh], check=True,
-                       stdout=subprocess.DEVNULL)
-        diff = differences(os.path.join(tmp, "public"), fresh)
-        check("public/ equals a full build of the store", not diff, ", ".join(diff[:5]))
+        check_public_is_fresh_build(clemency, tmp)
         print(f"{args.tries} kills ({(args.tries + 1) // 2} of publish, {args.tries // 2} of serve); "
               f"{done} publishes reported done, {args.tries - done} cut short")
     finally:
