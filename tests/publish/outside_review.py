@@ -305,10 +305,7 @@ def main():
     finally:
         if serve:
             serve.stop()
-        if os.environ.get("KEEP"):
-            print("kept", root)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     return summary()
 
 
