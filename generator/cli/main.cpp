@@ -411,11 +411,14 @@ int ServeSite(const std::string& source, const std::string& out,
   return 0;
 }
 
+// Who a command-line change is credited to: this process's operating-system account.
+std::string ThisUserActor() { return SystemActor(SystemUserName(static_cast<long>(::geteuid()))); }
+
 // Records a change made from the command line (outside the two-person review) in the audit log,
 // credited to this process's operating-system account.
 Status AuditCommandLine(Store* store, const std::string& action, const std::string& subject,
                         const std::string& detail) {
-  const std::string actor = SystemActor(SystemUserName(static_cast<long>(::geteuid())));
+  const std::string actor = ThisUserActor();
   return AuditLog(store).Record(actor, action, subject, detail + ", without the two-person review");
 }
 
@@ -488,7 +491,7 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   if (values.count("--note")) request.note = values["--note"];
   if (Status s = CommandLinePublishingAllowed(source); !s.ok()) return Failed(s);
   // Credited to this process's account when it publishes itself; serve credits the socket's peer.
-  request.audit_actor = SystemActor(SystemUserName(static_cast<long>(::geteuid())));
+  request.audit_actor = ThisUserActor();
   request.people = OutsideReview(request.audit_actor);
   // A serve on this store checks the change against the site it holds and has it live when
   // it answers; without one, the command checks it against the whole stored site itself.
@@ -537,7 +540,7 @@ int Unpublish(const std::string& source, const std::string& db_path, const std::
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
   if (!Reported(diagnostics, config.status())) return 1;
   UnpublishRequest request;
-  request.audit_actor = SystemActor(SystemUserName(static_cast<long>(::geteuid())));
+  request.audit_actor = ThisUserActor();
   request.by = request.audit_actor;
   request.section = page.substr(0, slash);
   request.slug = page.substr(slash + 1);

@@ -382,10 +382,16 @@ Status Store::CheckHealth() {
 }
 
 Result<int64_t> Store::CommitCounter() {
-  auto stmt = Prepare("PRAGMA data_version");
-  if (!stmt.ok()) return stmt.status();
-  if (!stmt->Step()) return stmt->status().ok() ? Status::Error("store: no data_version") : stmt->status();
-  return stmt->Int(0);
+  // Prepared once: DataVersion asks this on every public API request.
+  int64_t counter = 0;
+  Status s = WithCached("PRAGMA data_version", [&counter](Statement& stmt) {
+    if (!stmt.Step()) return stmt.status().ok() ? Status::Error("store: no data_version") : stmt.status();
+    counter = stmt.Int(0);
+    stmt.Reset();  // ends its read transaction now, not at the next request
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return counter;
 }
 
 int Store::SchemaVersion() {
