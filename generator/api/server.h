@@ -47,7 +47,7 @@ struct ServerOptions {
   // The self-check's rules, for its computed question (none: the static pages only).
   const selfcheck::RuleSet* selfcheck = nullptr;
   BuildInfo build;  // the build at start
-  // When set, /metrics also reports what was published since (serve's Republisher).
+  // When set, /metrics also reports what was published since (serve's LiveSite).
   std::function<PublishInfo()> publish_info;
   // The editor side: /admin and /api/v1/editor/ (none when null). serve turns it off on an
   // address other than loopback unless told TLS is in front (`--behind-tls`).

@@ -27,10 +27,9 @@
 #include "core/parallel.h"
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
-#include "publish/editorial_port.h"
 #include "publish/history.h"
 #include "publish/publish.h"
-#include "publish/republisher.h"
+#include "publish/live_site.h"
 #include "publish/store_site.h"
 #include "store/edits.h"
 #include "store/users.h"
@@ -181,10 +180,14 @@ int Usage(const std::string& message) {
 }
 
 // Loads and validates; prints every problem. Returns nullptr on failure.
+// The site under `source`, with an export's pages' histories and withdrawn pages (history/ beside
+// content/, as the store gave them) when it has them.
 std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::string& source,
                                StepTimer* timer, PageCache* cache = nullptr) {
   Diagnostics diagnostics;
-  auto site = Site::Load(std::move(fs), source, &diagnostics, timer, cache);
+  DiskFileSystem disk;
+  HistoryFolder records(disk, source);
+  auto site = Site::Load(std::move(fs), source, &diagnostics, LoadOptions{timer, cache, &records, {}});
   std::fputs(diagnostics.WarningsToString().c_str(), stderr);
   if (!site) {
     std::fputs(diagnostics.ToString().c_str(), stderr);
@@ -295,62 +298,21 @@ bool IsLoopback(const std::string& address) {
   return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
 }
 
-// serve's editor side: the workflow on a store connection of its own, publishing through the
-// republisher, and a scheduler that publishes what is due once a second (the times are in the
-// store, so a restart keeps them).
-class EditorSide {
- public:
-  EditorSide(Republisher* republisher) : port_(republisher) {}
-  ~EditorSide() { Stop(); }
-  Status Start(const std::string& db_path, const SiteConfig& config) {
-    auto store = Store::Open(db_path);
-    if (!store.ok()) return store.status();
-    Workflow::Options options;
-    options.default_language = config.default_language;
-    for (const auto& language : config.languages) options.languages.push_back(language.code);
-    const int offset = config.utc_offset_minutes;
-    options.now = [offset] { return Now(offset); };
-    std::map<std::string, std::string> kinds;
-    for (const auto& section : config.sections) kinds[section.name] = section.kind;
-    options.section_kind = [kinds](const std::string& section) {
-      auto it = kinds.find(section);
-      return it == kinds.end() ? std::string() : it->second;
-    };
-    workflow_ = std::make_unique<Workflow>(std::move(store).value(), &port_, std::move(options));
-    scheduler_ = std::thread([this] { ScheduleLoop(); });
-    return Status::Ok();
-  }
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (scheduler_.joinable()) scheduler_.join();
-  }
-  Workflow* workflow() { return workflow_.get(); }
-  SessionTable sessions;
-  LoginLimiter limiter;
-
- private:
-  void ScheduleLoop() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
-      lock.unlock();
-      auto published = workflow_->PublishDue();
-      if (published.ok() && published.value() > 0) {
-        std::fprintf(stderr, "clemency: published %d scheduled edit(s)\n", published.value());
-      }
-      lock.lock();
-    }
-  }
-  RepublisherPort port_;
-  std::unique_ptr<Workflow> workflow_;
-  std::thread scheduler_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-};
+// What the workflow needs to know of the site's configuration.
+Workflow::Options WorkflowOptions(const SiteConfig& config) {
+  Workflow::Options options;
+  options.default_language = config.default_language;
+  for (const auto& language : config.languages) options.languages.push_back(language.code);
+  const int offset = config.utc_offset_minutes;
+  options.now = [offset] { return Now(offset); };
+  std::map<std::string, std::string> kinds;
+  for (const auto& section : config.sections) kinds[section.name] = section.kind;
+  options.section_kind = [kinds](const std::string& section) {
+    auto it = kinds.find(section);
+    return it == kinds.end() ? std::string() : it->second;
+  };
+  return options;
+}
 
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
 int ServeSite(const std::string& source, const std::string& out,
@@ -369,15 +331,20 @@ int ServeSite(const std::string& source, const std::string& out,
     return 2;
   }
   // Watching starts before the store is read, so no change after that is missed.
-  Republisher republisher({db_path, source, out, std::chrono::milliseconds(50), DefaultThreads(),
-                           [](const std::string& line) {
-                             std::fprintf(stderr, "clemency: %s\n", line.c_str());
-                           },
-                           ControlSocketPath(db_path)});
-  if (!Reported({}, republisher.Watch())) return 1;
+  LiveSite::Options live_options;
+  live_options.db_path = db_path;
+  live_options.source_dir = source;
+  live_options.out_dir = out;
+  live_options.threads = DefaultThreads();
+  live_options.report = [](const std::string& line) {
+    std::fprintf(stderr, "clemency: %s\n", line.c_str());
+  };
+  live_options.socket_path = ControlSocketPath(db_path);
+  LiveSite live(std::move(live_options));
+  if (!Reported({}, live.Watch())) return 1;
   std::optional<StoredSite> stored = OpenAndBuild(source, db_path, out, &options.build);
   if (!stored) return 1;
-  if (!Reported({}, republisher.Start())) return 1;
+  if (!Reported({}, live.Start())) return 1;
   Diagnostics problems;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &problems);
   if (!Reported(problems, config.status())) return 1;
@@ -387,17 +354,19 @@ int ServeSite(const std::string& source, const std::string& out,
   options.public_dir = out;
   options.config = &*config;
   options.store = stored->store.get();
-  options.publish_info = [&republisher]() {
-    return PublishInfo{republisher.republished(), republisher.last_seconds()};
+  options.publish_info = [&live]() {
+    return PublishInfo{live.republished(), live.last_seconds()};
   };
   options.selfcheck = &rules.value();
   options.secure_cookies = values.count("--behind-tls") > 0;
-  EditorSide editor(&republisher);
+  SessionTable sessions;
+  LoginLimiter limiter;
   if (IsLoopback(options.bind) || options.secure_cookies) {
-    if (!Reported({}, editor.Start(db_path, *config))) return 1;
-    options.workflow = editor.workflow();
-    options.sessions = &editor.sessions;
-    options.login_limiter = &editor.limiter;
+    auto workflow = live.StartWorkflow(WorkflowOptions(*config));
+    if (!Reported({}, workflow.status())) return 1;
+    options.workflow = workflow.value();
+    options.sessions = &sessions;
+    options.login_limiter = &limiter;
   } else {
     std::fprintf(stderr, "clemency: the admin is off: %s is not a loopback address and "
                          "--behind-tls was not given\n", options.bind.c_str());
@@ -751,12 +720,6 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     }
     std::printf("\n");
     return 0;
-  }
-  // An export's pages' histories (history/ beside content/), as the store gave them.
-  Diagnostics history_problems;
-  if (!Reported(history_problems,
-                AddHistoryFiles(DiskFileSystem(), source, site.get(), &history_problems))) {
-    return 1;
   }
   auto summary = BuildSite(*site, out, timer, fingerprint, &previous);
   if (!summary.ok()) {

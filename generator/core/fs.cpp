@@ -345,4 +345,42 @@ std::vector<std::string> MemoryFileSystem::ListFiles(const std::string& dir) con
   return PathsUnder(files_, dir);
 }
 
+FileOverlay::FileOverlay(std::shared_ptr<const FileSystem> base, std::string path, std::string text)
+    : base_(std::move(base)), path_(std::move(path)) {
+  file_.Add(path_, std::move(text));
+}
+
+Result<std::string> FileOverlay::ReadFile(const std::string& path) const {
+  return path == path_ ? file_.ReadFile(path) : base_->ReadFile(path);
+}
+
+bool FileOverlay::IsDirectory(const std::string& path) const {
+  return file_.IsDirectory(path) || base_->IsDirectory(path);
+}
+
+bool FileOverlay::IsFile(const std::string& path) const {
+  return path == path_ || base_->IsFile(path);
+}
+
+std::vector<std::string> FileOverlay::ListFiles(const std::string& dir) const {
+  std::vector<std::string> files = base_->ListFiles(dir);
+  for (const std::string& file : file_.ListFiles(dir)) {
+    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string FileOverlay::Stamp(const std::string& path) const {
+  return path == path_ ? file_.Stamp(path) : base_->Stamp(path);
+}
+
+int64_t FileOverlay::FileSize(const std::string& path) const {
+  return path == path_ ? file_.FileSize(path) : base_->FileSize(path);
+}
+
+bool FileOverlay::IsLink(const std::string& path) const {
+  return path == path_ ? false : base_->IsLink(path);
+}
+
 }  // namespace clemency

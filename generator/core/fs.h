@@ -136,6 +136,25 @@ class OverlayFileSystem : public FileSystem {
   const FileSystem& overlay_;
 };
 
+// `base` with one file laid over it (another text, or a file `base` lacks): what a change is
+// checked and previewed on, leaving `base` as it is. The file's stamp is MemoryFileSystem's.
+class FileOverlay : public FileSystem {
+ public:
+  FileOverlay(std::shared_ptr<const FileSystem> base, std::string path, std::string text);
+  Result<std::string> ReadFile(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  bool IsFile(const std::string& path) const override;
+  std::vector<std::string> ListFiles(const std::string& dir) const override;
+  std::string Stamp(const std::string& path) const override;
+  int64_t FileSize(const std::string& path) const override;
+  bool IsLink(const std::string& path) const override;
+
+ private:
+  std::shared_ptr<const FileSystem> base_;
+  std::string path_;
+  MemoryFileSystem file_;  // path_ alone
+};
+
 // A file mapped into memory, read-only, for as long as the object lives (no copy of its bytes).
 class MappedFile {
  public:

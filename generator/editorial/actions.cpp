@@ -258,7 +258,9 @@ Outcome<EditRow> Workflow::Schedule(const Actor& actor, int64_t id, const std::s
   scheduled.publisher = actor.name;
   scheduled.publish_at = at.ToRfc3339();
   scheduled.publish_at_unix = at.unix_seconds;
-  return Write(actor, scheduled, edit->version, "edit.schedule", scheduled.publish_at);
+  auto written = Write(actor, scheduled, edit->version, "edit.schedule", scheduled.publish_at);
+  if (written.ok()) port_->Schedule(at);
+  return written;
 }
 
 namespace {
@@ -273,6 +275,13 @@ std::optional<Refusal> InactiveAccount(Store* store, const std::string& name) {
 }
 
 }  // namespace
+
+Outcome<std::optional<int64_t>> Workflow::NextDue() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto next = EditRepository(store_.get()).NextDue();
+  if (!next.ok()) return StoreFailure(next.status());
+  return next.value();
+}
 
 Outcome<int> Workflow::PublishDue() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);

@@ -1,12 +1,13 @@
 #pragma once
 // What the editorial workflow asks of the site: check a text as `clemency check` would, render
 // it as readers would see it, publish it and withdraw pages. serve's publish path implements it
-// (publish/editorial_port.h); tests may use a fake.
+// (publish/live_site.h); tests may use a fake.
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/datetime.h"
 #include "core/status.h"
 #include "store/store.h"
 
@@ -54,6 +55,9 @@ class ContentPort {
   // Withdraws pages; returns their ids ("guides/slug/vi").
   virtual Result<std::vector<std::string>> Unpublish(const UnpublishOrder& order,
                                                      Diagnostics* diagnostics) = 0;
+  // Tells the site an edit is scheduled for `at`: the workflow's due edits are published then
+  // (Workflow::PublishDue).
+  virtual void Schedule(const DateTime& at) = 0;
 };
 
 }  // namespace clemency

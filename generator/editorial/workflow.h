@@ -147,6 +147,8 @@ class Workflow {
   Outcome<EditRow> Discard(const Actor& actor, int64_t id, const std::string& if_match);
   // Publishes every scheduled edit whose time has come; returns how many were published.
   Outcome<int> PublishDue();
+  // The earliest time (unix seconds) an edit is scheduled for; nullopt when none is.
+  Outcome<std::optional<int64_t>> NextDue();
   // Withdraws a page (a notice and reason, or 410 Gone when `gone`).
   Outcome<std::vector<std::string>> Unpublish(const Actor& actor, const UnpublishOrder& order);
   // Starts an edit of `path` whose text is that of `ref` (see HistoryItem).

@@ -112,29 +112,26 @@ Result<std::vector<AnnouncedRevision>> ReadRows(PageRepository* pages,
 
 }  // namespace
 
-Status AddHistories(Store* store, Site* site, const std::set<std::string>* keys) {
-  PageRepository pages(store);
+Result<std::vector<Tombstone>> StoreRecords::Tombstones(const SiteConfig& config, Diagnostics*) {
+  return ReadTombstones(store_, config.utc_offset_minutes);
+}
+
+Result<RevisionsById> StoreRecords::Histories(const SiteConfig& config,
+                                              const std::set<std::string>* keys, Diagnostics*) {
+  PageRepository pages(store_);
   auto rows = ReadRows(&pages, keys);
   if (!rows.ok()) return rows.status();
-  RevisionBodies bodies(store);
-  std::set<std::pair<std::string, std::string>> found;  // (key, lang)
+  RevisionBodies bodies(store_);
+  RevisionsById out;
   Status s = ForEachPage(*rows, [&](const std::vector<const AnnouncedRevision*>& page) {
-    auto history = PageHistory(page, site->config(),
-                               [&](size_t i) { return bodies.Get(page[i]->id); });
+    auto history = PageHistory(page, config, [&](size_t i) { return bodies.Get(page[i]->id); });
     if (!history.ok()) return history.status();
     bodies.Clear();
-    const std::string key = page[0]->section + "/" + page[0]->slug;
-    site->SetHistory(key, page[0]->lang, std::move(history).value());
-    found.emplace(key, page[0]->lang);
+    out[page[0]->lang + "/" + page[0]->section + "/" + page[0]->slug] = std::move(history).value();
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  for (const std::string& key : keys ? *keys : std::set<std::string>()) {
-    for (const LanguageConfig& language : site->config().languages) {
-      if (!found.count({key, language.code})) site->SetHistory(key, language.code, std::nullopt);
-    }
-  }
-  return Status::Ok();
+  return out;
 }
 
 }  // namespace clemency
@@ -307,19 +304,24 @@ std::optional<std::vector<Tombstone>> ReadWithdrawals(const std::string& display
 
 }  // namespace
 
-Status AddHistoryFiles(const FileSystem& fs, const std::string& source_dir, Site* site,
-                       Diagnostics* diagnostics) {
-  const std::string dir = JoinPath(source_dir, kHistoryFolder);
-  if (!fs.IsDirectory(dir)) return Status::Ok();
-  for (const std::string& relative : fs.ListFiles(dir)) {  // <section>/<slug>.<lang>.yaml
+Result<std::vector<Tombstone>> HistoryFolder::Tombstones(const SiteConfig& config,
+                                                        Diagnostics* diagnostics) {
+  const std::string path = JoinPath(JoinPath(source_dir_, kHistoryFolder), kWithdrawnFile);
+  if (!fs_.IsFile(path)) return std::vector<Tombstone>();
+  auto text = fs_.ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ReadWithdrawals(path, *text, config, diagnostics).value_or(std::vector<Tombstone>());
+}
+
+Result<RevisionsById> HistoryFolder::Histories(const SiteConfig& config,
+                                               const std::set<std::string>* keys,
+                                               Diagnostics* diagnostics) {
+  RevisionsById out;
+  const std::string dir = JoinPath(source_dir_, kHistoryFolder);
+  if (!fs_.IsDirectory(dir)) return out;
+  for (const std::string& relative : fs_.ListFiles(dir)) {  // <section>/<slug>.<lang>.yaml
+    if (relative == kWithdrawnFile) continue;
     const std::string path = JoinPath(dir, relative);
-    if (relative == kWithdrawnFile) {
-      auto text = fs.ReadFile(path);
-      if (!text.ok()) return text.status();
-      auto tombstones = ReadWithdrawals(path, *text, site->config(), diagnostics);
-      if (tombstones) site->SetTombstones(std::move(*tombstones));
-      continue;
-    }
     const size_t slash = relative.find('/'), dot = relative.find('.');
     const size_t last = relative.rfind(".yaml");
     if (slash == std::string::npos || dot == std::string::npos || dot < slash ||
@@ -327,26 +329,25 @@ Status AddHistoryFiles(const FileSystem& fs, const std::string& source_dir, Site
       diagnostics->Add(path, 0, "", "not a history file (<section>/<slug>.<lang>.yaml)");
       continue;
     }
-    auto text = fs.ReadFile(path);
+    const std::string key = relative.substr(0, dot);
+    if (keys && !keys->count(key)) continue;
+    auto text = fs_.ReadFile(path);
     if (!text.ok()) return text.status();
     std::vector<std::string> bodies;
     auto rows = ReadHistoryFile(path, *text, &bodies, diagnostics);
     if (!rows) continue;
     std::vector<const AnnouncedRevision*> page;
     for (auto& row : *rows) {
-      row.section = relative.substr(0, slash);
-      row.slug = relative.substr(slash + 1, dot - slash - 1);
       row.lang = relative.substr(dot + 1, last - dot - 1);
       page.push_back(&row);
     }
     if (page.empty()) continue;
-    auto history = PageHistory(page, site->config(),
+    auto history = PageHistory(page, config,
                                [&](size_t i) -> Result<std::string> { return bodies[i]; });
     if (!history.ok()) return history.status();
-    site->SetHistory(page[0]->section + "/" + page[0]->slug, page[0]->lang,
-                     std::move(history).value());
+    out[page[0]->lang + "/" + key] = std::move(history).value();
   }
-  return diagnostics->empty() ? Status::Ok() : Status::Error("history files have problems");
+  return out;
 }
 
 }  // namespace clemency

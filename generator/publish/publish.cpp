@@ -187,9 +187,11 @@ Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
   return StoreRevision(store, *site, request, &timer);
 }
 
-Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* site,
+Result<PublishResult> PublishToSite(Store* store, StoredContent* content,
+                                    std::shared_ptr<const FileSystem> files, const Site& site,
                                     const std::string& source_dir, const PublishRequest& request,
-                                    Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
+                                    Diagnostics* diagnostics, std::unique_ptr<Site>* next,
+                                    std::set<std::string>* changed_keys) {
   if (Status s = CheckChangeType(request.change_type); !s.ok()) return s;
   StepTimer timer;
   const std::string full_path = JoinPath(source_dir, request.stored_path);
@@ -197,20 +199,19 @@ Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* 
   auto announced = AnnouncedText(request.text, request, previous.ok() ? *previous : "");
   if (!announced.ok()) return announced.status();
   timer.Mark("read");
-  content->Put(full_path, std::move(announced).value());
   std::set<std::string> keys;
-  if (!site->Reload({request.stored_path}, diagnostics, &keys)) {
-    content->Refresh();  // Reload left the site as it was
-    return Status::Error("the change was not published; the site is as it was");
-  }
+  SiteChange change;
+  change.paths = {request.stored_path};
+  change.fs = std::make_shared<FileOverlay>(std::move(files), full_path, *announced);
+  *next = site.Changed(change, diagnostics, &keys);
+  if (!*next) return Status::Error("the change was not published; the site is as it was");
   timer.Mark("check");
-  auto result = StoreRevision(store, *site, request, &timer);
-  if (!result.ok()) {  // back to the stored text, and the site as it was
-    content->Refresh();
-    Diagnostics ignored;
-    site->Reload({request.stored_path}, &ignored, &keys);
+  auto result = StoreRevision(store, **next, request, &timer);
+  if (!result.ok()) {
+    next->reset();
     return result;
   }
+  content->Put(full_path, std::move(announced).value());  // as stored now
   if (result->changed) changed_keys->insert(keys.begin(), keys.end());
   return result;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // `clemency publish`: one content file becomes a new revision of its page in the store, after the
 // whole site has been checked with it. A running `serve` does this itself when asked through its
-// control socket (Republisher), else it republishes the revision once it sees it.
+// control socket (LiveSite), else it republishes the revision once it sees it.
 #include <functional>
 #include <map>
 #include <set>
@@ -54,13 +54,16 @@ Result<PublishRequest> ReadPublishRequest(const std::string& file);
 Result<PublishResult> PublishFile(Store* store, const std::string& source_dir,
                                   const PublishRequest& request, Diagnostics* diagnostics);
 
-// The same for a site held in memory (serve's), loaded from `content` (its stored content):
-// only the changed page and the pages that may link to it are checked again. On success the
-// site holds the change and `changed_keys` its translation key; otherwise the site and the
-// store are as they were.
-Result<PublishResult> PublishToSite(Store* store, StoredContent* content, Site* site,
+// The same for a site held in memory (serve's), whose content/ is `content` (under `files`): a
+// new site is made from `site` with the file laid over (Site::Changed: only the changed page and
+// the pages that may link to it are checked again) and stored. On success `content` shows the
+// stored text, `next` is the new site and `changed_keys` gains its translation key (none when
+// the text was already published); otherwise the store and `content` are as they were.
+Result<PublishResult> PublishToSite(Store* store, StoredContent* content,
+                                    std::shared_ptr<const FileSystem> files, const Site& site,
                                     const std::string& source_dir, const PublishRequest& request,
-                                    Diagnostics* diagnostics, std::set<std::string>* changed_keys);
+                                    Diagnostics* diagnostics, std::unique_ptr<Site>* next,
+                                    std::set<std::string>* changed_keys);
 
 // Ok unless site/config.yaml under `source_dir` says `command_line_publishing: refused` (or
 // cannot be read): changes outside the workflow skip the two-person review.
@@ -71,7 +74,7 @@ Status CommandLinePublishingAllowed(const std::string& source_dir);
 std::string SystemActor(const std::string& user);
 RevisionPeople OutsideReview(const std::string& actor);
 
-// The control socket's publish request and answer (a running serve answers: Republisher). The
+// The control socket's publish request and answer (a running serve answers: LiveSite). The
 // message never names people: serve credits the socket's peer.
 ControlMessage PublishRequestMessage(const PublishRequest& request);
 Result<PublishRequest> PublishRequestFrom(const ControlMessage& message, const ControlPeer& peer);

@@ -165,6 +165,7 @@ std::string ContentStamp(const std::string& content_hash) { return "content:" + 
 }  // namespace
 
 Status StoredContent::Refresh() {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
   stamps_.clear();
   laid_over_ = MemoryFileSystem();
   replaced_.clear();
@@ -174,12 +175,17 @@ Status StoredContent::Refresh() {
 }
 
 void StoredContent::Put(const std::string& path, std::string text) {
-  if (!laid_over_.IsFile(path)) replaced_.emplace(path, Stamp(path));
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  if (!laid_over_.IsFile(path)) {
+    auto it = stamps_.find(path);
+    replaced_.emplace(path, it == stamps_.end() ? std::string() : it->second);
+  }
   laid_over_.Add(path, std::move(text));
   stamps_[path] = laid_over_.Stamp(path);
 }
 
 void StoredContent::TakeBack(const std::string& path) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
   auto it = replaced_.find(path);
   if (it == replaced_.end()) return;
   laid_over_.Remove(path);
@@ -192,12 +198,14 @@ void StoredContent::TakeBack(const std::string& path) {
 }
 
 void StoredContent::Remove(const std::string& path) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
   laid_over_.Remove(path);
   replaced_.erase(path);
   stamps_.erase(path);
 }
 
 Result<std::string> StoredContent::ReadFile(const std::string& path) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   if (!stamps_.count(path)) return Status::Error(path + ": cannot open file");
   if (laid_over_.IsFile(path)) return laid_over_.ReadFile(path);
   // Stored paths are relative to the source folder, as every listed path was made from one.
@@ -206,21 +214,28 @@ Result<std::string> StoredContent::ReadFile(const std::string& path) const {
   return PageRepository(store_).SourceText(path.substr(cut));
 }
 
-bool StoredContent::IsFile(const std::string& path) const { return stamps_.count(path) > 0; }
+bool StoredContent::IsFile(const std::string& path) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  return stamps_.count(path) > 0;
+}
 
 bool StoredContent::IsDirectory(const std::string& path) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   return HasPathUnder(stamps_, path);
 }
 
 std::vector<std::string> StoredContent::ListFiles(const std::string& dir) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   return PathsUnder(stamps_, dir);
 }
 
 int64_t StoredContent::FileSize(const std::string& path) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   return laid_over_.IsFile(path) ? laid_over_.FileSize(path) : -1;
 }
 
 std::string StoredContent::Stamp(const std::string& path) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   auto it = stamps_.find(path);
   return it == stamps_.end() ? std::string() : it->second;
 }
@@ -343,13 +358,6 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
   return updates.size();
 }
 
-Status AddTombstones(Store* store, Site* site) {
-  auto tombstones = ReadTombstones(store, site->config().utc_offset_minutes);
-  if (!tombstones.ok()) return tombstones.status();
-  site->SetTombstones(std::move(tombstones).value());
-  return Status::Ok();
-}
-
 Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes) {
   auto rows = PageRepository(store).Tombstones();
   if (!rows.ok()) return rows.status();
@@ -372,17 +380,12 @@ Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minut
 
 Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& source_dir,
                                              Diagnostics* diagnostics, StepTimer* timer,
-                                             PageCache* cache) {
+                                             PageCache* cache, std::optional<int64_t> now) {
   auto stored = ReadStoredFiles(store, source_dir);
   if (!stored.ok()) return stored.status();
   if (timer) timer->Mark("read");
-  std::unique_ptr<Site> site = Site::Load(stored->files, source_dir, diagnostics, timer, cache);
-  if (site) {
-    if (Status s = AddTombstones(store, site.get()); !s.ok()) return s;
-    if (Status s = AddHistories(store, site.get()); !s.ok()) return s;
-    if (timer) timer->Mark("history");
-  }
-  return site;
+  StoreRecords records(store);
+  return Site::Load(stored->files, source_dir, diagnostics, LoadOptions{timer, cache, &records, now});
 }
 
 Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
@@ -400,7 +403,13 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
     if (!out.site) return Status::Error("content/ has problems; nothing was imported");
     if (Status s = ImportSite(*out.site, out.store.get()); !s.ok()) return s;
     // What the store now says: the build shows the same histories as any later one.
-    if (Status s = AddHistories(out.store.get(), out.site.get()); !s.ok()) return s;
+    StoreRecords records(out.store.get());
+    SiteChange change;
+    change.records = &records;
+    change.all_records = true;
+    std::set<std::string> keys;
+    out.site = out.site->Changed(change, diagnostics, &keys);
+    if (!out.site) return Status::Error("the store's records of the imported site have problems");
     if (timer) timer->Mark("index");
     auto imported = pages.Count();
     out.pages = imported.ok() ? *imported : 0;

@@ -3,6 +3,8 @@
 // loaded back from them (OpenStoredSite). The one place that maps a Page to a PageRow.
 #include <map>
 #include <memory>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 
 #include "core/status.h"
@@ -28,13 +30,14 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path);
 // content/ as the store holds it (published pages), under `source_dir`/content. The listing and
 // each file's stamp (its content hash) come from an index; a text is read from the store only when
 // asked for, so a site loaded with a page cache reads the pages that changed and no others.
-// Changes not stored yet can be laid over it to check them first. Thread-safe for reading.
+// Changes not stored yet can be laid over it. Reading is thread-safe, also while the thread that
+// owns it refreshes it or lays a text over it (a preview reads while a publish stores).
 class StoredContent : public FileSystem {
  public:
   StoredContent(Store* store, std::string source_dir) : store_(store), source_dir_(std::move(source_dir)) {}
   // Reads the listing (paths and hashes) from the store; what was laid over is dropped.
   Status Refresh();
-  // Every file (full path) with its stamp.
+  // Every file (full path) with its stamp. REQUIRES: the thread that changes this asks.
   const std::map<std::string, std::string>& stamps() const { return stamps_; }
   // Lays `text` over the stored file at `path` (a full path under source_dir/content).
   void Put(const std::string& path, std::string text);
@@ -54,6 +57,7 @@ class StoredContent : public FileSystem {
  private:
   Store* store_;
   std::string source_dir_;
+  mutable std::shared_mutex mutex_;  // over the three below
   std::map<std::string, std::string> stamps_;  // full path -> stamp, stored and laid over
   MemoryFileSystem laid_over_;
   std::map<std::string, std::string> replaced_;  // laid-over path -> its stamp before ("" none)
@@ -85,17 +89,15 @@ Result<size_t> ImportSupportIntoStore(Store* store, const std::string& source_di
 
 // The store's withdrawn pages, as a site shows them.
 Result<std::vector<Tombstone>> ReadTombstones(Store* store, int utc_offset_minutes);
-// Hands `site` the store's tombstones as they are now (replacing those it held), so its build
-// shows them.
-Status AddTombstones(Store* store, Site* site);
 
 // The site as the store holds it: content/ from the store's published pages, site/ from disk, and
-// the store's tombstones (notices, 410 markers, feed entries). A page whose stamp `cache` holds is
-// not parsed and checked again. nullptr, with the problems in `diagnostics`, when the stored
-// content fails a check.
+// the store's records (StoreRecords: tombstones, histories), shown at `now` (unset: the clock's).
+// A page whose stamp `cache` holds is not parsed and checked again. nullptr, with the problems in
+// `diagnostics`, when the stored content fails a check.
 Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& source_dir,
                                              Diagnostics* diagnostics, StepTimer* timer = nullptr,
-                                             PageCache* cache = nullptr);
+                                             PageCache* cache = nullptr,
+                                             std::optional<int64_t> now = std::nullopt);
 
 // The site `serve` publishes, from the store at `db_path` (created when missing).
 struct StoredSite {

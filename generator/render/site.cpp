@@ -121,11 +121,13 @@ std::string Site::SiteKeyOf(const FileSystem& fs, const std::string& source_dir)
 
 std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
                                  const std::string& source_dir, Diagnostics* diagnostics,
-                                 StepTimer* timer, PageCache* cache) {
+                                 const LoadOptions& options) {
+  StepTimer* timer = options.timer;
+  PageCache* cache = options.cache;
   std::unique_ptr<Site> site(new Site());
   site->source_dir_ = source_dir;
   site->fs_ = std::move(shared_fs);
-  site->now_ = Now(0).unix_seconds;
+  site->now_ = options.now.value_or(Now(0).unix_seconds);
   if (!site->LoadSiteFolder(diagnostics)) return nullptr;
   if (timer) timer->Mark("site");
   if (cache && cache->site_key() != site->site_key_) cache = nullptr;
@@ -140,6 +142,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   site->CheckSelfCheckLinks(diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
+  if (!site->TakeRecords(options.records, nullptr, diagnostics, nullptr)) return nullptr;
   return site;
 }
 
@@ -315,16 +318,6 @@ void Site::RebuildIndexes() {
   link_targets_ = HashHex(targets);
 }
 
-void Site::SetNow(int64_t now_unix, std::set<std::string>* changed_keys) {
-  std::vector<char> was_live(pages_.size());
-  for (size_t i = 0; i < pages_.size(); ++i) was_live[i] = pages_[i].live;
-  now_ = now_unix;
-  RebuildIndexes();
-  for (size_t i = 0; changed_keys && i < pages_.size(); ++i) {
-    if (pages_[i].live != static_cast<bool>(was_live[i])) changed_keys->insert(pages_[i].key);
-  }
-}
-
 Site::Schedule Site::Scheduled() const {
   Schedule schedule;
   std::optional<int64_t> next;
@@ -350,26 +343,6 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
   auto it = group->find(lang);
   if (it == group->end()) it = group->find(config_.default_language);
   return it == group->end() ? nullptr : &pages_[it->second];
-}
-
-void Site::SetHistory(const std::string& key, const std::string& lang,
-                      std::optional<std::vector<PageRevision>> revisions) {
-  const std::string id = lang + "/" + key;
-  if (!revisions) {
-    histories_.erase(id);
-    return;
-  }
-  // Fields end with a separator no text holds, so a note cannot pass for a diff.
-  std::string parts;
-  for (const PageRevision& r : *revisions) {
-    parts += r.at.ToRfc3339() + "\x1f" + r.change_type + "\x1f" + r.note + "\x1f" +
-             (r.skipped_review ? "unreviewed\x1f" : "");
-    for (const DiffOp& op : r.diff) {
-      parts += std::to_string(static_cast<int>(op.kind)) + op.text + "\x1e";
-    }
-    parts += "\x1d";
-  }
-  histories_[id] = {std::move(revisions).value(), HashHex(parts)};
 }
 
 const Site::History* Site::FindHistory(const std::string& key, const std::string& lang) const {
@@ -596,84 +569,6 @@ void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
   }
 }
 
-CoverageReport Site::Coverage() const {
-  CoverageReport report;
-  for (const auto& [key, translations] : groups_) {
-    auto source = translations.find(config_.default_language);
-    for (const auto& language : config_.languages) {
-      auto it = translations.find(language.code);
-      if (it == translations.end()) {
-        report.missing.push_back({key, language.code});
-        continue;
-      }
-      const Page& page = pages_[it->second].page;
-      if (source != translations.end() && page.translated_from &&
-          *page.translated_from < pages_[source->second].page.updated) {
-        report.stale.push_back({key, language.code,
-                                pages_[source->second].page.updated.ToDateString(),
-                                page.translated_from->ToDateString()});
-      }
-    }
-  }
-  return report;
-}
-
-std::string CoverageReport::ToString() const {
-  std::string out = "Translation coverage\n";
-  if (missing.empty() && stale.empty()) out += "  every page is translated and up to date\n";
-  for (const auto& m : missing) {
-    out += "  missing  " + m.lang + "  " + (m.key.empty() ? "(home)" : m.key) + "\n";
-  }
-  for (const auto& s : stale) {
-    out += "  older    " + s.lang + "  " + (s.key.empty() ? "(home)" : s.key) +
-           "  translated from " + s.translated_from + ", source updated " + s.source_updated + "\n";
-  }
-  return out;
-}
-
-std::string Site::TermReport() const {
-  std::string out =
-      "Termbase (site/terms.yaml): pages (and site/ string files) using each concept's term, "
-      "variants left\n";
-  if (termbase_.concepts.empty()) return out + "  no termbase\n";
-  std::map<std::string, std::map<std::string, TermUse>> by_language;  // lang -> concept -> use
-  for (const auto& rendered : pages_) {
-    auto text = SourceText(rendered);
-    if (!text.ok()) continue;
-    const LanguageConfig* language = config_.FindLanguage(rendered.page.lang);
-    Page page = rendered.page;
-    page.source_text = *text;
-    CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
-  }
-  for (const Page& page : SiteStringPages(*fs_, source_dir_, config_)) {
-    const LanguageConfig* language = config_.FindLanguage(page.lang);
-    CountTermUse(page, termbase_, language ? language->locale : "", &by_language[page.lang]);
-  }
-  size_t variants = 0;
-  for (const auto& entry : termbase_.concepts) {
-    out += "  " + entry.id + "\n";
-    for (const auto& language : config_.languages) {
-      const TermUse& use = by_language[language.code][entry.id];
-      auto preferred = entry.preferred.find(language.code);
-      out += "    " + language.code + "  " +
-             (preferred == entry.preferred.end() ? "(none)" : preferred->second) + "  " +
-             std::to_string(use.pages_using) + " pages, " + std::to_string(use.variants) +
-             " variants\n";
-      variants += use.variants;
-    }
-  }
-  return out + "  " + std::to_string(variants) + " termbase variants in all\n";
-}
-
-std::string Site::ReadabilityReport() const {
-  std::string out = "Readability\n";
-  for (const auto& rendered : pages_) {
-    out += std::string("  ") + (rendered.readability.passes() ? "ok    " : "FAIL  ") +
-           rendered.page.source_path + "  " + rendered.readability.Describe() + "\n";
-  }
-  return out;
-}
-
 Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
   if (!rendered.page.source_text.empty()) return rendered.page.source_text;
   auto text = fs_->ReadFile(JoinPath(source_dir_, rendered.page.source_path));
@@ -688,18 +583,18 @@ Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
 
 Result<std::shared_ptr<const std::string>> Site::FeedHtml(const RenderedPage& rendered) const {
   {
-    std::lock_guard<std::mutex> lock(feed_html_mutex_);
-    auto it = feed_html_.find(rendered.source_hash);
-    if (it != feed_html_.end()) return it->second;
+    std::lock_guard<std::mutex> lock(feed_html_->mutex);
+    auto it = feed_html_->bodies.find(rendered.source_hash);
+    if (it != feed_html_->bodies.end()) return it->second;
   }
   auto body = RenderBody(rendered);
   if (!body.ok()) return body.status();
   auto html = std::make_shared<const std::string>(std::move(body->html));
-  std::lock_guard<std::mutex> lock(feed_html_mutex_);
+  std::lock_guard<std::mutex> lock(feed_html_->mutex);
   // Feeds show config feed_limit pages per language and section: more than this many bodies
   // means the ones kept are mostly stale.
-  if (feed_html_.size() >= 1024) feed_html_.clear();
-  feed_html_.emplace(rendered.source_hash, html);
+  if (feed_html_->bodies.size() >= 1024) feed_html_->bodies.clear();
+  feed_html_->bodies.emplace(rendered.source_hash, html);
   return html;
 }
 

@@ -135,16 +135,71 @@ struct PageRevision {
   bool skipped_review = false;  // published from the command line, without the two-person review
 };
 
+// Where a site's records besides its page files come from: withdrawn pages and pages' announced
+// revisions. The store (serve) and an export's history/ folder (build) give them; a plain
+// content folder has none.
+class SiteRecords {
+ public:
+  virtual ~SiteRecords() = default;
+  // Returns the withdrawn pages the site shows; problems of a record go to `diagnostics`.
+  virtual Result<std::vector<Tombstone>> Tombstones(const SiteConfig& config,
+                                                    Diagnostics* diagnostics) = 0;
+  // Returns the announced revisions (newest first) by "<lang>/<translation key>" of the pages of
+  // `keys` (every page's when null); a page missing from the answer has none.
+  virtual Result<std::map<std::string, std::vector<PageRevision>>> Histories(
+      const SiteConfig& config, const std::set<std::string>* keys, Diagnostics* diagnostics) = 0;
+};
+
+struct LoadOptions {
+  StepTimer* timer = nullptr;
+  // Same program, same site/ files: a file whose stamp is unchanged is taken from the cache
+  // instead of being read, parsed and checked again.
+  PageCache* cache = nullptr;
+  SiteRecords* records = nullptr;  // none: no withdrawn pages, each history its page's own dates
+  std::optional<int64_t> now;      // the time (unix seconds) the site is shown at; unset: now
+};
+
+// What makes a new site from a loaded one (Site::Changed).
+struct SiteChange {
+  // Content files ("content/<section>/<slug>.<lang>.md") read again; one no longer there removes
+  // its page.
+  std::vector<std::string> paths;
+  // The files the new site reads (null: the old site's), e.g. the old ones with one laid over.
+  std::shared_ptr<const FileSystem> fs;
+  std::optional<int64_t> now;  // the time the new site is shown at (unset: the old site's)
+  // Read again: the withdrawn pages, and the histories of every page the change touches (of
+  // every page with `all_records`).
+  SiteRecords* records = nullptr;
+  bool all_records = false;
+  std::set<std::string> keys;  // pages whose records changed besides those of `paths`
+};
+
+// A loaded site never changes: a change makes a new one (Changed), so a site can be rendered,
+// previewed and checked on any thread while the next is made.
 class Site {
  public:
-  // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir` and checks
-  // everything, links included. Returns nullptr when anything is invalid; `diagnostics` has it all.
-  // The site keeps `fs`: pages' texts are read again when rendered instead of held in memory.
-  // With `cache` (same program, same site/ files), a file whose stamp is unchanged is taken from
-  // the cache instead of being read, parsed and checked again.
+  // Loads site/config.yaml, site/i18n, site/templates and content/ under `source_dir`, and the
+  // records of `options`, and checks everything, links included. Returns nullptr when anything
+  // is invalid; `diagnostics` has it all. The site keeps `fs`: pages' texts are read again when
+  // rendered instead of held in memory.
   static std::unique_ptr<Site> Load(std::shared_ptr<const FileSystem> fs,
                                     const std::string& source_dir, Diagnostics* diagnostics,
-                                    StepTimer* timer = nullptr, PageCache* cache = nullptr);
+                                    const LoadOptions& options);
+  static std::unique_ptr<Site> Load(std::shared_ptr<const FileSystem> fs,
+                                    const std::string& source_dir, Diagnostics* diagnostics,
+                                    StepTimer* timer = nullptr, PageCache* cache = nullptr) {
+    return Load(std::move(fs), source_dir, diagnostics, LoadOptions{timer, cache, nullptr, {}});
+  }
+  // Returns a new site: this one with `change` applied, its changed pages and every page that
+  // may link to them checked as Load would; nullptr with the problems in `diagnostics`. This
+  // site stays as it is either way. `changed_keys` gains the translation keys whose outputs
+  // differ (pages read again, gone live or scheduled again, withdrawn or restored).
+  std::unique_ptr<Site> Changed(const SiteChange& change, Diagnostics* diagnostics,
+                                std::set<std::string>* changed_keys) const;
+  // The same for a site nobody else holds yet (one Changed just made), without copying it.
+  static std::unique_ptr<Site> Changed(std::unique_ptr<Site> site, const SiteChange& change,
+                                       Diagnostics* diagnostics,
+                                       std::set<std::string>* changed_keys);
 
   // The page's body as HTML and plain text. Load keeps only what checks and lists need (links,
   // headings, summary); bodies are rendered again when written, so the whole site's HTML never
@@ -162,20 +217,9 @@ class Site {
   // "content/guides/x.vi.md") in its own language, for a list page (home, section index) its
   // first list page: what editors preview.
   Result<std::string> PageDocument(const std::string& source_path) const;
-  // Reads the content files at `paths` (relative to the source folder: "content/guides/x.vi.md")
-  // again through the site's file system, a path no longer there removing its page, and checks
-  // them and every page that may link to them as Load would. On success the site holds them and
-  // `changed_keys` gains their translation keys; on any problem (in `diagnostics`) the site is
-  // as it was and false is returned.
-  bool Reload(const std::vector<std::string>& paths, Diagnostics* diagnostics,
-              std::set<std::string>* changed_keys);
-
   // The time (unix seconds) the site is shown at: Load takes the clock's. A page whose live_at is
   // later is scheduled: checked, but not rendered, listed, linked or in any feed or sitemap.
   int64_t now() const { return now_; }
-  // Shows the site as at `now_unix` (tests; serve as time passes). Adds the translation key of
-  // every page that went live (or, going back, was scheduled again) to `changed_keys`.
-  void SetNow(int64_t now_unix, std::set<std::string>* changed_keys = nullptr);
   struct Schedule {
     size_t pages = 0;               // scheduled pages (translations counted apart)
     std::optional<DateTime> next;   // when the first of them goes live
@@ -196,14 +240,10 @@ class Site {
   // Hash of what links can point to: every live page's translation key, language and heading
   // ids, and every scheduled page's with its time (static files and feeds: site_key()).
   const std::string& link_targets() const { return link_targets_; }
-  // The withdrawn pages the build shows as such (from the store; a site from files has none).
-  void SetTombstones(std::vector<Tombstone> tombstones) { tombstones_ = std::move(tombstones); }
+  // The withdrawn pages the build shows as such (from the records; a site from files has none).
   const std::vector<Tombstone>& tombstones() const { return tombstones_; }
-  // The announced revisions of the page `key` in `lang`, newest first (from the store; nullopt
-  // forgets them). A page without any set shows its own dates and change note as its history.
-  void SetHistory(const std::string& key, const std::string& lang,
-                  std::optional<std::vector<PageRevision>> revisions);
-  // The revisions SetHistory gave the page, with a hash of them; null when none were given.
+  // The announced revisions of the page `key` in `lang` from the records, newest first, with a
+  // hash of them; null when the records have none (the page shows its own dates and change note).
   struct History {
     std::vector<PageRevision> revisions;
     std::string hash;  // of everything the revisions show: part of the history page's job key
@@ -222,6 +262,19 @@ class Site {
  private:
   class Planner;  // the jobs of a build (render.cpp)
   Site() = default;
+  // A copy to change (Changed): the indexes point into its own pages; the feed bodies already
+  // rendered are shared.
+  Site(const Site& other);
+  Site& operator=(const Site&) = delete;
+  // Changed's steps on the new site. Reads `paths` again (true when they all parse), then shows
+  // the site at `now_unix`, then takes the records of `keys` from `records`.
+  bool ReadAgain(const std::vector<std::string>& paths, Diagnostics* problems,
+                 std::set<std::string>* keys);
+  void ShowAt(int64_t now_unix, std::set<std::string>* changed_keys);
+  bool TakeRecords(SiteRecords* records, const std::set<std::string>* keys,
+                   Diagnostics* diagnostics, std::set<std::string>* changed_keys);
+  // Sets the revisions of the page `id` ("<lang>/<key>") with their hash.
+  void PutHistory(const std::string& id, std::vector<PageRevision> revisions);
   // Load's steps. site/: configuration, strings, templates, static files, the self-check,
   // wording and terms (false when the configuration cannot be read).
   bool LoadSiteFolder(Diagnostics* diagnostics);
@@ -306,8 +359,12 @@ class Site {
   std::vector<Tombstone> tombstones_;
   std::map<std::string, History> histories_;  // by "<lang>/<translation key>"
   WordingRules wording_;
-  mutable std::mutex feed_html_mutex_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> feed_html_;
+  // Feed bodies by text hash, shared by a site and the sites made from it (Changed).
+  struct FeedHtmlCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const std::string>> bodies;
+  };
+  std::shared_ptr<FeedHtmlCache> feed_html_ = std::make_shared<FeedHtmlCache>();
   Termbase termbase_;  // site/terms.yaml
   // "<lang>/<key>" of pages whose file is invalid (that problem is reported): links to them are
   // not reported again.

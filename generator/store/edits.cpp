@@ -252,6 +252,16 @@ Result<std::vector<EditRow>> EditRepository::Due(int64_t now_unix) {
   return ReadEdits(stmt.value());
 }
 
+Result<std::optional<int64_t>> EditRepository::NextDue() {
+  auto stmt = store_->Prepare(
+      "SELECT MIN(publish_at_unix) FROM edits WHERE state = 'scheduled'");
+  if (!stmt.ok()) return stmt.status();
+  std::optional<int64_t> next;
+  if (stmt->Step() && !stmt->IsNull(0)) next = stmt->Int(0);
+  if (!stmt->status().ok()) return stmt->status();
+  return next;
+}
+
 Result<std::vector<RevisionRecord>> EditRepository::Revisions(const std::string& source_path) {
   auto stmt = store_->Prepare(std::string("SELECT ") + kRevisionColumns +
                               " FROM page_revisions r JOIN pages p ON p.id = r.page_id "

@@ -77,6 +77,8 @@ class EditRepository {
   Result<std::vector<std::string>> Writers(int64_t edit_id);
   // Scheduled edits whose time is at or before `now_unix`, oldest time first.
   Result<std::vector<EditRow>> Due(int64_t now_unix);
+  // The earliest time any edit is scheduled for (nullopt: none is).
+  Result<std::optional<int64_t>> NextDue();
   // The published revisions of the page file `source_path`, newest first, with texts.
   Result<std::vector<RevisionRecord>> Revisions(const std::string& source_path);
   Result<std::optional<RevisionRecord>> Revision(int64_t revision_id);

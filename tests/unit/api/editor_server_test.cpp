@@ -44,6 +44,7 @@ class FakeSite : public ContentPort {
   Result<std::vector<std::string>> Unpublish(const UnpublishOrder&, Diagnostics*) override {
     return Status::Error("not in this test");
   }
+  void Schedule(const DateTime&) override {}
   std::string problem;
 };
 

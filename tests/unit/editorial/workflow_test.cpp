@@ -53,6 +53,8 @@ class FakeSite : public ContentPort {
     unpublished.push_back(order);
     return std::vector<std::string>{order.section + "/" + order.slug + "/vi"};
   }
+  void Schedule(const DateTime& at) override { scheduled_for.push_back(at.unix_seconds); }
+  std::vector<int64_t> scheduled_for;
   // Stores `text` as the published page at `path`, as the publish path would.
   static Status Put(Store* store, const std::string& path, const std::string& text,
                     RevisionPeople people = {}) {
@@ -330,6 +332,10 @@ TEST_CASE("workflow: a scheduled edit is published when due, after a restart too
   auto scheduled = f.workflow->Schedule(f.hoa, edit.id, EditETag(approved.value()), at);
   REQUIRE(scheduled.ok());
   CHECK(scheduled->state == "scheduled");
+  CHECK(f.site->scheduled_for == std::vector<int64_t>{at.unix_seconds});  // the site was told
+  auto next = f.workflow->NextDue();
+  REQUIRE(next.ok());
+  CHECK(next.value() == std::optional<int64_t>(at.unix_seconds));
   REQUIRE(f.workflow->PublishDue().ok());
   CHECK(f.site->orders.empty());  // not yet
 

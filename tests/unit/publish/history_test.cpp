@@ -25,14 +25,14 @@ size_t Count(const std::string& text, const std::string& part) {
 // The fixture's store served with a control socket, its site built.
 struct Served : publish_test::StoredFixture {
   std::string socket = ControlSocketPath(dir / "clemency.db");
-  std::unique_ptr<Republisher> republisher;
+  std::unique_ptr<LiveSite> live;
   Served() {
-    republisher = std::make_unique<Republisher>(
-        Republisher::Options{dir / "clemency.db", dir / "src", dir / "public",
+    live = std::make_unique<LiveSite>(
+        LiveSite::Options{dir / "clemency.db", dir / "src", dir / "public",
                              std::chrono::milliseconds(1000), 2, nullptr, socket});
-    REQUIRE(republisher->Watch().ok());
-    REQUIRE(republisher->Start().ok());
-    REQUIRE(republisher->RepublishNow().ok());
+    REQUIRE(live->Watch().ok());
+    REQUIRE(live->Start().ok());
+    REQUIRE(live->RepublishNow().ok());
   }
   // The stored alpha.vi.md with `from` replaced by `to`, as an editor's file to publish.
   PublishRequest Edit(const std::string& from, const std::string& to, const std::string& type,
@@ -106,7 +106,7 @@ TEST_CASE("a major change stored without serve is shown once serve's watcher rep
   auto published = PublishFile(s.store.get(), s.dir / "src", request, &diagnostics);
   INFO(diagnostics.ToString());
   REQUIRE(published.ok());
-  REQUIRE(s.republisher->RepublishNow().ok());
+  REQUIRE(s.live->RepublishNow().ok());
   const std::string history = s.History();
   CHECK(Contains(history, "<time datetime=\"2026-12-01T09:00:00+07:00\">"));
   CHECK(Contains(history, "<ins><span class=\"visually-hidden\">thêm: </span> ngắn</ins>"));
@@ -133,7 +133,7 @@ TEST_CASE("a withdrawn page's history page goes with it") {
   auto withdrawn = UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics);
   INFO(diagnostics.ToString());
   REQUIRE(withdrawn.ok());
-  REQUIRE(s.republisher->RepublishNow().ok());
+  REQUIRE(s.live->RepublishNow().ok());
   CHECK(testing::Exists(s.dir / "public/vi/guides/beta/index.html"));  // the notice
   CHECK_FALSE(testing::Exists(s.dir / "public/vi/guides/beta/history/index.html"));
 }

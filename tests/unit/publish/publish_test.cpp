@@ -153,9 +153,9 @@ TEST_CASE("an unpublished page stays a record: notice, feed entry, API tombstone
   REQUIRE(all.ok());
   for (const auto& listed : *all) CHECK(listed.slug != "mot");
   // The site built from the store shows the notice at the page's URL and announces it in the feed.
-  auto started = s.StartRepublisher();
-  Republisher& republisher = *started;
-  REQUIRE(republisher.RepublishNow().ok());
+  auto started = s.StartLiveSite();
+  LiveSite& live = *started;
+  REQUIRE(live.RepublishNow().ok());
   std::string notice = testing::ReadFile(s.dir / "public/vi/stories/mot/index.html");
   CHECK(notice.find("Người trong câu chuyện xin gỡ.") != std::string::npos);
   CHECK(notice.find("noindex") != std::string::npos);
@@ -176,10 +176,10 @@ TEST_CASE("an unpublished page stays a record: notice, feed entry, API tombstone
                     "2026-12-02T09:00:00+07:00", &diagnostics)
               .ok());
   CHECK((*pages.Get("stories", "mot", "vi"))->status == "published");
-  REQUIRE(republisher.RepublishNow().ok());
+  REQUIRE(live.RepublishNow().ok());
   CHECK(testing::ReadFile(s.dir / "public/vi/stories/mot/index.html").find("Anh T. đã trở về.") !=
         std::string::npos);
-  republisher.Stop();
+  live.Stop();
 }
 
 TEST_CASE("a page removed as gone leaves the server's marker instead of a notice") {
@@ -188,13 +188,13 @@ TEST_CASE("a page removed as gone leaves the server's marker instead of a notice
   UnpublishRequest request{"stories", "mot", "vi", "Sai sự thật.", true,
                            *ParseDateTime("2026-12-01T09:00:00+07:00", 420), "", ""};
   REQUIRE(UnpublishPage(s.store.get(), s.dir / "src", request, &diagnostics).ok());
-  auto started = s.StartRepublisher();
-  Republisher& republisher = *started;
-  REQUIRE(republisher.RepublishNow().ok());
+  auto started = s.StartLiveSite();
+  LiveSite& live = *started;
+  REQUIRE(live.RepublishNow().ok());
   CHECK(testing::Exists(s.dir / "public/vi/stories/mot/.gone"));
   CHECK(testing::Exists(s.dir / "public/km/stories/mot/.gone"));
   CHECK_FALSE(testing::Exists(s.dir / "public/vi/stories/mot/index.html"));
-  republisher.Stop();
+  live.Stop();
 }
 
 TEST_CASE("unpublishing a page another page links to is refused with that page's file:line") {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "publish/republisher.h"
+#include "publish/live_site.h"
 #include "publish/store_site.h"
 #include "support/fixture.h"
 
@@ -25,14 +25,14 @@ struct StoredFixture {
     REQUIRE(opened.ok());
     store = std::move(opened).value();
   }
-  // A started republisher of this store into `dir`/public, polling every `poll`.
-  std::unique_ptr<Republisher> StartRepublisher(
+  // A started live of this store into `dir`/public, polling every `poll`.
+  std::unique_ptr<LiveSite> StartLiveSite(
       std::chrono::milliseconds poll = std::chrono::milliseconds(1000)) const {
-    auto republisher = std::make_unique<Republisher>(
-        Republisher::Options{dir / "clemency.db", dir / "src", dir / "public", poll, 2, nullptr, ""});
-    REQUIRE(republisher->Watch().ok());
-    REQUIRE(republisher->Start().ok());
-    return republisher;
+    auto live = std::make_unique<LiveSite>(
+        LiveSite::Options{dir / "clemency.db", dir / "src", dir / "public", poll, 2, nullptr, ""});
+    REQUIRE(live->Watch().ok());
+    REQUIRE(live->Start().ok());
+    return live;
   }
 };
 

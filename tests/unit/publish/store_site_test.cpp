@@ -111,13 +111,13 @@ TEST_CASE("support contacts go into the store, checked with the whole site") {
   CHECK(problems.ToString().find("bad.csv:2") != std::string::npos);
 }
 
-TEST_CASE("a running republisher rebuilds the output folder when the store changes") {
+TEST_CASE("a running live rebuilds the output folder when the store changes") {
   publish_test::StoredFixture s;
   const testing::TempDir& dir = s.dir;
   Diagnostics diagnostics;
-  auto started = s.StartRepublisher(std::chrono::milliseconds(20));
-  Republisher& republisher = *started;
-  REQUIRE(republisher.RepublishNow().ok());  // the site as stored
+  auto started = s.StartLiveSite(std::chrono::milliseconds(20));
+  LiveSite& live = *started;
+  REQUIRE(live.RepublishNow().ok());  // the site as stored
   const std::string page = dir / "public/vi/support/quy/index.html";
   CHECK(testing::ReadFile(page).find("0238 3 123 456") == std::string::npos);
   {  // another connection writes, as `clemency import support` would
@@ -126,10 +126,10 @@ TEST_CASE("a running republisher rebuilds the output folder when the store chang
     REQUIRE(ImportSupportIntoStore(writer->get(), dir / "src", "c.csv", kContacts, &diagnostics)
                 .ok());
   }
-  for (int i = 0; i < 250 && republisher.republished() < 2; ++i) {
+  for (int i = 0; i < 250 && live.republished() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  CHECK(republisher.republished() == 2);
+  CHECK(live.republished() == 2);
   CHECK(testing::ReadFile(page).find("0238 3 123 456") != std::string::npos);
-  republisher.Stop();
+  live.Stop();
 }

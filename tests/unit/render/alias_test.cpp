@@ -87,7 +87,7 @@ TEST_CASE("changing aliases and rebuilding, whole or in place, equals a full bui
     AddFrontMatter(dir.path(), path, "aliases: [quy-cu]\n");
     Diagnostics diagnostics;
     std::set<std::string> keys;
-    REQUIRE(site->Reload({path}, &diagnostics, &keys));
+    REQUIRE(render_test::Reload(&site, {path}, &diagnostics, &keys));
     BuildManifest previous = BuildManifest::Load(dir / "public");
     BuildOptions options;
     options.out_dir = dir / "public";

@@ -83,7 +83,7 @@ TEST_CASE("a page with two major revisions lists both, newest first, with the wo
   testing::TempDir dir;
   testing::MakeFixtureSite("multilingual", dir.path());
   auto site = LoadOrFail(dir.path());
-  site->SetHistory("guides/alpha", "vi", TwoMajorRevisions());
+  render_test::SetHistory(&site, "guides/alpha", "vi", TwoMajorRevisions());
   Rebuild(*site, dir.path());
   const std::string history = ReadFile(dir / "public/vi/guides/alpha/history/index.html");
   INFO(history);
@@ -111,7 +111,7 @@ TEST_CASE("a history page is rendered again when its revisions change, and only 
   testing::TempDir dir;
   testing::MakeFixtureSite("multilingual", dir.path());
   auto site = LoadOrFail(dir.path());
-  site->SetHistory("guides/alpha", "vi", TwoMajorRevisions());
+  render_test::SetHistory(&site, "guides/alpha", "vi", TwoMajorRevisions());
   Rebuild(*site, dir.path());
   // The same revisions: nothing planned for alpha renders.
   auto same = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
@@ -121,7 +121,7 @@ TEST_CASE("a history page is rendered again when its revisions change, and only 
   std::vector<PageRevision> revisions = TwoMajorRevisions();
   revisions.insert(revisions.begin(),
                    {At("2026-04-03T08:00:00+07:00"), "correction", "Sửa lỗi chính tả.", {}, false});
-  site->SetHistory("guides/alpha", "vi", revisions);
+  render_test::SetHistory(&site, "guides/alpha", "vi", revisions);
   auto changed = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
   CHECK(changed.rendered == std::vector<std::string>{"km/guides/alpha/history/index.html",
                                                      "vi/guides/alpha/history/index.html"});
@@ -130,13 +130,13 @@ TEST_CASE("a history page is rendered again when its revisions change, and only 
                        "không qua bước người thứ hai duyệt"));
   // The same correction published from the command line: readers are told it was not reviewed.
   revisions.front().skipped_review = true;
-  site->SetHistory("guides/alpha", "vi", revisions);
+  render_test::SetHistory(&site, "guides/alpha", "vi", revisions);
   changed = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
   CHECK(changed.rendered.size() == 2);
   CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
                  "không qua bước người thứ hai duyệt"));
   // Forgotten, the history is the page's own last change again.
-  site->SetHistory("guides/alpha", "vi", std::nullopt);
+  render_test::SetHistory(&site, "guides/alpha", "vi", std::nullopt);
   Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
   CHECK_FALSE(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"), "<ins>"));
   render_test::CheckEqualsFullBuild(dir.path());
@@ -153,7 +153,7 @@ TEST_CASE("a reloaded page's new change note renders its history; removing it re
   testing::WriteFile(dir / path, text);
   Diagnostics diagnostics;
   std::set<std::string> keys;
-  REQUIRE(site->Reload({path}, &diagnostics, &keys));
+  REQUIRE(render_test::Reload(&site, {path}, &diagnostics, &keys));
   auto summary = Rebuild(*site, dir.path(), keys);
   for (const char* output :
        {"vi/guides/alpha/history/index.html", "km/guides/alpha/history/index.html"}) {
@@ -165,7 +165,7 @@ TEST_CASE("a reloaded page's new change note renders its history; removing it re
   render_test::CheckEqualsFullBuild(dir.path());
   // beta (Vietnamese only, nothing links to it) removed: its history pages go with it.
   std::filesystem::remove(dir / "content/guides/beta.vi.md");
-  REQUIRE(site->Reload({"content/guides/beta.vi.md"}, &diagnostics, &keys));
+  REQUIRE(render_test::Reload(&site, {"content/guides/beta.vi.md"}, &diagnostics, &keys));
   INFO(diagnostics.ToString());
   Rebuild(*site, dir.path(), keys);
   CHECK_FALSE(testing::Exists(dir / "public/vi/guides/beta/history/index.html"));

@@ -29,7 +29,7 @@ struct Loaded {
   std::vector<std::string> ReloadAndBuild(const std::string& path) {
     Diagnostics diagnostics;
     std::set<std::string> keys;
-    bool reloaded = site->Reload({path}, &diagnostics, &keys);
+    bool reloaded = render_test::Reload(&site, {path}, &diagnostics, &keys);
     INFO(diagnostics.ToString());
     REQUIRE(reloaded);
     BuildManifest previous = BuildManifest::Load(dir / "public");
@@ -94,14 +94,14 @@ TEST_CASE("a change that breaks a link on another page is refused; the site is a
   testing::WriteFile(loaded.dir / path, text);
   Diagnostics diagnostics;
   std::set<std::string> keys;
-  CHECK_FALSE(loaded.site->Reload({path}, &diagnostics, &keys));
+  CHECK_FALSE(render_test::Reload(&loaded.site, {path}, &diagnostics, &keys));
   CHECK(keys.empty());
   CHECK(Contains(diagnostics.ToString(), "content/_index.vi.md:"));
   CHECK(Contains(diagnostics.ToString(), "has no heading with id 'buoc-1-nop-don'"));
   // Removing a page its translation and other pages need is refused the same way.
   std::filesystem::remove(loaded.dir / path);
   diagnostics = Diagnostics();
-  CHECK_FALSE(loaded.site->Reload({path}, &diagnostics, &keys));
+  CHECK_FALSE(render_test::Reload(&loaded.site, {path}, &diagnostics, &keys));
   CHECK(Contains(diagnostics.ToString(), "content/guides/alpha.en.md: translation without a vi page"));
   CHECK(Contains(diagnostics.ToString(), "content/_index.vi.md:"));
   // The held site is the one last loaded: built again, it changes nothing.
@@ -143,7 +143,7 @@ TEST_CASE("a long section list is split into pages that link to each other") {
   options.previous_manifest = &previous;
   Diagnostics diagnostics;
   std::set<std::string> keys;
-  REQUIRE(site->Reload({"content/guides/gamma.vi.md"}, &diagnostics, &keys));
+  REQUIRE(render_test::Reload(&site, {"content/guides/gamma.vi.md"}, &diagnostics, &keys));
   options.changed_keys = keys;
   REQUIRE(site->Build(options).ok());
   CHECK(testing::Exists(dir / "public/vi/guides/page/3/index.html"));
@@ -151,7 +151,7 @@ TEST_CASE("a long section list is split into pages that link to each other") {
   std::filesystem::remove(dir / "content/guides/gamma.vi.md");
   previous = BuildManifest::Load(dir / "public");
   keys.clear();
-  REQUIRE(site->Reload({"content/guides/gamma.vi.md"}, &diagnostics, &keys));
+  REQUIRE(render_test::Reload(&site, {"content/guides/gamma.vi.md"}, &diagnostics, &keys));
   REQUIRE(site->Build(options).ok());
   CHECK_FALSE(testing::Exists(dir / "public/vi/guides/page/3/index.html"));
   render_test::CheckEqualsFullBuild(dir.path());

@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <vector>
 #include <string>
 
 #include "render/page_cache.h"
@@ -34,6 +37,68 @@ inline std::unique_ptr<Site> LoadOrFail(const std::string& dir, PageCache* cache
   INFO(diagnostics.ToString());
   REQUIRE(site);
   return site;
+}
+
+// Makes `*site` the site Site::Changed makes of it with `change`; false (and `*site` as it was)
+// when the change fails a check.
+inline bool Change(std::unique_ptr<Site>* site, const SiteChange& change, Diagnostics* diagnostics,
+                   std::set<std::string>* keys) {
+  std::unique_ptr<Site> next = (*site)->Changed(change, diagnostics, keys);
+  if (!next) return false;
+  *site = std::move(next);
+  return true;
+}
+
+// The content files `paths` read again (what serve does when the store changes).
+inline bool Reload(std::unique_ptr<Site>* site, const std::vector<std::string>& paths,
+                   Diagnostics* diagnostics, std::set<std::string>* keys) {
+  SiteChange change;
+  change.paths = paths;
+  return Change(site, change, diagnostics, keys);
+}
+
+// The site shown at `now_unix` (what serve does as time passes).
+inline void ShowAt(std::unique_ptr<Site>* site, int64_t now_unix,
+                   std::set<std::string>* keys = nullptr) {
+  std::set<std::string> ignored;
+  Diagnostics diagnostics;
+  SiteChange change;
+  change.now = now_unix;
+  REQUIRE(Change(site, change, &diagnostics, keys ? keys : &ignored));
+}
+
+// Records that hold one page's revisions (none: nullopt) and the site's tombstones.
+class OneHistory : public SiteRecords {
+ public:
+  OneHistory(std::string id, std::optional<std::vector<PageRevision>> revisions,
+             std::vector<Tombstone> tombstones)
+      : id_(std::move(id)), revisions_(std::move(revisions)), tombstones_(std::move(tombstones)) {}
+  Result<std::vector<Tombstone>> Tombstones(const SiteConfig&, Diagnostics*) override {
+    return tombstones_;
+  }
+  Result<std::map<std::string, std::vector<PageRevision>>> Histories(
+      const SiteConfig&, const std::set<std::string>*, Diagnostics*) override {
+    std::map<std::string, std::vector<PageRevision>> out;
+    if (revisions_) out[id_] = *revisions_;
+    return out;
+  }
+
+ private:
+  std::string id_;
+  std::optional<std::vector<PageRevision>> revisions_;
+  std::vector<Tombstone> tombstones_;
+};
+
+// The page `key` in `lang` with these announced revisions (none: its own dates) in its records.
+inline void SetHistory(std::unique_ptr<Site>* site, const std::string& key, const std::string& lang,
+                       std::optional<std::vector<PageRevision>> revisions) {
+  OneHistory records(lang + "/" + key, std::move(revisions), (*site)->tombstones());
+  SiteChange change;
+  change.records = &records;
+  change.keys = {key};
+  std::set<std::string> keys;
+  Diagnostics diagnostics;
+  REQUIRE(Change(site, change, &diagnostics, &keys));
 }
 
 // `dir`/public holds, byte for byte, what a fresh full build of `dir`'s site/ and content/ gives.

@@ -89,7 +89,7 @@ TEST_CASE("a page dated later is not shown anywhere until its time, then appears
 
   // Its time comes: serve's way, a partial build of the pages that went live.
   std::set<std::string> keys;
-  site->SetNow(Due(), &keys);
+  render_test::ShowAt(&site, Due(), &keys);
   CHECK(keys == std::set<std::string>{"guides/later"});
   options.changed_keys = keys;
   auto after = site->Build(options);
@@ -109,7 +109,7 @@ TEST_CASE("a page dated later is not shown anywhere until its time, then appears
   testing::TempDir fresh;
   MakeScheduledSite(fresh);
   auto whole = LoadOrFail(fresh.path());
-  whole->SetNow(Due());
+  render_test::ShowAt(&whole, Due());
   BuildOptions full;
   full.out_dir = fresh / "public";
   REQUIRE(whole->Build(full).ok());
@@ -133,7 +133,7 @@ TEST_CASE("a translation dated before its source waits for the source") {
   CHECK(en->live_at == Due());
   CHECK_FALSE(en->live);
   CHECK(site->Find("guides/later", "en") == nullptr);
-  site->SetNow(Due());
+  render_test::ShowAt(&site, Due());
   REQUIRE(site->Find("guides/later", "en"));
   CHECK(site->Find("guides/later", "en")->page.lang == "en");
 }
@@ -151,7 +151,7 @@ TEST_CASE("a page re-dated into the future leaves the site until then") {
   testing::WriteFile(dir / "content/guides/beta.vi.md", beta);
   Diagnostics diagnostics;
   std::set<std::string> keys;
-  REQUIRE(site->Reload({"content/guides/beta.vi.md"}, &diagnostics, &keys));
+  REQUIRE(render_test::Reload(&site, {"content/guides/beta.vi.md"}, &diagnostics, &keys));
   BuildManifest previous = BuildManifest::Load(dir / "public");
   options.previous_manifest = &previous;
   options.changed_keys = keys;

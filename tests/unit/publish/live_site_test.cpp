@@ -1,6 +1,6 @@
 // serve's side of publishing: the control socket, and a publish checked against the held site
 // that is live when the command gets its answer.
-#include "publish/republisher.h"
+#include "publish/live_site.h"
 
 #include <pwd.h>
 #include <sys/socket.h>
@@ -28,17 +28,17 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// The fixture's store served by a republisher with a control socket, its site built.
+// The fixture's store served by a live with a control socket, its site built.
 struct Served : publish_test::StoredFixture {
   std::string socket = ControlSocketPath(dir / "clemency.db");
-  std::unique_ptr<Republisher> republisher;
+  std::unique_ptr<LiveSite> live;
   Served() {
-    republisher = std::make_unique<Republisher>(Republisher::Options{
+    live = std::make_unique<LiveSite>(LiveSite::Options{
         dir / "clemency.db", dir / "src", dir / "public", std::chrono::milliseconds(1000), 2,
         nullptr, socket});
-    REQUIRE(republisher->Watch().ok());
-    REQUIRE(republisher->Start().ok());
-    REQUIRE(republisher->RepublishNow().ok());
+    REQUIRE(live->Watch().ok());
+    REQUIRE(live->Start().ok());
+    REQUIRE(live->RepublishNow().ok());
   }
   PublishRequest Edit(const std::string& from, const std::string& to) {
     std::string text = testing::ReadFile(dir / "src/content/guides/alpha.vi.md");
@@ -286,11 +286,11 @@ std::string LastServeLog(Store* store) {
 
 TEST_CASE("serve publishes a page dated a little later at its time, with no store change") {
   publish_test::StoredFixture f;
-  auto republisher = f.StartRepublisher(std::chrono::milliseconds(50));
-  REQUIRE(republisher->RepublishNow().ok());
+  auto live = f.StartLiveSite(std::chrono::milliseconds(50));
+  REQUIRE(live->RepublishNow().ok());
   const int64_t due = Now(0).unix_seconds + 2;
   StoreGuideDated(f, "hen-gio", due);
-  REQUIRE(republisher->RepublishNow().ok());  // the watcher has taken the store's change
+  REQUIRE(live->RepublishNow().ok());  // the watcher has taken the store's change
   REQUIRE(Now(0).unix_seconds < due);         // else the test proves nothing: too slow a machine
   CHECK_FALSE(Live(f, "hen-gio"));
   CHECK_FALSE(Listed(f, "hen-gio"));
@@ -310,7 +310,7 @@ TEST_CASE("after a restart, pages due while serve was down are live and later on
   publish_test::StoredFixture f;
   int64_t due = 0, later = 0;
   {
-    auto first = f.StartRepublisher(std::chrono::milliseconds(50));
+    auto first = f.StartLiveSite(std::chrono::milliseconds(50));
     REQUIRE(first->RepublishNow().ok());
     due = Now(0).unix_seconds + 2;
     later = due + 2;
@@ -324,7 +324,7 @@ TEST_CASE("after a restart, pages due while serve was down are live and later on
   while (Now(0).unix_seconds < due) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   CHECK_FALSE(Live(f, "trong-luc-nghi"));  // nobody was running
   // A new serve on the same store and output folder (no start build, no store change).
-  auto second = f.StartRepublisher(std::chrono::milliseconds(50));
+  auto second = f.StartLiveSite(std::chrono::milliseconds(50));
   CHECK(WaitFor([&] { return Listed(f, "trong-luc-nghi"); }, std::chrono::seconds(2)));
   CHECK(Live(f, "trong-luc-nghi"));
   if (Now(0).unix_seconds < later) CHECK_FALSE(Live(f, "sau-khi-mo"));

@@ -1,20 +1,11 @@
-#include "publish/editorial_port.h"
+// LiveSite as the workflow's ContentPort: its orders become publish and unpublish requests.
+#include "publish/live_site.h"
 
 #include <chrono>
 
 namespace clemency {
 
-Status RepublisherPort::Check(const std::string& path, const std::string& text,
-                              Diagnostics* diagnostics) {
-  return republisher_->Check(path, text, diagnostics);
-}
-
-Result<std::string> RepublisherPort::Preview(const std::string& path, const std::string& text,
-                                             Diagnostics* diagnostics) {
-  return republisher_->Preview(path, text, diagnostics);
-}
-
-Result<PublishReport> RepublisherPort::Publish(const PublishOrder& order,
+Result<PublishReport> LiveSite::Publish(const PublishOrder& order,
                                                Diagnostics* diagnostics) {
   PublishRequest request;
   request.file = order.path;
@@ -25,7 +16,7 @@ Result<PublishReport> RepublisherPort::Publish(const PublishOrder& order,
   request.people = {order.author, order.approver, order.publisher};
   request.with_revision = order.with_revision;
   const auto start = std::chrono::steady_clock::now();
-  auto result = republisher_->Publish(std::move(request), diagnostics);
+  auto result = Publish(std::move(request), diagnostics);
   if (!result.ok()) return result.status();
   PublishReport report;
   report.page = result->page;
@@ -37,7 +28,7 @@ Result<PublishReport> RepublisherPort::Publish(const PublishOrder& order,
   return report;
 }
 
-Result<std::vector<std::string>> RepublisherPort::Unpublish(const UnpublishOrder& order,
+Result<std::vector<std::string>> LiveSite::Unpublish(const UnpublishOrder& order,
                                                             Diagnostics* diagnostics) {
   UnpublishRequest request;
   request.section = order.section;
@@ -47,7 +38,7 @@ Result<std::vector<std::string>> RepublisherPort::Unpublish(const UnpublishOrder
   request.reasons = order.reasons;
   request.gone = order.gone;
   request.by = order.by;
-  return republisher_->Unpublish(std::move(request), diagnostics);
+  return Unpublish(std::move(request), diagnostics);
 }
 
 }  // namespace clemency

@@ -1,5 +1,6 @@
-#include "publish/republisher.h"
+#include "publish/live_site.h"
 
+#include <algorithm>
 #include <future>
 #include <map>
 
@@ -8,33 +9,6 @@
 
 namespace clemency {
 namespace {
-
-// What each withdrawn page shows, by translation key: a key whose entry differs was withdrawn,
-// restored or changed and is republished.
-std::map<std::string, std::string> TombstoneSignatures(const std::vector<Tombstone>& tombstones) {
-  std::map<std::string, std::string> out;
-  for (const Tombstone& t : tombstones) {
-    out[t.section + "/" + t.slug] += t.lang + "\x1f" + t.title + "\x1f" + t.reason + "\x1f" +
-                                     t.reason_lang + "\x1f" + t.at.ToRfc3339() +
-                                     (t.gone ? "\x1fgone" : "") + "\n";
-  }
-  return out;
-}
-
-std::set<std::string> ChangedTombstones(const std::vector<Tombstone>& before,
-                                        const std::vector<Tombstone>& after) {
-  std::map<std::string, std::string> old = TombstoneSignatures(before),
-                                     now = TombstoneSignatures(after);
-  std::set<std::string> keys;
-  for (const auto& [key, signature] : now) {
-    auto it = old.find(key);
-    if (it == old.end() || it->second != signature) keys.insert(key);
-  }
-  for (const auto& [key, signature] : old) {
-    if (!now.count(key)) keys.insert(key);
-  }
-  return keys;
-}
 
 // The outputs a partial build rendered again, for the log ("" after a whole-site build).
 std::string RenderedText(const BuildSummary& summary) {
@@ -68,7 +42,7 @@ class Snapshot {
   bool active_;
 };
 
-Status Republisher::Watch() {
+Status LiveSite::Watch() {
   auto store = OpenStore(options_.db_path);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
@@ -78,26 +52,21 @@ Status Republisher::Watch() {
   return Status::Ok();
 }
 
-Status Republisher::Start() {
+Status LiveSite::Start() {
   auto files = ReadStoredFiles(store_.get(), options_.source_dir);
   if (!files.ok()) return files.status();
   files_ = std::move(files).value();
-  // The build serve made at start saved its page cache: nothing is parsed again here.
-  PageCache cache = PageCache::Load(options_.out_dir);
-  Diagnostics diagnostics;  // serve reported them when it opened the store
-  site_ = Site::Load(files_.files, options_.source_dir, &diagnostics, nullptr, &cache);
-  if (site_) {
-    auto tombstones = ReadTombstones(store_.get(), site_->config().utc_offset_minutes);
-    if (!tombstones.ok()) return tombstones.status();
-    site_->SetTombstones(std::move(tombstones).value());
-    if (Status s = AddHistories(store_.get(), site_.get()); !s.ok()) return s;
-  }
   manifest_ = BuildManifest::Load(options_.out_dir);
-  // The output folder shows the site as at its last build: pages due since then (while serve
-  // was down, or since serve's own start build) go live on the watcher's first look.
-  if (site_ && manifest_.size() > 0 && manifest_.schedule().built_at < site_->now()) {
-    site_->SetNow(manifest_.schedule().built_at);
-  }
+  // The build serve made at start saved its page cache: nothing is parsed again here. The output
+  // folder shows the site as at its last build: pages due since then (while serve was down, or
+  // since serve's own start build) go live on the watcher's first look.
+  PageCache cache = PageCache::Load(options_.out_dir);
+  int64_t shown_at = options_.clock(0).unix_seconds;
+  if (manifest_.size() > 0) shown_at = std::min(shown_at, manifest_.schedule().built_at);
+  Diagnostics diagnostics;  // serve reported them when it opened the store
+  StoreRecords records(store_.get());
+  site_ = Site::Load(files_.files, options_.source_dir, &diagnostics,
+                     LoadOptions{nullptr, &cache, &records, shown_at});
   if (!options_.socket_path.empty()) {
     Status s = control_.Start(options_.socket_path,
                               [this](const ControlMessage& request, const ControlPeer& peer) {
@@ -111,32 +80,52 @@ Status Republisher::Start() {
   return Status::Ok();
 }
 
-void Republisher::Stop() {
-  control_.Stop();  // a publish in progress finishes first
+Result<Workflow*> LiveSite::StartWorkflow(Workflow::Options options) {
+  auto store = Store::Open(options_.db_path);
+  if (!store.ok()) return store.status();
+  workflow_ = std::make_unique<Workflow>(std::move(store).value(), this, std::move(options));
+  scheduler_ = std::thread([this] { ScheduleLoop(); });
+  return workflow_.get();
+}
+
+void LiveSite::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
   }
+  wake_scheduler_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();  // its publish in progress finishes first
+  control_.Stop();                               // so does the socket's
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   // The next serve starts from the held pages instead of parsing them again.
   if (site_ && !options_.out_dir.empty()) PageCache::Save(options_.out_dir, *site_);
 }
 
-uint64_t Republisher::republished() const {
+uint64_t LiveSite::republished() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return republished_;
 }
 
-double Republisher::last_seconds() const {
+double LiveSite::last_seconds() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_seconds_;
 }
 
-void Republisher::WatchLoop(int64_t seen) {
+std::shared_ptr<const Site> LiveSite::HeldSite() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return site_;
+}
+
+void LiveSite::Hold(std::shared_ptr<const Site> site) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  site_ = std::move(site);
+}
+
+void LiveSite::WatchLoop(int64_t seen) {
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
+  while (true) {
     wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !tasks_.empty(); });
     while (!tasks_.empty()) {
       std::function<void()> task = std::move(tasks_.front());
@@ -156,16 +145,17 @@ void Republisher::WatchLoop(int64_t seen) {
     }
     if (site_) {
       const std::optional<DateTime> next = site_->Scheduled().next;
-      if (next && next->unix_seconds <= Now(0).unix_seconds) OnScheduleDue();
+      if (next && next->unix_seconds <= options_.clock(0).unix_seconds) OnScheduleDue();
     }
     lock.lock();
   }
 }
 
-void Republisher::RunOnWatcher(std::function<void()> task) {
+void LiveSite::RunOnWatcher(std::function<void()> task) {
   std::promise<void> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;  // the caller's result says serve is stopping
     tasks_.push_back([&task, &done] {
       task();
       done.set_value();
@@ -175,7 +165,37 @@ void Republisher::RunOnWatcher(std::function<void()> task) {
   done.get_future().wait();
 }
 
-Result<BuildSummary> Republisher::RepublishNow() {
+void LiveSite::ScheduleLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    schedule_told_ = false;
+    lock.unlock();
+    auto published = workflow_->PublishDue();
+    if (published.ok() && published.value() > 0 && options_.report) {
+      options_.report("published " + std::to_string(published.value()) + " scheduled edit(s)");
+    }
+    auto next = workflow_->NextDue();
+    lock.lock();
+    // Until the next edit falls due (to the second), a new schedule, or a minute (schedules
+    // stored by another process).
+    int64_t wait = 60;
+    if (next.ok() && next.value()) {
+      wait = std::clamp<int64_t>(*next.value() - options_.clock(0).unix_seconds, 1, 60);
+    }
+    wake_scheduler_.wait_for(lock, std::chrono::seconds(wait),
+                             [this] { return stopping_ || schedule_told_; });
+  }
+}
+
+void LiveSite::Schedule(const DateTime&) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    schedule_told_ = true;
+  }
+  wake_scheduler_.notify_all();
+}
+
+Result<BuildSummary> LiveSite::RepublishNow() {
   Result<BuildSummary> result = Status::Error("serve is stopping");
   RunOnWatcher([&] {
     if (site_ && manifest_.size() == 0) {
@@ -188,7 +208,7 @@ Result<BuildSummary> Republisher::RepublishNow() {
   return result;
 }
 
-void Republisher::OnStoreChange() {
+void LiveSite::OnStoreChange() {
   retry_at_.reset();
   auto summary = SyncWithStore();
   if (!summary.ok()) {
@@ -204,9 +224,14 @@ void Republisher::OnStoreChange() {
   }
 }
 
-void Republisher::OnScheduleDue() {
+void LiveSite::OnScheduleDue() {
   std::set<std::string> keys;
-  site_->SetNow(Now(0).unix_seconds, &keys);
+  Diagnostics diagnostics;
+  SiteChange change;
+  change.now = options_.clock(0).unix_seconds;
+  std::shared_ptr<const Site> next = site_->Changed(change, &diagnostics, &keys);
+  if (!next) return;  // a new time alone has nothing to check
+  Hold(next);
   if (keys.empty()) return;
   Snapshot snapshot(store_.get());  // the texts of the pages as held
   auto summary = BuildChanged(std::move(keys), StepTimer(), &snapshot, "on schedule, ");
@@ -221,21 +246,22 @@ void Republisher::OnScheduleDue() {
   }
 }
 
-Result<BuildSummary> Republisher::LoadAndBuild(StepTimer timer) {
+Result<BuildSummary> LiveSite::LoadAndBuild(StepTimer timer) {
   Snapshot snapshot(store_.get());
   auto files = ReadStoredFiles(store_.get(), options_.source_dir);
   if (!files.ok()) return files.status();
   PageCache cache = PageCache::Load(options_.out_dir);
   Diagnostics diagnostics;
-  auto loaded = LoadStoredSite(store_.get(), options_.source_dir, &diagnostics, &timer, &cache);
+  auto loaded = LoadStoredSite(store_.get(), options_.source_dir, &diagnostics, &timer, &cache,
+                               options_.clock(0).unix_seconds);
   if (!loaded.ok()) return loaded.status();
   if (!*loaded) {
-    site_.reset();
+    Hold(nullptr);
     return Status::Error(std::to_string(diagnostics.size()) + " problem(s) in the stored content; " +
                          "the last site stays up:\n" + diagnostics.ToString());
   }
   files_ = std::move(files).value();
-  site_ = std::move(loaded).value();
+  Hold(std::move(loaded).value());
   auto summary = BuildChanged(std::nullopt, timer, &snapshot);
   // The next republish reuses the pages this one checked; losing the cache only costs time.
   if (summary.ok()) {
@@ -245,30 +271,30 @@ Result<BuildSummary> Republisher::LoadAndBuild(StepTimer timer) {
   return summary;
 }
 
-Result<BuildSummary> Republisher::SyncWithStore() {
+Result<BuildSummary> LiveSite::SyncWithStore() {
   StepTimer timer;
   if (!site_ || Site::SiteKeyOf(DiskFileSystem(), options_.source_dir) != site_->site_key()) {
     return LoadAndBuild(timer);
   }
   Snapshot snapshot(store_.get());
   if (Status s = files_.content->Refresh(); !s.ok()) return s;
-  std::vector<std::string> changed = ChangedFiles();
-  auto tombstones = ReadTombstones(store_.get(), site_->config().utc_offset_minutes);
-  if (!tombstones.ok()) return tombstones.status();
-  std::set<std::string> keys = ChangedTombstones(site_->tombstones(), *tombstones);
   timer.Mark("diff");
+  // The stored files as they are now, read through the stored content again (not through a
+  // file the last publish laid over), with the records: withdrawn or restored pages, and the
+  // histories of every page that changed.
+  StoreRecords records(store_.get());
+  SiteChange change;
+  change.paths = ChangedFiles(*site_);
+  change.fs = files_.files;
+  change.records = &records;
+  std::set<std::string> keys;
   Diagnostics diagnostics;
-  if (!changed.empty() && !site_->Reload(changed, &diagnostics, &keys)) {
+  std::shared_ptr<const Site> next = site_->Changed(change, &diagnostics, &keys);
+  if (!next) {
     return Status::Error(std::to_string(diagnostics.size()) + " problem(s) in the stored content; " +
                          "the last site stays up:\n" + diagnostics.ToString());
   }
-  site_->SetTombstones(std::move(tombstones).value());
-  // A changed or withdrawn page's public history changed with it. Unread, the held site is
-  // ahead of the output folder: it is loaded again whole.
-  if (Status s = AddHistories(store_.get(), site_.get(), &keys); !s.ok()) {
-    site_.reset();
-    return s;
-  }
+  Hold(next);
   timer.Mark("check");
   if (keys.empty()) {
     BuildSummary summary;
@@ -278,9 +304,9 @@ Result<BuildSummary> Republisher::SyncWithStore() {
   return BuildChanged(std::move(keys), timer, &snapshot);
 }
 
-std::vector<std::string> Republisher::ChangedFiles() const {
+std::vector<std::string> LiveSite::ChangedFiles(const Site& site) const {
   std::map<std::string, std::string> held;  // full path -> stamp
-  for (const auto& rendered : site_->pages()) {
+  for (const auto& rendered : site.pages()) {
     held[JoinPath(options_.source_dir, rendered.page.source_path)] = rendered.source_stamp;
   }
   const std::string content_dir = JoinPath(options_.source_dir, "content");
@@ -297,9 +323,9 @@ std::vector<std::string> Republisher::ChangedFiles() const {
   return changed;
 }
 
-Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::string>> keys,
-                                               StepTimer timer, Snapshot* snapshot,
-                                               const std::string& why) {
+Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>> keys,
+                                            StepTimer timer, Snapshot* snapshot,
+                                            const std::string& why) {
   BuildOptions build;
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;
@@ -315,7 +341,7 @@ Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::strin
     manifest_ = BuildManifest::Load(options_.out_dir);
   }
   if (!summary.ok()) {
-    site_.reset();  // held, but not what the output folder shows: loaded again whole
+    Hold(nullptr);  // held, but not what the output folder shows: loaded again whole
     return summary;
   }
   {
@@ -331,38 +357,43 @@ Result<BuildSummary> Republisher::BuildChanged(std::optional<std::set<std::strin
   return summary;
 }
 
-Result<PublishResult> Republisher::Publish(PublishRequest request, Diagnostics* diagnostics) {
+Result<PublishResult> LiveSite::Publish(PublishRequest request, Diagnostics* diagnostics) {
   Result<PublishResult> result = Status::Error("serve is stopping");
   RunOnWatcher([&] { result = PublishOnWatcher(request, diagnostics); });
   return result;
 }
 
-Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
-                                                   Diagnostics* diagnostics) {
+Result<PublishResult> LiveSite::PublishOnWatcher(const PublishRequest& given,
+                                                 Diagnostics* diagnostics) {
   PublishRequest request = given;
   request.out_dir = options_.out_dir;
   if (!site_) {  // the stored site fails a check: publish as the command would, then reload
     auto config = LoadSiteConfig(DiskFileSystem(),
                                  JoinPath(options_.source_dir, "site/config.yaml"), diagnostics);
     if (!config.ok()) return config.status();
-    request.now = Now(config->utc_offset_minutes);
+    request.now = options_.clock(config->utc_offset_minutes);
     auto result = PublishFile(store_.get(), options_.source_dir, request, diagnostics);
     if (result.ok() && result->changed) OnStoreChange();
     return result;
   }
-  request.now = Now(site_->config().utc_offset_minutes);
+  request.now = options_.clock(site_->config().utc_offset_minutes);
   std::set<std::string> keys;
-  auto result = PublishToSite(store_.get(), files_.content.get(), site_.get(),
-                              options_.source_dir, request, diagnostics, &keys);
+  std::unique_ptr<Site> next;
+  auto result = PublishToSite(store_.get(), files_.content.get(), files_.files, *site_,
+                              options_.source_dir, request, diagnostics, &next, &keys);
   if (!result.ok() || keys.empty()) return result;
   Snapshot snapshot(store_.get());  // other pages' texts, as stored with this revision
   // The new revision is in the page's public history, rendered with the page; a withdrawn page
   // published again is no longer a tombstone (its notice and feed entry go with this build).
-  Status history = AddTombstones(store_.get(), site_.get());
-  if (history.ok()) history = AddHistories(store_.get(), site_.get(), &keys);
-  if (!history.ok()) site_.reset();  // ahead of the output folder: loaded again whole
-  auto summary = history.ok() ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
-                              : Result<BuildSummary>(history);
+  StoreRecords records(store_.get());
+  SiteChange change;
+  change.records = &records;
+  change.keys = keys;
+  Diagnostics ignored;
+  std::shared_ptr<const Site> live = Site::Changed(std::move(next), change, &ignored, &keys);
+  Hold(live);  // none: ahead of the output folder, loaded again whole
+  auto summary = live ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
+                      : Result<BuildSummary>(Status::Error(ignored.ToString()));
   if (!summary.ok()) {
     // Stored but not live: the watcher loads and renders everything again from the store.
     retry_at_ = std::chrono::steady_clock::now();
@@ -374,50 +405,45 @@ Result<PublishResult> Republisher::PublishOnWatcher(const PublishRequest& given,
   return result;
 }
 
-Status Republisher::Check(const std::string& stored_path, const std::string& text,
-                          Diagnostics* diagnostics) {
-  Result<std::string> result = Status::Error("serve is stopping");
-  RunOnWatcher([&] { result = TryOnWatcher(stored_path, text, false, diagnostics); });
-  return result.status();
-}
-
-Result<std::string> Republisher::Preview(const std::string& stored_path, const std::string& text,
-                                         Diagnostics* diagnostics) {
-  Result<std::string> result = Status::Error("serve is stopping");
-  RunOnWatcher([&] { result = TryOnWatcher(stored_path, text, true, diagnostics); });
-  return result;
-}
-
-Result<std::string> Republisher::TryOnWatcher(const std::string& stored_path,
-                                              const std::string& text, bool render,
-                                              Diagnostics* diagnostics) {
-  if (!site_) return Status::Error("the stored site fails a check: see serve's log");
-  const std::string full_path = JoinPath(options_.source_dir, stored_path);
-  files_.content->Put(full_path, text);
+Result<std::unique_ptr<Site>> LiveSite::TrySite(const std::string& stored_path,
+                                                const std::string& text,
+                                                Diagnostics* diagnostics) const {
+  std::shared_ptr<const Site> held = HeldSite();
+  if (!held) return Status::Error("the stored site fails a check: see serve's log");
+  SiteChange change;
+  change.paths = {stored_path};
+  change.fs = std::make_shared<FileOverlay>(files_.files, JoinPath(options_.source_dir, stored_path),
+                                            text);
   std::set<std::string> keys;
-  bool passed = site_->Reload({stored_path}, diagnostics, &keys);
-  Result<std::string> out = std::string();
-  if (!passed) out = Status::Error("the change fails the content checks");
-  if (passed && render) out = site_->PageDocument(stored_path);  // while the text is laid over
-  // Back to the stored text: nothing of the trial stays in the held site.
-  files_.content->TakeBack(full_path);
-  Diagnostics ignored;
-  if (passed && !site_->Reload({stored_path}, &ignored, &keys)) site_.reset();
-  return out;
+  std::unique_ptr<Site> trial = held->Changed(change, diagnostics, &keys);
+  if (!trial) return Status::Error("the change fails the content checks");
+  return trial;
 }
 
-Result<std::vector<std::string>> Republisher::Unpublish(UnpublishRequest request,
-                                                        Diagnostics* diagnostics) {
+Status LiveSite::Check(const std::string& stored_path, const std::string& text,
+                       Diagnostics* diagnostics) {
+  return TrySite(stored_path, text, diagnostics).status();
+}
+
+Result<std::string> LiveSite::Preview(const std::string& stored_path, const std::string& text,
+                                      Diagnostics* diagnostics) {
+  auto trial = TrySite(stored_path, text, diagnostics);
+  if (!trial.ok()) return trial.status();
+  return (*trial)->PageDocument(stored_path);
+}
+
+Result<std::vector<std::string>> LiveSite::Unpublish(UnpublishRequest request,
+                                                     Diagnostics* diagnostics) {
   Result<std::vector<std::string>> result = Status::Error("serve is stopping");
   RunOnWatcher([&] {
-    if (site_) request.now = Now(site_->config().utc_offset_minutes);
+    if (site_) request.now = options_.clock(site_->config().utc_offset_minutes);
     result = UnpublishPage(store_.get(), options_.source_dir, request, diagnostics);
     if (result.ok()) OnStoreChange();  // live before the answer
   });
   return result;
 }
 
-ControlMessage Republisher::Answer(const ControlMessage& message, const ControlPeer& peer) {
+ControlMessage LiveSite::Answer(const ControlMessage& message, const ControlPeer& peer) {
   auto op = message.find("op");
   if (op == message.end()) return {{"status", "error"}, {"message", "no op"}};
   if (op->second == "ping") return {{"status", "ok"}};

@@ -1,7 +1,7 @@
 // The editorial workflow on serve's real publish path: checks and previews against the held
 // site change nothing; an approved edit is live in the output folder when Publish returns, its
 // revision names who wrote, approved and published it; a withdrawn page shows its notice.
-#include "publish/editorial_port.h"
+#include "publish/live_site.h"
 
 #include <catch2/catch.hpp>
 
@@ -20,18 +20,18 @@ bool Contains(const std::string& text, const std::string& part) {
 const std::string kPath = "content/guides/alpha.vi.md";
 
 struct Editorial : publish_test::StoredFixture {
-  std::unique_ptr<Republisher> republisher = StartRepublisher();
-  std::unique_ptr<RepublisherPort> port;
+  std::unique_ptr<LiveSite> live = StartLiveSite();
+  ContentPort* port = nullptr;
   std::unique_ptr<Workflow> workflow;
   Actor editor{"lan", "editor"}, publisher{"hoa", "publisher"};
   Editorial() {
-    REQUIRE(republisher->RepublishNow().ok());
-    port = std::make_unique<RepublisherPort>(republisher.get());
+    REQUIRE(live->RepublishNow().ok());
+    port = live.get();
     Workflow::Options options;
     options.languages = {"vi", "en", "km"};
     options.section_kind = [](const std::string& s) { return s == "guides" ? "guide" : "page"; };
     workflow = std::make_unique<Workflow>(std::move(Store::Open(dir / "clemency.db")).value(),
-                                          port.get(), options);
+                                          port, options);
   }
   std::string Live() { return testing::ReadFile(dir / "public/vi/guides/alpha/index.html"); }
 };

@@ -1,0 +1,278 @@
+// Site::Changed(): a new site from a loaded one, with changed content files (the others are not
+// loaded again), another time, or new records.
+#include <algorithm>
+#include <tuple>
+
+#include "content/loader.h"
+#include "core/text.h"
+#include "render/site.h"
+
+namespace clemency {
+namespace {
+
+bool SameHeadingIds(const RenderedPage& a, const RenderedPage& b) {
+  const auto& x = a.body.headings;
+  const auto& y = b.body.headings;
+  return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), [](const auto& p, const auto& q) {
+           return p.id == q.id;
+         });
+}
+
+bool InPageOrder(const RenderedPage& a, const RenderedPage& b) {
+  return std::tie(a.page.section, a.page.slug, a.page.lang) <
+         std::tie(b.page.section, b.page.slug, b.page.lang);
+}
+
+// Whether a link of `rendered` may point at a page of `keys`: its href names the key's last
+// part (a slug, or a section for a list page). Too many is only slower; the home page's key
+// ("") matches every page.
+bool MayLinkTo(const RenderedPage& rendered, const std::set<std::string>& keys) {
+  for (const std::string& key : keys) {
+    const std::string last = key.substr(key.rfind('/') + 1);
+    for (const auto& link : rendered.body.links) {
+      if (link.href.find(last) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// What each withdrawn page shows, by translation key: a key whose entry differs was withdrawn,
+// restored or changed.
+std::map<std::string, std::string> TombstoneSignatures(const std::vector<Tombstone>& tombstones) {
+  std::map<std::string, std::string> out;
+  for (const Tombstone& t : tombstones) {
+    out[t.section + "/" + t.slug] += t.lang + "\x1f" + t.title + "\x1f" + t.reason + "\x1f" +
+                                     t.reason_lang + "\x1f" + t.at.ToRfc3339() +
+                                     (t.gone ? "\x1fgone" : "") + "\n";
+  }
+  return out;
+}
+
+// The translation keys whose withdrawn pages differ between `before` and `after`.
+void AddChangedTombstones(const std::vector<Tombstone>& before, const std::vector<Tombstone>& after,
+                          std::set<std::string>* keys) {
+  std::map<std::string, std::string> old = TombstoneSignatures(before),
+                                     now = TombstoneSignatures(after);
+  for (const auto& [key, signature] : now) {
+    auto it = old.find(key);
+    if (it == old.end() || it->second != signature) keys->insert(key);
+  }
+  for (const auto& [key, signature] : old) {
+    if (!now.count(key)) keys->insert(key);
+  }
+}
+
+}  // namespace
+
+Site::Site(const Site& other)
+    : source_dir_(other.source_dir_),
+      fs_(other.fs_),
+      config_(other.config_),
+      catalogs_(other.catalogs_),
+      templates_(other.templates_),
+      pages_(other.pages_),
+      now_(other.now_),
+      groups_(other.groups_),
+      scheduled_(other.scheduled_),
+      static_files_(other.static_files_),
+      site_key_(other.site_key_),
+      pages_from_cache_(other.pages_from_cache_),
+      link_targets_(other.link_targets_),
+      tombstones_(other.tombstones_),
+      histories_(other.histories_),
+      wording_(other.wording_),
+      feed_html_(other.feed_html_),
+      termbase_(other.termbase_),
+      invalid_pages_(other.invalid_pages_),
+      selfcheck_(other.selfcheck_) {
+  // The hash map's keys view this site's own groups.
+  for (const auto& [key, translations] : groups_) group_index_.emplace(key, &translations);
+}
+
+std::unique_ptr<Site> Site::Changed(const SiteChange& change, Diagnostics* diagnostics,
+                                    std::set<std::string>* changed_keys) const {
+  return Changed(std::unique_ptr<Site>(new Site(*this)), change, diagnostics, changed_keys);
+}
+
+std::unique_ptr<Site> Site::Changed(std::unique_ptr<Site> next, const SiteChange& change,
+                                    Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
+  if (change.fs) next->fs_ = change.fs;
+  std::set<std::string> keys = change.keys;
+  if (!change.paths.empty() && !next->ReadAgain(change.paths, diagnostics, &keys)) return nullptr;
+  if (change.now) next->ShowAt(*change.now, &keys);
+  if (change.records && !next->TakeRecords(change.records, change.all_records ? nullptr : &keys,
+                                           diagnostics, &keys)) {
+    return nullptr;
+  }
+  changed_keys->insert(keys.begin(), keys.end());
+  return next;
+}
+
+void Site::ShowAt(int64_t now_unix, std::set<std::string>* changed_keys) {
+  std::vector<char> was_live(pages_.size());
+  for (size_t i = 0; i < pages_.size(); ++i) was_live[i] = pages_[i].live;
+  now_ = now_unix;
+  RebuildIndexes();
+  for (size_t i = 0; changed_keys && i < pages_.size(); ++i) {
+    if (pages_[i].live != static_cast<bool>(was_live[i])) changed_keys->insert(pages_[i].key);
+  }
+}
+
+bool Site::TakeRecords(SiteRecords* records, const std::set<std::string>* keys,
+                       Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
+  if (!records) return true;
+  auto tombstones = records->Tombstones(config_, diagnostics);
+  if (!tombstones.ok()) {
+    diagnostics->Add(source_dir_, 0, "", tombstones.status().message());
+    return false;
+  }
+  if (changed_keys) AddChangedTombstones(tombstones_, *tombstones, changed_keys);
+  tombstones_ = std::move(tombstones).value();
+  // A changed or withdrawn page's public history changed with it.
+  const std::set<std::string> touched = keys ? *keys : std::set<std::string>();
+  auto histories = records->Histories(config_, keys ? &touched : nullptr, diagnostics);
+  if (!histories.ok()) {
+    diagnostics->Add(source_dir_, 0, "", histories.status().message());
+    return false;
+  }
+  for (const std::string& key : touched) {
+    for (const LanguageConfig& language : config_.languages) histories_.erase(language.code + "/" + key);
+  }
+  for (auto& [id, revisions] : *histories) PutHistory(id, std::move(revisions));
+  return diagnostics->empty();
+}
+
+void Site::PutHistory(const std::string& id, std::vector<PageRevision> revisions) {
+  // Fields end with a separator no text holds, so a note cannot pass for a diff.
+  std::string parts;
+  for (const PageRevision& r : revisions) {
+    parts += r.at.ToRfc3339() + "\x1f" + r.change_type + "\x1f" + r.note + "\x1f" +
+             (r.skipped_review ? "unreviewed\x1f" : "");
+    for (const DiffOp& op : r.diff) {
+      parts += std::to_string(static_cast<int>(op.kind)) + op.text + "\x1e";
+    }
+    parts += "\x1d";
+  }
+  histories_[id] = {std::move(revisions), HashHex(parts)};
+}
+
+bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const {
+  const std::string content_dir = JoinPath(source_dir_, "content");
+  const std::string full = JoinPath(source_dir_, path);
+  if (std::string refusal =
+          ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes);
+      !refusal.empty()) {
+    problems->Add(path, 0, "file", refusal);
+    return false;
+  }
+  const std::string stamp = fs_->Stamp(full);
+  auto text = fs_->ReadFile(full);
+  if (!text.ok()) {
+    problems->Add(path, 0, "", "cannot read file");
+    return false;
+  }
+  const std::string relative = path.substr(path.find('/') + 1);  // under content/
+  size_t errors_before = problems->size();
+  if (!ParsePageFile(relative, path, std::move(text).value(), config_, problems, &out->page)) {
+    return false;
+  }
+  Derive(out, stamp, problems);
+  return problems->size() == errors_before;
+}
+
+bool Site::ReadAgain(const std::vector<std::string>& paths, Diagnostics* diagnostics,
+                     std::set<std::string>* changed_keys) {
+  Diagnostics problems;
+  std::vector<std::pair<std::string, std::optional<RenderedPage>>> fresh;
+  for (const std::string& path : paths) {
+    if (!fs_->IsFile(JoinPath(source_dir_, path))) {
+      fresh.emplace_back(path, std::nullopt);
+      continue;
+    }
+    RenderedPage rendered;
+    if (ParseOne(path, &rendered, &problems)) fresh.emplace_back(path, std::move(rendered));
+  }
+  if (!problems.empty()) {
+    diagnostics->Append(problems);
+    return false;
+  }
+  std::set<std::string> keys;
+  // Pages only replaced by pages of the same language, draft or not and dated the same (so live
+  // or scheduled as before), keep every index valid; the link targets change only when headings do.
+  bool same_structure = true, same_headings = true;
+  for (auto& [path, page] : fresh) {
+    auto it = std::find_if(pages_.begin(), pages_.end(),
+                           [&path](const RenderedPage& r) { return r.page.source_path == path; });
+    if (it != pages_.end()) {
+      keys.insert(it->key);
+      if (page) {
+        same_structure = same_structure && it->page.draft == page->page.draft &&
+                         it->page.date == page->page.date;
+        same_headings = same_headings && SameHeadingIds(*it, *page);
+        page->live_at = it->live_at;  // right while the structure stays; else rebuilt below
+        page->live = it->live;
+        *it = std::move(*page);
+      } else {
+        same_structure = false;
+        pages_.erase(it);
+      }
+    } else if (page) {
+      keys.insert(page->key);
+      same_structure = false;
+      auto at = std::lower_bound(pages_.begin(), pages_.end(), *page, InPageOrder);
+      pages_.insert(at, std::move(*page));
+    }
+  }
+  if (!same_structure || !same_headings) RebuildIndexes();
+  CheckTranslationsHaveSource(keys, &problems);
+  CheckAliases(&problems);
+  CheckLinks(&problems, [&keys](const RenderedPage& rendered) {
+    return keys.count(rendered.key) > 0 || MayLinkTo(rendered, keys);
+  });
+  CheckSelfCheckLinks(&problems);
+  diagnostics->Append(problems);
+  if (!problems.empty()) return false;
+  changed_keys->insert(keys.begin(), keys.end());
+  return true;
+}
+
+void Site::CheckTranslationsHaveSource(const std::set<std::string>& keys,
+                                       Diagnostics* problems) const {
+  for (const RenderedPage& rendered : pages_) {
+    const Page& page = rendered.page;
+    if (page.lang == config_.default_language || !keys.count(rendered.key)) continue;
+    const bool has_source = std::any_of(pages_.begin(), pages_.end(), [&](const RenderedPage& r) {
+      return r.key == rendered.key && r.page.lang == config_.default_language;
+    });
+    if (!has_source) {
+      problems->Add(page.source_path, 0, "", TranslationWithoutSource(page, config_));
+    }
+  }
+}
+
+void Site::CheckAliases(Diagnostics* problems) const {
+  std::set<std::string> keys;
+  for (const RenderedPage& rendered : pages_) keys.insert(rendered.key);
+  std::map<std::string, std::string> claimed;  // "<section>/<alias>" -> the key claiming it
+  for (const RenderedPage& rendered : pages_) {
+    const Page& page = rendered.page;
+    for (const std::string& alias : page.aliases) {
+      const std::string alias_key = page.section + "/" + alias;
+      if (keys.count(alias_key)) {
+        problems->Add(page.source_path, page.aliases_line, "aliases",
+                      "'" + alias + "' is the slug of a page of this section (content/" +
+                          alias_key + ".<lang>.md); an old URL may only redirect once no page "
+                          "has it");
+        continue;
+      }
+      auto [claim, fresh] = claimed.emplace(alias_key, rendered.key);
+      if (!fresh && claim->second != rendered.key) {
+        problems->Add(page.source_path, page.aliases_line, "aliases",
+                      "'" + alias + "' is already an alias of " + claim->second +
+                          "; an old URL can redirect to one page only");
+      }
+    }
+  }
+}
+
+}  // namespace clemency
