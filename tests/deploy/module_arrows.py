@@ -2,7 +2,7 @@
 """The module arrows, enforced: the top CMakeLists.txt's link lines are the allowed arrows.
 
 Reads the modules from the top CMakeLists.txt -- `clemency_module(NAME SOURCES ... DEPS ...)`
-with the folders of its `file(GLOB var generator/<folder>/*.cpp)` lines, and executables
+with the folders of its `file(GLOB var generator/<folder>/*.cpp)` (or `set(var ...)`) lines, and executables
 (`add_executable(name generator/<folder>/...)` with their `target_link_libraries`) -- then every
 `#include` of every file under generator/, and fails, listing file:line, when
 
@@ -65,6 +65,10 @@ def read_modules(cmake_text):
         if args and args[0] in ("GLOB", "GLOB_RECURSE"):
             paths = [a for a in args[2:] if a.startswith("generator/")]
             globs[args[1]] = {folder_of(p) for p in paths if folder_of(p)}
+    for args in calls(cmake_text, "set"):  # set(x_sources generator/x/a.cpp ...)
+        folders = {folder_of(a) for a in args[1:] if folder_of(a)}
+        if args and folders:
+            globs.setdefault(args[0], set()).update(folders)
     modules = {}
 
     def sources(args):
