@@ -220,7 +220,7 @@ class Site {
   std::string TermReport() const;
 
  private:
-  class Planner;  // the jobs of a build (render.cpp)
+  class Planner;  // the jobs of a build (planner.h)
   Site() = default;
   // Load's steps. site/: configuration, strings, templates, static files, the self-check,
   // wording and terms (false when the configuration cannot be read).
