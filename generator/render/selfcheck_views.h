@@ -1,7 +1,7 @@
 #pragma once
 // The views of the self-check's pages (start, one per question, one per outcome) in one
-// language, from the rule set of site/selfcheck/. render.cpp plans their jobs and adds the
-// layout every page shares.
+// language, from the rule set of site/selfcheck/. jobs_selfcheck.cpp plans their jobs and adds
+// the layout every page shares.
 #include <functional>
 #include <map>
 #include <string>

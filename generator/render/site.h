@@ -260,7 +260,7 @@ class Site {
   std::string TermReport() const;
 
  private:
-  class Planner;  // the jobs of a build (render.cpp)
+  class Planner;  // the jobs of a build (planner.h)
   Site() = default;
   // A copy to change (Changed): the indexes point into its own pages; the feed bodies already
   // rendered are shared.
