@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/fs.h"
 
 namespace clemency::cli {
 namespace {

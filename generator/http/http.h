@@ -1,5 +1,5 @@
 #pragma once
-// Shared HTTP helpers of the api module: conditional GET, problem responses, encodings.
+// Shared HTTP helpers of the server modules: conditional GET, problem responses, encodings.
 #include <httplib.h>
 
 #include <cstdint>

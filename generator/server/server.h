@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP server: the built site's static files, its feeds, the public JSON API and operations
-// endpoints. The only module that includes httplib.h (and zlib.h, for precompressed feeds).
+// endpoints, with the editor side when given a workflow. It composes the http, public_api,
+// editor_api and admin modules (the modules that include httplib.h; zlib.h only in http).
 #include <functional>
 #include <map>
 #include <string>
