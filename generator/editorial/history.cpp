@@ -48,6 +48,19 @@ std::optional<std::string> Workflow::LiveText(const std::string& path) {
   return std::move(text).value();
 }
 
+Outcome<std::string> Workflow::PublishedText(const std::string& path) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  std::optional<std::string> text = LiveText(path);
+  if (!text) return Refuse(404, "nothing is published at " + path);
+  return std::move(*text);
+}
+
+std::string Workflow::SavedBy(int64_t id, int64_t version) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto row = EditRepository(store_.get()).Version(id, version);
+  return row.ok() && row->has_value() ? (*row)->saved_by : "";
+}
+
 std::optional<std::string> Workflow::TextWithHash(const std::string& path, const std::string& hash) {
   if (hash.empty()) return std::string();  // a new page started from nothing
   auto revisions = EditRepository(store_.get()).Revisions(path);

@@ -167,6 +167,10 @@ class Workflow {
   void Audit(const std::string& actor, const std::string& action, const std::string& subject,
              const std::string& detail = "");
   Outcome<std::vector<AuditRow>> RecentAudit(int limit);
+  // The live (published) text of `path`; 404 when nothing is published there.
+  Outcome<std::string> PublishedText(const std::string& path);
+  // Who saved version `version` of edit `id`; "" when that version is not kept.
+  std::string SavedBy(int64_t id, int64_t version);
   Store* store() { return store_.get(); }
 
  private:

@@ -1,0 +1,305 @@
+// The admin's editor: starting an edit, the edit form with its problems and preview, saving
+// (form post, or the script's PUT), conflicts, the workflow's buttons, history and unpublishing.
+#include <ctime>
+#include <regex>
+
+#include "admin/admin_pages.h"
+#include "editor_api/editor_api.h"
+#include "editor_api/editor_json.h"
+#include "http/http.h"
+#include "admin/page_form.h"
+#include "content/page_file.h"
+#include "core/text.h"
+#include "core/site_paths.h"
+
+namespace clemency {
+namespace {
+
+const char kPreviewCsp[] =
+    "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'";
+
+std::string EditHref(int64_t id) { return "/admin/edits/" + std::to_string(id); }
+
+bool IsOpen(const std::string& state) {
+  return state == "draft" || state == "submitted" || state == "approved" || state == "scheduled";
+}
+
+// A new page's first text: its title is its slug until the editor writes one.
+std::string StarterText(const std::string& slug) {
+  return "---\ntitle: " + YamlQuoted(slug) + "\nsummary: \"\"\n---\n\n";
+}
+
+}  // namespace
+
+void AdminSite::RegisterEdits() {
+  Route("POST", "/admin/edits", "create", [this](AdminPage& page) { CreateEdit(page); });
+  Route("GET", R"(/admin/edits/(\d+))", "", [this](AdminPage& page) {
+    if (int64_t id = EditIdFrom(page.req.matches[1])) return EditScreen(page, id);
+    ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/",
+                "back_to_dashboard");
+  });
+  Route("POST", R"(/admin/edits/(\d+))", "save", [this](AdminPage& page) {
+    SaveEdit(page, EditIdFrom(page.req.matches[1]), false);
+  });
+  Route("PUT", R"(/admin/edits/(\d+))", "save", [this](AdminPage& page) {
+    SaveEdit(page, EditIdFrom(page.req.matches[1]), true);
+  });
+  Route("GET", R"(/admin/edits/(\d+)/preview)", "", [this](AdminPage& page) {
+    PreviewEdit(page, EditIdFrom(page.req.matches[1]));
+  });
+}
+
+// Starts an edit of a published page, of a missing translation (from its source's text) or of
+// a new page; a page that already has an open edit leads to that edit.
+void AdminSite::CreateEdit(AdminPage& page) const {
+  std::string path = FormField(page.req, "path");
+  std::optional<std::string> text;
+  if (FormField(page.req, "new") == "1") {
+    std::string section = FormField(page.req, "section"), slug = FormField(page.req, "slug");
+    std::string lang = FormField(page.req, "page_lang");
+    static const std::regex kSlug("[a-z0-9]+(-[a-z0-9]+)*");
+    if (!std::regex_match(slug, kSlug) || !config_.FindSection(section) ||
+        !config_.FindLanguage(lang)) {
+      return ShowMessage(page, 400, "refused_heading", {T(page, "new_page_bad_slug")},
+                         "/admin/pages", "back_to_pages");
+    }
+    path = ContentPathOf({section, slug, lang});
+    text = StarterText(slug);
+  } else if (std::string from = FormField(page.req, "from"); !from.empty()) {
+    auto source = auth_->workflow()->PublishedText(from);
+    if (!source.ok()) {
+      return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/",
+                         "back_to_dashboard");
+    }
+    text = *source;
+  }
+  Workflow* workflow = auth_->workflow();
+  auto edit = workflow->Create({page.caller.name, page.caller.role}, path, text);
+  if (edit.ok()) return Redirect(page, EditHref(edit->id) + "?done=created");
+  if (edit.refusal().status == 409) {
+    auto open = workflow->OpenFor(path);
+    if (open.ok() && open.value()) return Redirect(page, EditHref((*open.value()).id));
+  }
+  ShowRefusal(page, edit.refusal(), "/admin/pages");
+}
+
+void AdminSite::EditScreen(AdminPage& page, int64_t id) const {
+  auto edit = auth_->workflow()->Get(id);
+  if (!edit.ok()) return ShowRefusal(page, edit.refusal(), "/admin/");
+  View view = EditView(page, edit.value());
+  Show(page, 200, "edit", T(page, "edit_title", {{"path", edit->source_path}}), std::move(view));
+}
+
+View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
+  PageForm form = SplitPage(edit.source_text);
+  bool editable = May(page.caller.role, Permission::kEdit) &&
+                  (edit.state == "draft" || edit.state == "submitted");
+  View view;
+  view.Set("id", std::to_string(edit.id)).Set("etag", EditETag(edit)).Set("editable", editable);
+  view.Set("version", std::to_string(edit.version)).Set("csrf", page.caller.csrf);
+  // The page's own title names it for people; its file stays in view below the heading.
+  std::string name = form.title && !form.title->empty() ? *form.title : edit.source_path;
+  view.Set("heading", T(page, "edit_heading", {{"title", name}})).Set("path", edit.source_path);
+  view.Set("state_line", T(page, "state_line", {{"state", T(page, "state_" + edit.state)},
+                                                {"author", edit.author},
+                                                {"version", static_cast<long>(edit.version)},
+                                                {"updated", Time(edit.updated_at)}}));
+  if (!edit.review_comment.empty()) {
+    view.Set("review_comment", edit.review_comment);
+    view.Set("review_comment_label", T(page, "review_comment_label"));
+  }
+  auto file = FileOf(edit.source_path);
+  if (file && edit.state == "published") {
+    view.Set("public_href", file->slug.empty() ? paths::Section(file->lang, file->section)
+                                               : paths::Page(file->lang, file->section, file->slug));
+  }
+  view.Set("history_href", "/admin/history?path=" + QueryEncode(edit.source_path));
+  if (file && !file->slug.empty() && !edit.base_hash.empty() &&
+      May(page.caller.role, Permission::kPublish)) {
+    view.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(edit.source_path));
+  }
+  view.Set("has_title", form.title.has_value()).Set("title", form.title.value_or(""));
+  view.Set("has_summary", form.summary.has_value()).Set("summary", form.summary.value_or(""));
+  view.Set("front_matter", form.front_matter).Set("body", form.body).Set("note", edit.note);
+  View types = View::List();
+  for (const char* type : {"major", "minor", "correction"}) {
+    View choice;
+    choice.Set("value", type).Set("checked", edit.change_type == type);
+    choice.Set("label", T(page, std::string("change_") + type));
+    choice.Set("hint", T(page, std::string("change_") + type + "_hint"));
+    types.Push(std::move(choice));
+  }
+  view.Set("change_types", std::move(types));
+  view.Set("preview_title", T(page, "preview_title", {{"path", edit.source_path}}));
+  AddProblems(page, edit, &view);
+  AddActions(page, edit, &view);
+  return view;
+}
+
+// The content checks' problems of the saved text, each next to the field it names and all of
+// them in a summary at the top whose links lead to those fields.
+void AdminSite::AddProblems(AdminPage& page, const EditRow& edit, View* view) const {
+  if (!IsOpen(edit.state)) return;
+  auto checked = auth_->workflow()->Check(edit.id);
+  std::vector<Diagnostic> items;
+  if (checked.ok()) {
+    items = checked->items();
+  } else {
+    items.push_back({edit.source_path, 0, "", checked.refusal().message});
+  }
+  PageForm form = SplitPage(edit.source_text);
+  static const std::pair<FormPlace, const char*> kPlaces[] = {
+      {FormPlace::kTitle, "title"},
+      {FormPlace::kSummary, "summary"},
+      {FormPlace::kFrontMatter, "front_matter"},
+      {FormPlace::kBody, "body"},
+  };
+  std::map<FormPlace, View> by_place;
+  View summary = View::List();
+  for (const PlacedDiagnostic& placed : PlaceDiagnostics(form, edit.source_path, items)) {
+    std::string text = DiagnosticText(page, placed.diagnostic, placed.body_line);
+    View item;
+    item.Set("text", text);
+    for (const auto& [place, name] : kPlaces) {
+      if (place != placed.place) continue;
+      std::string target = std::string("f-") + name;
+      std::replace(target.begin(), target.end(), '_', '-');
+      item.Set("target", target);
+      if (!by_place.count(place)) by_place[place] = View::List();
+      by_place[place].Push(text);
+    }
+    summary.Push(std::move(item));
+  }
+  for (const auto& [place, name] : kPlaces) {
+    bool has = by_place.count(place) > 0;
+    view->Set(std::string("has_") + name + "_errors", has);
+    if (has) view->Set(std::string(name) + "_errors", by_place[place]);
+  }
+  view->Set("has_problems", !items.empty()).Set("problems", std::move(summary));
+  view->Set("problems_heading",
+            T(page, "problems_count", {{"count", static_cast<long>(items.size())}}));
+}
+
+// Only the buttons the caller's role and the edit's state allow (the workflow checks again).
+void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) const {
+  const std::string& role = page.caller.role;
+  const std::string& state = edit.state;
+  bool submit = May(role, Permission::kEdit) && state == "draft";
+  bool approve = May(role, Permission::kApprove) && state == "submitted" &&
+                 edit.author != page.caller.name;
+  bool reject = May(role, Permission::kApprove) && (state == "submitted" || state == "approved");
+  bool publish = May(role, Permission::kPublish) && state == "approved";
+  bool discard = May(role, Permission::kEdit) && IsOpen(state);
+  view->Set("can_submit", submit).Set("can_approve", approve).Set("can_reject", reject);
+  view->Set("can_publish", publish).Set("can_discard", discard);
+  view->Set("has_actions", submit || approve || reject || publish || discard);
+  view->Set("is_guide", edit.source_path.rfind("content/guides/", 0) == 0);
+  view->Set("schedule_min",
+            LocalInputTime(static_cast<int64_t>(std::time(nullptr)) + 60, config_.utc_offset_minutes));
+}
+
+// Saves the form: its parts joined into the page file, or the whole `text` of the conflict
+// screen. A stale version shows both versions (the script gets the 412 as JSON).
+void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
+  const httplib::Request& req = page.req;
+  std::string etag = from_script && req.has_header("If-Match")
+                         ? std::string(Trim(req.get_header_value("If-Match")))
+                         : FormField(req, "etag");
+  if (id == 0 || etag.empty()) {
+    if (from_script) return http::SendProblem(page.res, id == 0 ? 404 : 428, "If-Match is required");
+    return ShowMessage(page, id == 0 ? 404 : 428, "refused_heading", {}, "/admin/",
+                       "back_to_dashboard");
+  }
+  EditChanges changes;
+  if (HasFormField(req, "text")) {
+    changes.text = NormalizeNewlines(FormField(req, "text"));
+  } else if (HasFormField(req, "body")) {
+    PageForm form;
+    form.has_front_matter = true;
+    if (HasFormField(req, "title")) form.title = FormField(req, "title");
+    if (HasFormField(req, "summary")) form.summary = FormField(req, "summary");
+    form.front_matter = FormField(req, "front_matter");
+    form.body = FormField(req, "body");
+    changes.text = JoinPage(form);
+  }
+  if (HasFormField(req, "change_type")) changes.change_type = FormField(req, "change_type");
+  if (HasFormField(req, "note")) changes.note = NormalizeNewlines(FormField(req, "note"));
+  changes.rebase = FormField(req, "rebase") == "1";
+  auto saved = auth_->workflow()->Save({page.caller.name, page.caller.role}, id, etag, changes);
+  if (from_script) {
+    page.res.headers.erase("Content-Security-Policy");
+    if (!saved.ok()) return SendRefusal(page.res, saved.refusal());
+    page.res.set_header("ETag", EditETag(saved.value()));
+    return page.res.set_content(EditJson(saved.value()), "application/json");
+  }
+  if (saved.ok()) return Redirect(page, EditHref(id) + "?done=saved");
+  if (saved.refusal().status == 412 && saved.refusal().current) {
+    return ConflictScreen(page, id, saved.refusal(), false);
+  }
+  ShowRefusal(page, saved.refusal(), EditHref(id));
+}
+
+// Both versions side by side; a clean merge is offered as a button, never saved on its own.
+// `rebase`: the page was published since the edit began (publish's 409), so "theirs" is the live
+// page and saving moves the edit onto it (back to draft, to be reviewed again).
+void AdminSite::ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal,
+                               bool rebase) const {
+  const EditRow& current = *refusal.current;
+  View view;
+  view.Set("id", std::to_string(id)).Set("csrf", page.caller.csrf).Set("rebase", rebase);
+  view.Set("current_etag", EditETag(current));
+  if (rebase) {
+    auto live = auth_->workflow()->PublishedText(current.source_path);
+    view.Set("heading", T(page, "rebase_heading")).Set("intro", T(page, "rebase_intro"));
+    view.Set("theirs_heading", T(page, "rebase_theirs_heading"));
+    view.Set("theirs_text", live.ok() ? *live : "").Set("mine_text", current.source_text);
+  } else {
+    std::string by = current.author;
+    if (std::string saved_by = auth_->workflow()->SavedBy(current.id, current.version);
+        !saved_by.empty()) {
+      by = saved_by;
+    }
+    view.Set("heading", T(page, "conflict_heading"));
+    view.Set("intro", T(page, "conflict_intro", {{"name", by}, {"at", Time(current.updated_at)}}));
+    view.Set("theirs_heading", T(page, "conflict_theirs_heading", {{"name", by}}));
+    view.Set("theirs_text", current.source_text).Set("mine_text", refusal.mine);
+  }
+  bool clean = refusal.merge && refusal.merge->clean;
+  view.Set("clean", clean);
+  if (clean) view.Set("merged", refusal.merge->merged);
+  View conflicts = View::List();
+  if (refusal.merge) {
+    for (const auto& conflict : refusal.merge->conflicts) {
+      View item;
+      item.Set("label", conflict.label).Set("mine", conflict.mine).Set("theirs", conflict.theirs);
+      conflicts.Push(std::move(item));
+    }
+  }
+  view.Set("has_conflicts", refusal.merge && !refusal.merge->conflicts.empty());
+  view.Set("conflicts", std::move(conflicts));
+  Show(page, rebase ? 409 : 412, "conflict", T(page, "conflict_title"), std::move(view));
+}
+
+// The saved text rendered by the real renderer, for the editor's <iframe> (so it may be framed
+// by the admin itself, and nothing else).
+void AdminSite::PreviewEdit(AdminPage& page, int64_t id) const {
+  auto edit = auth_->workflow()->Get(id);
+  if (!edit.ok()) return ShowRefusal(page, edit.refusal(), "/admin/");
+  Diagnostics problems;
+  auto html = auth_->workflow()->Preview(edit->source_path, edit->source_text, &problems);
+  if (html.ok()) {
+    page.res.set_content(html.value(), "text/html; charset=utf-8");
+  } else {
+    std::vector<Diagnostic> items = html.refusal().diagnostics.items();
+    for (const Diagnostic& d : problems.items()) items.push_back(d);
+    ShowMessage(page, html.refusal().status, "refused_heading", {T(page, "preview_problems")}, "",
+                "", items);
+  }
+  page.res.headers.erase("Content-Security-Policy");
+  page.res.headers.erase("X-Frame-Options");
+  page.res.set_header("Content-Security-Policy", kPreviewCsp);
+  page.res.set_header("X-Frame-Options", "SAMEORIGIN");
+}
+
+}  // namespace clemency

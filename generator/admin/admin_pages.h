@@ -1,0 +1,107 @@
+#pragma once
+// The editors' web admin under /admin/: server-rendered pages that work without JavaScript
+// (sign-in, dashboard, pages, the editor with its preview and workflow buttons, conflicts,
+// history, unpublishing, the audit log). Every page is no-store and under a strict CSP; every
+// form carries the session's CSRF token.
+#include <httplib.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "admin/admin_ui.h"
+#include "editor_api/editor_auth.h"
+#include "config/site_config.h"
+#include "content/page_file.h"
+
+namespace clemency {
+
+// One admin request of a signed-in editor (or of someone signing in: empty caller name).
+struct AdminPage {
+  const httplib::Request& req;
+  httplib::Response& res;
+  Caller caller;
+  std::string lang;
+};
+
+class AdminSite : public std::enable_shared_from_this<AdminSite> {
+ public:
+  using Handler = std::function<void(AdminPage&)>;
+  // REQUIRES: `config` outlives the server.
+  AdminSite(httplib::Server& server, std::shared_ptr<EditorAuth> auth,
+            std::shared_ptr<const AdminText> text, const SiteConfig& config)
+      : server_(server), auth_(std::move(auth)), text_(std::move(text)), config_(config) {}
+  // Registers every /admin route.
+  void Register();
+
+ private:
+  // Plumbing (admin_pages.cpp).
+  void Route(const char* method, const std::string& pattern, const std::string& action,
+             Handler handler);
+  void Handle(const httplib::Request& req, httplib::Response& res, bool write,
+              const std::string& action, const Handler& handler);
+  void StartPage(AdminPage& page) const;
+  View Common(const AdminPage& page, const std::string& title) const;
+  void Show(AdminPage& page, int status, const std::string& name, const std::string& title,
+            View view) const;
+  void ShowMessage(AdminPage& page, int status, const std::string& heading_key,
+                   const std::vector<std::string>& paragraphs, const std::string& back_href,
+                   const std::string& back_key, const std::vector<Diagnostic>& problems = {}) const;
+  // `back_key`: the back link's words ("": by where it leads).
+  void ShowRefusal(AdminPage& page, const Refusal& refusal, const std::string& back_href,
+                   const std::string& back_key = "") const;
+  static void Redirect(AdminPage& page, const std::string& to);
+  std::string T(const AdminPage& page, const std::string& key, const MessageArgs& args = {}) const;
+  std::string Time(const std::string& rfc3339) const;
+  std::string LanguageName(const AdminPage& page, const std::string& code) const;
+  std::string DiagnosticText(const AdminPage& page, const Diagnostic& d, int body_line) const;
+  // The page file `path` names, for the site's languages (nullopt: not a page file).
+  std::optional<ContentPath> FileOf(const std::string& path) const;
+  // A content check's problem in the page's language (ClassifyCheck and the catalogs); a kind
+  // of problem with no message of its own keeps the check's English text.
+  std::string CheckText(const AdminPage& page, const Diagnostic& d) const;
+
+  void RegisterSignIn();
+  void ShowLogin(AdminPage& page, int status, const std::string& error_text,
+                 const std::string& name) const;
+  void SignIn(AdminPage& page) const;
+  void RegisterStatic();
+  void RegisterOverview();
+  void DashboardScreen(AdminPage& page) const;
+  View DashboardGroups(AdminPage& page, const Dashboard& dashboard) const;
+  View TranslationsView(AdminPage& page, const Dashboard& dashboard) const;
+  View AttacksView(AdminPage& page) const;  // for those who manage accounts
+  View PageFilters(AdminPage& page, const std::string& section, const std::string& lang) const;
+  void PagesScreen(AdminPage& page) const;
+  void AuditScreen(AdminPage& page) const;
+
+  // The editor and its actions (admin_edit.cpp).
+  void RegisterEdits();
+  void CreateEdit(AdminPage& page) const;
+  void EditScreen(AdminPage& page, int64_t id) const;
+  View EditView(AdminPage& page, const EditRow& edit) const;
+  void AddProblems(AdminPage& page, const EditRow& edit, View* view) const;
+  void AddActions(AdminPage& page, const EditRow& edit, View* view) const;
+  void SaveEdit(AdminPage& page, int64_t id, bool from_script) const;
+  void ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal, bool rebase) const;
+  void PreviewEdit(AdminPage& page, int64_t id) const;
+  void RegisterActions();
+  void RunAction(AdminPage& page, const std::string& action, int64_t id) const;
+  void RegisterHistory();
+  void HistoryScreen(AdminPage& page) const;
+  View HistoryItems(AdminPage& page, const std::string& path,
+                    const std::vector<HistoryItem>& items, const std::string& from,
+                    const std::string& to) const;
+  void Restore(AdminPage& page) const;
+  void UnpublishForm(AdminPage& page) const;
+  void Unpublish(AdminPage& page) const;
+
+  httplib::Server& server_;
+  std::shared_ptr<EditorAuth> auth_;
+  std::shared_ptr<const AdminText> text_;
+  const SiteConfig& config_;
+};
+
+}  // namespace clemency

@@ -1,0 +1,35 @@
+#include "server/editor.h"
+
+#include "admin/admin_pages.h"
+#include "admin/admin_ui.h"
+#include "editor_api/editor_api.h"
+#include "editor_api/editor_auth.h"
+
+namespace clemency {
+
+size_t EditorMaxBodyBytes(const SiteConfig& config) {
+  return static_cast<size_t>(config.max_content_file_bytes) * 2 + 64 * 1024;
+}
+
+bool IsEditorPath(const std::string& path) {
+  return path == "/admin" || path.rfind("/admin/", 0) == 0 ||
+         path.rfind("/api/v1/editor/", 0) == 0;
+}
+
+Status RegisterEditor(httplib::Server& server, const ServerOptions& options) {
+  if (!options.workflow || !options.sessions || !options.login_limiter || !options.store ||
+      !options.config) {
+    return Status::Error("server: the editor side needs a workflow, sessions, a login limiter "
+                         "and the store");
+  }
+  Diagnostics diagnostics;
+  auto text = AdminText::Load(&diagnostics);
+  if (!text.ok()) return Status::Error("server: " + diagnostics.ToString());
+  auto auth = std::make_shared<EditorAuth>(options.store, options.workflow, options.sessions,
+                                           options.login_limiter, options.secure_cookies);
+  RegisterEditorApi(server, auth, *options.config);
+  std::make_shared<AdminSite>(server, auth, *text, *options.config)->Register();
+  return Status::Ok();
+}
+
+}  // namespace clemency

@@ -1,0 +1,648 @@
+// The server on a free loopback port against a temporary SQLite file, driven over real HTTP.
+#include "server/server.h"
+
+#include <httplib.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "http/http.h"
+#include "public_api/public_api.h"
+#include "public_api/selfcheck_route.h"
+#include "publish/store_site.h"
+#include "render/site.h"
+#include "support/fixture.h"
+
+using namespace clemency;
+
+namespace {
+
+struct RunningServer {
+  testing::TempDir dir;
+  std::unique_ptr<Site> site;
+  std::unique_ptr<Store> store;
+  selfcheck::RuleSet rules;  // the real site's self-check (its routes need no built pages)
+  std::thread thread;
+  int port = 0;
+
+  RunningServer() {
+    testing::MakeFixtureSite("multilingual", dir.path());
+    testing::WriteFile(dir / "secret.txt", "outside the site");
+    Diagnostics diagnostics;
+    site = Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics);
+    REQUIRE(site);
+    auto opened = Store::Open(dir / "clemency.db");
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    REQUIRE(ImportSite(*site, store.get()).ok());
+    BuildOptions build;
+    build.out_dir = dir / "public";
+    auto summary = site->Build(build);
+    REQUIRE(summary.ok());
+    ServerOptions options;
+    options.public_dir = dir / "public";
+    options.port = 0;
+    options.config = &site->config();
+    options.store = store.get();
+    auto loaded = selfcheck::LoadRuleSet(DiskFileSystem(),
+                                         std::string(CLEMENCY_SOURCE_DIR) + "/site/selfcheck",
+                                         site->config(), &diagnostics);
+    REQUIRE(loaded.ok());
+    rules = std::move(loaded).value();
+    options.selfcheck = &rules;
+    options.build.built = true;
+    options.build.pages_per_language = summary->pages_per_language;
+    options.log_requests = false;
+    std::atomic<int> bound{0};
+    options.on_listening = [&bound](int p) { bound = p; };
+    thread = std::thread([options]() { Serve(options); });
+    for (int i = 0; i < 500 && bound == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    port = bound;
+    REQUIRE(port > 0);
+  }
+  ~RunningServer() {
+    RequestStop();
+    thread.join();
+  }
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", port);
+    client.set_decompress(false);
+    return client;
+  }
+  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) const {
+    return Client().Get(path.c_str(), headers);
+  }
+};
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("static pages, feeds and 404s with the right types and headers") {
+  RunningServer s;
+  auto page = s.Get("/vi/guides/alpha/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(Contains(page->body, "<h1>Điều kiện đặc xá</h1>"));
+  CHECK(page->get_header_value("Content-Security-Policy") == "default-src 'self'");
+  CHECK(page->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK_FALSE(page->get_header_value("Referrer-Policy").empty());
+  CHECK_FALSE(page->get_header_value("Last-Modified").empty());
+  CHECK(page->get_header_value("Cache-Control") == "public, max-age=300");
+
+  CHECK(s.Get("/vi/feed.atom")->get_header_value("Content-Type") ==
+        "application/atom+xml; charset=utf-8");
+  CHECK(s.Get("/vi/feed.rss")->get_header_value("Content-Type") ==
+        "application/rss+xml; charset=utf-8");
+  CHECK(s.Get("/en/guides/feed.json")->get_header_value("Content-Type") ==
+        "application/feed+json; charset=utf-8");
+  CHECK(s.Get("/assets/style.css")->get_header_value("Cache-Control") == "public, max-age=86400");
+
+  auto missing = s.Get("/en/no-such-page/");
+  CHECK(missing->status == 404);
+  CHECK(Contains(missing->body, "<html lang=\"en\">"));
+  CHECK(Contains(missing->body, "Page not found"));
+  auto missing_vi = s.Get("/nothing");
+  CHECK(missing_vi->status == 404);
+  CHECK(Contains(missing_vi->body, "Không tìm thấy trang"));
+  auto redirect = s.Get("/vi/guides");
+  CHECK(redirect->status == 301);
+  CHECK(redirect->get_header_value("Location") == "/vi/guides/");
+}
+
+TEST_CASE("a file asked for by many requests at once is read once, and again once changed") {
+  RunningServer s;
+  auto reads = [&s] {
+    std::string body = s.Get("/metrics")->body;
+    const std::string name = "\nclemency_static_file_reads_total ";
+    size_t at = body.find(name);
+    REQUIRE(at != std::string::npos);
+    return std::stoull(body.substr(at + name.size()));
+  };
+  REQUIRE(reads() == 0);
+  constexpr int kRequests = 24;
+  std::vector<std::string> etags(kRequests);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kRequests; ++i) {
+    clients.emplace_back([&s, &etags, i] {
+      auto res = s.Get("/vi/feed.atom", {{"Accept-Encoding", "gzip"}});
+      if (res && res->status == 200) etags[i] = res->get_header_value("ETag");
+    });
+  }
+  for (auto& client : clients) client.join();
+  for (const auto& etag : etags) CHECK(etag == etags[0]);
+  CHECK_FALSE(etags[0].empty());
+  CHECK(reads() == 1);
+
+  // A new build replaces the file (another size): the next request reads the new bytes.
+  testing::WriteFile(s.dir / "public/vi/feed.atom", "<feed>changed</feed>");
+  auto changed = s.Get("/vi/feed.atom");
+  CHECK(changed->body == "<feed>changed</feed>");
+  CHECK(reads() == 2);
+}
+
+TEST_CASE("conditional GET: strong ETags per encoding, If-None-Match and If-Modified-Since") {
+  RunningServer s;
+  for (const char* path : {"/vi/guides/alpha/", "/vi/feed.atom", "/api/v1/pages?lang=vi"}) {
+    INFO(path);
+    auto first = s.Get(path);
+    std::string etag = first->get_header_value("ETag");
+    REQUIRE(etag.size() > 2);
+    CHECK(etag.front() == '"');
+    auto again = s.Get(path, {{"If-None-Match", etag}});
+    CHECK(again->status == 304);
+    CHECK(again->body.empty());
+    CHECK(s.Get(path, {{"If-None-Match", "\"something-else\""}})->status == 200);
+  }
+  auto page = s.Get("/vi/guides/alpha/");
+  CHECK(s.Get("/vi/guides/alpha/", {{"If-Modified-Since", page->get_header_value("Last-Modified")}})
+            ->status == 304);
+  CHECK(s.Get("/vi/guides/alpha/", {{"If-Modified-Since", "Thu, 01 Jan 1998 00:00:00 GMT"}})
+            ->status == 200);
+
+  // A gzipped feed has its own tag and really is gzip.
+  auto feed = s.Get("/vi/feed.atom");
+  auto gzipped = s.Get("/vi/feed.atom", {{"Accept-Encoding", "gzip"}});
+  CHECK(gzipped->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gzipped->get_header_value("ETag") != feed->get_header_value("ETag"));
+  REQUIRE(gzipped->body.size() > 2);
+  CHECK(static_cast<unsigned char>(gzipped->body[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>(gzipped->body[1]) == 0x8b);
+  CHECK(gzipped->body.size() < feed->body.size());
+  auto html = s.Get("/vi/guides/alpha/", {{"Accept-Encoding", "gzip"}});
+  CHECK(html->get_header_value("Content-Encoding") == "gzip");
+  CHECK(html->get_header_value("ETag") == page->get_header_value("ETag").substr(0, 17) + "-gzip\"");
+}
+
+TEST_CASE("no path ever escapes public/") {
+  RunningServer s;
+  for (const char* attack :
+       {"/../secret.txt", "/vi/../../secret.txt", "/%2e%2e/secret.txt",
+        "/vi/%2e%2e/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt", "/..%2fsecret.txt",
+        "/secret.txt%00.html", "/vi/%00/../../secret.txt", "/..\\secret.txt"}) {
+    INFO(attack);
+    httplib::Client client("127.0.0.1", s.port);
+    client.set_url_encode(false);
+    auto res = client.Get(attack);
+    if (res) {
+      CHECK_FALSE(Contains(res->body, "outside the site"));
+      CHECK(res->status >= 400);
+    }
+  }
+}
+
+TEST_CASE("API: languages, page lists with cursors and Link headers, one page, support") {
+  RunningServer s;
+  auto languages = s.Get("/api/v1/languages");
+  CHECK(languages->get_header_value("Content-Type") == "application/json");
+  CHECK(languages->get_header_value("Access-Control-Allow-Origin") == "*");
+  CHECK(Contains(languages->body, "{\"code\":\"vi\",\"name\":\"Tiếng Việt\",\"locale\":\"vi_VN\""));
+  CHECK(Contains(languages->body, "\"default\":true"));
+
+  auto first = s.Get("/api/v1/pages?limit=2");
+  CHECK(first->status == 200);
+  // Newest updated first: alpha.vi was updated on 2026-03-01.
+  CHECK(first->body.find("\"id\":\"guides/alpha/vi\"") < first->body.find("\"items\"") + 20);
+  std::string link = first->get_header_value("Link");
+  REQUIRE(Contains(link, "rel=\"next\""));
+  std::string next = link.substr(1, link.find('>') - 1);
+  CHECK(Contains(first->body, "\"next\":\"" + next + "\""));
+  auto second = s.Get(next);
+  CHECK(second->status == 200);
+  CHECK_FALSE(Contains(second->body, "\"id\":\"guides/alpha/vi\""));
+
+  auto en = s.Get("/api/v1/pages?lang=en&section=guides");
+  CHECK(Contains(en->body, "\"id\":\"guides/alpha/en\""));
+  CHECK(Contains(en->body, "\"next\":null"));
+  CHECK_FALSE(Contains(en->body, "\"lang\":\"vi\""));
+  auto since = s.Get("/api/v1/pages?updated_since=2026-02-20");
+  CHECK(Contains(since->body, "guides/alpha/vi"));
+  CHECK_FALSE(Contains(since->body, "guides/beta/vi"));
+  CHECK_FALSE(Contains(s.Get("/api/v1/pages?limit=100")->body, "hidden"));  // drafts stay private
+
+  auto page = s.Get("/api/v1/pages/guides/alpha?lang=vi");
+  CHECK(page->status == 200);
+  for (const char* field :
+       {"\"body_html\":\"<h2 id=\\\"buoc-1-nop-don\\\">", "\"body_text\":\"Bước 1: Nộp đơn",
+        "\"sources\":[{\"title\":\"Luật Đặc xá\",\"number\":\"30/2018/QH14\"",
+        "\"reviewed\":\"2026-02-15T00:00:00+07:00\"", "\"translation_status\":null",
+        "\"change_note\":\"Thêm bước 2.\"",
+        "\"lang\":\"en\",\"url\":\"https://dacxa.example.gov.vn/en/guides/alpha/\"",
+        "\"history\":[{\"updated\":\"2026-03-01T10:00:00+07:00\""}) {
+    INFO(field);
+    CHECK(Contains(page->body, field));
+  }
+  CHECK(Contains(s.Get("/api/v1/pages/guides/alpha?lang=en")->body,
+                 "\"translation_status\":\"machine-assisted\""));
+
+  // The province the source named (Long An) and the one it belongs to since 2025 (Tây Ninh)
+  // both find the entry; another province does not.
+  auto support = s.Get("/api/v1/support?province=Long%20An&service=loans");
+  CHECK(Contains(support->body, "\"id\":\"support/quy/vi\""));
+  CHECK(s.Get("/api/v1/support?province=T%C3%A2y%20Ninh")->body == support->body);
+  CHECK(Contains(s.Get("/api/v1/support?province=Ngh%E1%BB%87%20An")->body, "\"items\":[]"));
+  CHECK(Contains(support->body,
+                 "\"province\":\"Long An\",\"current_province\":\"Tây Ninh\","
+                 "\"commune\":\"Mỹ Yên\",\"district\":\"Bến Lức\",\"former_district\":\"Bến Lức\""));
+  CHECK(Contains(support->body, "\"verified_by\":\"Công an xã Mỹ Yên\""));
+  CHECK(Contains(support->body, "\"services\":[\"loans\",\"club\"]"));
+  CHECK(Contains(support->body, "\"contact\":{}"));
+  CHECK(Contains(s.Get("/api/v1/support?service=housing")->body, "\"items\":[]"));
+  auto csv = s.Get("/api/v1/support", {{"Accept", "text/csv"}});
+  CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(csv->body.rfind("id,lang,title,province,current_province,commune,district,organisation,"
+                        "services,phone,address,hours,verified,verified_by,url\r\n",
+                        0) == 0);
+  CHECK(Contains(csv->body, "support/quy/vi,vi,Quỹ hỗ trợ thử,Long An,Tây Ninh,Mỹ Yên,Bến Lức,"
+                            "Công an xã,\"loans,club\",,,,2026-02-10T00:00:00+07:00,"
+                            "Công an xã Mỹ Yên,"));
+  CHECK(s.Get("/api/v1/support.csv")->body == csv->body);
+
+  auto openapi = s.Get("/api/v1/openapi.json");
+  CHECK(openapi->status == 200);
+  CHECK(openapi->body ==
+        testing::ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/generator/public_api/openapi.json"));
+}
+
+TEST_CASE("API: every bad input is a 400 or 404 problem, never a 500") {
+  RunningServer s;
+  struct Case {
+    const char* path;
+    int status;
+    const char* detail;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"/api/v1/pages?lang=fr", 400, "lang 'fr' is not one of: vi, en, km"},
+           {"/api/v1/pages?section=news", 400,
+            "section 'news' is not one of: guides, stories, support"},
+           {"/api/v1/pages?updated_since=yesterday", 400,
+            "updated_since 'yesterday' is not an RFC 3339"},
+           {"/api/v1/pages?updated_since=2026-02-30", 400, "updated_since '2026-02-30'"},
+           {"/api/v1/pages?limit=0", 400, "limit must be a whole number from 1 to 100"},
+           {"/api/v1/pages?limit=101", 400, "limit must be a whole number from 1 to 100"},
+           {"/api/v1/pages?limit=ten", 400, "limit must be"},
+           {"/api/v1/pages?cursor=not-a-cursor", 400, "cursor is not one this API issued"},
+           {"/api/v1/pages?cursor=", 400, "cursor is not one this API issued"},
+           {"/api/v1/pages/guides/alpha?lang=xx", 400, "lang 'xx'"},
+           {"/api/v1/pages/guides/nope", 404, "no page guides/nope in 'vi'"},
+           {"/api/v1/pages/guides/beta?lang=en", 404,
+            "no page guides/beta in 'en'; available in: vi"},
+           {"/api/v1/pages/news/alpha", 404, "no section 'news'"},
+           {"/api/v1/pages/guides/hidden", 404, "no page guides/hidden"},
+           {"/api/v1/support?service=cash", 400, "service 'cash' is not one of"},
+           {"/api/v2/pages", 404, "no such API endpoint"},
+       }) {
+    INFO(c.path);
+    auto res = s.Get(c.path);
+    REQUIRE(res);
+    CHECK(res->status == c.status);
+    CHECK(res->get_header_value("Content-Type") == "application/problem+json");
+    CHECK(Contains(res->body, std::string("\"detail\":\"") + c.detail));
+    CHECK(Contains(res->body, "\"status\":" + std::to_string(c.status)));
+  }
+}
+
+TEST_CASE("API pagination stays consistent while pages are updated") {
+  RunningServer s;
+  // All published non-index pages, in order, one per request.
+  std::vector<std::string> expected;
+  {
+    PageRepository pages(s.store.get());
+    PageQuery all;
+    all.limit = 100;
+    auto rows = pages.List(all);
+    REQUIRE(rows.ok());
+    for (const auto& row : *rows) expected.push_back(row.section + "/" + row.slug + "/" + row.lang);
+  }
+  REQUIRE(expected.size() >= 4);
+  std::set<std::string> seen;
+  std::vector<std::string> order;
+  std::string url = "/api/v1/pages?limit=1";
+  bool updated = false;
+  while (!url.empty()) {
+    auto res = s.Get(url);
+    REQUIRE(res->status == 200);
+    size_t at = res->body.find("\"id\":\"");
+    REQUIRE(at != std::string::npos);
+    std::string id = res->body.substr(at + 6, res->body.find('"', at + 6) - at - 6);
+    CHECK(seen.insert(id).second);  // never the same page twice
+    order.push_back(id);
+    if (!updated && order.size() == 2) {
+      // An editor updates a page that was already seen and one not yet seen.
+      PageRepository pages(s.store.get());
+      int64_t days = 365;
+      for (const std::string& key : {order[0], expected.back()}) {
+        std::string section = key.substr(0, key.find('/'));
+        std::string slug = key.substr(section.size() + 1, key.rfind('/') - section.size() - 1);
+        auto row = pages.Get(section, slug, key.substr(key.rfind('/') + 1));
+        REQUIRE(row.ok());
+        REQUIRE(row->has_value());
+        PageRow changed = **row;
+        changed.updated_unix =
+            1893456000 + (days++) * 86400;  // 2031; the unseen page ends up newest
+        changed.updated = "2027-01-01T00:00:00+07:00";
+        changed.content_hash += "-edited";
+        changed.source_text = "edited";
+        REQUIRE(pages.Upsert(changed).ok());
+      }
+      updated = true;
+    }
+    size_t next = res->body.find("\"next\":\"");
+    url = next == std::string::npos
+              ? ""
+              : res->body.substr(next + 8, res->body.find('"', next + 8) - next - 8);
+  }
+  // Everything not moved to the front by the update was delivered, in order, exactly once.
+  std::vector<std::string> unchanged;
+  for (const auto& id : expected) {
+    if (id != expected.back()) unchanged.push_back(id);
+  }
+  CHECK(order == unchanged);
+  // The moved page is first on the next fresh poll.
+  auto fresh = s.Get("/api/v1/pages?limit=1");
+  INFO(fresh->body);
+  CHECK(Contains(fresh->body, "\"id\":\"" + expected.back() + "\""));
+}
+
+TEST_CASE("operations endpoints") {
+  RunningServer s;
+  CHECK(s.Get("/healthz")->body == "ok\n");
+  CHECK(s.Get("/readyz")->status == 200);
+  s.Get("/vi/");
+  s.Get("/api/v1/pages?lang=zz");
+  // Requests are counted once answered, just after the client has its response: poll briefly.
+  auto metrics = s.Get("/metrics");
+  auto counted = [](const std::string& body) {
+    return Contains(body, "route=\"static\",status=\"200\"} 1\n") &&
+           Contains(body, "route=\"/api/v1/pages\",status=\"400\"} 1\n");
+  };
+  for (int i = 0; i < 100 && !counted(metrics->body); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    metrics = s.Get("/metrics");
+  }
+  CHECK(metrics->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(
+      Contains(metrics->body, "clemency_http_requests_total{route=\"static\",status=\"200\"} 1\n"));
+  CHECK(Contains(metrics->body,
+                 "clemency_http_requests_total{route=\"/api/v1/pages\",status=\"400\"} 1\n"));
+  CHECK(
+      Contains(metrics->body,
+               "clemency_http_request_duration_seconds_bucket{route=\"static\",le=\"+Inf\"} 1\n"));
+  CHECK(Contains(metrics->body, "clemency_pages{lang=\"vi\"} 10\n"));
+  CHECK(Contains(metrics->body, "# TYPE clemency_build_duration_seconds gauge\n"));
+  auto preflight = s.Client().Options("/api/v1/pages");
+  CHECK(preflight->status == 204);
+  CHECK(preflight->get_header_value("Access-Control-Allow-Methods") == "GET, HEAD, OPTIONS");
+}
+
+TEST_CASE("cursors round-trip and reject tampering") {
+  int64_t updated = 0, id = 0;
+  std::string cursor = EncodeCursor(1795107600, 42);
+  REQUIRE(DecodeCursor(cursor, &updated, &id));
+  CHECK(updated == 1795107600);
+  CHECK(id == 42);
+  CHECK_FALSE(DecodeCursor("djI6MTo0Mg", &updated, &id));  // "v2:1:42"
+  CHECK_FALSE(DecodeCursor(cursor + "!", &updated, &id));
+  CHECK_FALSE(DecodeCursor("", &updated, &id));
+}
+
+TEST_CASE("byte ranges are clamped to the file; unsatisfiable ones are 416") {
+  RunningServer s;
+  for (const char* path : {"/robots.txt", "/vi/feed.atom"}) {
+    INFO(path);
+    const std::string whole = s.Get(path)->body;
+    const std::string size = std::to_string(whole.size());
+    REQUIRE(whole.size() > 20);
+    auto ranged = [&](const std::string& range) { return s.Get(path, {{"Range", range}}); };
+    auto first = ranged("bytes=0-9");
+    CHECK(first->status == 206);
+    CHECK(first->body == whole.substr(0, 10));
+    CHECK(first->get_header_value("Content-Range") == "bytes 0-9/" + size);
+    auto past_end = ranged("bytes=5-4000000");
+    CHECK(past_end->status == 206);
+    CHECK(past_end->body == whole.substr(5));
+    CHECK(past_end->get_header_value("Content-Range") ==
+          "bytes 5-" + std::to_string(whole.size() - 1) + "/" + size);
+    CHECK(ranged("bytes=-4")->body == whole.substr(whole.size() - 4));
+    for (const std::string& spec : {"bytes=" + size + "-", std::string("bytes=100000000-")}) {
+      auto refused = ranged(spec);
+      CHECK(refused->status == 416);
+      CHECK(refused->get_header_value("Content-Type") == "application/problem+json");
+      CHECK(refused->get_header_value("Content-Range") == "bytes */" + size);
+    }
+    auto several = ranged("bytes=0-1,4-5");
+    CHECK(several->status == 200);
+    CHECK(several->body == whole);
+    CHECK(s.Get(path, {{"Range", "bytes=0-9"}, {"If-Range", "\"old\""}})->body == whole);
+  }
+}
+
+TEST_CASE("If-None-Match: * alone or a listed tag, weakly compared") {
+  RunningServer s;
+  std::string etag = s.Get("/vi/")->get_header_value("ETag");
+  auto status = [&](const std::string& value) {
+    return s.Get("/vi/", {{"If-None-Match", value}})->status;
+  };
+  CHECK(status("*") == 304);
+  CHECK(status(etag) == 304);
+  CHECK(status("\"a\", W/" + etag) == 304);
+  CHECK(status("\"nonsense*\"") == 200);
+  CHECK(status(etag.substr(0, etag.size() - 2) + "\"") == 200);
+}
+
+TEST_CASE("a folder without its slash redirects within the site") {
+  RunningServer s;
+  httplib::Client client("127.0.0.1", s.port);
+  client.set_url_encode(false);
+  for (const char* path : {"//vi", "///vi", "/vi//guides"}) {
+    INFO(path);
+    auto res = client.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 301);
+    std::string location = res->get_header_value("Location");
+    CHECK(location.rfind("//", 0) == std::string::npos);
+    CHECK(location.back() == '/');
+  }
+  CHECK(s.Get("/vi")->get_header_value("Location") == "/vi/");
+  CHECK(s.Get("/.clemency-output")->status == 404);  // the output's marker is not served
+}
+
+TEST_CASE("an old URL with a moved marker (a page's alias) answers 301 to the page") {
+  RunningServer s;
+  // What a build writes for `aliases: [cu]` (tests/unit/render/alias_test.cpp checks that).
+  testing::WriteFile(s.dir / "public/vi/support/cu/.moved", "/vi/support/quy/");
+  testing::WriteFile(s.dir / "public/vi/support/cu/index.html", "<p>moved</p>");
+  for (const char* path : {"/vi/support/cu/", "/vi/support/cu"}) {
+    INFO(path);
+    auto res = s.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 301);
+    CHECK(res->get_header_value("Location") == "/vi/support/quy/");
+  }
+  CHECK(s.Get("/vi/support/cu/.moved")->status == 404);  // the marker itself is not served
+  // A marker that would send the reader off the site is not followed: the page is served.
+  testing::WriteFile(s.dir / "public/vi/support/cu/.moved", "//elsewhere.example/");
+  auto kept = s.Get("/vi/support/cu/");
+  CHECK(kept->status == 200);
+  CHECK(kept->body == "<p>moved</p>");
+}
+
+TEST_CASE("a request body where no route takes one is refused with 413") {
+  RunningServer s;
+  auto post = s.Client().Post("/api/v1/pages", std::string(1000, 'a'), "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 413);
+  CHECK(post->get_header_value("Connection") == "close");
+  auto get_with_body = s.Client().Get("/healthz", {{"Content-Length", "5"}});
+  // httplib's client sends no body with a GET, so the declared length is what is judged.
+  REQUIRE(get_with_body);
+  CHECK(get_with_body->status == 413);
+}
+
+TEST_CASE("/readyz checks the store file") {
+  RunningServer s;
+  CHECK(s.Get("/readyz")->status == 200);
+  std::filesystem::remove(s.dir / "clemency.db");
+  auto res = s.Get("/readyz");
+  CHECK(res->status == 503);
+  CHECK(Contains(res->body, "is gone or was replaced"));
+}
+
+TEST_CASE("control characters in logged fields are escaped") {
+  CHECK(http::ForLog("/vi/\r\nGET / 200") == "/vi/\\x0d\\x0aGET / 200");
+  CHECK(http::ForLog("/a\\b\x1b[31m") == "/a\\x5cb\\x1b[31m");
+  CHECK(http::ForLog("/vi/hướng-dẫn") == "/vi/hướng-dẫn");
+}
+
+TEST_CASE("ParseRange reads one byte range against a size") {
+  http::ByteRange r;
+  CHECK(http::ParseRange("bytes=0-9", 100, &r) == http::RangeAnswer::kPartial);
+  CHECK((r.offset == 0 && r.length == 10));
+  CHECK(http::ParseRange("bytes=90-4000000", 100, &r) == http::RangeAnswer::kPartial);
+  CHECK((r.offset == 90 && r.length == 10));
+  CHECK(http::ParseRange("bytes=-1000", 100, &r) == http::RangeAnswer::kPartial);
+  CHECK((r.offset == 0 && r.length == 100));
+  CHECK(http::ParseRange("bytes=100-", 100, &r) == http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=99999999999999999999999-", 100, &r) ==
+        http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=-0", 100, &r) == http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=0-0", 0, &r) == http::RangeAnswer::kUnsatisfiable);
+  CHECK(http::ParseRange("bytes=5-1", 100, &r) == http::RangeAnswer::kWhole);
+  CHECK(http::ParseRange("bytes=0-1,3-4", 100, &r) == http::RangeAnswer::kWhole);
+  CHECK(http::ParseRange("items=0-1", 100, &r) == http::RangeAnswer::kWhole);
+  CHECK(http::ParseRange("bytes=a-b", 100, &r) == http::RangeAnswer::kWhole);
+}
+
+TEST_CASE("the self-check's time question is computed from two numbers, and kept nowhere") {
+  RunningServer s;
+  const std::string q = "/en/self-check/time-fixed/?";
+  // 9 years, 3 served: one third (the law's minimum) -> the next question.
+  auto enough = s.Get(q + "sentence_years=9&sentence_months=&served_years=3&served_months=0");
+  REQUIRE(enough);
+  CHECK(enough->status == 303);
+  CHECK(enough->get_header_value("Location") == "/en/self-check/excluded/");
+  CHECK(enough->get_header_value("Cache-Control") == "no-store");
+  CHECK_FALSE(enough->has_header("Set-Cookie"));
+  auto short_of = s.Get(q + "sentence_years=9&sentence_months=0&served_years=2&served_months=11");
+  REQUIRE(short_of);
+  CHECK(short_of->get_header_value("Location") == "/en/self-check/priority/");
+  // A commuted life sentence: 14 years, whatever the sentence field says.
+  auto life = s.Get("/km/self-check/time-life/?served_years=14&served_months=0");
+  REQUIRE(life);
+  CHECK(life->get_header_value("Location") == "/km/self-check/excluded/");
+  auto life_short = s.Get("/vi/self-check/time-life/?served_years=13&served_months=11");
+  REQUIRE(life_short);
+  CHECK(life_short->get_header_value("Location") == "/vi/self-check/priority/");
+  // Numbers that cannot be a sentence never lead to an answer (the page with the message is
+  // checked against the real site in api/serve_cli.sh; this fixture has no self-check pages).
+  for (const char* bad :
+       {"sentence_years=9&served_years=10", "sentence_years=x&served_years=1",
+        "sentence_years=0&served_years=0", "sentence_years=9&served_years=1&served_months=12",
+        "sentence_years=9999&served_years=1"}) {
+    INFO(bad);
+    auto res = s.Get(q + bad);
+    REQUIRE(res);
+    CHECK(res->status != 303);
+    CHECK_FALSE(res->has_header("Location"));
+  }
+  // Without the numbers, or on a question that computes nothing, the static page is served (the
+  // fixture site has no self-check pages: 404).
+  auto plain = s.Get("/en/self-check/time-fixed/");
+  REQUIRE(plain);
+  CHECK(plain->status == 404);
+  auto other = s.Get("/en/self-check/conduct/?served_years=3");
+  REQUIRE(other);
+  CHECK(other->status == 404);
+  auto unknown_lang = s.Get("/fr/self-check/time-fixed/?served_years=3");
+  REQUIRE(unknown_lang);
+  CHECK(unknown_lang->status == 404);
+}
+
+TEST_CASE("/ sends the reader to the language the browser asks for") {
+  RunningServer s;
+  auto en = s.Get("/", {{"Accept-Language", "en-GB,en;q=0.9,vi;q=0.8"}});
+  REQUIRE(en);
+  CHECK(en->status == 302);
+  CHECK(en->get_header_value("Location") == "/en/");
+  CHECK(en->get_header_value("Vary") == "Accept-Language");
+  auto km = s.Get("/", {{"Accept-Language", "fr;q=0.9, km-KH;q=0.95, en;q=0.5"}});
+  REQUIRE(km);
+  CHECK(km->get_header_value("Location") == "/km/");
+  // No header, or no language of the site: the static page with its links.
+  for (const char* header : {"", "fr-FR,de;q=0.5", "en;q=0"}) {
+    INFO(header);
+    httplib::Headers headers;
+    if (*header) headers.emplace("Accept-Language", header);
+    auto root = s.Get("/", headers);
+    REQUIRE(root);
+    CHECK(root->status == 200);
+    CHECK(Contains(root->body, "hreflang=\"km\""));
+    CHECK(root->get_header_value("Vary") == "Accept-Language");
+  }
+}
+
+TEST_CASE("PickLanguage reads Accept-Language in quality order") {
+  SiteConfig config;
+  config.languages = {{"vi", "", "", ""}, {"en", "", "", ""}, {"km", "", "", ""}};
+  CHECK(PickLanguage("vi-VN", config) == "vi");
+  CHECK(PickLanguage("EN-us, vi;q=0.1", config) == "en");
+  CHECK(PickLanguage("de, km;q=0.2, en;q=0.1", config) == "km");
+  CHECK(PickLanguage("en;q=0.5, vi;q=0.5", config) == "en");  // equal quality: header order
+  CHECK(PickLanguage("*", config) == "");
+  CHECK(PickLanguage("", config) == "");
+  CHECK(PickLanguage(",,;q=,", config) == "");
+}
+
+TEST_CASE("the API shows a scheduled page from its publish time, without a store change") {
+  RunningServer s;
+  PageRepository pages(s.store.get());
+  auto alpha = pages.Get("guides", "alpha", "vi");
+  REQUIRE((alpha.ok() && alpha->has_value()));
+  PageRow row = **alpha;
+  const int64_t due = Now(0).unix_seconds + 2;  // at least a second away
+  row.slug = "hen-gio";
+  row.source_path = "content/guides/hen-gio.vi.md";
+  row.published = DateTime{due, 420, true}.ToRfc3339();
+  row.updated = row.published;
+  row.updated_unix = due;
+  row.content_hash += "-scheduled";
+  REQUIRE(pages.Upsert(row).ok());
+  auto before = s.Get("/api/v1/pages?lang=vi");
+  REQUIRE(before);
+  REQUIRE(Now(0).unix_seconds < due);
+  CHECK_FALSE(Contains(before->body, "guides/hen-gio/vi"));
+  CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=vi")->status == 404);
+  // The list above is cached until the store changes, or until the next publish time.
+  while (Now(0).unix_seconds < due) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto after = s.Get("/api/v1/pages?lang=vi");
+  REQUIRE(after);
+  CHECK(Contains(after->body, "guides/hen-gio/vi"));
+  CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=vi")->status == 200);
+}
