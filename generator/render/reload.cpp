@@ -46,16 +46,14 @@ bool MayLinkTo(const RenderedPage& rendered, const std::set<std::string>& keys) 
 bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const {
   const std::string content_dir = JoinPath(source_dir_, "content");
   const std::string full = JoinPath(source_dir_, path);
-  if (std::string refusal =
-          ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes);
-      !refusal.empty()) {
-    problems->Add(path, 0, "file", refusal);
+  if (auto refusal = ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes)) {
+    problems->Add(path, 0, "file", *refusal);
     return false;
   }
   const std::string stamp = fs_->Stamp(full);
   auto text = fs_->ReadFile(full);
   if (!text.ok()) {
-    problems->Add(path, 0, "", "cannot read file");
+    problems->Add(path, 0, "", Diag::check_file_unreadable);
     return false;
   }
   const std::string relative = path.substr(path.find('/') + 1);  // under content/
@@ -161,16 +159,13 @@ void Site::CheckAliases(Diagnostics* problems) const {
       const std::string alias_key = page.section + "/" + alias;
       if (keys.count(alias_key)) {
         problems->Add(page.source_path, page.aliases_line, "aliases",
-                      "'" + alias + "' is the slug of a page of this section (content/" +
-                          alias_key + ".<lang>.md); an old URL may only redirect once no page "
-                          "has it");
+                      {Diag::check_alias_taken, {{"alias", alias}, {"page", alias_key}}});
         continue;
       }
       auto [claim, fresh] = claimed.emplace(alias_key, rendered.key);
       if (!fresh && claim->second != rendered.key) {
         problems->Add(page.source_path, page.aliases_line, "aliases",
-                      "'" + alias + "' is already an alias of " + claim->second +
-                          "; an old URL can redirect to one page only");
+                      {Diag::check_alias_claimed, {{"alias", alias}, {"page", claim->second}}});
       }
     }
   }
