@@ -233,8 +233,7 @@ void ReadConsent(FieldReader& read, const YamlNode& node, int tz, Page* page) {
   } else if (!consent.basis.empty()) {
     for (const char* field : {"given_by", "date", "scope"}) {
       if (const YamlNode* extra = node.Find(field)) {
-        read.Error(extra->line, std::string("consent.") + field,
-                   Diag::check_consent_personal_only);
+        read.Error(extra->line, std::string("consent.") + field, Diag::check_consent_personal_only);
       }
     }
   }
@@ -319,8 +318,7 @@ void ReadSupportPlace(FieldReader& read, const YamlNode& root, SupportInfo* info
     read.Error(root.Find("district")->line, "district", Diag::check_district_twice);
   }
   if (!info->current_province.empty() && info->current_province == info->province) {
-    read.Error(root.Find("current_province")->line, "current_province",
-               Diag::check_same_province);
+    read.Error(root.Find("current_province")->line, "current_province", Diag::check_same_province);
   }
 }
 
@@ -432,7 +430,7 @@ Problem TranslationWithoutSource(const Page& page, const SiteConfig& config) {
 }
 
 std::optional<Problem> ContentFileRefusal(const FileSystem& fs, const std::string& path,
-                               const std::string& content_dir, uint64_t max_bytes) {
+                                          const std::string& content_dir, uint64_t max_bytes) {
   if (fs.IsLink(path) && !ResolvesWithin(path, JoinPath(content_dir, ".."))) {
     return Problem(Diag::check_file_link);
   }

@@ -27,7 +27,7 @@ Problem TranslationWithoutSource(const Page& page, const SiteConfig& config);
 // Returns why the content file at `path` may not be read, or nullopt: a link leading out of the
 // source folder (it would publish whatever it points at) or a file above `max_bytes`.
 std::optional<Problem> ContentFileRefusal(const FileSystem& fs, const std::string& path,
-                               const std::string& content_dir, uint64_t max_bytes);
+                                          const std::string& content_dir, uint64_t max_bytes);
 
 // Loads every .md file under `content_dir` and checks cross-file rules (each translation has a
 // default-language page). Pages come back sorted by section, slug, language.

@@ -46,7 +46,8 @@ std::map<std::string, size_t> ReadHeader(const CsvRow& header, const std::string
   }
   for (const char* required : {"slug", "verified", "verified_by"}) {
     if (!column.count(required))
-      diagnostics->Add(csv_display, header.line, required, PlainProblem("required column is missing"));
+      diagnostics->Add(csv_display, header.line, required,
+                       PlainProblem("required column is missing"));
   }
   return column;
 }
@@ -220,12 +221,14 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
     return {};
   }
   if (rows->empty()) {
-    diagnostics->Add(csv_display, 1, "", PlainProblem("empty file: expected a header row " + std::string(kHeader)));
+    diagnostics->Add(csv_display, 1, "",
+                     PlainProblem("empty file: expected a header row " + std::string(kHeader)));
     return {};
   }
   const SectionConfig* section = SupportSection(config);
   if (!section) {
-    diagnostics->Add(csv_display, 0, "", PlainProblem("site/config.yaml has no section of kind support"));
+    diagnostics->Add(csv_display, 0, "",
+                     PlainProblem("site/config.yaml has no section of kind support"));
     return {};
   }
   const CsvRow& header = rows->front();
@@ -235,7 +238,8 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   auto catalogs = MessageCatalogs::Load(fs, JoinPath(source_dir, "site/i18n"), config, diagnostics);
   if (!catalogs.ok() || diagnostics->size() != errors_before) {
     if (!catalogs.ok() && diagnostics->size() == errors_before) {
-      diagnostics->Add(JoinPath(source_dir, "site/i18n"), 0, "", PlainProblem(catalogs.status().message()));
+      diagnostics->Add(JoinPath(source_dir, "site/i18n"), 0, "",
+                       PlainProblem(catalogs.status().message()));
     }
     return {};
   }

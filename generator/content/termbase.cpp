@@ -66,7 +66,8 @@ Termbase LoadTermbase(const FileSystem& fs, const std::string& path, const SiteC
     for (size_t i = 0; i < list->items.size(); ++i) {
       std::string prefix = "concepts[" + std::to_string(i) + "].";
       if (!list->items[i].IsMap()) {
-        read.Error(list->items[i].line, prefix, PlainProblem("must be a mapping with id, preferred, variants"));
+        read.Error(list->items[i].line, prefix,
+                   PlainProblem("must be a mapping with id, preferred, variants"));
         continue;
       }
       ReadConcept(read, list->items[i], prefix, config, &termbase.concepts.emplace_back());
@@ -87,11 +88,10 @@ void CheckTerms(const Page& page, const Termbase& termbase, const std::string& l
     if (variants == entry.variants.end() || preferred == entry.preferred.end()) continue;
     for (const auto& variant : variants->second) {
       for (int line : TermLines(shown, variant, whole_words, shields)) {
-        diagnostics->Add(page.source_path, line, "terms",
-                         {Diag::check_term,
-                          {{"variant", variant},
-                           {"concept", entry.id},
-                           {"preferred", preferred->second}}});
+        diagnostics->Add(
+            page.source_path, line, "terms",
+            {Diag::check_term,
+             {{"variant", variant}, {"concept", entry.id}, {"preferred", preferred->second}}});
       }
     }
   }

@@ -201,9 +201,8 @@ bool Mark(std::string_view text, size_t at, std::string_view* name,
   std::string_view inner = text.substr(at + 1, end - at - 1);
   size_t equals = inner.find('=');
   *name = inner.substr(0, equals);
-  if (name->empty() || !std::all_of(name->begin(), name->end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || c == '_';
-      })) {
+  if (name->empty() || !std::all_of(name->begin(), name->end(),
+                                    [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; })) {
     return false;
   }
   words->clear();

@@ -16,11 +16,14 @@ std::string Diagnostic::ToString() const {
 
 namespace {
 
-Diagnostic Make(std::string file, int line, std::string field, Problem problem,
-                const char* lead) {
+Diagnostic Make(std::string file, int line, std::string field, Problem problem, const char* lead) {
   std::string message = lead + FormatDiagnostic(problem);
-  return {std::move(file), line, std::move(field), std::move(message),
-          DiagnosticKey(problem.code), std::move(problem.args)};
+  return {std::move(file),
+          line,
+          std::move(field),
+          std::move(message),
+          DiagnosticKey(problem.code),
+          std::move(problem.args)};
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::s
       continue;
     }
     if (!root.IsMap()) {
-      diagnostics->Add(path, root.line, "", PlainProblem("must be a mapping of message keys to patterns"));
+      diagnostics->Add(path, root.line, "",
+                       PlainProblem("must be a mapping of message keys to patterns"));
       continue;
     }
     Catalog catalog;
@@ -73,8 +74,9 @@ Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::s
     for (const auto& [code, catalog] : out.catalogs_) {
       for (const auto& [key, pattern] : base->second.patterns) {
         if (!catalog.patterns.count(key)) {
-          diagnostics->Add(JoinPath(i18n_dir, code + ".yaml"), 0, key,
-                           PlainProblem("missing (defined in " + config.default_language + ".yaml)"));
+          diagnostics->Add(
+              JoinPath(i18n_dir, code + ".yaml"), 0, key,
+              PlainProblem("missing (defined in " + config.default_language + ".yaml)"));
         }
       }
     }

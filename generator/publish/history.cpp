@@ -277,8 +277,9 @@ std::optional<std::vector<Tombstone>> ReadWithdrawals(const std::string& display
   YamlNode root;
   YamlError error;
   if (!ParseYaml(text, &root, &error) || !root.IsSequence()) {
-    diagnostics->Add(display, error.line, "",
-                     PlainProblem(error.message.empty() ? "expected a list of withdrawn pages" : error.message));
+    diagnostics->Add(
+        display, error.line, "",
+        PlainProblem(error.message.empty() ? "expected a list of withdrawn pages" : error.message));
     return std::nullopt;
   }
   std::vector<Tombstone> out;
@@ -324,7 +325,8 @@ Status AddHistoryFiles(const FileSystem& fs, const std::string& source_dir, Site
     const size_t last = relative.rfind(".yaml");
     if (slash == std::string::npos || dot == std::string::npos || dot < slash ||
         last == std::string::npos || last + 5 != relative.size() || last <= dot) {
-      diagnostics->Add(path, 0, "", PlainProblem("not a history file (<section>/<slug>.<lang>.yaml)"));
+      diagnostics->Add(path, 0, "",
+                       PlainProblem("not a history file (<section>/<slug>.<lang>.yaml)"));
       continue;
     }
     auto text = fs.ReadFile(path);

@@ -466,7 +466,7 @@ const RenderedPage* Site::ScheduledAt(const std::string& path) const {
 }
 
 std::optional<Problem> Site::LinkProblem(const RenderedPage& rendered, const std::string& href,
-                              const std::unordered_set<std::string>& files) const {
+                                         const std::unordered_set<std::string>& files) const {
   if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) {
     return std::nullopt;
   }
@@ -509,9 +509,9 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
                      : rendered.page.body_first_line;
   };
   for (const auto& link : rendered.body.links) {
-    std::optional<Problem> problem =
-        link.safe ? LinkProblem(rendered, link.href, files)
-                  : Problem(Diag::check_link_scheme, {{"href", link.href}});
+    std::optional<Problem> problem = link.safe
+                                         ? LinkProblem(rendered, link.href, files)
+                                         : Problem(Diag::check_link_scheme, {{"href", link.href}});
     if (problem) problems->Add(page.source_path, line_of("(" + link.href), "body", *problem);
   }
   for (const auto& image : rendered.body.images) {
@@ -531,9 +531,10 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
   }
 }
 
-std::optional<Problem> Site::ScheduledLinkProblem(const std::string& href, const std::string& resolved,
-                                       const RenderedPage& target,
-                                       const RenderedPage& from) const {
+std::optional<Problem> Site::ScheduledLinkProblem(const std::string& href,
+                                                  const std::string& resolved,
+                                                  const RenderedPage& target,
+                                                  const RenderedPage& from) const {
   auto at = [this](int64_t unix_seconds) {
     return DateTime{unix_seconds, config_.utc_offset_minutes, true}.ToRfc3339();
   };

@@ -54,7 +54,8 @@ class Reader {
     out.number = read_.Text(*node, "number", false, prefix).value_or("");
     if (node->Find("article")) out.article = Strings(*node, "article", prefix + "article");
     if (out.number.empty() && out.article.empty()) {
-      read_.Error(node->line, field + ".source", PlainProblem("needs a number or an article to cite"));
+      read_.Error(node->line, field + ".source",
+                  PlainProblem("needs a number or an article to cite"));
     }
     return out;
   }
@@ -118,7 +119,8 @@ void ReadRounds(const FileSystem& fs, const std::string& path, const SiteConfig&
     if (auto years = r.fields().Integer(item, "life_years", true, field + ".")) {
       round.life_years = *years;
       if (*years < 1 || *years > 30) {
-        r.fields().Error(item.Find("life_years")->line, field + ".life_years", PlainProblem("must be 1 to 30"));
+        r.fields().Error(item.Find("life_years")->line, field + ".life_years",
+                         PlainProblem("must be 1 to 30"));
       }
     }
     round.source = r.Source(item, field);
@@ -162,8 +164,9 @@ void ReadOptions(Reader& r, const YamlNode& item, const std::string& field, Ques
     option.outcome = r.fields().Text(node, "outcome", false, option_field + ".").value_or("");
     option.rule = r.fields().Text(node, "rule", false, option_field + ".").value_or("");
     if (option.next.empty() == option.outcome.empty()) {
-      r.fields().Error(node.line, option_field,
-                       PlainProblem("needs exactly one of `next` (a question) or `outcome` (an end)"));
+      r.fields().Error(
+          node.line, option_field,
+          PlainProblem("needs exactly one of `next` (a question) or `outcome` (an end)"));
     }
     question->options.push_back(std::move(option));
   });
@@ -208,8 +211,9 @@ void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, Rul
     std::set<std::string> ids;
     for (const auto& option : question.options) ids.insert(option.id);
     if (ids != std::set<std::string>{"enough", "short", "unsure"}) {
-      r.fields().Error(item.line, field + ".options",
-                       PlainProblem("a question with `time` has exactly the options enough, short and unsure"));
+      r.fields().Error(
+          item.line, field + ".options",
+          PlainProblem("a question with `time` has exactly the options enough, short and unsure"));
     }
   }
   out->questions.push_back(std::move(question));
@@ -227,7 +231,8 @@ void ReadOutcome(Reader& r, const YamlNode& item, const std::string& field, Rule
   outcome.reasons =
       r.fields().TextList(item, "reasons", true, field + ".").value_or(std::vector<std::string>{});
   if (item.Find("reasons") && outcome.reasons.empty()) {
-    r.fields().Error(item.Find("reasons")->line, field + ".reasons", PlainProblem("must name at least one rule"));
+    r.fields().Error(item.Find("reasons")->line, field + ".reasons",
+                     PlainProblem("must name at least one rule"));
   }
   outcome.next_steps = r.Strings(item, "next_steps", field + ".next_steps");
   out->outcomes.push_back(std::move(outcome));
@@ -355,7 +360,8 @@ void CheckOutcomeAnswers(RuleSet* set, Diagnostics* diagnostics) {
 void CheckPaths(const RuleSet& set, const std::string& questions_file, Diagnostics* diagnostics) {
   const Question* start = set.FindQuestion(set.start);
   if (!start) {
-    diagnostics->Add(questions_file, 0, "start", PlainProblem("no question has the id '" + set.start + "'"));
+    diagnostics->Add(questions_file, 0, "start",
+                     PlainProblem("no question has the id '" + set.start + "'"));
     return;
   }
   std::set<std::string> reached_questions, reached_outcomes, on_path;

@@ -86,7 +86,8 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& f
       set->sources_[Stem(relative)] = *text;
     }
   }
-  if (!set->Has("baseof")) diagnostics->Add(dir, 0, "", PlainProblem("missing baseof.mustache (the layout)"));
+  if (!set->Has("baseof"))
+    diagnostics->Add(dir, 0, "", PlainProblem("missing baseof.mustache (the layout)"));
   // Partials are spliced into the templates once here (a few rounds, for partials that use
   // partials), so renders need no partial lookups at all. A partial that includes itself stops.
   for (auto& [name, text] : set->sources_) {

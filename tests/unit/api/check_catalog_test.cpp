@@ -68,8 +68,8 @@ std::set<std::string> UsedNames(const YamlNode& catalog, const std::string& key)
 }
 
 YamlNode Catalog(const std::string& lang) {
-  const std::filesystem::path path = std::filesystem::path(CLEMENCY_SOURCE_DIR) /
-                                     "generator/api/admin/i18n" / (lang + ".yaml");
+  const std::filesystem::path path =
+      std::filesystem::path(CLEMENCY_SOURCE_DIR) / "generator/api/admin/i18n" / (lang + ".yaml");
   auto text = DiskFileSystem().ReadFile(path.string());
   REQUIRE(text.ok());
   YamlNode root;
@@ -85,9 +85,9 @@ TEST_CASE("check catalog: vi and en say each code with the English text's argume
   // link points once resolved, the digits a number was written with, a reserved name's section, a
   // term's concept id.
   const std::set<std::pair<std::string, std::string>> left_out = {
-      {"check_file_reserved", "section"},  {"check_numerals", "written"},
-      {"check_link", "target"},            {"check_anchor", "target"},
-      {"check_link_scheduled", "target"},  {"check_link_scheduled_later", "target"},
+      {"check_file_reserved", "section"}, {"check_numerals", "written"},
+      {"check_link", "target"},           {"check_anchor", "target"},
+      {"check_link_scheduled", "target"}, {"check_link_scheduled_later", "target"},
       {"check_term", "concept"},
   };
   for (const CheckMessage& kind : CheckMessageKinds()) {

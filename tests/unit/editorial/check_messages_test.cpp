@@ -280,8 +280,8 @@ Made Make(const std::string& field, Problem problem) {
 }  // namespace
 
 TEST_CASE("check messages: a problem's code is its catalog key and its arguments follow field") {
-  auto wording = Make("wording", {Diag::check_wording,
-                                  {{"term", "phạm nhân"}, {"use", "người được đặc xá"}}});
+  auto wording =
+      Make("wording", {Diag::check_wording, {{"term", "phạm nhân"}, {"use", "người được đặc xá"}}});
   CHECK(wording.message == "'phạm nhân' labels a person by their past; write 'người được đặc xá'");
   CHECK(wording.check.key == "check_wording");
   CHECK(Arg(wording.check, "field") == "wording");
