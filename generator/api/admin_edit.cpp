@@ -8,6 +8,7 @@
 #include "api/editor_json.h"
 #include "api/http.h"
 #include "api/page_form.h"
+#include "content/page_file.h"
 #include "core/text.h"
 #include "core/site_paths.h"
 #include "store/edits.h"
@@ -28,7 +29,7 @@ bool IsOpen(const std::string& state) {
 
 // A new page's first text: its title is its slug until the editor writes one.
 std::string StarterText(const std::string& slug) {
-  return "---\ntitle: " + YamlDoubleQuoted(slug) + "\nsummary: \"\"\n---\n\n";
+  return "---\ntitle: " + YamlQuoted(slug) + "\nsummary: \"\"\n---\n\n";
 }
 
 }  // namespace
@@ -65,7 +66,7 @@ void AdminSite::CreateEdit(AdminPage& page) const {
       return ShowMessage(page, 400, "refused_heading", {T(page, "new_page_bad_slug")},
                          "/admin/pages", "back_to_pages");
     }
-    path = "content/" + section + "/" + slug + "." + lang + ".md";
+    path = ContentPathOf({section, slug, lang});
     text = StarterText(slug);
   } else if (std::string from = FormField(page.req, "from"); !from.empty()) {
     auto source = PageRepository(auth_->store()).SourceText(from);

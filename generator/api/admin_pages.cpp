@@ -1,7 +1,7 @@
 #include "api/admin_pages.h"
 
 #include "editorial/check_messages.h"
-#include "editorial/page_file.h"
+#include "content/page_file.h"
 
 #include "accounts/secrets.h"
 #include "api/http.h"
@@ -12,10 +12,10 @@
 
 namespace clemency {
 
-std::optional<PageFile> AdminSite::FileOf(const std::string& path) const {
+std::optional<ContentPath> AdminSite::FileOf(const std::string& path) const {
   std::vector<std::string> languages;
   for (const auto& language : config_.languages) languages.push_back(language.code);
-  return ParsePageFile(path, languages);
+  return ParseContentPath(path, languages);
 }
 
 void AdminSite::Register() {

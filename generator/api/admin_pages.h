@@ -14,7 +14,7 @@
 #include "api/admin_ui.h"
 #include "api/editor_auth.h"
 #include "config/site_config.h"
-#include "editorial/page_file.h"
+#include "content/page_file.h"
 
 namespace clemency {
 
@@ -58,7 +58,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::string LanguageName(const AdminPage& page, const std::string& code) const;
   std::string DiagnosticText(const AdminPage& page, const Diagnostic& d, int body_line) const;
   // The page file `path` names, for the site's languages (nullopt: not a page file).
-  std::optional<PageFile> FileOf(const std::string& path) const;
+  std::optional<ContentPath> FileOf(const std::string& path) const;
   // A content check's problem in the page's language, by its code (CheckMessageOf and the
   // catalogs).
   std::string CheckText(const AdminPage& page, const Diagnostic& d) const;

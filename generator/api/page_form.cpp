@@ -1,49 +1,8 @@
 #include "api/page_form.h"
 
-#include <cstdio>
-
-#include "config/yaml_tree.h"
+#include "content/page_file.h"
 
 namespace clemency {
-namespace {
-
-struct Line {
-  std::string text;  // without its "\n"
-  size_t end = 0;    // offset just past its "\n" (or the text's end)
-};
-
-std::vector<Line> SplitLines(const std::string& text) {
-  std::vector<Line> lines;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t newline = text.find('\n', at);
-    size_t end = newline == std::string::npos ? text.size() : newline + 1;
-    std::string line = text.substr(at, (newline == std::string::npos ? text.size() : newline) - at);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back({std::move(line), end});
-    at = end;
-  }
-  return lines;
-}
-
-// A top-level field starts at column 0; indented lines, list items and blank lines continue it.
-bool StartsField(const std::string& line) {
-  return !line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '-' && line[0] != '#';
-}
-
-std::string FieldName(const std::string& line) { return line.substr(0, line.find(':')); }
-
-// The field's value when `yaml` (its lines) is `name: <text>`.
-std::optional<std::string> TextValue(const std::string& yaml, const std::string& name) {
-  YamlNode root;
-  YamlError error;
-  if (!ParseYaml(yaml, &root, &error) || !root.IsMap()) return std::nullopt;
-  const YamlNode* value = root.Find(name);
-  if (!value || !value->IsScalar()) return std::nullopt;
-  return value->scalar;
-}
-
-}  // namespace
 
 std::string NormalizeNewlines(const std::string& text) {
   std::string out;
@@ -59,62 +18,40 @@ std::string NormalizeNewlines(const std::string& text) {
   return out;
 }
 
-std::string YamlDoubleQuoted(const std::string& value) {
-  std::string out = "\"";
-  for (unsigned char c : value) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-      out += escaped;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 PageForm SplitPage(const std::string& text) {
   PageForm form;
-  std::vector<Line> lines = SplitLines(text);
-  size_t close = 1;
-  while (close < lines.size() && lines[close].text != "---") ++close;
-  if (lines.empty() || lines[0].text != "---" || close >= lines.size()) {
+  const PageFileParts parts = SplitPageFile(text);
+  if (!parts.closed) {
     form.body = text;
     return form;
   }
   form.has_front_matter = true;
-  for (size_t i = 1; i < close;) {
+  const std::vector<PageFileLine>& lines = parts.front_matter;
+  for (size_t i = 0; i < lines.size();) {
     size_t end = i + 1;
-    while (end < close && !StartsField(lines[end].text)) ++end;
+    while (end < lines.size() && !IsFieldStart(lines[end].text)) ++end;
     std::string yaml;
-    for (size_t j = i; j < end; ++j) yaml += lines[j].text + "\n";
-    std::string name = StartsField(lines[i].text) ? FieldName(lines[i].text) : "";
+    for (size_t j = i; j < end; ++j) yaml += std::string(LineContent(lines[j].text)) + "\n";
+    std::string name = IsFieldStart(lines[i].text) ? FieldName(lines[i].text) : "";
     std::optional<std::string> value;
     if ((name == "title" && !form.title) || (name == "summary" && !form.summary)) {
-      value = TextValue(yaml, name);
+      value = ScalarField(yaml, name);
     }
     if (value && name == "title") {
       form.title = value;
-      form.title_line = static_cast<int>(i) + 1;
+      form.title_line = lines[i].number;
     } else if (value && name == "summary") {
       form.summary = value;
-      form.summary_line = static_cast<int>(i) + 1;
+      form.summary_line = lines[i].number;
     } else {
       form.front_matter += yaml;
     }
     i = end;
   }
-  size_t body_start = lines[close].end;
-  form.body_first_line = static_cast<int>(close) + 2;
-  if (close + 1 < lines.size() && lines[close + 1].text.empty()) {  // the blank line after "---"
-    body_start = lines[close + 1].end;
+  size_t body_start = parts.body_offset;
+  form.body_first_line = parts.body_first_line;
+  if (text.compare(body_start, 1, "\n") == 0 || text.compare(body_start, 2, "\r\n") == 0) {
+    body_start = text.find('\n', body_start) + 1;  // the blank line after "---"
     ++form.body_first_line;
   }
   form.body = text.substr(body_start);
@@ -128,8 +65,8 @@ std::string JoinPage(const PageForm& form) {
   std::string out;
   if (form.has_front_matter || form.title || form.summary || !front_matter.empty()) {
     out = "---\n";
-    if (form.title) out += "title: " + YamlDoubleQuoted(NormalizeNewlines(*form.title)) + "\n";
-    if (form.summary) out += "summary: " + YamlDoubleQuoted(NormalizeNewlines(*form.summary)) + "\n";
+    if (form.title) out += "title: " + YamlQuoted(NormalizeNewlines(*form.title)) + "\n";
+    if (form.summary) out += "summary: " + YamlQuoted(NormalizeNewlines(*form.summary)) + "\n";
     if (!front_matter.empty()) out += front_matter + "\n";
     out += "---\n";
     if (!body.empty()) out += "\n";

@@ -25,12 +25,9 @@ struct PageForm {
 // matter is all body.
 PageForm SplitPage(const std::string& text);
 
-// The page file for `form`: title and summary first (double-quoted YAML), then the other front
+// The page file for `form`: title and summary first (YamlQuoted), then the other front
 // matter, then the body. Line ends are "\n" (browsers send "\r\n") and the file ends with one.
 std::string JoinPage(const PageForm& form);
-
-// `value` as a YAML double-quoted scalar.
-std::string YamlDoubleQuoted(const std::string& value);
 
 // "\r\n" and lone "\r" as "\n": what a browser's textarea sends back is the text that was shown.
 std::string NormalizeNewlines(const std::string& text);

@@ -9,6 +9,7 @@
 
 #include "config/page_kinds.h"
 #include "config/yaml_fields.h"
+#include "content/page_file.h"
 #include "core/parallel.h"
 #include "core/text.h"
 #include "i18n/text.h"
@@ -93,26 +94,16 @@ namespace {
 std::optional<std::string_view> FrontMatterOf(Page* page, const std::string& display_path,
                                               Diagnostics* diagnostics) {
   const std::string& source = page->source_text;
-  if (source.rfind("---\n", 0) != 0 && source.rfind("---\r\n", 0) != 0) {
+  const PageFileParts parts = SplitPageFile(source);
+  if (!parts.opened) {
     diagnostics->Add(display_path, 1, "", Diag::check_no_front_matter);
     return std::nullopt;
   }
-  size_t yaml_start = source.find('\n') + 1;
-  size_t pos = yaml_start;
-  int line = 2;
-  while (pos < source.size()) {
-    size_t eol = source.find('\n', pos);
-    std::string current =
-        source.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
-    if (!current.empty() && current.back() == '\r') current.pop_back();
-    if (current == "---") {
-      page->body_offset = eol == std::string::npos ? source.size() : eol + 1;
-      page->body_first_line = line + 1;
-      return std::string_view(source).substr(yaml_start, pos - yaml_start);
-    }
-    if (eol == std::string::npos) break;
-    pos = eol + 1;
-    ++line;
+  if (parts.closed) {
+    page->body_offset = parts.body_offset;
+    page->body_first_line = parts.body_first_line;
+    return std::string_view(source).substr(parts.front_matter_offset,
+                                           parts.closing_offset - parts.front_matter_offset);
   }
   diagnostics->Add(display_path, 1, "", Diag::check_front_matter_open);
   return std::nullopt;
@@ -374,7 +365,7 @@ void ReadRoundFields(FieldReader& read, const YamlNode& root, int tz, Page* page
 
 }  // namespace
 
-bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
+bool PageFromText(const std::string& relative_path, const std::string& display_path,
                    std::string text, const SiteConfig& config, Diagnostics* diagnostics,
                    Page* page) {
   size_t errors_before = diagnostics->size();
@@ -477,7 +468,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
       return;
     }
     *page = Page();
-    if (ParsePageFile(files[i], display, std::move(text).value(), config, &problems[i], page)) {
+    if (PageFromText(files[i], display, std::move(text).value(), config, &problems[i], page)) {
       if (hooks.on_parsed) hooks.on_parsed(i, *page, &problems[i]);
       valid[i] = 1;
     }

@@ -17,7 +17,7 @@ std::string NormaliseSourceText(std::string text);
 
 // Parses one file. `relative_path` is relative to content/ (e.g. guides/quy-trinh.vi.md);
 // `display_path` is what diagnostics print. Returns false (with diagnostics) when invalid.
-bool ParsePageFile(const std::string& relative_path, const std::string& display_path,
+bool PageFromText(const std::string& relative_path, const std::string& display_path,
                    std::string text, const SiteConfig& config, Diagnostics* diagnostics,
                    Page* page);
 

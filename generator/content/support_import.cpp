@@ -10,7 +10,7 @@
 #include <set>
 
 #include "config/page_kinds.h"
-#include "content/front_matter.h"
+#include "content/page_file.h"
 #include "content/loader.h"
 #include "core/csv.h"
 #include "core/text.h"
@@ -108,7 +108,7 @@ std::optional<Page> ParseText(const std::string& relative, const std::string& te
                               const SiteConfig& config) {
   Page page;
   Diagnostics ignored;
-  if (!ParsePageFile(relative, "content/" + relative, text, config, &ignored, &page)) {
+  if (!PageFromText(relative, "content/" + relative, text, config, &ignored, &page)) {
     return std::nullopt;
   }
   return page;
@@ -190,7 +190,7 @@ std::vector<FileUpdate> RowUpdates(const FileSystem& fs, const std::string& cont
     FileUpdate update{path, ReplaceFrontMatterFields(changed, dated, announced)};
     Page page;
     Diagnostics file_problems;
-    if (!ParsePageFile(relative, "content/" + relative, update.text, config, &file_problems,
+    if (!PageFromText(relative, "content/" + relative, update.text, config, &file_problems,
                        &page)) {
       for (const auto& d : file_problems.items()) error("", "would make " + d.ToString());
       continue;

@@ -2,9 +2,8 @@
 // discard, unpublish.
 #include <algorithm>
 
-#include "content/front_matter.h"
+#include "content/page_file.h"
 #include "editorial/edit_rules.h"
-#include "editorial/page_file.h"
 #include "editorial/review.h"
 #include "editorial/workflow.h"
 #include "store/users.h"
@@ -47,7 +46,7 @@ Outcome<EditRow> Workflow::Create(const Actor& actor, const std::string& path,
                                   std::optional<std::string> text) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!May(actor.role, Permission::kEdit)) return NotAllowed(actor, "edit pages");
-  auto file = ParsePageFile(path, options_.languages);
+  auto file = ParseContentPath(path, options_.languages);
   if (!file) return Refuse(400, "path: not a page file of the site: " + path);
   auto open = OpenFor(path);
   if (!open.ok()) return open.refusal();

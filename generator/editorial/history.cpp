@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include "content/front_matter.h"
+#include "content/page_file.h"
 #include "editorial/edit_rules.h"
-#include "editorial/page_file.h"
 #include "editorial/review.h"
 #include "editorial/workflow.h"
 
@@ -30,13 +29,13 @@ Outcome<EditRow> Workflow::Current(int64_t id, const std::string& if_match) {
 }
 
 bool Workflow::NeedsLegalReview(const EditRow& edit) const {
-  auto file = ParsePageFile(edit.source_path, options_.languages);
+  auto file = ParseContentPath(edit.source_path, options_.languages);
   return file && edit.change_type == "major" && options_.section_kind &&
          options_.section_kind(file->section) == "guide";
 }
 
 std::string Workflow::PublishedHash(const std::string& path) {
-  auto file = ParsePageFile(path, options_.languages);
+  auto file = ParseContentPath(path, options_.languages);
   if (!file) return "";
   auto row = PageRepository(store_.get()).Get(file->section, file->slug, file->lang);
   if (!row.ok() || !row->has_value() || (*row)->status != "published") return "";
@@ -142,7 +141,7 @@ Outcome<Diagnostics> Workflow::Check(int64_t id) {
 Outcome<std::string> Workflow::Preview(const std::string& path, const std::string& text,
                                        Diagnostics* diagnostics) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
-  if (!ParsePageFile(path, options_.languages)) return Refuse(400, "path: not a page file: " + path);
+  if (!ParseContentPath(path, options_.languages)) return Refuse(400, "path: not a page file: " + path);
   auto html = port_->Preview(path, text, diagnostics);
   if (!html.ok()) {
     Refusal refusal = Refuse(422, html.status().message());
@@ -204,10 +203,10 @@ Outcome<Dashboard> Workflow::GetDashboard() {
       if (lang == options_.default_language) continue;
       auto found = langs.find(lang);
       if (found == langs.end()) {
-        PageFile file{source->second->section, source->second->slug, lang};
+        ContentPath file{source->second->section, source->second->slug, lang};
         dashboard.translations.push_back({key, lang, "", source->second->source_path, true, "",
                                           source->second->updated, ""});
-        dashboard.translations.back().path = PageFilePath(file);
+        dashboard.translations.back().path = ContentPathOf(file);
       } else if (UnixOf(found->second->translated_from) < UnixOf(source->second->updated)) {
         dashboard.translations.push_back(Outdated(*source->second, *found->second));
       }

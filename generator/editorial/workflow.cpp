@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "content/front_matter.h"
+#include "content/page_file.h"
 #include "editorial/edit_rules.h"
 #include "editorial/review.h"
 

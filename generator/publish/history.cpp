@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "config/yaml_tree.h"
-#include "content/front_matter.h"
+#include "content/page_file.h"
 #include "core/fs.h"
 #include "markdown/markdown.h"
 #include "textdiff/textdiff.h"

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "config/site_config.h"
-#include "content/front_matter.h"
+#include "content/page_file.h"
 #include "core/fs.h"
 #include "core/text.h"
 #include "core/timing.h"
@@ -30,16 +30,9 @@ Result<std::string> StoredPath(const std::string& file) {
 // When readers get a revision of `text`: `now`, or the page's `date` when that is later (a
 // scheduled page is shown then, and its `updated` may not be earlier than its `date`).
 DateTime AnnouncedAt(const std::string& text, const DateTime& now) {
-  const std::string line = FrontMatterFieldLines(text, {"date"});  // "date: 2030-01-01\n"
-  const size_t colon = line.find(':');
-  if (colon == std::string::npos) return now;
-  std::string_view value = std::string_view(line).substr(colon + 1);
-  value = Trim(value.substr(0, value.find_first_of("\r\n")));
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-      value.back() == value.front()) {
-    value = value.substr(1, value.size() - 2);
-  }
-  const std::optional<DateTime> date = ParseDateTime(value, now.offset_minutes);
+  const std::optional<std::string> value = FieldValue(text, "date");
+  if (!value) return now;
+  const std::optional<DateTime> date = ParseDateTime(Trim(*value), now.offset_minutes);
   return date && *date > now ? *date : now;
 }
 
@@ -50,7 +43,7 @@ DateTime AnnouncedAt(const std::string& text, const DateTime& now) {
 Result<std::string> AnnouncedText(std::string text, const PublishRequest& request,
                                   const std::string& stored) {
   const std::vector<std::string> announced = {"updated", "change_note"};
-  bool closed = text.rfind("---", 0) == 0 && text.find("\n---", 3) != std::string::npos;
+  const bool closed = SplitPageFile(text).closed;
   if (request.change_type == "minor") {
     if (!closed || stored.empty()) return text;
     return ReplaceFrontMatterFields(text, announced, FrontMatterFieldLines(stored, announced));

@@ -58,7 +58,7 @@ bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* pro
   }
   const std::string relative = path.substr(path.find('/') + 1);  // under content/
   size_t errors_before = problems->size();
-  if (!ParsePageFile(relative, path, std::move(text).value(), config_, problems, &out->page)) {
+  if (!PageFromText(relative, path, std::move(text).value(), config_, problems, &out->page)) {
     return false;
   }
   Derive(out, stamp, problems);

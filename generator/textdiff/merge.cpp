@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "content/page_file.h"
 #include "textdiff/sequence_diff.h"
 
 namespace clemency {
@@ -29,31 +30,8 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return lines;
 }
 
-std::string_view Content(std::string_view line) {
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  return line;
-}
-
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// A top-level key line ("title: …"); indented lines, list items and comments belong to the
-// field above them.
-bool IsFieldStart(std::string_view line) {
-  std::string_view content = Content(line);
-  return !content.empty() && std::string_view(" \t-#").find(content[0]) == std::string_view::npos &&
-         content.find(':') != std::string_view::npos;
-}
-
-std::string FieldName(std::string_view line) {
-  std::string_view name = Content(line).substr(0, Content(line).find(':'));
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-  if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') &&
-      name.back() == name.front()) {
-    name = name.substr(1, name.size() - 2);
-  }
-  return std::string(name);
 }
 
 void Finish(std::vector<Unit>* units) {
@@ -63,16 +41,15 @@ void Finish(std::vector<Unit>* units) {
   }
 }
 
-// The fields of front-matter lines [first, last).
-void AddFields(const std::vector<std::string_view>& lines, size_t first, size_t last,
-               std::vector<Unit>* units) {
+// The fields of the front-matter lines.
+void AddFields(const std::vector<PageFileLine>& lines, std::vector<Unit>* units) {
   bool open = false;
-  for (size_t i = first; i < last; ++i) {
-    if (!open || IsFieldStart(lines[i])) {
-      units->push_back({"", "", IsFieldStart(lines[i]) ? FieldName(lines[i]) : "front matter"});
+  for (const PageFileLine& line : lines) {
+    if (!open || IsFieldStart(line.text)) {
+      units->push_back({"", "", IsFieldStart(line.text) ? FieldName(line.text) : "front matter"});
       open = true;
     }
-    units->back().text += lines[i];
+    units->back().text += line.text;
   }
 }
 
@@ -92,20 +69,14 @@ void AddBlocks(const std::vector<std::string_view>& lines, size_t first, std::ve
 }
 
 std::vector<Unit> SplitUnits(std::string_view file) {
-  std::vector<std::string_view> lines = Lines(file);
+  const PageFileParts parts = SplitPageFile(file);
   std::vector<Unit> units;
-  size_t body = 0;
-  if (!lines.empty() && Content(lines[0]) == "---") {
-    size_t close = 1;
-    while (close < lines.size() && Content(lines[close]) != "---") ++close;
-    if (close < lines.size()) {
-      units.push_back({std::string(lines[0]), "", "front matter"});
-      AddFields(lines, 1, close, &units);
-      units.push_back({std::string(lines[close]), "", "front matter"});
-      body = close + 1;
-    }
+  if (parts.closed) {
+    units.push_back({std::string(parts.opening.text), "", "front matter"});
+    AddFields(parts.front_matter, &units);
+    units.push_back({std::string(parts.closing.text), "", "front matter"});
   }
-  AddBlocks(lines, body, &units);
+  AddBlocks(Lines(file.substr(parts.body_offset)), 0, &units);
   Finish(&units);
   return units;
 }

@@ -23,7 +23,7 @@ SiteConfig Config() {
 std::string Check(const std::string& path, const std::string& text, Page* page = nullptr) {
   Diagnostics d;
   Page scratch;
-  ParsePageFile(path, "content/" + path, text, Config(), &d, page ? page : &scratch);
+  PageFromText(path, "content/" + path, text, Config(), &d, page ? page : &scratch);
   return d.ToString();
 }
 

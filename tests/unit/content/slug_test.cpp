@@ -26,7 +26,7 @@ std::string Parse(const std::string& path, const std::string& aliases, Page* pag
   Page scratch;
   const std::string text = "---\ntitle: Quỹ\ndate: 2026-02-10\n" + aliases +
                            "province: Long An\norganisation: Công an xã\n---\nHỏi.\n";
-  ParsePageFile(path, "content/" + path, text, Config(), &d, page ? page : &scratch);
+  PageFromText(path, "content/" + path, text, Config(), &d, page ? page : &scratch);
   return d.ToString();
 }
 

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "editorial/page_file.h"
+#include "content/page_file.h"
 #include "store/edits.h"
 #include "store/users.h"
 #include "support/fixture.h"
@@ -56,7 +56,7 @@ class FakeSite : public ContentPort {
   // Stores `text` as the published page at `path`, as the publish path would.
   static Status Put(Store* store, const std::string& path, const std::string& text,
                     RevisionPeople people = {}) {
-    auto file = ParsePageFile(path, {"vi", "en", "km"});
+    auto file = ParseContentPath(path, {"vi", "en", "km"});
     PageRow row;
     row.section = file->section;
     row.slug = file->slug;
