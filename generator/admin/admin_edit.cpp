@@ -146,7 +146,9 @@ void AdminSite::AddProblems(AdminPage& page, const EditRow& edit, View* view) co
   if (checked.ok()) {
     items = checked->items();
   } else {
-    items.push_back({edit.source_path, 0, "", checked.refusal().message});
+    Diagnostics refused;
+    refused.Add(edit.source_path, 0, "", PlainProblem(checked.refusal().message));
+    items = refused.items();
   }
   PageForm form = SplitPage(edit.source_text);
   static const std::pair<FormPlace, const char*> kPlaces[] = {

@@ -194,8 +194,8 @@ void AdminSite::Redirect(AdminPage& page, const std::string& to) {
 }
 
 std::string AdminSite::CheckText(const AdminPage& page, const Diagnostic& d) const {
-  CheckMessage check = ClassifyCheck(d);
-  if (check.key.empty()) return d.message;  // a kind of problem with no message of its own
+  CheckMessage check = CheckMessageOf(d);
+  if (check.key.empty()) return d.message;  // a diagnostic made with no code
   MessageArgs args;
   for (auto& [name, value] : check.args) args.emplace_back(name, value);
   return T(page, check.key, args);

@@ -59,8 +59,8 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::string DiagnosticText(const AdminPage& page, const Diagnostic& d, int body_line) const;
   // The page file `path` names, for the site's languages (nullopt: not a page file).
   std::optional<ContentPath> FileOf(const std::string& path) const;
-  // A content check's problem in the page's language (ClassifyCheck and the catalogs); a kind
-  // of problem with no message of its own keeps the check's English text.
+  // A content check's problem in the page's language, by its code (CheckMessageOf and the
+  // catalogs).
   std::string CheckText(const AdminPage& page, const Diagnostic& d) const;
 
   void RegisterSignIn();

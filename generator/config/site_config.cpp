@@ -50,7 +50,7 @@ std::optional<int64_t> WholeNumberIn(FieldReader& read, const YamlNode& root, co
   auto v = read.Integer(root, name, false);
   if (v && (*v < min || *v > max)) {
     read.Error(root.Find(name)->line, name,
-               "must be " + std::to_string(min) + " to " + std::to_string(max));
+               PlainProblem("must be " + std::to_string(min) + " to " + std::to_string(max)));
   }
   return v;
 }
@@ -61,14 +61,16 @@ void ReadSettings(FieldReader& read, const YamlNode& root, SiteConfig* config) {
     config->base_url = *v;
     while (!config->base_url.empty() && config->base_url.back() == '/') config->base_url.pop_back();
     if (config->base_url.rfind("http://", 0) != 0 && config->base_url.rfind("https://", 0) != 0) {
-      read.Error(root.Find("base_url")->line, "base_url", "must start with http:// or https://");
+      read.Error(root.Find("base_url")->line, "base_url",
+                 PlainProblem("must start with http:// or https://"));
     }
   }
   if (auto v = read.Text(root, "time_zone", false)) config->time_zone = *v;
   if (auto v = read.Text(root, "utc_offset", false)) {
     auto probe = ParseDateTime("2000-01-01T00:00" + *v, 0);
     if (!probe) {
-      read.Error(root.Find("utc_offset")->line, "utc_offset", "must look like +07:00");
+      read.Error(root.Find("utc_offset")->line, "utc_offset",
+                 PlainProblem("must look like +07:00"));
     } else {
       config->utc_offset_minutes = probe->offset_minutes;
     }
@@ -94,7 +96,8 @@ void ReadLanguages(FieldReader& read, const YamlNode& list, SiteConfig* config) 
     const YamlNode& item = list.items[i];
     std::string prefix = "languages[" + std::to_string(i) + "].";
     if (!item.IsMap()) {
-      read.Error(item.line, prefix, "must be a mapping with code, name, locale, title");
+      read.Error(item.line, prefix,
+                 PlainProblem("must be a mapping with code, name, locale, title"));
       continue;
     }
     read.RejectUnknown(item, {"code", "name", "locale", "title", "numerals"}, prefix);
@@ -106,10 +109,12 @@ void ReadLanguages(FieldReader& read, const YamlNode& list, SiteConfig* config) 
     language.numerals =
         read.Choice(item, "numerals", false, {"khmer", "western"}, prefix).value_or("");
     if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
-      read.Error(item.line, prefix + "code", "must be a short lowercase code like vi");
+      read.Error(item.line, prefix + "code",
+                 PlainProblem("must be a short lowercase code like vi"));
     }
     if (!language.code.empty() && !seen.insert(language.code).second) {
-      read.Error(item.line, prefix + "code", "'" + language.code + "' is listed twice");
+      read.Error(item.line, prefix + "code",
+                 PlainProblem("'" + language.code + "' is listed twice"));
     }
     config->languages.push_back(language);
   }
@@ -121,7 +126,7 @@ void ReadSections(FieldReader& read, const YamlNode& list, SiteConfig* config) {
     const YamlNode& item = list.items[i];
     std::string prefix = "sections[" + std::to_string(i) + "].";
     if (!item.IsMap()) {
-      read.Error(item.line, prefix, "must be a mapping with name and kind");
+      read.Error(item.line, prefix, PlainProblem("must be a mapping with name and kind"));
       continue;
     }
     read.RejectUnknown(item, {"name", "kind"}, prefix);
@@ -129,10 +134,11 @@ void ReadSections(FieldReader& read, const YamlNode& list, SiteConfig* config) {
     section.name = read.Text(item, "name", true, prefix).value_or("");
     section.kind = read.Choice(item, "kind", true, KnownSectionKinds(), prefix).value_or("");
     if (!section.name.empty() && !IsSlug(section.name)) {
-      read.Error(item.line, prefix + "name", "must be a slug like guides");
+      read.Error(item.line, prefix + "name", PlainProblem("must be a slug like guides"));
     }
     if (!section.name.empty() && !seen.insert(section.name).second) {
-      read.Error(item.line, prefix + "name", "'" + section.name + "' is listed twice");
+      read.Error(item.line, prefix + "name",
+                 PlainProblem("'" + section.name + "' is listed twice"));
     }
     config->sections.push_back(section);
   }
@@ -166,7 +172,7 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   FieldReader read(path, diagnostics);
   SiteConfig config;
   if (!root.IsMap()) {
-    read.Error(root.line, "", "must be a mapping of settings");
+    read.Error(root.line, "", PlainProblem("must be a mapping of settings"));
     return Status::Error("invalid " + path);
   }
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
@@ -178,7 +184,7 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
     config.default_language = *v;
     if (!config.languages.empty() && !config.FindLanguage(*v)) {
       read.Error(root.Find("default_language")->line, "default_language",
-                 "'" + *v + "' is not one of the languages");
+                 PlainProblem("'" + *v + "' is not one of the languages"));
     }
   }
   if (const YamlNode* list = read.List(root, "sections", true)) ReadSections(read, *list, &config);

@@ -13,25 +13,32 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
+// What a value is, as a word part's argument ("a list" -> "a_list").
+std::string KindArg(const YamlNode& node) {
+  std::string kind = node.KindName();
+  std::replace(kind.begin(), kind.end(), ' ', '_');
+  return kind;
+}
+
 }  // namespace
 
 bool ReadYamlFile(const FileSystem& fs, const std::string& path, const std::string& missing,
                   YamlNode* out, Diagnostics* diagnostics) {
   auto text = fs.ReadFile(path);
   if (!text.ok()) {
-    diagnostics->Add(path, 0, "", missing);
+    diagnostics->Add(path, 0, "", PlainProblem(missing));
     return false;
   }
   YamlError error;
   if (!ParseYaml(*text, out, &error)) {
-    diagnostics->Add(path, error.line, "", "invalid YAML: " + error.message);
+    diagnostics->Add(path, error.line, "", error.problem);
     return false;
   }
   return true;
 }
 
-void FieldReader::Error(int yaml_line, const std::string& field, const std::string& message) {
-  diagnostics_->Add(file_, yaml_line > 0 ? yaml_line + line_offset_ : 0, field, message);
+void FieldReader::Error(int yaml_line, const std::string& field, Problem problem) {
+  diagnostics_->Add(file_, yaml_line > 0 ? yaml_line + line_offset_ : 0, field, std::move(problem));
 }
 
 namespace {
@@ -67,10 +74,10 @@ void FieldReader::RejectUnknown(const YamlNode& map, const std::vector<std::stri
              EditDistance(key, name) <= 2;
     });
     if (meant != allowed.end()) {
-      Error(value.line, prefix + key, "unknown field; did you mean '" + *meant + "'?");
+      Error(value.line, prefix + key, {Diag::check_unknown_field_hint, {{"hint", *meant}}});
       explained_.insert(prefix + *meant);
     } else {
-      Error(value.line, prefix + key, "unknown field (allowed: " + Join(allowed) + ")");
+      Error(value.line, prefix + key, {Diag::check_unknown_field, {{"allowed", Join(allowed)}}});
     }
   }
 }
@@ -80,7 +87,7 @@ const YamlNode* FieldReader::Lookup(const YamlNode& map, const std::string& key,
   const YamlNode* node = map.Find(key);
   if (node == nullptr || node->kind == YamlNode::Kind::kNull) {
     if (required && !explained_.count(field)) {
-      Error(node ? node->line : map.line, field, "is required");
+      Error(node ? node->line : map.line, field, Diag::check_required);
     }
     return nullptr;
   }
@@ -92,11 +99,11 @@ std::optional<std::string> FieldReader::Text(const YamlNode& map, const std::str
   const YamlNode* node = Lookup(map, key, required, prefix + key);
   if (!node) return std::nullopt;
   if (!node->IsScalar()) {
-    Error(node->line, prefix + key, "must be text, not " + node->KindName());
+    Error(node->line, prefix + key, {Diag::check_type_text, {{"kind", KindArg(*node)}}});
     return std::nullopt;
   }
   if (required && node->scalar.find_first_not_of(" \t\n") == std::string::npos) {
-    Error(node->line, prefix + key, "must not be empty");
+    Error(node->line, prefix + key, Diag::check_not_empty);
     return std::nullopt;
   }
   return node->scalar;
@@ -110,7 +117,7 @@ std::optional<long> FieldReader::Integer(const YamlNode& map, const std::string&
   char* end = nullptr;
   long value = std::strtol(text->c_str(), &end, 10);
   if (text->empty() || *end != '\0' || errno != 0 || map.Find(key)->quoted) {
-    Error(map.Find(key)->line, prefix + key, "must be a whole number, not '" + *text + "'");
+    Error(map.Find(key)->line, prefix + key, {Diag::check_whole_number, {{"value", *text}}});
     return std::nullopt;
   }
   return value;
@@ -123,7 +130,7 @@ std::optional<double> FieldReader::Number(const YamlNode& map, const std::string
   char* end = nullptr;
   double value = std::strtod(text->c_str(), &end);
   if (text->empty() || *end != '\0' || map.Find(key)->quoted) {
-    Error(map.Find(key)->line, prefix + key, "must be a number, not '" + *text + "'");
+    Error(map.Find(key)->line, prefix + key, {Diag::check_number, {{"value", *text}}});
     return std::nullopt;
   }
   return value;
@@ -137,7 +144,7 @@ std::optional<bool> FieldReader::Boolean(const YamlNode& map, const std::string&
     if (*text == "true") return true;
     if (*text == "false") return false;
   }
-  Error(map.Find(key)->line, prefix + key, "must be true or false, not '" + *text + "'");
+  Error(map.Find(key)->line, prefix + key, {Diag::check_boolean, {{"value", *text}}});
   return std::nullopt;
 }
 
@@ -148,8 +155,7 @@ std::optional<DateTime> FieldReader::Date(const YamlNode& map, const std::string
   if (!text) return std::nullopt;
   auto date = ParseDateTime(*text, default_offset_minutes);
   if (!date) {
-    Error(map.Find(key)->line, prefix + key,
-          "must be a date like 2026-11-20 or 2026-11-20T09:00:00+07:00, not '" + *text + "'");
+    Error(map.Find(key)->line, prefix + key, {Diag::check_date, {{"value", *text}}});
   }
   return date;
 }
@@ -164,14 +170,14 @@ std::optional<std::vector<std::string>> FieldReader::TextList(const YamlNode& ma
   for (size_t i = 0; i < node->items.size(); ++i) {
     const YamlNode& item = node->items[i];
     if (!item.IsScalar() || item.scalar.empty()) {
-      Error(item.line, prefix + key + "[" + std::to_string(i) + "]", "must be non-empty text");
+      Error(item.line, prefix + key + "[" + std::to_string(i) + "]", Diag::check_text);
       ok = false;
     } else {
       out.push_back(item.scalar);
     }
   }
   if (required && node->items.empty()) {
-    Error(node->line, prefix + key, "must list at least one item");
+    Error(node->line, prefix + key, Diag::check_list);
     ok = false;
   }
   return ok ? std::optional(out) : std::nullopt;
@@ -185,7 +191,7 @@ std::optional<std::string> FieldReader::Choice(const YamlNode& map, const std::s
   if (!text) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *text) == choices.end()) {
     Error(map.Find(key)->line, prefix + key,
-          "must be one of " + Join(choices) + ", not '" + *text + "'");
+          {Diag::check_choice, {{"choices", Join(choices)}, {"value", *text}}});
     return std::nullopt;
   }
   return text;
@@ -195,7 +201,7 @@ const YamlNode* FieldReader::Map(const YamlNode& map, const std::string& key, bo
                                  const std::string& prefix) {
   const YamlNode* node = Lookup(map, key, required, prefix + key);
   if (node && !node->IsMap()) {
-    Error(node->line, prefix + key, "must be a mapping of fields, not " + node->KindName());
+    Error(node->line, prefix + key, {Diag::check_type_map, {{"kind", KindArg(*node)}}});
     return nullptr;
   }
   return node;
@@ -205,7 +211,7 @@ const YamlNode* FieldReader::List(const YamlNode& map, const std::string& key, b
                                   const std::string& prefix) {
   const YamlNode* node = Lookup(map, key, required, prefix + key);
   if (node && !node->IsSequence()) {
-    Error(node->line, prefix + key, "must be a list, not " + node->KindName());
+    Error(node->line, prefix + key, {Diag::check_type_list, {{"kind", KindArg(*node)}}});
     return nullptr;
   }
   return node;

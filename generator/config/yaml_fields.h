@@ -50,7 +50,8 @@ class FieldReader {
   const YamlNode* List(const YamlNode& map, const std::string& key, bool required,
                        const std::string& prefix = "");
 
-  void Error(int yaml_line, const std::string& field, const std::string& message);
+  // Reports `problem` at the YAML line `yaml_line` (0: none) in `field`.
+  void Error(int yaml_line, const std::string& field, Problem problem);
   int Line(const YamlNode& node) const { return node.line + line_offset_; }
   const std::string& file() const { return file_; }
 

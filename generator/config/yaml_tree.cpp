@@ -7,6 +7,15 @@
 namespace clemency {
 namespace {
 
+// The parser's problem as a code of the diagnostic catalog; `message` is its English text
+// without the lead every YAML problem has in a diagnostic ("invalid YAML: ").
+YamlError MakeYamlError(int line, Problem problem) {
+  static const std::string kLead = "invalid YAML: ";
+  std::string text = FormatDiagnostic(problem);
+  if (text.rfind(kLead, 0) == 0) text.erase(0, kLead.size());
+  return {line, std::move(text), std::move(problem)};
+}
+
 // libyaml's wording ("mapping values are not allowed in this context") means nothing to an
 // editor: say what is wrong in plain words, on the line where the mistake most likely is, with a
 // hint how to fix it. Unknown problems keep libyaml's words after a plain lead.
@@ -16,45 +25,31 @@ YamlError PlainYamlError(const std::string& problem, const std::string& context,
     const char* problem;
     const char* context;  // "" matches any
     bool at_context;      // the mistake is where libyaml's context began
-    const char* plain;
+    Diag code;
   };
   static const Known kKnown[] = {
-      {"mapping values are not allowed", "", false,
-       "a value holds ': ' (a colon and a space); put the whole value in double quotes"},
-      {"could not find expected ':'", "", true,
-       "this line is not 'field: value'; add the colon, or join it to the line above"},
-      {"found unexpected end of stream", "quoted scalar", true,
-       "a quoted value is not closed; add the closing quote on this line"},
-      {"did not find expected key", "", false,
-       "the indentation does not line up with the fields above; indent with the same spaces"},
-      {"did not find expected '-' indicator", "", false,
-       "a list item does not line up with the others; start each item with '- ' at the same "
-       "indentation"},
-      {"found character that cannot start any plain scalar", "", false,
-       "a value starts with a character YAML reserves (such as @, ` or %); put it in double "
-       "quotes"},
-      {"did not find expected ',' or ']'", "", true,
-       "a list in [ ] is not closed; add the closing ] on this line, or quote a value that "
-       "starts with ["},
-      {"did not find expected ',' or '}'", "", true,
-       "a mapping in { } is not closed; add the closing } on this line, or quote a value that "
-       "starts with {"},
-      {"found a tab character", "", false, "a tab is used for indentation; use spaces"},
-      {"found character that cannot start any token", "", false,
-       "this line holds a tab or a character YAML cannot read; use spaces to indent, and put "
-       "values with special characters in double quotes"},
-      {"found undefined tag handle", "", false,
-       "a value starts with '!'; put it in double quotes"},
-      {"did not find expected node content", "", false,
-       "a value is missing or starts with a character YAML reserves; put it in double quotes"},
+      {"mapping values are not allowed", "", false, Diag::check_yaml_colon},
+      {"could not find expected ':'", "", true, Diag::check_yaml_no_colon},
+      {"found unexpected end of stream", "quoted scalar", true, Diag::check_yaml_quote},
+      {"did not find expected key", "", false, Diag::check_yaml_indent},
+      {"did not find expected '-' indicator", "", false, Diag::check_yaml_list_item},
+      {"found character that cannot start any plain scalar", "", false, Diag::check_yaml_reserved},
+      {"did not find expected ',' or ']'", "", true, Diag::check_yaml_list_open},
+      {"did not find expected ',' or '}'", "", true, Diag::check_yaml_map_open},
+      {"found a tab character", "", false, Diag::check_yaml_tab},
+      {"found character that cannot start any token", "", false, Diag::check_yaml_character},
+      {"found undefined tag handle", "", false, Diag::check_yaml_bang},
+      {"did not find expected node content", "", false, Diag::check_yaml_value},
   };
   for (const Known& known : kKnown) {
     if (problem.find(known.problem) == std::string::npos) continue;
     if (*known.context && context.find(known.context) == std::string::npos) continue;
-    return {known.at_context ? context_line : problem_line, known.plain};
+    return MakeYamlError(known.at_context ? context_line : problem_line, known.code);
   }
-  std::string detail = problem.empty() ? "" : " (" + problem + (context.empty() ? "" : ", " + context) + ")";
-  return {problem_line, "this line is not valid YAML; check quotes, colons and indentation" + detail};
+  if (problem.empty()) return MakeYamlError(problem_line, Diag::check_yaml_other);
+  return MakeYamlError(problem_line,
+                       {Diag::check_yaml_other_detail,
+                        {{"detail", problem + (context.empty() ? "" : ", " + context)}}});
 }
 
 // Reads libyaml's event stream into our tree. libyaml is an event parser (no document model of
@@ -132,13 +127,13 @@ bool ReadNode(EventReader& reader, YamlNode* out, YamlError* error) {
         const yaml_event_t& key = reader.event();
         int key_line = reader.line();
         if (key.type != YAML_SCALAR_EVENT) {
-          *error = {key_line, "keys must be plain text"};
+          *error = MakeYamlError(key_line, Diag::check_yaml_key);
           return false;
         }
         std::string name(reinterpret_cast<const char*>(key.data.scalar.value),
                          key.data.scalar.length);
         if (!seen.insert(name).second) {
-          *error = {key_line, "'" + name + "' appears twice"};
+          *error = MakeYamlError(key_line, {Diag::check_yaml_twice, {{"name", name}}});
           return false;
         }
         out->entries.emplace_back(std::move(name), YamlNode{});
@@ -150,10 +145,10 @@ bool ReadNode(EventReader& reader, YamlNode* out, YamlError* error) {
       return false;
     }
     case YAML_ALIAS_EVENT:
-      *error = {reader.line(), "anchors and aliases (&, *) are not supported; write the value out"};
+      *error = MakeYamlError(reader.line(), Diag::check_yaml_alias);
       return false;
     default:
-      *error = {reader.line(), "unexpected YAML structure"};
+      *error = MakeYamlError(reader.line(), Diag::check_yaml_structure);
       return false;
   }
 }

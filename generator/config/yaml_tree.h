@@ -27,7 +27,8 @@ struct YamlNode {
 
 struct YamlError {
   int line = 0;
-  std::string message;
+  std::string message;  // what is wrong, in English ("a tab is used for indentation; …")
+  Problem problem{Diag::check_yaml_other};  // the same as a diagnostic's code and arguments
 };
 
 // Parses one YAML document. On a syntax error or a repeated key, returns false and fills `error`.

@@ -173,7 +173,7 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
       continue;
     }
     if (!root.IsSequence()) {
-      diagnostics->Add(path, root.line, "", "must be a list of {term, use}");
+      diagnostics->Add(path, root.line, "", PlainProblem("must be a list of {term, use}"));
       continue;
     }
     FieldReader read(path, diagnostics);
@@ -182,7 +182,7 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
       const YamlNode& item = root.items[i];
       std::string prefix = "[" + std::to_string(i) + "].";
       if (!item.IsMap()) {
-        read.Error(item.line, prefix, "must be a mapping with term and use");
+        read.Error(item.line, prefix, PlainProblem("must be a mapping with term and use"));
         continue;
       }
       read.RejectUnknown(item, {"term", "use", "except"}, prefix);
@@ -197,7 +197,7 @@ WordingRules LoadWordingRules(const FileSystem& fs, const std::string& dir,
         rule.except.push_back(ToLower(ToNfc(phrase), language.locale));
         if (rule.except.back().find(rule.term) == std::string::npos) {
           read.Error(item.line, prefix + "except",
-                     "'" + phrase + "' does not contain the term '" + *term + "'");
+                     PlainProblem("'" + phrase + "' does not contain the term '" + *term + "'"));
         }
       }
       rule.slug_words = SlugWords(Slugify(rule.term));
@@ -216,9 +216,8 @@ void CheckWording(const Page& page, const std::vector<WordingRule>& rules,
   const std::string lower = ToLower(page.source_text, locale);
   for (const auto& rule : rules) {
     for (int line : TermLines(lower, rule.term, whole_words, rule.except)) {
-      diagnostics->Add(
-          page.source_path, line, "wording",
-          "'" + rule.term + "' labels a person by their past; write '" + rule.use + "'");
+      diagnostics->Add(page.source_path, line, "wording",
+                       {Diag::check_wording, {{"term", rule.term}, {"use", rule.use}}});
     }
   }
 }
@@ -230,10 +229,9 @@ void CheckSlugWording(const Page& page, const std::vector<WordingRule>& rules,
   for (const auto& rule : rules) {
     if (rule.slug_words.empty() || TermLines(slug, rule.slug_words, true, rule.slug_except).empty())
       continue;
-    diagnostics->Add(page.source_path, 0, "slug",
-                     "the file name '" + page.slug + "' holds '" + rule.term +
-                         "', which labels a person by their past; rename the file in the words "
-                         "of '" + rule.use + "' and keep the old slug in `aliases`");
+    diagnostics->Add(
+        page.source_path, 0, "slug",
+        {Diag::check_slug_wording, {{"slug", page.slug}, {"term", rule.term}, {"use", rule.use}}});
   }
 }
 
@@ -259,9 +257,7 @@ void WarnRawHtml(const Page& page, Diagnostics* diagnostics) {
       if (!tag || autolink) continue;
       size_t close = text.find('>', i);
       std::string shown(text.substr(i, close == std::string_view::npos ? 12 : close - i + 1));
-      diagnostics->Warn(page.source_path, line, "body",
-                        "raw HTML " + shown + " is not published (only Markdown is); readers "
-                        "see it as plain text — write it in Markdown or remove it");
+      diagnostics->Warn(page.source_path, line, "body", {Diag::check_raw_html, {{"tag", shown}}});
       break;  // one warning per line
     }
   }
@@ -281,10 +277,11 @@ void CheckSentenceLength(const Page& page, const std::string& plain_text,
     std::string start = TruncateAtWord(sentence.text, 60, locale);
     size_t first = start.find_first_not_of(" \n");
     diagnostics->Add(page.source_path, LineOfSentence(page, sentence.text, locale), "readability",
-                     "one sentence has " + std::to_string(sentence.words) + " " + unit +
-                         " (at most " + std::to_string(static_cast<int>(limit)) + "): '" +
-                         (first == std::string::npos ? start : start.substr(first)) +
-                         "'; split it");
+                     {Diag::check_sentence,
+                      {{"count", std::to_string(sentence.words)},
+                       {"unit", unit},
+                       {"limit", std::to_string(static_cast<int>(limit))},
+                       {"start", first == std::string::npos ? start : start.substr(first)}}});
   }
 }
 
@@ -316,6 +313,17 @@ int CountEnglishSyllables(const std::string& word) {
     --count;
   }
   return count < 1 ? 1 : count;
+}
+
+Problem ReadabilityScore::AsProblem() const {
+  char value_text[32], limit_text[32];
+  std::snprintf(value_text, sizeof value_text, "%.1f", value);
+  std::snprintf(limit_text, sizeof limit_text, "%.0f", threshold);
+  if (metric == "flesch") {
+    return {Diag::check_readability_flesch, {{"value", value_text}, {"limit", limit_text}}};
+  }
+  const char* unit = metric == "syllables_per_sentence" ? "syllables" : "words";
+  return {Diag::check_readability, {{"value", value_text}, {"unit", unit}, {"limit", limit_text}}};
 }
 
 std::string ReadabilityScore::Describe() const {

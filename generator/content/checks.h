@@ -82,6 +82,9 @@ struct ReadabilityScore {
     return !scored || (higher_is_better ? value >= threshold : value <= threshold);
   }
   std::string Describe() const;  // "Flesch reading ease 72.4 (at least 60)"
+  // Returns the problem of a scored text that does not pass (check_readability_flesch or
+  // check_readability), with Describe()'s numbers.
+  Problem AsProblem() const;
 };
 
 // Scores `plain_text` for the page's language: English by Flesch reading ease; Vietnamese by

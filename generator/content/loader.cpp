@@ -35,8 +35,8 @@ struct FileName {
 // content/<section>/<slug>.<lang>.md, <section>/_index.<lang>.md or _index.<lang>.md.
 bool ParseFileName(const std::string& relative, const std::string& display,
                    const SiteConfig& config, Diagnostics* diagnostics, FileName* out) {
-  auto fail = [&](const std::string& message) {
-    diagnostics->Add(display, 0, "", message);
+  auto fail = [&](Problem problem) {
+    diagnostics->Add(display, 0, "", std::move(problem));
     return false;
   };
   std::vector<std::string> parts;
@@ -45,33 +45,32 @@ bool ParseFileName(const std::string& relative, const std::string& display,
     parts.push_back(relative.substr(start, slash - start));
   }
   parts.push_back(relative.substr(start));
-  if (parts.size() > 2) return fail("too deep: expected content/<section>/<slug>.<lang>.md");
+  if (parts.size() > 2) return fail(Diag::check_file_deep);
   std::string name = parts.back();
   name.resize(name.size() - 3);  // ".md"
   size_t dot = name.rfind('.');
-  if (dot == std::string::npos) return fail("file name needs a language: <slug>.<lang>.md");
+  if (dot == std::string::npos) return fail(Diag::check_file_language);
   out->lang = name.substr(dot + 1);
   std::string stem = name.substr(0, dot);
   if (!config.FindLanguage(out->lang)) {
-    return fail("'" + out->lang + "' is not a language in site/config.yaml");
+    return fail({Diag::check_file_unknown_language, {{"lang", out->lang}}});
   }
   if (parts.size() == 1) {
-    if (stem != "_index") return fail("only _index.<lang>.md may sit directly in content/");
+    if (stem != "_index") return fail(Diag::check_file_top);
     return true;
   }
   out->section = parts[0];
   if (!config.FindSection(out->section)) {
-    return fail("'" + out->section + "' is not a section in site/config.yaml");
+    return fail({Diag::check_file_section, {{"section", out->section}}});
   }
   if (stem == "_index") return true;
   if (!IsSlug(stem)) {
     std::string suggestion = Slugify(stem);
-    return fail("'" + stem + "' is not a slug (lowercase letters, digits, hyphens)" +
-                (suggestion.empty() ? "" : "; rename it to '" + suggestion + "'"));
+    if (suggestion.empty()) return fail({Diag::check_file_slug, {{"name", stem}}});
+    return fail({Diag::check_file_slug_hint, {{"name", stem}, {"slug", suggestion}}});
   }
   if (stem == "page" || stem == "province") {
-    return fail("'" + stem + "' is kept for the site's own list pages (/<lang>/" + out->section +
-                "/" + stem + "/…); choose another slug");
+    return fail({Diag::check_file_reserved, {{"name", stem}, {"section", out->section}}});
   }
   out->slug = stem;
   return true;
@@ -97,7 +96,7 @@ std::optional<std::string_view> FrontMatterOf(Page* page, const std::string& dis
   const std::string& source = page->source_text;
   const PageFileParts parts = SplitPageFile(source);
   if (!parts.opened) {
-    diagnostics->Add(display_path, 1, "", "must start with YAML front matter between --- lines");
+    diagnostics->Add(display_path, 1, "", Diag::check_no_front_matter);
     return std::nullopt;
   }
   if (parts.closed) {
@@ -106,7 +105,7 @@ std::optional<std::string_view> FrontMatterOf(Page* page, const std::string& dis
     return std::string_view(source).substr(parts.front_matter_offset,
                                            parts.closing_offset - parts.front_matter_offset);
   }
-  diagnostics->Add(display_path, 1, "", "front matter is not closed by a --- line");
+  diagnostics->Add(display_path, 1, "", Diag::check_front_matter_open);
   return std::nullopt;
 }
 
@@ -125,20 +124,19 @@ void ReadAliases(FieldReader& read, const YamlNode& root, Page* page) {
   const int line = root.Find("aliases")->line;
   page->aliases_line = read.Line(*root.Find("aliases"));
   if (page->slug.empty()) {
-    read.Error(line, "aliases", "only a page with a slug may have aliases, not a list page");
+    read.Error(line, "aliases", Diag::check_aliases_list_page);
     return;
   }
   std::set<std::string> seen;
   for (const std::string& alias : *aliases) {
     if (!IsSlug(alias)) {
-      read.Error(line, "aliases", "'" + alias + "' is not a slug of this section (lowercase "
-                                  "letters, digits, hyphens; no '/')");
+      read.Error(line, "aliases", {Diag::check_alias_slug, {{"alias", alias}}});
     } else if (alias == page->slug) {
-      read.Error(line, "aliases", "'" + alias + "' is the page's own slug");
+      read.Error(line, "aliases", {Diag::check_alias_own, {{"alias", alias}}});
     } else if (alias == "page" || alias == "province") {
-      read.Error(line, "aliases", "'" + alias + "' is kept for the section's list pages");
+      read.Error(line, "aliases", {Diag::check_alias_reserved, {{"alias", alias}}});
     } else if (!seen.insert(alias).second) {
-      read.Error(line, "aliases", "'" + alias + "' is listed twice");
+      read.Error(line, "aliases", {Diag::check_alias_twice, {{"alias", alias}}});
     } else {
       page->aliases.push_back(alias);
     }
@@ -156,7 +154,7 @@ void ReadCommonFields(FieldReader& read, const YamlNode& root, const PageKind& k
   auto updated = read.Date(root, "updated", false, tz);
   page->updated = updated.value_or(page->date);
   if (updated && date && *updated < *date) {
-    read.Error(root.Find("updated")->line, "updated", "is earlier than date");
+    read.Error(root.Find("updated")->line, "updated", Diag::check_updated_early);
   }
   page->reviewed = read.Date(root, "reviewed", kind.cites_sources, tz);
   page->draft = read.Boolean(root, "draft").value_or(false);
@@ -171,14 +169,13 @@ void ReadSources(FieldReader& read, const YamlNode& root, const PageKind& kind, 
   const YamlNode* list = read.List(root, "sources", kind.cites_sources);
   if (!list) return;
   if (list->items.empty() && kind.cites_sources) {
-    read.Error(list->line, "sources", "a guide must cite at least one legal source");
+    read.Error(list->line, "sources", Diag::check_sources_none);
   }
   for (size_t i = 0; i < list->items.size(); ++i) {
     const YamlNode& item = list->items[i];
     std::string prefix = "sources[" + std::to_string(i) + "].";
     if (!item.IsMap()) {
-      read.Error(item.line, "sources[" + std::to_string(i) + "]",
-                 "must be a mapping with title, number, article, url");
+      read.Error(item.line, "sources[" + std::to_string(i) + "]", Diag::check_source_item);
       continue;
     }
     read.RejectUnknown(item, {"title", "number", "article", "url"}, prefix);
@@ -188,7 +185,7 @@ void ReadSources(FieldReader& read, const YamlNode& root, const PageKind& kind, 
     legal.article = read.Text(item, "article", false, prefix).value_or("");
     legal.url = read.Text(item, "url", false, prefix).value_or("");
     if (!legal.url.empty() && !IsWebUrl(legal.url)) {
-      read.Error(item.Find("url")->line, prefix + "url", "must start with https:// or http://");
+      read.Error(item.Find("url")->line, prefix + "url", Diag::check_url);
     }
     page->sources.push_back(legal);
   }
@@ -207,8 +204,7 @@ void ReadTranslation(FieldReader& read, const YamlNode& root, const SiteConfig& 
   for (const char* field : {"translation_status", "translated_from"}) {
     if (const YamlNode* node = root.Find(field)) {
       read.Error(node->line, field,
-                 "only translations carry this; " + config.default_language +
-                     " is the source language");
+                 {Diag::check_translation_only, {{"lang", config.default_language}}});
     }
   }
 }
@@ -228,9 +224,7 @@ void ReadConsent(FieldReader& read, const YamlNode& node, int tz, Page* page) {
   } else if (!consent.basis.empty()) {
     for (const char* field : {"given_by", "date", "scope"}) {
       if (const YamlNode* extra = node.Find(field)) {
-        read.Error(extra->line, std::string("consent.") + field,
-                   "only a personal consent has this; a story retold from a published report "
-                   "records no consent");
+        read.Error(extra->line, std::string("consent.") + field, Diag::check_consent_personal_only);
       }
     }
   }
@@ -248,7 +242,7 @@ void ReadStoryFields(FieldReader& read, const YamlNode& root, int tz, Page* page
     story_source.date = read.Date(*node, "date", false, tz, "source.");
     story_source.url = read.Text(*node, "url", false, "source.").value_or("");
     if (!story_source.url.empty() && !IsWebUrl(story_source.url)) {
-      read.Error(node->Find("url")->line, "source.url", "must start with https:// or http://");
+      read.Error(node->Find("url")->line, "source.url", Diag::check_url);
     }
     page->story_source = story_source;
   }
@@ -265,7 +259,7 @@ std::optional<std::vector<std::string>> ReadServices(FieldReader& read, const Ya
       std::string known;
       for (const auto& s : KnownServices()) known += (known.empty() ? "" : ", ") + s;
       read.Error(root.Find("services")->line, "services",
-                 "'" + service + "' is not a known service (" + known + ")");
+                 {Diag::check_service, {{"service", service}, {"known", known}}});
     }
   }
   return services;
@@ -281,8 +275,7 @@ void ReadContact(FieldReader& read, const YamlNode& root, SupportInfo* info) {
   info->contact.hours = read.Text(*node, "hours", false, "contact.").value_or("");
   if (!info->contact.phone.empty() &&
       info->contact.phone.find_first_not_of("+0123456789 .-()") != std::string::npos) {
-    read.Error(node->Find("phone")->line, "contact.phone",
-               "may hold only digits, spaces and + . - ( )");
+    read.Error(node->Find("phone")->line, "contact.phone", Diag::check_phone);
   }
 }
 
@@ -294,10 +287,12 @@ void ReadCoordinates(FieldReader& read, const YamlNode& root, SupportInfo* info)
   auto lat = read.Number(*node, "lat", true, "coordinates.");
   auto lon = read.Number(*node, "lon", true, "coordinates.");
   if (lat && (*lat < -90 || *lat > 90)) {
-    read.Error(node->Find("lat")->line, "coordinates.lat", "must be between -90 and 90");
+    read.Error(node->Find("lat")->line, "coordinates.lat",
+               {Diag::check_range, {{"min", "-90"}, {"max", "90"}}});
   }
   if (lon && (*lon < -180 || *lon > 180)) {
-    read.Error(node->Find("lon")->line, "coordinates.lon", "must be between -180 and 180");
+    read.Error(node->Find("lon")->line, "coordinates.lon",
+               {Diag::check_range, {{"min", "-180"}, {"max", "180"}}});
   }
   if (lat && lon) info->coordinates = Coordinates{*lat, *lon};
 }
@@ -311,12 +306,10 @@ void ReadSupportPlace(FieldReader& read, const YamlNode& root, SupportInfo* info
   info->former_district = read.Text(root, "former_district", false).value_or("");
   info->district = read.Text(root, "district", false).value_or("");
   if (!info->district.empty() && !info->former_district.empty()) {
-    read.Error(root.Find("district")->line, "district",
-               "write the district once: former_district replaces district");
+    read.Error(root.Find("district")->line, "district", Diag::check_district_twice);
   }
   if (!info->current_province.empty() && info->current_province == info->province) {
-    read.Error(root.Find("current_province")->line, "current_province",
-               "is the same as province; leave it out when the province was not merged");
+    read.Error(root.Find("current_province")->line, "current_province", Diag::check_same_province);
   }
 }
 
@@ -327,11 +320,9 @@ void ReadVerified(FieldReader& read, const YamlNode& root, int tz, SupportInfo* 
   const YamlNode* date = root.Find("verified");
   const YamlNode* by = root.Find("verified_by");
   if (date && info->verified_by.empty()) {
-    read.Error(by ? by->line : date->line, "verified_by",
-               "is required with verified: name the office or role that confirmed the entry "
-               "still runs");
+    read.Error(by ? by->line : date->line, "verified_by", Diag::check_verified_by);
   } else if (!date && by) {
-    read.Error(by->line, "verified", "is required with verified_by: the date it was confirmed");
+    read.Error(by->line, "verified", Diag::check_verified);
   }
 }
 
@@ -358,8 +349,7 @@ void ReadRoundFields(FieldReader& read, const YamlNode& root, int tz, Page* page
       const std::string prefix = "key_dates[" + std::to_string(i) + "].";
       const YamlNode& item = list->items[i];
       if (!item.IsMap()) {
-        read.Error(item.line, prefix.substr(0, prefix.size() - 1),
-                   "must be a mapping with label and date");
+        read.Error(item.line, prefix.substr(0, prefix.size() - 1), Diag::check_key_date_item);
         continue;
       }
       read.RejectUnknown(item, {"label", "date"}, prefix);
@@ -392,12 +382,12 @@ bool PageFromText(const std::string& relative_path, const std::string& display_p
   YamlNode root;
   YamlError yaml_error;
   if (!ParseYaml(*yaml, &root, &yaml_error)) {
-    diagnostics->Add(display_path, yaml_error.line + 1, "", "invalid YAML: " + yaml_error.message);
+    diagnostics->Add(display_path, yaml_error.line + 1, "", yaml_error.problem);
     return false;
   }
   FieldReader read(display_path, diagnostics, /*line_offset=*/1);
   if (!root.IsMap()) {
-    read.Error(root.line, "", "front matter must be a mapping of fields");
+    read.Error(root.line, "", Diag::check_front_matter_fields);
     return false;
   }
   const PageKind& kind = KindOf(*page, config);
@@ -418,35 +408,36 @@ bool PageFromText(const std::string& relative_path, const std::string& display_p
   if (kind.round_fields) ReadRoundFields(read, root, tz, page);
   if (!page->slug.empty() &&
       page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    diagnostics->Add(display_path, page->body_first_line, "body", "is empty");
+    diagnostics->Add(display_path, page->body_first_line, "body", Diag::check_body_empty);
   }
   return diagnostics->size() == errors_before;
 }
 
-std::string TranslationWithoutSource(const Page& page, const SiteConfig& config) {
-  return "translation without a " + config.default_language + " page (expected " +
-         page.TranslationKey() + (page.slug.empty() ? "/_index" : "") + "." +
-         config.default_language + ".md)";
+Problem TranslationWithoutSource(const Page& page, const SiteConfig& config) {
+  return {Diag::check_translation_source,
+          {{"lang", config.default_language},
+           {"file", page.TranslationKey() + (page.slug.empty() ? "/_index" : "") + "." +
+                        config.default_language + ".md"}}};
 }
 
-std::string ContentFileRefusal(const FileSystem& fs, const std::string& path,
-                               const std::string& content_dir, uint64_t max_bytes) {
+std::optional<Problem> ContentFileRefusal(const FileSystem& fs, const std::string& path,
+                                          const std::string& content_dir, uint64_t max_bytes) {
   if (fs.IsLink(path) && !ResolvesWithin(path, JoinPath(content_dir, ".."))) {
-    return "is a symbolic link that leads outside the source folder";
+    return Problem(Diag::check_file_link);
   }
   int64_t size = fs.FileSize(path);
   if (size >= 0 && static_cast<uint64_t>(size) > max_bytes) {
-    return "too large (" + std::to_string(size >> 10) + " KiB; the limit is " +
-           std::to_string(max_bytes >> 20) + " MiB, max_content_file_mb in site/config.yaml)";
+    return Problem(Diag::check_file_large, {{"size", std::to_string(size >> 10)},
+                                            {"limit", std::to_string(max_bytes >> 20)}});
   }
-  return "";
+  return std::nullopt;
 }
 
 std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& content_dir,
                                        const std::string& display_prefix, const SiteConfig& config,
                                        Diagnostics* diagnostics, const LoadHooks& hooks) {
   if (!fs.IsDirectory(content_dir)) {
-    diagnostics->Add(display_prefix, 0, "", "content folder not found");
+    diagnostics->Add(display_prefix, 0, "", PlainProblem("content folder not found"));
     return {};
   }
   std::vector<std::string> files;
@@ -463,9 +454,8 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     std::string display = JoinPath(display_prefix, files[i]);
     std::string path = JoinPath(content_dir, files[i]);
     Page* page = hooks.page_slot(i);
-    if (std::string refusal = ContentFileRefusal(fs, path, content_dir, config.max_content_file_bytes);
-        !refusal.empty()) {
-      problems[i].Add(display, 0, "file", refusal);
+    if (auto refusal = ContentFileRefusal(fs, path, content_dir, config.max_content_file_bytes)) {
+      problems[i].Add(display, 0, "file", *refusal);
       return;
     }
     if (hooks.cached && hooks.cached(i, path, display)) {
@@ -474,7 +464,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
     }
     auto text = fs.ReadFile(path);
     if (!text.ok()) {
-      problems[i].Add(display, 0, "", "cannot read file");
+      problems[i].Add(display, 0, "", Diag::check_file_unreadable);
       return;
     }
     *page = Page();

@@ -1,6 +1,7 @@
 #pragma once
 // Loading and validating content/: every file is parsed and checked, every problem reported.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,13 @@ bool PageFromText(const std::string& relative_path, const std::string& display_p
                    std::string text, const SiteConfig& config, Diagnostics* diagnostics,
                    Page* page);
 
-// The problem of a translation whose default-language page is missing.
-std::string TranslationWithoutSource(const Page& page, const SiteConfig& config);
+// Returns the problem of a translation whose default-language page is missing.
+Problem TranslationWithoutSource(const Page& page, const SiteConfig& config);
 
-// Why the content file at `path` may not be read, or "": a link leading out of the source
-// folder (it would publish whatever it points at) or a file above `max_bytes`.
-std::string ContentFileRefusal(const FileSystem& fs, const std::string& path,
-                               const std::string& content_dir, uint64_t max_bytes);
+// Returns why the content file at `path` may not be read, or nullopt: a link leading out of the
+// source folder (it would publish whatever it points at) or a file above `max_bytes`.
+std::optional<Problem> ContentFileRefusal(const FileSystem& fs, const std::string& path,
+                                          const std::string& content_dir, uint64_t max_bytes);
 
 // Loads every .md file under `content_dir` and checks cross-file rules (each translation has a
 // default-language page). Pages come back sorted by section, slug, language.

@@ -39,14 +39,15 @@ std::map<std::string, size_t> ReadHeader(const CsvRow& header, const std::string
     const std::string& name = header.fields[i];
     if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
       diagnostics->Add(csv_display, header.line, name,
-                       "unknown column (expected " + std::string(kHeader) + ")");
+                       PlainProblem("unknown column (expected " + std::string(kHeader) + ")"));
     } else if (!column.emplace(name, i).second) {
-      diagnostics->Add(csv_display, header.line, name, "column appears twice");
+      diagnostics->Add(csv_display, header.line, name, PlainProblem("column appears twice"));
     }
   }
   for (const char* required : {"slug", "verified", "verified_by"}) {
     if (!column.count(required))
-      diagnostics->Add(csv_display, header.line, required, "required column is missing");
+      diagnostics->Add(csv_display, header.line, required,
+                       PlainProblem("required column is missing"));
   }
   return column;
 }
@@ -216,16 +217,18 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   size_t errors_before = diagnostics->size();
   auto rows = ParseCsv(csv_text);
   if (!rows.ok()) {
-    diagnostics->Add(csv_display, 0, "", "not valid CSV: " + rows.status().message());
+    diagnostics->Add(csv_display, 0, "", PlainProblem("not valid CSV: " + rows.status().message()));
     return {};
   }
   if (rows->empty()) {
-    diagnostics->Add(csv_display, 1, "", "empty file: expected a header row " + std::string(kHeader));
+    diagnostics->Add(csv_display, 1, "",
+                     PlainProblem("empty file: expected a header row " + std::string(kHeader)));
     return {};
   }
   const SectionConfig* section = SupportSection(config);
   if (!section) {
-    diagnostics->Add(csv_display, 0, "", "site/config.yaml has no section of kind support");
+    diagnostics->Add(csv_display, 0, "",
+                     PlainProblem("site/config.yaml has no section of kind support"));
     return {};
   }
   const CsvRow& header = rows->front();
@@ -235,7 +238,8 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
   auto catalogs = MessageCatalogs::Load(fs, JoinPath(source_dir, "site/i18n"), config, diagnostics);
   if (!catalogs.ok() || diagnostics->size() != errors_before) {
     if (!catalogs.ok() && diagnostics->size() == errors_before) {
-      diagnostics->Add(JoinPath(source_dir, "site/i18n"), 0, "", catalogs.status().message());
+      diagnostics->Add(JoinPath(source_dir, "site/i18n"), 0, "",
+                       PlainProblem(catalogs.status().message()));
     }
     return {};
   }
@@ -248,7 +252,7 @@ std::vector<FileUpdate> PlanSupportImport(const FileSystem& fs, const std::strin
     const CsvRow& csv_row = (*rows)[r];
     size_t row_errors = diagnostics->size();
     auto error = [&](const std::string& field, const std::string& message) {
-      diagnostics->Add(csv_display, csv_row.line, field, message);
+      diagnostics->Add(csv_display, csv_row.line, field, PlainProblem(message));
     };
     if (csv_row.fields.size() != header.fields.size()) {
       error("", "has " + std::to_string(csv_row.fields.size()) + " fields, the header has " +

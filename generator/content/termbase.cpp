@@ -58,7 +58,7 @@ Termbase LoadTermbase(const FileSystem& fs, const std::string& path, const SiteC
   if (!ReadYamlFile(fs, path, "cannot read the termbase", &root, diagnostics)) return termbase;
   FieldReader read(path, diagnostics);
   if (!root.IsMap()) {
-    read.Error(root.line, "", "must be a mapping with a list of concepts");
+    read.Error(root.line, "", PlainProblem("must be a mapping with a list of concepts"));
     return termbase;
   }
   read.RejectUnknown(root, {"concepts"});
@@ -66,7 +66,8 @@ Termbase LoadTermbase(const FileSystem& fs, const std::string& path, const SiteC
     for (size_t i = 0; i < list->items.size(); ++i) {
       std::string prefix = "concepts[" + std::to_string(i) + "].";
       if (!list->items[i].IsMap()) {
-        read.Error(list->items[i].line, prefix, "must be a mapping with id, preferred, variants");
+        read.Error(list->items[i].line, prefix,
+                   PlainProblem("must be a mapping with id, preferred, variants"));
         continue;
       }
       ReadConcept(read, list->items[i], prefix, config, &termbase.concepts.emplace_back());
@@ -87,9 +88,10 @@ void CheckTerms(const Page& page, const Termbase& termbase, const std::string& l
     if (variants == entry.variants.end() || preferred == entry.preferred.end()) continue;
     for (const auto& variant : variants->second) {
       for (int line : TermLines(shown, variant, whole_words, shields)) {
-        diagnostics->Add(page.source_path, line, "terms",
-                         "'" + variant + "' is not the site's term for " + entry.id +
-                             "; write '" + preferred->second + "' (site/terms.yaml)");
+        diagnostics->Add(
+            page.source_path, line, "terms",
+            {Diag::check_term,
+             {{"variant", variant}, {"concept", entry.id}, {"preferred", preferred->second}}});
       }
     }
   }
@@ -129,9 +131,10 @@ void CheckNumerals(const Page& page, const std::string& style, Diagnostics* diag
     if (wrong && line != reported) {
       reported = line;
       diagnostics->Add(page.source_path, line, "numerals",
-                       "'" + std::string(token) + "' is written with " +
-                           (khmer ? "0–9" : "០–៩") + "; this language writes numbers with " +
-                           (khmer ? "០–៩" : "0–9") + " (numerals in site/config.yaml)");
+                       {Diag::check_numerals,
+                        {{"token", std::string(token)},
+                         {"written", khmer ? "0–9" : "០–៩"},
+                         {"digits", khmer ? "០–៩" : "0–9"}}});
     }
     if (end < shown.size() && shown[end] == '\n') ++line;
     pos = end + 1;

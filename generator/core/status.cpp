@@ -14,12 +14,27 @@ std::string Diagnostic::ToString() const {
   return out;
 }
 
-void Diagnostics::Add(std::string file, int line, std::string field, std::string message) {
-  items_.push_back({std::move(file), line, std::move(field), std::move(message)});
+namespace {
+
+Diagnostic Make(std::string file, int line, std::string field, Problem problem, const char* lead) {
+  std::string message = lead + FormatDiagnostic(problem);
+  return {std::move(file),
+          line,
+          std::move(field),
+          std::move(message),
+          DiagnosticKey(problem.code),
+          std::move(problem.args)};
 }
 
-void Diagnostics::Warn(std::string file, int line, std::string field, std::string message) {
-  warnings_.push_back({std::move(file), line, std::move(field), "warning: " + std::move(message)});
+}  // namespace
+
+void Diagnostics::Add(std::string file, int line, std::string field, Problem problem) {
+  items_.push_back(Make(std::move(file), line, std::move(field), std::move(problem), ""));
+}
+
+void Diagnostics::Warn(std::string file, int line, std::string field, Problem problem) {
+  warnings_.push_back(
+      Make(std::move(file), line, std::move(field), std::move(problem), "warning: "));
 }
 
 void Diagnostics::Append(const Diagnostics& other) {

@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/diagnostic_catalog.h"
+
 namespace clemency {
 
 class Status {
@@ -43,22 +45,26 @@ class Result {
   std::variant<T, Status> value_;
 };
 
-// One problem in one input, printed as `file:line: field: message`.
+// One problem in one input, printed as `file:line: field: message`. It is made from a code and
+// its arguments (see core/diagnostic_catalog.h); `message` is their English text.
 struct Diagnostic {
   std::string file;
   int line = 0;
   std::string field;
   std::string message;
+  std::string code;  // the catalog key ("check_file_deep")
+  DiagnosticArgs args;
   std::string ToString() const;
 };
 
 // Collects every problem found, so all of them are reported together.
 class Diagnostics {
  public:
-  void Add(std::string file, int line, std::string field, std::string message);
+  // Adds `problem` found in `file` at `line` (0: the whole file) in `field` ("" for none).
+  void Add(std::string file, int line, std::string field, Problem problem);
   // Something an editor should know that does not stop a build (raw HTML that is not published):
   // kept apart from the problems, so empty() and size() still mean "nothing is wrong".
-  void Warn(std::string file, int line, std::string field, std::string message);
+  void Warn(std::string file, int line, std::string field, Problem problem);
   void Append(const Diagnostics& other);
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }

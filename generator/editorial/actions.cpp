@@ -148,8 +148,7 @@ Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::st
   }
   if (NeedsLegalReview(edit.value()) && !legal_review) {
     Refusal refusal = Refuse(422, "a major change to a guide needs a legal review sign-off");
-    refusal.diagnostics.Add(edit->source_path, 0, "legal_review",
-                            "confirm the legal review before approving");
+    refusal.diagnostics.Add(edit->source_path, 0, "legal_review", Diag::check_legal_review);
     return refusal;
   }
   EditRow approved = edit.value();

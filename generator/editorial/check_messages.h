@@ -1,8 +1,7 @@
 #pragma once
-// The content checks' problems in the editors' language: every kind a page file can have (its
-// name, front matter, body, links and the checks of its words) is matched to a message of the
-// admin's catalogs with its parts as arguments, so the admin can say it in Vietnamese or English.
-// A problem of no known kind (a site/ file's) keeps the checks' English text.
+// The content checks' problems in the editors' language: a problem's code is the key of a message
+// in the admin's catalogs (generator/api/admin/i18n/*.yaml) and its arguments are the message's,
+// so the admin can say it in Vietnamese or English.
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,14 +11,15 @@
 namespace clemency {
 
 struct CheckMessage {
-  std::string key;  // "check_wording", … ("" when the problem is of no known kind)
+  std::string key;  // "check_wording", … ("" for a diagnostic made with no code)
   std::vector<std::pair<std::string, std::string>> args;
 };
 
-// The catalog message for `diagnostic` (see above); "field" is always among the arguments.
-CheckMessage ClassifyCheck(const Diagnostic& diagnostic);
+// Returns the catalog message for `diagnostic`: its code, with "field" first among its arguments.
+CheckMessage CheckMessageOf(const Diagnostic& diagnostic);
 
-// Every kind ClassifyCheck knows, in its order: the key with its argument names (values empty).
+// Returns every code of the diagnostic catalog, in its order, with its argument names ("field"
+// first; values empty).
 std::vector<CheckMessage> CheckMessageKinds();
 
 }  // namespace clemency

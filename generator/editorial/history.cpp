@@ -146,7 +146,8 @@ Outcome<Diagnostics> Workflow::Check(int64_t id) {
   if (!edit.ok()) return edit.refusal();
   Diagnostics diagnostics;
   Status s = port_->Check(edit->source_path, edit->source_text, &diagnostics);
-  if (!s.ok() && diagnostics.empty()) diagnostics.Add(edit->source_path, 0, "", s.message());
+  if (!s.ok() && diagnostics.empty())
+    diagnostics.Add(edit->source_path, 0, "", PlainProblem(s.message()));
   return diagnostics;
 }
 

@@ -48,19 +48,20 @@ Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::s
       continue;
     }
     if (!root.IsMap()) {
-      diagnostics->Add(path, root.line, "", "must be a mapping of message keys to patterns");
+      diagnostics->Add(path, root.line, "",
+                       PlainProblem("must be a mapping of message keys to patterns"));
       continue;
     }
     Catalog catalog;
     catalog.locale = language.FormatLocale();  // Khmer dates in Khmer digits, like the text
     for (const auto& [key, value] : root.entries) {
       if (!value.IsScalar()) {
-        diagnostics->Add(path, value.line, key, "must be a message pattern (text)");
+        diagnostics->Add(path, value.line, key, PlainProblem("must be a message pattern (text)"));
         continue;
       }
       std::string message;
       if (!Compile(value.scalar, catalog.locale, &message)) {
-        diagnostics->Add(path, value.line, key, message);
+        diagnostics->Add(path, value.line, key, PlainProblem(message));
         continue;
       }
       catalog.patterns[key] = value.scalar;
@@ -73,8 +74,9 @@ Result<MessageCatalogs> MessageCatalogs::Load(const FileSystem& fs, const std::s
     for (const auto& [code, catalog] : out.catalogs_) {
       for (const auto& [key, pattern] : base->second.patterns) {
         if (!catalog.patterns.count(key)) {
-          diagnostics->Add(JoinPath(i18n_dir, code + ".yaml"), 0, key,
-                           "missing (defined in " + config.default_language + ".yaml)");
+          diagnostics->Add(
+              JoinPath(i18n_dir, code + ".yaml"), 0, key,
+              PlainProblem("missing (defined in " + config.default_language + ".yaml)"));
         }
       }
     }

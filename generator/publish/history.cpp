@@ -229,11 +229,11 @@ std::optional<std::vector<AnnouncedRevision>> ReadHistoryFile(
   YamlNode root;
   YamlError error;
   if (!ParseYaml(text, &root, &error)) {
-    diagnostics->Add(display, error.line, "", error.message);
+    diagnostics->Add(display, error.line, "", PlainProblem(error.message));
     return std::nullopt;
   }
   if (!root.IsSequence()) {
-    diagnostics->Add(display, root.line, "", "expected a list of revisions");
+    diagnostics->Add(display, root.line, "", PlainProblem("expected a list of revisions"));
     return std::nullopt;
   }
   std::vector<AnnouncedRevision> out;
@@ -249,13 +249,13 @@ std::optional<std::vector<AnnouncedRevision>> ReadHistoryFile(
       if (value && value->IsScalar()) {
         *target = value->scalar;
       } else if (std::string(name) != "body" || (value && !value->IsScalar())) {
-        diagnostics->Add(display, item.line, name, "required text is missing");
+        diagnostics->Add(display, item.line, name, PlainProblem("required text is missing"));
         return std::nullopt;
       }
     }
     if (const YamlNode* review = item.Find("review")) {
       if (!review->IsScalar() || review->scalar != "skipped") {
-        diagnostics->Add(display, review->line, "review", "may only be 'skipped'");
+        diagnostics->Add(display, review->line, "review", PlainProblem("may only be 'skipped'"));
         return std::nullopt;
       }
       row.people.publisher = "(outside the review)";  // SkippedReview(): no approver
@@ -274,8 +274,9 @@ std::optional<std::vector<Tombstone>> ReadWithdrawals(const std::string& display
   YamlNode root;
   YamlError error;
   if (!ParseYaml(text, &root, &error) || !root.IsSequence()) {
-    diagnostics->Add(display, error.line, "",
-                     error.message.empty() ? "expected a list of withdrawn pages" : error.message);
+    diagnostics->Add(
+        display, error.line, "",
+        PlainProblem(error.message.empty() ? "expected a list of withdrawn pages" : error.message));
     return std::nullopt;
   }
   std::vector<Tombstone> out;
@@ -289,7 +290,7 @@ std::optional<std::vector<Tombstone>> ReadWithdrawals(const std::string& display
     for (const auto& [name, target] : fields) {
       const YamlNode* value = item.IsMap() ? item.Find(name) : nullptr;
       if (!value || !value->IsScalar()) {
-        diagnostics->Add(display, item.line, name, "required text is missing");
+        diagnostics->Add(display, item.line, name, PlainProblem("required text is missing"));
         return std::nullopt;
       }
       *target = value->scalar;
@@ -326,7 +327,8 @@ Result<RevisionsById> HistoryFolder::Histories(const SiteConfig& config,
     const size_t last = relative.rfind(".yaml");
     if (slash == std::string::npos || dot == std::string::npos || dot < slash ||
         last == std::string::npos || last + 5 != relative.size() || last <= dot) {
-      diagnostics->Add(path, 0, "", "not a history file (<section>/<slug>.<lang>.yaml)");
+      diagnostics->Add(path, 0, "",
+                       PlainProblem("not a history file (<section>/<slug>.<lang>.yaml)"));
       continue;
     }
     const std::string key = relative.substr(0, dot);

@@ -163,7 +163,7 @@ bool Site::LoadSiteFolder(Diagnostics* diagnostics) {
                              "404", "selfcheck"}) {
       if (!templates_->Has(name)) {
         diagnostics->Add(JoinPath(site_dir, std::string("templates/") + name + ".mustache"), 0,
-                         "file", "missing: every build renders this template");
+                         "file", PlainProblem("missing: every build renders this template"));
       }
     }
   }
@@ -265,9 +265,7 @@ void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics*
   rendered->readability =
       ScoreReadability(rendered->body.plain_text, page.lang, locale, config_.readability);
   if (!rendered->readability.passes() && !page.draft) {
-    problems->Add(page.source_path, 0, "readability",
-                  rendered->readability.Describe() +
-                      "; use shorter sentences and everyday words (see site/config.yaml readability)");
+    problems->Add(page.source_path, 0, "readability", rendered->readability.AsProblem());
   }
   std::string().swap(rendered->body.html);
   std::string().swap(rendered->body.plain_text);
@@ -440,9 +438,11 @@ const RenderedPage* Site::ScheduledAt(const std::string& path) const {
   return first;
 }
 
-std::string Site::LinkProblem(const RenderedPage& rendered, const std::string& href,
-                              const std::unordered_set<std::string>& files) const {
-  if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) return "";
+std::optional<Problem> Site::LinkProblem(const RenderedPage& rendered, const std::string& href,
+                                         const std::unordered_set<std::string>& files) const {
+  if (href.empty() || href.find(':') != std::string::npos || href.rfind("//", 0) == 0) {
+    return std::nullopt;
+  }
   const std::string self = rendered.page.PathIn(rendered.page.lang);
   std::string path = href.substr(0, href.find_first_of("?#"));
   std::string fragment = href.find('#') == std::string::npos ? "" : href.substr(href.find('#') + 1);
@@ -462,14 +462,14 @@ std::string Site::LinkProblem(const RenderedPage& rendered, const std::string& h
       headings && std::any_of(headings->begin(), headings->end(),
                               [&fragment](const MarkdownHeading& h) { return h.id == fragment; });
   // A link to a page whose own file is invalid fails because of that one reported problem.
-  if (!is_file && TargetIsInvalid(resolved)) return "";
+  if (!is_file && TargetIsInvalid(resolved)) return std::nullopt;
   if (!is_file && !is_page) {
-    return "link '" + href + "' points to " + resolved + ", which is not a page of this site";
+    return Problem(Diag::check_link, {{"href", href}, {"target", resolved}});
   }
   if (!fragment.empty() && resolved.back() == '/' && !has_fragment) {
-    return "link '" + href + "': " + resolved + " has no heading with id '" + fragment + "'";
+    return Problem(Diag::check_anchor, {{"href", href}, {"target", resolved}, {"id", fragment}});
   }
-  return "";
+  return std::nullopt;
 }
 
 void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set<std::string>& files,
@@ -482,42 +482,41 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
                      : rendered.page.body_first_line;
   };
   for (const auto& link : rendered.body.links) {
-    std::string problem = link.safe ? LinkProblem(rendered, link.href, files)
-                                    : "link '" + link.href +
-                                          "' uses a scheme that is not allowed "
-                                          "(use https:, http:, mailto:, tel: or a site path)";
-    if (!problem.empty()) problems->Add(page.source_path, line_of("(" + link.href), "body", problem);
+    std::optional<Problem> problem = link.safe
+                                         ? LinkProblem(rendered, link.href, files)
+                                         : Problem(Diag::check_link_scheme, {{"href", link.href}});
+    if (problem) problems->Add(page.source_path, line_of("(" + link.href), "body", *problem);
   }
   for (const auto& image : rendered.body.images) {
     if (!image.safe) {
       problems->Add(page.source_path, line_of("(" + image.src), "body",
-                    "image '" + image.src + "' is not an allowed URL");
+                    {Diag::check_image_url, {{"src", image.src}}});
     }
     if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
         !files.count(image.src.substr(0, image.src.find_first_of("?#")))) {
       problems->Add(page.source_path, line_of("(" + image.src), "body",
-                    "image '" + image.src + "' is not a file of this site");
+                    {Diag::check_image_missing, {{"src", image.src}}});
     }
     if (image.alt.find_first_not_of(" \t") == std::string::npos) {
-      problems->Add(
-          page.source_path, line_of("(" + image.src), "body",
-          "image '" + image.src + "' has no alt text; describe it for people who cannot see it");
+      problems->Add(page.source_path, line_of("(" + image.src), "body",
+                    {Diag::check_alt, {{"src", image.src}}});
     }
   }
 }
 
-std::string Site::ScheduledLinkProblem(const std::string& href, const std::string& resolved,
-                                       const RenderedPage& target,
-                                       const RenderedPage& from) const {
+std::optional<Problem> Site::ScheduledLinkProblem(const std::string& href,
+                                                  const std::string& resolved,
+                                                  const RenderedPage& target,
+                                                  const RenderedPage& from) const {
   auto at = [this](int64_t unix_seconds) {
     return DateTime{unix_seconds, config_.utc_offset_minutes, true}.ToRfc3339();
   };
-  std::string problem = "link '" + href + "' links to " + resolved + ", which is scheduled for " +
-                        at(target.live_at);
+  DiagnosticArgs args = {{"href", href}, {"target", resolved}, {"date", at(target.live_at)}};
   if (from.live_at > now_ && !from.page.draft) {
-    return problem + ", after this page goes live (" + at(from.live_at) + ")";
+    args.emplace_back("live", at(from.live_at));
+    return Problem(Diag::check_link_scheduled_later, std::move(args));
   }
-  return problem + "; the link would be broken until then";
+  return Problem(Diag::check_link_scheduled, std::move(args));
 }
 
 bool Site::TargetIsInvalid(const std::string& path) const {
@@ -545,7 +544,7 @@ void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
       const RenderedPage* shown = Find(guide, language.code);
       if (!shown || shown->page.IsIndex()) {
         diagnostics->Add(origin.file, origin.line, field + "guide",
-                         "'" + guide + "' is not a page of this site");
+                         {Diag::check_selfcheck_guide, {{"guide", guide}}});
         return;
       }
       auto anchor = anchors.find(language.code);
@@ -553,9 +552,11 @@ void Site::CheckSelfCheckLinks(Diagnostics* diagnostics) const {
       if (anchor != anchors.end() &&
           std::none_of(headings.begin(), headings.end(),
                        [&](const MarkdownHeading& h) { return h.id == anchor->second; })) {
-        diagnostics->Add(origin.file, origin.line, field + "anchor." + language.code,
-                         paths::Page(language.code, shown->page.section, shown->page.slug) +
-                             " has no heading with id '" + anchor->second + "'");
+        diagnostics->Add(
+            origin.file, origin.line, field + "anchor." + language.code,
+            {Diag::check_selfcheck_anchor,
+             {{"page", paths::Page(language.code, shown->page.section, shown->page.slug)},
+              {"id", anchor->second}}});
       }
     }
   };

@@ -295,11 +295,12 @@ class Site {
   const RenderedPage* ScheduledAt(const std::string& path) const;
   // The problem of `from`'s link `href` (resolved: `resolved`) to `target`, which goes live
   // after `from` is shown.
-  std::string ScheduledLinkProblem(const std::string& href, const std::string& resolved,
-                                   const RenderedPage& target, const RenderedPage& from) const;
-  // The problem of `rendered`'s link `href` to a site path, or "" (`files`: LinkableFiles()).
-  std::string LinkProblem(const RenderedPage& rendered, const std::string& href,
-                          const std::unordered_set<std::string>& files) const;
+  std::optional<Problem> ScheduledLinkProblem(const std::string& href, const std::string& resolved,
+                                              const RenderedPage& target,
+                                              const RenderedPage& from) const;
+  // The problem of `rendered`'s link `href` to a site path, or nullopt (`files`: LinkableFiles()).
+  std::optional<Problem> LinkProblem(const RenderedPage& rendered, const std::string& href,
+                                     const std::unordered_set<std::string>& files) const;
   // The problems of one page's links and images (`files`: LinkableFiles()).
   void CheckPageLinks(const RenderedPage& rendered, const std::unordered_set<std::string>& files,
                       Diagnostics* problems) const;

@@ -123,7 +123,7 @@ bool Site::TakeRecords(SiteRecords* records, const std::set<std::string>* keys,
   if (!records) return true;
   auto tombstones = records->Tombstones(config_, diagnostics);
   if (!tombstones.ok()) {
-    diagnostics->Add(source_dir_, 0, "", tombstones.status().message());
+    diagnostics->Add(source_dir_, 0, "", PlainProblem(tombstones.status().message()));
     return false;
   }
   if (changed_keys) AddChangedTombstones(tombstones_, *tombstones, changed_keys);
@@ -132,7 +132,7 @@ bool Site::TakeRecords(SiteRecords* records, const std::set<std::string>* keys,
   const std::set<std::string> touched = keys ? *keys : std::set<std::string>();
   auto histories = records->Histories(config_, keys ? &touched : nullptr, diagnostics);
   if (!histories.ok()) {
-    diagnostics->Add(source_dir_, 0, "", histories.status().message());
+    diagnostics->Add(source_dir_, 0, "", PlainProblem(histories.status().message()));
     return false;
   }
   for (const std::string& key : touched) {
@@ -159,16 +159,14 @@ void Site::PutHistory(const std::string& id, std::vector<PageRevision> revisions
 bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const {
   const std::string content_dir = JoinPath(source_dir_, "content");
   const std::string full = JoinPath(source_dir_, path);
-  if (std::string refusal =
-          ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes);
-      !refusal.empty()) {
-    problems->Add(path, 0, "file", refusal);
+  if (auto refusal = ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes)) {
+    problems->Add(path, 0, "file", *refusal);
     return false;
   }
   const std::string stamp = fs_->Stamp(full);
   auto text = fs_->ReadFile(full);
   if (!text.ok()) {
-    problems->Add(path, 0, "", "cannot read file");
+    problems->Add(path, 0, "", Diag::check_file_unreadable);
     return false;
   }
   const std::string relative = path.substr(path.find('/') + 1);  // under content/
@@ -260,16 +258,13 @@ void Site::CheckAliases(Diagnostics* problems) const {
       const std::string alias_key = page.section + "/" + alias;
       if (keys.count(alias_key)) {
         problems->Add(page.source_path, page.aliases_line, "aliases",
-                      "'" + alias + "' is the slug of a page of this section (content/" +
-                          alias_key + ".<lang>.md); an old URL may only redirect once no page "
-                          "has it");
+                      {Diag::check_alias_taken, {{"alias", alias}, {"page", alias_key}}});
         continue;
       }
       auto [claim, fresh] = claimed.emplace(alias_key, rendered.key);
       if (!fresh && claim->second != rendered.key) {
         problems->Add(page.source_path, page.aliases_line, "aliases",
-                      "'" + alias + "' is already an alias of " + claim->second +
-                          "; an old URL can redirect to one page only");
+                      {Diag::check_alias_claimed, {{"alias", alias}, {"page", claim->second}}});
       }
     }
   }

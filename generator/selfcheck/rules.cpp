@@ -29,12 +29,12 @@ class Reader {
       if (auto text = read_.Text(*node, language.code, false, field + ".")) {
         if (text->find_first_not_of(" \t\n") == std::string::npos) {
           read_.Error(node->Find(language.code)->line, field + "." + language.code,
-                      "is empty: every language of the site needs this text");
+                      PlainProblem("is empty: every language of the site needs this text"));
         }
         out[language.code] = *text;
       } else if (!node->Find(language.code)) {
         read_.Error(node->line, field + "." + language.code,
-                    "missing: every language of the site needs this text");
+                    PlainProblem("missing: every language of the site needs this text"));
       }
     }
     std::vector<std::string> codes;
@@ -54,7 +54,8 @@ class Reader {
     out.number = read_.Text(*node, "number", false, prefix).value_or("");
     if (node->Find("article")) out.article = Strings(*node, "article", prefix + "article");
     if (out.number.empty() && out.article.empty()) {
-      read_.Error(node->line, field + ".source", "needs a number or an article to cite");
+      read_.Error(node->line, field + ".source",
+                  PlainProblem("needs a number or an article to cite"));
     }
     return out;
   }
@@ -64,11 +65,11 @@ class Reader {
                 const std::function<void(const YamlNode&, const std::string&)>& each) {
     const YamlNode* list = read_.List(map, key, true);
     if (!list) return;
-    if (list->items.empty()) read_.Error(list->line, key, "must not be empty");
+    if (list->items.empty()) read_.Error(list->line, key, PlainProblem("must not be empty"));
     for (size_t i = 0; i < list->items.size(); ++i) {
       const std::string field = key + "[" + std::to_string(i) + "]";
       if (!list->items[i].IsMap()) {
-        read_.Error(list->items[i].line, field, "must be a mapping");
+        read_.Error(list->items[i].line, field, PlainProblem("must be a mapping"));
         continue;
       }
       each(list->items[i], field);
@@ -85,7 +86,7 @@ bool ReadRoot(const FileSystem& fs, const std::string& path, YamlNode* root,
               Diagnostics* diagnostics) {
   if (!ReadYamlFile(fs, path, "cannot read this self-check file", root, diagnostics)) return false;
   if (root->IsMap()) return true;
-  diagnostics->Add(path, root->line, "", "must be a mapping");
+  diagnostics->Add(path, root->line, "", PlainProblem("must be a mapping"));
   return false;
 }
 
@@ -111,14 +112,15 @@ void ReadRounds(const FileSystem& fs, const std::string& path, const SiteConfig&
       if (slash == std::string::npos || end != share->c_str() + slash ||
           round.share_numerator <= 0 || round.share_denominator < round.share_numerator) {
         r.fields().Error(item.Find("share")->line, field + ".share",
-                         "must be a fraction such as 1/3 (at most 1)");
+                         PlainProblem("must be a fraction such as 1/3 (at most 1)"));
         round.share_denominator = std::max(round.share_denominator, 1L);
       }
     }
     if (auto years = r.fields().Integer(item, "life_years", true, field + ".")) {
       round.life_years = *years;
       if (*years < 1 || *years > 30) {
-        r.fields().Error(item.Find("life_years")->line, field + ".life_years", "must be 1 to 30");
+        r.fields().Error(item.Find("life_years")->line, field + ".life_years",
+                         PlainProblem("must be 1 to 30"));
       }
     }
     round.source = r.Source(item, field);
@@ -162,8 +164,9 @@ void ReadOptions(Reader& r, const YamlNode& item, const std::string& field, Ques
     option.outcome = r.fields().Text(node, "outcome", false, option_field + ".").value_or("");
     option.rule = r.fields().Text(node, "rule", false, option_field + ".").value_or("");
     if (option.next.empty() == option.outcome.empty()) {
-      r.fields().Error(node.line, option_field,
-                       "needs exactly one of `next` (a question) or `outcome` (an end)");
+      r.fields().Error(
+          node.line, option_field,
+          PlainProblem("needs exactly one of `next` (a question) or `outcome` (an end)"));
     }
     question->options.push_back(std::move(option));
   });
@@ -208,8 +211,9 @@ void ReadQuestion(Reader& r, const YamlNode& item, const std::string& field, Rul
     std::set<std::string> ids;
     for (const auto& option : question.options) ids.insert(option.id);
     if (ids != std::set<std::string>{"enough", "short", "unsure"}) {
-      r.fields().Error(item.line, field + ".options",
-                       "a question with `time` has exactly the options enough, short and unsure");
+      r.fields().Error(
+          item.line, field + ".options",
+          PlainProblem("a question with `time` has exactly the options enough, short and unsure"));
     }
   }
   out->questions.push_back(std::move(question));
@@ -227,7 +231,8 @@ void ReadOutcome(Reader& r, const YamlNode& item, const std::string& field, Rule
   outcome.reasons =
       r.fields().TextList(item, "reasons", true, field + ".").value_or(std::vector<std::string>{});
   if (item.Find("reasons") && outcome.reasons.empty()) {
-    r.fields().Error(item.Find("reasons")->line, field + ".reasons", "must name at least one rule");
+    r.fields().Error(item.Find("reasons")->line, field + ".reasons",
+                     PlainProblem("must name at least one rule"));
   }
   outcome.next_steps = r.Strings(item, "next_steps", field + ".next_steps");
   out->outcomes.push_back(std::move(outcome));
@@ -262,7 +267,7 @@ void ReadQuestions(const FileSystem& fs, const std::string& path, const SiteConf
 
 void Report(Diagnostics* diagnostics, const Origin& at, const std::string& field,
             const std::string& message) {
-  diagnostics->Add(at.file, at.line, field, message);
+  diagnostics->Add(at.file, at.line, field, PlainProblem(message));
 }
 
 // Ids unique within their kind; every reference names something that exists.
@@ -355,7 +360,8 @@ void CheckOutcomeAnswers(RuleSet* set, Diagnostics* diagnostics) {
 void CheckPaths(const RuleSet& set, const std::string& questions_file, Diagnostics* diagnostics) {
   const Question* start = set.FindQuestion(set.start);
   if (!start) {
-    diagnostics->Add(questions_file, 0, "start", "no question has the id '" + set.start + "'");
+    diagnostics->Add(questions_file, 0, "start",
+                     PlainProblem("no question has the id '" + set.start + "'"));
     return;
   }
   std::set<std::string> reached_questions, reached_outcomes, on_path;

@@ -72,12 +72,12 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& f
     std::string path = JoinPath(dir, relative);
     auto text = fs.ReadFile(path);
     if (!text.ok()) {
-      diagnostics->Add(path, 0, "", "cannot read template");
+      diagnostics->Add(path, 0, "", PlainProblem("cannot read template"));
       continue;
     }
     mustache::mustache compiled(*text);
     if (!compiled.is_valid()) {
-      diagnostics->Add(path, 0, "", "template error: " + compiled.error_message());
+      diagnostics->Add(path, 0, "", PlainProblem("template error: " + compiled.error_message()));
       continue;
     }
     if (relative.rfind("partials/", 0) == 0) {
@@ -86,7 +86,8 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const FileSystem& f
       set->sources_[Stem(relative)] = *text;
     }
   }
-  if (!set->Has("baseof")) diagnostics->Add(dir, 0, "", "missing baseof.mustache (the layout)");
+  if (!set->Has("baseof"))
+    diagnostics->Add(dir, 0, "", PlainProblem("missing baseof.mustache (the layout)"));
   // Partials are spliced into the templates once here (a few rounds, for partials that use
   // partials), so renders need no partial lookups at all. A partial that includes itself stops.
   for (auto& [name, text] : set->sources_) {

@@ -63,13 +63,13 @@ TEST_CASE("problems are placed next to the field or body line they name") {
   PageForm form = SplitPage("---\ntitle: \"A\"\nsummary: \"S\"\ndate: 2026-11-20\n---\n\nL1\nL2\n");
   REQUIRE(form.body_first_line == 7);
   std::vector<Diagnostic> items = {
-      {path, 2, "title", "is required"},
-      {"/tmp/x/" + path, 4, "date", "must be a date"},
-      {path, 8, "readability", "too long"},
-      {path, 3, "terms", "use 'đặc xá'"},
-      {path, 0, "", "translation without a source page"},
-      {"content/guides/b.vi.md", 9, "body", "links to a.vi.md#gone"},
-      {"x/other-" + path, 4, "date", "not this file"},
+      {path, 2, "title", "is required", "", {}},
+      {"/tmp/x/" + path, 4, "date", "must be a date", "", {}},
+      {path, 8, "readability", "too long", "", {}},
+      {path, 3, "terms", "use 'đặc xá'", "", {}},
+      {path, 0, "", "translation without a source page", "", {}},
+      {"content/guides/b.vi.md", 9, "body", "links to a.vi.md#gone", "", {}},
+      {"x/other-" + path, 4, "date", "not this file", "", {}},
   };
   auto placed = PlaceDiagnostics(form, path, items);
   REQUIRE(placed.size() == 7);

@@ -36,9 +36,9 @@ TEST_CASE("impossible dates are rejected") {
 
 TEST_CASE("diagnostics print file:line: field: message, sorted") {
   Diagnostics d;
-  d.Add("b.md", 3, "title", "is required");
-  d.Add("a.md", 9, "", "bad");
-  d.Add("a.md", 2, "date", "wrong");
+  d.Add("b.md", 3, "title", Diag::check_required);
+  d.Add("a.md", 9, "", PlainProblem("bad"));
+  d.Add("a.md", 2, "date", PlainProblem("wrong"));
   CHECK(d.ToString() == "a.md:2: date: wrong\na.md:9: bad\nb.md:3: title: is required\n");
 }
 

@@ -29,7 +29,7 @@ class FakeSite : public ContentPort {
  public:
   explicit FakeSite(Store* store) : store_(store) {}
   Status Check(const std::string& path, const std::string&, Diagnostics* d) override {
-    if (!problem.empty()) d->Add(path, 3, "summary", problem);
+    if (!problem.empty()) d->Add(path, 3, "summary", PlainProblem(problem));
     return problem.empty() ? Status::Ok() : Status::Error("fails");
   }
   Result<std::string> Preview(const std::string&, const std::string& text, Diagnostics*) override {

@@ -32,8 +32,8 @@ const std::string kText =
 class FakeSite : public ContentPort {
  public:
   Status Check(const std::string& path, const std::string&, Diagnostics* d) override {
-    if (!problem.empty()) d->Add(path, 3, "summary", problem);
-    return problem.empty() ? Status::Ok() : Status::Error("fails");
+    if (problem) d->Add(path, 3, "summary", *problem);
+    return !problem ? Status::Ok() : Status::Error("fails");
   }
   Result<std::string> Preview(const std::string&, const std::string& text, Diagnostics*) override {
     return "<!DOCTYPE html><html lang=\"vi\"><body><main>" + text + "</main></body></html>";
@@ -45,7 +45,7 @@ class FakeSite : public ContentPort {
     return Status::Error("not in this test");
   }
   void Schedule(const DateTime&) override {}
-  std::string problem;
+  std::optional<Problem> problem;
 };
 
 SiteConfig Config() {
@@ -258,7 +258,7 @@ TEST_CASE("editor API: an approval blocked by the checks lists their problems (4
   auto submitted = s.Client().Post("/api/v1/editor/edits/1/submit",
                                    With(lan, "If-Match", saved->get_header_value("ETag")), "", "");
   REQUIRE(submitted->status == 200);
-  s.site.problem = "is too short";
+  s.site.problem = PlainProblem("is too short");
   auto approved = s.Client().Post("/api/v1/editor/edits/1/approve",
                                   With(hoa, "If-Match", submitted->get_header_value("ETag")),
                                   "{\"legal_review\":true}", "application/json");
@@ -278,8 +278,8 @@ TEST_CASE("editor API: an approval blocked by the checks lists their problems (4
   CHECK(page->body.find("href=\"#f-summary\"") != std::string::npos);
   CHECK(page->body.find("id=\"f-summary-errors\"") != std::string::npos);
   CHECK(page->body.find("aria-describedby=\"f-summary-errors\"") != std::string::npos);
-  // A problem of a known kind is said in the editor's language (the checks write English).
-  s.site.problem = "must not be empty";
+  // A problem is said in the editor's language by its code (the checks write English).
+  s.site.problem = Problem(Diag::check_not_empty);
   auto vi = s.Client().Get("/admin/edits/1", hoa);
   CHECK(vi->body.find("Không được để trống.") != std::string::npos);
   CHECK(vi->body.find("must not be empty") == std::string::npos);
