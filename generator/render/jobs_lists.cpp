@@ -1,7 +1,9 @@
 // The jobs of list pages: the home page (with the current round), each section's list in
 // pages, a support section's province pages; and the order lists show pages in.
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,15 @@
 #include "render/planner.h"
 
 namespace clemency {
+namespace {
+
+// One of a few locks, by page: filling a page's fallback sort keys is rare and short.
+std::mutex& FallbackKeysLock(const RenderedPage* page) {
+  static std::mutex locks[64];
+  return locks[std::hash<const RenderedPage*>()(page) % 64];
+}
+
+}  // namespace
 
 // Translation keys of each section's live pages (not its index), in page order; every
 // configured section has an entry.
@@ -50,6 +61,9 @@ std::vector<const RenderedPage*> SectionPages(const Site& site, const SectionCon
   for (const RenderedPage* p : shown) {
     const SortKeys* keys = &p->sort_keys;
     if (p->page.lang != language.code) {
+      // A page is shared by the sites made from one another, so a preview's list and a build's
+      // may ask for the same keys at once.
+      std::lock_guard<std::mutex> lock(FallbackKeysLock(p));
       SortKeys& fallback = p->fallback_sort_keys[language_index];
       if (fallback.title.empty()) fallback = ListSortKeys(p->page, language);
       keys = &fallback;

@@ -331,7 +331,7 @@ PageCache PageCache::Load(const std::string& out_dir) {
 
 Status PageCache::Save(const std::string& out_dir, const Site& site, const PageCache* previous) {
   const std::string& site_key = site.site_key();
-  const std::vector<RenderedPage>& pages = site.pages();
+  const auto& pages = site.pages();
   bool same_site = previous && previous->file_ && previous->site_key_ == site_key;
   // Pages whose record in `previous` is still theirs need not be written again.
   auto stored = [&](const RenderedPage& page) -> const Record* {

@@ -196,7 +196,7 @@ void Site::LoadContent(PageCache* cache, Diagnostics* diagnostics, StepTimer* ti
   // on the loading threads; its text is dropped then and read again when the page is written.
   // Pages are parsed straight into their final slots (by file number), then put in page order in
   // place: a page is large, and each copy of 10k of them is 10 MB of fresh memory.
-  std::vector<RenderedPage>& derived = pages_;
+  std::vector<RenderedPage> derived;
   // Each file's stamp is taken before it is read: a file changed after that point gets a new
   // stamp, so the cache can only be too cautious, never stale.
   std::vector<std::string> stamps;  // by file number
@@ -230,6 +230,7 @@ void Site::LoadContent(PageCache* cache, Diagnostics* diagnostics, StepTimer* ti
     rendered.key = rendered.page.TranslationKey();
     rendered.fallback_sort_keys.assign(config_.languages.size(), SortKeys());
   }
+  pages_.Assign(std::move(derived));
   if (timer) timer->Mark("load.order");
 }
 
@@ -287,13 +288,18 @@ void Site::RebuildIndexes() {
     }
   }
   for (size_t i = 0; i < pages_.size(); ++i) {
-    RenderedPage& rendered = pages_[i];
+    const RenderedPage& rendered = pages_[i];
     auto source = source_at.find(rendered.key);
-    rendered.live_at = std::max(rendered.page.date.unix_seconds,
-                                source == source_at.end() ? INT64_MIN : source->second);
-    rendered.live = !rendered.page.draft && rendered.live_at <= now_;
+    const int64_t live_at = std::max(rendered.page.date.unix_seconds,
+                                     source == source_at.end() ? INT64_MIN : source->second);
+    const bool live = !rendered.page.draft && live_at <= now_;
+    if (live_at != rendered.live_at || live != rendered.live) {  // else still shared
+      RenderedPage& changed = pages_.Mutable(i);
+      changed.live_at = live_at;
+      changed.live = live;
+    }
     if (rendered.page.draft) continue;
-    (rendered.live ? groups_ : scheduled_)[rendered.key][rendered.page.lang] = i;
+    (live ? groups_ : scheduled_)[rendered.key][rendered.page.lang] = i;
   }
   std::string targets;
   for (const auto& [key, translations] : groups_) {

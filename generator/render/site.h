@@ -23,6 +23,7 @@
 #include "feeds/feeds.h"
 #include "i18n/messages.h"
 #include "markdown/markdown.h"
+#include "render/page_list.h"
 #include "selfcheck/rules.h"
 #include "templates/template_set.h"
 #include "textdiff/textdiff.h"
@@ -227,7 +228,7 @@ class Site {
   Schedule Scheduled() const;
 
   const SiteConfig& config() const { return config_; }
-  const std::vector<RenderedPage>& pages() const { return pages_; }
+  const SharedList<RenderedPage>& pages() const { return pages_; }
   const MessageCatalogs& catalogs() const { return catalogs_; }
   // The self-check of site/selfcheck/ (empty when the site has none).
   const selfcheck::RuleSet& selfcheck() const { return selfcheck_; }
@@ -344,7 +345,7 @@ class Site {
   SiteConfig config_;
   MessageCatalogs catalogs_;
   std::shared_ptr<const TemplateSet> templates_;
-  std::vector<RenderedPage> pages_;
+  SharedList<RenderedPage> pages_;  // shared with the sites made from this one
   int64_t now_ = 0;  // see now()
   // translation key -> language -> index into pages_ (live pages only)
   std::map<std::string, std::map<std::string, size_t>> groups_;

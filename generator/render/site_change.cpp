@@ -201,6 +201,7 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, Diagnostics* diagnos
   for (auto& [path, page] : fresh) {
     auto it = std::find_if(pages_.begin(), pages_.end(),
                            [&path](const RenderedPage& r) { return r.page.source_path == path; });
+    const size_t index = it - pages_.begin();
     if (it != pages_.end()) {
       keys.insert(it->key);
       if (page) {
@@ -209,16 +210,16 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, Diagnostics* diagnos
         same_headings = same_headings && SameHeadingIds(*it, *page);
         page->live_at = it->live_at;  // right while the structure stays; else rebuilt below
         page->live = it->live;
-        *it = std::move(*page);
+        pages_.Set(index, std::move(*page));
       } else {
         same_structure = false;
-        pages_.erase(it);
+        pages_.Erase(index);
       }
     } else if (page) {
       keys.insert(page->key);
       same_structure = false;
       auto at = std::lower_bound(pages_.begin(), pages_.end(), *page, InPageOrder);
-      pages_.insert(at, std::move(*page));
+      pages_.Insert(at - pages_.begin(), std::move(*page));
     }
   }
   if (!same_structure || !same_headings) RebuildIndexes();
