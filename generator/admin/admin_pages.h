@@ -3,7 +3,7 @@
 // (sign-in, dashboard, pages, the editor with its preview and workflow buttons, conflicts,
 // history, unpublishing, the audit log). Every page is no-store and under a strict CSP; every
 // form carries the session's CSRF token.
-#include <httplib.h>
+#include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include <functional>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 // The admin's interface: its templates and strings in each of its languages (Vietnamese by
 // default, English by choice), its static files, and the pieces every admin page shares.
-#include <httplib.h>
+#include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include <map>
 #include <memory>

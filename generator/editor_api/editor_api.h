@@ -3,7 +3,7 @@
 // the workflow's actions, history, diffs, checks, previews, the dashboard and the audit log.
 // Every request needs a signed-in account (session cookie, or a bearer token); session writes
 // need the CSRF token; edit writes need If-Match with the edit's ETag. Nothing is cached.
-#include <httplib.h>
+#include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include <memory>
 

@@ -2,7 +2,7 @@
 // Who is asking, for the admin and the editor API: the session cookie (with its CSRF token for
 // writes) or a bearer token (the editor API only), the account read again on every request, and
 // signing in and out. Nothing here logs or records a password, session id, token or CSRF token.
-#include <httplib.h>
+#include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include <cstdint>
 #include <functional>

@@ -1,5 +1,8 @@
 #pragma once
 // Shared HTTP helpers of the server modules: conditional GET, problem responses, encodings.
+// The HTTP layer's vocabulary: cpp-httplib's Request and Response are what every handler
+// module (public_api, editor_api, admin, server) takes, through this header; http is the one
+// module that includes httplib.h.
 #include <httplib.h>
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // The read-only public JSON API under /api/v1/.
-#include <httplib.h>
+#include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include "config/site_config.h"
 #include "store/store.h"

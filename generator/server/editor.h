@@ -1,7 +1,7 @@
 #pragma once
 // The editor side of the server: the editor API (/api/v1/editor/) and the web admin (/admin/),
 // registered when ServerOptions has a workflow.
-#include <httplib.h>
+#include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include "server/server.h"
 #include "core/status.h"

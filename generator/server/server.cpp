@@ -1,6 +1,5 @@
 #include "server/server.h"
 
-#include <httplib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
