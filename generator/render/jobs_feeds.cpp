@@ -15,23 +15,25 @@ namespace clemency {
 Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
   // The language's newest live translations, or one section's.
   const std::string lang = builder.language().code;
-  std::vector<const RenderedPage*> entries;
-  for (const auto& rendered : site_.pages_) {
+  std::vector<std::pair<const RenderedPage*, size_t>> found;  // with its place in page order
+  for (size_t i = 0; i < site_.pages_.size(); ++i) {
+    const RenderedPage& rendered = site_.pages_[i];
     const Page& p = rendered.page;
     if (rendered.live && p.lang == lang && !p.IsIndex() &&
         (section_name.empty() || p.section == section_name)) {
-      entries.push_back(&rendered);
+      found.emplace_back(&rendered, i);
     }
   }
-  // Newest first, ties in page order (entries are in page order: their addresses tell it).
-  const size_t limit = std::min(entries.size(), static_cast<size_t>(site_.config_.feed_limit));
-  std::partial_sort(entries.begin(), entries.begin() + limit, entries.end(),
-                    [](const RenderedPage* a, const RenderedPage* b) {
-                      if (a->page.updated != b->page.updated)
-                        return a->page.updated > b->page.updated;
-                      return a < b;
+  // Newest first, ties in page order.
+  const size_t limit = std::min(found.size(), static_cast<size_t>(site_.config_.feed_limit));
+  std::partial_sort(found.begin(), found.begin() + limit, found.end(),
+                    [](const auto& a, const auto& b) {
+                      if (a.first->page.updated != b.first->page.updated)
+                        return a.first->page.updated > b.first->page.updated;
+                      return a.second < b.second;
                     });
-  entries.resize(limit);
+  std::vector<const RenderedPage*> entries;
+  for (size_t i = 0; i < limit; ++i) entries.push_back(found[i].first);
   std::vector<const Tombstone*> withdrawals = Withdrawals(lang, section_name);
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) key += "|" + r->source_hash;
