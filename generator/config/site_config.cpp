@@ -17,6 +17,44 @@ const LanguageConfig* SiteConfig::FindLanguage(const std::string& code) const {
   return nullptr;
 }
 
+namespace {
+
+// The language's own text of `field`, else the default language's.
+std::string LanguageText(const SiteConfig& config, const std::string& lang,
+                         std::string LanguageConfig::*field) {
+  const LanguageConfig* language = config.FindLanguage(lang);
+  if (language && !(language->*field).empty()) return language->*field;
+  language = config.FindLanguage(config.default_language);
+  return language ? language->*field : "";
+}
+
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+std::string SiteConfig::Attribution(const std::string& lang) const {
+  std::string line = LanguageText(*this, lang, &LanguageConfig::attribution);
+  const LanguageConfig* language = FindLanguage(lang);
+  if (!language) language = FindLanguage(default_language);
+  ReplaceAll(line, "{title}", language ? language->title : "");
+  ReplaceAll(line, "{base_url}", base_url);
+  return line;
+}
+
+std::string SiteConfig::RightsLine(const std::string& lang) const {
+  if (licence.empty()) return "";
+  std::string line = licence.name + (licence.url.empty() ? "" : " " + licence.url) + ".";
+  std::string attribution = Attribution(lang);
+  return attribution.empty() ? line : line + " " + attribution;
+}
+
+std::string SiteConfig::RetellingNote(const std::string& lang) const {
+  return LanguageText(*this, lang, &LanguageConfig::retelling_note);
+}
+
 const SectionConfig* SiteConfig::FindSection(const std::string& name) const {
   for (const auto& section : sections) {
     if (section.name == name) return &section;
@@ -100,7 +138,9 @@ void ReadLanguages(FieldReader& read, const YamlNode& list, SiteConfig* config) 
                  PlainProblem("must be a mapping with code, name, locale, title"));
       continue;
     }
-    read.RejectUnknown(item, {"code", "name", "locale", "title", "numerals"}, prefix);
+    read.RejectUnknown(
+        item, {"code", "name", "locale", "title", "numerals", "attribution", "retelling_note"},
+        prefix);
     LanguageConfig language;
     language.code = read.Text(item, "code", true, prefix).value_or("");
     language.name = read.Text(item, "name", true, prefix).value_or("");
@@ -108,6 +148,8 @@ void ReadLanguages(FieldReader& read, const YamlNode& list, SiteConfig* config) 
     language.title = read.Text(item, "title", true, prefix).value_or("");
     language.numerals =
         read.Choice(item, "numerals", false, {"khmer", "western"}, prefix).value_or("");
+    language.attribution = read.Text(item, "attribution", false, prefix).value_or("");
+    language.retelling_note = read.Text(item, "retelling_note", false, prefix).value_or("");
     if (!language.code.empty() && (!IsSlug(language.code) || language.code.size() > 8)) {
       read.Error(item.line, prefix + "code",
                  PlainProblem("must be a short lowercase code like vi"));
@@ -144,6 +186,13 @@ void ReadSections(FieldReader& read, const YamlNode& list, SiteConfig* config) {
   }
 }
 
+void ReadLicence(FieldReader& read, const YamlNode& node, LicenceConfig* licence) {
+  read.RejectUnknown(node, {"name", "spdx", "url"}, "licence.");
+  licence->name = read.Text(node, "name", true, "licence.").value_or("");
+  licence->spdx = read.Text(node, "spdx", false, "licence.").value_or("");
+  licence->url = read.Text(node, "url", true, "licence.").value_or("");
+}
+
 void ReadReadability(FieldReader& read, const YamlNode& node, ReadabilityConfig* r) {
   const std::vector<std::pair<std::string, double*>> numbers = {
       {"en_min_flesch", &r->en_min_flesch},
@@ -177,7 +226,8 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   }
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
                             "utc_offset", "summary_length", "feed_limit", "list_page_size",
-                            "max_content_file_mb", "command_line_publishing", "readability"});
+                            "max_content_file_mb", "command_line_publishing", "readability",
+                            "licence"});
   ReadSettings(read, root, &config);
   if (const YamlNode* list = read.List(root, "languages", true)) ReadLanguages(read, *list, &config);
   if (auto v = read.Text(root, "default_language", true)) {
@@ -190,6 +240,9 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   if (const YamlNode* list = read.List(root, "sections", true)) ReadSections(read, *list, &config);
   if (const YamlNode* node = read.Map(root, "readability", false)) {
     ReadReadability(read, *node, &config.readability);
+  }
+  if (const YamlNode* node = read.Map(root, "licence", false)) {
+    ReadLicence(read, *node, &config.licence);
   }
   if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
   return config;

@@ -16,6 +16,11 @@ struct LanguageConfig {
   // How numbers are written in this language's text: "khmer" (០–៩), "western" (0–9), or "" (not
   // checked). Content is checked against it and interface strings (dates) are formatted with it.
   std::string numerals{};
+  // How to credit the site in this language: "{title}" and "{base_url}" are filled in
+  // (SiteConfig::Attribution). Empty: the site states no attribution in this language.
+  std::string attribution{};
+  // Said beside a story retold from a press report: the licence covers the retelling only.
+  std::string retelling_note{};
   // `locale` with ICU's numbering system for `numerals` ("km_KH@numbers=khmr").
   std::string FormatLocale() const {
     return numerals == "khmer" ? locale + "@numbers=khmr" : locale;
@@ -38,6 +43,15 @@ struct ReadabilityConfig {
   double km_max_words_in_sentence = 0;
 };
 
+// The licence the site's own content is published under (`licence:`); all empty when none is
+// stated, and then feeds, the API and pages say nothing about reuse.
+struct LicenceConfig {
+  std::string name;  // CC BY 4.0
+  std::string spdx;  // CC-BY-4.0
+  std::string url;   // https://creativecommons.org/licenses/by/4.0/
+  bool empty() const { return name.empty(); }
+};
+
 struct SiteConfig {
   std::string base_url;  // https://example.org, no trailing slash
   std::string default_language;
@@ -55,10 +69,20 @@ struct SiteConfig {
   // two-person review (`command_line_publishing: refused` for ministries that require review).
   bool command_line_publishing = true;
   ReadabilityConfig readability;
+  LicenceConfig licence{};
 
   const LanguageConfig* FindLanguage(const std::string& code) const;
   const SectionConfig* FindSection(const std::string& name) const;
   const LanguageConfig& DefaultLanguage() const { return *FindLanguage(default_language); }
+  // Returns the attribution line in `lang` ("Nguồn: <title> (<base_url>)"), or "" when the
+  // language (or the default language, as a fallback) gives none.
+  std::string Attribution(const std::string& lang) const;
+  // Returns the licence and attribution in one line ("CC BY 4.0 <url>. Nguồn: …"), for
+  // Atom's <rights> and RSS's <copyright>; "" when no licence is stated.
+  std::string RightsLine(const std::string& lang) const;
+  // Returns the note that the licence covers only the site's retelling of a press report, in
+  // `lang` (or the default language).
+  std::string RetellingNote(const std::string& lang) const;
 };
 
 // The names of the kinds a section may have (PageKinds() with section_kind).

@@ -11,6 +11,27 @@ std::string ContentWithNote(const FeedEntry& entry) {
          EscapeHtml(entry.change_note) + "</p>\n" + entry.content_html;
 }
 
+// JSON Feed's top-level `_clemency` object (the spec's extension convention): the licence.
+std::string JsonFeedLicence(const FeedLicence& licence) {
+  if (licence.name.empty()) return "";
+  std::string out = ",\n  \"_clemency\": {\"license\": {\"name\": " + JsonString(licence.name);
+  if (!licence.spdx.empty()) out += ", \"spdx\": " + JsonString(licence.spdx);
+  if (!licence.url.empty()) out += ", \"url\": " + JsonString(licence.url);
+  if (!licence.attribution.empty()) out += ", \"attribution\": " + JsonString(licence.attribution);
+  return out + "}}";
+}
+
+// An item's `_clemency` object: its change note and what the licence covers of it.
+std::string JsonFeedItemExtension(const FeedEntry& entry) {
+  if (entry.change_note.empty() && entry.rights.empty()) return "";
+  std::string out = ", \"_clemency\": {";
+  if (!entry.change_note.empty()) out += "\"change_note\": " + JsonString(entry.change_note);
+  if (!entry.rights.empty())
+    out += std::string(entry.change_note.empty() ? "" : ", ") + "\"rights\": " +
+           JsonString(entry.rights);
+  return out + "}";
+}
+
 }  // namespace
 
 std::string TagUri(const std::string& base_url, const DateTime& date, const std::string& path) {
@@ -35,6 +56,8 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
       "  <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(info.home_url) + "\"/>\n";
   out += "  <updated>" + info.updated.ToRfc3339() + "</updated>\n";
   out += "  <author><name>" + EscapeHtml(info.author) + "</name></author>\n";
+  if (!info.licence.rights.empty())
+    out += "  <rights>" + EscapeHtml(info.licence.rights) + "</rights>\n";
   out += "  <generator>Clemency</generator>\n";
   for (const auto& entry : entries) {
     out += "  <entry>\n";
@@ -46,6 +69,7 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
     out += "    <updated>" + entry.updated.ToRfc3339() + "</updated>\n";
     for (const auto& tag : entry.tags) out += "    <category term=\"" + EscapeHtml(tag) + "\"/>\n";
     if (!entry.summary.empty()) out += "    <summary>" + EscapeHtml(entry.summary) + "</summary>\n";
+    if (!entry.rights.empty()) out += "    <rights>" + EscapeHtml(entry.rights) + "</rights>\n";
     out += "    <content type=\"html\">" + EscapeHtml(ContentWithNote(entry)) + "</content>\n";
     out += "  </entry>\n";
   }
@@ -61,6 +85,8 @@ std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entrie
   out += "  <description>" + EscapeHtml(info.subtitle.empty() ? info.title : info.subtitle) +
          "</description>\n";
   out += "  <language>" + EscapeHtml(info.lang) + "</language>\n";
+  if (!info.licence.rights.empty())
+    out += "  <copyright>" + EscapeHtml(info.licence.rights) + "</copyright>\n";
   out += "  <lastBuildDate>" + info.updated.ToRfc822() + "</lastBuildDate>\n";
   out += "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"" +
          EscapeHtml(info.feed_url) + "\"/>\n";
@@ -94,7 +120,9 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
   AppendJsonString(out, info.lang);
   out += ",\n  \"authors\": [{\"name\": ";
   AppendJsonString(out, info.author);
-  out += "}],\n  \"items\": [";
+  out += "}]";
+  out += JsonFeedLicence(info.licence);
+  out += ",\n  \"items\": [";
   for (size_t i = 0; i < entries.size(); ++i) {
     const FeedEntry& entry = entries[i];
     out += i == 0 ? "\n    {" : ",\n    {";
@@ -112,9 +140,7 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
         out += (t ? ", " : "") + JsonString(entry.tags[t]);
       out += "]";
     }
-    if (!entry.change_note.empty()) {
-      out += ", \"_clemency\": {\"change_note\": " + JsonString(entry.change_note) + "}";
-    }
+    out += JsonFeedItemExtension(entry);
     out += "}";
   }
   out += entries.empty() ? "]\n}\n" : "\n  ]\n}\n";

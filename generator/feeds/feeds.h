@@ -13,6 +13,16 @@ struct FeedEntry {
   std::string title, summary, content_html, change_note, change_note_label, lang;
   std::vector<std::string> tags;
   DateTime published, updated;
+  // What the licence covers of this entry, when not all of it (a story retold from a press
+  // report: the retelling only); Atom's entry <rights>, JSON Feed's `_clemency.rights`.
+  std::string rights{};
+};
+
+// The licence the feed's content is published under; all empty when the site states none.
+struct FeedLicence {
+  std::string name, spdx, url;
+  std::string attribution;  // how to credit the site, in the feed's language
+  std::string rights;       // licence and attribution in one line: <rights>, <copyright>
 };
 
 struct FeedInfo {
@@ -20,6 +30,7 @@ struct FeedInfo {
   std::string home_url;  // absolute URL of the page the feed follows
   std::string feed_url;  // absolute URL of this feed (rel="self"), set per format by the writer
   DateTime updated;      // newest entry, or the site's newest page when empty
+  FeedLicence licence{};
 };
 
 std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entries);

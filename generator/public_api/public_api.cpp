@@ -159,6 +159,7 @@ class PublicApi {
     }
     json.EndArray();
     json.FieldOrNull("next", next);
+    WriteLicence(json, query.lang.empty() ? config_.default_language : query.lang, false);
     json.EndObject();
     Send(req, res, json.str());
   }
@@ -207,6 +208,7 @@ class PublicApi {
     std::string_view meta = page.meta_json;
     if (meta.size() > 2) json.Raw(meta.substr(1, meta.size() - 2));
     if (page.support) WriteSupport(json, *page.support);
+    WriteLicence(json, page.lang, IsRetoldReport(page));
     json.Key("translations").BeginArray();
     for (const auto& l : *translations) {
       json.BeginObject();
@@ -339,6 +341,25 @@ class PublicApi {
       json.Field("withdrawn_reason_lang",
                  row.withdrawn_reason_lang.empty() ? row.lang : row.withdrawn_reason_lang);
     }
+  }
+
+  // A story retold from a press report: the page's meta (written by publish's PageToRow with
+  // JsonWriter, so without spaces) records its consent basis.
+  static bool IsRetoldReport(const PageRow& row) {
+    return row.meta_json.find("\"basis\":\"published-report\"") != std::string::npos;
+  }
+
+  // The `licence` member: the site's licence, how to credit it in `lang`, and what it covers of
+  // the page (a retold report: the retelling only; the report is the page's `source`).
+  void WriteLicence(JsonWriter& json, const std::string& lang, bool retold_report) const {
+    const LicenceConfig& licence = config_.licence;
+    if (licence.empty()) return;
+    json.Key("licence").BeginObject();
+    json.Field("name", licence.name).FieldOrNull("spdx", licence.spdx);
+    json.Field("url", licence.url).Field("attribution", config_.Attribution(lang));
+    json.Field("covers", retold_report ? "retelling" : "all");
+    if (retold_report) json.Field("note", config_.RetellingNote(lang));
+    json.EndObject();
   }
 
   static void WriteSupport(JsonWriter& json, const SupportRow& s) {

@@ -117,7 +117,24 @@ FeedInfo Site::Planner::FeedHeader(const ViewBuilder& builder, const std::string
   info.id = builder.Absolute(base);
   info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
   if (entries.empty()) info.updated = NewestLiveUpdate();
+  const SiteConfig& config = site_.config_;
+  if (!config.licence.empty()) {
+    info.licence = {config.licence.name, config.licence.spdx, config.licence.url,
+                    config.Attribution(lang), config.RightsLine(lang)};
+  }
   return info;
+}
+
+std::string Site::Planner::RetoldReportRights(const Page& p, const std::string& lang) const {
+  if (site_.config_.licence.empty() || !p.consent || p.consent->basis != "published-report" ||
+      !p.story_source) {
+    return "";
+  }
+  const StorySource& source = *p.story_source;
+  std::string cited = source.title;
+  if (!source.publisher.empty()) cited += ", " + source.publisher;
+  if (!source.url.empty()) cited += ", " + source.url;
+  return site_.config_.RetellingNote(lang) + " (" + cited + ")";
 }
 
 Result<FeedEntry> Site::Planner::PageEntry(const ViewBuilder& builder,
@@ -138,6 +155,7 @@ Result<FeedEntry> Site::Planner::PageEntry(const ViewBuilder& builder,
   entry.tags = p.tags;
   entry.published = p.date;
   entry.updated = p.updated;
+  entry.rights = RetoldReportRights(p, lang);
   return entry;
 }
 

@@ -122,6 +122,9 @@ class Site::Planner {
                       const std::vector<const RenderedPage*>& entries) const;
   // The feed entry of the live page `rendered`, its body as HTML.
   Result<FeedEntry> PageEntry(const ViewBuilder& builder, const RenderedPage& rendered) const;
+  // Returns what the licence covers of a story retold from a press report (the retelling, not
+  // the report, which is cited), or "" for a page the licence covers whole.
+  std::string RetoldReportRights(const Page& p, const std::string& lang) const;
   // A withdrawal updates the page's own entry (same id), so readers and partners learn of it.
   FeedEntry WithdrawalEntry(const ViewBuilder& builder, const Tombstone& tombstone) const;
 

@@ -59,6 +59,12 @@ View ViewBuilder::Base(const std::string& path, const std::string& title,
   for (const char* format : {"atom", "rss", "json"}) {
     view.Set(std::string("feed_") + format, View(paths::Feed(language_.code, section, format)));
   }
+  if (!config_.licence.empty()) {  // the footer's reuse terms
+    view.Set("licence", View()
+                            .Set("name", View(config_.licence.name))
+                            .Set("url", View(config_.licence.url))
+                            .Set("attribution", View(config_.Attribution(language_.code))));
+  }
   return view;
 }
 

@@ -40,6 +40,9 @@ def check_json_feed(path, data):
                 problems.append(f"{path}: item {item.get('id')} has no RFC 3339 {key}")
     if len(set(ids)) != len(ids):
         problems.append(f"{path}: duplicate item ids")
+    licence = doc.get("_clemency", {}).get("license", {})
+    if not licence.get("url") or not licence.get("attribution"):
+        problems.append(f"{path}: no _clemency.license with url and attribution")
     return problems
 
 
@@ -69,6 +72,9 @@ with tempfile.TemporaryDirectory() as out:
                     failures.append(f"{path}: entry without title or link")
                 if path.suffix == ".atom" and not entry.get("updated_parsed"):
                     failures.append(f"{path}: entry {entry.get('id')} has no parseable updated date")
+            # feedparser reads Atom's <rights> and RSS's <copyright> both as `rights`.
+            if "creativecommons.org/licenses/by/4.0" not in parsed.feed.get("rights", ""):
+                failures.append(f"{path}: no licence in <rights>/<copyright>")
             self_links = [l for l in parsed.feed.get("links", []) if l.get("rel") == "self"]
             if not self_links:
                 failures.append(f"{path}: no rel=self link")

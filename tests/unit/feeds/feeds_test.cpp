@@ -98,3 +98,31 @@ TEST_CASE("sitemap: each URL with its alternates, lastmod only when known, any r
   CHECK(index.find("<sitemap>\n    <loc>https://example.org/sitemap-1.xml</loc>\n  </sitemap>") !=
         std::string::npos);
 }
+
+TEST_CASE("feeds state the licence, and what it covers of a retold report") {
+  FeedInfo info = Info();
+  info.licence = {"CC BY 4.0", "CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/",
+                  "Nguồn: Đặc xá (https://example.org)",
+                  "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/. Nguồn: Đặc xá "
+                  "(https://example.org)"};
+  std::vector<FeedEntry> entries = Entries();
+  entries[0].rights = "Chỉ phần kể lại (Báo A)";
+  std::string atom = RenderAtom(info, entries);
+  CHECK(atom.find("  <rights>CC BY 4.0 https://creativecommons.org/licenses/by/4.0/. Nguồn: Đặc "
+                  "xá (https://example.org)</rights>\n") != std::string::npos);
+  CHECK(atom.find("    <rights>Chỉ phần kể lại (Báo A)</rights>\n") != std::string::npos);
+  std::string rss = RenderRss(info, entries);
+  CHECK(rss.find("  <copyright>CC BY 4.0 https://creativecommons.org/licenses/by/4.0/. Nguồn: "
+                 "Đặc xá (https://example.org)</copyright>\n") != std::string::npos);
+  std::string json = RenderJsonFeed(info, entries);
+  CHECK(json.find("\"_clemency\": {\"license\": {\"name\": \"CC BY 4.0\", \"spdx\": "
+                  "\"CC-BY-4.0\", \"url\": \"https://creativecommons.org/licenses/by/4.0/\", "
+                  "\"attribution\": \"Nguồn: Đặc xá (https://example.org)\"}}") !=
+        std::string::npos);
+  CHECK(json.find("\"_clemency\": {\"change_note\": \"Thêm bước 2\", \"rights\": \"Chỉ phần kể "
+                  "lại (Báo A)\"}") != std::string::npos);
+  // No licence stated: nothing said.
+  CHECK(RenderAtom(Info(), Entries()).find("<rights>") == std::string::npos);
+  CHECK(RenderRss(Info(), Entries()).find("<copyright>") == std::string::npos);
+  CHECK(RenderJsonFeed(Info(), Entries()).find("license") == std::string::npos);
+}

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -28,8 +29,10 @@ struct RunningServer {
   std::thread thread;
   int port = 0;
 
-  RunningServer() {
+  // `prepare` may add files to the fixture site before it is loaded.
+  explicit RunningServer(const std::function<void(const std::string&)>& prepare = {}) {
     testing::MakeFixtureSite("multilingual", dir.path());
+    if (prepare) prepare(dir.path());
     testing::WriteFile(dir / "secret.txt", "outside the site");
     Diagnostics diagnostics;
     site = Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics);
@@ -269,6 +272,39 @@ TEST_CASE("API: languages, page lists with cursors and Link headers, one page, s
   CHECK(openapi->status == 200);
   CHECK(openapi->body ==
         testing::ReadFile(std::string(CLEMENCY_SOURCE_DIR) + "/generator/public_api/openapi.json"));
+}
+
+TEST_CASE("API pages state the licence and what it covers of a story retold from a report") {
+  RunningServer s([](const std::string& dir) {
+    testing::WriteFile(dir + "/content/stories/bao.vi.md",
+                       "---\ntitle: Chuyện từ báo\ndate: 2026-02-11\nconsent:\n"
+                       "  basis: published-report\nsource:\n  title: Bài báo gốc\n"
+                       "  publisher: Báo thử\n  url: https://bao.example/a\n---\nAnh H. đã về.\n");
+  });
+  const std::string licence =
+      "\"licence\":{\"name\":\"CC BY 4.0\",\"spdx\":\"CC-BY-4.0\","
+      "\"url\":\"https://creativecommons.org/licenses/by/4.0/\",";
+  auto own = s.Get("/api/v1/pages/guides/alpha?lang=en");
+  CHECK(Contains(own->body, licence + "\"attribution\":\"Source: Special amnesty information "
+                                      "(https://dacxa.example.gov.vn)\",\"covers\":\"all\"}"));
+  auto retold = s.Get("/api/v1/pages/stories/bao?lang=vi");
+  REQUIRE(retold->status == 200);
+  CHECK(Contains(retold->body, licence + "\"attribution\":\"Nguồn: Thông tin đặc xá "
+                                         "(https://dacxa.example.gov.vn)\",\"covers\":"
+                                         "\"retelling\",\"note\":\"Giấy phép"));
+  CHECK(Contains(retold->body, "\"url\":\"https://bao.example/a\""));  // the report, linked
+  CHECK(Contains(s.Get("/api/v1/pages?lang=vi")->body, licence));
+  // The story's feed entry says the same.
+  std::string atom = testing::ReadFile(s.dir / "public/vi/stories/feed.atom");
+  CHECK(Contains(atom, "<rights>CC BY 4.0 https://creativecommons.org/licenses/by/4.0/. Nguồn: "
+                       "Thông tin đặc xá (https://dacxa.example.gov.vn)</rights>"));
+  CHECK(Contains(atom, "    <rights>Giấy phép của trang chỉ áp dụng cho phần kể lại của trang, "
+                       "không áp dụng cho bài báo gốc. (Bài báo gốc, Báo thử, "
+                       "https://bao.example/a)</rights>"));
+  std::string footer = testing::ReadFile(s.dir / "public/vi/stories/bao/index.html");
+  CHECK(Contains(footer, "<p class=\"licence\"><a rel=\"license\" "
+                         "href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>. "
+                         "Nguồn: Thông tin đặc xá (https://dacxa.example.gov.vn)</p>"));
 }
 
 TEST_CASE("API: every bad input is a 400 or 404 problem, never a 500") {
