@@ -266,7 +266,7 @@ class Renderer {
         result_.links.push_back({href, safe});
         link_open_.push_back(safe);
         if (safe) {
-          out += "<a href=\"" + EscapeHtml(href) + "\"";
+          out += "<a href=\"" + EscapeHtml(AbsoluteUrl(href, options_.document_url)) + "\"";
           if (d->title.text && d->title.size > 0) {
             out += " title=\"" + EscapeHtml(AttributeText(d->title)) + "\"";
           }
@@ -293,7 +293,8 @@ class Renderer {
       bool safe = IsSafeUrl(image_src_, false);
       result_.images.push_back({image_src_, image_alt_, safe});
       if (safe) {
-        Out() += "<img src=\"" + EscapeHtml(image_src_) + "\" alt=\"" + EscapeHtml(image_alt_) +
+        Out() += "<img src=\"" + EscapeHtml(AbsoluteUrl(image_src_, options_.document_url)) +
+                 "\" alt=\"" + EscapeHtml(image_alt_) +
                  "\" loading=\"lazy\">";
       } else {
         Out() += EscapeHtml(image_alt_);
@@ -388,6 +389,48 @@ class Renderer {
 };
 
 }  // namespace
+
+std::string AbsoluteUrl(std::string_view url, std::string_view document_url) {
+  const size_t scheme = document_url.find("://");
+  if (document_url.empty() || scheme == std::string_view::npos) return std::string(url);
+  size_t colon = url.find(':');
+  size_t delimiter = url.find_first_of("/?#");
+  if (colon != std::string_view::npos && (delimiter == std::string_view::npos || colon < delimiter))
+    return std::string(url);  // has a scheme
+  if (url.rfind("//", 0) == 0) return std::string(url);  // another host's; never safe anyway
+  const size_t path_start = document_url.find('/', scheme + 3);
+  const std::string_view origin = document_url.substr(0, path_start);
+  std::string path(path_start == std::string_view::npos ? "/" : document_url.substr(path_start));
+  if (url.empty()) return std::string(document_url);
+  if (url.front() == '#' || url.front() == '?') {
+    return path.substr(0, path.find_first_of("?#")).insert(0, origin) + std::string(url);
+  }
+  std::string joined = url.front() == '/' ? std::string(url)
+                                          : path.substr(0, path.rfind('/') + 1) + std::string(url);
+  // Dot segments (RFC 3986 5.2.4), on the path only.
+  const size_t query = joined.find_first_of("?#");
+  std::string rest = query == std::string::npos ? "" : joined.substr(query);
+  std::vector<std::string> parts;
+  std::string segment;
+  std::string_view walk = std::string_view(joined).substr(0, query);
+  for (size_t i = 1; i <= walk.size(); ++i) {
+    if (i < walk.size() && walk[i] != '/') {
+      segment += walk[i];
+      continue;
+    }
+    if (segment == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (segment != ".") {
+      parts.push_back(segment);
+    }
+    if (i == walk.size() && (segment == ".." || segment == ".")) parts.push_back("");
+    segment.clear();
+  }
+  std::string out(origin);
+  for (const auto& part : parts) out += "/" + part;
+  if (parts.empty()) out += "/";
+  return out + rest;
+}
 
 bool IsSafeUrl(std::string_view url, bool allow_mail_and_phone) {
   // A scheme is whatever comes before the first ':' that precedes any '/', '?' or '#'.

@@ -11,6 +11,10 @@ namespace clemency {
 struct MarkdownOptions {
   // Makes a heading's id from its text; ids are made unique within the document (-2, -3, …).
   std::function<std::string(std::string_view)> heading_id;
+  // The document's absolute URL ("https://example.org/vi/guides/a/"), for HTML shown away from
+  // the site (feeds, the API): links and image sources without a scheme are made absolute
+  // against it (AbsoluteUrl). Empty: URLs are written as the author wrote them.
+  std::string document_url{};
 };
 
 struct MarkdownLink {
@@ -38,6 +42,11 @@ struct MarkdownResult {
 };
 
 MarkdownResult RenderMarkdown(std::string_view markdown, const MarkdownOptions& options);
+
+// Returns `url` resolved against the absolute `document_url`: a site path ("/vi/x/") gets its
+// scheme and host, a fragment or a relative path ("../x/", "#a") its folder; a URL with a scheme
+// (or an empty `document_url`) is returned as it is.
+std::string AbsoluteUrl(std::string_view url, std::string_view document_url);
 
 // True for http(s), mailto, tel and scheme-less (relative or site) URLs.
 bool IsSafeUrl(std::string_view url, bool allow_mail_and_phone = true);

@@ -88,7 +88,7 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
   const Page& page = rendered.page;
   auto source = site.SourceText(rendered);
   if (!source.ok()) return source.status();
-  auto body = site.RenderBody(rendered);
+  auto body = site.RenderBody(rendered, true);  // partners embed body_html: absolute links
   if (!body.ok()) return body.status();
   PageRow row;
   row.section = page.section;

@@ -594,7 +594,7 @@ Result<std::shared_ptr<const std::string>> Site::FeedHtml(const RenderedPage& re
     auto it = feed_html_->bodies.find(rendered.source_hash);
     if (it != feed_html_->bodies.end()) return it->second;
   }
-  auto body = RenderBody(rendered);
+  auto body = RenderBody(rendered, true);
   if (!body.ok()) return body.status();
   auto html = std::make_shared<const std::string>(std::move(body->html));
   std::lock_guard<std::mutex> lock(feed_html_->mutex);
@@ -605,11 +605,14 @@ Result<std::shared_ptr<const std::string>> Site::FeedHtml(const RenderedPage& re
   return html;
 }
 
-Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered) const {
+Result<MarkdownResult> Site::RenderBody(const RenderedPage& rendered, bool embedded) const {
   auto text = SourceText(rendered);
   if (!text.ok()) return text.status();
-  return RenderMarkdown(std::string_view(*text).substr(rendered.page.body_offset),
-                        BodyMarkdownOptions());
+  const std::string_view body = std::string_view(*text).substr(rendered.page.body_offset);
+  if (!embedded) return RenderMarkdown(body, BodyMarkdownOptions());
+  MarkdownOptions options = BodyMarkdownOptions();
+  options.document_url = config_.base_url + rendered.page.PathIn(rendered.page.lang);
+  return RenderMarkdown(body, options);
 }
 
 }  // namespace clemency

@@ -205,8 +205,10 @@ class Site {
   // The page's body as HTML and plain text. Load keeps only what checks and lists need (links,
   // headings, summary); bodies are rendered again when written, so the whole site's HTML never
   // sits in memory at once.
-  Result<MarkdownResult> RenderBody(const RenderedPage& rendered) const;
-  // The page's body as HTML for feeds, which show the newest pages again on every publish: kept
+  // `embedded`: for HTML shown away from the site (feeds, the API's body_html), with every link
+  // and image source absolute (config base_url), so it works wherever it is pasted.
+  Result<MarkdownResult> RenderBody(const RenderedPage& rendered, bool embedded = false) const;
+  // The page's body as embedded HTML (absolute links) for feeds, which show the newest pages again on every publish: kept
   // by the text's hash (a few hundred bodies at most), so only a changed page is rendered again.
   // Thread-safe.
   Result<std::shared_ptr<const std::string>> FeedHtml(const RenderedPage& rendered) const;

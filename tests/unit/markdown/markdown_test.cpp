@@ -78,3 +78,32 @@ TEST_CASE("text is escaped") {
   auto r = Render("a < b & \"c\"");
   CHECK(r.html == "<p>a &lt; b &amp; &quot;c&quot;</p>\n");
 }
+
+TEST_CASE("HTML for embedding has absolute links and image sources") {
+  MarkdownOptions options;
+  options.document_url = "https://example.org/vi/guides/a/";
+  auto r = RenderMarkdown(
+      "[x](/vi/guides/b/#dac-xa) [y](#buoc-1) [z](../c/) [w](https://other.example/p) "
+      "[m](mailto:a@example.org) ![i](/img/a.png)",
+      options);
+  CHECK(r.html.find("href=\"https://example.org/vi/guides/b/#dac-xa\"") != std::string::npos);
+  CHECK(r.html.find("href=\"https://example.org/vi/guides/a/#buoc-1\"") != std::string::npos);
+  CHECK(r.html.find("href=\"https://example.org/vi/guides/c/\"") != std::string::npos);
+  CHECK(r.html.find("href=\"https://other.example/p\"") != std::string::npos);
+  CHECK(r.html.find("href=\"mailto:a@example.org\"") != std::string::npos);
+  CHECK(r.html.find("src=\"https://example.org/img/a.png\"") != std::string::npos);
+  // The links found are kept as written: the site's link checks read them.
+  CHECK(r.links[0].href == "/vi/guides/b/#dac-xa");
+}
+
+TEST_CASE("AbsoluteUrl resolves against a document URL") {
+  const std::string doc = "https://example.org/vi/guides/a/";
+  CHECK(AbsoluteUrl("/", doc) == "https://example.org/");
+  CHECK(AbsoluteUrl("x", doc) == "https://example.org/vi/guides/a/x");
+  CHECK(AbsoluteUrl("../../", doc) == "https://example.org/vi/");
+  CHECK(AbsoluteUrl("./b?q=1#f", doc) == "https://example.org/vi/guides/a/b?q=1#f");
+  CHECK(AbsoluteUrl("?q=1", doc) == "https://example.org/vi/guides/a/?q=1");
+  CHECK(AbsoluteUrl("tel:+84123", doc) == "tel:+84123");
+  CHECK(AbsoluteUrl("/x", "") == "/x");
+  CHECK(AbsoluteUrl("/x", "http://localhost:8080") == "http://localhost:8080/x");
+}

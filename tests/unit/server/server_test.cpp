@@ -279,7 +279,8 @@ TEST_CASE("API pages state the licence and what it covers of a story retold from
     testing::WriteFile(dir + "/content/stories/bao.vi.md",
                        "---\ntitle: Chuyện từ báo\ndate: 2026-02-11\nconsent:\n"
                        "  basis: published-report\nsource:\n  title: Bài báo gốc\n"
-                       "  publisher: Báo thử\n  url: https://bao.example/a\n---\nAnh H. đã về.\n");
+                       "  publisher: Báo thử\n  url: https://bao.example/a\n---\nAnh H. đã về. "
+                       "[Hướng dẫn](/vi/guides/alpha/)\n");
   });
   const std::string licence =
       "\"licence\":{\"name\":\"CC BY 4.0\",\"spdx\":\"CC-BY-4.0\","
@@ -293,6 +294,13 @@ TEST_CASE("API pages state the licence and what it covers of a story retold from
                                          "(https://dacxa.example.gov.vn)\",\"covers\":"
                                          "\"retelling\",\"note\":\"Giấy phép"));
   CHECK(Contains(retold->body, "\"url\":\"https://bao.example/a\""));  // the report, linked
+  // Links in body_html and feed content are absolute, to work where a partner pastes them.
+  CHECK(Contains(retold->body,
+                 "<a href=\\\"https://dacxa.example.gov.vn/vi/guides/alpha/\\\">Hướng dẫn</a>"));
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/stories/feed.json"),
+                 "<a href=\\\"https://dacxa.example.gov.vn/vi/guides/alpha/\\\">"));
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/stories/bao/index.html"),
+                 "<a href=\"/vi/guides/alpha/\">"));  // the site's own pages keep site paths
   CHECK(Contains(s.Get("/api/v1/pages?lang=vi")->body, licence));
   // The story's feed entry says the same.
   std::string atom = testing::ReadFile(s.dir / "public/vi/stories/feed.atom");
