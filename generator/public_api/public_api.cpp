@@ -249,7 +249,10 @@ class PublicApi {
     if (!rows.ok()) return StoreError(res, rows.status());
     bool csv = force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos;
     if (csv) {
+      // A UTF-8 byte order mark first: without it Excel on Windows reads the file in the
+      // system's code page and garbles Vietnamese and Khmer.
       std::string out =
+          "\xEF\xBB\xBF"
           "id,lang,title,province,current_province,commune,district,organisation,services,phone,"
           "address,hours,verified,verified_by,url\r\n";
       for (const auto& row : *rows) {

@@ -260,7 +260,8 @@ TEST_CASE("API: languages, page lists with cursors and Link headers, one page, s
   CHECK(Contains(s.Get("/api/v1/support?service=housing")->body, "\"items\":[]"));
   auto csv = s.Get("/api/v1/support", {{"Accept", "text/csv"}});
   CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
-  CHECK(csv->body.rfind("id,lang,title,province,current_province,commune,district,organisation,"
+  CHECK(csv->body.rfind("\xEF\xBB\xBF"  // a UTF-8 BOM, for Excel on Windows
+                        "id,lang,title,province,current_province,commune,district,organisation,"
                         "services,phone,address,hours,verified,verified_by,url\r\n",
                         0) == 0);
   CHECK(Contains(csv->body, "support/quy/vi,vi,Quỹ hỗ trợ thử,Long An,Tây Ninh,Mỹ Yên,Bến Lức,"
