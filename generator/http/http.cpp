@@ -169,13 +169,22 @@ RangeAnswer ParseRange(const std::string& header, uint64_t size, ByteRange* rang
   return RangeAnswer::kPartial;
 }
 
+bool NotModified(const httplib::Request& req, const std::string& etag, time_t last_modified) {
+  if (req.has_header("If-None-Match")) return IfNoneMatchHits(req, etag);
+  if (last_modified < 0 || !req.has_header("If-Modified-Since")) return false;
+  time_t since = ParseHttpDate(req.get_header_value("If-Modified-Since"));
+  return since >= 0 && last_modified <= since;
+}
+
 void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::string body,
-                  const std::string& content_type, const std::string& etag_base) {
+                  const std::string& content_type, const std::string& etag_base,
+                  time_t last_modified) {
   std::string encoding = LibraryEncoding(req, content_type);
   std::string etag = "\"" + etag_base + (encoding.empty() ? "" : "-" + encoding) + "\"";
   res.set_header("ETag", etag);
   res.set_header("Vary", "Accept-Encoding");
-  if (IfNoneMatchHits(req, etag)) {
+  if (last_modified >= 0) res.set_header("Last-Modified", HttpDate(last_modified));
+  if (NotModified(req, etag, last_modified)) {
     res.status = 304;
     return;
   }

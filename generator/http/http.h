@@ -11,10 +11,15 @@
 
 namespace clemency::http {
 
-// Sets `body` with a strong ETag (content hash plus the encoding httplib will apply) and answers
-// 304 instead when If-None-Match matches.
+// Sets `body` with a strong ETag (content hash plus the encoding httplib will apply) and, when
+// `last_modified` is not -1, Last-Modified; answers 304 instead when NotModified.
 void SendWithEtag(const httplib::Request& req, httplib::Response& res, std::string body,
-                  const std::string& content_type, const std::string& etag_base);
+                  const std::string& content_type, const std::string& etag_base,
+                  time_t last_modified = -1);
+// True when the request's validators say its copy is current: If-None-Match lists `etag`, or
+// (only without If-None-Match, RFC 9110 13.1.3) If-Modified-Since is not before `last_modified`
+// (-1: unknown, never).
+bool NotModified(const httplib::Request& req, const std::string& etag, time_t last_modified);
 // The reason phrase of an HTTP status ("Not Found").
 const char* StatusTitle(int status);
 // An RFC 9457 problem details document; `parameter` names the request field at fault.

@@ -139,6 +139,7 @@ class PublicApi {
     if (!rows.ok()) return StoreError(res, rows.status());
     bool more = static_cast<int>(rows->size()) > query.limit;
     if (more) rows->resize(query.limit);
+    SetLastModified(res, *rows);
 
     std::string next;
     if (more) {
@@ -198,6 +199,7 @@ class PublicApi {
     }
     auto history = pages_.History(page.id);
     if (!history.ok()) return StoreError(res, history.status());
+    SetLastModified(res, page.updated_unix);
 
     JsonWriter json;
     json.BeginObject();
@@ -247,6 +249,7 @@ class PublicApi {
     query.view = View();
     auto rows = pages_.ListSupport(query);
     if (!rows.ok()) return StoreError(res, rows.status());
+    SetLastModified(res, *rows);
     bool csv = force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos;
     if (csv) {
       // A UTF-8 byte order mark first: without it Excel on Windows reads the file in the
@@ -389,6 +392,17 @@ class PublicApi {
     json.FieldOrNull("verified", s.verified).FieldOrNull("verified_by", s.verified_by);
   }
 
+  // Last-Modified: the newest `updated` of the rows a response shows (none for no rows).
+  // ResponseCache answers If-Modified-Since from it.
+  static void SetLastModified(httplib::Response& res, int64_t newest) {
+    if (newest >= 0) res.set_header("Last-Modified", http::HttpDate(static_cast<time_t>(newest)));
+  }
+  static void SetLastModified(httplib::Response& res, const std::vector<PageRow>& rows) {
+    int64_t newest = -1;
+    for (const auto& row : rows) newest = std::max(newest, row.updated_unix);
+    SetLastModified(res, newest);
+  }
+
   // The ETag and 304 come from ResponseCache, which wraps every route.
   static void Send(const httplib::Request&, httplib::Response& res, const std::string& json) {
     res.set_content(json + "\n", "application/json");
@@ -458,8 +472,11 @@ class ResponseCache {
         made->type = fresh.get_header_value("Content-Type");
         made->etag = HashHex(fresh.body);
         for (const auto& [name, value] : fresh.headers) {
-          if (name != "ETag" && name != "Vary" && name != "Content-Type")
+          if (name == "Last-Modified") {
+            made->last_modified = http::ParseHttpDate(value);
+          } else if (name != "ETag" && name != "Vary" && name != "Content-Type") {
             made->headers.emplace(name, value);
+          }
         }
         made->body = std::move(fresh.body);
         entry = made;
@@ -468,7 +485,7 @@ class ResponseCache {
         entries_[key] = entry;
       }
       for (const auto& [name, value] : entry->headers) res.set_header(name, value);
-      http::SendWithEtag(req, res, entry->body, entry->type, entry->etag);
+      http::SendWithEtag(req, res, entry->body, entry->type, entry->etag, entry->last_modified);
     };
   }
 
@@ -490,6 +507,7 @@ class ResponseCache {
   struct Entry {
     int64_t version = 0;
     int64_t expires = INT64_MAX;  // unix seconds
+    time_t last_modified = -1;    // from the handler's Last-Modified; -1: none
     std::string body, type, etag;
     httplib::Headers headers;
   };
@@ -505,18 +523,37 @@ class ResponseCache {
 void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store) {
   auto api = std::make_shared<PublicApi>(config, store);
   auto cache = std::make_shared<ResponseCache>(store);
-  auto route = [&server, cache](const char* pattern, ResponseCache::Handler handler) {
-    server.Get(pattern,
-               [cache, wrapped = cache->Wrap(std::move(handler))](
-                   const httplib::Request& req, httplib::Response& res) { wrapped(req, res); });
+  // Each route names the query parameters it reads; any other is refused before the cache, so a
+  // misspelt filter is not silently ignored (nor a new cache entry).
+  auto route = [&server, cache](const char* pattern, std::vector<std::string> known,
+                                ResponseCache::Handler handler) {
+    server.Get(pattern, [cache, known = std::move(known), wrapped = cache->Wrap(std::move(handler))](
+                            const httplib::Request& req, httplib::Response& res) {
+      for (const auto& [name, value] : req.params) {
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        return http::SendProblem(
+            res, 400,
+            "unknown query parameter '" + name + "'; this endpoint reads " +
+                (list.empty() ? "none" : list),
+            name, req.path);
+      }
+      wrapped(req, res);
+    });
   };
-  route("/api/v1/languages", [api](const auto& req, auto& res) { api->Languages(req, res); });
-  route("/api/v1/pages", [api](const auto& req, auto& res) { api->Pages(req, res); });
-  route(R"(/api/v1/pages/([^/]+)/([^/]+))",
+  const std::vector<std::string> support_params = {"lang", "province", "service"};
+  route("/api/v1/languages", {}, [api](const auto& req, auto& res) { api->Languages(req, res); });
+  route("/api/v1/pages", {"lang", "section", "updated_since", "limit", "cursor"},
+        [api](const auto& req, auto& res) { api->Pages(req, res); });
+  route(R"(/api/v1/pages/([^/]+)/([^/]+))", {"lang"},
         [api](const auto& req, auto& res) { api->Page(req, res); });
-  route("/api/v1/support", [api](const auto& req, auto& res) { api->Support(req, res, false); });
-  route("/api/v1/support.csv", [api](const auto& req, auto& res) { api->Support(req, res, true); });
-  route("/api/v1/openapi.json", [api](const auto& req, auto& res) { api->OpenApi(req, res); });
+  route("/api/v1/support", support_params,
+        [api](const auto& req, auto& res) { api->Support(req, res, false); });
+  route("/api/v1/support.csv", support_params,
+        [api](const auto& req, auto& res) { api->Support(req, res, true); });
+  route("/api/v1/openapi.json", {},
+        [api](const auto& req, auto& res) { api->OpenApi(req, res); });
   server.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     http::SendProblem(res, 404, "no such API endpoint; see /api/v1/openapi.json", "", req.path);
   });

@@ -342,6 +342,11 @@ TEST_CASE("API: every bad input is a 400 or 404 problem, never a 500") {
            {"/api/v1/pages/news/alpha", 404, "no section 'news'"},
            {"/api/v1/pages/guides/hidden", 404, "no page guides/hidden"},
            {"/api/v1/support?service=cash", 400, "service 'cash' is not one of"},
+           {"/api/v1/pages?lang=vi&sectoin=guides", 400,
+            "unknown query parameter 'sectoin'; this endpoint reads lang, section, updated_since, "
+            "limit, cursor"},
+           {"/api/v1/support?lang=vi&limit=100", 400, "unknown query parameter 'limit'"},
+           {"/api/v1/languages?x=1", 400, "unknown query parameter 'x'; this endpoint reads none"},
            {"/api/v2/pages", 404, "no such API endpoint"},
        }) {
     INFO(c.path);
@@ -352,6 +357,29 @@ TEST_CASE("API: every bad input is a 400 or 404 problem, never a 500") {
     CHECK(Contains(res->body, std::string("\"detail\":\"") + c.detail));
     CHECK(Contains(res->body, "\"status\":" + std::to_string(c.status)));
   }
+}
+
+TEST_CASE("API: Last-Modified from the newest page shown, and If-Modified-Since") {
+  RunningServer s;
+  // alpha.vi, the newest page, was updated 2026-03-01T10:00:00+07:00.
+  const std::string newest = "Sun, 01 Mar 2026 03:00:00 GMT";
+  auto page = s.Get("/api/v1/pages/guides/alpha?lang=vi");
+  CHECK(page->get_header_value("Last-Modified") == newest);
+  CHECK(s.Get("/api/v1/pages?lang=vi")->get_header_value("Last-Modified") == newest);
+  CHECK_FALSE(s.Get("/api/v1/support")->get_header_value("Last-Modified").empty());
+  auto same = s.Get("/api/v1/pages/guides/alpha?lang=vi", {{"If-Modified-Since", newest}});
+  CHECK(same->status == 304);
+  CHECK(same->get_header_value("Last-Modified") == newest);
+  CHECK(s.Get("/api/v1/pages/guides/alpha?lang=vi",
+              {{"If-Modified-Since", "Sat, 28 Feb 2026 00:00:00 GMT"}})
+            ->status == 200);
+  // An ETag, when sent, decides: a stale one gets the body though the date would say 304.
+  CHECK(s.Get("/api/v1/pages/guides/alpha?lang=vi",
+              {{"If-Modified-Since", newest}, {"If-None-Match", "\"stale\""}})
+            ->status == 200);
+  CHECK(s.Get("/api/v1/pages?lang=vi", {{"If-Modified-Since", newest}})->status == 304);
+  // Nothing listed, nothing to date: no Last-Modified.
+  CHECK(s.Get("/api/v1/pages?updated_since=2030-01-01")->get_header_value("Last-Modified").empty());
 }
 
 TEST_CASE("API pagination stays consistent while pages are updated") {
