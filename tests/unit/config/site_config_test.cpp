@@ -51,7 +51,7 @@ sections:
       "site/config.yaml:3: colour: unknown field (allowed: base_url, default_language, languages, "
       "sections, time_zone, utc_offset, summary_length, feed_limit, list_page_size, "
         "max_content_file_mb, command_line_publishing, "
-        "readability)\n"
+        "readability, licence)\n"
       "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, round, page, not "
       "'blog'\n");
 }
@@ -101,4 +101,24 @@ TEST_CASE("a language's numerals are khmer or western, and set how dates are for
   CHECK_FALSE(LoadSiteConfig(fs, "site/config.yaml", &d).ok());
   CHECK(d.ToString() ==
         "site/config.yaml:4: languages[0].numerals: must be one of khmer, western, not 'roman'\n");
+}
+
+TEST_CASE("the licence and each language's attribution line") {
+  MemoryFileSystem fs;
+  fs.Add("site/config.yaml", std::string(kValid) +
+                                 "licence: {name: CC BY 4.0, spdx: CC-BY-4.0, url: "
+                                 "https://creativecommons.org/licenses/by/4.0/}\n");
+  Diagnostics d;
+  auto config = LoadSiteConfig(fs, "site/config.yaml", &d);
+  REQUIRE(config.ok());
+  CHECK(config->RightsLine("vi") == "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/.");
+  config->languages[0].attribution = "Nguồn: {title} ({base_url})";
+  config->languages[0].retelling_note = "Chỉ phần kể lại.";
+  CHECK(config->Attribution("vi") == "Nguồn: Đặc xá (https://example.org)");
+  // A language without its own line falls back to the default language's.
+  CHECK(config->Attribution("en") == "Nguồn: Amnesty (https://example.org)");
+  CHECK(config->RetellingNote("en") == "Chỉ phần kể lại.");
+  CHECK(config->RightsLine("vi") ==
+        "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/. Nguồn: Đặc xá "
+        "(https://example.org)");
 }
