@@ -19,10 +19,23 @@ const char* const kUsage =
     "  export  write the store's pages back as content files (with site/) into a new folder\n"
     "  publish check a content file with the stored site and store it as a new revision\n"
     "  unpublish  withdraw a page: its URL shows a notice (or 410), feeds and the API say so\n"
+    "  backup  copy the whole store (history, accounts, audit log) to a file, while serve runs\n"
+    "  restore put a backup in place of the store (the old one is kept) and rebuild the site\n"
     "\n"
     "Run 'clemency <command> --help' for the options of a command.\n";
 
 const std::map<std::string, CommandSpec> kCommands = {
+    {"backup",
+     {"Usage: clemency backup --to FILE [--force] [--source DIR] [--db FILE]\n"
+      "  --to FILE     the new backup: the whole store as of one moment (pages and their\n"
+      "                revisions, edits, accounts, tokens, audit log, schedules, publish log;\n"
+      "                sessions are not stored), owner-only, checked with integrity_check\n"
+      "  --force       replace FILE when it exists (else refused)\n"
+      "  --source DIR  folder holding var/ (default: current folder)\n"
+      "  --db FILE     SQLite store (default: DIR/var/clemency.db)\n"
+      "A running serve keeps serving and publishing while the copy is made.\n",
+      {"--to", "--source", "--db"},
+      {"--force"}}},
     {"build",
      {"Usage: clemency build [--source DIR] [--out DIR] [--db FILE] [--timings]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -103,6 +116,18 @@ const std::map<std::string, CommandSpec> kCommands = {
       "The page stays in the store as a record. Refused when another page links to it.\n",
       {"--reason", "--reason-*", "--lang", "--source", "--db"},
       {"--gone"},
+      true}},
+    {"restore",
+     {"Usage: clemency restore FILE [--source DIR] [--db FILE] [--out DIR]\n"
+      "  FILE          a backup made by 'clemency backup'; refused unless it passes\n"
+      "                integrity_check, is a Clemency store and its schema is not newer\n"
+      "  --source DIR  folder holding site/ (default: current folder)\n"
+      "  --db FILE     SQLite store to replace (default: DIR/var/clemency.db); the old one is\n"
+      "                kept beside it as FILE.before-restore-<UTC time>\n"
+      "  --out DIR     where the site is rebuilt from the restored store (default: DIR/public)\n"
+      "Stop serve first (refused while one runs on the store); start it again afterwards.\n",
+      {"--source", "--db", "--out"},
+      {},
       true}},
     {"serve",
      {"Usage: clemency serve [--source DIR] [--out DIR] [--db FILE] [--bind ADDR] [--port N]\n"

@@ -66,6 +66,13 @@ int RunStoreCommand(const std::string& command, const std::string& source,
                     const std::string& db_path, const std::vector<std::string>& arguments,
                     std::map<std::string, std::string>& values);
 
+// backup --to FILE: a verified owner-only copy of the store; restore FILE: puts one back in
+// place of the store (kept beside it) and rebuilds `out` from it.
+int BackupCommand(const std::string& command, const std::string& source,
+                  const std::string& db_path, const std::string& out,
+                  const std::vector<std::string>& arguments,
+                  std::map<std::string, std::string>& values);
+
 // user add|list|disable: editors' accounts in the store.
 int UserCommand(const std::string& db_path, const std::vector<std::string>& arguments,
                 std::map<std::string, std::string>& values);

@@ -1,5 +1,6 @@
 // clemency: command-line entry point. Reads the command and its options, then hands over to the
-// command's file (build.cpp, serve.cpp, store_commands.cpp, account_commands.cpp).
+// command's file (build.cpp, serve.cpp, store_commands.cpp, account_commands.cpp,
+// backup_commands.cpp).
 #include <mimalloc.h>
 #include <sys/stat.h>
 
@@ -39,6 +40,9 @@ int Run(int argc, char** argv) {
   if (command == "import" || command == "publish" || command == "unpublish" ||
       command == "export" || command == "user" || command == "token") {
     return RunStoreCommand(command, source, db_path, arguments, values);
+  }
+  if (command == "backup" || command == "restore") {
+    return BackupCommand(command, source, db_path, out, arguments, values);
   }
   if (command == "serve") return ServeSite(source, out, values);
   std::error_code ec;

@@ -394,6 +394,8 @@ Result<int64_t> Store::CommitCounter() {
   return counter;
 }
 
+int Store::LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
 int Store::SchemaVersion() {
   auto stmt = Prepare("PRAGMA user_version");
   if (!stmt.ok() || !stmt->Step()) return -1;

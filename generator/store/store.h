@@ -52,6 +52,8 @@ class Store {
   // Opens (creating if needed) the SQLite file at `path`, or ":memory:", and migrates it to the
   // current schema.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  // Returns the schema version this program's migrations bring a store to.
+  static int LatestSchemaVersion();
   ~Store();
   Result<Statement> Prepare(const std::string& sql);
   // Runs `use` with a statement prepared once per store and reused (bindings cleared first),
@@ -90,6 +92,11 @@ class Store {
   // connection of its own (this one's page cache could hide damage). Thread-safe; a healthy
   // verdict is reused while the file and its write-ahead log keep their size and times.
   Status CheckHealth();
+  // Copies the whole store as of one moment into the new file `to` through SQLite's online
+  // backup (other connections keep reading and writing meanwhile). The copy is written owner-only
+  // beside `to`, passes integrity_check, and only then takes that name. An existing `to` is
+  // refused unless `overwrite`; the store's own file always is.
+  Status BackupTo(const std::string& to, bool overwrite = false);
 
  private:
   Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -105,6 +112,17 @@ class Store {
   std::mutex cache_mutex_;
   std::map<const char*, std::unique_ptr<Statement>> cache_;  // keyed by the SQL literal's address
 };
+
+// Ok when `path` is a SQLite file that passes integrity_check, holds a Clemency store (its pages
+// and edits tables) and has a schema no newer than this program's; else says which it fails.
+Status CheckStoreFile(const std::string& path);
+
+// Replaces the store file at `db_path` with a verified copy of `backup`: the copy is made and
+// checked (CheckStoreFile) beside the store first, the old store (with its write-ahead log) is
+// kept owner-only as `kept`, then the copy takes the store's name. REQUIRES: no process has the
+// store open. On an error before the swap nothing has changed.
+Status ReplaceStoreFile(const std::string& db_path, const std::string& backup,
+                        const std::string& kept);
 
 struct SupportRow {
   // province as the source named it; current_province when the 2025 reform merged it ("" else);

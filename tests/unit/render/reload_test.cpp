@@ -1,5 +1,5 @@
-// Site::Reload() and partial builds: a loaded site takes one changed file, checks it with the
-// pages that may link to it, and renders only the outputs that show it.
+// Site::Changed() and partial builds: a new site is made from a loaded one with one changed
+// file, checked with the pages that may link to it, and only the outputs that show it render.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -155,4 +155,40 @@ TEST_CASE("a long section list is split into pages that link to each other") {
   REQUIRE(site->Build(options).ok());
   CHECK_FALSE(testing::Exists(dir / "public/vi/guides/page/3/index.html"));
   render_test::CheckEqualsFullBuild(dir.path());
+}
+
+TEST_CASE("a new site from a changed file leaves the site it was made from as it was") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  std::shared_ptr<const Site> before = LoadOrFail(dir.path());
+  const std::string path = "content/guides/alpha.vi.md";
+  std::string text = ReadFile(dir / path);
+  const size_t title = text.find("title: ");
+  REQUIRE(title != std::string::npos);
+  text.insert(title + 7, "Mới - ");
+  SiteChange change;
+  change.paths = {path};
+  change.fs = std::make_shared<FileOverlay>(std::make_shared<DiskFileSystem>(), dir / path, text);
+  Diagnostics diagnostics;
+  std::set<std::string> keys;
+  std::unique_ptr<Site> after = before->Changed(change, &diagnostics, &keys);
+  INFO(diagnostics.ToString());
+  REQUIRE(after);
+  CHECK(keys == std::set<std::string>{"guides/alpha"});
+  const RenderedPage* old_page = before->Find("guides/alpha", "vi");
+  const RenderedPage* new_page = after->Find("guides/alpha", "vi");
+  REQUIRE(old_page);
+  REQUIRE(new_page);
+  CHECK(old_page != new_page);
+  CHECK(new_page->page.title.rfind("Mới - ", 0) == 0);
+  CHECK(old_page->page.title.rfind("Mới - ", 0) == std::string::npos);
+  // The old site still renders the file as it is on disk; the new one the text laid over it.
+  auto old_html = before->PageDocument(path);
+  auto new_html = after->PageDocument(path);
+  REQUIRE(old_html.ok());
+  REQUIRE(new_html.ok());
+  CHECK_FALSE(Contains(*old_html, "Mới - "));
+  CHECK(Contains(*new_html, "Mới - "));
+  // Pages the change did not touch are shared, not copied.
+  CHECK(before->Find("guides/beta", "vi") == after->Find("guides/beta", "vi"));
 }
