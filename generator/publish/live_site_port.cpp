@@ -5,8 +5,7 @@
 
 namespace clemency {
 
-Result<PublishReport> LiveSite::Publish(const PublishOrder& order,
-                                               Diagnostics* diagnostics) {
+Result<PublishReport> LiveSite::Publish(const PublishOrder& order, Diagnostics* diagnostics) {
   PublishRequest request;
   request.file = order.path;
   request.stored_path = order.path;
@@ -29,7 +28,7 @@ Result<PublishReport> LiveSite::Publish(const PublishOrder& order,
 }
 
 Result<std::vector<std::string>> LiveSite::Unpublish(const UnpublishOrder& order,
-                                                            Diagnostics* diagnostics) {
+                                                     Diagnostics* diagnostics) {
   UnpublishRequest request;
   request.section = order.section;
   request.slug = order.slug;
