@@ -5,7 +5,8 @@ wrk -t2 -c64 at each URL, alternating, RUNS times each (median): a page, a feed 
 through the project's nginx configuration (deploy/nginx/), the same files through a bare nginx
 (tests/bench/run.sh's configuration: root, sendfile, etag, nothing else), and serve itself. Then a
 restart of serve (SIGTERM, start again) while a client reads the API and pages through nginx:
-how long serve was away and how many reads failed.
+how long serve was away and how many reads failed; and 50 publishes while readers go through
+nginx (errors, bodies cut short).
 
 Usage: bench_front.py CLEMENCY PROJECT_DIR [SECONDS] [RUNS]   (prints markdown rows)
 """
@@ -22,7 +23,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from ops_common import (Nginx, Serve, free_port, get, make_certificate,  # noqa: E402
-                        nginx_main_conf, render_nginx, site_copy)
+                        nginx_main_conf, reads_during_publishes, render_nginx, site_copy)
 
 PAGE = "/vi/guides/dac-xa-la-gi/"
 API = "/api/v1/pages?lang=vi&limit=20"
@@ -129,6 +130,11 @@ def main():
             print(f"| {label} | {med[0][0]:.0f} | {med[1][0]:.0f} | {med[0][0] / med[1][0]:.2f} | "
                   f"{med[0][1]:.2f} | {med[1][1]:.2f} | {med[2][0]:.0f} | {med[2][1]:.2f} |",
                   flush=True)
+        start = time.time()
+        failures, reads, bad = reads_during_publishes(clemency, tmp, front, 50)
+        print(f"\n50 publishes in {time.time() - start:.1f} s while 4 readers went through nginx: "
+              f"{len(failures)} failed publishes, {reads} reads, {len(bad)} errors or cut short "
+              f"{bad[:5]}")
         serve, away, reads, failed = restart_window(clemency, tmp, serve, serve_port, front)
         print(f"\nrestart of serve: away {away:.2f} s; {reads} reads through nginx meanwhile "
               f"(API, a page, a 404), {len(failed)} failed: {failed[:5]}")

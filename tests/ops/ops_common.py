@@ -155,3 +155,49 @@ def get(port, path, headers=None, method="GET", body=None, tls=False, timeout=10
 def decoded(headers, body):
     """The body without its Content-Encoding."""
     return gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+
+
+def edited_copy(root, section, name, add):
+    """A copy of content/<section>/<name> with `add` appended, in edits/; returns its path."""
+    path = os.path.join(root, "edits", section, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(os.path.join(root, "content", section, name), encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + add)
+    return path
+
+
+def reads_during_publishes(clemency, root, front, count):
+    """`count` publishes through serve while 4 readers GET a page, its section, a feed and the API
+    through nginx (port `front`); returns (publish failures, reads, bad reads): a bad read is a
+    status other than 200 or a body cut short."""
+    import threading
+    paths = ("/vi/guides/dac-xa-la-gi/", "/vi/guides/", "/vi/feed.atom",
+             "/api/v1/pages?lang=vi&limit=20")
+    ends = {"/vi/feed.atom": b"</feed>", "/api/v1/pages?lang=vi&limit=20": b"}"}
+    reads, bad, stop = [0], [], [False]
+
+    def reader():
+        while not stop[0]:
+            for path in paths:
+                status, _, body = get(front, path)
+                reads[0] += 1
+                if status != 200 or not body.rstrip().endswith(ends.get(path, b"</html>")):
+                    bad.append((path, status, len(body)))
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    failures = []
+    try:
+        for i in range(count):
+            change = edited_copy(root, "guides", "dac-xa-la-gi.vi.md", f"\nLần sửa số {i}.\n")
+            code, out = run([clemency, "publish", change, "--source", root, "--change", "minor",
+                             "--note", f"Lần {i}."])
+            if code != 0:
+                failures.append(out)
+    finally:
+        stop[0] = True
+        for t in threads:
+            t.join()
+    return failures, reads[0], bad
