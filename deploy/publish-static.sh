@@ -13,7 +13,12 @@
 # so files a reader opened a moment before the flip stay readable. Exits non-zero if any target
 # failed (the others are still published); a failed target keeps serving its previous release.
 #
-# Environment: KEEP (releases kept, default 3), RSYNC_SSH (ssh command, default "ssh").
+# With PRECOMPRESS=1, each text file over 512 bytes of the new release gets a .gz beside it
+# (gzip -6; the previous release's .gz hard-linked where the file is unchanged) for nginx's
+# gzip_static, so a mirror does not compress per request. The build itself writes no .gz files.
+#
+# Environment: KEEP (releases kept, default 3), RSYNC_SSH (ssh command, default "ssh"),
+# PRECOMPRESS (1: add .gz files).
 set -euo pipefail
 
 usage() { echo "usage: publish-static.sh PUBLIC_DIR TARGET..." >&2; exit 2; }
@@ -25,16 +30,34 @@ keep="${KEEP:-3}"
 ssh_cmd="${RSYNC_SSH:-ssh}"
 stamp="$(date -u +%Y%m%dT%H%M%S.%NZ)"
 
-# on_target TARGET SCRIPT: runs SCRIPT with sh on the target's machine, the folder as $1.
+# on_target TARGET SCRIPT [ARG...]: runs SCRIPT (read from stdin) with sh on the target's
+# machine, with the folder as $1 and the ARGs after it.
 on_target() {
   local target="$1" script="$2"
+  shift 2
   if [[ "$target" == *:* ]]; then
-    # shellcheck disable=SC2029  # the folder is passed as an argument, quoted for the remote sh
-    $ssh_cmd "${target%%:*}" sh -c "$(printf '%q' "$script")" sh "$(printf '%q' "${target#*:}")"
+    local quoted=() a
+    for a in "${target#*:}" "$@"; do quoted+=("$(printf '%q' "$a")"); done
+    # shellcheck disable=SC2029  # the arguments are quoted for the remote shell
+    printf '%s\n' "$script" | $ssh_cmd "${target%%:*}" sh -s -- "${quoted[@]}"
   else
-    sh -c "$script" sh "$target"
+    printf '%s\n' "$script" | sh -s -- "$target" "$@"
   fi
 }
+
+# $1 the target folder, $2 the new release, $3 the previous one (or "").
+precompress_script='cd "$1/releases/$2" || exit 1
+find . -type f \( -name "*.html" -o -name "*.css" -o -name "*.js" -o -name "*.json" \
+  -o -name "*.atom" -o -name "*.rss" -o -name "*.xml" -o -name "*.svg" -o -name "*.txt" \
+  -o -name "*.csv" \) -size +511c | while IFS= read -r f; do
+  if [ -n "$3" ] && [ "$f" -ef "../$3/$f" ] && [ -f "../$3/$f.gz" ]; then echo "L$f.gz"; else echo "G$f"; fi
+done >.precompress
+sed -n "s/^L//p" .precompress | (cd "../${3:-$2}" && xargs -r -d "\n" cp -l --parents -t "../$2") &&
+  sed -n "s/^G//p" .precompress | xargs -r -d "\n" gzip -6 -n -k -f
+status=$?
+rm -f .precompress
+exit $status'
+precompress="${PRECOMPRESS:-0}"
 
 # The release `current` points at (a name under releases/), or nothing.
 current_release() {
@@ -50,6 +73,9 @@ publish_one() {
   stats="$(rsync -a --delete --stats -e "$ssh_cmd" "${link_dest[@]}" \
     "$public/" "$target/releases/$stamp/")" || return 1
   grep -E '^Number of (regular )?files( transferred)?:' <<<"$stats" | sed "s|^|publish-static: $target: |"
+  if [[ "$precompress" == 1 ]]; then
+    on_target "$target" "$precompress_script" "$stamp" "$previous" || return 1
+  fi
   # The flip: a new symlink renamed over the old one (mv -T is rename(2)).
   on_target "$target" 'cd "$1" && ln -sfn "releases/'"$stamp"'" current.new && mv -T current.new current' ||
     return 1

@@ -7,12 +7,14 @@
   release);
 - a reader hammering the mirror during the swap gets every file whole: 200s only, each body the
   old or the new one exactly, and once the new page is seen, never the old one again;
+- with PRECOMPRESS=1 the mirror sends .gz files (gzip_static), new ones only for changed files;
 - old releases are pruned to KEEP; a target that cannot be written fails alone, the others are
   published.
 Prints the publish-to-mirror time.
 
 Usage: publish_static.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
 """
+import gzip
 import os
 import re
 import shutil
@@ -129,6 +131,25 @@ def main():
             print(f"publish-static: {seconds:.2f} s to run; the mirror served the new page "
                   f"{reached:.2f} s after it started ({total} files, {copied} copied)")
 
+        env = dict(os.environ, PRECOMPRESS="1")
+        code, out, _ = publish(public, mirror, env=env)
+        check("a publish with PRECOMPRESS=1", code == 0, out)
+        status, head, body = get(port, PAGE, {"Accept-Encoding": "gzip"})
+        check("the mirror sends the precompressed page (gzip_static: a length, not chunks)",
+              status == 200 and head.get("content-encoding") == "gzip" and
+              "content-length" in head and gzip.decompress(body) == new[PAGE], str(head))
+        with open(source, "a", encoding="utf-8") as f:
+            f.write("\nMột câu nữa.\n")
+        run([clemency, "build", "--source", tmp, "--out", public])
+        publish(public, mirror, env=env)
+        releases = sorted(os.listdir(os.path.join(mirror, "releases")))
+        a, b = (os.path.join(mirror, "releases", r) for r in releases[-2:])
+        with open(f"{b}/vi/guides/dac-xa-la-gi/index.html.gz", "rb") as f:
+            fresh = b"M\xe1\xbb\x99t c\xc3\xa2u n\xe1\xbb\xafa." in gzip.decompress(f.read())
+        check("a changed file gets a new .gz", fresh)
+        check("an unchanged file's .gz is linked from the previous release",
+              os.stat(f"{a}/assets/style.css.gz").st_ino ==
+              os.stat(f"{b}/assets/style.css.gz").st_ino)
         for _ in range(3):
             publish(public, mirror)
         check("releases pruned to KEEP=3", len(os.listdir(os.path.join(mirror, "releases"))) == 3)
