@@ -3,7 +3,8 @@
 
 wrk -t2 -c64 at each URL, alternating, RUNS times each (median): a page, a feed and the API list
 through the project's nginx configuration (deploy/nginx/), the same files through a bare nginx
-(tests/bench/run.sh's configuration: root, sendfile, etag, nothing else), and serve itself. Then a
+(tests/bench/run.sh's configuration: root, sendfile, etag, and gzip_static for the rows with .gz
+files), and serve itself. Then a
 restart of serve (SIGTERM, start again) while a client reads the API and pages through nginx:
 how long serve was away and how many reads failed; and 50 publishes while readers go through
 nginx (errors, bodies cut short).
@@ -98,7 +99,7 @@ def main():
         os.makedirs(bare_prefix)
         bare_conf = nginx_main_conf(bare_prefix, f"""  include /etc/nginx/mime.types;
   types {{ application/atom+xml atom; application/rss+xml rss; }}
-  sendfile on; tcp_nopush on; etag on;
+  sendfile on; tcp_nopush on; etag on; gzip_static on;
   server {{ listen 127.0.0.1:{bare}; root {public}; index index.html; }}""")
         with open(bare_conf) as f:
             text = f.read().replace("worker_processes 1;", "worker_processes auto;")
@@ -115,10 +116,20 @@ def main():
             ("API list (micro-cache) vs its bytes as a file", f"http://127.0.0.1:{front}{API}",
              f"http://127.0.0.1:{bare}/api-list.json", False),
         ]
+        precompressed = [
+            ("page, gzip, precompressed (both gzip_static)", f"http://127.0.0.1:{front}{PAGE}",
+             f"http://127.0.0.1:{bare}{PAGE}", True),
+            ("feed, gzip, precompressed (both gzip_static)",
+             f"http://127.0.0.1:{front}/vi/feed.atom", f"http://127.0.0.1:{bare}/vi/feed.atom",
+             True),
+        ]
         print("| request | project config req/s | bare nginx req/s | ratio | project p99 ms | "
               "bare p99 ms | serve alone req/s | serve p99 ms |")
         print("|---|---|---|---|---|---|---|---|")
-        for label, url, bare_url, gz in cases:
+        for label, url, bare_url, gz in cases + precompressed:
+            if label.startswith("page, gzip, pre"):  # as publish-static.sh PRECOMPRESS=1 makes
+                for path in (PAGE + "index.html", "/vi/feed.atom"):
+                    subprocess.run(["gzip", "-6", "-n", "-k", "-f", public + path], check=True)
             ours, theirs, alone = [], [], []
             serve_url = url.replace(f":{front}", f":{serve_port}")
             for _ in range(runs):
