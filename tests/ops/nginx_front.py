@@ -240,6 +240,10 @@ def main():
         serve.stop()
         status, _, _ = get(http_port, "/vi/guides/dac-xa-la-gi/")
         check("serve stopped: pages still served", status == 200, str(status))
+        status, _, body = get(http_port, "/", {"Accept-Language": "km"})
+        with open(os.path.join(tmp, "public", "index.html"), "rb") as f:
+            check("serve stopped: / is the root page", status == 200 and body == f.read(),
+                  str(status))
         for lang in ("vi", "en", "km"):
             status, head, body = get(http_port, f"/{lang}/nope/")
             with open(os.path.join(tmp, "public", lang, "404.html"), "rb") as f:
