@@ -225,6 +225,13 @@ def main():
                             tls_cert=cert, tls_key=key, cache_dir=os.path.join(prefix, "cache"),
                             default_lang="vi")
         nginx = Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"), [http_port, tls_port])
+        challenge = os.path.join(prefix, "conf", "acme", ".well-known", "acme-challenge")
+        os.makedirs(challenge)
+        with open(os.path.join(challenge, "tok3n"), "w") as f:
+            f.write("tok3n.key\n")
+        status, _, body = get(http_port, "/.well-known/acme-challenge/tok3n")
+        check("the ACME challenge over HTTP (its own folder)", status == 200 and
+              body == b"tok3n.key\n", f"{status} {body[:40]!r}")
         compare_files(serve_port, http_port)
         gzip_and_304(http_port)
         not_found_pages(serve_port, http_port)

@@ -119,6 +119,7 @@ class Nginx:
 def render_nginx(out_dir, **values):
     """deploy/nginx/render.sh into out_dir with CLEMENCY_<KEY> = value for each keyword."""
     env = dict(os.environ)
+    values.setdefault("acme_root", os.path.join(out_dir, "acme"))
     env.update({"CLEMENCY_" + k.upper(): str(v) for k, v in values.items()})
     code, out = run(["bash", os.path.join(DEPLOY, "nginx", "render.sh"), out_dir], env=env)
     if code != 0:
