@@ -26,6 +26,7 @@ while [[ $# -gt 0 ]]; do
     *) targets+=("$1"); shift ;;
   esac
 done
+build="$(realpath -m "$build")"
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(page_file support_csv editor_json selfcheck_query api_query http_head)
 fi
@@ -55,7 +56,7 @@ run_one() {  # run_one TARGET: prints one summary line; returns non-zero on a fi
     mkdir -p "$root/tests/fuzz/corpus/$target"
     cp -n "$work/corpus/"* "$root/tests/fuzz/corpus/$target/" 2>/dev/null || true
   fi
-  if [[ $status -ne 0 || "$found" -gt 0 ]]; then
+  if [[ $status -ne 0 || "$found" -gt 0 || "$execs" -eq 0 ]]; then
     tail -n 40 "$work/log.txt" >&2
     return 1
   fi
