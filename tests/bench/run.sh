@@ -61,7 +61,8 @@ per_page() {
   awk -v f="$files" -v b="$bytes" -v p="$2" 'BEGIN {printf "%.2f\t%.0f", f / p, b / p}'
 }
 : >"$work/per-page.tsv"
-echo "== builds (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== builds (load before: $load_before)"
 for size in $sizes; do
   corpus="$work/corpus-$size"
   [[ -d "$corpus/content" ]] || "$root/tests/bench/make_corpus" "$corpus" "$size"
@@ -83,7 +84,8 @@ for size in $sizes; do
   done
 done
 rm -rf "$disk_out/out-c" "$disk_out/out-c.manifest" "$disk_out/out-c.pages" "$disk_out/out-h"
-echo "(load after the builds: $(cut -d' ' -f1-3 /proc/loadavg))"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "(load after the builds: $load_after)"
 
 echo "== rebuilds"
 rebuild_size=10000
@@ -206,7 +208,7 @@ echo "$publish_section"
   echo
   echo "Output on a real disk ($(df -T "$disk_out" | awk 'NR == 2 {print $2}'), \`$disk_out\`) and on tmpfs (\`$out\`); the runs"
   echo "alternate clemency, hugo on disk, then on tmpfs; \`sync\` before each run. Load average before"
-  echo "the builds and after them: see the run's log (the machine is shared)."
+  echo "the builds $load_before, after them $load_after (1, 5, 15 min; the machine may be shared: CPU columns are steadier)."
   echo
   echo "| pages | output on | clemency wall s | hugo wall s | wall ratio | clemency CPU s | hugo CPU s | CPU ratio | clemency peak RSS MiB | hugo peak RSS MiB | RSS ratio |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
