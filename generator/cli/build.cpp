@@ -152,6 +152,11 @@ int CheckOrBuild(const std::string& command, const std::string& source, const st
                  const std::map<std::string, std::string>& values) {
   StepTimer timer;
   if (command != "build" || !PageCache::Usable(out, JoinPath(source, "site"))) {
+    // A full build is a short batch: memory freed is soon needed again, so it waits 100 ms
+    // before going back to the system instead of at once (main()'s setting for serve). At 15k
+    // pages: 8.2 instead of 10.0 CPU seconds (half the system time: madvise calls and their TLB
+    // flushes), peak RSS 116 instead of 110 MiB; never returning it would take 145 MiB.
+    if (command == "build") mi_option_set(mi_option_decommit_delay, 100);
     return LoadAndBuild(command, source, out, values, timer, false);
   }
   // A rebuild from the page cache is short and holds little memory: fault memory in 2 MiB at a

@@ -98,6 +98,15 @@ Status Execute(const std::vector<Job>& jobs, const ChangePlan& plan, const Build
   std::map<std::string, std::atomic<size_t>> page_counts;
   for (const auto& language : config.languages) page_counts[language.code] = 0;
   std::atomic<size_t> skipped_outputs{0}, done{0};
+  {
+    // Outputs that go into the staging folder: in place, only those of jobs that changed.
+    std::vector<std::string_view> staged;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (writer.in_place() && plan.unchanged[i]) continue;
+      staged.insert(staged.end(), jobs[i].outputs.begin(), jobs[i].outputs.end());
+    }
+    writer.PrepareFolders(staged, options.threads);
+  }
   std::mutex error_mutex;
   Status error;  // the first job that failed
   ParallelFor(jobs.size(), options.threads, [&](size_t i) {

@@ -18,6 +18,9 @@ Job Site::Planner::HistoryJob(const ViewBuilder& builder, const SectionConfig& s
   if (const auto* group = site_.Group(shown.key)) {
     for (const auto& [code, index] : *group) key += "|" + code;  // the language switcher
   }
+  for (const auto& language : site_.config_.languages) {  // which links lead to a history page
+    key += builder.HasHistoryIn(shown.key, language.code) ? "|h" : "|-";
+  }
   const std::string path = paths::PageHistory(lang, page.section, page.slug);
   // Not counted among the language's pages: the build's summary counts what content shows.
   return {

@@ -47,6 +47,8 @@ std::string Site::Planner::PageKey(const RenderedPage& shown, const std::string&
     // "May be out of date" compares with the source page's date (its body is not shown).
     parts += "|" + std::to_string(source->page.updated.unix_seconds);
   }
+  // The link to the history page comes and goes with it.
+  if (site_.HasHistoryPage(shown.key, shown.page.lang)) parts += "|history";
   return HashHex(parts);
 }
 

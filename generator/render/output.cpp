@@ -1,6 +1,7 @@
 #include "render/output.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -10,8 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 #include "core/fs.h"
+#include "core/parallel.h"
 #include "render/output_folder.h"
 
 namespace clemency {
@@ -56,6 +59,10 @@ Result<std::unique_ptr<OutputWriter>> OutputWriter::Create(const std::string& pu
   }
   std::unique_ptr<OutputWriter> writer(
       new OutputWriter(target.string(), staging, std::move(lock).value()));
+  writer->staging_fd_ = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (writer->staging_fd_ < 0) {
+    return Status::Error("cannot open staging folder " + staging + ": " + std::strerror(errno));
+  }
   if (Status s = WriteFileAtomically(staging + "/" + kOutputMarker,
                                      "A Clemency output folder: a build may replace all of it.\n");
       !s.ok()) {
@@ -65,6 +72,7 @@ Result<std::unique_ptr<OutputWriter>> OutputWriter::Create(const std::string& pu
 }
 
 OutputWriter::~OutputWriter() {
+  if (staging_fd_ >= 0) ::close(staging_fd_);
   if (!committed_) {
     std::error_code ec;
     fs::remove_all(staging_dir_, ec);
@@ -73,24 +81,9 @@ OutputWriter::~OutputWriter() {
 
 namespace {
 
-// Writes `bytes` to a new file at `path`, creating its folder when missing; 0 or the errno of
-// the failure. An existing file is unlinked first, never written through: it may be a hard link
-// into the live site (Reuse).
-int WriteNewFile(const std::string& path, const std::string& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0 && errno == ENOENT) {
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  }
-  if (fd < 0 && errno == EEXIST) {
-    ::unlink(path.c_str());
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  }
-  if (fd < 0) return errno;
-  int error = WriteAll(fd, bytes) ? 0 : errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  return error;
+// Opens a new file `relative` under the folder `dir_fd` for writing; -1 with errno on failure.
+int OpenNew(int dir_fd, const char* relative) {
+  return ::openat(dir_fd, relative, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 }
 
 // True when the file at `path` holds exactly `bytes`.
@@ -101,6 +94,50 @@ bool FileHolds(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
+// The folders are usually there already (PrepareFolders): one open, no lookups. A missing folder
+// is made and the open tried again. An existing file is unlinked first, never written through:
+// it may be a hard link into the live site (Reuse).
+int OutputWriter::WriteNewFile(const std::string& relative_path, const std::string& bytes) const {
+  int fd = OpenNew(staging_fd_, relative_path.c_str());
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    fs::create_directories(fs::path(staging_dir_ + "/" + relative_path).parent_path(), ec);
+    fd = OpenNew(staging_fd_, relative_path.c_str());
+  }
+  if (fd < 0 && errno == EEXIST) {
+    ::unlinkat(staging_fd_, relative_path.c_str(), 0);
+    fd = OpenNew(staging_fd_, relative_path.c_str());
+  }
+  if (fd < 0) return errno;
+  int error = WriteAll(fd, bytes) ? 0 : errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  return error;
+}
+
+void OutputWriter::PrepareFolders(const std::vector<std::string_view>& relative_paths,
+                                  int threads) {
+  // Every folder with its parents, grouped by depth: a depth's folders are made together once
+  // the depth above exists.
+  std::vector<std::vector<std::string_view>> by_depth;
+  std::unordered_set<std::string_view> seen;
+  for (std::string_view path : relative_paths) {
+    if (!IsSafeRelativePath(std::string(path))) continue;
+    size_t depth = 0;
+    for (size_t slash = path.find('/'); slash != std::string_view::npos;
+         slash = path.find('/', slash + 1), ++depth) {
+      std::string_view folder = path.substr(0, slash);
+      if (!seen.insert(folder).second) continue;
+      if (by_depth.size() <= depth) by_depth.resize(depth + 1);
+      by_depth[depth].push_back(folder);
+    }
+  }
+  for (const auto& folders : by_depth) {
+    ParallelFor(folders.size(), threads, [&](size_t i) {
+      ::mkdirat(staging_fd_, std::string(folders[i]).c_str(), 0755);  // EEXIST is fine
+    });
+  }
+}
+
 Status OutputWriter::Write(const std::string& relative_path, const std::string& bytes) {
   if (!IsSafeRelativePath(relative_path)) {
     return Status::Error("refusing to write outside the output folder: " + relative_path);
@@ -110,9 +147,9 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
     ++files_reused_;
     return Status::Ok();
   }
-  std::string path = staging_dir_ + "/" + relative_path;
-  if (int failure = WriteNewFile(path, bytes); failure != 0) {
-    Status error = Status::Error("cannot write " + path + ": " + std::strerror(failure));
+  if (int failure = WriteNewFile(relative_path, bytes); failure != 0) {
+    Status error = Status::Error("cannot write " + staging_dir_ + "/" + relative_path + ": " +
+                                 std::strerror(failure));
     std::lock_guard<std::mutex> lock(error_mutex_);
     if (first_error_.ok()) first_error_ = error;
     return error;
@@ -134,10 +171,14 @@ void OutputWriter::Remove(const std::string& relative_path) {
 
 bool OutputWriter::Reuse(const std::string& relative_path) {
   if (!IsSafeRelativePath(relative_path)) return false;
-  fs::path target = fs::path(staging_dir_) / relative_path;
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (::link((fs::path(public_dir_) / relative_path).c_str(), target.c_str()) != 0) return false;
+  const std::string from = public_dir_ + "/" + relative_path;
+  // The folder is usually there already (PrepareFolders).
+  if (::linkat(AT_FDCWD, from.c_str(), staging_fd_, relative_path.c_str(), 0) != 0) {
+    if (errno != ENOENT) return false;
+    std::error_code ec;
+    fs::create_directories(fs::path(staging_dir_ + "/" + relative_path).parent_path(), ec);
+    if (::linkat(AT_FDCWD, from.c_str(), staging_fd_, relative_path.c_str(), 0) != 0) return false;
+  }
   ++files_reused_;
   return true;
 }

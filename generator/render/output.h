@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -32,6 +33,10 @@ class OutputWriter {
   bool in_place() const { return in_place_; }
   // In place only: `relative_path` is no longer an output; Commit() deletes it.
   void Remove(const std::string& relative_path);
+  // Creates, in the staging folder, the folder of every path of `relative_paths` (each once,
+  // parents before children, on up to `threads` threads), so writes open their files without
+  // looking for folders first. Call before the writers start; unsafe paths are skipped.
+  void PrepareFolders(const std::vector<std::string_view>& relative_paths, int threads);
   // Thread-safe. `relative_path` must not escape the output (no "..", no leading '/').
   Status Write(const std::string& relative_path, const std::string& bytes);
   Status CopyTree(const std::string& from_dir);
@@ -53,7 +58,10 @@ class OutputWriter {
       : public_dir_(std::move(public_dir)),
         staging_dir_(std::move(staging_dir)),
         lock_(std::move(lock)) {}
+  // Writes `bytes` to the new file `relative_path` of the staging folder; 0 or the errno.
+  int WriteNewFile(const std::string& relative_path, const std::string& bytes) const;
   std::string public_dir_, staging_dir_;
+  int staging_fd_ = -1;  // the staging folder, open: files are opened relative to it
   OutputLock lock_;
   std::atomic<size_t> files_written_{0};
   std::atomic<size_t> files_reused_{0};

@@ -64,7 +64,8 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       for (const RenderedPage* shown : listed) {
         if (!keys.count(shown->key)) continue;
         jobs.push_back(PageJob(*builder, *section, *shown));
-        jobs.push_back(HistoryJob(*builder, *section, *shown));
+        if (site_.HasHistoryPage(shown->key, shown->page.lang))
+          jobs.push_back(HistoryJob(*builder, *section, *shown));
         for (Job& job : AliasJobs(*builder, *shown)) jobs.push_back(std::move(job));
       }
       for (Job& job : SectionJobs(*builder, *section, listed)) jobs.push_back(std::move(job));
@@ -123,7 +124,8 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     for (Job& job : SectionJobs(builder, section, listed)) jobs.push_back(std::move(job));
     for (const RenderedPage* shown : listed) {
       jobs.push_back(PageJob(builder, section, *shown));
-      jobs.push_back(HistoryJob(builder, section, *shown));
+      if (site_.HasHistoryPage(shown->key, shown->page.lang))
+        jobs.push_back(HistoryJob(builder, section, *shown));
       for (Job& job : AliasJobs(builder, *shown)) jobs.push_back(std::move(job));
     }
   } else if (part == sections.size() + 2) {

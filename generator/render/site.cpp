@@ -354,6 +354,14 @@ const Site::History* Site::FindHistory(const std::string& key, const std::string
   return it == histories_.end() ? nullptr : &it->second;
 }
 
+bool Site::HasHistoryPage(const std::string& key, const std::string& lang) const {
+  const History* history = FindHistory(key, lang);
+  if (!history) return false;
+  return history->revisions.size() > 1 ||
+         std::any_of(history->revisions.begin(), history->revisions.end(),
+                     [](const PageRevision& r) { return r.change_type == "withdrawal"; });
+}
+
 void Site::CheckLinks(Diagnostics* diagnostics,
                       const std::function<bool(const RenderedPage&)>& should_check) const {
   const std::unordered_set<std::string> files = LinkableFiles();

@@ -252,6 +252,10 @@ class Site {
     std::string hash;  // of everything the revisions show: part of the history page's job key
   };
   const History* FindHistory(const std::string& key, const std::string& lang) const;
+  // Whether the page `key` shown in its language `lang` has a public history page: the records
+  // hold more than one announced revision of it, or a withdrawal. A page with only its first
+  // publication has nothing to show there, so it gets neither the page nor a link to it.
+  bool HasHistoryPage(const std::string& key, const std::string& lang) const;
   // Hash of every file under `source_dir`/site (what site_key() is for a site loaded now).
   static std::string SiteKeyOf(const FileSystem& fs, const std::string& source_dir);
   // The page shown at /<lang>/<key>/: the translation if published, else the default language's.

@@ -73,13 +73,18 @@ void ViewBuilder::AddLanguages(View* view, const std::string& key,
   AddLanguageLinks(view, path_suffix, [&](const std::string& code) { return Exists(key, code); });
 }
 
-void ViewBuilder::AddLanguageLinks(View* view, const std::string& path_suffix,
-                                   const std::function<bool(const std::string&)>& exists) const {
+void ViewBuilder::AddLanguageLinks(
+    View* view, const std::string& path_suffix,
+    const std::function<bool(const std::string&)>& exists,
+    const std::function<std::string(const std::string&)>& path_of) const {
+  auto href_in = [&](const std::string& code) {
+    return path_of ? path_of(code) : paths::Home(code) + path_suffix;
+  };
   View switcher = View::List();
   View alternates = View::List();
   for (const auto& other : config_.languages) {
     const bool translated = exists(other.code);
-    std::string href = paths::Home(other.code) + path_suffix;
+    std::string href = href_in(other.code);
     switcher.Push(View()
                       .Set("code", View(other.code))
                       .Set("name", View(other.name))
@@ -92,7 +97,25 @@ void ViewBuilder::AddLanguageLinks(View* view, const std::string& path_suffix,
   }
   view->Set("languages", switcher);
   view->Set("alternates", alternates);
-  view->Set("x_default", View(Absolute(paths::Home(config_.default_language) + path_suffix)));
+  view->Set("x_default", View(Absolute(href_in(config_.default_language))));
+}
+
+bool ViewBuilder::HasHistoryIn(const std::string& key, const std::string& lang) const {
+  const RenderedPage* shown = site_.Find(key, lang);
+  return shown && site_.HasHistoryPage(key, shown->page.lang);
+}
+
+void ViewBuilder::AddHistoryLanguages(View* view, const RenderedPage& shown) const {
+  const Page& page = shown.page;
+  AddLanguageLinks(
+      view, "",
+      [&](const std::string& code) {
+        return Exists(shown.key, code) && HasHistoryIn(shown.key, code);
+      },
+      [&](const std::string& code) {
+        return HasHistoryIn(shown.key, code) ? paths::PageHistory(code, page.section, page.slug)
+                                             : paths::Page(code, page.section, page.slug);
+      });
 }
 
 void ViewBuilder::AddListPages(View* view, const std::string& section, size_t page,
@@ -258,7 +281,7 @@ Status ViewBuilder::PageView(const RenderedPage& shown, const std::string& secti
   view.Set("description", View(page.summary));
   view.Set("body", View(std::move(body->html)));
   view.Set("og_type", View(page.IsIndex() ? "website" : "article"));
-  AddPageDates(page, &view);
+  AddPageDates(shown, &view);
   AddSources(page, &view);
   if (!page.tags.empty()) view.Set("tags", TextList(page.tags));
   if (page.round) view.Set("round", RoundView(*page.round));
@@ -272,9 +295,13 @@ Status ViewBuilder::PageView(const RenderedPage& shown, const std::string& secti
   return Status::Ok();
 }
 
-void ViewBuilder::AddPageDates(const Page& page, View* view) const {
+void ViewBuilder::AddPageDates(const RenderedPage& shown, View* view) const {
+  const Page& page = shown.page;
   if (!page.IsIndex()) {
-    view->Set("history_href", View(paths::PageHistory(language_.code, page.section, page.slug)));
+    if (site_.HasHistoryPage(shown.key, page.lang)) {
+      view->Set("history_href",
+                View(paths::PageHistory(language_.code, page.section, page.slug)));
+    }
     view->Set("published", View(FormatDate(page.date)));
     view->Set("published_iso", View(page.date.ToRfc3339()));
     if (page.updated > page.date) {
@@ -343,8 +370,7 @@ View ViewBuilder::HistoryView(const RenderedPage& shown, const Site::History* hi
   view.Set("page_title",
            View(T("history_title", {{"title", page.title}}) + " – " + language_.title));
   view.Set("description", View(T("history_title", {{"title", page.title}})));
-  AddLanguages(&view, shown.key,
-               paths::PageSuffix(page.section, page.slug) + paths::kHistoryFolder + "/");
+  AddHistoryLanguages(&view, shown);
   if (page.lang != language_.code) {
     view.Set("not_translated", View(true));
     view.Set("content_lang", View(page.lang));

@@ -69,6 +69,9 @@ class ViewBuilder {
   // the default language is shown so here too, not indexed, like the page itself.
   View HistoryView(const RenderedPage& shown, const Site::History* history) const;
 
+  // Whether the page `key`, as shown in `lang`, has a history page there.
+  bool HasHistoryIn(const std::string& key, const std::string& lang) const;
+
  private:
   // Returns `date` as this language writes dates.
   std::string FormatDate(const DateTime& date) const { return T("date", {{"date", date}}); }
@@ -76,9 +79,14 @@ class ViewBuilder {
   // Ninh)": the names the source used, then where the place belongs today.
   std::string PlaceText(const SupportInfo& s) const;
   // The switcher, hreflang alternates (languages for which `exists`) and x-default of the page
-  // at `path_suffix` after "/<lang>/".
-  void AddLanguageLinks(View* view, const std::string& path_suffix,
-                        const std::function<bool(const std::string&)>& exists) const;
+  // at `path_suffix` after "/<lang>/", or at `path_of(lang)` when given.
+  void AddLanguageLinks(
+      View* view, const std::string& path_suffix,
+      const std::function<bool(const std::string&)>& exists,
+      const std::function<std::string(const std::string&)>& path_of = nullptr) const;
+  // The language links of the history page of `shown`: each language's history page where one
+  // is written, else that language's page.
+  void AddHistoryLanguages(View* view, const RenderedPage& shown) const;
   // Whether the page `key` is published in `lang` itself (not shown there as a fallback).
   bool Exists(const std::string& key, const std::string& lang) const;
   // Notices for a page shown in `language_`: fallback, outdated or machine-assisted translation.
@@ -92,7 +100,7 @@ class ViewBuilder {
   // from the default language's entry (a Khmer province name gives no Latin slug).
   std::string ProvinceSlug(const RenderedPage& entry) const;
   // PageView's parts. Its publication, update and review dates (a list page has only a review).
-  void AddPageDates(const Page& page, View* view) const;
+  void AddPageDates(const RenderedPage& shown, View* view) const;
   // The laws and documents the page cites (nothing when it cites none).
   void AddSources(const Page& page, View* view) const;
   // Where a story was first published (nothing for a page that is not a retold story).

@@ -42,7 +42,6 @@ const PAGES = LANGS.flatMap((lang) => [
   { lang, path: `/${lang}/support/` },
   { lang, path: `/${lang}/support/province/nghe-an/` },
   { lang, path: `/${lang}/${GUIDE}` },
-  { lang, path: `/${lang}/${GUIDE}history/` },
   { lang, path: `/${lang}/stories/trai-ga-tu-khoan-vay-50-trieu/` },
   { lang, path: `/${lang}/support/vay-von-ngan-hang-chinh-sach-xa-hoi/` },
   { lang, path: `/${lang}/self-check/time-fixed/` },

@@ -10,8 +10,9 @@ using namespace clemency;
 
 namespace {
 
-// Draws the SVG's path ("M x y h n v1 h-n z" squares in a viewBox "0 0 size size") as a binary
-// PGM with `scale` pixels per module; "" when the SVG is not of that shape.
+// Draws the SVG's path (rows of strokes one module thick: "M x y.5" starts a row, "m dx 0" moves
+// along it, "h n" draws n modules, in a viewBox "0 0 size size") as a binary PGM with `scale`
+// pixels per module; "" when the SVG is not of that shape.
 std::string ToPgm(const std::string& svg, int scale) {
   int size = 0;
   if (std::sscanf(svg.c_str() + svg.find("viewBox=\"0 0 ") + 13, "%d", &size) != 1 || size <= 0) {
@@ -19,14 +20,23 @@ std::string ToPgm(const std::string& svg, int scale) {
   }
   std::vector<unsigned char> pixels(static_cast<size_t>(size * scale) * size * scale, 255);
   size_t at = svg.find(" d=\"");
-  if (at == std::string::npos) return "";
+  if (at == std::string::npos || svg.find("stroke=\"#000\"") == std::string::npos) return "";
   const char* p = svg.c_str() + at + 4;
-  int x, y, run, consumed;
-  while (std::sscanf(p, "M%d %dh%dv1h-%*dz%n", &x, &y, &run, &consumed) == 3) {
-    for (int py = y * scale; py < (y + 1) * scale; ++py) {
-      for (int px = x * scale; px < (x + run) * scale; ++px) {
-        pixels[static_cast<size_t>(py) * size * scale + px] = 0;
+  int x = 0, y = 0, a, b, consumed;
+  while (*p != '"') {
+    if (std::sscanf(p, "M%d %d.5%n", &a, &b, &consumed) == 2) {
+      x = a, y = b;
+    } else if (std::sscanf(p, "m%d %d%n", &a, &b, &consumed) == 2 && b == 0) {
+      x += a;
+    } else if (std::sscanf(p, "h%d%n", &a, &consumed) == 1 && x + a <= size && y < size) {
+      for (int py = y * scale; py < (y + 1) * scale; ++py) {
+        for (int px = x * scale; px < (x + a) * scale; ++px) {
+          pixels[static_cast<size_t>(py) * size * scale + px] = 0;
+        }
       }
+      x += a;
+    } else {
+      return "";
     }
     p += consumed;
   }

@@ -1,5 +1,6 @@
-// Pages' public histories: one page per page and language under <page>/history/, linked from
-// the page, listing announced changes newest first with a major change's word diff.
+// Pages' public histories: a page per page and language under <page>/history/ where there is
+// history to show (more than one announced revision, or a withdrawal), linked from the page,
+// listing announced changes newest first with a major change's word diff.
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -42,12 +43,29 @@ std::vector<PageRevision> TwoMajorRevisions() {
 
 }  // namespace
 
-TEST_CASE("a site from files: each page's history is its own last change, linked from it") {
+TEST_CASE("a site from files has no history pages: the page shows its one revision itself") {
   testing::TempDir dir;
   testing::MakeFixtureSite("multilingual", dir.path());
   auto site = LoadOrFail(dir.path());
   Rebuild(*site, dir.path());
   CHECK(paths::PageHistory("vi", "guides", "alpha") == "/vi/guides/alpha/history/");
+  const std::string page = ReadFile(dir / "public/vi/guides/alpha/index.html");
+  // The file's `updated` and change note are on the page; nothing links to a history page.
+  CHECK(Contains(page, "Thêm bước 2."));
+  CHECK_FALSE(Contains(page, "/history/"));
+  for (const char* lang : {"vi", "en", "km"}) {
+    INFO(lang);
+    CHECK_FALSE(testing::Exists(dir / ("public/" + std::string(lang) + "/guides/alpha/history")));
+    CHECK_FALSE(testing::Exists(dir / ("public/" + std::string(lang) + "/guides/beta/history")));
+  }
+}
+
+TEST_CASE("a page with announced revisions has a history page, linked from it") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  auto site = LoadOrFail(dir.path());
+  render_test::SetHistory(&site, "guides/alpha", "vi", TwoMajorRevisions());
+  Rebuild(*site, dir.path());
   const std::string page = ReadFile(dir / "public/vi/guides/alpha/index.html");
   CHECK(Contains(page, "<a href=\"/vi/guides/alpha/history/\">Xem tất cả các lần cập nhật"));
   const std::string history = ReadFile(dir / "public/vi/guides/alpha/history/index.html");
@@ -57,23 +75,20 @@ TEST_CASE("a site from files: each page's history is its own last change, linked
   CHECK(Contains(history,
                  "<link rel=\"canonical\" "
                  "href=\"https://dacxa.example.gov.vn/vi/guides/alpha/history/\">"));
-  CHECK(Contains(history,
-                 "<link rel=\"alternate\" hreflang=\"en\" "
-                 "href=\"https://dacxa.example.gov.vn/en/guides/alpha/history/\">"));
-  // One entry: the file's `updated` and change note (it is later than the page's date).
-  CHECK(Contains(history, "Cập nhật</span> – <time datetime=\"2026-03-01T10:00:00+07:00\">"));
-  CHECK(Contains(history, "Thêm bước 2."));
-  CHECK_FALSE(Contains(history, "<div class=\"diff\""));
-  // A page never updated: its one entry is its publication.
-  CHECK(Contains(ReadFile(dir / "public/vi/guides/beta/history/index.html"),
-                 "Đăng lần đầu</span> – <time datetime=\"2026-02-01"));
-  // The English translation has its own; Khmer shows the Vietnamese page's, not indexed.
-  CHECK(Contains(ReadFile(dir / "public/en/guides/alpha/history/index.html"), "First published"));
+  // The English translation has no revisions of its own: no history page, so the switcher
+  // leads to the English page and no alternate names a history page that is not there.
+  CHECK_FALSE(testing::Exists(dir / "public/en/guides/alpha/history/index.html"));
+  CHECK_FALSE(Contains(ReadFile(dir / "public/en/guides/alpha/index.html"), "/history/"));
+  CHECK_FALSE(Contains(history, "/en/guides/alpha/history/"));
+  CHECK(Contains(history, "href=\"/en/guides/alpha/\""));
+  // Khmer shows the Vietnamese page, so its history too, not indexed.
   const std::string km = ReadFile(dir / "public/km/guides/alpha/history/index.html");
   CHECK(Contains(km, "<html lang=\"km\">"));
   CHECK(Contains(km, "<meta name=\"robots\" content=\"noindex\">"));
   CHECK(Contains(km, "lang=\"vi\">Điều kiện đặc xá</a>"));
   CHECK(Contains(km, "Thêm bước 2."));
+  CHECK(Contains(ReadFile(dir / "public/km/guides/alpha/index.html"),
+                 "href=\"/km/guides/alpha/history/\""));
   // Lists have none; the sitemap is as it was.
   CHECK_FALSE(testing::Exists(dir / "public/vi/guides/history/index.html"));
   CHECK_FALSE(Contains(ReadFile(dir / "public/sitemap.xml"), "/history/"));
@@ -103,8 +118,9 @@ TEST_CASE("a page with two major revisions lists both, newest first, with the wo
   CHECK(Contains(km, "ការផ្លាស់ប្តូរធំ"));
   CHECK(Contains(km, "<div class=\"diff\" lang=\"vi\">"));
   CHECK(Contains(km, "Đổi thời hạn nộp đơn."));
-  // The English page has no revisions given: its own last change, as from files.
-  CHECK_FALSE(Contains(ReadFile(dir / "public/en/guides/alpha/history/index.html"), "<ins>"));
+  // The English page has no revisions given: its own last change, shown on the page, as from
+  // files.
+  CHECK_FALSE(testing::Exists(dir / "public/en/guides/alpha/history/index.html"));
 }
 
 TEST_CASE("a history page is rendered again when its revisions change, and only then") {
@@ -135,14 +151,17 @@ TEST_CASE("a history page is rendered again when its revisions change, and only 
   CHECK(changed.rendered.size() == 2);
   CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
                  "không qua bước người thứ hai duyệt"));
-  // Forgotten, the history is the page's own last change again.
+  // Forgotten, the history is the page's own last change again: the page shows it, and the
+  // history pages and the links to them go.
   render_test::SetHistory(&site, "guides/alpha", "vi", std::nullopt);
   Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
-  CHECK_FALSE(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"), "<ins>"));
+  CHECK_FALSE(testing::Exists(dir / "public/vi/guides/alpha/history/index.html"));
+  CHECK_FALSE(testing::Exists(dir / "public/km/guides/alpha/history/index.html"));
+  CHECK_FALSE(Contains(ReadFile(dir / "public/vi/guides/alpha/index.html"), "/history/"));
   render_test::CheckEqualsFullBuild(dir.path());
 }
 
-TEST_CASE("a reloaded page's new change note renders its history; removing it removes that") {
+TEST_CASE("a reloaded page's new change note renders the page; removing it removes that") {
   testing::TempDir dir;
   testing::MakeFixtureSite("multilingual", dir.path());
   auto site = LoadOrFail(dir.path());
@@ -155,15 +174,15 @@ TEST_CASE("a reloaded page's new change note renders its history; removing it re
   std::set<std::string> keys;
   REQUIRE(render_test::Reload(&site, {path}, &diagnostics, &keys));
   auto summary = Rebuild(*site, dir.path(), keys);
-  for (const char* output :
-       {"vi/guides/alpha/history/index.html", "km/guides/alpha/history/index.html"}) {
+  // A site from files has one revision per page: the page shows it, no history page is made.
+  for (const char* output : {"vi/guides/alpha/index.html", "km/guides/alpha/index.html"}) {
     INFO(output);
     CHECK(std::count(summary.rendered.begin(), summary.rendered.end(), output) == 1);
   }
-  CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
-                 "Thêm bảng thời gian."));
+  CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/index.html"), "Thêm bảng thời gian."));
+  CHECK_FALSE(testing::Exists(dir / "public/vi/guides/alpha/history/index.html"));
   render_test::CheckEqualsFullBuild(dir.path());
-  // beta (Vietnamese only, nothing links to it) removed: its history pages go with it.
+  // beta (Vietnamese only, nothing links to it) removed: no history page is left of it.
   std::filesystem::remove(dir / "content/guides/beta.vi.md");
   REQUIRE(render_test::Reload(&site, {"content/guides/beta.vi.md"}, &diagnostics, &keys));
   INFO(diagnostics.ToString());
