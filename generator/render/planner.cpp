@@ -130,6 +130,7 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     jobs = SelfCheckJobs(builder);
   } else {
     jobs.push_back(NotFoundJob(builder));
+    if (std::optional<Job> search = SearchJob(builder)) jobs.push_back(std::move(*search));
     jobs.push_back(FeedJob(builder, ""));
     for (const auto& section : sections) jobs.push_back(FeedJob(builder, section.name));
     for (const Tombstone* tombstone : TombstonesShownIn(builder.language().code)) {
