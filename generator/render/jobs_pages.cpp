@@ -153,7 +153,6 @@ std::optional<Job> Site::Planner::SearchJob(const ViewBuilder& builder) const {
                                                              page->page.slug))));
                }
                view.Set("main_questions", list);
-               view.Set("search_index", View(paths::SearchIndexFolder(lang)));
                return writer_->Write(paths::OutputFile(path),
                                      builder.templates().RenderPage("search", view));
              }};

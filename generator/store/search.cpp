@@ -12,11 +12,12 @@ INSERT INTO search_fts (rowid, title, headings, terms, body)
 SELECT id, ?4, ?5, ?6, ?7 FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 
 // Titles weigh most, then headings and summaries, then the names a page is found by, then the
-// body. A translation of a scheduled page is not held back here (the API holds it).
+// body. List pages (home, sections) are not results: they only repeat their pages' titles. A
+// translation of a scheduled page is not held back here (the API holds it).
 const char kFind[] = R"sql(
 SELECT p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.body_text
 FROM search_fts JOIN pages p ON p.id = search_fts.rowid
-WHERE search_fts MATCH ?1 AND p.status = 'published' AND p.draft = 0
+WHERE search_fts MATCH ?1 AND p.status = 'published' AND p.draft = 0 AND p.slug <> ''
   AND (?2 = '' OR p.lang = ?2) AND (?3 = '' OR p.section = ?3)
   AND (?4 IS NULL OR unixepoch(p.published) <= ?4)
 ORDER BY bm25(search_fts, 10.0, 5.0, 4.0, 1.0), p.id

@@ -48,7 +48,7 @@ TEST_CASE("search: a title match outranks a body match") {
   // Prefix on the last word, phrases, languages, limits.
   request.terms = {Word("vay"), Word("v", true)};
   CHECK(Slugs(index.Find(request)).size() == 2);
-  request.terms = {{{{"von", "vay"}}, false}};
+  request.terms = {{{{"tro", "vay"}}, false}};  // both words, not as a phrase
   CHECK(Slugs(index.Find(request)).empty());
   request.terms = {Word("vay")};
   request.lang = "en";
