@@ -10,6 +10,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "core/text.h"
 
@@ -115,6 +116,19 @@ std::vector<int32_t> KhmerClusterEnds(const icu::UnicodeString& value, int32_t s
   return ends;
 }
 
+// `piece` folded (FoldForSearch), remembered per thread: a language has a few thousand distinct
+// words and Khmer clusters, and ICU's three normalisations per word were most of the time taken
+// by indexing and snippets.
+std::string FoldPiece(const icu::UnicodeString& piece) {
+  thread_local std::unordered_map<std::string, std::string> folded;
+  std::string utf8 = ToUtf8(piece);
+  auto it = folded.find(utf8);
+  if (it != folded.end()) return it->second;
+  if (folded.size() > 100000) folded.clear();  // a bound for text in many scripts
+  std::string out = IsAscii(utf8) ? FoldForSearch(utf8) : FoldUnicode(piece);
+  return folded.emplace(std::move(utf8), std::move(out)).first->second;
+}
+
 bool IsQuote(std::string_view text, size_t i, size_t* length) {
   if (text[i] == '"') return *length = 1, true;
   // “ and ” (U+201C, U+201D), which phones type for a quote.
@@ -208,7 +222,7 @@ std::vector<SearchToken> SearchTokens(std::string_view text, const std::string& 
       at += Utf8Length(value, start, piece_end);
       icu::UnicodeString piece = value.tempSubString(start, piece_end - start);
       start = piece_end;
-      std::string folded = FoldUnicode(piece);
+      std::string folded = FoldPiece(piece);
       if (folded.empty()) continue;
       out.push_back({std::move(folded), piece_begin, at, piece_begin == last_end});
       last_end = at;
@@ -248,8 +262,21 @@ std::vector<SearchQueryPart> ParseSearchQuery(std::string_view query, const std:
   return parts;
 }
 
-std::string SearchSnippet(std::string_view text, const std::vector<SearchQueryPart>& parts,
-                          const std::string& locale, size_t max_chars) {
+namespace {
+
+// The end of a piece of `text` of about `bytes` from `from`, at a space or line end.
+size_t ChunkEnd(std::string_view text, size_t from, size_t bytes) {
+  if (from + bytes >= text.size()) return text.size();
+  const size_t space = text.find_first_of(" \n", from + bytes);
+  return space == std::string_view::npos ? text.size() : space + 1;
+}
+
+// The snippet of text[begin, end) (see SearchSnippet); "…" where it does not reach the text's
+// start or end.
+std::string SnippetOf(std::string_view whole, size_t begin, size_t end,
+                      const std::vector<SearchQueryPart>& parts, const std::string& locale,
+                      size_t max_chars) {
+  const std::string_view text = whole.substr(begin, end - begin);
   const std::vector<SearchToken> tokens = SearchTokens(text, locale);
   const std::vector<bool> marked = MarkMatches(tokens, parts);
   const size_t first = std::find(marked.begin(), marked.end(), true) - marked.begin();
@@ -260,24 +287,25 @@ std::string SearchSnippet(std::string_view text, const std::vector<SearchQueryPa
     while (j > 0 && CharsBetween(text, tokens[j - 1].begin, tokens[first].begin) < max_chars / 4) {
       --j;
     }
-    start = j == 0 ? 0 : tokens[j].begin;
+    start = tokens[j].begin;
+    if (j == 0 && begin == 0) start = 0;
   }
-  size_t end = AdvanceChars(text, start, max_chars);
-  if (end < text.size()) {
+  size_t stop = AdvanceChars(text, start, max_chars);
+  if (stop < text.size()) {
     size_t snapped = start;
     for (const SearchToken& token : tokens) {
-      if (token.end <= end && token.end > snapped) snapped = token.end;
+      if (token.end <= stop && token.end > snapped) snapped = token.end;
     }
-    if (snapped > start) end = snapped;
+    if (snapped > start) stop = snapped;
   }
-  std::string out = start > 0 ? "…" : "";
+  std::string out = begin + start > 0 ? "…" : "";
   size_t at = start;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (!marked[i] || tokens[i].begin < start || tokens[i].end > end) continue;
+    if (!marked[i] || tokens[i].begin < start || tokens[i].end > stop) continue;
     // Joined marked words (the clusters of one Khmer word) share one <mark>.
     size_t last = i;
     while (last + 1 < tokens.size() && marked[last + 1] && tokens[last + 1].joined &&
-           tokens[last + 1].end <= end) {
+           tokens[last + 1].end <= stop) {
       ++last;
     }
     out += EscapeHtml(text.substr(at, tokens[i].begin - at));
@@ -286,9 +314,29 @@ std::string SearchSnippet(std::string_view text, const std::vector<SearchQueryPa
     at = tokens[last].end;
     i = last;
   }
-  out += EscapeHtml(text.substr(at, end - at));
-  if (end < text.size()) out += "…";
+  out += EscapeHtml(text.substr(at, stop - at));
+  if (begin + stop < whole.size()) out += "…";
   return out;
+}
+
+}  // namespace
+
+std::string SearchSnippet(std::string_view text, const std::vector<SearchQueryPart>& parts,
+                          const std::string& locale, size_t max_chars) {
+  // The text is read piece by piece, so a match near the start (the usual case) costs little.
+  const size_t piece = std::max<size_t>(600, max_chars * 3);
+  for (size_t from = 0, previous = 0; from < text.size();) {
+    const size_t to = ChunkEnd(text, from, piece);
+    const auto tokens = SearchTokens(text.substr(from, to - from), locale);
+    const auto marked = MarkMatches(tokens, parts);
+    if (std::find(marked.begin(), marked.end(), true) != marked.end()) {
+      return SnippetOf(text, previous, ChunkEnd(text, to, max_chars * 4), parts, locale,
+                       max_chars);
+    }
+    previous = from;
+    from = to;
+  }
+  return SnippetOf(text, 0, ChunkEnd(text, 0, max_chars * 4), parts, locale, max_chars);
 }
 
 }  // namespace clemency
