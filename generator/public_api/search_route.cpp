@@ -34,7 +34,7 @@ const SearchSynonym* SynonymAt(const std::vector<SearchQueryPart>& parts, size_t
       words.insert(words.end(), parts[j].words.begin(), parts[j].words.end());
       ++j;
     }
-    if (words == variant && !parts[j - 1].prefix) {
+    if (words == variant) {
       *next = j;
       return &synonym;
     }
@@ -62,13 +62,21 @@ ReaderQuery MakeReaderQuery(const std::string& query, const std::string& locale,
   for (size_t i = 0; i < parts.size();) {
     size_t next = i + 1;
     if (const SearchSynonym* synonym = SynonymAt(parts, i, synonyms, &next)) {
-      out.terms.push_back({{Words(synonym->variant), Words(synonym->term_folded)}, false});
+      out.terms.push_back(
+          {{Words(synonym->variant), Words(synonym->term_folded)}, parts[next - 1].prefix});
       out.marked.push_back({Words(synonym->term_folded), false});
       out.site_terms.push_back(synonym->term);
     } else {
       out.terms.push_back({{parts[i].words}, parts[i].prefix});
     }
     i = next;
+  }
+  if (parts.size() > 1) {
+    std::vector<std::string> words;
+    for (const SearchQueryPart& part : parts) {
+      words.insert(words.end(), part.words.begin(), part.words.end());
+    }
+    out.together = {{words}, parts.back().prefix};
   }
   return out;
 }
@@ -184,6 +192,7 @@ class SearchService {
     if (!synonyms.ok()) return synonyms.status();
     *query = MakeReaderQuery(q, LocaleOf(request->lang), *synonyms);
     request->terms = query->terms;
+    request->together = query->together;
     request->view = PublicView{Now(0).unix_seconds, config_.default_language};
     auto found = index.Find(*request);
     if (!found.ok()) return found.status();
@@ -228,14 +237,13 @@ class SearchService {
   // The built page with the results (or the advice) in it and the query in its form.
   std::string FillPage(std::string body, const std::string& q, const std::string& lang, int page,
                        const ReaderQuery& query, const Found& found) {
-    const std::vector<Hit>& hits = found.hits;
     const std::string box = "id=\"search-q\" type=\"search\" name=\"q\" value=\"\"";
     if (size_t at = body.find(box); at != std::string::npos) {
       body.replace(at, box.size(), "id=\"search-q\" type=\"search\" name=\"q\" value=\"" +
                                        EscapeHtml(q) + "\"");
     }
-    if (hits.empty()) {
-      const std::string advice = "<section id=\"search-advice\" aria-labelledby=\"search-advice-heading\" hidden>";
+    if (found.hits.empty()) {
+      const std::string advice = "aria-labelledby=\"search-advice-heading\" hidden>";
       if (size_t at = body.find(advice); at != std::string::npos) {
         body.replace(at + advice.size() - 8, 7, "");  // drops " hidden"
       }
@@ -243,7 +251,16 @@ class SearchService {
     }
     const std::string marker = "<!--clemency:search-results-->";
     const size_t at = body.find(marker);
-    if (at == std::string::npos) return body;
+    if (at != std::string::npos) {
+      body.replace(at, marker.size(), ResultsHtml(body, q, lang, page, query, found));
+    }
+    return body;
+  }
+
+  // The results as the page shows them: a heading, the site's terms searched for, the list
+  // (title, section, snippet) and a link to more. Strings come from the page's data-*.
+  std::string ResultsHtml(const std::string& body, const std::string& q, const std::string& lang,
+                          int page, const ReaderQuery& query, const Found& found) {
     std::string html = "<h2 id=\"search-results-heading\">" + Attribute(body, "data-found") +
                        " “" + EscapeHtml(q) + "”</h2>\n";
     if (!query.site_terms.empty()) {
@@ -256,21 +273,21 @@ class SearchService {
     html += "<ol class=\"search-results\" start=\"" + std::to_string((page - 1) * kPageSize + 1) +
             "\">\n";
     std::map<std::string, std::string> sections;
-    for (const Hit& hit : hits) {
+    for (const Hit& hit : found.hits) {
       auto [it, fresh] = sections.emplace(hit.row.section, "");
       if (fresh) it->second = SectionTitle(hit.row.section, lang);
-      html += "<li><a href=\"" + EscapeHtml(paths::Page(hit.row.lang, hit.row.section, hit.row.slug)) +
-              "\">" + EscapeHtml(hit.row.title) + "</a> <span class=\"search-section\">" +
-              EscapeHtml(it->second) + "</span>\n<p>" + hit.snippet + "</p></li>\n";
+      const std::string path = paths::Page(hit.row.lang, hit.row.section, hit.row.slug);
+      html += "<li><a href=\"" + EscapeHtml(path) + "\">" + EscapeHtml(hit.row.title) +
+              "</a> <span class=\"search-section\">" + EscapeHtml(it->second) + "</span>\n<p>" +
+              hit.snippet + "</p></li>\n";
     }
     html += "</ol>\n";
     if (found.more) {
-      html += "<p><a href=\"" + paths::Search(lang) + "?q=" + httplib::detail::encode_query_param(q) +
-              "&amp;page=" + std::to_string(page + 1) + "\">" + Attribute(body, "data-more") +
-              "</a></p>\n";
+      html += "<p><a href=\"" + paths::Search(lang) + "?q=" +
+              httplib::detail::encode_query_param(q) + "&amp;page=" + std::to_string(page + 1) +
+              "\">" + Attribute(body, "data-more") + "</a></p>\n";
     }
-    body.replace(at, marker.size(), html);
-    return body;
+    return html;
   }
 
   // The value of attribute `name` in `body` as written (already HTML-escaped), or "".

@@ -16,12 +16,14 @@ namespace clemency {
 // A reader's query as the index is asked it.
 struct ReaderQuery {
   std::vector<SearchTerm> terms;
+  SearchTerm together;  // all the words typed, as one phrase: pages with it come first
   std::vector<SearchQueryPart> marked;   // what snippets mark (the site's terms included)
   std::vector<std::string> site_terms;  // the site's terms searched for a variant typed
 };
 
 // Returns `query` (as typed, in `locale`) as index terms: each word or "phrase", the last word
-// as a prefix; words that spell a variant of `synonyms` find the variant or the site's term.
+// as a prefix; words that spell a variant of `synonyms` find the variant or the site's term;
+// pages with all the words together, in order, first.
 ReaderQuery MakeReaderQuery(const std::string& query, const std::string& locale,
                             const std::vector<SearchSynonym>& synonyms);
 

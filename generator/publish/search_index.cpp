@@ -40,7 +40,9 @@ SearchFields SearchFieldsFor(const Site& site, const RenderedPage& rendered,
   const std::string locale = LocaleOf(site, page.lang);
   SearchFields fields;
   Append(&fields.title, page.title, locale);
-  for (const MarkdownHeading& heading : body.headings) Append(&fields.headings, heading.text, locale);
+  for (const MarkdownHeading& heading : body.headings) {
+    Append(&fields.headings, heading.text, locale);
+  }
   Append(&fields.headings, page.summary, locale);
   if (page.support) {
     const SupportInfo& support = *page.support;

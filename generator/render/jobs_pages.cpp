@@ -141,7 +141,8 @@ std::optional<Job> Site::Planner::SearchJob(const ViewBuilder& builder) const {
   if (questions.size() > 3) questions.resize(3);
   std::string key = nav_keys_.at(lang) + "|search";
   for (const RenderedPage* page : questions) key += "|" + page->key + "|" + page->page.title;
-  return Job{{paths::OutputFile(path)}, HashHex(key), "", [this, &builder, lang, path, questions]() {
+  const std::string file = paths::OutputFile(path);
+  return Job{{file}, HashHex(key), "", [this, &builder, lang, path, file, questions]() {
                View view = builder.Base(path, builder.T("search_title"), "");
                builder.AddLanguages(&view, "", std::string(paths::kSearchFolder) + "/");
                view.Set("noindex", View(true));
@@ -153,8 +154,7 @@ std::optional<Job> Site::Planner::SearchJob(const ViewBuilder& builder) const {
                                                              page->page.slug))));
                }
                view.Set("main_questions", list);
-               return writer_->Write(paths::OutputFile(path),
-                                     builder.templates().RenderPage("search", view));
+               return writer_->Write(file, builder.templates().RenderPage("search", view));
              }};
 }
 

@@ -14,19 +14,17 @@ SELECT id, ?4, ?5, ?6, ?7 FROM pages WHERE section = ?1 AND slug = ?2 AND lang =
 // Titles weigh most, then headings and summaries, then the names a page is found by, then the
 // body. List pages (home, sections) are not results: they only repeat their pages' titles. A
 // translation of a scheduled page is not held back here (the API holds it).
-const char kFind[] = R"sql(
-SELECT p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.body_text
-FROM search_fts JOIN pages p ON p.id = search_fts.rowid
-WHERE search_fts MATCH ?1 AND p.status = 'published' AND p.draft = 0 AND p.slug <> ''
-  AND (?2 = '' OR p.lang = ?2) AND (?3 = '' OR p.section = ?3)
-  AND (?4 IS NULL OR unixepoch(p.published) <= ?4)
-ORDER BY bm25(search_fts, 10.0, 5.0, 4.0, 1.0), p.id
-LIMIT ?5 OFFSET ?6)sql";
-
-const char kInsertSynonym[] =
-    "INSERT OR REPLACE INTO search_synonyms (lang, variant, term, term_folded) VALUES (?1, ?2, ?3, ?4)";
-const char kSelectSynonyms[] =
-    "SELECT lang, variant, term, term_folded FROM search_synonyms WHERE lang = ?1";
+#define CLEMENCY_SEARCH_FIND(ORDER)                                                        \
+  "SELECT p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.body_text "      \
+  "FROM search_fts JOIN pages p ON p.id = search_fts.rowid "                              \
+  "WHERE search_fts MATCH ?1 AND p.status = 'published' AND p.draft = 0 AND p.slug <> '' " \
+  "AND (?2 = '' OR p.lang = ?2) AND (?3 = '' OR p.section = ?3) "                          \
+  "AND (?4 IS NULL OR unixepoch(p.published) <= ?4) "                                     \
+  "ORDER BY " ORDER "bm25(search_fts, 10.0, 5.0, 4.0, 1.0), p.id LIMIT ?5 OFFSET ?6"
+const char kFind[] = CLEMENCY_SEARCH_FIND("");
+const char kFindTogether[] = CLEMENCY_SEARCH_FIND(
+    "search_fts.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?7), ");
+#undef CLEMENCY_SEARCH_FIND
 
 std::string Quoted(const std::string& word) {
   std::string out = "\"";
@@ -79,8 +77,10 @@ Result<SearchResults> SearchIndex::Find(const SearchRequest& request) {
   SearchResults results;
   const std::string match = MatchExpression(request.terms);
   if (match.empty() || request.limit <= 0) return results;
-  Status s = store_->WithCached(kFind, [&](Statement& stmt) {
+  const std::string together = MatchExpression({request.together});
+  Status s = store_->WithCached(together.empty() ? kFind : kFindTogether, [&](Statement& stmt) {
     stmt.Bind(1, match).Bind(2, request.lang).Bind(3, request.section);
+    if (!together.empty()) stmt.Bind(7, together);
     if (request.view) {
       stmt.Bind(4, request.view->now_unix);
     } else {

@@ -21,6 +21,9 @@ struct SearchTerm {
 
 struct SearchRequest {
   std::vector<SearchTerm> terms;  // every one must match, in any order
+  // When it has words: pages where they stand together, in this order, come first (the
+  // reader's words as a phrase: "tiền án" before a page with "tiền" and "bản án").
+  SearchTerm together;
   std::string lang, section;      // "" for any
   int limit = 10;
   int64_t offset = 0;

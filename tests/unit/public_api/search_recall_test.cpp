@@ -45,7 +45,9 @@ std::vector<std::string> Search(Store* store, const std::string& lang, const std
   SearchRequest request;
   request.lang = lang;
   request.limit = limit;
-  request.terms = MakeReaderQuery(text, Locale(lang), *synonyms).terms;
+  ReaderQuery query = MakeReaderQuery(text, Locale(lang), *synonyms);
+  request.terms = query.terms;
+  request.together = query.together;
   auto found = index.Find(request);
   REQUIRE(found.ok());
   std::vector<std::string> out;
@@ -99,6 +101,8 @@ TEST_CASE("reader queries: a termbase variant also finds the site's term") {
         std::vector<std::vector<std::string>>{{"tu", "nhan"}, {"pham", "nhan"}});
   CHECK(query.site_terms == std::vector<std::string>{"phạm nhân"});
   CHECK(query.terms[2].prefix);
+  CHECK(query.together.alternatives ==
+        std::vector<std::vector<std::string>>{{"tu", "nhan", "dac", "xa"}});
   // Typing on: "tù nh" is not yet the variant.
   CHECK(MakeReaderQuery("tù nh", "vi_VN", synonyms).site_terms.empty());
 }
