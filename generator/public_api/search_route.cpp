@@ -58,18 +58,20 @@ ReaderQuery MakeReaderQuery(const std::string& query, const std::string& locale,
                             const std::vector<SearchSynonym>& synonyms) {
   ReaderQuery out;
   const std::vector<SearchQueryPart> parts = ParseSearchQuery(query, locale);
-  out.marked = parts;
   for (size_t i = 0; i < parts.size();) {
     size_t next = i + 1;
     if (const SearchSynonym* synonym = SynonymAt(parts, i, synonyms, &next)) {
       out.terms.push_back(
           {{Words(synonym->variant), Words(synonym->term_folded)}, parts[next - 1].prefix});
-      out.marked.push_back({Words(synonym->term_folded), false});
       out.site_terms.push_back(synonym->term);
     } else {
       out.terms.push_back({{parts[i].words}, parts[i].prefix});
     }
     i = next;
+  }
+  // Snippets mark what was searched for: a variant typed and the site's term, as phrases.
+  for (const SearchTerm& term : out.terms) {
+    for (const auto& words : term.alternatives) out.marked.push_back({words, term.prefix});
   }
   if (parts.size() > 1) {
     std::vector<std::string> words;

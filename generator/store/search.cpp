@@ -26,6 +26,11 @@ const char kFindTogether[] = CLEMENCY_SEARCH_FIND(
     "search_fts.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?7), ");
 #undef CLEMENCY_SEARCH_FIND
 
+const char kInsertSynonym[] =
+    "INSERT OR REPLACE INTO search_synonyms (lang, variant, term, term_folded) VALUES (?1, ?2, ?3, ?4)";
+const char kSelectSynonyms[] =
+    "SELECT lang, variant, term, term_folded FROM search_synonyms WHERE lang = ?1";
+
 std::string Quoted(const std::string& word) {
   std::string out = "\"";
   for (char c : word) {
