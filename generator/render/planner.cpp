@@ -75,6 +75,8 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       jobs.push_back(FeedJob(*builder, section.name));
     jobs.push_back(FeedJob(*builder, ""));
     jobs.push_back(HomeJob(*builder));  // it shows the current round, which may be this page
+    // Its advice links the first section's first pages (by their titles), which may be this page.
+    if (std::optional<Job> search = SearchJob(*builder)) jobs.push_back(std::move(*search));
     for (const Tombstone* tombstone : TombstonesShownIn(lang)) {
       if (keys.count(tombstone->section + "/" + tombstone->slug)) {
         jobs.push_back(TombstoneJob(*builder, *tombstone));

@@ -22,7 +22,9 @@ SELECT id, ?4, ?5, ?6, ?7 FROM pages WHERE section = ?1 AND slug = ?2 AND lang =
   "AND (?4 IS NULL OR unixepoch(p.published) <= ?4) "                                     \
   "ORDER BY " ORDER "bm25(search_fts, 10.0, 5.0, 4.0, 1.0), p.id LIMIT ?5 OFFSET ?6"
 const char kFind[] = CLEMENCY_SEARCH_FIND("");
+// The reader's words together in a title or heading first (a glossary's entry), then anywhere.
 const char kFindTogether[] = CLEMENCY_SEARCH_FIND(
+    "search_fts.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?8), "
     "search_fts.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?7), ");
 #undef CLEMENCY_SEARCH_FIND
 
@@ -85,7 +87,9 @@ Result<SearchResults> SearchIndex::Find(const SearchRequest& request) {
   const std::string together = MatchExpression({request.together});
   Status s = store_->WithCached(together.empty() ? kFind : kFindTogether, [&](Statement& stmt) {
     stmt.Bind(1, match).Bind(2, request.lang).Bind(3, request.section);
-    if (!together.empty()) stmt.Bind(7, together);
+    if (!together.empty()) {
+      stmt.Bind(7, together).Bind(8, "{title headings} : (" + together + ")");
+    }
     if (request.view) {
       stmt.Bind(4, request.view->now_unix);
     } else {
