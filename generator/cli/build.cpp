@@ -9,7 +9,9 @@
 
 #include "cli/commands.h"
 #include "core/parallel.h"
+#include "core/site_paths.h"
 #include "publish/history.h"
+#include "publish/search_index.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
 #include "render/page_cache.h"
@@ -40,6 +42,16 @@ std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::
 std::string ScheduleNote(const BuildSchedule& schedule) {
   if (!schedule.next) return "";
   return "; the next scheduled page goes live at " + DateTime{*schedule.next, 0, true}.ToRfc3339();
+}
+
+// Writes the search index of the built `site` beside `out` (paths::SearchIndexFile). False,
+// with the error printed, when it could not be written.
+bool WriteSearchOutputs(const Site& site, const std::string& out, StepTimer* timer) {
+  Status s = WriteSearchFile(site, paths::SearchIndexFile(out));
+  timer->Mark("search");
+  if (s.ok()) return true;
+  std::fprintf(stderr, "clemency: build failed: search index: %s\n", s.message().c_str());
+  return false;
 }
 
 // Walks site/ and content/; then, unless nothing changed since the last build into `out`, loads,
@@ -93,6 +105,7 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     return 1;
   }
   KeepPageCache(out, *site, &cache);
+  if (!WriteSearchOutputs(*site, out, &summary->timer)) return 1;
   std::printf("%s\n", summary->ToString().c_str());
   if (values.count("--timings")) {
     std::printf("steps: %s; %zu of %zu pages from the cache\n", summary->timer.ToString().c_str(),
@@ -142,6 +155,7 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
   auto summary = BuildSite(*stored->site, out, timer);
   if (!Reported({}, summary.status())) return 1;
   KeepPageCache(out, *stored->site, nullptr);
+  if (!WriteSearchOutputs(*stored->site, out, &summary->timer)) return 1;
   std::printf("%s\n", summary->ToString().c_str());
   return 0;
 }

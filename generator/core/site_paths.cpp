@@ -36,6 +36,18 @@ std::string Feed(std::string_view lang, std::string_view section, std::string_vi
   return Section(lang, section) + "feed." + std::string(format);
 }
 
+std::string Search(std::string_view lang) { return Home(lang) + kSearchFolder + "/"; }
+
+std::string SearchIndexFolder(std::string_view lang) {
+  return std::string("/search-index/").append(lang).append("/");
+}
+
+std::string SearchIndexFile(std::string_view out_dir) {
+  std::string out(out_dir);
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out + ".search.sqlite";
+}
+
 std::string SelfCheck(std::string_view lang, std::string_view question) {
   std::string out = Home(lang) + kSelfCheckFolder + "/";
   if (!question.empty()) out.append(question).append("/");

@@ -42,6 +42,15 @@ std::string SelfCheckResult(std::string_view lang, std::string_view outcome);
 // that holds outcomes ("result", so no question may have that id).
 inline constexpr char kSelfCheckFolder[] = "self-check";
 inline constexpr char kSelfCheckResultFolder[] = "result";
+// "/vi/search/": a language's search page (answered by serve with results; a static-only site
+// answers in the page from the static index, paths::SearchIndexFolder, with its script).
+std::string Search(std::string_view lang);
+inline constexpr char kSearchFolder[] = "search";
+// "/search-index/vi/": a language's static search index (its manifest and shards).
+std::string SearchIndexFolder(std::string_view lang);
+// "<out>.search.sqlite": the search index (a store file) a build writes beside its output
+// folder, not inside it: readers never download it.
+std::string SearchIndexFile(std::string_view out_dir);
 // "/vi/404.html": a language's not-found page.
 std::string NotFound(std::string_view lang);
 // "/sitemap-3.xml": the n-th part (from 1) of a split sitemap.

@@ -10,6 +10,7 @@
 #include "content/support_import.h"
 #include "core/json.h"
 #include "publish/history.h"
+#include "publish/search_index.h"
 #include "render/output.h"
 
 namespace clemency {
@@ -105,6 +106,7 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
   row.weight = page.weight;
   row.source_path = page.source_path;
   row.source_text = std::move(source).value();
+  row.search = SearchFieldsFor(site, rendered, *body);
   row.body_html = std::move(body->html);
   row.body_text = std::move(body->plain_text);
   row.content_hash = rendered.source_hash;
@@ -141,6 +143,7 @@ Status ImportSite(const Site& site, Store* store) {
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
                      "import content", ""};
   if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);
+  if (Status s = SearchIndex(store).ReplaceSynonyms(SiteSynonyms(site)); !s.ok()) return fail(s);
   return store->Commit();
 }
 
@@ -419,6 +422,10 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
   auto site = LoadStoredSite(out.store.get(), source_dir, diagnostics, timer);
   if (!site.ok()) return site.status();
   out.site = std::move(site).value();
+  // A store made before search existed gets its index once; the synonyms follow site/.
+  if (out.site) {
+    if (Status s = RefreshSearchIndex(*out.site, out.store.get()); !s.ok()) return s;
+  }
   return out;  // without a site when the stored content fails a check
 }
 

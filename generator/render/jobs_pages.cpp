@@ -133,6 +133,33 @@ Job Site::Planner::NotFoundJob(const ViewBuilder& builder) const {
           }};
 }
 
+std::optional<Job> Site::Planner::SearchJob(const ViewBuilder& builder) const {
+  if (!builder.templates().Has("search") || site_.config_.sections.empty()) return std::nullopt;
+  const std::string lang = builder.language().code;
+  const std::string path = paths::Search(lang);
+  const SectionConfig& first = site_.config_.sections.front();
+  std::vector<const RenderedPage*> questions =
+      SectionPages(site_, first, keys_by_section_.at(first.name), builder.language());
+  if (questions.size() > 3) questions.resize(3);
+  std::string key = nav_keys_.at(lang) + "|search";
+  for (const RenderedPage* page : questions) key += "|" + page->key + "|" + page->page.title;
+  const std::string file = paths::OutputFile(path);
+  return Job{{file}, HashHex(key), "", [this, &builder, lang, path, file, questions]() {
+               View view = builder.Base(path, builder.T("search_title"), "");
+               builder.AddLanguages(&view, "", std::string(paths::kSearchFolder) + "/");
+               view.Set("noindex", View(true));
+               View list = View::List();
+               for (const RenderedPage* page : questions) {
+                 list.Push(View()
+                               .Set("title", View(page->page.title))
+                               .Set("href", View(paths::Page(lang, page->page.section,
+                                                             page->page.slug))));
+               }
+               view.Set("main_questions", list);
+               return writer_->Write(file, builder.templates().RenderPage("search", view));
+             }};
+}
+
 std::vector<const Tombstone*> Site::Planner::TombstonesShownIn(const std::string& lang) const {
   std::set<std::string> own;
   for (const Tombstone& t : site_.tombstones_) {

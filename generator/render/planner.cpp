@@ -76,6 +76,8 @@ std::vector<Job> Site::Planner::PlanChangedJobs(const std::set<std::string>& key
       jobs.push_back(FeedJob(*builder, section.name));
     jobs.push_back(FeedJob(*builder, ""));
     jobs.push_back(HomeJob(*builder));  // it shows the current round, which may be this page
+    // Its advice links the first section's first pages (by their titles), which may be this page.
+    if (std::optional<Job> search = SearchJob(*builder)) jobs.push_back(std::move(*search));
     for (const Tombstone* tombstone : TombstonesShownIn(lang)) {
       if (keys.count(tombstone->section + "/" + tombstone->slug)) {
         jobs.push_back(TombstoneJob(*builder, *tombstone));
@@ -132,6 +134,7 @@ std::vector<Job> Site::Planner::PlanLanguagePart(const ViewBuilder& builder, siz
     jobs = SelfCheckJobs(builder);
   } else {
     jobs.push_back(NotFoundJob(builder));
+    if (std::optional<Job> search = SearchJob(builder)) jobs.push_back(std::move(*search));
     jobs.push_back(FeedJob(builder, ""));
     for (const auto& section : sections) jobs.push_back(FeedJob(builder, section.name));
     for (const Tombstone* tombstone : TombstonesShownIn(builder.language().code)) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -80,6 +81,10 @@ class Site::Planner {
   std::vector<Job> AliasJobs(const ViewBuilder& builder, const RenderedPage& shown) const;
   // The language's 404 page (and, for the default language, the site's 404.html).
   Job NotFoundJob(const ViewBuilder& builder) const;
+  // The language's search page (paths::Search): the form, a place for results (serve fills it;
+  // the static index's script without serve) and the advice when nothing is found, which links
+  // the first three pages of the first section (the main questions). None without its template.
+  std::optional<Job> SearchJob(const ViewBuilder& builder) const;
   // A withdrawn page's notice at its URL, or its gone marker.
   Job TombstoneJob(const ViewBuilder& builder, const Tombstone& tombstone) const;
   // The withdrawal's reason as readers of `builder`'s language see it: in another language

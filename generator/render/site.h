@@ -230,6 +230,9 @@ class Site {
   Schedule Scheduled() const;
 
   const SiteConfig& config() const { return config_; }
+  // The termbase (site/terms.yaml) and the wording lists (site/wording/), as loaded.
+  const Termbase& termbase() const { return termbase_; }
+  const WordingRules& wording() const { return wording_; }
   const SharedList<RenderedPage>& pages() const { return pages_; }
   const MessageCatalogs& catalogs() const { return catalogs_; }
   // The self-check of site/selfcheck/ (empty when the site has none).

@@ -44,6 +44,7 @@ View ViewBuilder::Base(const std::string& path, const std::string& title,
   view.Set("page_title", View(title == language_.title ? title : title + " – " + language_.title));
 
   view.Set("home_href", View(paths::Home(language_.code)));
+  view.Set("search_href", View(paths::Search(language_.code)));
   view.Set("path", View(path));
   view.Set("canonical", View(Absolute(path)));
   view.Set("og_locale", View(language_.locale));

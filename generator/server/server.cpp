@@ -17,6 +17,7 @@
 #include "http/guarded_server.h"
 #include "http/http.h"
 #include "public_api/public_api.h"
+#include "public_api/search_route.h"
 #include "public_api/selfcheck_route.h"
 #include "http/static_files.h"
 
@@ -295,10 +296,12 @@ Status Serve(const ServerOptions& options) {
   if (options.workflow) {
     if (Status s = RegisterEditor(server, options); !s.ok()) return s;
   }
-  if (options.store) RegisterPublicApi(server, *options.config, options.store);
   StaticHandler serve_file = [files](const httplib::Request& req, httplib::Response& res) {
     files->Handle(req, res);
   };
+  // Before the public API's /api/.* catch-all.
+  if (options.store) RegisterSearch(server, *options.config, options.store, serve_file);
+  if (options.store) RegisterPublicApi(server, *options.config, options.store);
   if (options.selfcheck) RegisterSelfCheck(server, *options.config, *options.selfcheck, serve_file);
   RegisterLanguageChoice(server, *options.config, serve_file);
   server.Get(".*", serve_file);

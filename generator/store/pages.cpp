@@ -168,7 +168,8 @@ Status PageRepository::Upsert(const PageRow& row) {
     }
     return stmt.Run();
   });
-  return s.ok() && row.support ? WriteServices(row) : s;
+  if (s.ok() && row.support) s = WriteServices(row);
+  return s.ok() ? WriteSearch(row) : s;
 }
 
 namespace {
@@ -469,6 +470,11 @@ UPDATE pages SET status = ?4, withdrawn_at = ?5, withdrawn_reason = ?6, updated 
                  updated_unix = ?7, withdrawn_reason_lang = ?8
 WHERE section = ?1 AND slug = ?2 AND lang = ?3 AND status = 'published')sql";
 
+// A withdrawn page is no longer found by search, in the withdrawal's transaction.
+const char kUnindexWithdrawn[] = R"sql(
+DELETE FROM search_fts WHERE rowid IN
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
+
 const char kRecordWithdrawal[] = R"sql(
 INSERT OR IGNORE INTO page_revisions (page_id, source_text, content_hash, updated, change_note,
                                       change_type, publisher)
@@ -496,6 +502,11 @@ Status PageRepository::Withdraw(const std::string& section, const std::string& s
     stmt.Bind(4, withdrawal.gone ? std::string("gone") : std::string("withdrawn"));
     stmt.Bind(5, withdrawal.at).Bind(6, withdrawal.reason).Bind(7, withdrawal.at_unix);
     stmt.Bind(8, withdrawal.reason_lang == lang ? std::string() : withdrawal.reason_lang);
+    return stmt.Run();
+  });
+  if (!s.ok()) return s;
+  s = store_->WithCached(kUnindexWithdrawn, [&](Statement& stmt) {
+    stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
     return stmt.Run();
   });
   if (!s.ok()) return s;

@@ -185,6 +185,20 @@ CREATE TABLE api_tokens (
     R"sql(
 ALTER TABLE pages ADD COLUMN withdrawn_reason_lang TEXT NOT NULL DEFAULT '';
 )sql",
+    // Search: each published page's words, folded by i18n's search text (so FTS5's ascii
+    // tokenizer only splits at spaces and never has to understand Khmer), rowid = pages.id; and
+    // the termbase's variants of a language as synonyms of the site's term.
+    R"sql(
+CREATE VIRTUAL TABLE search_fts USING fts5(title, headings, terms, body, tokenize = 'ascii',
+                                           prefix = '1 2 3');
+CREATE TABLE search_synonyms (
+  lang TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  term TEXT NOT NULL,
+  term_folded TEXT NOT NULL,
+  PRIMARY KEY (lang, variant)
+) WITHOUT ROWID;
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -143,6 +143,13 @@ struct RevisionPeople {
   bool SkippedReview() const { return approver.empty() && !publisher.empty(); }
 };
 
+// A page's words as search matches them (i18n's SearchIndexText: folded words joined by spaces),
+// by weight: title, then headings and summary, then other names it is found by (a support
+// entry's places and services), then the body.
+struct SearchFields {
+  std::string title, headings, terms, body;
+};
+
 // One published or draft translation as stored: its metadata for lists and queries, its
 // source text (front matter + Markdown) and rendered body.
 struct PageRow {
@@ -165,6 +172,8 @@ struct PageRow {
   std::string withdrawn_at, withdrawn_reason;
   std::string withdrawn_reason_lang;  // the reason's language when not `lang` ("": lang's own)
   RevisionPeople people;  // of the revision an Upsert records
+  // Its search index row, written by Upsert with the page (none: the page is not findable).
+  std::optional<SearchFields> search = std::nullopt;
 };
 
 // Why and when pages leave the site.
@@ -269,6 +278,9 @@ class PageRepository {
                             int64_t at_unix);
   // Every tombstone (summary columns).
   Result<std::vector<PageRow>> Tombstones();
+  // Replaces the search row of row's page (section, slug, lang) with `row.search`: none when
+  // it has none or is not published (Upsert does this too). In store/search.cpp.
+  Status WriteSearch(const PageRow& row);
 
  private:
   // Fills in the services of each row that has a support entry.

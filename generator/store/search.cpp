@@ -1,0 +1,148 @@
+#include "store/search.h"
+
+namespace clemency {
+namespace {
+
+const char kUnindexPage[] = R"sql(
+DELETE FROM search_fts WHERE rowid IN
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
+
+const char kIndexPage[] = R"sql(
+INSERT INTO search_fts (rowid, title, headings, terms, body)
+SELECT id, ?4, ?5, ?6, ?7 FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
+
+// Titles weigh most, then headings and summaries, then the names a page is found by, then the
+// body. List pages (home, sections) are not results: they only repeat their pages' titles. A
+// translation of a scheduled page is not held back here (the API holds it).
+#define CLEMENCY_SEARCH_FIND(ORDER)                                                        \
+  "SELECT p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.body_text "      \
+  "FROM search_fts JOIN pages p ON p.id = search_fts.rowid "                              \
+  "WHERE search_fts MATCH ?1 AND p.status = 'published' AND p.draft = 0 AND p.slug <> '' " \
+  "AND (?2 = '' OR p.lang = ?2) AND (?3 = '' OR p.section = ?3) "                          \
+  "AND (?4 IS NULL OR unixepoch(p.published) <= ?4) "                                     \
+  "ORDER BY " ORDER "bm25(search_fts, 10.0, 5.0, 4.0, 1.0), p.id LIMIT ?5 OFFSET ?6"
+const char kFind[] = CLEMENCY_SEARCH_FIND("");
+// The reader's words together in a title or heading first (a glossary's entry), then anywhere.
+const char kFindTogether[] = CLEMENCY_SEARCH_FIND(
+    "search_fts.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?8), "
+    "search_fts.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?7), ");
+#undef CLEMENCY_SEARCH_FIND
+
+const char kInsertSynonym[] =
+    "INSERT OR REPLACE INTO search_synonyms (lang, variant, term, term_folded) VALUES (?1, ?2, ?3, ?4)";
+const char kSelectSynonyms[] =
+    "SELECT lang, variant, term, term_folded FROM search_synonyms WHERE lang = ?1";
+
+std::string Quoted(const std::string& word) {
+  std::string out = "\"";
+  for (char c : word) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+std::string Phrase(const std::vector<std::string>& words, bool prefix) {
+  std::string joined;
+  for (const std::string& word : words) joined += (joined.empty() ? "" : " ") + word;
+  return Quoted(joined) + (prefix ? " *" : "");
+}
+
+}  // namespace
+
+Status PageRepository::WriteSearch(const PageRow& row) {
+  Status s = store_->WithCached(kUnindexPage, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    return stmt.Run();
+  });
+  if (!s.ok() || !row.search || row.status != "published" || row.draft) return s;
+  return store_->WithCached(kIndexPage, [&](Statement& stmt) {
+    stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
+    stmt.Bind(4, row.search->title).Bind(5, row.search->headings);
+    stmt.Bind(6, row.search->terms).Bind(7, row.search->body);
+    return stmt.Run();
+  });
+}
+
+std::string SearchIndex::MatchExpression(const std::vector<SearchTerm>& terms) {
+  std::string out;
+  for (const SearchTerm& term : terms) {
+    std::vector<std::string> phrases;
+    for (const auto& words : term.alternatives) {
+      if (!words.empty()) phrases.push_back(Phrase(words, term.prefix));
+    }
+    if (phrases.empty()) continue;
+    std::string group = phrases[0];
+    for (size_t i = 1; i < phrases.size(); ++i) group += " OR " + phrases[i];
+    if (phrases.size() > 1) group = "(" + group + ")";
+    out += (out.empty() ? "" : " AND ") + group;
+  }
+  return out;
+}
+
+Result<SearchResults> SearchIndex::Find(const SearchRequest& request) {
+  SearchResults results;
+  const std::string match = MatchExpression(request.terms);
+  if (match.empty() || request.limit <= 0) return results;
+  const std::string together = MatchExpression({request.together});
+  Status s = store_->WithCached(together.empty() ? kFind : kFindTogether, [&](Statement& stmt) {
+    stmt.Bind(1, match).Bind(2, request.lang).Bind(3, request.section);
+    if (!together.empty()) {
+      stmt.Bind(7, together).Bind(8, "{title headings} : (" + together + ")");
+    }
+    if (request.view) {
+      stmt.Bind(4, request.view->now_unix);
+    } else {
+      stmt.BindNull(4);
+    }
+    stmt.Bind(5, static_cast<int64_t>(request.limit) + 1).Bind(6, request.offset);
+    while (stmt.Step()) {
+      results.hits.push_back({stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4),
+                              stmt.Text(5), stmt.Text(6), stmt.Text(7)});
+    }
+    Status result = stmt.status();
+    stmt.Reset();
+    return result;
+  });
+  if (!s.ok()) return s;
+  if (results.hits.size() > static_cast<size_t>(request.limit)) {
+    results.hits.pop_back();
+    results.more = true;
+  }
+  return results;
+}
+
+Status SearchIndex::ReplaceSynonyms(const std::vector<SearchSynonym>& synonyms) {
+  Status s = store_->Exec("DELETE FROM search_synonyms");
+  for (size_t i = 0; s.ok() && i < synonyms.size(); ++i) {
+    s = store_->WithCached(kInsertSynonym, [&](Statement& stmt) {
+      const SearchSynonym& synonym = synonyms[i];
+      stmt.Bind(1, synonym.lang).Bind(2, synonym.variant).Bind(3, synonym.term);
+      stmt.Bind(4, synonym.term_folded);
+      return stmt.Run();
+    });
+  }
+  return s;
+}
+
+Result<std::vector<SearchSynonym>> SearchIndex::Synonyms(const std::string& lang) {
+  std::vector<SearchSynonym> out;
+  Status s = store_->WithCached(kSelectSynonyms, [&](Statement& stmt) {
+    stmt.Bind(1, lang);
+    while (stmt.Step()) out.push_back({stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)});
+    Status result = stmt.status();
+    stmt.Reset();
+    return result;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> SearchIndex::Count() {
+  auto stmt = store_->Prepare("SELECT count(*) FROM search_fts");
+  if (!stmt.ok()) return stmt.status();
+  if (!stmt->Step()) return stmt->status().ok() ? Status::Error("store: no count") : stmt->status();
+  return stmt->Int(0);
+}
+
+}  // namespace clemency
