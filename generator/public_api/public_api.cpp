@@ -399,7 +399,7 @@ class PublicApi {
     SetLastModified(res, *rows);
     if (force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos) {
       res.set_header("Content-Disposition", "inline; filename=\"support-" + query.lang + ".csv\"");
-      return res.set_content(SupportCsv(*rows, provinces, bom != "0"), "text/csv; charset=utf-8");
+      return res.set_content(SupportCsv(*rows, bom != "0"), "text/csv; charset=utf-8");
     }
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
@@ -416,14 +416,13 @@ class PublicApi {
   }
 
   // The support entries as CSV: the columns documented in openapi.json, in that order.
-  std::string SupportCsv(const std::vector<PageRow>& rows, const ProvinceIndex& provinces,
-                         bool bom) const {
+  std::string SupportCsv(const std::vector<PageRow>& rows, bool bom) const {
     // A UTF-8 byte order mark first: without it Excel on Windows reads the file in the
     // system's code page and garbles Vietnamese and Khmer.
     std::string out = bom ? "\xEF\xBB\xBF" : "";
     out +=
         "id,lang,title,province,current_province,commune,district,organisation,services,phone,"
-        "address,hours,verified,verified_by,url,province_code,phone_e164\r\n";
+        "address,hours,verified,verified_by,url\r\n";
     for (const auto& row : rows) {
       const SupportRow& s = *row.support;
       std::string services;  // one CSV field: the names joined by commas
@@ -431,8 +430,7 @@ class PublicApi {
       std::vector<std::string> fields = {
           Id(row),    row.lang,       row.title,   s.province,          s.current_province,
           s.commune,  s.district,     s.organisation, services,         s.phone,
-          s.address,  s.hours,        s.verified,  s.verified_by,       Url(row),
-          provinces.CodeOf(s),        PhoneE164(s.phone)};
+          s.address,  s.hours,        s.verified,  s.verified_by,       Url(row)};
       for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + CsvField(fields[i]);
       out += "\r\n";
     }
@@ -596,9 +594,9 @@ class PublicApi {
     // unchanged); `province_code` the current one's code; `district` is the former district
     // (kept for clients of the first version).
     json.Field("province", s.province).FieldOrNull("current_province", s.current_province);
-    json.Field("province_code", provinces.CodeOf(s));
     json.FieldOrNull("commune", s.commune).Field("district", s.district);
     json.FieldOrNull("former_district", s.district);
+    json.Field("province_code", provinces.CodeOf(s));
     json.Field("organisation", s.organisation);
     json.Key("services").BeginArray();
     for (const auto& service : s.services) json.String(service);
