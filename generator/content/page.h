@@ -150,6 +150,11 @@ struct Page {
   }
 
   bool IsIndex() const { return slug.empty(); }
+  // True for a story retold from a published press report (consent basis `published-report`
+  // with its `source`): the site's licence covers the retelling only, not the report.
+  bool IsRetoldReport() const {
+    return consent && consent->basis == "published-report" && story_source;
+  }
   // Links translations: "guides/quy-trinh", "guides" for a section index, "" for home.
   std::string TranslationKey() const;
   // Site path of this page in `language`: /vi/guides/quy-trinh/.

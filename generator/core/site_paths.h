@@ -59,5 +59,9 @@ std::string SitemapPart(size_t n);
 std::string OutputFile(std::string_view site_path);
 // "/api/v1/pages/guides/slug?lang=vi": a page in the public API.
 std::string ApiPage(std::string_view section, std::string_view slug, std::string_view lang);
+// Under the site's base URL: the namespace of the feeds' extension elements (<clemency:change>)
+// and the scheme of their change-type categories, both described by the API index (/api/v1/).
+constexpr const char kFeedExtension[] = "/api/v1/#feed-extension";
+constexpr const char kChangeTypeScheme[] = "/api/v1/#change-type";
 
 }  // namespace clemency::paths

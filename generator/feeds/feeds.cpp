@@ -1,14 +1,40 @@
 #include "feeds/feeds.h"
 
+#include "core/site_paths.h"
 #include "core/text.h"
 
 namespace clemency {
 namespace {
 
-std::string ContentWithNote(const FeedEntry& entry) {
-  if (entry.change_note.empty()) return entry.content_html;
-  return "<p><strong>" + EscapeHtml(entry.change_note_label) + "</strong> " +
-         EscapeHtml(entry.change_note) + "</p>\n" + entry.content_html;
+const char kTombstonesNamespace[] = "http://purl.org/atompub/tombstones/1.0";
+
+std::string ExtensionNamespace(const FeedInfo& info) { return info.base_url + paths::kFeedExtension; }
+std::string ChangeTypeScheme(const FeedInfo& info) { return info.base_url + paths::kChangeTypeScheme; }
+
+// <clemency:change type="…" updated="…">note</clemency:change>: the change apart from the
+// content, so content pasted elsewhere carries no banner. Empty when the entry states none.
+std::string ChangeElement(const FeedEntry& entry) {
+  if (entry.change_type.empty()) return "";
+  std::string out = "    <clemency:change type=\"" + EscapeHtml(entry.change_type) +
+                    "\" updated=\"" + entry.updated.ToRfc3339() + "\"";
+  const std::string& note = entry.Withdrawn() ? entry.withdrawn_reason : entry.change_note;
+  if (note.empty()) return out + "/>\n";
+  return out + ">" + EscapeHtml(note) + "</clemency:change>\n";
+}
+
+// RFC 6721: a withdrawn entry as <at:deleted-entry>, its reason in at:comment in the language
+// it is written in. No atom:link in it: feed readers would take it for the feed's own.
+std::string DeletedEntry(const FeedEntry& entry) {
+  std::string out = "  <at:deleted-entry ref=\"" + EscapeHtml(entry.id) + "\" when=\"" +
+                    entry.updated.ToRfc3339() + "\">\n";
+  if (!entry.withdrawn_reason.empty()) {
+    const std::string& lang =
+        entry.withdrawn_reason_lang.empty() ? entry.lang : entry.withdrawn_reason_lang;
+    out += "    <at:comment xml:lang=\"" + EscapeHtml(lang) + "\">" +
+           EscapeHtml(entry.withdrawn_reason) + "</at:comment>\n";
+  }
+  out += ChangeElement(entry);
+  return out + "  </at:deleted-entry>\n";
 }
 
 // JSON Feed's top-level `_clemency` object (the spec's extension convention): the licence.
@@ -21,14 +47,27 @@ std::string JsonFeedLicence(const FeedLicence& licence) {
   return out + "}}";
 }
 
-// An item's `_clemency` object: its change note and what the licence covers of it.
+// An item's `_clemency` object: its change (type, note, time; a withdrawal's status and reason)
+// and what the licence covers of it.
 std::string JsonFeedItemExtension(const FeedEntry& entry) {
-  if (entry.change_note.empty() && entry.rights.empty()) return "";
+  if (entry.change_note.empty() && entry.rights.empty() && entry.change_type.empty()) return "";
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!entry.change_note.empty()) fields.emplace_back("change_note", entry.change_note);
+  if (!entry.change_type.empty()) {
+    fields.emplace_back("change_type", entry.change_type);
+    fields.emplace_back("updated", entry.updated.ToRfc3339());
+  }
+  if (entry.Withdrawn()) {
+    fields.emplace_back("status", entry.change_type);
+    fields.emplace_back("withdrawn_reason", entry.withdrawn_reason);
+    fields.emplace_back("withdrawn_reason_lang",
+                        entry.withdrawn_reason_lang.empty() ? entry.lang
+                                                            : entry.withdrawn_reason_lang);
+  }
+  if (!entry.rights.empty()) fields.emplace_back("rights", entry.rights);
   std::string out = ", \"_clemency\": {";
-  if (!entry.change_note.empty()) out += "\"change_note\": " + JsonString(entry.change_note);
-  if (!entry.rights.empty())
-    out += std::string(entry.change_note.empty() ? "" : ", ") + "\"rights\": " +
-           JsonString(entry.rights);
+  for (size_t i = 0; i < fields.size(); ++i)
+    out += (i ? ", " : "") + JsonString(fields[i].first) + ": " + JsonString(fields[i].second);
   return out + "}";
 }
 
@@ -46,7 +85,9 @@ std::string TagUri(const std::string& base_url, const DateTime& date, const std:
 std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entries) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   out +=
-      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + EscapeHtml(info.lang) + "\">\n";
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:at=\"" + std::string(kTombstonesNamespace) +
+      "\" xmlns:clemency=\"" + EscapeHtml(ExtensionNamespace(info)) + "\" xml:lang=\"" +
+      EscapeHtml(info.lang) + "\">\n";
   out += "  <title>" + EscapeHtml(info.title) + "</title>\n";
   if (!info.subtitle.empty()) out += "  <subtitle>" + EscapeHtml(info.subtitle) + "</subtitle>\n";
   out += "  <id>" + EscapeHtml(info.id) + "</id>\n";
@@ -59,6 +100,10 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
   if (!info.licence.rights.empty())
     out += "  <rights>" + EscapeHtml(info.licence.rights) + "</rights>\n";
   out += "  <generator>Clemency</generator>\n";
+  // Before the entries: RFC 4287 puts every element of the feed's head ahead of them.
+  for (const auto& entry : entries) {
+    if (entry.Withdrawn()) out += DeletedEntry(entry);
+  }
   for (const auto& entry : entries) {
     out += "  <entry>\n";
     out += "    <title>" + EscapeHtml(entry.title) + "</title>\n";
@@ -68,9 +113,14 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
     out += "    <published>" + entry.published.ToRfc3339() + "</published>\n";
     out += "    <updated>" + entry.updated.ToRfc3339() + "</updated>\n";
     for (const auto& tag : entry.tags) out += "    <category term=\"" + EscapeHtml(tag) + "\"/>\n";
+    if (!entry.change_type.empty()) {
+      out += "    <category scheme=\"" + EscapeHtml(ChangeTypeScheme(info)) + "\" term=\"" +
+             EscapeHtml(entry.change_type) + "\"/>\n";
+    }
     if (!entry.summary.empty()) out += "    <summary>" + EscapeHtml(entry.summary) + "</summary>\n";
     if (!entry.rights.empty()) out += "    <rights>" + EscapeHtml(entry.rights) + "</rights>\n";
-    out += "    <content type=\"html\">" + EscapeHtml(ContentWithNote(entry)) + "</content>\n";
+    out += "    <content type=\"html\">" + EscapeHtml(entry.content_html) + "</content>\n";
+    out += ChangeElement(entry);
     out += "  </entry>\n";
   }
   out += "</feed>\n";
@@ -79,7 +129,8 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
 
 std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entries) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  out += "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n";
+  out += "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:clemency=\"" +
+         EscapeHtml(ExtensionNamespace(info)) + "\">\n<channel>\n";
   out += "  <title>" + EscapeHtml(info.title) + "</title>\n";
   out += "  <link>" + EscapeHtml(info.home_url) + "</link>\n";
   out += "  <description>" + EscapeHtml(info.subtitle.empty() ? info.title : info.subtitle) +
@@ -97,8 +148,15 @@ std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entrie
     out += "    <link>" + EscapeHtml(entry.url) + "</link>\n";
     out += "    <guid isPermaLink=\"false\">" + EscapeHtml(entry.id) + "</guid>\n";
     out += "    <pubDate>" + entry.published.ToRfc822() + "</pubDate>\n";
+    // RSS 2.0 has no update date: Atom's, so a correction is visible there too.
+    out += "    <atom:updated>" + entry.updated.ToRfc3339() + "</atom:updated>\n";
     for (const auto& tag : entry.tags) out += "    <category>" + EscapeHtml(tag) + "</category>\n";
-    out += "    <description>" + EscapeHtml(ContentWithNote(entry)) + "</description>\n";
+    if (!entry.change_type.empty()) {
+      out += "    <category domain=\"" + EscapeHtml(ChangeTypeScheme(info)) + "\">" +
+             EscapeHtml(entry.change_type) + "</category>\n";
+    }
+    out += "    <description>" + EscapeHtml(entry.content_html) + "</description>\n";
+    out += ChangeElement(entry);
     out += "  </item>\n";
   }
   out += "</channel>\n</rss>\n";
@@ -130,7 +188,7 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
     out += ", \"url\": " + JsonString(entry.url);
     out += ", \"title\": " + JsonString(entry.title);
     if (!entry.summary.empty()) out += ", \"summary\": " + JsonString(entry.summary);
-    out += ", \"content_html\": " + JsonString(ContentWithNote(entry));
+    out += ", \"content_html\": " + JsonString(entry.content_html);
     out += ", \"date_published\": " + JsonString(entry.published.ToRfc3339());
     out += ", \"date_modified\": " + JsonString(entry.updated.ToRfc3339());
     out += ", \"language\": " + JsonString(entry.lang);

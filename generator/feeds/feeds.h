@@ -7,16 +7,26 @@
 
 namespace clemency {
 
+// What an entry announces, for machines: Atom's <category scheme=paths::kChangeTypeScheme>, RSS's
+// <category domain=…>, the extension element <clemency:change> and JSON Feed's `_clemency`.
+// A page's change type is major or correction (its newest announced revision: minor changes
+// are not announced); a withdrawal's is withdrawn or gone.
 struct FeedEntry {
   std::string id;   // stable: tag:<host>,<date>:<path>
   std::string url;  // absolute
-  std::string title, summary, content_html, change_note, change_note_label, lang;
+  std::string title, summary, content_html, change_note, lang;
   std::vector<std::string> tags;
   DateTime published, updated;
   // What the licence covers of this entry, when not all of it (a story retold from a press
   // report: the retelling only); Atom's entry <rights>, JSON Feed's `_clemency.rights`.
   std::string rights{};
+  std::string change_type{};  // major, correction, withdrawn or gone ("": not stated)
+  // A withdrawal (change_type withdrawn or gone): the reason shown to readers and its language,
+  // for Atom's RFC 6721 <at:deleted-entry> (ref = id, when = updated).
+  std::string withdrawn_reason{}, withdrawn_reason_lang{};
+  bool Withdrawn() const { return change_type == "withdrawn" || change_type == "gone"; }
 };
+
 
 // The licence the feed's content is published under; all empty when the site states none.
 struct FeedLicence {
@@ -27,6 +37,7 @@ struct FeedLicence {
 
 struct FeedInfo {
   std::string id, title, subtitle, lang, author;
+  std::string base_url;  // the site's: the extension namespace and category scheme hang off it
   std::string home_url;  // absolute URL of the page the feed follows
   std::string feed_url;  // absolute URL of this feed (rel="self"), set per format by the writer
   DateTime updated;      // newest entry, or the site's newest page when empty

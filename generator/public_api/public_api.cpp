@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 #include "core/datetime.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "i18n/text.h"
 
 namespace clemency {
 
@@ -76,9 +78,136 @@ std::string QueryString(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
+const std::pair<const char*, const char*> kEndpoints[] = {
+    {"/api/v1/", "this index: endpoints, reuse terms, change types, rate limit"},
+    {"/api/v1/languages", "the site's languages"},
+    {"/api/v1/pages", "published pages, newest first (lang, section, updated_since, limit, cursor); "
+                      "with updated_since, tombstones too"},
+    {"/api/v1/pages/{section}/{slug}", "one page in one language (lang): body, licence, history; "
+                                       "410 for a withdrawn or gone page"},
+    {"/api/v1/changes", "every revision and tombstone in commit order, all languages (since, "
+                        "limit): follow it from since=0 to hold a copy of the site"},
+    {"/api/v1/support", "support entries (lang, province: code or name, service)"},
+    {"/api/v1/support.csv", "the same as CSV with a UTF-8 byte order mark (bom=0: without)"},
+    {"/api/v1/openapi.json", "the OpenAPI 3.1 description of all of this"},
+};
+
+const std::pair<const char*, const char*> kChangeTypes[] = {
+    {"major", "announced change of substance, with a change note"},
+    {"minor", "wording or layout, not announced (pages' change feeds show the last announced one)"},
+    {"correction", "announced correction of a mistake, with a change note"},
+    {"translations", "only the list of the page's translations changed"},
+    {"withdrawn", "the page was withdrawn: its URL shows a notice with the date and reason"},
+    {"gone", "the page was removed: its URL answers 410 Gone"},
+};
+
+// Vietnamese phone numbers in E.164 ("+842383844555"), from the local form an entry gives
+// ("0238 3844 555", "(0238) 3.844.555", "+84 238 …"); "" when it is not one.
+std::string PhoneE164(const std::string& phone) {
+  std::string digits;
+  for (size_t i = 0; i < phone.size(); ++i) {
+    const char c = phone[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c == '+' && digits.empty() && i == phone.find_first_not_of(' ')) {
+      digits += c;
+    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') {
+      return "";
+    }
+  }
+  if (digits.rfind("+84", 0) == 0) digits = digits.substr(3);
+  else if (digits.rfind("84", 0) == 0 && digits.size() >= 11) digits = digits.substr(2);
+  else if (digits.rfind("0", 0) == 0) digits = digits.substr(1);
+  else return "";
+  // Subscriber numbers after the trunk 0: 9 digits (mobile, and landlines since 2017), or a few
+  // shorter service numbers (1800 / 1900 lines: 7 to 10 digits).
+  if (digits.size() < 7 || digits.size() > 10 || digits[0] == '0') return "";
+  return "+84" + digits;
+}
+
+// The number of single-character edits between `a` and `b` (for suggestions).
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The provinces support entries name, by code. No list of the 34 provinces after the 1 July 2025
+// reform and their codes is in the project's sources (docs/FACTS.md names a few mergers only), so
+// the index is made from the entries themselves: a province's code is the slug of its current
+// name ("tay-ninh"); a former province an entry names beside the one it merged into ("Long An")
+// is an alias of it. A name matches with or without diacritics, in any case, NFC or NFD.
+class ProvinceIndex {
+ public:
+  explicit ProvinceIndex(const std::vector<std::pair<std::string, std::string>>& places) {
+    for (const auto& [named, current] : places) {
+      const std::string& shown = current.empty() ? named : current;
+      const std::string code = Slugify(shown);
+      if (code.empty()) continue;
+      // The first pairing wins: entries that name a current province come first.
+      code_of_.try_emplace(code, code);
+      code_of_.try_emplace(Slugify(named), code);
+      auto& names = names_[code];
+      for (const std::string* name : {&named, &current}) {
+        if (!name->empty() && std::find(names.begin(), names.end(), *name) == names.end())
+          names.push_back(*name);
+      }
+    }
+  }
+  // Returns the code a province code or name (current or former) stands for, or null.
+  const std::string* Find(const std::string& text) const {
+    auto it = code_of_.find(Slugify(ToNfc(text)));
+    return it == code_of_.end() ? nullptr : &it->second;
+  }
+  // Returns every name the entries of province `code` use (current and former).
+  std::vector<std::string> NamesOf(const std::string& code) const { return names_.at(code); }
+  // Returns the code of an entry's current province ("" when it names none).
+  std::string CodeOf(const SupportRow& s) const {
+    const std::string* code = Find(s.current_province.empty() ? s.province : s.current_province);
+    return code ? *code : "";
+  }
+  // The problem's detail for an unknown province: the closest codes, then all of them.
+  std::string Unknown(const std::string& text) const {
+    const std::string slug = Slugify(ToNfc(text));
+    std::vector<std::pair<size_t, std::string>> ranked;
+    for (const auto& [name, code] : code_of_) ranked.emplace_back(EditDistance(slug, name), code);
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<std::string> close;
+    for (const auto& [distance, code] : ranked) {
+      if (distance <= std::max<size_t>(2, slug.size() / 3) &&
+          std::find(close.begin(), close.end(), code) == close.end())
+        close.push_back(code);
+    }
+    std::string detail = "province '" + text + "' is not one the support entries name";
+    if (!close.empty()) detail += "; did you mean: " + Join(close);
+    std::vector<std::string> all;
+    for (const auto& [code, names] : names_) all.push_back(code);
+    return detail + "; codes: " + Join(all);
+  }
+
+ private:
+  static std::string Join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+  }
+  std::map<std::string, std::string> code_of_;  // slug of a code or name -> code
+  std::map<std::string, std::vector<std::string>> names_;
+};
+
 class PublicApi {
  public:
-  PublicApi(const SiteConfig& config, Store* store) : config_(config), pages_(store) {}
+  PublicApi(const SiteConfig& config, Store* store, ApiRateLimit rate_limit)
+      : config_(config), pages_(store), rate_limit_(rate_limit) {}
 
   void Languages(const httplib::Request& req, httplib::Response& res) {
     JsonWriter json;
@@ -209,8 +338,12 @@ class PublicApi {
     // sources, reviewed, translation_status, translated_from, tags (and story or support data).
     std::string_view meta = page.meta_json;
     if (meta.size() > 2) json.Raw(meta.substr(1, meta.size() - 2));
-    if (page.support) WriteSupport(json, *page.support);
-    WriteLicence(json, page.lang, IsRetoldReport(page));
+    if (page.support) {
+      auto places = pages_.SupportPlaces();
+      if (!places.ok()) return StoreError(res, places.status());
+      WriteSupport(json, *page.support, ProvinceIndex(*places));
+    }
+    WriteLicence(json, page.lang, page.retold_report);
     json.Key("translations").BeginArray();
     for (const auto& l : *translations) {
       json.BeginObject();
@@ -236,7 +369,6 @@ class PublicApi {
   void Support(const httplib::Request& req, httplib::Response& res, bool force_csv) {
     SupportQuery query;
     if (!ReadLanguage(req, res, true, &query.lang)) return;
-    query.province = req.get_param_value("province");
     query.service = req.get_param_value("service");
     const auto& services = KnownServices();
     if (!query.service.empty() &&
@@ -246,31 +378,28 @@ class PublicApi {
       return http::SendProblem(res, 400, "service '" + query.service + "' is not one of: " + known,
                                "service", req.path);
     }
+    const std::string bom = req.get_param_value("bom");
+    if (!bom.empty() && bom != "0" && bom != "1") {
+      return http::SendProblem(res, 400, "bom must be 0 or 1", "bom", req.path);
+    }
+    auto places = pages_.SupportPlaces();
+    if (!places.ok()) return StoreError(res, places.status());
+    const ProvinceIndex provinces(*places);
+    const std::string province = req.get_param_value("province");
+    if (!province.empty()) {
+      const std::string* code = provinces.Find(province);
+      if (!code) {
+        return http::SendProblem(res, 400, provinces.Unknown(province), "province", req.path);
+      }
+      query.provinces = provinces.NamesOf(*code);
+    }
     query.view = View();
     auto rows = pages_.ListSupport(query);
     if (!rows.ok()) return StoreError(res, rows.status());
     SetLastModified(res, *rows);
-    bool csv = force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos;
-    if (csv) {
-      // A UTF-8 byte order mark first: without it Excel on Windows reads the file in the
-      // system's code page and garbles Vietnamese and Khmer.
-      std::string out =
-          "\xEF\xBB\xBF"
-          "id,lang,title,province,current_province,commune,district,organisation,services,phone,"
-          "address,hours,verified,verified_by,url\r\n";
-      for (const auto& row : *rows) {
-        const SupportRow& s = *row.support;
-        std::string services;  // one CSV field: the names joined by commas
-        for (const auto& service : s.services) services += (services.empty() ? "" : ",") + service;
-        std::vector<std::string> fields = {
-            Id(row),   row.lang,   row.title,  s.province, s.current_province, s.commune,
-            s.district, s.organisation, services, s.phone, s.address, s.hours, s.verified,
-            s.verified_by, Url(row)};
-        for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + CsvField(fields[i]);
-        out += "\r\n";
-      }
+    if (force_csv || req.get_header_value("Accept").find("text/csv") != std::string::npos) {
       res.set_header("Content-Disposition", "inline; filename=\"support-" + query.lang + ".csv\"");
-      return res.set_content(out, "text/csv; charset=utf-8");
+      return res.set_content(SupportCsv(*rows, bom != "0"), "text/csv; charset=utf-8");
     }
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
@@ -278,11 +407,96 @@ class PublicApi {
       json.BeginObject();
       json.Field("id", Id(row)).Field("lang", row.lang).Field("title", row.title);
       json.Field("summary", row.summary);
-      WriteSupport(json, *row.support);
+      WriteSupport(json, *row.support, provinces);
       json.Field("url", Url(row));
       json.EndObject();
     }
     json.EndArray().EndObject();
+    Send(req, res, json.str());
+  }
+
+  // The support entries as CSV: the columns documented in openapi.json, in that order.
+  std::string SupportCsv(const std::vector<PageRow>& rows, bool bom) const {
+    // A UTF-8 byte order mark first: without it Excel on Windows reads the file in the
+    // system's code page and garbles Vietnamese and Khmer.
+    std::string out = bom ? "\xEF\xBB\xBF" : "";
+    out +=
+        "id,lang,title,province,current_province,commune,district,organisation,services,phone,"
+        "address,hours,verified,verified_by,url\r\n";
+    for (const auto& row : rows) {
+      const SupportRow& s = *row.support;
+      std::string services;  // one CSV field: the names joined by commas
+      for (const auto& service : s.services) services += (services.empty() ? "" : ",") + service;
+      std::vector<std::string> fields = {
+          Id(row),    row.lang,       row.title,   s.province,          s.current_province,
+          s.commune,  s.district,     s.organisation, services,         s.phone,
+          s.address,  s.hours,        s.verified,  s.verified_by,       Url(row)};
+      for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + CsvField(fields[i]);
+      out += "\r\n";
+    }
+    return out;
+  }
+
+  // The change stream: every change of a page's record (revisions and tombstones, all
+  // languages) in the order readers could first see them, paged by an opaque cursor.
+  void Changes(const httplib::Request& req, httplib::Response& res) {
+    std::pair<int64_t, int64_t> after{0, 0};
+    const std::string since = req.get_param_value("since");
+    if (!since.empty() && since != "0" && !DecodeCursor(since, &after.first, &after.second)) {
+      return http::SendProblem(res, 400,
+                               "since is not a cursor this API issued; start again from since=0",
+                               "since", req.path);
+    }
+    int64_t limit = 100;
+    if (req.has_param("limit") &&
+        (!ParseInt64(req.get_param_value("limit"), &limit) || limit < 1 || limit > 1000)) {
+      return http::SendProblem(res, 400, "limit must be a whole number from 1 to 1000", "limit",
+                               req.path);
+    }
+    auto rows = pages_.Changes(after, Now(0).unix_seconds, static_cast<int>(limit) + 1);
+    if (!rows.ok()) return StoreError(res, rows.status());
+    const bool more = static_cast<int64_t>(rows->size()) > limit;
+    if (more) rows->resize(static_cast<size_t>(limit));
+    std::string cursor = since.empty() ? "0" : since;
+    if (!rows->empty()) cursor = EncodeCursor(rows->back().visible_unix, rows->back().id);
+    JsonWriter json;
+    json.BeginObject().Key("items").BeginArray();
+    for (const ChangeRow& change : *rows) WriteChange(json, change);
+    json.EndArray();
+    json.Field("cursor", cursor).Key("more").Bool(more);
+    json.Field("next", "/api/v1/changes" + QueryString({{"since", cursor},
+                                                        {"limit", req.get_param_value("limit")}}));
+    json.EndObject();
+    Send(req, res, json.str());
+  }
+
+  // GET /api/v1/: what the API offers and on what terms content may be reused.
+  void Index(const httplib::Request& req, httplib::Response& res) {
+    JsonWriter json;
+    json.BeginObject().Field("api", "v1").Field("openapi", "/api/v1/openapi.json");
+    WriteLicence(json, config_.default_language, false);
+    json.Field("retold_reports", config_.licence.empty() ? std::string()
+                                                         : config_.RetellingNote("en"));
+    json.Key("endpoints").BeginArray();
+    for (const auto& [path, what] : kEndpoints) {
+      json.BeginObject().Field("path", path).Field("description", what).EndObject();
+    }
+    json.EndArray();
+    json.Key("change_types").BeginObject();
+    for (const auto& [type, what] : kChangeTypes) json.Field(type, what);
+    json.EndObject();
+    json.Key("feeds").BeginObject();
+    json.Field("extension_namespace", config_.base_url + paths::kFeedExtension);
+    json.Field("change_type_scheme", config_.base_url + paths::kChangeTypeScheme);
+    json.Field("tombstones", "RFC 6721 at:deleted-entry in Atom; an RSS item with a "
+                             "change-type category; JSON Feed _clemency.status");
+    json.EndObject();
+    json.Key("rate_limit").BeginObject();
+    json.Key("requests").Int(rate_limit_.requests).Key("window_seconds").Int(rate_limit_.window_seconds);
+    json.Field("headers", "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy; "
+                          "429 with Retry-After beyond it");
+    json.EndObject();
+    json.EndObject();
     Send(req, res, json.str());
   }
 
@@ -349,10 +563,17 @@ class PublicApi {
     }
   }
 
-  // A story retold from a press report: the page's meta (written by publish's PageToRow with
-  // JsonWriter, so without spaces) records its consent basis.
-  static bool IsRetoldReport(const PageRow& row) {
-    return row.meta_json.find("\"basis\":\"published-report\"") != std::string::npos;
+  void WriteChange(JsonWriter& json, const ChangeRow& change) const {
+    json.BeginObject();
+    json.Field("cursor", EncodeCursor(change.visible_unix, change.id));
+    json.Field("id", change.section + "/" + change.slug + "/" + change.lang);
+    json.Field("translation_id", change.section + "/" + change.slug).Field("lang", change.lang);
+    json.Field("kind", change.status == "published" ? "revision" : "tombstone");
+    json.Field("status", change.status).Field("change_type", change.change_type);
+    json.Field("at", change.at);
+    json.Field("url", config_.base_url + paths::Page(change.lang, change.section, change.slug));
+    json.Field("api_url", paths::ApiPage(change.section, change.slug, change.lang));
+    json.EndObject();
   }
 
   // The `licence` member: the site's licence, how to credit it in `lang`, and what it covers of
@@ -368,18 +589,23 @@ class PublicApi {
     json.EndObject();
   }
 
-  static void WriteSupport(JsonWriter& json, const SupportRow& s) {
+  static void WriteSupport(JsonWriter& json, const SupportRow& s, const ProvinceIndex& provinces) {
     // `province` as the source named it; `current_province` since the 2025 reform (null when
-    // unchanged); `district` is the former district (kept for clients of the first version).
+    // unchanged); `province_code` the current one's code; `district` is the former district
+    // (kept for clients of the first version).
     json.Field("province", s.province).FieldOrNull("current_province", s.current_province);
     json.FieldOrNull("commune", s.commune).Field("district", s.district);
     json.FieldOrNull("former_district", s.district);
+    json.Field("province_code", provinces.CodeOf(s));
     json.Field("organisation", s.organisation);
     json.Key("services").BeginArray();
     for (const auto& service : s.services) json.String(service);
     json.EndArray();
     json.Key("contact").BeginObject();
-    if (!s.phone.empty()) json.Field("phone", s.phone);
+    if (!s.phone.empty()) {
+      json.Field("phone", s.phone);  // as the entry gives it: the local display form
+      json.FieldOrNull("phone_e164", PhoneE164(s.phone));
+    }
     if (!s.address.empty()) json.Field("address", s.address);
     if (!s.hours.empty()) json.Field("hours", s.hours);
     json.EndObject();
@@ -416,6 +642,7 @@ class PublicApi {
 
   const SiteConfig& config_;
   PageRepository pages_;
+  ApiRateLimit rate_limit_;
 };
 
 }  // namespace
@@ -520,29 +747,121 @@ class ResponseCache {
 
 }  // namespace
 
-void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store) {
-  auto api = std::make_shared<PublicApi>(config, store);
+namespace {
+
+// Fixed windows per client: one counter per address, reset when its window ends.
+class RateLimiter {
+ public:
+  explicit RateLimiter(ApiRateLimit limit) : limit_(limit) {}
+
+  // Counts a request of `client` at `now`; sets the RateLimit headers on `res`. Returns false
+  // (and answers 429 with Retry-After) when the client is over its limit.
+  bool Admit(const std::string& client, int64_t now, const httplib::Request& req,
+             httplib::Response& res) {
+    if (limit_.requests <= 0 || client.empty()) return true;
+    int64_t used = 0, reset = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (windows_.size() >= kMaxClients) Prune(now);
+      Window& window = windows_[client];
+      if (now >= window.start + limit_.window_seconds) window = {now, 0};
+      used = ++window.used;
+      reset = window.start + limit_.window_seconds - now;
+    }
+    const bool admitted = used <= limit_.requests;
+    if (!admitted) {
+      http::SendProblem(res, 429,
+                        "more than " + std::to_string(limit_.requests) + " requests in " +
+                            std::to_string(limit_.window_seconds) + " s; try again in " +
+                            std::to_string(reset) + " s",
+                        "", req.path);
+      res.set_header("Retry-After", std::to_string(reset));
+    }
+    SetHeaders(res, used, reset);
+    return admitted;
+  }
+
+  // The headers again (a handler's answer may have replaced the response).
+  void SetHeaders(httplib::Response& res, int64_t used, int64_t reset) const {
+    res.set_header("RateLimit-Limit", std::to_string(limit_.requests));
+    res.set_header("RateLimit-Remaining", std::to_string(std::max<int64_t>(0, limit_.requests - used)));
+    res.set_header("RateLimit-Reset", std::to_string(reset));
+    res.set_header("RateLimit-Policy", std::to_string(limit_.requests) +
+                                           ";w=" + std::to_string(limit_.window_seconds));
+  }
+
+  // The client a request counts against: its peer address; behind a proxy on this machine, the
+  // address the proxy appended to X-Forwarded-For. A loopback peer without that header is the
+  // machine itself (health checks, local tools, benchmarks): not limited ("").
+  static std::string ClientOf(const httplib::Request& req) {
+    const std::string& peer = req.remote_addr;
+    const bool loopback =
+        peer == "::1" || peer.rfind("127.", 0) == 0 || peer.rfind("::ffff:127.", 0) == 0;
+    if (!loopback) return peer;
+    const std::string forwarded = req.get_header_value("X-Forwarded-For");
+    const size_t comma = forwarded.rfind(',');
+    return std::string(
+        Trim(comma == std::string::npos ? forwarded : std::string_view(forwarded).substr(comma + 1)));
+  }
+
+ private:
+  static constexpr size_t kMaxClients = 100000;
+  struct Window {
+    int64_t start = 0, used = 0;
+  };
+  void Prune(int64_t now) {
+    for (auto it = windows_.begin(); it != windows_.end();) {
+      it = now >= it->second.start + limit_.window_seconds ? windows_.erase(it) : std::next(it);
+    }
+    if (windows_.size() >= kMaxClients) windows_.clear();  // a flood of addresses: start again
+  }
+  ApiRateLimit limit_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Window> windows_;
+};
+
+}  // namespace
+
+void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store,
+                       ApiRateLimit rate_limit) {
+  auto api = std::make_shared<PublicApi>(config, store, rate_limit);
   auto cache = std::make_shared<ResponseCache>(store);
+  auto limiter = std::make_shared<RateLimiter>(rate_limit);
   // Each route names the query parameters it reads; any other is refused before the cache, so a
   // misspelt filter is not silently ignored (nor a new cache entry).
-  auto route = [&server, cache](const char* pattern, std::vector<std::string> known,
-                                ResponseCache::Handler handler) {
-    server.Get(pattern, [cache, known = std::move(known), wrapped = cache->Wrap(std::move(handler))](
+  // Each request counts against its client's limit first. Each route names the query parameters
+  // it reads; any other is refused before the cache, so a misspelt filter is not silently
+  // ignored (nor a new cache entry).
+  auto route = [&server, cache, limiter](const char* pattern, std::vector<std::string> known,
+                                         ResponseCache::Handler handler) {
+    server.Get(pattern, [limiter, known = std::move(known), wrapped = cache->Wrap(std::move(handler))](
                             const httplib::Request& req, httplib::Response& res) {
+      if (!limiter->Admit(RateLimiter::ClientOf(req), Now(0).unix_seconds, req, res)) return;
+      const httplib::Headers limits = res.headers;  // a handler's answer may replace them
+      bool refused = false;
       for (const auto& [name, value] : req.params) {
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-        return http::SendProblem(
-            res, 400,
-            "unknown query parameter '" + name + "'; this endpoint reads " +
-                (list.empty() ? "none" : list),
-            name, req.path);
+        http::SendProblem(res, 400,
+                          "unknown query parameter '" + name + "'; this endpoint reads " +
+                              (list.empty() ? "none" : list),
+                          name, req.path);
+        refused = true;
+        break;
       }
-      wrapped(req, res);
+      if (!refused) wrapped(req, res);
+      for (const auto& [name, value] : limits) {
+        if (!res.has_header(name.c_str())) res.set_header(name, value);
+      }
     });
   };
-  const std::vector<std::string> support_params = {"lang", "province", "service"};
+  const std::vector<std::string> support_params = {"lang", "province", "service", "bom"};
+  const auto index = [api](const auto& req, auto& res) { api->Index(req, res); };
+  route("/api/v1/", {}, index);
+  route("/api/v1", {}, index);
+  route("/api/v1/changes", {"since", "limit"},
+        [api](const auto& req, auto& res) { api->Changes(req, res); });
   route("/api/v1/languages", {}, [api](const auto& req, auto& res) { api->Languages(req, res); });
   route("/api/v1/pages", {"lang", "section", "updated_since", "limit", "cursor"},
         [api](const auto& req, auto& res) { api->Pages(req, res); });

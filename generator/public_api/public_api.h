@@ -7,9 +7,18 @@
 
 namespace clemency {
 
-// Registers /api/v1/languages, /api/v1/pages, /api/v1/pages/{section}/{slug}, /api/v1/support(.csv)
-// and /api/v1/openapi.json on `server`.
-void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store);
+// How many requests one client may make to the public API in a fixed window (0: no limit).
+// Clients are told with RateLimit-* headers, and get 429 with Retry-After beyond it.
+struct ApiRateLimit {
+  int64_t requests = 600;
+  int64_t window_seconds = 60;
+};
+
+// Registers /api/v1/ (the index), /api/v1/languages, /api/v1/pages,
+// /api/v1/pages/{section}/{slug}, /api/v1/changes, /api/v1/support(.csv) and
+// /api/v1/openapi.json on `server`, each limited per client by `rate_limit`.
+void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store* store,
+                       ApiRateLimit rate_limit = {});
 
 // Opaque pagination cursors: base64url of "v1:<updated_unix>:<id>".
 std::string EncodeCursor(int64_t updated_unix, int64_t id);

@@ -112,6 +112,7 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
   row.content_hash = rendered.source_hash;
   row.change_note = page.change_note;
   row.meta_json = MetaJson(page);
+  row.retold_report = page.IsRetoldReport();
   if (page.support) row.support = ToSupportRow(*page.support);
   return row;
 }

@@ -36,7 +36,9 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   for (size_t i = 0; i < limit; ++i) entries.push_back(found[i].first);
   std::vector<const Tombstone*> withdrawals = Withdrawals(lang, section_name);
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
-  for (const RenderedPage* r : entries) key += "|" + r->source_hash;
+  for (const RenderedPage* r : entries) {
+    key += "|" + r->source_hash + "|" + AnnouncedChangeType(*r);
+  }
   for (const Tombstone* t : withdrawals) {
     key += "|w " + t->title + t->reason + t->reason_lang + t->at.ToRfc3339();
   }
@@ -115,6 +117,7 @@ FeedInfo Site::Planner::FeedHeader(const ViewBuilder& builder, const std::string
   info.author = builder.language().title;
   info.home_url = builder.Absolute(base);
   info.id = builder.Absolute(base);
+  info.base_url = site_.config_.base_url;
   info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
   if (entries.empty()) info.updated = NewestLiveUpdate();
   const SiteConfig& config = site_.config_;
@@ -126,15 +129,23 @@ FeedInfo Site::Planner::FeedHeader(const ViewBuilder& builder, const std::string
 }
 
 std::string Site::Planner::RetoldReportRights(const Page& p, const std::string& lang) const {
-  if (site_.config_.licence.empty() || !p.consent || p.consent->basis != "published-report" ||
-      !p.story_source) {
-    return "";
-  }
+  if (site_.config_.licence.empty() || !p.IsRetoldReport()) return "";
   const StorySource& source = *p.story_source;
   std::string cited = source.title;
   if (!source.publisher.empty()) cited += ", " + source.publisher;
   if (!source.url.empty()) cited += ", " + source.url;
   return site_.config_.RetellingNote(lang) + " (" + cited + ")";
+}
+
+std::string Site::Planner::AnnouncedChangeType(const RenderedPage& rendered) const {
+  const Site::History* history = site_.FindHistory(rendered.key, rendered.page.lang);
+  if (history) {
+    for (const PageRevision& revision : history->revisions) {
+      if (revision.change_type == "major" || revision.change_type == "correction")
+        return revision.change_type;
+    }
+  }
+  return "major";  // a page from files alone: its first publication, or a change announced in it
 }
 
 Result<FeedEntry> Site::Planner::PageEntry(const ViewBuilder& builder,
@@ -150,7 +161,7 @@ Result<FeedEntry> Site::Planner::PageEntry(const ViewBuilder& builder,
   if (!html.ok()) return html.status();
   entry.content_html = **html;
   entry.change_note = p.change_note;
-  entry.change_note_label = builder.T("change_note_label");
+  entry.change_type = AnnouncedChangeType(rendered);
   entry.lang = lang;
   entry.tags = p.tags;
   entry.published = p.date;
@@ -171,6 +182,9 @@ FeedEntry Site::Planner::WithdrawalEntry(const ViewBuilder& builder,
                                                  {"date", tombstone.at},
                                                  {"reason", ShownReason(builder, tombstone)}});
   entry.content_html = "<p>" + EscapeHtml(entry.summary) + "</p>";
+  entry.change_type = tombstone.gone ? "gone" : "withdrawn";
+  entry.withdrawn_reason = tombstone.reason;
+  entry.withdrawn_reason_lang = tombstone.reason_lang.empty() ? lang : tombstone.reason_lang;
   entry.lang = lang;
   entry.published = tombstone.published;
   entry.updated = tombstone.at;

@@ -130,6 +130,9 @@ class Site::Planner {
   // Returns what the licence covers of a story retold from a press report (the retelling, not
   // the report, which is cited), or "" for a page the licence covers whole.
   std::string RetoldReportRights(const Page& p, const std::string& lang) const;
+  // Returns the type of the page's newest announced change (major or correction) from its
+  // records; "major" when the records have none.
+  std::string AnnouncedChangeType(const RenderedPage& rendered) const;
   // A withdrawal updates the page's own entry (same id), so readers and partners learn of it.
   FeedEntry WithdrawalEntry(const ViewBuilder& builder, const Tombstone& tombstone) const;
 

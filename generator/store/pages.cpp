@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "store/store.h"
 
 namespace clemency {
@@ -13,8 +14,9 @@ namespace {
 const char* kSummaryColumns =
     "p.id, p.section, p.slug, p.lang, p.kind, p.title, p.summary, p.published, p.updated, "
     "p.updated_unix, p.draft, p.weight, p.source_path, p.content_hash, p.change_note, p.meta_json, "
-    "p.public_updated, p.status, p.withdrawn_at, p.withdrawn_reason, p.withdrawn_reason_lang";
-constexpr int kSummaryCount = 21;  // columns in kSummaryColumns
+    "p.public_updated, p.status, p.withdrawn_at, p.withdrawn_reason, p.withdrawn_reason_lang, "
+    "p.retold_report, p.change_type";
+constexpr int kSummaryCount = 23;  // columns in kSummaryColumns
 
 PageRow ReadSummary(const Statement& stmt) {
   PageRow r;
@@ -39,6 +41,8 @@ PageRow ReadSummary(const Statement& stmt) {
   r.withdrawn_at = stmt.Text(18);
   r.withdrawn_reason = stmt.Text(19);
   r.withdrawn_reason_lang = stmt.Text(20);
+  r.retold_report = stmt.Int(21) != 0;
+  r.change_type = stmt.Text(22);
   return r;
 }
 
@@ -92,8 +96,9 @@ namespace {
 const char kUpsertPage[] = R"sql(
 INSERT INTO pages (section, slug, lang, kind, title, summary, published, updated, updated_unix,
                    draft, weight, source_path, source_text, body_html, body_text, content_hash,
-                   change_note, meta_json, public_updated)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                   change_note, meta_json, public_updated, retold_report, change_type)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+        ?21)
 ON CONFLICT (section, slug, lang) DO UPDATE SET
   kind = excluded.kind, title = excluded.title, summary = excluded.summary,
   published = excluded.published, updated = excluded.updated, updated_unix = excluded.updated_unix,
@@ -102,7 +107,8 @@ ON CONFLICT (section, slug, lang) DO UPDATE SET
   body_text = excluded.body_text, content_hash = excluded.content_hash,
   change_note = excluded.change_note, meta_json = excluded.meta_json,
   public_updated = excluded.public_updated, status = 'published', withdrawn_at = '',
-  withdrawn_reason = '', withdrawn_reason_lang = ''
+  withdrawn_reason = '', withdrawn_reason_lang = '', retold_report = excluded.retold_report,
+  change_type = excluded.change_type
 WHERE pages.content_hash <> excluded.content_hash OR pages.meta_json <> excluded.meta_json
    OR pages.status <> 'published')sql";
 
@@ -138,6 +144,7 @@ Status PageRepository::Upsert(const PageRow& row) {
     stmt.Bind(12, row.source_path).Bind(13, row.source_text).Bind(14, row.body_html);
     stmt.Bind(15, row.body_text).Bind(16, row.content_hash).Bind(17, row.change_note);
     stmt.Bind(18, row.meta_json).Bind(19, row.public_updated);
+    stmt.Bind(20, static_cast<int64_t>(row.retold_report)).Bind(21, row.change_type);
     return stmt.Run();
   });
   if (!s.ok()) return s;
@@ -406,6 +413,8 @@ Result<std::vector<PageRow>> PageRepository::ListSupport(const SupportQuery& que
                               R"sql( FROM pages p JOIN support_entries s ON s.page_id = p.id
 WHERE p.draft = 0 AND p.status = 'published' AND p.lang = ?1
   AND (?2 = '' OR s.province = ?2 OR s.current_province = ?2)
+  AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(?6) j
+                             WHERE j.value = s.province OR j.value = s.current_province))
   AND (?3 = '' OR EXISTS (SELECT 1 FROM support_services v
                           WHERE v.page_id = s.page_id AND v.service = ?3))
   AND )sql" + VisibleTo(4) + R"sql(
@@ -413,6 +422,13 @@ ORDER BY s.province, s.district, p.title)sql");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, query.lang).Bind(2, query.province).Bind(3, query.service);
   BindView(stmt.value(), 4, query.view);
+  if (query.provinces.empty()) {
+    stmt->BindNull(6);
+  } else {
+    std::string names = "[";
+    for (const auto& name : query.provinces) names += (names.size() > 1 ? "," : "") + JsonString(name);
+    stmt->Bind(6, names + "]");
+  }
   std::vector<PageRow> rows;
   while (stmt->Step()) {
     PageRow row = ReadSummary(*stmt);
@@ -424,6 +440,18 @@ ORDER BY s.province, s.district, p.title)sql");
   for (auto& row : rows) pointers.push_back(&row);
   if (Status s = ReadServices(std::move(pointers)); !s.ok()) return s;
   return rows;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> PageRepository::SupportPlaces() {
+  auto stmt = store_->Prepare(
+      "SELECT DISTINCT s.province, s.current_province FROM support_entries s "
+      "JOIN pages p ON p.id = s.page_id WHERE p.status = 'published' AND p.draft = 0 "
+      "ORDER BY s.current_province DESC, s.province");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  while (stmt->Step()) out.emplace_back(stmt->Text(0), stmt->Text(1));
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
 }
 
 Status PageRepository::WithdrawAllExcept(
@@ -515,6 +543,27 @@ Status PageRepository::Withdraw(const std::string& section, const std::string& s
     stmt.Bind(4, withdrawal.at).Bind(5, withdrawal.reason).Bind(6, withdrawal.by);
     return stmt.Run();
   });
+}
+
+Result<std::vector<ChangeRow>> PageRepository::Changes(std::pair<int64_t, int64_t> after,
+                                                       int64_t now_unix, int limit) {
+  auto stmt = store_->Prepare(R"sql(
+SELECT c.id, c.visible_unix, p.section, p.slug, p.lang, c.status, c.change_type, c.at
+FROM page_changes c JOIN pages p ON p.id = c.page_id
+WHERE (c.visible_unix > ?1 OR (c.visible_unix = ?1 AND c.id > ?2)) AND c.visible_unix <= ?3
+  AND c.draft = 0 AND p.slug <> ''
+ORDER BY c.visible_unix, c.id
+LIMIT ?4)sql");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after.first).Bind(2, after.second).Bind(3, now_unix);
+  stmt->Bind(4, static_cast<int64_t>(limit));
+  std::vector<ChangeRow> out;
+  while (stmt->Step()) {
+    out.push_back({stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                   stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
 }
 
 Result<std::vector<PageRow>> PageRepository::Tombstones() {

@@ -199,6 +199,58 @@ CREATE TABLE search_synonyms (
   PRIMARY KEY (lang, variant)
 ) WITHOUT ROWID;
 )sql",
+    // Partners: whether a page is a story retold from a press report (set from its parsed front
+    // matter; rows stored before are read from the consent basis their meta records); the type
+    // of each row's last change; and the change stream (GET /api/v1/changes): one row per change
+    // of a page's record, written by triggers in the transaction that changes it, so every path
+    // that writes pages (import, publish, unpublish, a translation's arrival) is in it, in commit
+    // order. `visible_unix` is when readers may see it: the commit, or a scheduled page's time.
+    R"sql(
+ALTER TABLE pages ADD COLUMN retold_report INTEGER NOT NULL DEFAULT 0;
+UPDATE pages SET retold_report = 1 WHERE meta_json LIKE '%"basis":"published-report"%';
+ALTER TABLE pages ADD COLUMN change_type TEXT NOT NULL DEFAULT 'major';
+CREATE TABLE page_changes (
+  id INTEGER PRIMARY KEY,
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  change_type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  visible_unix INTEGER NOT NULL,
+  draft INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX page_changes_in_order ON page_changes (visible_unix, id);
+INSERT INTO page_changes (page_id, status, change_type, at, visible_unix, draft)
+SELECT id, status, CASE WHEN status <> 'published' THEN status ELSE 'major' END, updated,
+       CASE WHEN status = 'published' THEN max(updated_unix, coalesce(unixepoch(published), 0))
+            ELSE updated_unix END, draft
+FROM pages ORDER BY updated_unix, id;
+CREATE TRIGGER page_change_on_insert AFTER INSERT ON pages BEGIN
+  INSERT INTO page_changes (page_id, status, change_type, at, visible_unix, draft)
+  VALUES (new.id, new.status,
+          CASE WHEN new.status <> 'published' THEN new.status ELSE new.change_type END,
+          new.updated,
+          max(unixepoch('now'), CASE WHEN new.status = 'published'
+                                     THEN coalesce(unixepoch(new.published), 0) ELSE 0 END),
+          new.draft);
+END;
+CREATE TRIGGER page_change_on_update AFTER UPDATE ON pages
+WHEN old.content_hash IS NOT new.content_hash OR old.status IS NOT new.status
+  OR old.updated_unix IS NOT new.updated_unix OR old.meta_json IS NOT new.meta_json
+  OR old.draft IS NOT new.draft
+BEGIN
+  INSERT INTO page_changes (page_id, status, change_type, at, visible_unix, draft)
+  VALUES (new.id, new.status,
+          CASE WHEN new.status <> 'published' THEN new.status
+               WHEN old.status <> 'published' THEN new.change_type
+               WHEN old.content_hash = new.content_hash AND old.meta_json = new.meta_json
+                    AND old.draft = new.draft THEN 'translations'
+               ELSE new.change_type END,
+          new.updated,
+          max(unixepoch('now'), CASE WHEN new.status = 'published'
+                                     THEN coalesce(unixepoch(new.published), 0) ELSE 0 END),
+          old.draft AND new.draft);
+END;
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -174,6 +174,9 @@ struct PageRow {
   RevisionPeople people;  // of the revision an Upsert records
   // Its search index row, written by Upsert with the page (none: the page is not findable).
   std::optional<SearchFields> search = std::nullopt;
+  // A story retold from a press report (Page::IsRetoldReport, from its parsed front matter):
+  // the licence covers the retelling only.
+  bool retold_report = false;
 };
 
 // Why and when pages leave the site.
@@ -217,9 +220,19 @@ struct PageQuery {
   std::optional<PublicView> view;  // none: scheduled rows too (editors' tools)
 };
 
+// One change of a page's record, as the change stream (GET /api/v1/changes) lists it: a revision
+// (status published) or a tombstone (withdrawn, gone). change_type: major, minor or correction;
+// withdrawn or gone; `translations` when only the list of the page's translations changed.
+struct ChangeRow {
+  int64_t id = 0, visible_unix = 0;  // the stream's order: (visible_unix, id)
+  std::string section, slug, lang, status, change_type, at;
+};
+
 struct SupportQuery {
   std::string lang, province, service;
   std::optional<PublicView> view;  // none: scheduled rows too
+  // When not empty: entries whose province or current province is one of these names.
+  std::vector<std::string> provinces{};
 };
 
 class PageRepository {
@@ -261,6 +274,8 @@ class PageRepository {
   // Records what a publish did (`actor`: the command or the server) and its steps' timings.
   Status LogPublish(const std::string& actor, const std::string& what, const std::string& steps);
   Result<std::vector<PageRow>> ListSupport(const SupportQuery& query);
+  // Returns each distinct (province, current_province) pair of the published support entries.
+  Result<std::vector<std::pair<std::string, std::string>>> SupportPlaces();
   // Withdraws the published pages whose (section, slug, lang) is not in `keep` (content files
   // deleted on disk): they stay as tombstones.
   Status WithdrawAllExcept(
@@ -276,6 +291,10 @@ class PageRepository {
   Status NoteLanguageChange(const std::string& section, const std::string& slug,
                             const std::string& lang, bool publishing, const std::string& at,
                             int64_t at_unix);
+  // Returns up to `limit` changes after `after` (visible_unix, id) in stream order: those readers
+  // may see at `now_unix`, of pages (not list pages), not of drafts.
+  Result<std::vector<ChangeRow>> Changes(std::pair<int64_t, int64_t> after, int64_t now_unix,
+                                         int limit);
   // Every tombstone (summary columns).
   Result<std::vector<PageRow>> Tombstones();
   // Replaces the search row of row's page (section, slug, lang) with `row.search`: none when

@@ -13,7 +13,6 @@ std::vector<FeedEntry> Entries() {
   e.summary = "Tóm tắt";
   e.content_html = "<p>Nội dung &amp; thêm</p>";
   e.change_note = "Thêm bước 2";
-  e.change_note_label = "Thay đổi:";
   e.lang = "vi";
   e.published = *ParseDateTime("2026-01-01", 420);
   e.updated = *ParseDateTime("2026-03-01T10:00:00+07:00", 420);
@@ -27,6 +26,7 @@ FeedInfo Info() {
   info.author = "Đặc xá";
   info.home_url = "https://example.org/vi/";
   info.feed_url = "https://example.org/vi/feed.atom";
+  info.base_url = "https://example.org";
   info.updated = *ParseDateTime("2026-03-01T10:00:00+07:00", 420);
   return info;
 }
@@ -38,14 +38,45 @@ TEST_CASE("feed ids are stable tag URIs") {
         "tag:localhost,2026-01-01:/x/");
 }
 
-TEST_CASE("Atom has self link, RFC 3339 dates, escaped content and the change note") {
-  std::string atom = RenderAtom(Info(), Entries());
+TEST_CASE("Atom has self link, RFC 3339 dates, escaped content and the change note apart") {
+  std::vector<FeedEntry> entries = Entries();
+  entries[0].change_type = "major";
+  std::string atom = RenderAtom(Info(), entries);
   CHECK(atom.find("<link rel=\"self\" type=\"application/atom+xml\" "
                   "href=\"https://example.org/vi/feed.atom\"/>") != std::string::npos);
   CHECK(atom.find("<updated>2026-03-01T10:00:00+07:00</updated>") != std::string::npos);
   CHECK(atom.find("<published>2026-01-01T00:00:00+07:00</published>") != std::string::npos);
   CHECK(atom.find("<title>Điều kiện &lt;đặc xá&gt;</title>") != std::string::npos);
-  CHECK(atom.find("&lt;strong&gt;Thay đổi:&lt;/strong&gt; Thêm bước 2") != std::string::npos);
+  // The change is machine-readable and kept out of the content, which partners paste as is.
+  CHECK(atom.find("<category scheme=\"https://example.org/api/v1/#change-type\" term=\"major\"/>") !=
+        std::string::npos);
+  CHECK(atom.find("<clemency:change type=\"major\" updated=\"2026-03-01T10:00:00+07:00\">Thêm "
+                  "bước 2</clemency:change>") != std::string::npos);
+  CHECK(atom.find("<content type=\"html\">&lt;p&gt;Nội dung &amp;amp; thêm&lt;/p&gt;</content>") !=
+        std::string::npos);
+  CHECK(atom.find("xmlns:clemency=\"https://example.org/api/v1/#feed-extension\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("a withdrawal is an RFC 6721 deleted-entry in Atom, a category in RSS, a status in JSON") {
+  FeedEntry e = Entries()[0];
+  e.change_type = "gone";
+  e.change_note.clear();
+  e.withdrawn_reason = "Thông tin đã cũ.";
+  e.updated = *ParseDateTime("2026-04-01T08:00:00+07:00", 420);
+  std::string atom = RenderAtom(Info(), {e});
+  CHECK(atom.find("xmlns:at=\"http://purl.org/atompub/tombstones/1.0\"") != std::string::npos);
+  CHECK(atom.find("<at:deleted-entry ref=\"tag:example.org,2026-01-01:/vi/guides/a/\" "
+                  "when=\"2026-04-01T08:00:00+07:00\">") != std::string::npos);
+  CHECK(atom.find("<at:comment xml:lang=\"vi\">Thông tin đã cũ.</at:comment>") !=
+        std::string::npos);
+  std::string rss = RenderRss(Info(), {e});
+  CHECK(rss.find("<category domain=\"https://example.org/api/v1/#change-type\">gone</category>") !=
+        std::string::npos);
+  CHECK(rss.find("<atom:updated>2026-04-01T08:00:00+07:00</atom:updated>") != std::string::npos);
+  std::string json = RenderJsonFeed(Info(), {e});
+  CHECK(json.find("\"status\": \"gone\", \"withdrawn_reason\": \"Thông tin đã cũ.\", "
+                  "\"withdrawn_reason_lang\": \"vi\"") != std::string::npos);
 }
 
 TEST_CASE("RSS uses RFC 822 dates and non-permalink guids") {
@@ -61,6 +92,12 @@ TEST_CASE("JSON Feed 1.1 carries full content and the change note") {
   CHECK(json.find("\"version\": \"https://jsonfeed.org/version/1.1\"") != std::string::npos);
   CHECK(json.find("\"date_modified\": \"2026-03-01T10:00:00+07:00\"") != std::string::npos);
   CHECK(json.find("\"_clemency\": {\"change_note\": \"Thêm bước 2\"}") != std::string::npos);
+  CHECK(json.find("\"content_html\": \"<p>Nội dung &amp; thêm</p>\"") != std::string::npos);
+  std::vector<FeedEntry> typed = Entries();
+  typed[0].change_type = "correction";
+  CHECK(RenderJsonFeed(Info(), typed)
+            .find("\"_clemency\": {\"change_note\": \"Thêm bước 2\", \"change_type\": "
+                  "\"correction\", \"updated\": \"2026-03-01T10:00:00+07:00\"}") != std::string::npos);
   CHECK(RenderJsonFeed(Info(), {}).find("\"items\": []") != std::string::npos);
 }
 
