@@ -56,6 +56,8 @@ std::optional<Permission> PermissionFor(std::string_view action);
 // bodies over 8 KiB) or application/x-www-form-urlencoded. Never from the query string.
 std::string FormField(const httplib::Request& req, const std::string& name);
 bool HasFormField(const httplib::Request& req, const std::string& name);
+// Every value posted under `name`, in the order sent (checkboxes send one each).
+std::vector<std::string> FormFieldValues(const httplib::Request& req, const std::string& name);
 
 // The signed-in account of a request.
 struct Caller {

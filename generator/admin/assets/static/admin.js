@@ -13,11 +13,13 @@
   const status = document.getElementById('autosave-status');
   const conflict = document.getElementById('autosave-conflict');
   const preview = document.getElementById('preview');
-  const names = ['title', 'summary', 'front_matter', 'body', 'change_type', 'note'];
-
+  // Every field the editor can change (the typed inputs, the YAML box, the body, the note).
   function snapshot() {
-    const data = new FormData(form);
-    return names.map((name) => String(data.get(name) ?? '')).join('\u0000');
+    const parts = [];
+    for (const [name, value] of new FormData(form)) {
+      if (name !== 'csrf' && name !== 'etag' && name !== 'original') parts.push(`${name}=${value}`);
+    }
+    return parts.join('\u0000');
   }
 
   function say(message) {
@@ -80,4 +82,45 @@
       pendingSubmit = null;
     }
   });
+})();
+
+// The new-page form: the slug follows the title until the editor types one, and each is checked
+// by the server (the same ICU transliteration the page file gets, and whether a page or an open
+// edit already has it); the answer is read out in the status line under the field.
+(function () {
+  const form = document.getElementById('new-page-form');
+  if (!form || !form.dataset.slugUrl) return;
+  const title = document.getElementById('new-title');
+  const slug = document.getElementById('new-slug');
+  const status = document.getElementById('new-slug-status');
+  let typedSlug = slug.value !== '';
+  let timer = null;
+  let asked = 0;
+
+  async function check() {
+    const query = new URLSearchParams({
+      section: form.elements.namedItem('section').value,
+      page_lang: form.elements.namedItem('page_lang').value,
+    });
+    if (typedSlug) query.set('slug', slug.value.trim()); else query.set('title', title.value);
+    const mine = ++asked;
+    try {
+      const response = await fetch(`${form.dataset.slugUrl}?${query}`, { credentials: 'same-origin' });
+      if (!response.ok || mine !== asked) return;
+      const answer = await response.json();
+      if (!typedSlug) slug.value = answer.slug;
+      status.textContent = answer.message;
+      slug.setAttribute('aria-invalid', answer.valid && !answer.taken ? 'false' : 'true');
+    } catch (error) {
+      status.textContent = '';
+    }
+  }
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(check, 250);
+  }
+  title.addEventListener('input', later);
+  slug.addEventListener('input', () => { typedSlug = slug.value !== ''; later(); });
+  form.elements.namedItem('section').addEventListener('change', later);
+  form.elements.namedItem('page_lang').addEventListener('change', later);
 })();
