@@ -109,6 +109,7 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
     KindForm typed_form =
         SplitForKind(edit.source_text, *typed->kind, typed->is_index, typed->is_translation);
     auto errors = AddTypedProblems(page, edit, typed_form, &view);
+    if (IsOpen(edit.state) && !edit.base_hash.empty()) AddReviewDiff(page, edit, *typed, &view);
     view.Set("typed", true).Set("fields", FieldsView(page, typed_form, editable, errors));
     view.Set("original", typed_form.original).Set("advanced", typed_form.advanced);
     for (const char* place : {"advanced", "body"}) {
@@ -342,8 +343,17 @@ void AdminSite::PreviewEdit(AdminPage& page, int64_t id) const {
   } else {
     std::vector<Diagnostic> items = html.refusal().diagnostics.items();
     for (const Diagnostic& d : problems.items()) items.push_back(d);
-    ShowMessage(page, html.refusal().status, "refused_heading", {T(page, "preview_problems")}, "",
-                "", items);
+    // A document of its own (no admin script: the frame is sandboxed), answered 200: the frame
+    // shows what keeps the page from rendering while the form shows the same problems by field.
+    std::string doc = "<!doctype html><html lang=\"" + page.lang + "\"><head><meta charset=\"utf-8\">"
+                      "<title>" + EscapeHtml(T(page, "preview_heading")) + "</title>"
+                      "<link rel=\"stylesheet\" href=\"/admin/static/admin.css\"></head><body>"
+                      "<main class=\"preview-problems\"><p>" + EscapeHtml(T(page, "preview_problems")) +
+                      "</p><ul>";
+    for (const Diagnostic& d : items) doc += "<li>" + EscapeHtml(DiagnosticText(page, d, 0)) + "</li>";
+    doc += "</ul></main></body></html>";
+    page.res.status = 200;
+    page.res.set_content(doc, "text/html; charset=utf-8");
   }
   page.res.headers.erase("Content-Security-Policy");
   page.res.headers.erase("X-Frame-Options");

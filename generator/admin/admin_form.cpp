@@ -7,6 +7,7 @@
 #include "admin/admin_pages.h"
 #include "admin/kind_form.h"
 #include "content/front_matter_schema.h"
+#include "textdiff/textdiff.h"
 
 namespace clemency {
 namespace {
@@ -141,6 +142,52 @@ std::optional<std::string> AdminSite::TextFromPost(const AdminPage& page,
     input.values = ValuesFromPost(*input.spec, FormFieldValues(page.req, "fm." + input.key));
   }
   return JoinForKind(form, *typed->kind);
+}
+
+// What the edit changes against the live page: each changed input as a row (before / after),
+// the advanced box when it changed, and the body as a word diff of its changed paragraphs.
+void AdminSite::AddReviewDiff(AdminPage& page, const EditRow& edit, const TypedPage& typed,
+                              View* view) const {
+  auto live = auth_->workflow()->PublishedText(edit.source_path);
+  if (!live.ok()) return;
+  const KindForm before = SplitForKind(*live, *typed.kind, typed.is_index, typed.is_translation);
+  const KindForm after =
+      SplitForKind(edit.source_text, *typed.kind, typed.is_index, typed.is_translation);
+  View rows = View::List();
+  auto shown = [](const FormInput& input) {
+    std::string out;
+    for (const std::string& v : input.values) out += (out.empty() ? "" : "; ") + v;
+    return out;
+  };
+  bool any = false;
+  for (size_t i = 0; i < after.inputs.size(); ++i) {
+    const FormInput& was = before.inputs[i];
+    const FormInput& now = after.inputs[i];
+    if (was.values == now.values && was.shown == now.shown) continue;
+    View row;
+    row.Set("label", FieldLabel(page, now.key)).Set("before", shown(was)).Set("after", shown(now));
+    rows.Push(std::move(row));
+    any = true;
+  }
+  if (before.advanced != after.advanced) {
+    View row;
+    row.Set("label", T(page, "form_advanced_label")).Set("before", before.advanced);
+    row.Set("after", after.advanced).Set("code", true);
+    rows.Push(std::move(row));
+    any = true;
+  }
+  std::string locale = "vi_VN";
+  if (auto file = FileOf(edit.source_path)) {
+    if (const LanguageConfig* language = config_.FindLanguage(file->lang)) locale = language->locale;
+  }
+  bool body_changed = before.body != after.body;
+  if (body_changed) {
+    auto ops = ChangedParagraphs(WordDiff(before.body, after.body, locale), "…");
+    DiffLabels labels{T(page, "diff_inserted"), T(page, "diff_removed")};
+    view->Set("body_diff", DiffHtml(ops, labels));  // textdiff's escaped HTML
+  }
+  view->Set("has_review_diff", true).Set("fields_changed", any).Set("changed_rows", std::move(rows));
+  view->Set("body_changed", body_changed).Set("nothing_changed", !any && !body_changed);
 }
 
 }  // namespace clemency

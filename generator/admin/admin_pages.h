@@ -119,6 +119,9 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
                      const std::map<std::string, std::string>& errors) const;
   void SlugCheck(AdminPage& page) const;
   void CreateNewPage(AdminPage& page) const;
+  // The review's comparison with the live page (admin_form.cpp).
+  void AddReviewDiff(AdminPage& page, const EditRow& edit, const TypedPage& typed,
+                     View* view) const;
   void RegisterActions();
   void RunAction(AdminPage& page, const std::string& action, int64_t id) const;
   void RegisterHistory();
@@ -126,6 +129,8 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   View HistoryItems(AdminPage& page, const std::string& path,
                     const std::vector<HistoryItem>& items, const std::string& from,
                     const std::string& to) const;
+  // An item of a page's history as people name it: "đã đăng, pub, 2026-12-02 10:15".
+  std::string HistoryLabel(const AdminPage& page, const HistoryItem& item) const;
   void Restore(AdminPage& page) const;
   void UnpublishForm(AdminPage& page) const;
   void Unpublish(AdminPage& page) const;
