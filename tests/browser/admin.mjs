@@ -19,6 +19,8 @@
 //   form       a support entry found by a search without diacritics, edited in labelled inputs
 //              (no YAML): a wrong phone is refused next to its field in Vietnamese, the right one
 //              saved; the page list has the new-page button first
+//   session    text typed after the session expired is kept in the browser, autosave says so,
+//              and the edit screen offers it back after signing in again
 //   new page   a Vietnamese title makes the slug (checked as typed, a taken one said so); with
 //              JavaScript off the server makes it; the page starts with its title
 // Exits 1 with the list of failures, 2 when it cannot run at all.
@@ -122,8 +124,9 @@ const screens = new Map();  // name -> URL path of an admin screen seen (GET)
 function watch(page) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    // A refusal (the conflict screen is a 412, a missing edit 404) is reported as a failed load.
-    if (/Failed to load resource: the server responded with a status of 4(04|09|12)/.test(msg.text())) return;
+    // A refusal (the conflict screen is a 412, a missing edit 404, an expired session's autosave
+    // 401) is reported as a failed load.
+    if (/Failed to load resource: the server responded with a status of 4(01|04|09|12)/.test(msg.text())) return;
     consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
@@ -390,6 +393,38 @@ async function newPageCheck(editorContext, noJsContext) {
   return problems;
 }
 
+// The session ends while the editor writes: autosave says the text is kept in the browser, and
+// after signing in again the edit screen offers it back; restored, it is saved.
+async function expiredSessionCheck(context) {
+  const problems = [];
+  const sentence = 'Câu này được viết sau khi phiên đăng nhập đã hết.';
+  const page = await signIn(context, 'ed1');
+  await page.goto(origin + screens.get('edit (support)'));
+  await context.clearCookies();  // as if the session had expired
+  const body = await page.locator('#f-body').inputValue();
+  await page.locator('#f-body').fill(`${body}\n${sentence}\n`);
+  try {
+    await page.locator('#autosave-status').filter({ hasText: 'Phiên đăng nhập đã hết' }).waitFor({ timeout: 20_000 });
+  } catch {
+    problems.push(`autosave did not say the session ended: "${await page.locator('#autosave-status').innerText()}"`);
+  }
+  await page.close();
+  const again = await signIn(context, 'ed1');
+  await again.goto(origin + screens.get('edit (support)'));
+  const offer = again.locator('#unsaved-restore');
+  if (!(await offer.isVisible())) return [...problems, 'the unsaved text is not offered after signing in'];
+  for (const p of await axeProblems(again)) problems.push(`axe with the offer shown: ${p}`);
+  await again.click('#unsaved-restore-yes');
+  if (!(await again.locator('#f-body').inputValue()).includes(sentence)) problems.push('restoring did not bring the text back');
+  await again.locator('#autosave-status').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 })
+    .catch(() => problems.push('the restored text was not saved'));
+  await again.reload();
+  if (!(await again.locator('#f-body').inputValue()).includes(sentence)) problems.push('the restored text is not in the saved draft');
+  if (await again.locator('#unsaved-restore').isVisible()) problems.push('the offer stays after the text was saved');
+  await again.close();
+  return problems;
+}
+
 async function axeCheck(context, lang) {
   const page = watch(await context.newPage());
   const problems = [];
@@ -449,6 +484,9 @@ try {
   await check('unpublish: a story taken off with a reason readers see', () => unpublishCheck(publisher));
   await check('form: typed inputs, a refusal next to its field, a search without diacritics', () => typedFormCheck(editor));
   await check('new page: slug from a Vietnamese title, checked as typed; without JavaScript too', () => newPageCheck(editor, noJs));
+  const session = await browser.newContext();
+  session.setDefaultTimeout(30_000);
+  await check('session: text typed after the session ended is kept and offered back', () => expiredSessionCheck(session));
   await signIn(mobile, 'pub');
   for (const lang of ['vi', 'en']) await check(`axe: every admin screen in ${lang}`, () => axeCheck(publisher, lang));
   await check('axe: the editor screen as an editor', async () => {

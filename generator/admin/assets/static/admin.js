@@ -26,7 +26,51 @@
     if (status) status.textContent = message;
   }
 
+  // Text not yet saved is kept in this browser too, so an expired session or a lost connection
+  // loses nothing: the edit screen offers it back when it opens again.
+  const storeKey = `clemency-unsaved:${form.dataset.saveUrl}`;
+  const restore = document.getElementById('unsaved-restore');
+  function keep(now) {
+    try {
+      const entries = [...new FormData(form)].filter(([name]) => !['csrf', 'etag', 'original'].includes(name));
+      localStorage.setItem(storeKey, JSON.stringify({ snapshot: now, entries }));
+    } catch (error) { /* storage full or off: autosave still runs */ }
+  }
+  function forget() {
+    try { localStorage.removeItem(storeKey); } catch (error) { /* nothing kept */ }
+  }
+  function kept() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || 'null'); } catch (error) { return null; }
+  }
+  function fill(entries) {
+    const values = new Map();
+    for (const [name, value] of entries) values.set(name, [...(values.get(name) || []), value]);
+    for (const element of form.elements) {
+      if (!element.name || !values.has(element.name) || ['csrf', 'etag', 'original'].includes(element.name)) continue;
+      const list = values.get(element.name);
+      if (element.type === 'checkbox' || element.type === 'radio') element.checked = list.includes(element.value);
+      else element.value = list[0];
+    }
+  }
+
   let saved = snapshot();
+  if (new URLSearchParams(window.location.search).get('done') === 'saved') forget();
+  const offered = kept();
+  if (offered && offered.snapshot !== saved && restore) {
+    restore.hidden = false;
+    document.getElementById('unsaved-restore-yes').addEventListener('click', () => {
+      fill(offered.entries);
+      restore.hidden = true;
+      say(form.dataset.msgRestored);
+    });
+    document.getElementById('unsaved-restore-no').addEventListener('click', () => {
+      forget();
+      restore.hidden = true;
+    });
+  } else if (offered) {
+    forget();
+  }
+  form.addEventListener('input', () => { const now = snapshot(); if (now !== saved) keep(now); });
   let busy = false;
   let stopped = false;
   let pendingSubmit = null;  // a Save pressed while an autosave was on its way
@@ -51,7 +95,13 @@
         say(form.dataset.msgConflict);
         return;
       }
+      if (response.status === 401 || response.status === 403) {
+        keep(now);
+        say(form.dataset.msgExpired);
+        return;
+      }
       if (!response.ok) {
+        keep(now);
         say(form.dataset.msgFailed);
         return;
       }
@@ -59,10 +109,12 @@
       const newEtag = response.headers.get('ETag') || edit.etag;
       for (const input of document.querySelectorAll('input[name="etag"]')) input.value = newEtag;
       saved = now;
+      if (snapshot() === now) forget();
       const time = new Date().toLocaleTimeString(document.documentElement.lang);
       say(`${form.dataset.msgSaved} ${time}.`);
       if (preview) preview.src = `${preview.dataset.base}?v=${edit.version}`;
     } catch (error) {
+      keep(now);
       say(form.dataset.msgFailed);
     } finally {
       busy = false;
