@@ -231,14 +231,30 @@ void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) con
   const std::string& role = page.caller.role;
   const std::string& state = edit.state;
   bool submit = May(role, Permission::kEdit) && state == "draft";
-  bool approve = May(role, Permission::kApprove) && state == "submitted" &&
-                 edit.author != page.caller.name;
+  bool may_approve = May(role, Permission::kApprove) && state == "submitted";
+  std::vector<std::string> writers =
+      may_approve ? auth_->workflow()->Writers(edit.id) : std::vector<std::string>{};
+  bool wrote = may_approve && (edit.author == page.caller.name ||
+                               std::find(writers.begin(), writers.end(), page.caller.name) !=
+                                   writers.end());
+  bool approve = may_approve && !wrote;
+  if (wrote) {  // nobody approves a change they wrote part of: say who can
+    std::string others;
+    for (const std::string& name : auth_->Approvers()) {
+      if (name == edit.author || std::find(writers.begin(), writers.end(), name) != writers.end()) {
+        continue;
+      }
+      others += (others.empty() ? "" : ", ") + name;
+    }
+    view->Set("approve_blocked", others.empty() ? T(page, "approve_nobody_else")
+                                                : T(page, "approve_by_others", {{"names", others}}));
+  }
   bool reject = May(role, Permission::kApprove) && (state == "submitted" || state == "approved");
   bool publish = May(role, Permission::kPublish) && state == "approved";
   bool discard = May(role, Permission::kEdit) && IsOpen(state);
   view->Set("can_submit", submit).Set("can_approve", approve).Set("can_reject", reject);
   view->Set("can_publish", publish).Set("can_discard", discard);
-  view->Set("has_actions", submit || approve || reject || publish || discard);
+  view->Set("has_actions", submit || approve || wrote || reject || publish || discard);
   view->Set("is_guide", edit.source_path.rfind("content/guides/", 0) == 0);
   view->Set("schedule_min",
             LocalInputTime(static_cast<int64_t>(std::time(nullptr)) + 60, config_.utc_offset_minutes));

@@ -184,6 +184,16 @@ EditorAuth::SignIn EditorAuth::SignInWith(const std::string& name, const std::st
 
 std::vector<LoginLimiter::Attack> EditorAuth::Attacks() const { return accounts_.Attacks(); }
 
+std::vector<std::string> EditorAuth::Approvers() {
+  std::vector<std::string> names;
+  auto users = accounts_.ListUsers();
+  if (!users.ok()) return names;
+  for (const UserRow& user : users.value()) {
+    if (user.disabled_at.empty() && May(user.role, Permission::kApprove)) names.push_back(user.name);
+  }
+  return names;
+}
+
 void EditorAuth::SignOut(const Caller& caller) { accounts_.SignOut(caller.name, caller.session_id); }
 
 std::string EditorAuth::SessionCookie(const std::string& id) const {

@@ -96,6 +96,8 @@ class EditorAuth {
   // Accounts being guessed at now, for an admin's dashboard; names that are no account are summed
   // up under the account "" (what was typed is not shown: it may be someone's password).
   std::vector<LoginLimiter::Attack> Attacks() const;
+  // The names of the enabled accounts whose role may approve changes.
+  std::vector<std::string> Approvers();
   // Ends the caller's session (audited as logout).
   void SignOut(const Caller& caller);
 
