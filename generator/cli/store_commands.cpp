@@ -107,7 +107,7 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   if (!published) {
     live = "";
     auto store = Store::Open(db_path);
-    if (!store.ok()) return Reported({}, store.status());
+    if (!store.ok()) return Failed(store.status());
     Diagnostics diagnostics;
     auto config =
         LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);

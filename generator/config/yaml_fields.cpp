@@ -69,9 +69,10 @@ void FieldReader::RejectUnknown(const YamlNode& map, const std::vector<std::stri
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     // A misspelt field ("titel") is one mistake: say which field was meant, and do not report
     // that field as missing too.
+    const std::string& written = key;  // clang 14 cannot capture a structured binding
     auto meant = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& name) {
-      return key.size() > 2 && !map.Find(name) && !explained_.count(prefix + name) &&
-             EditDistance(key, name) <= 2;
+      return written.size() > 2 && !map.Find(name) && !explained_.count(prefix + name) &&
+             EditDistance(written, name) <= 2;
     });
     if (meant != allowed.end()) {
       Error(value.line, prefix + key, {Diag::check_unknown_field_hint, {{"hint", *meant}}});

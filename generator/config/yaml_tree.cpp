@@ -5,6 +5,14 @@
 #include <set>
 
 namespace clemency {
+
+YamlNode::YamlNode() = default;
+YamlNode::~YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+
 namespace {
 
 // The parser's problem as a code of the diagnostic catalog; `message` is its English text

@@ -18,6 +18,15 @@ struct YamlNode {
   std::vector<YamlNode> items;                            // for kSequence
   std::vector<std::pair<std::string, YamlNode>> entries;  // for kMap, in document order
 
+  // Declared here, defined in yaml_tree.cpp: `entries` holds pairs of this type, which may not
+  // be instantiated while the type is incomplete (clang with libstdc++ refuses it).
+  YamlNode();
+  ~YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+
   bool IsScalar() const { return kind == Kind::kScalar; }
   bool IsMap() const { return kind == Kind::kMap; }
   bool IsSequence() const { return kind == Kind::kSequence; }

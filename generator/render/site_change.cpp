@@ -199,8 +199,9 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, Diagnostics* diagnos
   // or scheduled as before), keep every index valid; the link targets change only when headings do.
   bool same_structure = true, same_headings = true;
   for (auto& [path, page] : fresh) {
+    const std::string& source = path;  // clang 14 cannot capture a structured binding
     auto it = std::find_if(pages_.begin(), pages_.end(),
-                           [&path](const RenderedPage& r) { return r.page.source_path == path; });
+                           [&source](const RenderedPage& r) { return r.page.source_path == source; });
     const size_t index = it - pages_.begin();
     if (it != pages_.end()) {
       keys.insert(it->key);

@@ -152,7 +152,9 @@ Status RenameNoReplace(const std::string& from, const std::string& to) {
 
 // Moves the store at `db_path` and its log aside to `kept`, owner-only.
 Status KeepOldStore(const std::string& db_path, const std::string& kept) {
-  if (Status s = SettleLog(db_path); !s.ok()) return s;
+  // A store that cannot be read (a corrupted file: what a restore is for) cannot settle its log;
+  // it is kept as it is, its log moved beside it below.
+  (void)SettleLog(db_path);
   if (Status s = RenameNoReplace(db_path, kept); !s.ok()) return s;
   ::chmod(kept.c_str(), 0600);
   struct stat info;
