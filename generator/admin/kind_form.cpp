@@ -101,9 +101,11 @@ std::optional<Values> ReadGroup(const Group& group, const FieldSpec& spec) {
     for (const FieldSpec& part : spec.parts) out[spec.name + "." + part.name] = {};
     if (node.kind == YamlNode::Kind::kNull) return out;
     if (!node.IsMap()) return std::nullopt;
-    for (const auto& [key, value] : node.entries) {
+    for (const auto& entry : node.entries) {
+      const std::string& key = entry.first;
+      const YamlNode& value = entry.second;
       auto part = std::find_if(spec.parts.begin(), spec.parts.end(),
-                               [&](const FieldSpec& p) { return p.name == key; });
+                               [&key](const FieldSpec& p) { return p.name == key; });
       if (part == spec.parts.end()) return std::nullopt;
       auto values = ScalarValues(*part, value);
       if (!values) return std::nullopt;
