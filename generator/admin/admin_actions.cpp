@@ -75,6 +75,12 @@ void AdminSite::RegisterHistory() {
   Route("POST", "/admin/unpublish", "unpublish", [this](AdminPage& page) { Unpublish(page); });
 }
 
+std::string AdminSite::HistoryLabel(const AdminPage& page, const HistoryItem& item) const {
+  std::string kind = item.kind == "published" ? T(page, "kind_published")
+                                               : T(page, "state_" + item.kind);
+  return T(page, "history_label", {{"kind", kind}, {"by", item.by}, {"at", Time(item.at)}});
+}
+
 View AdminSite::HistoryItems(AdminPage& page, const std::string& path,
                              const std::vector<HistoryItem>& items, const std::string& from,
                              const std::string& to) const {
@@ -92,6 +98,7 @@ View AdminSite::HistoryItems(AdminPage& page, const std::string& path,
                           : T(page, "history_change",
                               {{"at", Time(item.at)}, {"by", item.by}, {"change", change}}));
     if (!item.note.empty()) entry.Set("note", item.note);
+    entry.Set("who_when", HistoryLabel(page, item));
     // Unless chosen, the newest item is compared with the one before it.
     entry.Set("is_to", to.empty() ? n == 1 : item.ref == to);
     entry.Set("is_from", from.empty() ? n == 2 : item.ref == from);
@@ -114,7 +121,13 @@ void AdminSite::HistoryScreen(AdminPage& page) const {
     auto diff = auth_->workflow()->Diff(from, to);
     if (!diff.ok()) return ShowRefusal(page, diff.refusal(), "/admin/pages");
     view.Set("has_diff", true).Set("diff_html", diff.value());  // textdiff's escaped HTML
-    view.Set("diff_heading", T(page, "history_diff_heading", {{"from", from}, {"to", to}}));
+    std::string from_label = from, to_label = to;
+    for (const HistoryItem& item : items.value()) {
+      if (item.ref == from) from_label = HistoryLabel(page, item);
+      if (item.ref == to) to_label = HistoryLabel(page, item);
+    }
+    view.Set("diff_heading",
+             T(page, "history_diff_heading", {{"from", from_label}, {"to", to_label}}));
   }
   view.Set("has_items", !items->empty());
   view.Set("items", HistoryItems(page, path, items.value(), from, to));

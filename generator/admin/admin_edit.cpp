@@ -1,7 +1,7 @@
 // The admin's editor: starting an edit, the edit form with its problems and preview, saving
 // (form post, or the script's PUT), conflicts, the workflow's buttons, history and unpublishing.
+#include <algorithm>
 #include <ctime>
-#include <regex>
 
 #include "admin/admin_pages.h"
 #include "editor_api/editor_api.h"
@@ -23,11 +23,6 @@ std::string EditHref(int64_t id) { return "/admin/edits/" + std::to_string(id); 
 
 bool IsOpen(const std::string& state) {
   return state == "draft" || state == "submitted" || state == "approved" || state == "scheduled";
-}
-
-// A new page's first text: its title is its slug until the editor writes one.
-std::string StarterText(const std::string& slug) {
-  return "---\ntitle: " + YamlQuoted(slug) + "\nsummary: \"\"\n---\n\n";
 }
 
 }  // namespace
@@ -56,16 +51,7 @@ void AdminSite::CreateEdit(AdminPage& page) const {
   std::string path = FormField(page.req, "path");
   std::optional<std::string> text;
   if (FormField(page.req, "new") == "1") {
-    std::string section = FormField(page.req, "section"), slug = FormField(page.req, "slug");
-    std::string lang = FormField(page.req, "page_lang");
-    static const std::regex kSlug("[a-z0-9]+(-[a-z0-9]+)*");
-    if (!std::regex_match(slug, kSlug) || !config_.FindSection(section) ||
-        !config_.FindLanguage(lang)) {
-      return ShowMessage(page, 400, "refused_heading", {T(page, "new_page_bad_slug")},
-                         "/admin/pages", "back_to_pages");
-    }
-    path = ContentPathOf({section, slug, lang});
-    text = StarterText(slug);
+    return CreateNewPage(page);
   } else if (std::string from = FormField(page.req, "from"); !from.empty()) {
     auto source = auth_->workflow()->PublishedText(from);
     if (!source.ok()) {
@@ -119,9 +105,26 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
       May(page.caller.role, Permission::kPublish)) {
     view.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(edit.source_path));
   }
-  view.Set("has_title", form.title.has_value()).Set("title", form.title.value_or(""));
-  view.Set("has_summary", form.summary.has_value()).Set("summary", form.summary.value_or(""));
-  view.Set("front_matter", form.front_matter).Set("body", form.body).Set("note", edit.note);
+  if (auto typed = TypedPageOf(edit.source_path)) {
+    KindForm typed_form =
+        SplitForKind(edit.source_text, *typed->kind, typed->is_index, typed->is_translation);
+    auto errors = AddTypedProblems(page, edit, typed_form, &view);
+    if (IsOpen(edit.state) && !edit.base_hash.empty()) AddReviewDiff(page, edit, *typed, &view);
+    view.Set("typed", true).Set("fields", FieldsView(page, typed_form, editable, errors));
+    view.Set("original", typed_form.original).Set("advanced", typed_form.advanced);
+    for (const char* place : {"advanced", "body"}) {
+      View list = View::List();
+      for (const std::string& e : errors[place]) list.Push(e);
+      view.Set(std::string("has_") + place + "_errors", !errors[place].empty());
+      view.Set(std::string(place) + "_errors", std::move(list));
+    }
+  } else {
+    view.Set("has_title", form.title.has_value()).Set("title", form.title.value_or(""));
+    view.Set("has_summary", form.summary.has_value()).Set("summary", form.summary.value_or(""));
+    view.Set("front_matter", form.front_matter);
+    AddProblems(page, edit, &view);
+  }
+  view.Set("body", form.body).Set("note", edit.note);
   View types = View::List();
   for (const char* type : {"major", "minor", "correction"}) {
     View choice;
@@ -132,7 +135,6 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
   }
   view.Set("change_types", std::move(types));
   view.Set("preview_title", T(page, "preview_title", {{"path", edit.source_path}}));
-  AddProblems(page, edit, &view);
   AddActions(page, edit, &view);
   return view;
 }
@@ -183,19 +185,76 @@ void AdminSite::AddProblems(AdminPage& page, const EditRow& edit, View* view) co
             T(page, "problems_count", {{"count", static_cast<long>(items.size())}}));
 }
 
+std::map<std::string, std::vector<std::string>> AdminSite::AddTypedProblems(
+    AdminPage& page, const EditRow& edit, const KindForm& form, View* view) const {
+  std::map<std::string, std::vector<std::string>> by_input;
+  if (!IsOpen(edit.state)) return by_input;
+  auto checked = auth_->workflow()->Check(edit.id);
+  std::vector<Diagnostic> items;
+  if (checked.ok()) {
+    items = checked->items();
+  } else {
+    Diagnostics refused;
+    refused.Add(edit.source_path, 0, "", PlainProblem(checked.refusal().message));
+    items = refused.items();
+  }
+  View summary = View::List();
+  for (const FormPlacement& placed : PlaceOnForm(form, edit.source_path, items)) {
+    View item;
+    const Diagnostic& d = placed.diagnostic;
+    if (placed.input.empty()) {
+      item.Set("text", DiagnosticText(page, d, 0));
+    } else if (placed.input == "body") {
+      std::string text = DiagnosticText(page, d, placed.body_line);
+      by_input["body"].push_back(text);
+      item.Set("text", text).Set("target", "f-body");
+    } else {
+      by_input[placed.input].push_back(CheckText(page, d));
+      std::string label = placed.input == "advanced" ? T(page, "field_front_matter")
+                                                      : FieldLabel(page, placed.input);
+      std::string target = "f-" + placed.input;
+      std::replace(target.begin(), target.end(), '.', '-');
+      std::replace(target.begin(), target.end(), '_', '-');
+      item.Set("text", T(page, "diagnostic_field", {{"field", label}, {"message", CheckText(page, d)}}));
+      item.Set("target", target);
+    }
+    summary.Push(std::move(item));
+  }
+  view->Set("has_problems", !items.empty()).Set("problems", std::move(summary));
+  view->Set("problems_heading",
+            T(page, "problems_count", {{"count", static_cast<long>(items.size())}}));
+  return by_input;
+}
+
 // Only the buttons the caller's role and the edit's state allow (the workflow checks again).
 void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) const {
   const std::string& role = page.caller.role;
   const std::string& state = edit.state;
   bool submit = May(role, Permission::kEdit) && state == "draft";
-  bool approve = May(role, Permission::kApprove) && state == "submitted" &&
-                 edit.author != page.caller.name;
+  bool may_approve = May(role, Permission::kApprove) && state == "submitted";
+  std::vector<std::string> writers =
+      may_approve ? auth_->workflow()->Writers(edit.id) : std::vector<std::string>{};
+  bool wrote = may_approve && (edit.author == page.caller.name ||
+                               std::find(writers.begin(), writers.end(), page.caller.name) !=
+                                   writers.end());
+  bool approve = may_approve && !wrote;
+  if (wrote) {  // nobody approves a change they wrote part of: say who can
+    std::string others;
+    for (const std::string& name : auth_->Approvers()) {
+      if (name == edit.author || std::find(writers.begin(), writers.end(), name) != writers.end()) {
+        continue;
+      }
+      others += (others.empty() ? "" : ", ") + name;
+    }
+    view->Set("approve_blocked", others.empty() ? T(page, "approve_nobody_else")
+                                                : T(page, "approve_by_others", {{"names", others}}));
+  }
   bool reject = May(role, Permission::kApprove) && (state == "submitted" || state == "approved");
   bool publish = May(role, Permission::kPublish) && state == "approved";
   bool discard = May(role, Permission::kEdit) && IsOpen(state);
   view->Set("can_submit", submit).Set("can_approve", approve).Set("can_reject", reject);
   view->Set("can_publish", publish).Set("can_discard", discard);
-  view->Set("has_actions", submit || approve || reject || publish || discard);
+  view->Set("has_actions", submit || approve || wrote || reject || publish || discard);
   view->Set("is_guide", edit.source_path.rfind("content/guides/", 0) == 0);
   view->Set("schedule_min",
             LocalInputTime(static_cast<int64_t>(std::time(nullptr)) + 60, config_.utc_offset_minutes));
@@ -216,6 +275,11 @@ void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
   EditChanges changes;
   if (HasFormField(req, "text")) {
     changes.text = NormalizeNewlines(FormField(req, "text"));
+  } else if (HasFormField(req, "original")) {
+    auto edit = auth_->workflow()->Get(id);
+    if (!edit.ok()) return ShowRefusal(page, edit.refusal(), "/admin/");
+    auto text = TextFromPost(page, edit->source_path);
+    if (text) changes.text = *text;
   } else if (HasFormField(req, "body")) {
     PageForm form;
     form.has_front_matter = true;
@@ -295,8 +359,17 @@ void AdminSite::PreviewEdit(AdminPage& page, int64_t id) const {
   } else {
     std::vector<Diagnostic> items = html.refusal().diagnostics.items();
     for (const Diagnostic& d : problems.items()) items.push_back(d);
-    ShowMessage(page, html.refusal().status, "refused_heading", {T(page, "preview_problems")}, "",
-                "", items);
+    // A document of its own (no admin script: the frame is sandboxed), answered 200: the frame
+    // shows what keeps the page from rendering while the form shows the same problems by field.
+    std::string doc = "<!doctype html><html lang=\"" + page.lang + "\"><head><meta charset=\"utf-8\">"
+                      "<title>" + EscapeHtml(T(page, "preview_heading")) + "</title>"
+                      "<link rel=\"stylesheet\" href=\"/admin/static/admin.css\"></head><body>"
+                      "<main class=\"preview-problems\"><p>" + EscapeHtml(T(page, "preview_problems")) +
+                      "</p><ul>";
+    for (const Diagnostic& d : items) doc += "<li>" + EscapeHtml(DiagnosticText(page, d, 0)) + "</li>";
+    doc += "</ul></main></body></html>";
+    page.res.status = 200;
+    page.res.set_content(doc, "text/html; charset=utf-8");
   }
   page.res.headers.erase("Content-Security-Policy");
   page.res.headers.erase("X-Frame-Options");

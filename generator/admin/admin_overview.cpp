@@ -3,6 +3,11 @@
 
 #include "admin/admin_pages.h"
 
+#include <map>
+
+#include "core/text.h"
+#include "i18n/text.h"
+
 namespace clemency {
 
 // ---- signing in and out ----
@@ -171,6 +176,7 @@ View AdminSite::PageFilters(AdminPage& page, const std::string& section,
   for (const SectionConfig& config_section : config_.sections) {
     View item;
     item.Set("name", config_section.name).Set("selected", config_section.name == section);
+    item.Set("label", SectionName(page, config_section.name));
     sections.Push(std::move(item));
   }
   for (const LanguageConfig& language : config_.languages) {
@@ -183,23 +189,68 @@ View AdminSite::PageFilters(AdminPage& page, const std::string& section,
   return filters;
 }
 
+namespace {
+
+// Whether a page matches the search `query`: its title or slug contains it, diacritics and case
+// folded the way slugs are made ("dieu kien" finds "Điều kiện"); a query with no Latin letters
+// (Khmer) is looked for as written.
+bool MatchesSearch(const TranslationState& row, const std::string& query) {
+  if (query.empty()) return true;
+  const std::string folded = Slugify(query);
+  if (folded.empty()) return row.title.find(query) != std::string::npos;
+  return Slugify(row.title).find(folded) != std::string::npos ||
+         row.slug.find(folded) != std::string::npos;
+}
+
+// The page's open edit as the list's state filter names it: "draft", "review" or "" (none).
+std::string OpenState(const std::map<std::string, std::string>& open, const std::string& path) {
+  auto it = open.find(path);
+  return it == open.end() ? "" : it->second;
+}
+
+}  // namespace
+
 void AdminSite::PagesScreen(AdminPage& page) const {
   std::string section = QueryParam(page.req, "section");
   std::string lang = QueryParam(page.req, "page_lang");
+  std::string state = QueryParam(page.req, "state"), query(Trim(QueryParam(page.req, "q")));
   auto pages = auth_->workflow()->Pages();
   if (!pages.ok()) return ShowRefusal(page, pages.refusal(), "/admin/");
+  std::map<std::string, std::string> open;  // path -> "draft" | "review"
+  if (auto dashboard = auth_->workflow()->GetDashboard(); dashboard.ok()) {
+    for (const EditRow& e : dashboard->drafts) open[e.source_path] = "draft";
+    for (const auto* group : {&dashboard->in_review, &dashboard->approved, &dashboard->scheduled}) {
+      for (const EditRow& e : *group) open[e.source_path] = "review";
+    }
+  }
   View view = PageFilters(page, section, lang);
-  view.Set("nav_pages", true);
+  view.Set("nav_pages", true).Set("q", query);
+  View states = View::List();
+  for (const char* value : {"", "published", "draft", "review"}) {
+    View item;
+    item.Set("value", value).Set("selected", state == value);
+    item.Set("label", T(page, *value ? std::string("pages_state_") + value : "pages_all"));
+    states.Push(std::move(item));
+  }
+  view.Set("states", std::move(states));
   bool may_edit = May(page.caller.role, Permission::kEdit);
   bool may_publish = May(page.caller.role, Permission::kPublish);
   View list = View::List();
   long count = 0;
   for (const TranslationState& row : pages.value()) {
-    if ((!section.empty() && row.section != section) || (!lang.empty() && row.lang != lang)) {
+    const std::string row_state = OpenState(open, row.source_path);
+    if ((!section.empty() && row.section != section) || (!lang.empty() && row.lang != lang) ||
+        (state == "published" && !row_state.empty()) ||
+        ((state == "draft" || state == "review") && row_state != state) ||
+        !MatchesSearch(row, query)) {
       continue;
     }
     View item;
     item.Set("title", row.title).Set("path", row.source_path).Set("lang", row.lang);
+    item.Set("section_name", row.section.empty() ? T(page, "section_home")
+                                                 : SectionName(page, row.section));
+    item.Set("lang_name", LanguageName(page, row.lang));
+    if (!row_state.empty()) item.Set("state_text", T(page, "pages_state_" + row_state));
     item.Set("history_href", "/admin/history?path=" + QueryEncode(row.source_path));
     item.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(row.source_path));
     // A list page stays as long as its section does: it can be edited, not unpublished.

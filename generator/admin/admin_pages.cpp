@@ -22,6 +22,7 @@ void AdminSite::Register() {
   RegisterSignIn();
   RegisterOverview();
   RegisterEdits();
+  RegisterNewPage();
   RegisterActions();
   RegisterHistory();
 }
@@ -197,7 +198,9 @@ std::string AdminSite::CheckText(const AdminPage& page, const Diagnostic& d) con
   CheckMessage check = CheckMessageOf(d);
   if (check.key.empty()) return d.message;  // a diagnostic made with no code
   MessageArgs args;
-  for (auto& [name, value] : check.args) args.emplace_back(name, value);
+  for (auto& [name, value] : check.args) {
+    args.emplace_back(name, name == "field" ? FieldLabel(page, value) : value);
+  }
   return T(page, check.key, args);
 }
 
@@ -208,7 +211,9 @@ std::string AdminSite::DiagnosticText(const AdminPage& page, const Diagnostic& d
     return T(page, "diagnostic_body_line", {{"line", static_cast<long>(body_line)},
                                             {"message", message}});
   }
-  if (!d.field.empty()) return T(page, "diagnostic_field", {{"field", d.field}, {"message", message}});
+  if (!d.field.empty()) {
+    return T(page, "diagnostic_field", {{"field", FieldLabel(page, d.field)}, {"message", message}});
+  }
   if (d.line <= 0) return T(page, "diagnostic_file", {{"file", d.file}, {"message", message}});
   return T(page, "diagnostic_other", {{"file", d.file}, {"line", static_cast<long>(d.line)},
                                       {"message", message}});

@@ -6,12 +6,14 @@
 #include "http/http.h"  // httplib's request and response, as the HTTP layer gives them
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "admin/admin_ui.h"
+#include "admin/kind_form.h"
 #include "editor_api/editor_auth.h"
 #include "config/site_config.h"
 #include "content/page_file.h"
@@ -87,6 +89,39 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void SaveEdit(AdminPage& page, int64_t id, bool from_script) const;
   void ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal, bool rebase) const;
   void PreviewEdit(AdminPage& page, int64_t id) const;
+  // The typed form (admin_form.cpp).
+  struct TypedPage {
+    const PageKind* kind = nullptr;
+    bool is_index = false, is_translation = false;
+  };
+  // The kind of the page file `path` (nullopt: not a page file of this site).
+  std::optional<TypedPage> TypedPageOf(const std::string& path) const;
+  // A front-matter field's label in the page's language ("contact.phone": "Điện thoại").
+  std::string FieldLabel(const AdminPage& page, const std::string& field) const;
+  View InputView(AdminPage& page, const FormInput& input, bool editable,
+                 const std::vector<std::string>& errors) const;
+  // The shown inputs of `form`, groups opened and closed around their parts; `errors` by key.
+  View FieldsView(AdminPage& page, const KindForm& form, bool editable,
+                  const std::map<std::string, std::vector<std::string>>& errors) const;
+  // The page file from the typed form posted for `path` (nullopt: not a page file).
+  std::optional<std::string> TextFromPost(const AdminPage& page, const std::string& path) const;
+  // The problems of a typed form: a summary, and each message by the input it belongs to.
+  std::map<std::string, std::vector<std::string>> AddTypedProblems(AdminPage& page,
+                                                                   const EditRow& edit,
+                                                                   const KindForm& form,
+                                                                   View* view) const;
+  // A new page (admin_new_page.cpp).
+  void RegisterNewPage();
+  std::string SectionName(const AdminPage& page, const std::string& section) const;
+  // "published", "open" (an open edit) or "" when no page file `path` exists.
+  std::string SlugTaken(const std::string& path) const;
+  void NewPageScreen(AdminPage& page, int status,
+                     const std::map<std::string, std::string>& errors) const;
+  void SlugCheck(AdminPage& page) const;
+  void CreateNewPage(AdminPage& page) const;
+  // The review's comparison with the live page (admin_form.cpp).
+  void AddReviewDiff(AdminPage& page, const EditRow& edit, const TypedPage& typed,
+                     View* view) const;
   void RegisterActions();
   void RunAction(AdminPage& page, const std::string& action, int64_t id) const;
   void RegisterHistory();
@@ -94,6 +129,8 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   View HistoryItems(AdminPage& page, const std::string& path,
                     const std::vector<HistoryItem>& items, const std::string& from,
                     const std::string& to) const;
+  // An item of a page's history as people name it: "đã đăng, pub, 2026-12-02 10:15".
+  std::string HistoryLabel(const AdminPage& page, const HistoryItem& item) const;
   void Restore(AdminPage& page) const;
   void UnpublishForm(AdminPage& page) const;
   void Unpublish(AdminPage& page) const;

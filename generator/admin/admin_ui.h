@@ -38,6 +38,8 @@ class AdminText {
 
   std::string Format(const std::string& lang, const std::string& key,
                      const MessageArgs& args = {}) const;
+  // Whether `lang`'s catalog has `key`.
+  bool Has(const std::string& lang, const std::string& key) const { return catalogs_.Has(lang, key); }
   // Template `name` inside the layout, with `{{t.KEY}}` in `lang`.
   std::string Render(const std::string& lang, const std::string& name, const View& view) const;
   // A static file ("admin.css"), or nullptr.

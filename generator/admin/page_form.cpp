@@ -76,16 +76,20 @@ std::string JoinPage(const PageForm& form) {
   return out;
 }
 
+bool IsProblemOf(const Diagnostic& d, const std::string& path) {
+  return d.file.empty() || d.file == path ||
+         (d.file.size() > path.size() &&
+          d.file.compare(d.file.size() - path.size(), path.size(), path) == 0 &&
+          d.file[d.file.size() - path.size() - 1] == '/');
+}
+
 std::vector<PlacedDiagnostic> PlaceDiagnostics(const PageForm& form, const std::string& path,
                                                const std::vector<Diagnostic>& diagnostics) {
   std::vector<PlacedDiagnostic> out;
   for (const Diagnostic& d : diagnostics) {
     PlacedDiagnostic placed;
     placed.diagnostic = d;
-    bool this_file = d.file.empty() || d.file == path ||
-                     (d.file.size() > path.size() &&
-                      d.file.compare(d.file.size() - path.size(), path.size(), path) == 0 &&
-                      d.file[d.file.size() - path.size() - 1] == '/');
+    bool this_file = IsProblemOf(d, path);
     bool by_line = d.field.empty() || d.field == "body" || d.field == "terms" ||
                    d.field == "numerals" || d.field == "readability";
     if (!this_file) {

@@ -32,6 +32,10 @@ std::string JoinPage(const PageForm& form);
 // "\r\n" and lone "\r" as "\n": what a browser's textarea sends back is the text that was shown.
 std::string NormalizeNewlines(const std::string& text);
 
+// Whether `d` is a problem of the page file `path` (its file is `path`, ends in "/" + `path`, or is
+// not named).
+bool IsProblemOf(const Diagnostic& d, const std::string& path);
+
 // Where a content-check problem belongs on the form.
 enum class FormPlace { kTitle, kSummary, kFrontMatter, kBody, kOther };
 struct PlacedDiagnostic {

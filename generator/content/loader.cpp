@@ -9,6 +9,7 @@
 
 #include "config/page_kinds.h"
 #include "config/yaml_fields.h"
+#include "content/front_matter_schema.h"
 #include "content/page_file.h"
 #include "core/parallel.h"
 #include "core/text.h"
@@ -16,17 +17,6 @@
 
 namespace clemency {
 namespace {
-
-const std::vector<std::string> kCommonFields = {
-    "title",  "summary", "date",    "updated",     "reviewed",           "draft",
-    "weight", "tags",    "sources", "change_note", "translation_status", "translated_from",
-    "aliases"};
-const std::vector<std::string> kStoryFields = {"consent", "source"};
-const std::vector<std::string> kRoundFields = {"decision", "decision_date", "status", "key_dates",
-                                               "conditions"};
-const std::vector<std::string> kSupportFields = {
-    "province", "current_province", "commune",    "former_district", "district", "organisation",
-    "services", "contact",          "coordinates", "verified",       "verified_by"};
 
 struct FileName {
   std::string section, slug, lang;
@@ -109,13 +99,6 @@ std::optional<std::string_view> FrontMatterOf(Page* page, const std::string& dis
   return std::nullopt;
 }
 
-// The page's kind: home, a section's landing page, or its section's kind.
-const PageKind& KindOf(const Page& page, const SiteConfig& config) {
-  if (page.section.empty()) return *FindPageKind("home");
-  if (page.slug.empty()) return *FindPageKind("section");
-  return *FindPageKind(config.FindSection(page.section)->kind);  // the config names known kinds
-}
-
 // `aliases`: the page's old slugs in its section, each a slug a page file could have had (so its
 // old URL is a page URL), not its own. Collisions with other pages are checked site-wide.
 void ReadAliases(FieldReader& read, const YamlNode& root, Page* page) {
@@ -196,7 +179,7 @@ void ReadTranslation(FieldReader& read, const YamlNode& root, const SiteConfig& 
                      Page* page) {
   if (page->lang != config.default_language) {
     page->translation_status =
-        read.Choice(root, "translation_status", true, {"reviewed", "machine-assisted"})
+        read.Choice(root, "translation_status", true, TranslationStatuses())
             .value_or("");
     page->translated_from = read.Date(root, "translated_from", true, config.utc_offset_minutes);
     return;
@@ -215,12 +198,12 @@ void ReadConsent(FieldReader& read, const YamlNode& node, int tz, Page* page) {
   read.RejectUnknown(node, {"basis", "given_by", "date", "scope"}, "consent.");
   Consent consent;
   consent.basis =
-      read.Choice(node, "basis", true, {"personal", "published-report"}, "consent.").value_or("");
+      read.Choice(node, "basis", true, ConsentBases(), "consent.").value_or("");
   if (consent.personal()) {
     consent.given_by = read.Text(node, "given_by", true, "consent.").value_or("");
     consent.date = read.Date(node, "date", true, tz, "consent.");
     consent.scope =
-        read.Choice(node, "scope", true, {"initials-only", "full-name"}, "consent.").value_or("");
+        read.Choice(node, "scope", true, ConsentScopes(), "consent.").value_or("");
   } else if (!consent.basis.empty()) {
     for (const char* field : {"given_by", "date", "scope"}) {
       if (const YamlNode* extra = node.Find(field)) {
@@ -390,15 +373,9 @@ bool PageFromText(const std::string& relative_path, const std::string& display_p
     read.Error(root.line, "", Diag::check_front_matter_fields);
     return false;
   }
-  const PageKind& kind = KindOf(*page, config);
+  const PageKind& kind = KindOfPage(config, page->section, page->slug);
   page->kind = std::string(kind.name);
-  std::vector<std::string> allowed = kCommonFields;
-  if (kind.story_fields) allowed.insert(allowed.end(), kStoryFields.begin(), kStoryFields.end());
-  if (kind.support_fields) {
-    allowed.insert(allowed.end(), kSupportFields.begin(), kSupportFields.end());
-  }
-  if (kind.round_fields) allowed.insert(allowed.end(), kRoundFields.begin(), kRoundFields.end());
-  read.RejectUnknown(root, allowed);
+  read.RejectUnknown(root, FieldNamesOfKind(kind));
   const int tz = config.utc_offset_minutes;
   ReadCommonFields(read, root, kind, tz, page);
   ReadSources(read, root, kind, page);

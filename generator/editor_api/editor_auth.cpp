@@ -108,6 +108,20 @@ bool HasFormField(const httplib::Request& req, const std::string& name) {
   return IsUrlEncodedForm(req) && UrlEncodedFields(req).count(name) > 0;
 }
 
+std::vector<std::string> FormFieldValues(const httplib::Request& req, const std::string& name) {
+  std::vector<std::string> out;
+  if (req.is_multipart_form_data()) {
+    auto range = req.files.equal_range(name);
+    for (auto it = range.first; it != range.second; ++it) out.push_back(it->second.content);
+    return out;
+  }
+  if (!IsUrlEncodedForm(req)) return out;
+  httplib::Params fields = UrlEncodedFields(req);
+  auto range = fields.equal_range(name);
+  for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
+  return out;
+}
+
 EditorAuth::EditorAuth(Store* store, Workflow* workflow, SessionTable* sessions,
                        LoginLimiter* limiter, bool secure_cookies, std::function<int64_t()> now)
     : workflow_(workflow),
@@ -169,6 +183,16 @@ EditorAuth::SignIn EditorAuth::SignInWith(const std::string& name, const std::st
 }
 
 std::vector<LoginLimiter::Attack> EditorAuth::Attacks() const { return accounts_.Attacks(); }
+
+std::vector<std::string> EditorAuth::Approvers() {
+  std::vector<std::string> names;
+  auto users = accounts_.ListUsers();
+  if (!users.ok()) return names;
+  for (const UserRow& user : users.value()) {
+    if (user.disabled_at.empty() && May(user.role, Permission::kApprove)) names.push_back(user.name);
+  }
+  return names;
+}
 
 void EditorAuth::SignOut(const Caller& caller) { accounts_.SignOut(caller.name, caller.session_id); }
 

@@ -56,6 +56,8 @@ std::optional<Permission> PermissionFor(std::string_view action);
 // bodies over 8 KiB) or application/x-www-form-urlencoded. Never from the query string.
 std::string FormField(const httplib::Request& req, const std::string& name);
 bool HasFormField(const httplib::Request& req, const std::string& name);
+// Every value posted under `name`, in the order sent (checkboxes send one each).
+std::vector<std::string> FormFieldValues(const httplib::Request& req, const std::string& name);
 
 // The signed-in account of a request.
 struct Caller {
@@ -94,6 +96,8 @@ class EditorAuth {
   // Accounts being guessed at now, for an admin's dashboard; names that are no account are summed
   // up under the account "" (what was typed is not shown: it may be someone's password).
   std::vector<LoginLimiter::Attack> Attacks() const;
+  // The names of the enabled accounts whose role may approve changes.
+  std::vector<std::string> Approvers();
   // Ends the caller's session (audited as logout).
   void SignOut(const Caller& caller);
 

@@ -61,6 +61,12 @@ std::string Workflow::SavedBy(int64_t id, int64_t version) {
   return row.ok() && row->has_value() ? (*row)->saved_by : "";
 }
 
+std::vector<std::string> Workflow::Writers(int64_t id) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto writers = EditRepository(store_.get()).Writers(id);
+  return writers.ok() ? writers.value() : std::vector<std::string>{};
+}
+
 std::optional<std::string> Workflow::TextWithHash(const std::string& path, const std::string& hash) {
   if (hash.empty()) return std::string();  // a new page started from nothing
   auto revisions = EditRepository(store_.get()).Revisions(path);

@@ -171,6 +171,8 @@ class Workflow {
   Outcome<std::string> PublishedText(const std::string& path);
   // Who saved version `version` of edit `id`; "" when that version is not kept.
   std::string SavedBy(int64_t id, int64_t version);
+  // Everyone who saved a version of edit `id` (they may not approve it); empty when unknown.
+  std::vector<std::string> Writers(int64_t id);
   Store* store() { return store_.get(); }
 
  private:

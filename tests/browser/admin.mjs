@@ -16,6 +16,13 @@
 //   csp        no console error (so no Content-Security-Policy violation) on any admin page
 //   mobile     320 px wide: no horizontal scrolling on any admin screen
 //   keyboard   the first Tab focuses the skip link; it leads to main#main
+//   form       a support entry found by a search without diacritics, edited in labelled inputs
+//              (no YAML): a wrong phone is refused next to its field in Vietnamese, the right one
+//              saved; the page list has the new-page button first
+//   session    text typed after the session expired is kept in the browser, autosave says so,
+//              and the edit screen offers it back after signing in again
+//   new page   a Vietnamese title makes the slug (checked as typed, a taken one said so); with
+//              JavaScript off the server makes it; the page starts with its title
 // Exits 1 with the list of failures, 2 when it cannot run at all.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,6 +47,8 @@ const OTHER = 'content/guides/ai-duoc-xet-dac-xa.vi.md';
 const STORY = 'content/stories/trai-ga-tu-khoan-vay-50-trieu.vi.md';
 const STORY_URL = '/vi/stories/trai-ga-tu-khoan-vay-50-trieu/';
 const WITHDRAW_REASON = 'Người kể chuyện xin rút lại câu chuyện.';
+const SUPPORT = 'content/support/ca-cong-dong-giup-do-hung-xa-hung-nguyen.vi.md';
+const PHONE = '0238 3881 234';
 
 if (process.argv.length !== 4) {
   console.error('usage: node admin.mjs CLEMENCY_BINARY SOURCE_DIR');
@@ -115,8 +124,9 @@ const screens = new Map();  // name -> URL path of an admin screen seen (GET)
 function watch(page) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    // A refusal (the conflict screen is a 412, a missing edit 404) is reported as a failed load.
-    if (/Failed to load resource: the server responded with a status of 4(04|09|12)/.test(msg.text())) return;
+    // A refusal (the conflict screen is a 412, a missing edit 404, an expired session's autosave
+    // 401) is reported as a failed load.
+    if (/Failed to load resource: the server responded with a status of 4(01|04|09|12)/.test(msg.text())) return;
     consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
@@ -181,6 +191,8 @@ async function workflowCheck(editorContext, publisherContext) {
   if (!(await link.count())) problems.push('the dashboard does not list the edit in review');
   await pub.goto(origin + editPath);
   for (const p of await axeProblems(pub)) problems.push(`axe on the edit in review: ${p}`);
+  const reviewInserted = await pub.locator('.review-diff .diff ins').allInnerTexts();
+  if (!reviewInserted.some((t) => t.includes('việc'))) problems.push(`the review shows no word diff against the live page: ${reviewInserted}`);
   await pub.check('#legal-review');
   await Promise.all([pub.waitForURL(/done=approved/), pub.click('form[action$="/approve"] button')]);
   for (const p of await axeProblems(pub)) problems.push(`axe on the approved edit: ${p}`);
@@ -193,6 +205,8 @@ async function workflowCheck(editorContext, publisherContext) {
   await pub.locator('input[name=to]').first().check();
   await Promise.all([pub.waitForURL(/from=/), pub.click('#diff-form button')]);
   screens.set('history diff', new URL(pub.url()).pathname + new URL(pub.url()).search);
+  const diffHeading = await pub.locator('#diff-heading').innerText();
+  if (/\b(r\d+|e\d+\.\d+)\b/.test(diffHeading) || !diffHeading.includes('pub')) problems.push(`the history names versions by ids: ${diffHeading}`);
   const inserted = await pub.locator('.diff ins').allInnerTexts();
   if (!inserted.some((t) => t.includes('việc'))) problems.push(`the history diff does not show the inserted word: ${inserted}`);
   screens.set('not found', '/admin/edits/999999');
@@ -311,6 +325,106 @@ async function unpublishCheck(publisherContext) {
   return problems;
 }
 
+// A support entry edited through its typed inputs, found from the page list's search.
+async function typedFormCheck(editorContext) {
+  const problems = [];
+  const page = watch(await editorContext.newPage());
+  const search = `/admin/pages?q=${encodeURIComponent('cong dong giup do hung xa')}&page_lang=vi`;
+  screens.set('pages (search)', search);
+  await page.goto(origin + search);
+  if ((await page.locator('main a.button').first().getAttribute('href')) !== '/admin/pages/new') {
+    problems.push('the page list does not start with the new-page button');
+  }
+  const items = page.locator('.page-list li');
+  const paths = await items.locator('.path').allInnerTexts();
+  if (paths.length !== 1 || paths[0] !== SUPPORT) return [...problems, `the search found ${paths}`];
+  if (!(await items.first().locator('.title').innerText()).includes('Hưng Xá')) problems.push('the list shows no title');
+  await Promise.all([page.waitForURL(/\/admin\/edits\/\d+/), items.first().locator('button[type=submit]').click()]);
+  screens.set('edit (support)', new URL(page.url()).pathname);
+  if ((await page.locator('label[for="f-contact-phone"]').innerText()).trim() !== 'Điện thoại') problems.push('the phone input is not labelled "Điện thoại"');
+  if ((await page.locator('#f-province').inputValue()) !== 'Nghệ An') problems.push('the province input does not hold the province');
+  if ((await page.locator('#f-advanced').inputValue()).includes('province:')) problems.push('the province is still in the YAML box');
+  await page.fill('#f-contact-phone', '0238 abc');
+  await Promise.all([page.waitForURL(/done=saved/), page.click('#edit-form button[value=save]')]);
+  const errors = await page.locator('#f-contact-phone-errors').allInnerTexts();
+  if (!errors.some((t) => t.includes('Số điện thoại'))) problems.push(`no Vietnamese problem next to the phone: ${errors}`);
+  const summary = await page.locator('#problems').innerText();
+  if (!summary.includes('Điện thoại:') || summary.includes('contact.phone')) problems.push(`the summary names the field by its key: ${summary}`);
+  for (const p of await axeProblems(page)) problems.push(`axe with a problem shown: ${p}`);
+  await page.fill('#f-contact-phone', PHONE);
+  await Promise.all([page.waitForURL(/done=saved/), page.click('#edit-form button[value=save]')]);
+  if ((await page.locator('#f-contact-phone').inputValue()) !== PHONE) problems.push('the phone was not saved');
+  if (await page.locator('#f-contact-phone-errors').count()) problems.push('the right phone is still refused');
+  const changes = await page.locator('table.changes').innerText().catch(() => '');
+  if (!changes.includes('Điện thoại') || !changes.includes(PHONE)) problems.push(`the changes table does not show the phone: ${changes}`);
+  await page.close();
+  return problems;
+}
+
+// A new page from a Vietnamese title, with JavaScript (the slug follows the title, a taken slug
+// is said so) and without it (the server makes the slug).
+async function newPageCheck(editorContext, noJsContext) {
+  const problems = [];
+  const page = watch(await editorContext.newPage());
+  screens.set('new page', '/admin/pages/new');
+  await page.goto(origin + '/admin/pages/new');
+  await page.selectOption('#new-section', 'support');
+  await page.fill('#new-slug', 'ca-cong-dong-giup-do-hung-xa-hung-nguyen');
+  await page.locator('#new-slug-status').filter({ hasText: 'Đã có một trang' }).waitFor({ timeout: 10_000 })
+    .catch(() => problems.push('a taken slug is not said to be taken'));
+  await page.fill('#new-slug', '');
+  await page.fill('#new-title', 'Điểm hỗ trợ Đồng Hới');
+  await page.locator('#new-slug-status').filter({ hasText: 'diem-ho-tro-dong-hoi' }).waitFor({ timeout: 10_000 })
+    .catch(() => problems.push('the slug was not made from the title'));
+  const slug = await page.locator('#new-slug').inputValue();
+  if (slug !== 'diem-ho-tro-dong-hoi') problems.push(`the slug is "${slug}"`);
+  await Promise.all([page.waitForURL(/done=created/), page.click('#new-page-form button[type=submit]')]);
+  if ((await page.locator('#f-title').inputValue()) !== 'Điểm hỗ trợ Đồng Hới') problems.push('the new page does not start with its title');
+  if (!(await page.locator('label[for="f-province"]').innerText()).includes('bắt buộc')) problems.push('the required province is not marked');
+  await page.close();
+  const plain = watch(await noJsContext.newPage());
+  await plain.goto(origin + '/admin/pages/new');
+  await plain.selectOption('#new-section', 'stories');
+  await plain.fill('#new-title', 'Câu chuyện của anh Đức');
+  await Promise.all([plain.waitForURL(/done=created/), plain.click('#new-page-form button[type=submit]')]);
+  const path = await plain.locator('.path').first().innerText();
+  if (path !== 'content/stories/cau-chuyen-cua-anh-duc.vi.md') problems.push(`without JavaScript the page is ${path}`);
+  await plain.close();
+  return problems;
+}
+
+// The session ends while the editor writes: autosave says the text is kept in the browser, and
+// after signing in again the edit screen offers it back; restored, it is saved.
+async function expiredSessionCheck(context) {
+  const problems = [];
+  const sentence = 'Câu này được viết sau khi phiên đăng nhập đã hết.';
+  const page = await signIn(context, 'ed1');
+  await page.goto(origin + screens.get('edit (support)'));
+  await context.clearCookies();  // as if the session had expired
+  const body = await page.locator('#f-body').inputValue();
+  await page.locator('#f-body').fill(`${body}\n${sentence}\n`);
+  try {
+    await page.locator('#autosave-status').filter({ hasText: 'Phiên đăng nhập đã hết' }).waitFor({ timeout: 20_000 });
+  } catch {
+    problems.push(`autosave did not say the session ended: "${await page.locator('#autosave-status').innerText()}"`);
+  }
+  await page.close();
+  const again = await signIn(context, 'ed1');
+  await again.goto(origin + screens.get('edit (support)'));
+  const offer = again.locator('#unsaved-restore');
+  if (!(await offer.isVisible())) return [...problems, 'the unsaved text is not offered after signing in'];
+  for (const p of await axeProblems(again)) problems.push(`axe with the offer shown: ${p}`);
+  await again.click('#unsaved-restore-yes');
+  if (!(await again.locator('#f-body').inputValue()).includes(sentence)) problems.push('restoring did not bring the text back');
+  await again.locator('#autosave-status').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 })
+    .catch(() => problems.push('the restored text was not saved'));
+  await again.reload();
+  if (!(await again.locator('#f-body').inputValue()).includes(sentence)) problems.push('the restored text is not in the saved draft');
+  if (await again.locator('#unsaved-restore').isVisible()) problems.push('the offer stays after the text was saved');
+  await again.close();
+  return problems;
+}
+
 async function axeCheck(context, lang) {
   const page = watch(await context.newPage());
   const problems = [];
@@ -368,6 +482,11 @@ try {
   await check('conflict: autosave stops at a 412 and leads to the conflict screen; the merge is taken',
     () => autosaveConflictCheck(editor, noJs));
   await check('unpublish: a story taken off with a reason readers see', () => unpublishCheck(publisher));
+  await check('form: typed inputs, a refusal next to its field, a search without diacritics', () => typedFormCheck(editor));
+  await check('new page: slug from a Vietnamese title, checked as typed; without JavaScript too', () => newPageCheck(editor, noJs));
+  const session = await browser.newContext();
+  session.setDefaultTimeout(30_000);
+  await check('session: text typed after the session ended is kept and offered back', () => expiredSessionCheck(session));
   await signIn(mobile, 'pub');
   for (const lang of ['vi', 'en']) await check(`axe: every admin screen in ${lang}`, () => axeCheck(publisher, lang));
   await check('axe: the editor screen as an editor', async () => {
