@@ -25,9 +25,21 @@ namespace clemency {
 namespace {
 
 std::atomic<httplib::Server*> g_server{nullptr};
+std::atomic<int> g_listen_fd{-1};
+std::atomic<bool> g_stop_requested{false};
 
+// httplib's stop() does nothing until its accept loop has started, so a SIGTERM that came just
+// after "Serving on" was lost and serve ran on. Shutting the listening socket down instead makes
+// accept() return at once, whether it is waiting already or called later; httplib then finishes
+// the requests in flight and listen_after_bind() returns.
 void HandleSignal(int) {
-  if (httplib::Server* server = g_server.load()) server->stop();
+  g_stop_requested = true;
+  const int fd = g_listen_fd.load();
+  if (fd >= 0) {
+    ::shutdown(fd, SHUT_RDWR);
+  } else if (httplib::Server* server = g_server.load()) {
+    server->stop();
+  }
 }
 
 // Requests by route and status, and a latency histogram, in Prometheus text format.
@@ -324,12 +336,16 @@ Status Serve(const ServerOptions& options) {
     return Status::Error("cannot listen on " + options.bind + ":" + std::to_string(options.port));
   }
   if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
+  g_stop_requested = false;
+  g_listen_fd = listen_fd.load();
   g_server = &server;
   std::signal(SIGINT, HandleSignal);
   std::signal(SIGTERM, HandleSignal);
   if (options.on_listening) options.on_listening(port);
-  bool ok = server.listen_after_bind();
+  // A stop shuts the socket down under httplib, which reports that as an error: it is not one.
+  bool ok = server.listen_after_bind() || g_stop_requested;
   g_server = nullptr;
+  g_listen_fd = -1;
   return ok ? Status::Ok() : Status::Error("server stopped with an error");
 }
 
