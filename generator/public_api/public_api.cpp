@@ -827,15 +827,15 @@ void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store*
   auto api = std::make_shared<PublicApi>(config, store, rate_limit);
   auto cache = std::make_shared<ResponseCache>(store);
   auto limiter = std::make_shared<RateLimiter>(rate_limit);
-  // Each route names the query parameters it reads; any other is refused before the cache, so a
-  // misspelt filter is not silently ignored (nor a new cache entry).
   // Each request counts against its client's limit first. Each route names the query parameters
   // it reads; any other is refused before the cache, so a misspelt filter is not silently
   // ignored (nor a new cache entry).
   auto route = [&server, cache, limiter](const char* pattern, std::vector<std::string> known,
                                          ResponseCache::Handler handler) {
-    server.Get(pattern, [limiter, known = std::move(known), wrapped = cache->Wrap(std::move(handler))](
-                            const httplib::Request& req, httplib::Response& res) {
+    // `cache` is captured too: the wrapped handler points at it, and nothing else keeps it alive.
+    server.Get(pattern, [cache, limiter, known = std::move(known),
+                         wrapped = cache->Wrap(std::move(handler))](const httplib::Request& req,
+                                                                    httplib::Response& res) {
       if (!limiter->Admit(RateLimiter::ClientOf(req), Now(0).unix_seconds, req, res)) return;
       const httplib::Headers limits = res.headers;  // a handler's answer may replace them
       bool refused = false;

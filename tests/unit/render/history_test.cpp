@@ -132,15 +132,20 @@ TEST_CASE("a history page is rendered again when its revisions change, and only 
   // The same revisions: nothing planned for alpha renders.
   auto same = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
   CHECK(same.rendered.empty());
-  // A correction announced on top: the history pages that show it (vi, and km's fallback),
-  // not the page itself, whose file did not change.
+  // A correction announced on top: the history pages that show it (vi, and km's fallback) and
+  // the vi feeds, whose entries state the newest announced change type; not the page itself,
+  // whose file did not change.
   std::vector<PageRevision> revisions = TwoMajorRevisions();
   revisions.insert(revisions.begin(),
                    {At("2026-04-03T08:00:00+07:00"), "correction", "Sửa lỗi chính tả.", {}, false});
   render_test::SetHistory(&site, "guides/alpha", "vi", revisions);
   auto changed = Rebuild(*site, dir.path(), std::set<std::string>{"guides/alpha"});
-  CHECK(changed.rendered == std::vector<std::string>{"km/guides/alpha/history/index.html",
-                                                     "vi/guides/alpha/history/index.html"});
+  CHECK(changed.rendered ==
+        std::vector<std::string>{"km/guides/alpha/history/index.html", "vi/feed.atom",
+                                 "vi/feed.json", "vi/feed.rss",
+                                 "vi/guides/alpha/history/index.html", "vi/guides/feed.atom",
+                                 "vi/guides/feed.json", "vi/guides/feed.rss"});
+  CHECK(Contains(ReadFile(dir / "public/vi/feed.atom"), "correction"));
   CHECK(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"), "Đính chính"));
   CHECK_FALSE(Contains(ReadFile(dir / "public/vi/guides/alpha/history/index.html"),
                        "không qua bước người thứ hai duyệt"));
