@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -69,6 +71,26 @@ void StartServer(ServedSite* served) {
   if (served->port == 0) Fail("the server did not start");
 }
 
+// Returns a socket connected to the fixture's server. Retries briefly when the kernel has no
+// port or backlog slot free at that instant; fails with the reason otherwise.
+int Connect() {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(ServerPort()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int error = 0;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) Fail(std::string("socket: ") + std::strerror(errno));
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+    error = errno;
+    close(fd);
+    if (error != EADDRNOTAVAIL && error != EAGAIN && error != ECONNREFUSED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Fail(std::string("connect: ") + std::strerror(error));
+}
+
 }  // namespace
 
 const SiteConfig& RealConfig() {
@@ -101,13 +123,7 @@ int ServerPort() {
 }
 
 std::string Exchange(std::string_view request) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) Fail("socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(ServerPort()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) Fail("connect");
+  int fd = Connect();
   size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
@@ -125,6 +141,10 @@ std::string Exchange(std::string_view request) {
     if (n <= 0) break;
     response.append(buffer, static_cast<size_t>(n));
   }
+  // A reset instead of a FIN leaves no TIME_WAIT socket behind: tens of thousands of exchanges
+  // a minute would otherwise use up the loopback's ephemeral ports.
+  linger reset{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   close(fd);
   return response;
 }
