@@ -12,6 +12,7 @@
 #include "core/site_paths.h"
 #include "publish/history.h"
 #include "publish/search_index.h"
+#include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
 #include "render/page_cache.h"
@@ -49,6 +50,13 @@ std::string ScheduleNote(const BuildSchedule& schedule) {
 bool WriteSearchOutputs(const Site& site, const std::string& out, StepTimer* timer) {
   Status s = WriteSearchFile(site, paths::SearchIndexFile(out));
   timer->Mark("search");
+  if (s.ok()) {
+    // The static index under public/, from the rows just written (the same words).
+    auto store = Store::Open(paths::SearchIndexFile(out));
+    s = store.ok() ? WriteStaticSearch(store->get(), site.config(), out, Now(0).unix_seconds)
+                   : store.status();
+    timer->Mark("search.static");
+  }
   if (s.ok()) return true;
   std::fprintf(stderr, "clemency: build failed: search index: %s\n", s.message().c_str());
   return false;

@@ -18,6 +18,7 @@
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
 #include "publish/live_site.h"
+#include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/output_folder.h"
 #include "selfcheck/rules.h"
@@ -57,6 +58,11 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
       return std::nullopt;
     }
     KeepPageCache(out, *stored->site, nullptr);  // serve's first republish starts from it
+    if (Status s = WriteStaticSearch(stored->store.get(), stored->site->config(), out,
+                                     Now(stored->site->config().utc_offset_minutes).unix_seconds);
+        !s.ok()) {
+      std::fprintf(stderr, "clemency: warning: static search index: %s\n", s.message().c_str());
+    }
     std::printf("%s\n", summary->ToString().c_str());
     build->seconds = summary->seconds;
     build->pages_per_language = summary->pages_per_language;

@@ -1,11 +1,13 @@
 #include "publish/live_site.h"
 
+#include "publish/static_search.h"
 #include <algorithm>
 #include <future>
 #include <map>
 
 #include "config/site_config.h"
 #include "publish/history.h"
+#include "publish/static_search.h"
 
 namespace clemency {
 namespace {
@@ -349,6 +351,13 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
     ++republished_;
     last_seconds_ = summary->seconds;
   }
+  // The static search index follows the live pages (a copy of public/ without serve searches).
+  if (Status s = WriteStaticSearch(store_.get(), site_->config(), options_.out_dir,
+                                   options_.clock(site_->config().utc_offset_minutes).unix_seconds);
+      !s.ok() && options_.report) {
+    options_.report("cannot write the static search index: " + s.message());
+  }
+  summary->timer.Mark("search.static");
   // Which outputs a publish touched and how long each step took, for the editors' history.
   Status logged = PageRepository(store_.get())
                       .LogPublish("serve", what + summary->ToString() + RenderedText(*summary),
