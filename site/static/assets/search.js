@@ -294,6 +294,7 @@
     });
   }
   function takeOver() {
+    box.form.setAttribute('data-static-search', '');  // for tests: the form is answered here
     box.form.addEventListener('submit', function (event) {
       event.preventDefault();
       var q = box.value.trim();
