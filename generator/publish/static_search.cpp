@@ -41,7 +41,14 @@ struct Posting {
   uint32_t page = 0;
   uint8_t field = 0;
 };
-using Postings = std::unordered_map<std::string, std::vector<Posting>>;
+// Looked up by string_view: most words are already there, and a string per lookup was most of
+// the time taken.
+struct WordHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view word) const { return std::hash<std::string_view>()(word); }
+};
+using Postings =
+    std::unordered_map<std::string, std::vector<Posting>, WordHash, std::equal_to<>>;
 
 // Whether a folded word is Khmer (its first character is in U+1780..U+17FF).
 bool IsKhmer(std::string_view word) {
@@ -50,8 +57,10 @@ bool IsKhmer(std::string_view word) {
           static_cast<unsigned char>(word[1]) == 0x9F);
 }
 
-void Add(Postings* postings, std::string word, uint32_t page, uint8_t field) {
-  std::vector<Posting>& list = (*postings)[std::move(word)];
+void Add(Postings* postings, std::string_view word, uint32_t page, uint8_t field) {
+  auto it = postings->find(word);
+  if (it == postings->end()) it = postings->emplace(std::string(word), std::vector<Posting>()).first;
+  std::vector<Posting>& list = it->second;
   if (!list.empty() && list.back().page == page) {
     list.back().field = std::max(list.back().field, field);
   } else {
@@ -68,13 +77,13 @@ void AddField(Postings* postings, const std::string& folded, uint32_t page, uint
     if (end > i) words.push_back(std::string_view(folded).substr(i, end - i));
     i = end + 1;
   }
+  std::string pair;
   for (size_t i = 0; i < words.size(); ++i) {
-    if (!IsKhmer(words[i])) {
-      Add(postings, std::string(words[i]), page, field);
-    } else if (i + 1 < words.size() && IsKhmer(words[i + 1])) {
-      Add(postings, std::string(words[i]) + std::string(words[i + 1]), page, field);
+    if (IsKhmer(words[i]) && i + 1 < words.size() && IsKhmer(words[i + 1])) {
+      pair.assign(words[i]).append(words[i + 1]);
+      Add(postings, pair, page, field);
     } else {
-      Add(postings, std::string(words[i]), page, field);
+      Add(postings, words[i], page, field);
     }
   }
 }
@@ -217,7 +226,7 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
   std::map<std::string, Lines> groups;  // by first character
   for (std::string_view word : words) {
     groups[std::string(word.substr(0, PrefixBytes(word, 1)))].emplace_back(
-        word, Line(std::string(word), postings.at(std::string(word))));
+        word, Line(std::string(word), postings.find(word)->second));
   }
   std::map<std::string, std::string> shards;
   for (const auto& [key, lines] : groups) Shard(lines, key, 1, &shards);
