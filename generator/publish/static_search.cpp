@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "core/json.h"
 #include "core/site_paths.h"
 #include "i18n/search_text.h"
+#include "store/search.h"
 
 namespace clemency {
 namespace {
@@ -175,13 +177,19 @@ Result<std::map<std::string, std::string>> SectionTitles(Store* store, const std
 
 std::string Meta(const std::string& lang, size_t pages,
                  const std::map<std::string, std::string>& sections,
+                 const std::vector<SearchSynonym>& synonyms,
                  const std::map<std::string, std::string>& shards) {
   JsonWriter json;
   json.BeginObject().Key("v").Int(1).Field("lang", lang);
   json.Key("pages").Int(static_cast<int64_t>(pages)).Key("chunk").Int(kChunk);
   json.Key("sections").BeginObject();
   for (const auto& [key, title] : sections) json.Field(key, title);
-  json.EndObject().Key("fold").Raw(SearchFoldTableJson()).Key("shards").BeginArray();
+  json.EndObject().Key("synonyms").BeginArray();
+  for (const SearchSynonym& synonym : synonyms) {
+    json.BeginArray().String(synonym.variant).String(synonym.term_folded).String(synonym.term);
+    json.EndArray();
+  }
+  json.EndArray().Key("fold").Raw(SearchFoldTableJson()).Key("shards").BeginArray();
   for (const auto& [key, bytes] : shards) json.String(key);
   return json.EndArray().EndObject().str() + "\n";
 }
@@ -231,7 +239,12 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
   std::map<std::string, std::string> shards;
   for (const auto& [key, lines] : groups) Shard(lines, key, 1, &shards);
   for (auto& [key, bytes] : shards) files["s" + Hex(key) + ".txt"] = bytes;
-  files["meta.json"] = Meta(lang, page, *sections, shards);
+  auto synonyms = SearchIndex(store).Synonyms(lang);
+  if (!synonyms.ok()) return synonyms.status();
+  std::sort(synonyms->begin(), synonyms->end(), [](const auto& a, const auto& b) {
+    return std::tie(a.variant, a.term_folded) < std::tie(b.variant, b.term_folded);
+  });
+  files["meta.json"] = Meta(lang, page, *sections, *synonyms, shards);
   return files;
 }
 

@@ -3,7 +3,8 @@
 // reader's browser (site/static/assets/search.js). It is made from the store's search rows, so
 // its words are exactly the server index's (i18n's search text), and written under
 // paths::SearchIndexFolder(lang) of the output folder:
-//   meta.json    the page count, the page-table chunk size, section titles, the folding table
+//   meta.json    the page count, the page-table chunk size, section titles, the termbase's
+//                variants [variant, term, term as shown] (folded), the folding table
 //                (i18n's kSearch* constants) and the shard keys;
 //   s<hex>.txt   a shard: the words beginning with its key (hex of its UTF-8), one per line,
 //                "word postings", postings as comma-separated base-36 numbers, each

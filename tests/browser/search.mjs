@@ -33,6 +33,8 @@ const STATIC_QUERIES = [
   // A word inside the longer unspaced run ការលើកលែងទោសពិសេស of that guide.
   { lang: 'km', q: 'លើកលែង', expect: '/km/guides/dac-xa-la-gi/' },
   { lang: 'en', q: 'special amnesty', expect: '/en/guides/dac-xa-la-gi/' },
+  // A termbase variant a reader may type finds the site's term's pages.
+  { lang: 'vi', q: 'đối tượng đặc xá', expect: '/vi/guides/ai-duoc-xet-dac-xa/' },
 ];
 
 if (process.argv.length !== 4) {

@@ -35,7 +35,7 @@ async function find(lang, q, log = []) {
   const index = indexOf(lang, log);
   const meta = await index.meta();
   const words = search.makeFolder(meta.fold);
-  const found = await index.search(search.requirements(words.parse(q)));
+  const found = await index.search(search.requirements(words.parse(q), meta.synonyms));
   const rows = await index.rows(found.slice(0, 10));
   return { found, rows, meta };
 }

@@ -102,21 +102,45 @@
 
   // What a part asks of the index: each requirement is alternatives {t, prefix}, one of which
   // must match. Adjacent Khmer clusters are one indexed word (their pair).
-  function requirements(parts) {
+  function partRequirements(words, last) {
     var out = [];
-    parts.forEach(function (part, p) {
-      var words = part.words, last = p === parts.length - 1 && part.prefix;
-      for (var i = 0; i < words.length; i++) {
-        var prefix = last && i >= words.length - 2;
-        if (!isKhmerWord(words[i])) {
-          out.push([{ t: words[i], prefix: last && i === words.length - 1 }]);
-        } else if (i + 1 < words.length && isKhmerWord(words[i + 1])) {
-          out.push([{ t: words[i] + words[i + 1], prefix: prefix && i + 1 === words.length - 1 }]);
-        } else if (!(i > 0 && isKhmerWord(words[i - 1]))) {
-          out.push([{ t: words[i], prefix: false }, { t: words[i], prefix: true }]);
-        }
+    for (var i = 0; i < words.length; i++) {
+      var prefix = last && i >= words.length - 2;
+      if (!isKhmerWord(words[i])) {
+        out.push([{ t: words[i], prefix: last && i === words.length - 1 }]);
+      } else if (i + 1 < words.length && isKhmerWord(words[i + 1])) {
+        out.push([{ t: words[i] + words[i + 1], prefix: prefix && i + 1 === words.length - 1 }]);
+      } else if (!(i > 0 && isKhmerWord(words[i - 1]))) {
+        out.push([{ t: words[i], prefix: false }, { t: words[i], prefix: true }]);
       }
-    });
+    }
+    return out;
+  }
+  // The requirements of a query's parts; a termbase variant typed (meta.json's synonyms:
+  // [variant, site's term, as shown], folded words) asks for it or the site's term
+  // ({any: [requirements, requirements]}), as the server's MakeReaderQuery does.
+  function requirements(parts, synonyms, siteTerms) {
+    var out = [];
+    for (var i = 0; i < parts.length;) {
+      var next = i + 1, found = null;
+      (synonyms || []).some(function (syn) {
+        var size = syn[0].split(' ').length, words = [], j = i;
+        while (j < parts.length && words.length < size) words = words.concat(parts[j++].words);
+        if (words.join(' ') !== syn[0]) return false;
+        found = syn;
+        next = j;
+        return true;
+      });
+      var last = next === parts.length && parts[next - 1].prefix;
+      if (found) {
+        out.push({ any: [partRequirements(found[0].split(' '), last),
+          partRequirements(found[1].split(' '), last)] });
+        if (siteTerms) siteTerms.push(found[2]);
+      } else {
+        out.push.apply(out, partRequirements(parts[i].words, last));
+      }
+      i = next;
+    }
     return out;
   }
 
@@ -177,22 +201,46 @@
       });
     }
     var weights = [1, 4, 5, 10];  // body, names, headings, title (the server's bm25 weights)
+    // The pages in every one of `maps` (page -> score), their scores summed.
+    function intersect(maps) {
+      var out = new Map();
+      if (!maps.length) return out;
+      maps.sort(function (a, b) { return a.size - b.size; });
+      maps[0].forEach(function (score, page) {
+        for (var m = 1; m < maps.length; m++) {
+          if (!maps[m].has(page)) return;
+          score += maps[m].get(page);
+        }
+        out.set(page, score);
+      });
+      return out;
+    }
+    // Returns a Map page -> score of the pages matching one requirement.
+    function scores(meta, req) {
+      if (!req.any) {
+        return match(meta, req).then(function (pages) {
+          var out = new Map();
+          pages.forEach(function (field, page) { out.set(page, weights[field]); });
+          return out;
+        });
+      }
+      return Promise.all(req.any.map(function (reqs) {
+        return Promise.all(reqs.map(function (r) { return scores(meta, r); })).then(intersect);
+      })).then(function (maps) {
+        var out = new Map();
+        maps.forEach(function (m) {
+          m.forEach(function (score, page) { out.set(page, Math.max(out.get(page) || 0, score)); });
+        });
+        return out;
+      });
+    }
     // Returns the pages (numbers) matching every requirement, best first.
     this.search = function (reqs) {
       if (!reqs.length) return Promise.resolve([]);
       return self.meta().then(function (meta) {
-        return Promise.all(reqs.map(function (alts) { return match(meta, alts); }));
+        return Promise.all(reqs.map(function (req) { return scores(meta, req); }));
       }).then(function (maps) {
-        maps.sort(function (a, b) { return a.size - b.size; });
-        var scored = [];
-        maps[0].forEach(function (field, page) {
-          var score = weights[field];
-          for (var m = 1; m < maps.length; m++) {
-            if (!maps[m].has(page)) return;
-            score += weights[maps[m].get(page)];
-          }
-          scored.push([page, score]);
-        });
+        var scored = Array.from(intersect(maps));
         scored.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
         return scored.map(function (s) { return s[0]; });
       });
@@ -260,12 +308,20 @@
     p.appendChild(document.createTextNode(text.slice(at)));
     return p;
   }
-  function show(q, page, found, rows, words, parts) {
+  function show(q, page, found, rows, words, parts, terms) {
     results.textContent = '';
     advice.hidden = found.length > 0;
     if (!found.length) return;
     results.appendChild(el('h2', results.getAttribute('data-found') + ' “' + q + '”',
                            { id: 'search-results-heading' }));
+    if (terms.length) {
+      var also = el('p', results.getAttribute('data-also') + ' ', { 'class': 'search-also' });
+      terms.forEach(function (term, i) {
+        if (i) also.appendChild(document.createTextNode(', '));
+        also.appendChild(el('strong', term));
+      });
+      results.appendChild(also);
+    }
     var list = el('ol', '', { 'class': 'search-results', start: String((page - 1) * PAGE + 1) });
     rows.forEach(function (row) {
       var li = el('li');
@@ -285,10 +341,15 @@
   }
   function run(q, page) {
     return index.meta().then(function (meta) {
-      var words = makeFolder(meta.fold), parts = words.parse(q.slice(0, 200));
-      return index.search(requirements(parts)).then(function (found) {
+      var words = makeFolder(meta.fold), parts = words.parse(q.slice(0, 200)), terms = [];
+      var reqs = requirements(parts, meta.synonyms, terms);
+      // Excerpts mark the site's terms searched for too.
+      (meta.synonyms || []).forEach(function (syn) {
+        if (terms.indexOf(syn[2]) >= 0) parts.push({ words: syn[1].split(' '), prefix: false });
+      });
+      return index.search(reqs).then(function (found) {
         return index.rows(found.slice((page - 1) * PAGE, page * PAGE)).then(function (rows) {
-          show(q, page, found, rows, words, parts);
+          show(q, page, found, rows, words, parts, terms);
         });
       });
     });
