@@ -52,17 +52,19 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
         static_cast<long long>(stored->pages), db_path.c_str());
   }
   if (stored->site) {
-    auto summary = BuildSite(*stored->site, out, timer);
+    // The static search index goes out with the site (a copy of public/ without serve).
+    auto search = StaticSearchOutputs(stored->store.get(), stored->site->config(),
+                                      Now(stored->site->config().utc_offset_minutes).unix_seconds);
+    if (!search.ok()) {
+      std::fprintf(stderr, "clemency: static search index: %s\n", search.status().message().c_str());
+      return std::nullopt;
+    }
+    auto summary = BuildSite(*stored->site, out, timer, std::move(search).value());
     if (!summary.ok()) {
       std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
       return std::nullopt;
     }
     KeepPageCache(out, *stored->site, nullptr);  // serve's first republish starts from it
-    if (Status s = WriteStaticSearch(stored->store.get(), stored->site->config(), out,
-                                     Now(stored->site->config().utc_offset_minutes).unix_seconds);
-        !s.ok()) {
-      std::fprintf(stderr, "clemency: warning: static search index: %s\n", s.message().c_str());
-    }
     std::printf("%s\n", summary->ToString().c_str());
     build->seconds = summary->seconds;
     build->pages_per_language = summary->pages_per_language;

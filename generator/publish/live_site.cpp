@@ -334,6 +334,16 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   build.previous_manifest = &manifest_;
   const std::string what = why + (keys ? KeysText(*keys) + ": " : "whole site: ");
   build.changed_keys = std::move(keys);
+  // The static search index follows the live pages (a copy of public/ without serve searches);
+  // unmade, the last one stays.
+  auto search = StaticSearchOutputs(store_.get(), site_->config(),
+                                    options_.clock(site_->config().utc_offset_minutes).unix_seconds);
+  if (search.ok()) {
+    build.extra_files = std::move(search).value();
+  } else if (options_.report) {
+    options_.report("cannot make the static search index: " + search.status().message());
+  }
+  timer.Mark("search.static");
   auto summary = site_->Build(build, timer);
   if (snapshot) snapshot->End();  // the log below is a write
   if (summary.ok() && !summary->manifest_changes.empty()) {
@@ -351,13 +361,6 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
     ++republished_;
     last_seconds_ = summary->seconds;
   }
-  // The static search index follows the live pages (a copy of public/ without serve searches).
-  if (Status s = WriteStaticSearch(store_.get(), site_->config(), options_.out_dir,
-                                   options_.clock(site_->config().utc_offset_minutes).unix_seconds);
-      !s.ok() && options_.report) {
-    options_.report("cannot write the static search index: " + s.message());
-  }
-  summary->timer.Mark("search.static");
   // Which outputs a publish touched and how long each step took, for the editors' history.
   Status logged = PageRepository(store_.get())
                       .LogPublish("serve", what + summary->ToString() + RenderedText(*summary),

@@ -1,9 +1,6 @@
 #include "publish/static_search.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -11,7 +8,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/fs.h"
 #include "core/json.h"
 #include "core/site_paths.h"
 #include "i18n/search_text.h"
@@ -248,31 +244,19 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
   return files;
 }
 
-Status WriteStaticSearch(Store* store, const SiteConfig& config, const std::string& out_dir,
-                         int64_t now_unix) {
-  namespace fs = std::filesystem;
+Result<std::map<std::string, std::string>> StaticSearchOutputs(Store* store,
+                                                               const SiteConfig& config,
+                                                               int64_t now_unix) {
+  std::map<std::string, std::string> out;
   for (const LanguageConfig& language : config.languages) {
     auto files = StaticSearchFiles(store, language.code, now_unix);
     if (!files.ok()) return files.status();
-    const std::string folder = JoinPath(out_dir, paths::SearchIndexFolder(language.code));
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec) return Status::Error("cannot create " + folder + ": " + ec.message());
-    std::string meta = std::move(files->at("meta.json"));
-    files->erase("meta.json");
-    files->emplace("~meta", std::move(meta));  // written last: sorts after the others
-    for (const auto& [name, bytes] : *files) {
-      const std::string path = JoinPath(folder, name == "~meta" ? "meta.json" : name);
-      std::ifstream in(path, std::ios::binary);
-      if (in && std::string(std::istreambuf_iterator<char>(in), {}) == bytes) continue;
-      if (Status s = WriteFileAtomically(path, bytes); !s.ok()) return s;
-    }
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name != "meta.json" && !files->count(name)) fs::remove(entry.path(), ec);
+    const std::string folder = paths::SearchIndexFolder(language.code);
+    for (auto& [name, bytes] : *files) {
+      out.emplace(paths::OutputFile(folder + name), std::move(bytes));
     }
   }
-  return Status::Ok();
+  return out;
 }
 
 }  // namespace clemency

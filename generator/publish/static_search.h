@@ -30,9 +30,10 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
                                                              const std::string& lang,
                                                              int64_t now_unix);
 
-// Writes every language's static index into `out_dir` (files whose bytes are unchanged are left
-// alone, files no longer part of it removed; meta.json last).
-Status WriteStaticSearch(Store* store, const SiteConfig& config, const std::string& out_dir,
-                         int64_t now_unix);
+// Returns every language's static index as output files (path in the output folder -> bytes),
+// for BuildOptions::extra_files: written with the site, in the same commit.
+Result<std::map<std::string, std::string>> StaticSearchOutputs(Store* store,
+                                                               const SiteConfig& config,
+                                                               int64_t now_unix);
 
 }  // namespace clemency
