@@ -15,6 +15,7 @@
 #include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
+#include "render/output_folder.h"
 #include "render/page_cache.h"
 #include "render/site.h"
 
@@ -49,9 +50,17 @@ std::string ScheduleNote(const BuildSchedule& schedule) {
 // index made from it, to go out with the site. nullopt, with the error printed, when it could
 // not be made.
 std::optional<std::map<std::string, std::string>> SearchOutputs(const Site& site,
+                                                                 const std::string& source,
                                                                  const std::string& out,
                                                                  StepTimer* timer) {
+  // Nothing is written beside a folder the build may not write to.
+  if (Status s = CheckOutputFolder(out, source); !s.ok()) {
+    std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
+                 s.message().c_str());
+    return std::nullopt;
+  }
   Status s = WriteSearchFile(site, paths::SearchIndexFile(out));
+  if (!s.ok()) s = Status::Error("cannot write " + paths::SearchIndexFile(out) + ": " + s.message());
   timer->Mark("search");
   if (s.ok()) {
     // The static index under public/, from the rows just written (the same words).
@@ -110,7 +119,7 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     std::printf("\n");
     return 0;
   }
-  auto search = SearchOutputs(*site, out, &timer);
+  auto search = SearchOutputs(*site, source, out, &timer);
   if (!search) return 1;
   auto summary = BuildSite(*site, out, timer, std::move(search), fingerprint, &previous);
   if (!summary.ok()) {
@@ -167,7 +176,7 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
   Diagnostics diagnostics;
   auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
   if (!Reported(diagnostics, stored.status()) || !stored->site) return 1;
-  auto search = SearchOutputs(*stored->site, out, &timer);
+  auto search = SearchOutputs(*stored->site, source, out, &timer);
   if (!search) return 1;
   auto summary = BuildSite(*stored->site, out, timer, std::move(search));
   if (!Reported({}, summary.status())) return 1;
