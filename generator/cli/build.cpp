@@ -12,8 +12,10 @@
 #include "core/site_paths.h"
 #include "publish/history.h"
 #include "publish/search_index.h"
+#include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
+#include "render/output_folder.h"
 #include "render/page_cache.h"
 #include "render/site.h"
 
@@ -44,14 +46,33 @@ std::string ScheduleNote(const BuildSchedule& schedule) {
   return "; the next scheduled page goes live at " + DateTime{*schedule.next, 0, true}.ToRfc3339();
 }
 
-// Writes the search index of the built `site` beside `out` (paths::SearchIndexFile). False,
-// with the error printed, when it could not be written.
-bool WriteSearchOutputs(const Site& site, const std::string& out, StepTimer* timer) {
+// Writes the search index of `site` beside `out` (paths::SearchIndexFile) and returns the static
+// index made from it, to go out with the site. nullopt, with the error printed, when it could
+// not be made.
+std::optional<std::map<std::string, std::string>> SearchOutputs(const Site& site,
+                                                                 const std::string& source,
+                                                                 const std::string& out,
+                                                                 StepTimer* timer) {
+  // Nothing is written beside a folder the build may not write to.
+  if (Status s = CheckOutputFolder(out, source); !s.ok()) {
+    std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
+                 s.message().c_str());
+    return std::nullopt;
+  }
   Status s = WriteSearchFile(site, paths::SearchIndexFile(out));
+  if (!s.ok()) s = Status::Error("cannot write " + paths::SearchIndexFile(out) + ": " + s.message());
   timer->Mark("search");
-  if (s.ok()) return true;
+  if (s.ok()) {
+    // The static index under public/, from the rows just written (the same words).
+    auto store = Store::Open(paths::SearchIndexFile(out));
+    auto files = store.ok() ? StaticSearchOutputs(store->get(), site.config(), Now(0).unix_seconds)
+                            : Result<std::map<std::string, std::string>>(store.status());
+    timer->Mark("search.static");
+    if (files.ok()) return std::move(files).value();
+    s = files.status();
+  }
   std::fprintf(stderr, "clemency: build failed: search index: %s\n", s.message().c_str());
-  return false;
+  return std::nullopt;
 }
 
 // Walks site/ and content/; then, unless nothing changed since the last build into `out`, loads,
@@ -98,14 +119,15 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     std::printf("\n");
     return 0;
   }
-  auto summary = BuildSite(*site, out, timer, fingerprint, &previous);
+  auto search = SearchOutputs(*site, source, out, &timer);
+  if (!search) return 1;
+  auto summary = BuildSite(*site, out, timer, std::move(search), fingerprint, &previous);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
                  summary.status().message().c_str());
     return 1;
   }
   KeepPageCache(out, *site, &cache);
-  if (!WriteSearchOutputs(*site, out, &summary->timer)) return 1;
   std::printf("%s\n", summary->ToString().c_str());
   if (values.count("--timings")) {
     std::printf("steps: %s; %zu of %zu pages from the cache\n", summary->timer.ToString().c_str(),
@@ -121,8 +143,10 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
 }  // namespace
 
 Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer,
+                               std::optional<std::map<std::string, std::string>> extra,
                                const std::string& fingerprint, const BuildManifest* previous) {
   BuildOptions options;
+  options.extra_files = std::move(extra);
   options.out_dir = out;
   options.input_fingerprint = fingerprint;
   options.previous_manifest = previous;
@@ -152,10 +176,11 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
   Diagnostics diagnostics;
   auto stored = OpenStoredSite(source, db_path, &diagnostics, &timer);
   if (!Reported(diagnostics, stored.status()) || !stored->site) return 1;
-  auto summary = BuildSite(*stored->site, out, timer);
+  auto search = SearchOutputs(*stored->site, source, out, &timer);
+  if (!search) return 1;
+  auto summary = BuildSite(*stored->site, out, timer, std::move(search));
   if (!Reported({}, summary.status())) return 1;
   KeepPageCache(out, *stored->site, nullptr);
-  if (!WriteSearchOutputs(*stored->site, out, &summary->timer)) return 1;
   std::printf("%s\n", summary->ToString().c_str());
   return 0;
 }

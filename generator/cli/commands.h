@@ -41,8 +41,10 @@ bool Reported(const Diagnostics& diagnostics, const Status& status);
 // Prints a command's error; returns its exit status.
 int Failed(const Status& status);
 
-// Builds `site` into `out` (progress on a terminal). Returns the build's summary.
+// Builds `site` into `out` (progress on a terminal) with `extra` files (the static search
+// index). Returns the build's summary.
 Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer,
+                               std::optional<std::map<std::string, std::string>> extra,
                                const std::string& fingerprint = "",
                                const BuildManifest* previous = nullptr);
 // Keeps the pages `site` loaded for the next build into `out` (the page cache); losing it only

@@ -18,6 +18,7 @@
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
 #include "publish/live_site.h"
+#include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/output_folder.h"
 #include "selfcheck/rules.h"
@@ -51,7 +52,14 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
         static_cast<long long>(stored->pages), db_path.c_str());
   }
   if (stored->site) {
-    auto summary = BuildSite(*stored->site, out, timer);
+    // The static search index goes out with the site (a copy of public/ without serve).
+    auto search = StaticSearchOutputs(stored->store.get(), stored->site->config(),
+                                      Now(stored->site->config().utc_offset_minutes).unix_seconds);
+    if (!search.ok()) {
+      std::fprintf(stderr, "clemency: static search index: %s\n", search.status().message().c_str());
+      return std::nullopt;
+    }
+    auto summary = BuildSite(*stored->site, out, timer, std::move(search).value());
     if (!summary.ok()) {
       std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
       return std::nullopt;

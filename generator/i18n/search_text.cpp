@@ -12,6 +12,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "core/json.h"
 #include "core/text.h"
 
 namespace clemency {
@@ -45,20 +46,20 @@ icu::BreakIterator* WordBreaker(const std::string& locale) {
 // Combining marks that sit on Latin letters (Vietnamese tones, breve, horn, circumflex …). Marks
 // of other scripts (Khmer vowel signs) are part of their letters and stay.
 bool IsLatinMark(UChar32 c) {
-  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
-         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
-         (c >= 0xFE20 && c <= 0xFE2F);
+  for (const SearchCodeRange& range : kSearchLatinMarks) {
+    if (static_cast<char32_t>(c) >= range.first && static_cast<char32_t>(c) <= range.last) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Latin letters with a stroke, which no decomposition splits: đ is Vietnamese's.
 UChar32 WithoutStroke(UChar32 c) {
-  switch (c) {
-    case 0x0111: return 'd';  // đ (case folding has made Đ đ)
-    case 0x00F8: return 'o';  // ø
-    case 0x0142: return 'l';  // ł
-    case 0x0127: return 'h';  // ħ
-    default: return c;
+  for (const SearchStrokeLetter& stroke : kSearchStrokeLetters) {
+    if (static_cast<char32_t>(c) == stroke.letter) return stroke.base;
   }
+  return c;
 }
 
 bool IsAscii(std::string_view text) {
@@ -95,7 +96,10 @@ size_t Utf8Length(const icu::UnicodeString& value, int32_t start, int32_t end) {
   return n;
 }
 
-bool StartsKhmerCluster(UChar32 c) { return c >= 0x1780 && c <= 0x17B3; }
+bool StartsKhmerCluster(UChar32 c) {
+  return static_cast<char32_t>(c) >= kSearchKhmerClusterStart.first &&
+         static_cast<char32_t>(c) <= kSearchKhmerClusterStart.last;
+}
 
 // Where the pieces of the word value[start, end) end: one piece for most words; a Khmer word is
 // cut into its orthographic clusters (a consonant or independent vowel with its subscripts,
@@ -108,7 +112,7 @@ std::vector<int32_t> KhmerClusterEnds(const icu::UnicodeString& value, int32_t s
   UChar32 previous = 0;
   for (int32_t i = start; i < end;) {
     UChar32 c = value.char32At(i);
-    if (i > start && StartsKhmerCluster(c) && previous != 0x17D2) ends.push_back(i);
+    if (i > start && StartsKhmerCluster(c) && previous != static_cast<UChar32>(kSearchKhmerCoeng)) ends.push_back(i);
     previous = c;
     i += U16_LENGTH(c);
   }
@@ -189,6 +193,22 @@ size_t CharsBetween(std::string_view text, size_t from, size_t to) {
 }
 
 }  // namespace
+
+std::string SearchFoldTableJson() {
+  JsonWriter json;
+  json.BeginObject().Key("marks").BeginArray();
+  for (const SearchCodeRange& range : kSearchLatinMarks) {
+    json.BeginArray().Int(range.first).Int(range.last).EndArray();
+  }
+  json.EndArray().Key("strokes").BeginObject();
+  for (const SearchStrokeLetter& stroke : kSearchStrokeLetters) {
+    json.Key(std::to_string(stroke.letter)).String(std::string(1, stroke.base));
+  }
+  json.EndObject().Key("khmer_start").BeginArray();
+  json.Int(kSearchKhmerClusterStart.first).Int(kSearchKhmerClusterStart.last).EndArray();
+  json.Key("coeng").Int(kSearchKhmerCoeng).EndObject();
+  return json.str();
+}
 
 std::string FoldForSearch(std::string_view word) {
   if (IsAscii(word)) {

@@ -10,6 +10,28 @@
 
 namespace clemency {
 
+// The folding table, the one definition of what the C++ side and the static search script
+// (site/static/assets/search.js, which reads it from the index's meta.json) fold: marks on Latin
+// letters are dropped, letters with a stroke lose it, and a Khmer cluster starts at a consonant
+// or independent vowel not preceded by the coeng (subscript sign).
+struct SearchCodeRange {
+  char32_t first = 0, last = 0;
+};
+inline constexpr SearchCodeRange kSearchLatinMarks[] = {
+    {0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x20D0, 0x20FF}, {0xFE20, 0xFE2F}};
+struct SearchStrokeLetter {
+  char32_t letter = 0;
+  char base = 0;
+};
+// Case folding has already made Đ đ.
+inline constexpr SearchStrokeLetter kSearchStrokeLetters[] = {
+    {0x0111, 'd'}, {0x00F8, 'o'}, {0x0142, 'l'}, {0x0127, 'h'}};
+inline constexpr SearchCodeRange kSearchKhmerClusterStart = {0x1780, 0x17B3};
+inline constexpr char32_t kSearchKhmerCoeng = 0x17D2;
+
+// Returns the folding table above as a JSON object (marks, strokes, khmer_start, coeng).
+std::string SearchFoldTableJson();
+
 // One word of a text, folded, with where it stands in the text (UTF-8 byte offsets).
 struct SearchToken {
   std::string folded;

@@ -1,11 +1,13 @@
 #include "publish/live_site.h"
 
+#include "publish/static_search.h"
 #include <algorithm>
 #include <future>
 #include <map>
 
 #include "config/site_config.h"
 #include "publish/history.h"
+#include "publish/static_search.h"
 
 namespace clemency {
 namespace {
@@ -332,6 +334,16 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   build.previous_manifest = &manifest_;
   const std::string what = why + (keys ? KeysText(*keys) + ": " : "whole site: ");
   build.changed_keys = std::move(keys);
+  // The static search index follows the live pages (a copy of public/ without serve searches);
+  // unmade, the last one stays.
+  auto search = StaticSearchOutputs(store_.get(), site_->config(),
+                                    options_.clock(site_->config().utc_offset_minutes).unix_seconds);
+  if (search.ok()) {
+    build.extra_files = std::move(search).value();
+  } else if (options_.report) {
+    options_.report("cannot make the static search index: " + search.status().message());
+  }
+  timer.Mark("search.static");
   auto summary = site_->Build(build, timer);
   if (snapshot) snapshot->End();  // the log below is a write
   if (summary.ok() && !summary->manifest_changes.empty()) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/parallel.h"
+#include "core/text.h"
 #include "render/manifest.h"
 #include "render/output.h"
 #include "render/planner.h"
@@ -27,18 +28,24 @@ struct ChangePlan {
   std::vector<std::string> removed;  // outputs of the last build that are no more
 };
 
+// The files of BuildOptions::extra_files (the static search index) live under this folder.
+constexpr std::string_view kExtraFolder = "search-index/";
+bool IsExtraOutput(std::string_view output) { return output.rfind(kExtraFolder, 0) == 0; }
+
 // A sitemap part, a further page of a section's list or a province's support page: outputs
 // whose number depends on the site's content, so a partial plan plans all of them and removes
 // those of the last build it no longer has.
 bool IsNumberedOutput(std::string_view output) {
   return output.rfind("sitemap-", 0) == 0 || output.find("/page/") != std::string_view::npos ||
-         output.find("/province/") != std::string_view::npos;
+         output.find("/province/") != std::string_view::npos || IsExtraOutput(output);
 }
 
 // Whether the numbered `output` belongs to a family a plan with `outputs` planned: the sitemap
 // always; a list's further page or a province page when its section's list is planned.
-bool FamilyPlanned(std::string_view output, const std::unordered_set<std::string_view>& outputs) {
+bool FamilyPlanned(std::string_view output, const std::unordered_set<std::string_view>& outputs,
+                   bool extra_planned) {
   if (output.rfind("sitemap-", 0) == 0) return true;
+  if (IsExtraOutput(output)) return extra_planned;
   size_t cut = std::min(output.find("/page/"), output.find("/province/"));
   return outputs.count(std::string(output.substr(0, cut)) + "/index.html") > 0;
 }
@@ -73,7 +80,8 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
     }
     // The sitemap and long lists have fewer files when the site has fewer pages.
     for (const auto& [output, key] : previous.keys()) {
-      if (IsNumberedOutput(output) && !outputs.count(output) && FamilyPlanned(output, outputs)) {
+      if (IsNumberedOutput(output) && !outputs.count(output) &&
+          FamilyPlanned(output, outputs, options.extra_files.has_value())) {
         plan.removed.emplace_back(output);
       }
     }
@@ -85,7 +93,8 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
       changed_outputs <= options.in_place_limit * plan.total_outputs) {
     writer.UpdateInPlace();
     for (const auto& [output, key] : previous.keys()) {
-      if (!outputs.count(output)) writer.Remove(std::string(output));
+      const bool kept = IsExtraOutput(output) && !options.extra_files;
+      if (!outputs.count(output) && !kept) writer.Remove(std::string(output));
     }
   }
   return plan;
@@ -188,11 +197,22 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
   if (page_outputs) {
     planned.insert(page_outputs->begin(), page_outputs->end());
     for (const auto& [output, key] : previous->keys()) {
-      const bool retired = IsNumberedOutput(output) && FamilyPlanned(output, planned);
+      const bool retired = IsNumberedOutput(output) &&
+                           FamilyPlanned(output, planned, options.extra_files.has_value());
       if (!planned.count(output) && !retired) keys.emplace_back(output, key);
     }
   }
   return BuildManifest::Save(options.out_dir, options.input_fingerprint, schedule, keys);
+}
+
+// One job per extra file, keyed by its bytes' hash (an unchanged file is left alone).
+void AddExtraJobs(const BuildOptions& options, OutputWriter& writer, std::vector<Job>* jobs) {
+  if (!options.extra_files) return;
+  for (const auto& [path, bytes] : *options.extra_files) {
+    jobs->push_back({{path}, "extra:" + HashHex(bytes), "", [&writer, &path, &bytes] {
+                       return writer.Write(path, bytes);
+                     }});
+  }
 }
 
 }  // namespace
@@ -231,8 +251,9 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
                    [](const std::string& key) { return key.find('/') == std::string::npos; })) {
     page_outputs = planner.PageOutputs(*options.changed_keys, previous);
   }
-  const std::vector<Job> jobs =
+  std::vector<Job> jobs =
       page_outputs ? planner.PlanChangedJobs(*options.changed_keys) : planner.PlanJobs();
+  AddExtraJobs(options, writer, &jobs);
   timer.Mark("plan.jobs");
   const std::vector<std::string>* partial = page_outputs ? &*page_outputs : nullptr;
   const ChangePlan plan = PlanChanges(jobs, previous, options, writer, partial);

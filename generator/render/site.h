@@ -93,6 +93,10 @@ struct BuildOptions {
   // sitemap) and the output folder is updated in place; every other output is taken to be as
   // `previous_manifest` says. A list page's key ("" or a section) plans the whole site.
   std::optional<std::set<std::string>> changed_keys;
+  // Files made outside render that go out with the site (output path -> bytes: the static
+  // search index, under "search-index/"), committed with it, so a build stopped half way never
+  // leaves them from another site. Unset: the last build's stay as they are.
+  std::optional<std::map<std::string, std::string>> extra_files;
 };
 
 struct BuildSummary {

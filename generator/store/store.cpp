@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include <sqlite3.h>
 
 #include "core/fs.h"
@@ -254,7 +256,12 @@ END;
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
-  return Status::Error("store: " + what + ": " + sqlite3_errmsg(db));
+  // An I/O error says what the system said ("disk I/O error (File too large)").
+  const int system = sqlite3_system_errno(db);
+  const bool io = (sqlite3_extended_errcode(db) & 0xFF) == SQLITE_IOERR ||
+                  sqlite3_errcode(db) == SQLITE_FULL;
+  return Status::Error("store: " + what + ": " + sqlite3_errmsg(db) +
+                       (io && system != 0 ? " (" + std::string(std::strerror(system)) + ")" : ""));
 }
 
 }  // namespace

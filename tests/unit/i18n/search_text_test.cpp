@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
+#include "core/json.h"
 #include "i18n/search_text.h"
+#include "support/fixture.h"
 
 using namespace clemency;
 
@@ -101,4 +105,34 @@ TEST_CASE("search snippets show the original text with the match marked") {
   CHECK(snippet.rfind("…", 0) == 0);
   CHECK(snippet.find("<mark>đặc</mark>") != std::string::npos);
   CHECK(snippet.size() < 400);
+}
+
+// The static search script (site/static/assets/search.js) cuts and folds as SearchTokens does:
+// the texts of tests/search/fold_strings.txt, their words here and the folding table go to
+// tests/search/fold_agree.mjs, which must get the same words in node.
+TEST_CASE("search folding: the static script's words are these", "[fold-agree]") {
+  const std::string source = CLEMENCY_SOURCE_DIR;
+  std::istringstream lines(clemency::testing::ReadFile(source + "/tests/search/fold_strings.txt"));
+  JsonWriter json;
+  json.BeginObject().Key("table").Raw(SearchFoldTableJson()).Key("cases").BeginArray();
+  size_t cases = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const size_t tab = line.find('\t');
+    if (line.empty() || line[0] == '#' || tab == std::string::npos) continue;
+    const std::string locale = line.substr(0, tab), text = line.substr(tab + 1);
+    json.BeginObject().Field("text", text).Key("words").BeginArray();
+    for (const SearchToken& token : SearchTokens(text, locale)) {
+      json.String((token.joined ? "+" : "") + token.folded);
+    }
+    json.EndArray().EndObject();
+    ++cases;
+  }
+  CHECK(cases >= 20);
+  clemency::testing::TempDir dir;
+  clemency::testing::WriteFile(dir / "cases.json", json.EndArray().EndObject().str());
+  std::string output;
+  const int status = clemency::testing::RunCommand(
+      "node " + source + "/tests/search/fold_agree.mjs " + (dir / "cases.json"), &output);
+  INFO(output);
+  CHECK(status == 0);
 }
