@@ -1,6 +1,5 @@
 #include "publish/live_site.h"
 
-#include "publish/static_search.h"
 #include <algorithm>
 #include <future>
 #include <map>
