@@ -71,7 +71,7 @@ void AdminSite::RunAction(AdminPage& page, const std::string& action, int64_t id
 void AdminSite::RegisterHistory() {
   Route("GET", "/admin/history", "", [this](AdminPage& page) { HistoryScreen(page); });
   Route("POST", "/admin/restore", "restore", [this](AdminPage& page) { Restore(page); });
-  Route("GET", "/admin/unpublish", "unpublish", [this](AdminPage& page) { UnpublishForm(page); });
+  Route("GET", "/admin/unpublish", "unpublish", [this](AdminPage& page) { UnpublishForm(page, false); });
   Route("POST", "/admin/unpublish", "unpublish", [this](AdminPage& page) { Unpublish(page); });
 }
 
@@ -145,8 +145,10 @@ void AdminSite::Restore(AdminPage& page) const {
   Redirect(page, EditHref(edit->id) + "?done=restored");
 }
 
-void AdminSite::UnpublishForm(AdminPage& page) const {
-  std::string path = QueryParam(page.req, "path");
+// The unpublish form; nothing changes until it is sent with its confirmation box ticked.
+// `refused`: sent without it (the form again, with the reason as typed and the box marked).
+void AdminSite::UnpublishForm(AdminPage& page, bool refused) const {
+  std::string path = refused ? FormField(page.req, "path") : QueryParam(page.req, "path");
   auto file = FileOf(path);
   if (!file || file->slug.empty()) {  // a list page stays as long as its section does
     return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/pages",
@@ -169,7 +171,10 @@ void AdminSite::UnpublishForm(AdminPage& page) const {
     others.Push(std::move(other));
   }
   view.Set("other_reasons", std::move(others));
-  Show(page, 200, "unpublish", T(page, "unpublish_title", {{"path", path}}), std::move(view));
+  if (refused) {
+    view.Set("reason", FormField(page.req, "reason")).Set("confirm_error", T(page, "unpublish_confirm_missing"));
+  }
+  Show(page, refused ? 400 : 200, "unpublish", T(page, "unpublish_title", {{"path", path}}), std::move(view));
 }
 
 void AdminSite::Unpublish(AdminPage& page) const {
@@ -181,6 +186,7 @@ void AdminSite::Unpublish(AdminPage& page) const {
     return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/pages",
                        "back_to_pages");
   }
+  if (FormField(page.req, "confirm") != "1") return UnpublishForm(page, true);
   if (FormField(page.req, "scope") == "all") order.lang = "";
   order.reason = FormField(page.req, "reason");
   for (const LanguageConfig& language : config_.languages) {

@@ -11,6 +11,7 @@
 #include "content/page_file.h"
 #include "core/text.h"
 #include "core/site_paths.h"
+#include "editorial/edit_rules.h"
 
 namespace clemency {
 namespace {
@@ -20,6 +21,9 @@ const char kPreviewCsp[] =
     "frame-ancestors 'self'";
 
 std::string EditHref(int64_t id) { return "/admin/edits/" + std::to_string(id); }
+
+// The If-Match of a page opened but not yet saved: the hash of the text it was opened with.
+const std::string kStartETag = "start:";
 
 bool IsOpen(const std::string& state) {
   return state == "draft" || state == "submitted" || state == "approved" || state == "scheduled";
@@ -43,6 +47,76 @@ void AdminSite::RegisterEdits() {
   Route("GET", R"(/admin/edits/(\d+)/preview)", "", [this](AdminPage& page) {
     PreviewEdit(page, EditIdFrom(page.req.matches[1]));
   });
+  // A page opened for editing before anything is saved: no draft exists until the first save.
+  Route("GET", "/admin/edit", "", [this](AdminPage& page) { OpenPage(page); });
+  Route("POST", "/admin/edit", "save", [this](AdminPage& page) { SaveNew(page); });
+  Route("GET", "/admin/edit/preview", "", [this](AdminPage& page) {
+    auto start = StartText(QueryParam(page.req, "path"), QueryParam(page.req, "from"));
+    if (!start.ok()) return ShowRefusal(page, start.refusal(), "/admin/pages");
+    PreviewText(page, QueryParam(page.req, "path"), start.value());
+  });
+}
+
+std::string AdminSite::OpenHref(const std::string& path, const std::string& from) {
+  return "/admin/edit?path=" + QueryEncode(path) + (from.empty() ? "" : "&from=" + QueryEncode(from));
+}
+
+// The text an edit of `path` would start from: the live page, or for a missing translation
+// its source `from`.
+Outcome<std::string> AdminSite::StartText(const std::string& path, const std::string& from) const {
+  if (!FileOf(path) || (!from.empty() && !FileOf(from))) return Refuse(404, "not a page file");
+  return auth_->workflow()->PublishedText(from.empty() ? path : from);
+}
+
+// The edit screen of a page nobody has an open edit of, filled from its live text (or its
+// source's, for a missing translation). Reading it changes nothing; saving it makes the draft.
+void AdminSite::OpenPage(AdminPage& page) const {
+  std::string path = QueryParam(page.req, "path"), from = QueryParam(page.req, "from");
+  auto open = auth_->workflow()->OpenFor(path);
+  if (open.ok() && open.value()) return Redirect(page, EditHref((*open.value()).id));
+  auto start = StartText(path, from);
+  if (!start.ok()) {
+    return ShowMessage(page, 404, "not_found_heading", {T(page, "not_found")}, "/admin/pages",
+                       "back_to_pages");
+  }
+  EditRow unsaved;
+  unsaved.source_path = path;
+  unsaved.source_text = start.value();
+  unsaved.state = "unsaved";
+  unsaved.base_hash = from.empty() ? "live" : "";
+  View view = EditView(page, unsaved);
+  view.Set("etag", std::string(kStartETag) + HashHex(start.value()));
+  view.Set("form_action", OpenHref(path, from));
+  view.Set("preview_base", "/admin/edit/preview?path=" + QueryEncode(path) +
+                               (from.empty() ? "" : "&from=" + QueryEncode(from)));
+  view.Set("state_line", T(page, from.empty() ? "state_line_unsaved" : "state_line_unsaved_translation"));
+  Show(page, 200, "edit", T(page, "edit_title", {{"path", path}}), std::move(view));
+}
+
+// The first save of an opened page: the draft is made from the text the screen was opened with
+// (so a page published meanwhile, or an edit someone else started, is a conflict, not lost),
+// then saved like any other.
+void AdminSite::SaveNew(AdminPage& page) const {
+  std::string path = QueryParam(page.req, "path"), from = QueryParam(page.req, "from");
+  std::string etag = FormField(page.req, "etag");
+  Workflow* workflow = auth_->workflow();
+  auto start = StartText(path, from);
+  if (!start.ok()) return ShowRefusal(page, start.refusal(), "/admin/pages");
+  if (etag != kStartETag + HashHex(start.value())) {
+    return ShowMessage(page, 409, "refused_heading", {T(page, "opened_page_changed")},
+                       OpenHref(path, from), "back_to_edit");
+  }
+  std::optional<std::string> text;
+  if (!from.empty()) text = start.value();
+  auto edit = workflow->Create({page.caller.name, page.caller.role}, path, text);
+  if (!edit.ok() && !edit.refusal().current) {
+    return ShowRefusal(page, edit.refusal(), OpenHref(path, from));
+  }
+  // Someone started an edit in between: this save is stale against its first version.
+  const EditRow& row = edit.ok() ? edit.value() : *edit.refusal().current;
+  EditRow first = row;
+  first.version = 1;
+  SaveEdit(page, row.id, false, EditETag(first));
 }
 
 // Starts an edit of a published page, of a missing translation (from its source's text) or of
@@ -79,18 +153,26 @@ void AdminSite::EditScreen(AdminPage& page, int64_t id) const {
 
 View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
   PageForm form = SplitPage(edit.source_text);
+  bool unsaved = edit.state == "unsaved";
   bool editable = May(page.caller.role, Permission::kEdit) &&
-                  (edit.state == "draft" || edit.state == "submitted");
+                  (unsaved || edit.state == "draft" || edit.state == "submitted");
   View view;
+  view.Set("unsaved", unsaved).Set("form_action", EditHref(edit.id));
+  view.Set("preview_base", EditHref(edit.id) + "/preview");
+  view.Set("unsaved_key", OpenHref(edit.source_path, ""));
   view.Set("id", std::to_string(edit.id)).Set("etag", EditETag(edit)).Set("editable", editable);
   view.Set("version", std::to_string(edit.version)).Set("csrf", page.caller.csrf);
   // The page's own title names it for people; its file stays in view below the heading.
   std::string name = form.title && !form.title->empty() ? *form.title : edit.source_path;
   view.Set("heading", T(page, "edit_heading", {{"title", name}})).Set("path", edit.source_path);
-  view.Set("state_line", T(page, "state_line", {{"state", T(page, "state_" + edit.state)},
+  if (!unsaved) view.Set("state_line", T(page, "state_line", {{"state", T(page, "state_" + edit.state)},
                                                 {"author", edit.author},
                                                 {"version", static_cast<long>(edit.version)},
                                                 {"updated", Time(edit.updated_at)}}));
+  if (std::string presence = IsOpen(edit.state) ? PresenceText(page, edit) : "";
+      !presence.empty()) {
+    view.Set("presence", presence);
+  }
   if (!edit.review_comment.empty()) {
     view.Set("review_comment", edit.review_comment);
     view.Set("review_comment_label", T(page, "review_comment_label"));
@@ -124,6 +206,7 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
     view.Set("front_matter", form.front_matter);
     AddProblems(page, edit, &view);
   }
+  if (file && file->lang != config_.default_language) AddSourcePanel(page, edit.source_path, &view);
   view.Set("body", form.body).Set("note", edit.note);
   View types = View::List();
   for (const char* type : {"major", "minor", "correction"}) {
@@ -233,11 +316,17 @@ void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) con
   bool submit = May(role, Permission::kEdit) && state == "draft";
   bool may_approve = May(role, Permission::kApprove) && state == "submitted";
   std::vector<std::string> writers =
-      may_approve ? auth_->workflow()->Writers(edit.id) : std::vector<std::string>{};
+      may_approve ? auth_->workflow()->ContentWriters(edit.id) : std::vector<std::string>{};
   bool wrote = may_approve && (edit.author == page.caller.name ||
                                std::find(writers.begin(), writers.end(), page.caller.name) !=
                                    writers.end());
   bool approve = may_approve && !wrote;
+  if (approve) {  // a publisher who only took a merge: approving is allowed, and recorded so
+    std::vector<std::string> savers = auth_->workflow()->Writers(edit.id);
+    if (std::find(savers.begin(), savers.end(), page.caller.name) != savers.end()) {
+      view->Set("approve_after_merge", T(page, "approve_after_merge"));
+    }
+  }
   if (wrote) {  // nobody approves a change they wrote part of: say who can
     std::string others;
     for (const std::string& name : auth_->Approvers()) {
@@ -262,9 +351,11 @@ void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) con
 
 // Saves the form: its parts joined into the page file, or the whole `text` of the conflict
 // screen. A stale version shows both versions (the script gets the 412 as JSON).
-void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
+void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script,
+                         const std::string& first_etag) const {
   const httplib::Request& req = page.req;
-  std::string etag = from_script && req.has_header("If-Match")
+  std::string etag = !first_etag.empty() ? first_etag
+                     : from_script && req.has_header("If-Match")
                          ? std::string(Trim(req.get_header_value("If-Match")))
                          : FormField(req, "etag");
   if (id == 0 || etag.empty()) {
@@ -272,13 +363,18 @@ void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
     return ShowMessage(page, id == 0 ? 404 : 428, "refused_heading", {}, "/admin/",
                        "back_to_dashboard");
   }
+  auto edit = auth_->workflow()->Get(id);
+  if (!edit.ok()) {
+    if (from_script) page.res.headers.erase("Content-Security-Policy");
+    if (from_script) return SendRefusal(page.res, edit.refusal());
+    return ShowRefusal(page, edit.refusal(), "/admin/");
+  }
+  const std::string path = edit->source_path;
   EditChanges changes;
   if (HasFormField(req, "text")) {
     changes.text = NormalizeNewlines(FormField(req, "text"));
   } else if (HasFormField(req, "original")) {
-    auto edit = auth_->workflow()->Get(id);
-    if (!edit.ok()) return ShowRefusal(page, edit.refusal(), "/admin/");
-    auto text = TextFromPost(page, edit->source_path);
+    auto text = TextFromPost(page, path);
     if (text) changes.text = *text;
   } else if (HasFormField(req, "body")) {
     PageForm form;
@@ -289,6 +385,7 @@ void AdminSite::SaveEdit(AdminPage& page, int64_t id, bool from_script) const {
     form.body = FormField(req, "body");
     changes.text = JoinPage(form);
   }
+  if (changes.text) changes.text = WithTranslatedFrom(path, *changes.text);
   if (HasFormField(req, "change_type")) changes.change_type = FormField(req, "change_type");
   if (HasFormField(req, "note")) changes.note = NormalizeNewlines(FormField(req, "note"));
   changes.rebase = FormField(req, "rebase") == "1";
@@ -347,15 +444,38 @@ void AdminSite::ConflictScreen(AdminPage& page, int64_t id, const Refusal& refus
   Show(page, rebase ? 409 : 412, "conflict", T(page, "conflict_title"), std::move(view));
 }
 
+// `html` with, at the top of its body, a notice that it cannot be published yet and why (none
+// when `problems` is empty). No style of its own: the preview's CSP allows only the site's.
+std::string AdminSite::MarkedNotPublishable(const AdminPage& page, const std::string& html,
+                                            const std::vector<Diagnostic>& problems) const {
+  if (problems.empty()) return html;
+  std::string notice = "<div class=\"admin-preview-problems\" role=\"note\"><p><strong>" +
+                       EscapeHtml(T(page, "preview_not_publishable",
+                                    {{"count", static_cast<long>(problems.size())}})) +
+                       "</strong></p><ul>";
+  for (const Diagnostic& d : problems) notice += "<li>" + EscapeHtml(DiagnosticText(page, d, 0)) + "</li>";
+  notice += "</ul><hr></div>";
+  size_t body = html.find("<body");
+  size_t open_end = body == std::string::npos ? std::string::npos : html.find('>', body);
+  if (open_end == std::string::npos) return notice + html;
+  return html.substr(0, open_end + 1) + notice + html.substr(open_end + 1);
+}
+
 // The saved text rendered by the real renderer, for the editor's <iframe> (so it may be framed
 // by the admin itself, and nothing else).
 void AdminSite::PreviewEdit(AdminPage& page, int64_t id) const {
   auto edit = auth_->workflow()->Get(id);
   if (!edit.ok()) return ShowRefusal(page, edit.refusal(), "/admin/");
+  PreviewText(page, edit->source_path, edit->source_text);
+}
+
+void AdminSite::PreviewText(AdminPage& page, const std::string& path,
+                            const std::string& text) const {
   Diagnostics problems;
-  auto html = auth_->workflow()->Preview(edit->source_path, edit->source_text, &problems);
+  auto html = auth_->workflow()->Preview(path, text, &problems);
   if (html.ok()) {
-    page.res.set_content(html.value(), "text/html; charset=utf-8");
+    page.res.set_content(MarkedNotPublishable(page, html.value(), problems.items()),
+                         "text/html; charset=utf-8");
   } else {
     std::vector<Diagnostic> items = html.refusal().diagnostics.items();
     for (const Diagnostic& d : problems.items()) items.push_back(d);

@@ -67,6 +67,9 @@ View AdminSite::InputView(AdminPage& page, const FormInput& input, bool editable
   View item;
   const std::string id = InputId(input.key);
   item.Set("id", id).Set("name", "fm." + input.key).Set("label", FieldLabel(page, input.key));
+  // Set on every save from the source the translator sees beside the form, never by hand.
+  const bool set_on_save = input.key == kTranslatedFrom;
+  if (set_on_save) editable = false;
   item.Set("required", input.required).Set("editable", editable);
   item.Set("has_errors", !errors.empty()).Set("errors_id", id + "-errors");
   View error_list = View::List();
@@ -74,7 +77,8 @@ View AdminSite::InputView(AdminPage& page, const FormInput& input, bool editable
   item.Set("errors", std::move(error_list));
   std::string hint_key = "fm_" + KeyPart(input.key) + "_hint";
   const FieldType type = input.spec->type;
-  std::string hint = text_->Has(page.lang, hint_key)    ? T(page, hint_key)
+  std::string hint = set_on_save                       ? T(page, "translated_from_auto_hint")
+                     : text_->Has(page.lang, hint_key) ? T(page, hint_key)
                      : type == FieldType::kTextList ? T(page, "form_list_hint")
                                                     : "";
   if (!hint.empty()) item.Set("hint", hint);
@@ -98,7 +102,7 @@ View AdminSite::InputView(AdminPage& page, const FormInput& input, bool editable
     item.Set("is_textarea", true).Set("value", value);
     item.Set("rows", type == FieldType::kTextList ? "3" : "2");
   } else {
-    item.Set("is_input", true).Set("value", value).Set("type", InputType(input));
+    item.Set("is_input", true).Set("value", value).Set("type", set_on_save ? "text" : InputType(input));
   }
   return item;
 }

@@ -1,4 +1,5 @@
 // The admin's sign-in, dashboard, page list and audit log.
+#include <algorithm>
 #include <ctime>
 
 #include "admin/admin_pages.h"
@@ -121,6 +122,7 @@ View AdminSite::TranslationsView(AdminPage& page, const Dashboard& dashboard) co
     std::string lang = LanguageName(page, flag.lang);
     item.Set("path", flag.path).Set("source_path", flag.source_path);
     item.Set("missing", flag.missing).Set("may_edit", may_edit).Set("csrf", page.caller.csrf);
+    item.Set("open_href", OpenHref(flag.path, flag.missing ? flag.source_path : ""));
     item.Set("status_text", T(page, flag.missing ? "translation_missing" : "translation_outdated",
                               {{"lang", lang}}));
     item.Set("source_line",
@@ -152,12 +154,44 @@ View AdminSite::AttacksView(AdminPage& page) const {
   return list;
 }
 
+// For those who approve: the submitted edits they may approve (not those they wrote part of),
+// counted at the top of the dashboard with links to each.
+void AdminSite::AddWaitingForReview(AdminPage& page, const Dashboard& dashboard, View* view) const {
+  View list = View::List();
+  long count = 0;
+  for (const EditRow& edit : dashboard.in_review) {
+    std::vector<std::string> writers = auth_->workflow()->ContentWriters(edit.id);
+    if (edit.author == page.caller.name ||
+        std::find(writers.begin(), writers.end(), page.caller.name) != writers.end()) {
+      continue;
+    }
+    View item;
+    item.Set("id", std::to_string(edit.id)).Set("path", edit.source_path);
+    item.Set("by_line", T(page, "by_line", {{"author", edit.author}, {"updated", Time(edit.updated_at)}}));
+    list.Push(std::move(item));
+    ++count;
+  }
+  view->Set("show_waiting", true).Set("waiting", std::move(list)).Set("has_waiting", count > 0);
+  view->Set("waiting_heading", T(page, "waiting_count", {{"count", count}}));
+}
+
+// Who else saved the open edit `edit` lately, as a sentence ("" when nobody did).
+std::string AdminSite::PresenceText(AdminPage& page, const EditRow& edit) const {
+  std::string names;
+  for (const RecentSave& save : auth_->workflow()->RecentSaves(edit.id, page.caller.name)) {
+    names += (names.empty() ? "" : ", ") +
+             T(page, "presence_person", {{"name", save.by}, {"at", Time(save.at)}});
+  }
+  return names.empty() ? "" : T(page, "presence_editing", {{"names", names}});
+}
+
 void AdminSite::DashboardScreen(AdminPage& page) const {
   auto dashboard = auth_->workflow()->GetDashboard();
   if (!dashboard.ok()) return ShowRefusal(page, dashboard.refusal(), "/admin/");
   View view;
   view.Set("nav_dashboard", true);
   view.Set("groups", DashboardGroups(page, dashboard.value()));
+  if (May(page.caller.role, Permission::kApprove)) AddWaitingForReview(page, dashboard.value(), &view);
   view.Set("has_translations", !dashboard->translations.empty());
   view.Set("translations", TranslationsView(page, dashboard.value()));
   // Guessing at passwords is for those who manage accounts to see (and act on).
@@ -217,8 +251,12 @@ void AdminSite::PagesScreen(AdminPage& page) const {
   auto pages = auth_->workflow()->Pages();
   if (!pages.ok()) return ShowRefusal(page, pages.refusal(), "/admin/");
   std::map<std::string, std::string> open;  // path -> "draft" | "review"
+  std::map<std::string, std::string> presence;  // path -> who else is editing it
   if (auto dashboard = auth_->workflow()->GetDashboard(); dashboard.ok()) {
-    for (const EditRow& e : dashboard->drafts) open[e.source_path] = "draft";
+    for (const EditRow& e : dashboard->drafts) {
+      open[e.source_path] = "draft";
+      if (std::string text = PresenceText(page, e); !text.empty()) presence[e.source_path] = text;
+    }
     for (const auto* group : {&dashboard->in_review, &dashboard->approved, &dashboard->scheduled}) {
       for (const EditRow& e : *group) open[e.source_path] = "review";
     }
@@ -253,6 +291,8 @@ void AdminSite::PagesScreen(AdminPage& page) const {
     if (!row_state.empty()) item.Set("state_text", T(page, "pages_state_" + row_state));
     item.Set("history_href", "/admin/history?path=" + QueryEncode(row.source_path));
     item.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(row.source_path));
+    item.Set("edit_href", OpenHref(row.source_path, ""));
+    if (auto it = presence.find(row.source_path); it != presence.end()) item.Set("presence", it->second);
     // A list page stays as long as its section does: it can be edited, not unpublished.
     item.Set("may_edit", may_edit).Set("may_publish", may_publish && !row.slug.empty());
     item.Set("csrf", page.caller.csrf);

@@ -181,12 +181,28 @@ void AdminSite::ShowRefusal(AdminPage& page, const Refusal& refusal, const std::
                                                 : "refused_heading";
   std::vector<std::string> paragraphs;
   if (refusal.status == 412) paragraphs.push_back(T(page, "stale"));
-  if (!refusal.message.empty()) paragraphs.push_back(refusal.message);
+  if (refusal.status != 412 || refusal.key != "stale") paragraphs.push_back(RefusalText(page, refusal));
   std::string back = !back_key.empty()         ? back_key
                      : back_href == "/admin/"     ? "back_to_dashboard"
                      : back_href == "/admin/pages" ? "back_to_pages"
                                                   : "back_to_edit";
   ShowMessage(page, refusal.status, heading, paragraphs, back_href, back, refusal.diagnostics.items());
+}
+
+// Said by its key in the editor's language (its parts too: a role, a state, a change type); a
+// refusal without one is a failure nobody can act on, said as such with its technical detail.
+std::string AdminSite::RefusalText(const AdminPage& page, const Refusal& refusal) const {
+  const std::string key = "refusal_" + refusal.key;
+  if (refusal.key.empty() || !text_->Has(page.lang, key)) {
+    return T(page, "refusal_failure", {{"detail", refusal.message}});
+  }
+  MessageArgs args;
+  for (const auto& [name, value] : refusal.args) {
+    const std::string prefix = name == "role" ? "role_" : name == "state" ? "state_"
+                               : name == "type" ? "change_" : "";
+    args.emplace_back(name, prefix.empty() ? value : T(page, prefix + value));
+  }
+  return T(page, key, args);
 }
 
 void AdminSite::Redirect(AdminPage& page, const std::string& to) {

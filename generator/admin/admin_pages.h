@@ -20,6 +20,9 @@
 
 namespace clemency {
 
+// The front-matter field that names the source revision a translation was made from.
+inline constexpr const char kTranslatedFrom[] = "translated_from";
+
 // One admin request of a signed-in editor (or of someone signing in: empty caller name).
 struct AdminPage {
   const httplib::Request& req;
@@ -55,6 +58,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void ShowRefusal(AdminPage& page, const Refusal& refusal, const std::string& back_href,
                    const std::string& back_key = "") const;
   static void Redirect(AdminPage& page, const std::string& to);
+  std::string RefusalText(const AdminPage& page, const Refusal& refusal) const;
   std::string T(const AdminPage& page, const std::string& key, const MessageArgs& args = {}) const;
   std::string Time(const std::string& rfc3339) const;
   std::string LanguageName(const AdminPage& page, const std::string& code) const;
@@ -77,6 +81,9 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   View AttacksView(AdminPage& page) const;  // for those who manage accounts
   View PageFilters(AdminPage& page, const std::string& section, const std::string& lang) const;
   void PagesScreen(AdminPage& page) const;
+  void AddWaitingForReview(AdminPage& page, const Dashboard& dashboard, View* view) const;
+  // Who else saved the open edit `edit` in the last minutes, as a sentence ("" when nobody).
+  std::string PresenceText(AdminPage& page, const EditRow& edit) const;
   void AuditScreen(AdminPage& page) const;
 
   // The editor and its actions (admin_edit.cpp).
@@ -86,7 +93,17 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   View EditView(AdminPage& page, const EditRow& edit) const;
   void AddProblems(AdminPage& page, const EditRow& edit, View* view) const;
   void AddActions(AdminPage& page, const EditRow& edit, View* view) const;
-  void SaveEdit(AdminPage& page, int64_t id, bool from_script) const;
+  // `first_etag`: the If-Match of a draft just made by SaveNew (else the request's).
+  void SaveEdit(AdminPage& page, int64_t id, bool from_script,
+                const std::string& first_etag = "") const;
+  // Where `path` is opened for editing (its open edit, or the page with no draft yet).
+  static std::string OpenHref(const std::string& path, const std::string& from);
+  Outcome<std::string> StartText(const std::string& path, const std::string& from) const;
+  void OpenPage(AdminPage& page) const;
+  void SaveNew(AdminPage& page) const;
+  void PreviewText(AdminPage& page, const std::string& path, const std::string& text) const;
+  std::string MarkedNotPublishable(const AdminPage& page, const std::string& html,
+                                   const std::vector<Diagnostic>& problems) const;
   void ConflictScreen(AdminPage& page, int64_t id, const Refusal& refusal, bool rebase) const;
   void PreviewEdit(AdminPage& page, int64_t id) const;
   // The typed form (admin_form.cpp).
@@ -110,6 +127,11 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
                                                                    const EditRow& edit,
                                                                    const KindForm& form,
                                                                    View* view) const;
+  // The translator's screen (admin_translate.cpp). The source (default language) page of the
+  // translation `path`, when `path` is a translation and its source is published.
+  std::optional<TranslationState> SourceState(const std::string& path) const;
+  void AddSourcePanel(AdminPage& page, const std::string& path, View* view) const;
+  std::string WithTranslatedFrom(const std::string& path, const std::string& text) const;
   // A new page (admin_new_page.cpp).
   void RegisterNewPage();
   std::string SectionName(const AdminPage& page, const std::string& section) const;
@@ -132,7 +154,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   // An item of a page's history as people name it: "đã đăng, pub, 2026-12-02 10:15".
   std::string HistoryLabel(const AdminPage& page, const HistoryItem& item) const;
   void Restore(AdminPage& page) const;
-  void UnpublishForm(AdminPage& page) const;
+  void UnpublishForm(AdminPage& page, bool refused) const;
   void Unpublish(AdminPage& page) const;
 
   httplib::Server& server_;

@@ -106,6 +106,22 @@ void SendPreview(httplib::Response& res, const std::string& html) {
   res.set_content(html, "text/html; charset=utf-8");
 }
 
+// A text with problems is refused here (422 with them), though the workflow renders it: API
+// clients read the outcome from the status; the admin shows the page marked instead.
+void SendPreviewOf(const Outcome<std::string>& html, const Diagnostics& problems,
+                   httplib::Response& res) {
+  if (!Succeeded(html, res)) return;
+  if (!problems.empty()) {
+    Refusal refusal;
+    refusal.status = 422;
+    refusal.message = "the change fails the content checks";
+    refusal.key = "checks";
+    refusal.diagnostics = problems;
+    return SendRefusal(res, refusal);
+  }
+  SendPreview(res, html.value());
+}
+
 // True for application/json, with or without parameters (not application/jsonxyz).
 bool IsJsonType(std::string_view type) {
   return EqualsIgnoreCase(Trim(type.substr(0, type.find(';'))), "application/json");
@@ -291,7 +307,7 @@ void EditorApi::RegisterEditReads() {
     if (!Succeeded(edit, call.res)) return;
     Diagnostics problems;
     auto html = call.workflow->Preview(edit->source_path, edit->source_text, &problems);
-    if (Succeeded(html, call.res)) SendPreview(call.res, html.value());
+    SendPreviewOf(html, problems, call.res);
   });
 }
 
@@ -423,7 +439,7 @@ void EditorApi::RegisterHistory() {
     if (!path || !text) return http::SendProblem(call.res, 400, "path and text are required");
     Diagnostics problems;
     auto html = call.workflow->Preview(*path, *text, &problems);
-    if (Succeeded(html, call.res)) SendPreview(call.res, html.value());
+    SendPreviewOf(html, problems, call.res);
   }, {"path", "text"});
   Route(Method::kGet, "/history", "", [](ApiCall& call) {
     std::string path = call.req.get_param_value("path");

@@ -12,12 +12,14 @@ namespace clemency {
 namespace {
 
 Refusal NotAllowed(const Actor& actor, const std::string& what) {
-  return Refuse(403, "the " + actor.role + " role may not " + what);
+  return Refuse(403, "the " + actor.role + " role may not " + what, "not_allowed",
+                {{"role", actor.role}});
 }
 
 Refusal WrongState(const EditRow& edit, const std::string& what) {
-  return Refuse(409, "edit #" + std::to_string(edit.id) + " is " + edit.state + ": it cannot be " +
-                         what);
+  return Refuse(409,
+                "edit #" + std::to_string(edit.id) + " is " + edit.state + ": it cannot be " + what,
+                "wrong_state", {{"state", edit.state}});
 }
 
 bool IsChangeType(const std::string& type) {
@@ -47,19 +49,22 @@ Outcome<EditRow> Workflow::Create(const Actor& actor, const std::string& path,
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!May(actor.role, Permission::kEdit)) return NotAllowed(actor, "edit pages");
   auto file = ParseContentPath(path, options_.languages);
-  if (!file) return Refuse(400, "path: not a page file of the site: " + path);
+  if (!file) return Refuse(400, "path: not a page file of the site: " + path, "not_page", {{"path", path}});
   auto open = OpenFor(path);
   if (!open.ok()) return open.refusal();
   if (open.value()) {
     Refusal refusal = Refuse(409, path + " already has an open edit (#" +
-                                      std::to_string((*open.value()).id) + "): continue that one");
+                                      std::to_string((*open.value()).id) + "): continue that one",
+                             "open_edit");
     refusal.current = *open.value();
     return refusal;
   }
   auto published = PageRepository(store_.get()).Get(file->section, file->slug, file->lang);
   if (!published.ok()) return StoreFailure(published.status());
   bool live = published->has_value() && (*published)->status == "published";
-  if (!text && !live) return Refuse(404, path + " is not published: send a text for a new page");
+  if (!text && !live) {
+    return Refuse(404, path + " is not published: send a text for a new page", "not_published");
+  }
   EditRow edit;
   edit.source_path = path;
   edit.base_hash = live ? (*published)->content_hash : "";
@@ -72,7 +77,7 @@ Outcome<EditRow> Workflow::Create(const Actor& actor, const std::string& path,
   edit.author = actor.name;
   edit.created_at = edit.updated_at = Now();
   auto id = EditRepository(store_.get()).Insert(edit, actor.name);
-  if (!id.ok()) return Refuse(409, id.status().message());
+  if (!id.ok()) return Refuse(409, id.status().message(), "open_edit");
   edit.id = *id;
   AuditLog(store_.get()).Record(actor.name, "edit.create", "#" + std::to_string(*id) + " " + path);
   return Get(*id);
@@ -88,7 +93,7 @@ Outcome<EditRow> Workflow::Save(const Actor& actor, int64_t id, const std::strin
   EditRow edit = current.value();
   if (!IsOpenState(edit.state)) return WrongState(edit, "changed");
   if (changes.change_type && !IsChangeType(*changes.change_type)) {
-    return Refuse(400, "change_type: must be major, minor or correction");
+    return Refuse(400, "change_type: must be major, minor or correction", "change_type");
   }
   if (stale) {
     return Stale(edit, VersionInETag(if_match, id), changes.text.value_or(edit.source_text));
@@ -101,6 +106,17 @@ Outcome<EditRow> Workflow::Save(const Actor& actor, int64_t id, const std::strin
   bool same = changed.source_text == edit.source_text && changed.change_type == edit.change_type &&
               changed.note == edit.note && changed.base_hash == edit.base_hash;
   if (same) return edit;  // an autosave of what is saved already
+  // Taking the offered merge with a page published since, and nothing else, writes nothing of
+  // one's own: audited as a merge, so the publisher who did it may still approve.
+  bool merged_only = false;
+  if (changes.rebase && changed.change_type == edit.change_type && changed.note == edit.note) {
+    auto live = LiveText(edit.source_path);
+    auto base = TextWithHash(edit.source_path, edit.base_hash);
+    if (live && base) {
+      MergeOffer offer = OfferMerge(*base, edit.source_text, *live);
+      merged_only = offer.clean && offer.merged == changed.source_text;
+    }
+  }
   if (changed.state != "draft") {  // a change after review must be reviewed again
     changed.state = "draft";
     changed.approver.clear();
@@ -108,7 +124,8 @@ Outcome<EditRow> Workflow::Save(const Actor& actor, int64_t id, const std::strin
     changed.publish_at.clear();
     changed.publish_at_unix = 0;
   }
-  return Write(actor, changed, edit.version, "edit.save", "", /*written=*/true);
+  return Write(actor, changed, edit.version, merged_only ? "edit.merge" : "edit.save",
+               merged_only ? MergeDetail(edit.version + 1) : "", /*written=*/true);
 }
 
 Outcome<EditRow> Workflow::Submit(const Actor& actor, int64_t id, const std::string& if_match) {
@@ -119,7 +136,8 @@ Outcome<EditRow> Workflow::Submit(const Actor& actor, int64_t id, const std::str
   if (edit->state != "draft") return WrongState(edit.value(), "submitted");
   if (edit->change_type != "minor" && edit->note.empty()) {
     return Refuse(400, "note: a " + edit->change_type +
-                           " change needs a change note: readers are told what changed");
+                           " change needs a change note: readers are told what changed",
+                  "note_required", {{"type", edit->change_type}});
   }
   EditRow submitted = edit.value();
   submitted.state = "submitted";
@@ -136,18 +154,23 @@ Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::st
   if (edit->state != "submitted") return WrongState(edit.value(), "approved");
   auto writers = EditRepository(store_.get()).Writers(id);
   if (!writers.ok()) return StoreFailure(writers.status());
-  if (std::find(writers->begin(), writers->end(), actor.name) != writers->end()) {
-    return Refuse(403, "you wrote part of this change: another publisher must approve it");
+  const std::vector<std::string> content_writers = ContentWriters(id);
+  if (content_writers.empty()) return StoreFailure(Status::Error("the edit's writers are unknown"));
+  const bool merged = std::find(writers->begin(), writers->end(), actor.name) != writers->end();
+  if (std::find(content_writers.begin(), content_writers.end(), actor.name) !=
+      content_writers.end()) {
+    return Refuse(403, "you wrote part of this change: another publisher must approve it", "co_author");
   }
   auto problems = Check(id);
   if (!problems.ok()) return problems.refusal();
   if (!problems->empty()) {
-    Refusal refusal = Refuse(422, "the change fails the content checks");
+    Refusal refusal = Refuse(422, "the change fails the content checks", "checks");
     refusal.diagnostics = problems.value();
     return refusal;
   }
   if (NeedsLegalReview(edit.value()) && !legal_review) {
-    Refusal refusal = Refuse(422, "a major change to a guide needs a legal review sign-off");
+    Refusal refusal =
+        Refuse(422, "a major change to a guide needs a legal review sign-off", "legal_review");
     refusal.diagnostics.Add(edit->source_path, 0, "legal_review", Diag::check_legal_review);
     return refusal;
   }
@@ -156,15 +179,17 @@ Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::st
   approved.approver = actor.name;
   approved.legal_review = legal_review && NeedsLegalReview(approved);
   approved.review_comment = comment;
-  return Write(actor, approved, edit->version, "edit.approve",
-               approved.legal_review ? "legal review signed off" : "");
+  // A publisher who only merged is recorded as such.
+  std::string detail = merged ? "approved after merging" : "";
+  if (approved.legal_review) detail += std::string(detail.empty() ? "" : "; ") + "legal review signed off";
+  return Write(actor, approved, edit->version, "edit.approve", detail);
 }
 
 Outcome<EditRow> Workflow::Reject(const Actor& actor, int64_t id, const std::string& if_match,
                                   const std::string& reason) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!May(actor.role, Permission::kApprove)) return NotAllowed(actor, "review changes");
-  if (reason.empty()) return Refuse(400, "reason: say what needs to change");
+  if (reason.empty()) return Refuse(400, "reason: say what needs to change", "reject_reason");
   auto edit = Current(id, if_match);
   if (!edit.ok()) return edit;
   if (edit->state == "draft" || !IsOpenState(edit->state)) return WrongState(edit.value(), "sent back");
@@ -194,7 +219,8 @@ Outcome<EditRow> Workflow::PublishEdit(const std::string& publisher, EditRow edi
   if (live_hash != edit.base_hash) {
     // Someone published this page since the edit began: publishing it would undo their change.
     Refusal refusal = Refuse(409, "the page was published by someone else since this edit began; "
-                                  "merge their change and save again");
+                                  "merge their change and save again",
+                             "published_since");
     auto live = LiveText(edit.source_path);
     auto base = TextWithHash(edit.source_path, edit.base_hash);
     if (live && base) refusal.merge = OfferMerge(*base, edit.source_text, *live);
@@ -229,7 +255,7 @@ Outcome<EditRow> Workflow::PublishEdit(const std::string& publisher, EditRow edi
   Diagnostics diagnostics;
   auto report = port_->Publish(order, &diagnostics);
   if (!report.ok()) {
-    Refusal refusal = Refuse(422, report.status().message());
+    Refusal refusal = Refuse(422, report.status().message(), "publish_failed");
     refusal.diagnostics = diagnostics;
     return refusal;
   }
@@ -249,7 +275,7 @@ Outcome<EditRow> Workflow::Schedule(const Actor& actor, int64_t id, const std::s
     return WrongState(edit.value(), "scheduled before it is approved");
   }
   if (at.unix_seconds <= options_.now().unix_seconds) {
-    return Refuse(400, "publish_at: the time must be in the future");
+    return Refuse(400, "publish_at: the time must be in the future", "schedule_past");
   }
   EditRow scheduled = edit.value();
   scheduled.state = "scheduled";
@@ -269,7 +295,8 @@ std::optional<Refusal> InactiveAccount(Store* store, const std::string& name) {
   if (!user.ok()) return Refuse(500, user.status().message());
   if (user->has_value() && (*user)->disabled_at.empty()) return std::nullopt;
   return Refuse(403, "the account " + name +
-                         " that scheduled it is disabled; a publisher must schedule it again");
+                         " that scheduled it is disabled; a publisher must schedule it again",
+                "scheduler_disabled", {{"name", name}});
 }
 
 }  // namespace
@@ -322,14 +349,16 @@ Outcome<std::vector<std::string>> Workflow::Unpublish(const Actor& actor,
   if (!May(actor.role, Permission::kPublish)) return NotAllowed(actor, "unpublish pages");
   bool any_reason = !order.reason.empty();
   for (const auto& [lang, text] : order.reasons) any_reason = any_reason || !text.empty();
-  if (!any_reason) return Refuse(400, "reason: readers are told why the page went");
-  if (order.slug.empty()) return Refuse(400, "a list page stays as long as its section does");
+  if (!any_reason) return Refuse(400, "reason: readers are told why the page went", "unpublish_reason");
+  if (order.slug.empty()) {
+    return Refuse(400, "a list page stays as long as its section does", "list_page");
+  }
   UnpublishOrder named = order;
   named.by = actor.name;
   Diagnostics diagnostics;
   auto removed = port_->Unpublish(named, &diagnostics);
   if (!removed.ok()) {
-    Refusal refusal = Refuse(422, removed.status().message());
+    Refusal refusal = Refuse(422, removed.status().message(), "unpublish_failed");
     refusal.diagnostics = diagnostics;
     return refusal;
   }

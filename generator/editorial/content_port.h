@@ -46,7 +46,8 @@ class ContentPort {
   // The problems of the site with `text` as the page file `path` (none: it may be published).
   virtual Status Check(const std::string& path, const std::string& text,
                        Diagnostics* diagnostics) = 0;
-  // The page as readers would see it (a whole HTML document), or its problems.
+  // The page as readers would see it (a whole HTML document), even when its fields or text have
+  // problems (then in `diagnostics`: not publishable); an error when no page can be made of it.
   virtual Result<std::string> Preview(const std::string& path, const std::string& text,
                                       Diagnostics* diagnostics) = 0;
   // Publishes `order`: checked, stored as a revision in one transaction with

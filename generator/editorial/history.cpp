@@ -51,7 +51,7 @@ std::optional<std::string> Workflow::LiveText(const std::string& path) {
 Outcome<std::string> Workflow::PublishedText(const std::string& path) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   std::optional<std::string> text = LiveText(path);
-  if (!text) return Refuse(404, "nothing is published at " + path);
+  if (!text) return Refuse(404, "nothing is published at " + path, "not_published");
   return std::move(*text);
 }
 
@@ -65,6 +65,39 @@ std::vector<std::string> Workflow::Writers(int64_t id) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   auto writers = EditRepository(store_.get()).Writers(id);
   return writers.ok() ? writers.value() : std::vector<std::string>{};
+}
+
+std::vector<std::string> Workflow::ContentWriters(int64_t id) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto edit = Get(id);
+  auto versions = EditRepository(store_.get()).Versions(id);
+  if (!edit.ok() || !versions.ok()) return {};
+  std::vector<std::string> out{edit->author};
+  for (const EditVersionRow& v : *versions) {
+    if (v.saved_by.empty() || std::find(out.begin(), out.end(), v.saved_by) != out.end()) continue;
+    auto merged = AuditLog(store_.get())
+                      .Has(v.saved_by, "edit.merge", Subject(edit.value()), MergeDetail(v.version));
+    if (!merged.ok() || !*merged) out.push_back(v.saved_by);
+  }
+  return out;
+}
+
+std::vector<RecentSave> Workflow::RecentSaves(int64_t id, const std::string& except,
+                                              int64_t within_seconds) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto versions = EditRepository(store_.get()).Versions(id);
+  if (!versions.ok()) return {};
+  const int64_t now = options_.now().unix_seconds;
+  std::vector<RecentSave> out;
+  for (auto it = versions->rbegin(); it != versions->rend(); ++it) {  // newest first
+    if (it->saved_by.empty() || it->saved_by == except) continue;
+    auto at = ParseDateTime(it->saved_at, 0);
+    if (!at || now - at->unix_seconds > within_seconds) continue;
+    bool seen = std::any_of(out.begin(), out.end(),
+                            [&](const RecentSave& s) { return s.by == it->saved_by; });
+    if (!seen) out.push_back({it->saved_by, it->saved_at});
+  }
+  return out;
 }
 
 std::optional<std::string> Workflow::TextWithHash(const std::string& path, const std::string& hash) {
@@ -119,7 +152,7 @@ Outcome<std::string> Workflow::TextOf(const std::string& ref) {
     if (!saved.ok()) return StoreFailure(saved.status());
     if (saved->has_value() && (*saved)->version == version) return (*saved)->source_text;
   }
-  return Refuse(404, "no revision or edit version '" + ref + "'");
+  return Refuse(404, "no revision or edit version '" + ref + "'", "not_in_history");
 }
 
 Outcome<std::string> Workflow::Diff(const std::string& from_ref, const std::string& to_ref) {
@@ -138,7 +171,7 @@ Outcome<EditRow> Workflow::Restore(const Actor& actor, const std::string& path,
   if (!history.ok()) return history.refusal();
   bool of_path = std::any_of(history->begin(), history->end(),
                              [&](const HistoryItem& item) { return item.ref == ref; });
-  if (!of_path) return Refuse(404, "'" + ref + "' is not in the history of " + path);
+  if (!of_path) return Refuse(404, "'" + ref + "' is not in the history of " + path, "not_in_history");
   auto text = TextOf(ref);
   if (!text.ok()) return text.refusal();
   auto restored = Create(actor, path, text.value());
@@ -159,10 +192,12 @@ Outcome<Diagnostics> Workflow::Check(int64_t id) {
 Outcome<std::string> Workflow::Preview(const std::string& path, const std::string& text,
                                        Diagnostics* diagnostics) {
   // No lock: the site previews on a site of its own, so a publish in progress does not wait.
-  if (!ParseContentPath(path, options_.languages)) return Refuse(400, "path: not a page file: " + path);
+  if (!ParseContentPath(path, options_.languages)) {
+    return Refuse(400, "path: not a page file: " + path, "not_page", {{"path", path}});
+  }
   auto html = port_->Preview(path, text, diagnostics);
   if (!html.ok()) {
-    Refusal refusal = Refuse(422, html.status().message());
+    Refusal refusal = Refuse(422, html.status().message(), "checks");
     refusal.diagnostics = *diagnostics;
     return refusal;
   }
@@ -210,7 +245,8 @@ Outcome<Dashboard> Workflow::GetDashboard() {
                                              : dashboard.scheduled;
     list.push_back(std::move(edit));
   }
-  auto states = edits.Translations(false);
+  // List pages too: the home page's news is translated like any page.
+  auto states = edits.Translations(true);
   if (!states.ok()) return StoreFailure(states.status());
   std::map<std::string, std::map<std::string, const TranslationState*>> by_key;
   for (const auto& state : *states) by_key[state.section + "/" + state.slug][state.lang] = &state;

@@ -28,12 +28,17 @@ int64_t VersionInETag(const std::string& if_match, int64_t id) {
   return *end == '\0' && version > 0 ? version : -1;
 }
 
-Refusal Refuse(int status, std::string message) {
+Refusal Refuse(int status, std::string message, std::string key,
+               std::map<std::string, std::string> args) {
   Refusal refusal;
   refusal.status = status;
   refusal.message = std::move(message);
+  refusal.key = std::move(key);
+  refusal.args = std::move(args);
   return refusal;
 }
+
+std::string MergeDetail(int64_t version) { return "version " + std::to_string(version); }
 
 Refusal StoreFailure(const Status& status) { return Refuse(500, status.message()); }
 
@@ -71,7 +76,7 @@ Outcome<EditRow> Workflow::Get(int64_t id) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   auto edit = EditRepository(store_.get()).Get(id);
   if (!edit.ok()) return StoreFailure(edit.status());
-  if (!edit->has_value()) return Refuse(404, "no edit #" + std::to_string(id));
+  if (!edit->has_value()) return Refuse(404, "no edit #" + std::to_string(id), "no_edit", {{"id", std::to_string(id)}});
   return std::move(edit).value().value();
 }
 
@@ -85,17 +90,18 @@ Outcome<std::optional<EditRow>> Workflow::OpenFor(const std::string& path) {
 Outcome<EditRow> Workflow::Load(int64_t id, const std::string& if_match, bool* stale) {
   auto edit = Get(id);
   if (!edit.ok()) return edit;
-  if (if_match.empty()) return Refuse(428, "send If-Match with the ETag of the version you edited");
+  if (if_match.empty()) return Refuse(428, "send If-Match with the ETag of the version you edited", "if_match");
   int64_t version = VersionInETag(if_match, id);
   if (version <= 0 || version > edit->version) {
-    return Refuse(412, "If-Match does not name a version of edit #" + std::to_string(id));
+    return Refuse(412, "If-Match does not name a version of edit #" + std::to_string(id), "if_match");
   }
   *stale = version != edit->version;
   return edit;
 }
 
 Refusal Workflow::Stale(const EditRow& current, int64_t mine_version, const std::string& mine_text) {
-  Refusal refusal = Refuse(412, "someone saved this edit after the version you had; compare them");
+  Refusal refusal =
+      Refuse(412, "someone saved this edit after the version you had; compare them", "stale");
   refusal.current = current;
   refusal.mine = mine_text;
   auto base = EditRepository(store_.get()).Version(current.id, mine_version);

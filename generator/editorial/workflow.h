@@ -6,6 +6,7 @@
 // is audited. Serialised: one workflow per store, its own connection, one action at a time.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,7 +44,11 @@ struct MergeOffer {
 // Why an action was refused, as an HTTP status and a sentence for the person who asked.
 struct Refusal {
   int status = 400;  // 400, 403, 404, 409, 412 (stale), 422 (content checks) or 500
-  std::string message;
+  std::string message;  // English, for the API and logs
+  // What the refusal is, for saying it in an editor's language ("note_required"; the admin's
+  // catalogs have "refusal_<key>"), with its named parts; "" for a refusal nobody can act on.
+  std::string key;
+  std::map<std::string, std::string> args;
   Diagnostics diagnostics;          // 422: the content checks' problems
   std::optional<EditRow> current;   // 412: the version saved since the one the writer had
   std::string mine;                 // 412: the text the writer sent
@@ -87,6 +92,14 @@ struct TranslationFlag {
   std::string translated_from, source_updated;  // RFC 3339
   std::string diff_html;  // the source's words changed since translated_from (outdated only)
 };
+
+// A version of an open edit saved by someone (its text, type or note), for presence.
+struct RecentSave {
+  std::string by, at;  // at: RFC 3339
+};
+
+// How long after saving an editor counts as still editing a page.
+inline constexpr int64_t kEditingPresenceSeconds = 15 * 60;
 
 struct Dashboard {
   std::vector<EditRow> drafts, in_review, approved, scheduled;
@@ -171,8 +184,17 @@ class Workflow {
   Outcome<std::string> PublishedText(const std::string& path);
   // Who saved version `version` of edit `id`; "" when that version is not kept.
   std::string SavedBy(int64_t id, int64_t version);
-  // Everyone who saved a version of edit `id` (they may not approve it); empty when unknown.
+  // Everyone who saved a version of edit `id`; empty when unknown.
   std::vector<std::string> Writers(int64_t id);
+  // Those who wrote part of edit `id` (they may not approve it): its author and everyone who
+  // saved a version of it, except a publisher whose every version only took the clean merge of
+  // the edit with a page published since (audited "edit.merge"); empty when unknown.
+  std::vector<std::string> ContentWriters(int64_t id);
+  // The latest save of edit `id` by each person other than `except` in the last
+  // `within_seconds`, newest first: who else is editing it now. Nothing is tracked beyond the
+  // versions saved (opening or reading a page leaves no trace).
+  std::vector<RecentSave> RecentSaves(int64_t id, const std::string& except,
+                                      int64_t within_seconds = kEditingPresenceSeconds);
   Store* store() { return store_.get(); }
 
  private:

@@ -425,6 +425,7 @@ Result<std::unique_ptr<Site>> LiveSite::TrySite(const std::string& stored_path,
   change.paths = {stored_path};
   change.fs = std::make_shared<FileOverlay>(files_.files, JoinPath(options_.source_dir, stored_path),
                                             text);
+  change.keep_problems = true;  // every problem at once; a page with some can still be previewed
   std::set<std::string> keys;
   std::unique_ptr<Site> trial = held->Changed(change, diagnostics, &keys);
   if (!trial) return Status::Error("the change fails the content checks");
@@ -433,7 +434,9 @@ Result<std::unique_ptr<Site>> LiveSite::TrySite(const std::string& stored_path,
 
 Status LiveSite::Check(const std::string& stored_path, const std::string& text,
                        Diagnostics* diagnostics) {
-  return TrySite(stored_path, text, diagnostics).status();
+  auto trial = TrySite(stored_path, text, diagnostics);
+  if (!trial.ok()) return trial.status();
+  return diagnostics->empty() ? Status::Ok() : Status::Error("the change fails the content checks");
 }
 
 Result<std::string> LiveSite::Preview(const std::string& stored_path, const std::string& text,

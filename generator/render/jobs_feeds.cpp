@@ -11,6 +11,15 @@
 #include "render/planner.h"
 
 namespace clemency {
+namespace {
+
+// The home page with news: an announced change (a later `updated` and a change note). The
+// language's feed lists it as an entry of its own for each such change.
+bool IsHomeNews(const Page& p) {
+  return p.section.empty() && p.slug.empty() && !p.change_note.empty() && p.updated > p.date;
+}
+
+}  // namespace
 
 Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
   // The language's newest live translations, or one section's.
@@ -19,7 +28,7 @@ Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& sectio
   for (size_t i = 0; i < site_.pages_.size(); ++i) {
     const RenderedPage& rendered = site_.pages_[i];
     const Page& p = rendered.page;
-    if (rendered.live && p.lang == lang && !p.IsIndex() &&
+    if (rendered.live && p.lang == lang && (!p.IsIndex() || (section_name.empty() && IsHomeNews(p))) &&
         (section_name.empty() || p.section == section_name)) {
       found.emplace_back(&rendered, i);
     }
@@ -153,7 +162,8 @@ Result<FeedEntry> Site::Planner::PageEntry(const ViewBuilder& builder,
   const std::string lang = builder.language().code;
   const Page& p = rendered.page;
   FeedEntry entry;
-  entry.id = TagUri(site_.config_.base_url, p.date, p.PathIn(lang));
+  // Each piece of the home page's news is an entry of its own, named by when it was announced.
+  entry.id = TagUri(site_.config_.base_url, IsHomeNews(p) ? p.updated : p.date, p.PathIn(lang));
   entry.url = builder.Absolute(p.PathIn(lang));
   entry.title = p.title;
   entry.summary = p.summary;

@@ -177,6 +177,10 @@ struct SiteChange {
   SiteRecords* records = nullptr;
   bool all_records = false;
   std::set<std::string> keys;  // pages whose records changed besides those of `paths`
+  // For a check or a preview, never a publish: a page file with problems in its fields is still
+  // read as far as it goes and every later check runs (wording, terms, links), so all of a
+  // file's problems come at once, and Changed returns the site with them in `diagnostics`.
+  bool keep_problems = false;
 };
 
 // A loaded site never changes: a change makes a new one (Changed), so a site can be rendered,
@@ -280,9 +284,10 @@ class Site {
   // rendered are shared.
   Site(const Site& other);
   Site& operator=(const Site&) = delete;
-  // Changed's steps on the new site. Reads `paths` again (true when they all parse), then shows
+  // Changed's steps on the new site. Reads `paths` again (true when they all parse; with
+  // `keep_problems`, when each file gave a page, its problems in `problems`), then shows
   // the site at `now_unix`, then takes the records of `keys` from `records`.
-  bool ReadAgain(const std::vector<std::string>& paths, Diagnostics* problems,
+  bool ReadAgain(const std::vector<std::string>& paths, bool keep_problems, Diagnostics* problems,
                  std::set<std::string>* keys);
   void ShowAt(int64_t now_unix, std::set<std::string>* changed_keys);
   bool TakeRecords(SiteRecords* records, const std::set<std::string>* keys,
@@ -330,7 +335,10 @@ class Site {
   // groups_, group_index_ and link_targets_ from pages_.
   void RebuildIndexes();
   // Parses the file at `path` (relative to the source folder) into `out`; false with `problems`.
-  bool ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const;
+  // Returns whether `path` was read without problems; `*partial` (may be null): whether `out`
+  // still holds a page read as far as its fields allowed (so its content checks ran).
+  bool ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems,
+                bool* partial = nullptr) const;
   // One URL of the sitemap, without its strings (cheap to list for the whole site): its page's
   // translations (null for a list page made without an _index file), key, language and date.
   struct SitemapUrl {

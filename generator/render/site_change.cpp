@@ -98,7 +98,10 @@ std::unique_ptr<Site> Site::Changed(std::unique_ptr<Site> next, const SiteChange
                                     Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
   if (change.fs) next->fs_ = change.fs;
   std::set<std::string> keys = change.keys;
-  if (!change.paths.empty() && !next->ReadAgain(change.paths, diagnostics, &keys)) return nullptr;
+  if (!change.paths.empty() &&
+      !next->ReadAgain(change.paths, change.keep_problems, diagnostics, &keys)) {
+    return nullptr;
+  }
   if (change.now) next->ShowAt(*change.now, &keys);
   if (change.records && !next->TakeRecords(change.records, change.all_records ? nullptr : &keys,
                                            diagnostics, &keys)) {
@@ -156,7 +159,9 @@ void Site::PutHistory(const std::string& id, std::vector<PageRevision> revisions
   histories_[id] = {std::move(revisions), HashHex(parts)};
 }
 
-bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems) const {
+bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems,
+                    bool* partial) const {
+  if (partial) *partial = false;
   const std::string content_dir = JoinPath(source_dir_, "content");
   const std::string full = JoinPath(source_dir_, path);
   if (auto refusal = ContentFileRefusal(*fs_, full, content_dir, config_.max_content_file_bytes)) {
@@ -172,25 +177,36 @@ bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* pro
   const std::string relative = path.substr(path.find('/') + 1);  // under content/
   size_t errors_before = problems->size();
   if (!PageFromText(relative, path, std::move(text).value(), config_, problems, &out->page)) {
+    // Its front matter read as fields (its kind is known) but some were wrong: the text is
+    // still checked, so a save hears of its wording as well as of its fields.
+    if (!partial || out->page.kind.empty()) return false;
+    Derive(out, stamp, problems);
+    *partial = true;
     return false;
   }
   Derive(out, stamp, problems);
   return problems->size() == errors_before;
 }
 
-bool Site::ReadAgain(const std::vector<std::string>& paths, Diagnostics* diagnostics,
-                     std::set<std::string>* changed_keys) {
+bool Site::ReadAgain(const std::vector<std::string>& paths, bool keep_problems,
+                     Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
   Diagnostics problems;
   std::vector<std::pair<std::string, std::optional<RenderedPage>>> fresh;
+  bool unreadable = false;  // a file with no page at all (keep_problems: the rest still runs)
   for (const std::string& path : paths) {
     if (!fs_->IsFile(JoinPath(source_dir_, path))) {
       fresh.emplace_back(path, std::nullopt);
       continue;
     }
     RenderedPage rendered;
-    if (ParseOne(path, &rendered, &problems)) fresh.emplace_back(path, std::move(rendered));
+    bool partial = false;
+    if (ParseOne(path, &rendered, &problems, keep_problems ? &partial : nullptr) || partial) {
+      fresh.emplace_back(path, std::move(rendered));
+    } else {
+      unreadable = true;
+    }
   }
-  if (!problems.empty()) {
+  if (!problems.empty() && (!keep_problems || unreadable)) {
     diagnostics->Append(problems);
     return false;
   }
@@ -231,7 +247,7 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, Diagnostics* diagnos
   });
   CheckSelfCheckLinks(&problems);
   diagnostics->Append(problems);
-  if (!problems.empty()) return false;
+  if (!problems.empty() && !keep_problems) return false;
   changed_keys->insert(keys.begin(), keys.end());
   return true;
 }

@@ -59,6 +59,18 @@ Status AuditLog::Record(const std::string& actor, const std::string& action,
   return stmt->Run();
 }
 
+Result<bool> AuditLog::Has(const std::string& actor, const std::string& action,
+                           const std::string& subject, const std::string& detail) {
+  auto stmt = store_->Prepare(
+      "SELECT 1 FROM audit_log WHERE actor = ?1 AND action = ?2 AND subject = ?3 AND detail = ?4 "
+      "LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, actor).Bind(2, action).Bind(3, subject).Bind(4, detail);
+  bool found = stmt->Step();
+  if (!stmt->status().ok()) return stmt->status();
+  return found;
+}
+
 Result<std::vector<AuditRow>> AuditLog::Recent(int limit) {
   auto stmt = store_->Prepare(
       "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?1");

@@ -42,6 +42,9 @@ class AuditLog {
                 const std::string& detail = "");
   // The newest `limit` entries, newest first.
   Result<std::vector<AuditRow>> Recent(int limit);
+  // Whether an entry with exactly these fields was recorded.
+  Result<bool> Has(const std::string& actor, const std::string& action, const std::string& subject,
+                   const std::string& detail);
 
  private:
   Store* store_;

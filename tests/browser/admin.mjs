@@ -49,6 +49,7 @@ const STORY_URL = '/vi/stories/trai-ga-tu-khoan-vay-50-trieu/';
 const WITHDRAW_REASON = 'Người kể chuyện xin rút lại câu chuyện.';
 const SUPPORT = 'content/support/ca-cong-dong-giup-do-hung-xa-hung-nguyen.vi.md';
 const PHONE = '0238 3881 234';
+const UNTOUCHED = 'content/guides/ai-khong-duoc-xet-dac-xa.vi.md';  // never edited here
 
 if (process.argv.length !== 4) {
   console.error('usage: node admin.mjs CLEMENCY_BINARY SOURCE_DIR');
@@ -125,8 +126,8 @@ function watch(page) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     // A refusal (the conflict screen is a 412, a missing edit 404, an expired session's autosave
-    // 401) is reported as a failed load.
-    if (/Failed to load resource: the server responded with a status of 4(01|04|09|12)/.test(msg.text())) return;
+    // 401, an unpublish sent without its confirmation 400) is reported as a failed load.
+    if (/Failed to load resource: the server responded with a status of 4(00|01|04|09|12)/.test(msg.text())) return;
     consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
@@ -142,11 +143,13 @@ async function signIn(context, name) {
   return page;
 }
 
-// The edit screen's URL for `path`, starting the edit from the page list if needed.
+// The edit screen's URL for `path`, starting the edit from the page list if needed: opening
+// the page makes no draft, so it is saved once (unchanged) to make one.
 async function openEdit(page, path) {
   await page.goto(`${origin}/admin/pages?section=guides&page_lang=vi`);
   const item = page.locator('.page-list li', { has: page.locator(`.path:text-is("${path}")`) });
-  await Promise.all([page.waitForURL(/\/admin\/edits\/\d+/), item.locator('button[type=submit]').click()]);
+  await Promise.all([page.waitForURL(/\/admin\/edit\?/), item.locator('a.button').click()]);
+  await Promise.all([page.waitForURL(/\/admin\/edits\/\d+/), page.click('#edit-form button[value=save]')]);
   return new URL(page.url()).pathname;
 }
 
@@ -189,6 +192,11 @@ async function workflowCheck(editorContext, publisherContext) {
   const pub = await signIn(publisherContext, 'pub');
   const link = pub.locator('#group-in_review ~ ul a', { hasText: GUIDE });
   if (!(await link.count())) problems.push('the dashboard does not list the edit in review');
+  if (!(await pub.locator('#waiting a', { hasText: GUIDE }).count())) problems.push('the publisher is not told the edit waits for review');
+  // The translator's screen of the guide's English page: the Vietnamese source beside it.
+  screens.set('translation (no draft yet)', `/admin/edit?path=${encodeURIComponent(GUIDE.replace('.vi.md', '.en.md'))}`);
+  await pub.goto(origin + screens.get('translation (no draft yet)'));
+  if (!(await pub.locator('#source-body').inputValue()).includes(NEW_SENTENCE.slice(0, 20))) problems.push('the translation screen does not show the Vietnamese source');
   await pub.goto(origin + editPath);
   for (const p of await axeProblems(pub)) problems.push(`axe on the edit in review: ${p}`);
   const reviewInserted = await pub.locator('.review-diff .diff ins').allInnerTexts();
@@ -310,8 +318,14 @@ async function unpublishCheck(publisherContext) {
   await page.goto(`${origin}/admin/unpublish?path=${encodeURIComponent(STORY)}`);
   await page.fill('#reason', WITHDRAW_REASON);
   await page.check('#scope-all');  // its translations go with it
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/unpublish"] button')]);
   const problems = [];
+  // Without the confirmation box ticked nothing happens; the form says why, the reason kept.
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/unpublish"] button')]);
+  if (!(await page.locator('#confirm-error').isVisible())) problems.push('unpublishing did not ask for confirmation');
+  if ((await page.locator('#reason').inputValue()).trim() !== WITHDRAW_REASON) problems.push('the reason was lost when asking for confirmation');
+  await page.check('#scope-all');
+  await page.check('#confirm');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/unpublish"] button')]);
   const heading = await page.locator('h1').innerText();
   if (!/Đã gỡ trang|Page unpublished/.test(heading)) problems.push(`after unpublishing: "${heading}": ${(await page.locator('main').innerText()).slice(0, 600)}`);
   for (const p of await axeProblems(page)) problems.push(`axe on the result: ${p}`);
@@ -339,13 +353,22 @@ async function typedFormCheck(editorContext) {
   const paths = await items.locator('.path').allInnerTexts();
   if (paths.length !== 1 || paths[0] !== SUPPORT) return [...problems, `the search found ${paths}`];
   if (!(await items.first().locator('.title').innerText()).includes('Hưng Xá')) problems.push('the list shows no title');
-  await Promise.all([page.waitForURL(/\/admin\/edits\/\d+/), items.first().locator('button[type=submit]').click()]);
-  screens.set('edit (support)', new URL(page.url()).pathname);
+  await Promise.all([page.waitForURL(/\/admin\/edit\?/), items.first().locator('a.button').click()]);
+  // Opening the page to read it makes no draft: the dashboard lists none for it.
+  const opened = new URL(page.url());
+  screens.set('edit (no draft yet)', `/admin/edit?path=${encodeURIComponent(UNTOUCHED)}`);
+  const dashboard = watch(await editorContext.newPage());
+  await dashboard.goto(`${origin}/admin/`);
+  if ((await dashboard.locator('.edit-list a', { hasText: SUPPORT }).count()) !== 0) problems.push('opening the page made a draft');
+  await dashboard.close();
+  if (!(await page.locator('#unsaved-hint').isVisible())) problems.push('the opened page does not say there is no draft yet');
   if ((await page.locator('label[for="f-contact-phone"]').innerText()).trim() !== 'Điện thoại') problems.push('the phone input is not labelled "Điện thoại"');
   if ((await page.locator('#f-province').inputValue()) !== 'Nghệ An') problems.push('the province input does not hold the province');
   if ((await page.locator('#f-advanced').inputValue()).includes('province:')) problems.push('the province is still in the YAML box');
   await page.fill('#f-contact-phone', '0238 abc');
   await Promise.all([page.waitForURL(/done=saved/), page.click('#edit-form button[value=save]')]);
+  if (new URL(page.url()).pathname === opened.pathname) problems.push('the first save did not make a draft');
+  screens.set('edit (support)', new URL(page.url()).pathname);
   const errors = await page.locator('#f-contact-phone-errors').allInnerTexts();
   if (!errors.some((t) => t.includes('Số điện thoại'))) problems.push(`no Vietnamese problem next to the phone: ${errors}`);
   const summary = await page.locator('#problems').innerText();

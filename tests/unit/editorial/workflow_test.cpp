@@ -455,3 +455,92 @@ TEST_CASE("workflow: the dashboard flags missing and outdated translations with 
   CHECK(pages->at(0).source_path == "content/guides/quy-trinh.en.md");
   CHECK(pages->at(1).title == "Quy trình");
 }
+
+TEST_CASE("workflow: a publisher who only took the merge with a page published since may approve") {
+  Fixture f;
+  EditRow edit = f.Submitted(f.lan, "major");  // a major change to a guide: legal review
+  auto approved = f.workflow->Approve(f.hoa, edit.id, EditETag(edit), true, "");
+  REQUIRE(approved.ok());
+  std::string other = kText;
+  Replace(&other, "Đoạn hai.", "Đoạn hai, từ dòng lệnh.");
+  REQUIRE(FakeSite::Put(f.seed_store.get(), kPath, other).ok());
+  auto refused = f.workflow->Publish(f.hoa, edit.id, EditETag(approved.value()));
+  REQUIRE(refused.refusal().status == 409);
+  CHECK(refused.refusal().key == "published_since");
+  REQUIRE(refused.refusal().merge);
+  REQUIRE(refused.refusal().merge->clean);
+  EditChanges take;
+  take.text = refused.refusal().merge->merged;
+  take.rebase = true;
+  auto merged = f.workflow->Save(f.hoa, edit.id, EditETag(approved.value()), take);
+  REQUIRE(merged.ok());
+  CHECK(merged->state == "draft");  // reviewed again
+  auto submitted = f.workflow->Submit(f.lan, edit.id, EditETag(merged.value()));
+  REQUIRE(submitted.ok());
+  CHECK(f.workflow->ContentWriters(edit.id) == std::vector<std::string>{"lan"});
+  // The legal review is still required of him.
+  auto unsigned_off = f.workflow->Approve(f.hoa, edit.id, EditETag(submitted.value()), false, "");
+  REQUIRE_FALSE(unsigned_off.ok());
+  CHECK(unsigned_off.refusal().key == "legal_review");
+  auto again = f.workflow->Approve(f.hoa, edit.id, EditETag(submitted.value()), true, "");
+  REQUIRE(again.ok());
+  auto audit = f.workflow->RecentAudit(50);
+  REQUIRE(audit.ok());
+  bool recorded = false, merge_audited = false;
+  for (const AuditRow& row : audit.value()) {
+    recorded = recorded || (row.actor == "hoa" && row.action == "edit.approve" &&
+                            row.detail == "approved after merging; legal review signed off");
+    merge_audited = merge_audited || (row.actor == "hoa" && row.action == "edit.merge");
+  }
+  CHECK(recorded);
+  CHECK(merge_audited);
+}
+
+TEST_CASE("workflow: a merge with a change of one's own makes a writer who may not approve") {
+  Fixture f;
+  EditRow edit = f.Submitted(f.lan);
+  auto approved = f.workflow->Approve(f.hoa, edit.id, EditETag(edit), false, "");
+  REQUIRE(approved.ok());
+  std::string other = kText;
+  Replace(&other, "Đoạn hai.", "Đoạn hai, từ dòng lệnh.");
+  REQUIRE(FakeSite::Put(f.seed_store.get(), kPath, other).ok());
+  auto refused = f.workflow->Publish(f.hoa, edit.id, EditETag(approved.value()));
+  REQUIRE(refused.refusal().merge);
+  EditChanges take;
+  take.text = refused.refusal().merge->merged + "\nĐoạn của Hòa.\n";
+  take.rebase = true;
+  auto saved = f.workflow->Save(f.hoa, edit.id, EditETag(approved.value()), take);
+  REQUIRE(saved.ok());
+  auto submitted = f.workflow->Submit(f.lan, edit.id, EditETag(saved.value()));
+  REQUIRE(submitted.ok());
+  auto own = f.workflow->Approve(f.hoa, edit.id, EditETag(submitted.value()), false, "");
+  REQUIRE_FALSE(own.ok());
+  CHECK(own.refusal().status == 403);
+  CHECK(own.refusal().key == "co_author");
+}
+
+TEST_CASE("workflow: the home page's news changed reaches the translation dashboard") {
+  Fixture f;
+  const std::string home = "content/_index.vi.md", home_en = "content/_index.en.md";
+  REQUIRE(FakeSite::Put(f.seed_store.get(), home, "---\ntitle: Trang chủ\n---\n\nTin cũ.\n").ok());
+  REQUIRE(FakeSite::Put(f.seed_store.get(), home_en,
+                        "---\ntitle: Home\ntranslated_from: 2026-11-01\n---\n\nOld news.\n").ok());
+  REQUIRE(FakeSite::Put(f.seed_store.get(), "content/_index.km.md", "---\ntitle: Km\n---\n\nKm.\n").ok());
+  auto stmt = f.seed_store->Prepare(
+      "UPDATE pages SET meta_json = '{\"translated_from\":\"2026-11-01T00:00:00+07:00\"}' "
+      "WHERE slug = '' AND lang <> 'vi'");
+  REQUIRE(stmt.value().Run().ok());
+  auto flagged = [&f](const std::string& path) {
+    auto dashboard = f.workflow->GetDashboard();
+    REQUIRE(dashboard.ok());
+    return std::any_of(dashboard->translations.begin(), dashboard->translations.end(),
+                       [&path](const TranslationFlag& flag) { return flag.path == path; });
+  };
+  CHECK_FALSE(flagged(home_en));
+  // New news on the Vietnamese home page, announced later than the translation was made.
+  REQUIRE(FakeSite::Put(f.seed_store.get(), home, "---\ntitle: Trang chủ\n---\n\nTin mới.\n").ok());
+  auto bump = f.seed_store->Prepare(
+      "UPDATE pages SET public_updated = '2026-11-20T00:00:00+07:00' WHERE slug = '' AND lang = 'vi'");
+  REQUIRE(bump.value().Run().ok());
+  CHECK(flagged(home_en));
+}

@@ -192,3 +192,44 @@ TEST_CASE("a new site from a changed file leaves the site it was made from as it
   // Pages the change did not touch are shared, not copied.
   CHECK(before->Find("guides/beta", "vi") == after->Find("guides/beta", "vi"));
 }
+
+TEST_CASE("a change kept with its problems reports fields, wording and links at once, and renders") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  std::shared_ptr<const Site> before = LoadOrFail(dir.path());
+  const std::string path = "content/guides/alpha.vi.md";
+  std::string text = ReadFile(dir / path);
+  // A wrong date (a field), a labelling word (wording) and a link to no page, in one save.
+  const size_t date = text.find("date: 2026-01-01");
+  REQUIRE(date != std::string::npos);
+  text.replace(date, 16, "date: 2026-13-45");
+  text += "\nĐối tượng này cần giúp đỡ. Xem [trang khác](/vi/guides/khong-co-trang-nay/).\n";
+  SiteChange change;
+  change.paths = {path};
+  change.fs = std::make_shared<FileOverlay>(std::make_shared<DiskFileSystem>(), dir / path, text);
+  {
+    Diagnostics diagnostics;
+    std::set<std::string> keys;
+    CHECK_FALSE(before->Changed(change, &diagnostics, &keys));  // a publish stops at the fields
+  }
+  change.keep_problems = true;
+  Diagnostics diagnostics;
+  std::set<std::string> keys;
+  std::unique_ptr<Site> after = before->Changed(change, &diagnostics, &keys);
+  INFO(diagnostics.ToString());
+  REQUIRE(after);
+  std::set<std::string> fields;
+  bool wording = false, link = false;
+  for (const Diagnostic& d : diagnostics.items()) {
+    fields.insert(d.field);
+    wording = wording || d.code == "check_wording";
+    link = link || d.message.find("khong-co-trang-nay") != std::string::npos;
+  }
+  CHECK(fields.count("date") == 1);
+  CHECK(wording);
+  CHECK(link);
+  // The page still renders for a preview, with the new text.
+  auto html = after->PageDocument(path);
+  REQUIRE(html.ok());
+  CHECK(Contains(*html, "cần giúp đỡ"));
+}

@@ -501,3 +501,29 @@ TEST_CASE("a site without a template every build renders is refused at load, not
   CHECK(Contains(diagnostics.ToString(), "templates/history.mustache"));
   CHECK(Contains(diagnostics.ToString(), "missing: every build renders this template"));
 }
+
+TEST_CASE("feeds: the home page's news is an entry of the language's feed, each change its own") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  const std::string home = dir / "content/_index.vi.md";
+  std::string text = ReadFile(home);
+  {
+    auto site = LoadOrFail(dir.path());
+    BuildOptions options;
+    options.out_dir = dir / "public";
+    REQUIRE(site->Build(options).ok());
+    CHECK_FALSE(Contains(ReadFile(dir / "public/vi/feed.atom"), "Trang thử nghiệm"));  // no news
+  }
+  const size_t end = text.find("---", 3);
+  REQUIRE(end != std::string::npos);
+  text.insert(end, "updated: 2026-04-02T09:00:00+07:00\nchange_note: Đợt đặc xá mới đã bắt đầu.\n");
+  testing::WriteFile(home, text);
+  auto site = LoadOrFail(dir.path());
+  BuildOptions options;
+  options.out_dir = dir / "public2";
+  REQUIRE(site->Build(options).ok());
+  std::string atom = ReadFile(dir / "public2/vi/feed.atom");
+  CHECK(Contains(atom, "Đợt đặc xá mới đã bắt đầu."));
+  CHECK(Contains(atom, "<id>tag:dacxa.example.gov.vn,2026-04-02:/vi/</id>"));
+  CHECK_FALSE(Contains(ReadFile(dir / "public2/vi/guides/feed.atom"), "Đợt đặc xá mới"));  // not a section's
+}

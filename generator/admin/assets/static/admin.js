@@ -8,7 +8,10 @@
 
 (function () {
   const form = document.getElementById('edit-form');
-  if (!form || !form.dataset.saveUrl) return;
+  // A page opened but not yet saved has no draft to autosave into (the first Save makes it):
+  // its text is only kept in this browser.
+  const keepOnly = form && !form.dataset.saveUrl && form.dataset.keepKey;
+  if (!form || !(form.dataset.saveUrl || keepOnly)) return;
   const INTERVAL_MS = 4000;
   const status = document.getElementById('autosave-status');
   const conflict = document.getElementById('autosave-conflict');
@@ -28,7 +31,7 @@
 
   // Text not yet saved is kept in this browser too, so an expired session or a lost connection
   // loses nothing: the edit screen offers it back when it opens again.
-  const storeKey = `clemency-unsaved:${form.dataset.saveUrl}`;
+  const storeKey = `clemency-unsaved:${form.dataset.saveUrl || form.dataset.keepKey}`;
   const restore = document.getElementById('unsaved-restore');
   function keep(now) {
     try {
@@ -54,7 +57,12 @@
   }
 
   let saved = snapshot();
-  if (new URLSearchParams(window.location.search).get('done') === 'saved') forget();
+  const done = new URLSearchParams(window.location.search).get('done');
+  if (done === 'saved') forget();
+  if (done === 'saved' && form.dataset.unsavedKey) {
+    // The first save made this draft: what was kept before it existed is saved now.
+    try { localStorage.removeItem(`clemency-unsaved:${form.dataset.unsavedKey}`); } catch (error) { /* nothing kept */ }
+  }
   const offered = kept();
   if (offered && offered.snapshot !== saved && restore) {
     restore.hidden = false;
@@ -71,6 +79,7 @@
     forget();
   }
   form.addEventListener('input', () => { const now = snapshot(); if (now !== saved) keep(now); });
+  if (keepOnly) return;
   let busy = false;
   let stopped = false;
   let pendingSubmit = null;  // a Save pressed while an autosave was on its way
