@@ -93,6 +93,9 @@ struct BuildOptions {
   // sitemap) and the output folder is updated in place; every other output is taken to be as
   // `previous_manifest` says. A list page's key ("" or a section) plans the whole site.
   std::optional<std::set<std::string>> changed_keys;
+  // Writes a ".gz" beside each file nginx's gzip_static may serve (OutputWriter::Precompress).
+  // Part of every job's key, so turning it on or off renders the site again once.
+  bool precompress = false;
 };
 
 struct BuildSummary {
