@@ -1,7 +1,5 @@
 #include "websub/hub.h"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +8,7 @@
 #include "core/fs.h"
 #include "core/site_paths.h"
 #include "core/text.h"
+#include "http/http.h"
 #include "http/static_files.h"
 #include "store/subscriptions.h"
 #include "websub/callback.h"

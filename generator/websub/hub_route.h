@@ -1,7 +1,6 @@
 #pragma once
 // The hub's HTTP route: POST /websub (paths::kWebSubHub) with a form body.
-#include <httplib.h>
-
+#include "http/http.h"
 #include "websub/hub.h"
 
 namespace clemency::websub {
