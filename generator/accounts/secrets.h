@@ -11,6 +11,9 @@ namespace clemency {
 std::string RandomSecret(size_t bytes = 32);
 // A secret's stored form: BLAKE2b-256, hex. A random 256-bit secret needs no salt or slow hash.
 std::string SecretHash(const std::string& secret);
+// Returns HMAC-SHA256 of `message` under `key` (any length) as lowercase hex (RFC 2104; what a
+// WebSub hub's X-Hub-Signature: sha256=… carries).
+std::string HmacSha256Hex(const std::string& key, const std::string& message);
 // Compares in time independent of where the two differ.
 bool SecretsEqual(const std::string& a, const std::string& b);
 

@@ -37,15 +37,18 @@ const std::map<std::string, CommandSpec> kCommands = {
       {"--to", "--source", "--db"},
       {"--force"}}},
     {"build",
-     {"Usage: clemency build [--source DIR] [--out DIR] [--db FILE] [--timings]\n"
+     {"Usage: clemency build [--source DIR] [--out DIR] [--db FILE] [--precompress] [--timings]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
       "  --out DIR     where the site is written (default: DIR/public); replaced atomically\n"
       "  --db FILE     SQLite store (default: DIR/var/clemency.db). When it exists, the site is\n"
       "                built from it, as serve does, so pages, feeds and the API agree;\n"
       "                content/ is then read only by 'clemency import content'\n"
+      "  --precompress write FILE.gz beside each HTML, CSS, JS, XML, feed, JSON, SVG and text file\n"
+      "                of 1 KB or more (byte for byte the same for the same file), for nginx's\n"
+      "                gzip_static; kept in step with their files by every later build\n"
       "  --timings     print how long each build step took\n",
       {"--source", "--out", "--db"},
-      {"--timings"}}},
+      {"--timings", "--precompress"}}},
     {"check",
      {"Usage: clemency check [--source DIR] [--report]\n"
       "  --source DIR  folder holding site/ and content/ (default: current folder)\n"
@@ -139,10 +142,14 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --threads N   most request threads; each open connection holds one (default: 1024)\n"
       "  --behind-tls  readers reach serve through a TLS proxy: cookies are Secure, and the\n"
       "                admin (/admin, /api/v1/editor/) runs on an address other than loopback\n"
+      "  --precompress the start build and every publish write .gz files (see build --help)\n"
+      "  --websub-allow-private  the WebSub hub (site/config.yaml websub.hub) may contact\n"
+      "                callbacks on loopback and private addresses (tests only: a subscriber\n"
+      "                could otherwise make serve reach this machine's or its network's services)\n"
       "The admin runs only on a loopback address unless --behind-tls is given: its passwords\n"
       "and session cookies must never cross a network in clear text.\n",
       {"--source", "--out", "--db", "--bind", "--port", "--threads"},
-      {"--behind-tls"}}},
+      {"--behind-tls", "--websub-allow-private", "--precompress"}}},
     {"token",
      {"Usage: clemency token create NAME [--label TEXT] [--db FILE] [--source DIR]\n"
       "       clemency token list [--db FILE]\n"

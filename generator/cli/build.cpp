@@ -89,7 +89,9 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
     timer.Mark("walk");
     // Nothing changed since the last successful build into `out`, and no page it held back
     // has gone live since: nothing to do.
-    fingerprint = BuildManifest::InputFingerprint(*files);
+    // Precompressing is an input too: turning it on or off is not "up to date".
+    fingerprint = BuildManifest::InputFingerprint(*files) +
+                  (values.count("--precompress") ? "+gz" : "");
     previous = BuildManifest::Load(out);
     if (previous.UpToDate(fingerprint, Now(0).unix_seconds) && std::filesystem::is_directory(out)) {
       std::printf(
@@ -121,7 +123,8 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
   }
   auto search = SearchOutputs(*site, source, out, &timer);
   if (!search) return 1;
-  auto summary = BuildSite(*site, out, timer, std::move(search), fingerprint, &previous);
+  auto summary = BuildSite(*site, out, timer, std::move(search), fingerprint, &previous,
+                           values.count("--precompress") > 0);
   if (!summary.ok()) {
     std::fprintf(stderr, "clemency: build failed: %s (the previous site is unchanged)\n",
                  summary.status().message().c_str());
@@ -144,9 +147,11 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
 
 Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer,
                                std::optional<std::map<std::string, std::string>> extra,
-                               const std::string& fingerprint, const BuildManifest* previous) {
+                               const std::string& fingerprint, const BuildManifest* previous,
+                               bool precompress) {
   BuildOptions options;
   options.extra_files = std::move(extra);
+  options.precompress = precompress;
   options.out_dir = out;
   options.input_fingerprint = fingerprint;
   options.previous_manifest = previous;
@@ -169,7 +174,8 @@ void KeepPageCache(const std::string& out, const Site& site, const PageCache* pr
 }
 
 // build with a store: the store is the source of record, so the files agree with the API.
-int BuildFromStore(const std::string& source, const std::string& db_path, const std::string& out) {
+int BuildFromStore(const std::string& source, const std::string& db_path, const std::string& out,
+                   bool precompress) {
   std::printf("clemency: building from the store %s (content/ is not read; 'clemency import "
               "content' loads it)\n", db_path.c_str());
   StepTimer timer;
@@ -178,7 +184,7 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
   if (!Reported(diagnostics, stored.status()) || !stored->site) return 1;
   auto search = SearchOutputs(*stored->site, source, out, &timer);
   if (!search) return 1;
-  auto summary = BuildSite(*stored->site, out, timer, std::move(search));
+  auto summary = BuildSite(*stored->site, out, timer, std::move(search), "", nullptr, precompress);
   if (!Reported({}, summary.status())) return 1;
   KeepPageCache(out, *stored->site, nullptr);
   std::printf("%s\n", summary->ToString().c_str());

@@ -46,12 +46,13 @@ int Failed(const Status& status);
 Result<BuildSummary> BuildSite(const Site& site, const std::string& out, StepTimer timer,
                                std::optional<std::map<std::string, std::string>> extra,
                                const std::string& fingerprint = "",
-                               const BuildManifest* previous = nullptr);
+                               const BuildManifest* previous = nullptr, bool precompress = false);
 // Keeps the pages `site` loaded for the next build into `out` (the page cache); losing it only
 // costs that build time, so a failure is a warning.
 void KeepPageCache(const std::string& out, const Site& site, const PageCache* previous);
 // build with a store: the store is the source of record, so the files agree with the API.
-int BuildFromStore(const std::string& source, const std::string& db_path, const std::string& out);
+int BuildFromStore(const std::string& source, const std::string& db_path, const std::string& out,
+                   bool precompress = false);
 // check, or build from content/ (a rebuild with a usable page cache runs with its own memory
 // settings).
 int CheckOrBuild(const std::string& command, const std::string& source, const std::string& out,

@@ -47,7 +47,7 @@ int Run(int argc, char** argv) {
   if (command == "serve") return ServeSite(source, out, values);
   std::error_code ec;
   if (command == "build" && std::filesystem::exists(db_path, ec)) {
-    return BuildFromStore(source, db_path, out);
+    return BuildFromStore(source, db_path, out, values.count("--precompress") > 0);
   }
   return CheckOrBuild(command, source, out, values);
 }

@@ -23,6 +23,7 @@
 #include "render/output_folder.h"
 #include "selfcheck/rules.h"
 #include "server/server.h"
+#include "websub/hub.h"
 
 namespace clemency::cli {
 namespace {
@@ -31,7 +32,8 @@ namespace {
 // `build`). nullopt when serve cannot start; a store whose content fails a check still serves
 // the site last built into `out`.
 std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::string& db_path,
-                                       const std::string& out, BuildInfo* build) {
+                                       const std::string& out, bool precompress,
+                                       BuildInfo* build) {
   StepTimer timer;
   Diagnostics diagnostics;
   // Every stored page is read and checked at start, cache or not: a page changed in the store
@@ -59,7 +61,8 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
       std::fprintf(stderr, "clemency: static search index: %s\n", search.status().message().c_str());
       return std::nullopt;
     }
-    auto summary = BuildSite(*stored->site, out, timer, std::move(search).value());
+    auto summary = BuildSite(*stored->site, out, timer, std::move(search).value(), "", nullptr,
+                             precompress);
     if (!summary.ok()) {
       std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
       return std::nullopt;
@@ -98,6 +101,19 @@ Workflow::Options WorkflowOptions(const SiteConfig& config) {
   return options;
 }
 
+// serve's WebSub hub for the site's feeds in `out`.
+std::unique_ptr<websub::Hub> MakeHub(const SiteConfig& config, const std::string& db_path,
+                                     const std::string& out, bool allow_private) {
+  websub::HubOptions options;
+  options.db_path = db_path;
+  options.public_dir = out;
+  options.base_url = config.base_url;
+  options.callback_hosts = config.websub.callback_hosts;
+  options.allow_private_callbacks = allow_private;
+  options.log = [](const std::string& line) { std::fprintf(stderr, "clemency: %s\n", line.c_str()); };
+  return std::make_unique<websub::Hub>(std::move(options));
+}
+
 }  // namespace
 
 // serve: the store is the source of truth once it exists; content/ is imported into a new one.
@@ -126,14 +142,23 @@ int ServeSite(const std::string& source, const std::string& out,
     std::fprintf(stderr, "clemency: %s\n", line.c_str());
   };
   live_options.socket_path = ControlSocketPath(db_path);
-  LiveSite live(std::move(live_options));
-  if (!Reported({}, live.Watch())) return 1;
-  std::optional<StoredSite> stored = OpenAndBuild(source, db_path, out, &options.build);
-  if (!stored) return 1;
-  if (!Reported({}, live.Start())) return 1;
+  live_options.precompress = values.count("--precompress") > 0;
   Diagnostics problems;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &problems);
   if (!Reported(problems, config.status())) return 1;
+  std::unique_ptr<websub::Hub> hub;
+  if (config->websub.hub) {
+    hub = MakeHub(*config, db_path, out, values.count("--websub-allow-private") > 0);
+    live_options.on_republished = [hub = hub.get()] { hub->Notify(); };
+  }
+  LiveSite live(std::move(live_options));
+  if (!Reported({}, live.Watch())) return 1;
+  const bool precompress = values.count("--precompress") > 0;
+  std::optional<StoredSite> stored = OpenAndBuild(source, db_path, out, precompress, &options.build);
+  if (!stored) return 1;
+  if (!Reported({}, live.Start())) return 1;
+  if (hub && !Reported({}, hub->Start())) return 1;
+  options.hub = hub.get();
   auto rules = selfcheck::LoadRuleSet(DiskFileSystem(), JoinPath(source, "site/selfcheck"), *config,
                                       &problems);
   if (!Reported(problems, rules.status())) return 1;

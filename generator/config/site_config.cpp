@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config/yaml_fields.h"
+#include "core/site_paths.h"
 #include "core/text.h"
 
 namespace clemency {
@@ -53,6 +54,10 @@ std::string SiteConfig::RightsLine(const std::string& lang) const {
 
 std::string SiteConfig::RetellingNote(const std::string& lang) const {
   return LanguageText(*this, lang, &LanguageConfig::retelling_note);
+}
+
+std::string SiteConfig::WebSubHubUrl() const {
+  return websub.hub ? base_url + paths::kWebSubHub : std::string();
 }
 
 const SectionConfig* SiteConfig::FindSection(const std::string& name) const {
@@ -193,6 +198,13 @@ void ReadLicence(FieldReader& read, const YamlNode& node, LicenceConfig* licence
   licence->url = read.Text(node, "url", true, "licence.").value_or("");
 }
 
+void ReadWebSub(FieldReader& read, const YamlNode& node, WebSubConfig* websub) {
+  read.RejectUnknown(node, {"hub", "callback_hosts"}, "websub.");
+  websub->hub = read.Boolean(node, "hub", "websub.").value_or(false);
+  websub->callback_hosts =
+      read.TextList(node, "callback_hosts", false, "websub.").value_or(std::vector<std::string>{});
+}
+
 void ReadReadability(FieldReader& read, const YamlNode& node, ReadabilityConfig* r) {
   const std::vector<std::pair<std::string, double*>> numbers = {
       {"en_min_flesch", &r->en_min_flesch},
@@ -227,7 +239,7 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
                             "utc_offset", "summary_length", "feed_limit", "list_page_size",
                             "max_content_file_mb", "command_line_publishing", "readability",
-                            "licence"});
+                            "licence", "websub"});
   ReadSettings(read, root, &config);
   if (const YamlNode* list = read.List(root, "languages", true)) ReadLanguages(read, *list, &config);
   if (auto v = read.Text(root, "default_language", true)) {
@@ -243,6 +255,9 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   }
   if (const YamlNode* node = read.Map(root, "licence", false)) {
     ReadLicence(read, *node, &config.licence);
+  }
+  if (const YamlNode* node = read.Map(root, "websub", false)) {
+    ReadWebSub(read, *node, &config.websub);
   }
   if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
   return config;

@@ -52,6 +52,16 @@ struct LicenceConfig {
   bool empty() const { return name.empty(); }
 };
 
+// A WebSub hub (W3C) that `serve` runs at paths::kWebSubHub (`websub:`). When on, every feed
+// advertises it (rel="hub"), in `build`'s output too, so the files are the same whoever writes
+// them; a site without it advertises none (a static-only deployment has no hub to offer).
+struct WebSubConfig {
+  bool hub = false;
+  // Hosts a callback may be on ("": any public host). Private, loopback and link-local
+  // addresses are refused whatever this says.
+  std::vector<std::string> callback_hosts{};
+};
+
 struct SiteConfig {
   std::string base_url;  // https://example.org, no trailing slash
   std::string default_language;
@@ -70,6 +80,7 @@ struct SiteConfig {
   bool command_line_publishing = true;
   ReadabilityConfig readability;
   LicenceConfig licence{};
+  WebSubConfig websub{};
 
   const LanguageConfig* FindLanguage(const std::string& code) const;
   const SectionConfig* FindSection(const std::string& name) const;
@@ -83,6 +94,8 @@ struct SiteConfig {
   // Returns the note that the licence covers only the site's retelling of a press report, in
   // `lang` (or the default language).
   std::string RetellingNote(const std::string& lang) const;
+  // Returns the hub's absolute URL when the site runs one (`websub.hub`), else "".
+  std::string WebSubHubUrl() const;
 };
 
 // The names of the kinds a section may have (PageKinds() with section_kind).

@@ -63,5 +63,7 @@ std::string ApiPage(std::string_view section, std::string_view slug, std::string
 // and the scheme of their change-type categories, both described by the API index (/api/v1/).
 constexpr const char kFeedExtension[] = "/api/v1/#feed-extension";
 constexpr const char kChangeTypeScheme[] = "/api/v1/#change-type";
+// serve's WebSub hub (subscriptions by POST; feeds advertise it as rel="hub" when it runs).
+constexpr const char kWebSubHub[] = "/websub";
 
 }  // namespace clemency::paths

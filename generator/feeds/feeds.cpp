@@ -93,6 +93,7 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
   out += "  <id>" + EscapeHtml(info.id) + "</id>\n";
   out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + EscapeHtml(info.feed_url) +
          "\"/>\n";
+  if (!info.hub_url.empty()) out += "  <link rel=\"hub\" href=\"" + EscapeHtml(info.hub_url) + "\"/>\n";
   out +=
       "  <link rel=\"alternate\" type=\"text/html\" href=\"" + EscapeHtml(info.home_url) + "\"/>\n";
   out += "  <updated>" + info.updated.ToRfc3339() + "</updated>\n";
@@ -141,6 +142,8 @@ std::string RenderRss(const FeedInfo& info, const std::vector<FeedEntry>& entrie
   out += "  <lastBuildDate>" + info.updated.ToRfc822() + "</lastBuildDate>\n";
   out += "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"" +
          EscapeHtml(info.feed_url) + "\"/>\n";
+  if (!info.hub_url.empty())
+    out += "  <atom:link rel=\"hub\" href=\"" + EscapeHtml(info.hub_url) + "\"/>\n";
   out += "  <generator>Clemency</generator>\n";
   for (const auto& entry : entries) {
     out += "  <item>\n";
@@ -180,6 +183,9 @@ std::string RenderJsonFeed(const FeedInfo& info, const std::vector<FeedEntry>& e
   AppendJsonString(out, info.author);
   out += "}]";
   out += JsonFeedLicence(info.licence);
+  if (!info.hub_url.empty()) {
+    out += ",\n  \"hubs\": [{\"type\": \"WebSub\", \"url\": " + JsonString(info.hub_url) + "}]";
+  }
   out += ",\n  \"items\": [";
   for (size_t i = 0; i < entries.size(); ++i) {
     const FeedEntry& entry = entries[i];

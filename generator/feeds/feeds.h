@@ -40,6 +40,7 @@ struct FeedInfo {
   std::string base_url;  // the site's: the extension namespace and category scheme hang off it
   std::string home_url;  // absolute URL of the page the feed follows
   std::string feed_url;  // absolute URL of this feed (rel="self"), set per format by the writer
+  std::string hub_url{};  // the WebSub hub to subscribe at (rel="hub"; "": none advertised)
   DateTime updated;      // newest entry, or the site's newest page when empty
   FeedLicence licence{};
 };

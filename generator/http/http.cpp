@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include "http/gzip.h"
+
 #include <algorithm>
 #include <cstring>
 #include <optional>

@@ -5,6 +5,8 @@
 // module that includes httplib.h.
 #include <httplib.h>
 
+#include "http/gzip.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,7 +47,6 @@ RangeAnswer ParseRange(const std::string& header, uint64_t size, ByteRange* rang
 // "gzip" or "").
 std::string LibraryEncoding(const httplib::Request& req, const std::string& content_type);
 bool AcceptsGzip(const httplib::Request& req);
-std::string Gzip(const std::string& data);
 std::string HttpDate(time_t t);
 // Parses an HTTP date (IMF-fixdate); -1 when invalid.
 time_t ParseHttpDate(const std::string& text);

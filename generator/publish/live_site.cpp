@@ -331,6 +331,7 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   build.out_dir = options_.out_dir;
   build.threads = options_.threads;
   build.previous_manifest = &manifest_;
+  build.precompress = options_.precompress;
   const std::string what = why + (keys ? KeysText(*keys) + ": " : "whole site: ");
   build.changed_keys = std::move(keys);
   // The static search index follows the live pages (a copy of public/ without serve searches);
@@ -360,6 +361,7 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
     ++republished_;
     last_seconds_ = summary->seconds;
   }
+  if (options_.on_republished && !summary->up_to_date) options_.on_republished();
   // Which outputs a publish touched and how long each step took, for the editors' history.
   Status logged = PageRepository(store_.get())
                       .LogPublish("serve", what + summary->ToString() + RenderedText(*summary),

@@ -55,6 +55,10 @@ class LiveSite : public ContentPort {
     std::string socket_path;  // the control socket ("": none)
     // The clock pages go live by and edits fall due by (tests set it).
     std::function<DateTime(int utc_offset_minutes)> clock = Now;
+    // Called on the watcher thread after each republish whose files are live (its store
+    // transaction committed long before): serve's WebSub hub is told here. Must return at once.
+    std::function<void()> on_republished{};
+    bool precompress = false;  // every republish writes .gz files (BuildOptions::precompress)
   };
   explicit LiveSite(Options options) : options_(std::move(options)) {}
   ~LiveSite() override { Stop(); }

@@ -239,6 +239,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   auto writer_result = OutputWriter::Create(options.out_dir, source_dir_);
   if (!writer_result.ok()) return writer_result.status();
   OutputWriter& writer = *writer_result.value();
+  writer.Precompress(options.precompress);
   BuildManifest loaded;
   if (!options.previous_manifest) loaded = BuildManifest::Load(options.out_dir);
   const BuildManifest& previous = options.previous_manifest ? *options.previous_manifest : loaded;
@@ -254,6 +255,11 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   std::vector<Job> jobs =
       page_outputs ? planner.PlanChangedJobs(*options.changed_keys) : planner.PlanJobs();
   AddExtraJobs(options, writer, &jobs);
+  if (options.precompress) {
+    for (Job& job : jobs) {
+      if (!job.key.empty()) job.key += ".gz";
+    }
+  }
   timer.Mark("plan.jobs");
   const std::vector<std::string>* partial = page_outputs ? &*page_outputs : nullptr;
   const ChangePlan plan = PlanChanges(jobs, previous, options, writer, partial);

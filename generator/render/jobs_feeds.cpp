@@ -127,6 +127,7 @@ FeedInfo Site::Planner::FeedHeader(const ViewBuilder& builder, const std::string
   info.home_url = builder.Absolute(base);
   info.id = builder.Absolute(base);
   info.base_url = site_.config_.base_url;
+  info.hub_url = site_.config_.WebSubHubUrl();
   info.updated = entries.empty() ? DateTime{} : entries.front()->page.updated;
   if (entries.empty()) info.updated = NewestLiveUpdate();
   const SiteConfig& config = site_.config_;

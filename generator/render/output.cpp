@@ -15,6 +15,7 @@
 
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "http/gzip.h"
 #include "render/output_folder.h"
 
 namespace clemency {
@@ -145,7 +146,7 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   // In place, a file whose bytes are already live is left alone (its date and ETag stay).
   if (in_place_ && FileHolds(public_dir_ + "/" + relative_path, bytes)) {
     ++files_reused_;
-    return Status::Ok();
+    return SyncCompressed(relative_path, bytes);
   }
   if (int failure = WriteNewFile(relative_path, bytes); failure != 0) {
     Status error = Status::Error("cannot write " + staging_dir_ + "/" + relative_path + ": " +
@@ -160,13 +161,42 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   }
   ++files_written_;
   bytes_written_ += bytes.size();
+  return SyncCompressed(relative_path, bytes);
+}
+
+Status OutputWriter::SyncCompressed(const std::string& relative_path, const std::string& bytes) {
+  const std::string gz_path = relative_path + ".gz";
+  if (!precompress_ || !NeedsGzip(relative_path, bytes.size())) {
+    std::error_code ec;
+    if (in_place_ && fs::exists(public_dir_ + "/" + gz_path, ec)) Remove(gz_path);
+    return Status::Ok();
+  }
+  const std::string gz = http::Gzip(bytes);
+  if (gz.empty()) return Status::Error("cannot gzip " + relative_path);
+  if (in_place_ && FileHolds(public_dir_ + "/" + gz_path, gz)) return Status::Ok();
+  if (int failure = WriteNewFile(gz_path, gz); failure != 0) {
+    Status error = Status::Error("cannot write " + staging_dir_ + "/" + gz_path + ": " +
+                                 std::strerror(failure));
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    if (first_error_.ok()) first_error_ = error;
+    return error;
+  }
+  if (in_place_) {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    written_.push_back(gz_path);
+  }
+  ++files_written_;
+  bytes_written_ += gz.size();
   return Status::Ok();
 }
 
 void OutputWriter::Remove(const std::string& relative_path) {
   if (!IsSafeRelativePath(relative_path)) return;
+  std::error_code ec;
+  const bool compressed = fs::exists(public_dir_ + "/" + relative_path + ".gz", ec);
   std::lock_guard<std::mutex> lock(error_mutex_);
   removed_.push_back(relative_path);
+  if (compressed) removed_.push_back(relative_path + ".gz");  // never outlives its file
 }
 
 bool OutputWriter::Reuse(const std::string& relative_path) {
@@ -180,7 +210,31 @@ bool OutputWriter::Reuse(const std::string& relative_path) {
     if (::linkat(AT_FDCWD, from.c_str(), staging_fd_, relative_path.c_str(), 0) != 0) return false;
   }
   ++files_reused_;
+  if (precompress_) {
+    // Its ".gz" came with it from the same build (jobs' keys include precompressing), so it is
+    // linked too; one missing is made again from the file.
+    const std::string gz_path = relative_path + ".gz";
+    if (::linkat(AT_FDCWD, (from + ".gz").c_str(), staging_fd_, gz_path.c_str(), 0) != 0) {
+      struct stat info;
+      if (::stat(from.c_str(), &info) == 0 && !NeedsGzip(relative_path, info.st_size)) return true;
+      auto bytes = DiskFileSystem().ReadFile(from);
+      if (!bytes.ok() || !SyncCompressed(relative_path, *bytes).ok()) return false;
+    }
+  }
   return true;
+}
+
+bool NeedsGzip(const std::string& relative_path, size_t size) {
+  if (size < kMinGzipBytes) return false;
+  static const char* const kTypes[] = {".html", ".css", ".js", ".xml", ".json", ".svg",
+                                       ".txt", ".atom", ".rss"};
+  for (const char* type : kTypes) {
+    const size_t n = std::strlen(type);
+    if (relative_path.size() > n && relative_path.compare(relative_path.size() - n, n, type) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Status OutputWriter::CopyTree(const std::string& from_dir) {

@@ -30,6 +30,10 @@ class OutputWriter {
   // Commit() will update the public folder in place rather than replace it (see above). Outputs
   // not written are then the public folder's current files, so Reuse() is not needed.
   void UpdateInPlace() { in_place_ = true; }
+  // Every file written (or reused) that nginx's gzip_static may serve compressed (NeedsGzip) gets
+  // a ".gz" beside it, made from its bytes; without it, a ".gz" left by an earlier build is
+  // removed with its file's change, so a stale one never outlives the file it was made from.
+  void Precompress(bool on) { precompress_ = on; }
   bool in_place() const { return in_place_; }
   // In place only: `relative_path` is no longer an output; Commit() deletes it.
   void Remove(const std::string& relative_path);
@@ -67,7 +71,11 @@ class OutputWriter {
   std::atomic<size_t> files_reused_{0};
   std::atomic<uint64_t> bytes_written_{0};
   Status CommitInPlace();
+  // The ".gz" beside `relative_path` for these bytes: written, left alone when equal, or
+  // removed (in place) when none is due.
+  Status SyncCompressed(const std::string& relative_path, const std::string& bytes);
   bool committed_ = false;
+  bool precompress_ = false;
   bool in_place_ = false;
   Status first_error_;
   std::mutex error_mutex_;                      // guards first_error_, written_, removed_
@@ -77,6 +85,11 @@ class OutputWriter {
 // `dir` made absolute and normal, without a trailing slash: the output folder, whose siblings are
 // the staging folder and the manifest.
 std::string OutputFolder(const std::string& dir);
+
+// True for an output a ".gz" is written beside when precompressing: HTML, CSS, JS, XML (feeds,
+// sitemaps), JSON, SVG and text files of at least kMinGzipBytes.
+bool NeedsGzip(const std::string& relative_path, size_t size);
+constexpr size_t kMinGzipBytes = 1024;
 
 // True for a relative path with no empty, "." or ".." parts and no NUL or backslash.
 bool IsSafeRelativePath(const std::string& path);

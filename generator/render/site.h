@@ -97,6 +97,9 @@ struct BuildOptions {
   // search index, under "search-index/"), committed with it, so a build stopped half way never
   // leaves them from another site. Unset: the last build's stay as they are.
   std::optional<std::map<std::string, std::string>> extra_files;
+  // Writes a ".gz" beside each file nginx's gzip_static may serve (OutputWriter::Precompress).
+  // Part of every job's key, so turning it on or off renders the site again once.
+  bool precompress = false;
 };
 
 struct BuildSummary {

@@ -14,12 +14,14 @@
 #include <mutex>
 
 #include "server/editor.h"
+#include "core/site_paths.h"
 #include "http/guarded_server.h"
 #include "http/http.h"
 #include "public_api/public_api.h"
 #include "public_api/search_route.h"
 #include "public_api/selfcheck_route.h"
 #include "http/static_files.h"
+#include "websub/hub_route.h"
 
 namespace clemency {
 namespace {
@@ -121,6 +123,7 @@ std::string RouteOf(const httplib::Request& req) {
   if (p.rfind("/api/v1/editor/", 0) == 0) return "/api/v1/editor";
   if (p == "/admin" || p.rfind("/admin/", 0) == 0) return "/admin";
   if (p.rfind("/api/", 0) == 0) return "/api/other";
+  if (p == paths::kWebSubHub) return "/websub";
   auto ends_with = [&p](const char* suffix) {
     size_t n = std::strlen(suffix);
     return p.size() >= n && p.compare(p.size() - n, n, suffix) == 0;
@@ -140,8 +143,9 @@ namespace {
 // The request's body when no route takes one: refused with 413 before it is read, and the
 // connection closes (its unread bytes cannot be the next request).
 bool RefuseBody(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes,
-                size_t editor_max_body_bytes) {
+                size_t editor_max_body_bytes, bool hub) {
   if (editor_max_body_bytes > 0 && IsEditorPath(req.path)) max_body_bytes = editor_max_body_bytes;
+  if (hub && req.path == paths::kWebSubHub) max_body_bytes = websub::kMaxHubRequestBytes;
   bool chunked = req.has_header("Transfer-Encoding");
   uint64_t length = 0;
   if (req.has_header("Content-Length")) {
@@ -174,11 +178,13 @@ void InstallHooks(GuardedServer& server, std::shared_ptr<Metrics> metrics,
   // The editor side takes page files; every other route keeps the server's own limit.
   size_t editor_max_body = options.workflow ? EditorMaxBodyBytes(*options.config) : 0;
   server.request_setup = TakeRanges;
-  server.set_payload_max_length(std::max(max_body, editor_max_body));
-  server.set_pre_routing_handler([max_body, editor_max_body](const httplib::Request& req,
-                                                             httplib::Response& res) {
+  const bool hub = options.hub != nullptr;
+  server.set_payload_max_length(
+      std::max({max_body, editor_max_body, hub ? websub::kMaxHubRequestBytes : size_t{0}}));
+  server.set_pre_routing_handler([max_body, editor_max_body, hub](const httplib::Request& req,
+                                                                  httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
-    if (RefuseBody(req, res, max_body, editor_max_body)) {
+    if (RefuseBody(req, res, max_body, editor_max_body, hub)) {
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.method == "OPTIONS" && IsEditorPath(req.path)) {  // no other origin may call it
@@ -311,6 +317,7 @@ Status Serve(const ServerOptions& options) {
   StaticHandler serve_file = [files](const httplib::Request& req, httplib::Response& res) {
     files->Handle(req, res);
   };
+  if (options.hub) websub::RegisterHubRoute(server, options.hub);
   // Before the public API's /api/.* catch-all.
   if (options.store) RegisterSearch(server, *options.config, options.store, serve_file);
   if (options.store) RegisterPublicApi(server, *options.config, options.store);

@@ -15,6 +15,9 @@ namespace clemency {
 class Workflow;
 class SessionTable;
 class LoginLimiter;
+namespace websub {
+class Hub;
+}
 }  // namespace clemency
 
 namespace clemency {
@@ -58,6 +61,8 @@ struct ServerOptions {
   // Cookies get the Secure attribute (serve --behind-tls: readers reach it over HTTPS).
   bool secure_cookies = false;
   bool log_requests = true;
+  // serve's WebSub hub, answering POST /websub (none: no hub, and the route is not found).
+  websub::Hub* hub = nullptr;
   // Called once the socket listens (with the bound port), e.g. to print the address.
   std::function<void(int port)> on_listening;
 };

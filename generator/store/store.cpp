@@ -253,6 +253,23 @@ BEGIN
           old.draft AND new.draft);
 END;
 )sql",
+    // 12: taken by another branch's migration; empty here so that WebSub's stays number 13.
+    "",
+    // WebSub (W3C) subscriptions of serve's hub: a subscriber's callback for one feed (topic),
+    // verified before it is stored; its secret signs the content it is sent (HMAC), so it is
+    // kept as given; a lease ends at expires_unix.
+    R"sql(
+CREATE TABLE websub_subscriptions (
+  topic TEXT NOT NULL,
+  callback TEXT NOT NULL,
+  secret TEXT NOT NULL DEFAULT '',
+  lease_seconds INTEGER NOT NULL,
+  expires_unix INTEGER NOT NULL,
+  verified_unix INTEGER NOT NULL,
+  PRIMARY KEY (topic, callback)
+) WITHOUT ROWID;
+CREATE INDEX websub_by_expiry ON websub_subscriptions (expires_unix);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -17,6 +17,7 @@ ports, in front of a built site and a running `clemency serve --behind-tls`:
 
 Usage: nginx_front.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
 """
+import gzip
 import os
 import re
 import shutil
@@ -78,6 +79,25 @@ def gzip_and_304(front):
         check(f"{path}: 304 on its gzip ETag", status == 304, str(status))
         status, _, _ = get(front, path, {"If-Modified-Since": plain_head["last-modified"]})
         check(f"{path}: 304 on its date", status == 304, str(status))
+
+
+def precompressed(tmp, front, when):
+    """serve --precompress wrote a .gz beside each file (the same bytes as the file, gzipped),
+    and nginx's gzip_static sends that file's bytes as they are."""
+    for path, name in (("/vi/guides/dac-xa-la-gi/", "vi/guides/dac-xa-la-gi/index.html"),
+                       ("/vi/feed.atom", "vi/feed.atom")):
+        with open(os.path.join(tmp, "public", name), "rb") as f:
+            plain = f.read()
+        try:
+            with open(os.path.join(tmp, "public", name + ".gz"), "rb") as f:
+                packed = f.read()
+        except OSError:
+            packed = b""
+        check(f"{when}: {name}.gz is its file, gzipped", packed and
+              gzip.decompress(packed) == plain)
+        status, head, body = get(front, path, {"Accept-Encoding": "gzip"})
+        check(f"{when}: {path} is sent as the .gz file (gzip_static)", status == 200 and
+              head.get("content-encoding") == "gzip" and body == packed, str(head))
 
 
 def not_found_pages(serve_port, front):
@@ -215,7 +235,7 @@ def main():
                         input="Một-mật-khẩu-dài-và-khó-đoán-7\n")
         check("an editor account", code == 0, out)
         serve_port, http_port, tls_port = free_port(), free_port(), free_port()
-        serve = Serve(clemency, tmp, serve_port, ["--behind-tls"])
+        serve = Serve(clemency, tmp, serve_port, ["--behind-tls", "--precompress"])
         prefix = os.path.join(tmp, "nginx")
         os.makedirs(prefix)
         cert, key = make_certificate(prefix)
@@ -234,12 +254,15 @@ def main():
               body == b"tok3n.key\n", f"{status} {body[:40]!r}")
         compare_files(serve_port, http_port)
         gzip_and_304(http_port)
+        precompressed(tmp, http_port, "after the start build")
         not_found_pages(serve_port, http_port)
         api(serve_port, http_port)
         publish_through_cache(clemency, tmp, serve_port, http_port)
         failures, reads, bad = reads_during_publishes(clemency, tmp, http_port, 5)
         check(f"5 publishes while {reads} reads go through nginx: none fails, none cut short",
               not failures and not bad and reads > 0, f"{failures[:1]} {bad[:5]}")
+        time.sleep(1.5)  # nginx's open_file_cache looks again after 1 s
+        precompressed(tmp, http_port, "after 5 publishes")
         admin(tmp, http_port, tls_port)
         outside_public(tmp, http_port)
         status, _, _ = get(tls_port, "/vi/", tls=True)

@@ -92,3 +92,12 @@ TEST_CASE("signed tokens: only the issuing signer's, unaltered and not too old, 
   flipped.back() = flipped.back() == '0' ? '1' : '0';
   CHECK_FALSE(signer.Valid(flipped, t, 1800));
 }
+
+TEST_CASE("secrets: HMAC-SHA256 as RFC 4231 gives it") {
+  // RFC 4231, test cases 2 and 6 (a key longer than the block is hashed first).
+  CHECK(HmacSha256Hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(HmacSha256Hex(std::string(131, '\xaa'),
+                      "Test Using Larger Than Block-Size Key - Hash Key First") ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}

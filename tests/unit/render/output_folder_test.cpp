@@ -131,3 +131,47 @@ TEST_CASE("a failed write names the file and the system's reason") {
   CHECK_FALSE(s.ok());
   CHECK(s.message() == "cannot write " + (*writer)->staging_dir() + "/page.html/x: File exists");
 }
+
+TEST_CASE("precompressing: a .gz beside each file that may be sent compressed, never stale") {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "src/site/config.yaml", "x");
+  const std::string page(3000, 'a'), small = "<p>short</p>";
+  auto build = [&](bool in_place, const std::vector<std::pair<std::string, std::string>>& files,
+                   const std::vector<std::string>& removed = {}) {
+    auto writer = OutputWriter::Create(dir / "public", dir / "src");
+    REQUIRE(writer.ok());
+    (*writer)->Precompress(true);
+    if (in_place) (*writer)->UpdateInPlace();
+    for (const auto& [path, bytes] : files) REQUIRE((*writer)->Write(path, bytes).ok());
+    for (const auto& path : removed) (*writer)->Remove(path);
+    REQUIRE((*writer)->Commit().ok());
+  };
+  build(false, {{kOutputMarker, ""}, {"a/index.html", page}, {"b.html", small}, {"logo.png", page},
+                {"f.atom", page}});
+  auto tree = Tree(dir / "public");
+  CHECK(tree.count("a/index.html.gz"));
+  CHECK(tree.count("f.atom.gz"));
+  CHECK_FALSE(tree.count("b.html.gz"));    // under 1 KB
+  CHECK_FALSE(tree.count("logo.png.gz"));  // not a type gzip_static is for
+  const std::string first = tree.at("a/index.html.gz");
+  CHECK(first.substr(0, 10) == std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03", 10));
+  // In place: a changed file gets a new .gz; one now under 1 KB loses it; a removed one too.
+  build(true, {{"a/index.html", small}, {"b.html", page}}, {"f.atom"});
+  tree = Tree(dir / "public");
+  CHECK_FALSE(tree.count("a/index.html.gz"));
+  CHECK(tree.count("b.html.gz"));
+  CHECK_FALSE(tree.count("f.atom"));
+  CHECK_FALSE(tree.count("f.atom.gz"));
+  // The same bytes give the same .gz (no time or name in its header).
+  build(true, {{"a/index.html", page}});
+  CHECK(Tree(dir / "public").at("a/index.html.gz") == first);
+  // A build without precompressing leaves no .gz of a file it rewrote.
+  auto writer = OutputWriter::Create(dir / "public", dir / "src");
+  REQUIRE(writer.ok());
+  (*writer)->UpdateInPlace();
+  REQUIRE((*writer)->Write("a/index.html", page + "b").ok());
+  REQUIRE((*writer)->Commit().ok());
+  CHECK_FALSE(Tree(dir / "public").count("a/index.html.gz"));
+  CHECK(NeedsGzip("x/feed.rss", 1024));
+  CHECK_FALSE(NeedsGzip("x/feed.rss", 1023));
+}
