@@ -123,15 +123,67 @@ std::vector<int32_t> KhmerClusterEnds(const icu::UnicodeString& value, int32_t s
 // `piece` folded (FoldForSearch), remembered per thread: a language has a few thousand distinct
 // words and Khmer clusters, and ICU's three normalisations per word were most of the time taken
 // by indexing and snippets.
-std::string FoldPiece(const icu::UnicodeString& piece) {
+std::string FoldUtf8(std::string utf8, const icu::UnicodeString* piece) {
   thread_local std::unordered_map<std::string, std::string> folded;
-  std::string utf8 = ToUtf8(piece);
   auto it = folded.find(utf8);
   if (it != folded.end()) return it->second;
   if (folded.size() > 100000) folded.clear();  // a bound for text in many scripts
-  std::string out = IsAscii(utf8) ? FoldForSearch(utf8) : FoldUnicode(piece);
+  std::string out = IsAscii(utf8) ? FoldForSearch(utf8)
+                    : piece       ? FoldUnicode(*piece)
+                                  : FoldUnicode(ToUnicode(utf8));
   return folded.emplace(std::move(utf8), std::move(out)).first->second;
 }
+
+std::string FoldPiece(const icu::UnicodeString& piece) { return FoldUtf8(ToUtf8(piece), &piece); }
+
+// Whether `c` (a code point) is a letter or digit that Unicode's word-break rules treat alike
+// (ALetter or Numeric) in every locale: ASCII letters and digits, and precomposed Latin letters
+// (Latin-1's letters, Latin Extended-A and -B, Latin Extended Additional: Vietnamese's).
+bool IsPlainWordChar(UChar32 c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
+}
+
+// Punctuation that, before or after a run of plain word characters with nothing else around,
+// is a segment of its own under the word-break rules (no rule joins it to the run).
+bool IsPlainPunctuation(UChar32 c) {
+  switch (c) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case '(': case ')': case '"':
+    case '[': case ']': case '\'': case 0x201C: case 0x201D: case 0x2018: case 0x2019:
+    case 0x2026: case 0x2013: case 0x2014:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The byte range [*begin, *end) of the one word of `chunk` (no spaces in it) when it is
+// punctuation, plain word characters, punctuation (each part may be empty, the word not);
+// false for anything else, which the break iterator segments.
+bool PlainWord(std::string_view chunk, size_t* begin, size_t* end) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(chunk.size());
+  int phase = 0;  // 0: leading punctuation, 1: the word, 2: trailing punctuation
+  *begin = *end = 0;
+  while (i < n) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(chunk.data(), i, n, c);
+    if (c < 0) return false;
+    if (IsPlainWordChar(c)) {
+      if (phase == 2) return false;
+      if (phase == 0) *begin = static_cast<size_t>(at), phase = 1;
+      *end = static_cast<size_t>(i);
+    } else if (IsPlainPunctuation(c)) {
+      if (phase == 1) phase = 2;
+    } else {
+      return false;
+    }
+  }
+  return phase != 0;
+}
+
+bool IsChunkSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 bool IsQuote(std::string_view text, size_t i, size_t* length) {
   if (text[i] == '"') return *length = 1, true;
@@ -221,14 +273,21 @@ std::string FoldForSearch(std::string_view word) {
   return FoldUnicode(ToUnicode(word));
 }
 
-std::vector<SearchToken> SearchTokens(std::string_view text, const std::string& locale) {
-  std::vector<SearchToken> out;
-  if (text.empty()) return out;
+namespace {
+
+// SearchTokens by ICU's word breaks, each token's offsets moved by `offset`.
+void BreakTokens(std::string_view text, const std::string& locale, size_t offset,
+                 std::vector<SearchToken>* out, size_t* last_end) {
+  if (text.empty()) return;
   icu::BreakIterator* words = WordBreaker(locale);
   icu::UnicodeString value = ToUnicode(text);
-  if (!words) return {{FoldForSearch(text), 0, text.size(), false}};
+  if (!words) {
+    out->push_back({FoldForSearch(text), offset, offset + text.size(), offset == *last_end});
+    *last_end = offset + text.size();
+    return;
+  }
   words->setText(value);
-  size_t byte = 0, last_end = std::string::npos;
+  size_t byte = offset;
   int32_t start = words->first();
   for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
        start = end, end = words->next()) {
@@ -244,9 +303,49 @@ std::vector<SearchToken> SearchTokens(std::string_view text, const std::string& 
       start = piece_end;
       std::string folded = FoldPiece(piece);
       if (folded.empty()) continue;
-      out.push_back({std::move(folded), piece_begin, at, piece_begin == last_end});
-      last_end = at;
+      out->push_back({std::move(folded), piece_begin, at, piece_begin == *last_end});
+      *last_end = at;
     }
+  }
+}
+
+}  // namespace
+
+std::vector<SearchToken> SearchTokens(std::string_view text, const std::string& locale) {
+  std::vector<SearchToken> out;
+  size_t last_end = std::string::npos;
+  // Vietnamese and English words are separated by spaces: a piece between spaces that is one
+  // run of Latin letters and digits with punctuation around it is that one word, as the break
+  // iterator would find, without running it; any other piece is segmented by ICU, alone (a
+  // space before a character that is not a combining mark or format character is always a
+  // word boundary). Khmer, written without spaces, is always segmented by ICU's dictionary.
+  if (!locale.starts_with("vi") && !locale.starts_with("en")) {
+    BreakTokens(text, locale, 0, &out, &last_end);
+    return out;
+  }
+  size_t gap = 0;  // where the spaces before the piece at `from` begin
+  for (size_t from = 0; from < text.size();) {
+    if (IsChunkSpace(text[from])) {
+      ++from;
+      continue;
+    }
+    size_t to = from;
+    while (to < text.size() && !IsChunkSpace(text[to])) ++to;
+    const std::string_view chunk = text.substr(from, to - from);
+    size_t begin = 0, end = 0;
+    const unsigned char first = static_cast<unsigned char>(chunk[0]);
+    if (first < 0x80 && PlainWord(chunk, &begin, &end)) {
+      out.push_back({FoldUtf8(std::string(chunk.substr(begin, end - begin)), nullptr),
+                     from + begin, from + end, from + begin == last_end});
+      last_end = from + end;
+    } else if (first < 0x80 || PlainWord(chunk, &begin, &end)) {
+      BreakTokens(chunk, locale, from, &out, &last_end);
+    } else {
+      // Perhaps a combining mark, which joins the space before it: the rest, spaces included.
+      BreakTokens(text.substr(gap), locale, gap, &out, &last_end);
+      break;
+    }
+    from = gap = to;
   }
   return out;
 }

@@ -110,7 +110,14 @@ Status WriteSearchFile(const Site& site, const std::string& path) {
   {
     auto store = Store::Open(temp);
     if (!store.ok()) return store.status();
-    s = ImportSite(site, store->get());  // the synonyms too
+    // The file is written whole under a temporary name and renamed when complete, so a crash
+    // costs nothing a journal or syncs would save; back to WAL, as every store is, at the end.
+    for (const char* pragma : {"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF",
+                               "PRAGMA cache_size = -16384"}) {
+      if (s.ok()) s = (*store)->Exec(pragma);
+    }
+    if (s.ok()) s = ImportSite(site, store->get());  // the synonyms too
+    if (s.ok()) s = (*store)->Exec("PRAGMA journal_mode = WAL");
   }
   if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
     s = Status::Error("cannot rename " + temp + " to " + path);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -9,6 +10,7 @@
 #include "core/fs.h"
 #include "content/support_import.h"
 #include "core/json.h"
+#include "core/parallel.h"
 #include "publish/history.h"
 #include "publish/search_index.h"
 #include "render/output.h"
@@ -117,6 +119,19 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
   return row;
 }
 
+namespace {
+
+// The rows of site.pages()[from, from + count), made on all cores (each reads its file again and
+// renders its Markdown and search words, which is most of an import's time).
+std::vector<Result<PageRow>> RowsOf(const Site& site, size_t from, size_t count) {
+  std::vector<Result<PageRow>> rows(count, Status::Error(""));
+  ParallelFor(count, DefaultThreads(),
+              [&](size_t i) { rows[i] = PageToRow(site, site.pages()[from + i]); });
+  return rows;
+}
+
+}  // namespace
+
 Status ImportSite(const Site& site, Store* store) {
   PageRepository repository(store);
   if (Status s = store->Begin(); !s.ok()) return s;
@@ -128,18 +143,22 @@ Status ImportSite(const Site& site, Store* store) {
   if (!count.ok()) return fail(count.status());
   const DateTime now = Now(site.config().utc_offset_minutes);
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
-  for (const auto& rendered : site.pages()) {
-    auto row = PageToRow(site, rendered);
-    if (!row.ok()) return fail(row.status());
-    // Into a store partners already read, a new or restored translation changes the others'
-    // records (a first import changes nobody's).
-    Status s = *count == 0 ? Status::Ok()
-                           : repository.NoteLanguageChange(row->section, row->slug, row->lang,
-                                                           !row->draft, now.ToRfc3339(),
-                                                           now.unix_seconds);
-    if (s.ok()) s = repository.Upsert(*row);
-    if (!s.ok()) return fail(s);
-    keep.emplace_back(row->section, row->slug, row->lang);
+  // Rows are made a batch at a time, so only a batch is held at once; the store writes them in
+  // the pages' order.
+  constexpr size_t kBatch = 256;
+  for (size_t from = 0; from < site.pages().size(); from += kBatch) {
+    for (auto& row : RowsOf(site, from, std::min(kBatch, site.pages().size() - from))) {
+      if (!row.ok()) return fail(row.status());
+      // Into a store partners already read, a new or restored translation changes the others'
+      // records (a first import changes nobody's).
+      Status s = *count == 0 ? Status::Ok()
+                             : repository.NoteLanguageChange(row->section, row->slug, row->lang,
+                                                             !row->draft, now.ToRfc3339(),
+                                                             now.unix_seconds);
+      if (s.ok()) s = repository.Upsert(*row);
+      if (!s.ok()) return fail(s);
+      keep.emplace_back(row->section, row->slug, row->lang);
+    }
   }
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
                      "import content", ""};

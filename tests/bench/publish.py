@@ -146,8 +146,11 @@ def main():
                                         stdout=subprocess.PIPE, text=True)
             time.sleep(1)
             for i in range(50):
-                target = edits / guides[i % len(guides)].name
-                target.write_text(target.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
+                page = guides[i % len(guides)]
+                target = edits / page.name
+                # With fewer than 50 timed publishes, not every page has an edit yet.
+                text = (target if target.exists() else page).read_text(encoding="utf-8")
+                target.write_text(text + "\nThêm.\n", encoding="utf-8")
                 subprocess.run([args.clemency, "publish", str(target), "--source", str(corpus),
                                 "--note", "Thêm."], check=True, stdout=subprocess.DEVNULL)
                 time.sleep(0.1)

@@ -136,3 +136,29 @@ TEST_CASE("search folding: the static script's words are these", "[fold-agree]")
   INFO(output);
   CHECK(status == 0);
 }
+
+TEST_CASE("search tokens: Vietnamese and English pieces between spaces equal ICU's word breaks") {
+  // fr_FR has no word-break tailoring and never takes the space-separated shortcut, so its tokens
+  // are the break iterator's own.
+  const std::vector<std::string> texts = {
+      "Đặc xá là được Chủ tịch nước cho ra tù sớm.",
+      "(Điều 30, khoản 2) “tiền án” - ‘tiền sự’; ngày 1.7.2025, 1,5 triệu đồng",
+      "don't, don’t e.g. U.S.A. a_b 3rd 2025a ... ?! —dash– x×y",
+      "  leading spaces\tand\ttabs\r\nand a combining mark: Tiê\xCC\x81" "ng  \xCC\x81" "a",
+      "mixed ការលើកលែងទោស text, ngàyការ and 中文字 word",
+      "",
+      "   "};
+  for (const std::string& text : texts) {
+    for (const char* locale : {"vi_VN", "en_GB"}) {
+      const auto fast = SearchTokens(text, locale);
+      const auto icu = SearchTokens(text, "fr_FR");
+      REQUIRE(fast.size() == icu.size());
+      for (size_t i = 0; i < fast.size(); ++i) {
+        CHECK(fast[i].folded == icu[i].folded);
+        CHECK(fast[i].begin == icu[i].begin);
+        CHECK(fast[i].end == icu[i].end);
+        CHECK(fast[i].joined == icu[i].joined);
+      }
+    }
+  }
+}
