@@ -253,8 +253,6 @@ BEGIN
           old.draft AND new.draft);
 END;
 )sql",
-    // 12: taken by another branch's migration; empty here so that WebSub's stays number 13.
-    "",
     // WebSub (W3C) subscriptions of serve's hub: a subscriber's callback for one feed (topic),
     // verified before it is stored; its secret signs the content it is sent (HMAC), so it is
     // kept as given; a lease ends at expires_unix.

@@ -1,5 +1,5 @@
 #pragma once
-// WebSub subscriptions of serve's hub (migration 13): who is told when a feed changes.
+// WebSub subscriptions of serve's hub (migration 12): who is told when a feed changes.
 #include <cstdint>
 #include <string>
 #include <vector>
