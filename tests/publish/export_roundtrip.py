@@ -41,7 +41,8 @@ def main():
     try:
         for part in ("site", "content"):
             shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
-        serve = Serve(clemency, tmp)
+        # A build always writes the static search index; serve does when asked.
+        serve = Serve(clemency, tmp, ["--static-search"])
         publish(clemency, tmp, "guides", "dac-xa-la-gi.vi.md", "major", "Thêm một câu.",
                 "\nĐây là câu mới thêm vào.\n")
         publish(clemency, tmp, "guides", "dac-xa-la-gi.vi.md", "minor", "",

@@ -30,10 +30,10 @@ from checks import check, summary  # noqa: E402
 
 
 class Serve:
-    def __init__(self, clemency, root):
+    def __init__(self, clemency, root, args=()):
         self.out = os.path.join(root, "serve.out")
         open(self.out, "w").close()
-        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0"],
+        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0", *args],
                                      stdout=open(self.out, "a"),
                                      stderr=open(os.path.join(root, "serve.log"), "a"))
         deadline = time.time() + 60
