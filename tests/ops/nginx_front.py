@@ -130,6 +130,11 @@ def api(serve_port, front):
     status, head, _ = get(front, path, {"Authorization": "Bearer x"})
     check("a request with credentials bypasses the cache",
           head.get("x-cache-status") == "BYPASS", str(head))
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    direct, _, direct_body = get(serve_port, "/websub", form, "POST", b"hub.mode=nonsense")
+    status, _, body = get(front, "/websub", form, "POST", b"hub.mode=nonsense")
+    check("POST /websub reaches serve's hub route through nginx",
+          status == direct and status != 405 and body == direct_body, f"{status} vs {direct}")
 
 
 def edited(tmp, section, name, add):
