@@ -72,7 +72,8 @@ void StartServer(ServedSite* served) {
 }
 
 // Returns a socket connected to the fixture's server. Retries briefly when the kernel has no
-// port or backlog slot free at that instant; fails with the reason otherwise.
+// port or backlog slot free at that instant, or a signal interrupted the call; fails with the
+// reason otherwise.
 int Connect() {
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -85,7 +86,8 @@ int Connect() {
     if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
     error = errno;
     close(fd);
-    if (error != EADDRNOTAVAIL && error != EAGAIN && error != ECONNREFUSED) break;
+    // EINTR: libFuzzer's timer signal (-timeout) landed during the connect.
+    if (error != EADDRNOTAVAIL && error != EAGAIN && error != ECONNREFUSED && error != EINTR) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   Fail(std::string("connect: ") + std::strerror(error));
@@ -127,6 +129,7 @@ std::string Exchange(std::string_view request) {
   size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server may close early on a refused head
     sent += static_cast<size_t>(n);
   }
@@ -138,6 +141,7 @@ std::string Exchange(std::string_view request) {
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) continue;
     ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     response.append(buffer, static_cast<size_t>(n));
   }
