@@ -143,15 +143,13 @@ const std::map<std::string, CommandSpec> kCommands = {
       "  --behind-tls  readers reach serve through a TLS proxy: cookies are Secure, and the\n"
       "                admin (/admin, /api/v1/editor/) runs on an address other than loopback\n"
       "  --precompress the start build and every publish write .gz files (see build --help)\n"
-      "  --static-search the start build and every publish also write the static search index\n"
-      "                (for mirrors without serve; each publish remakes it whole)\n"
       "  --websub-allow-private  the WebSub hub (site/config.yaml websub.hub) may contact\n"
       "                callbacks on loopback and private addresses (tests only: a subscriber\n"
       "                could otherwise make serve reach this machine's or its network's services)\n"
       "The admin runs only on a loopback address unless --behind-tls is given: its passwords\n"
       "and session cookies must never cross a network in clear text.\n",
       {"--source", "--out", "--db", "--bind", "--port", "--threads"},
-      {"--behind-tls", "--websub-allow-private", "--precompress", "--static-search"}}},
+      {"--behind-tls", "--websub-allow-private", "--precompress"}}},
     {"token",
      {"Usage: clemency token create NAME [--label TEXT] [--db FILE] [--source DIR]\n"
       "       clemency token list [--db FILE]\n"

@@ -33,7 +33,7 @@ namespace {
 // the site last built into `out`.
 std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::string& db_path,
                                        const std::string& out, bool precompress,
-                                       bool static_search, BuildInfo* build) {
+                                       BuildInfo* build) {
   StepTimer timer;
   Diagnostics diagnostics;
   // Every stored page is read and checked at start, cache or not: a page changed in the store
@@ -54,19 +54,14 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
         static_cast<long long>(stored->pages), db_path.c_str());
   }
   if (stored->site) {
-    // The static search index goes out with the site (a copy of public/ without serve) when
-    // asked for; otherwise none is left from an earlier build to go stale.
-    std::map<std::string, std::string> search;
-    if (static_search) {
-      auto made = StaticSearchOutputs(stored->store.get(), stored->site->config(),
+    // The static search index goes out with the site (a copy of public/ without serve).
+    auto search = StaticSearchOutputs(stored->store.get(), stored->site->config(),
                                       Now(stored->site->config().utc_offset_minutes).unix_seconds);
-      if (!made.ok()) {
-        std::fprintf(stderr, "clemency: static search index: %s\n", made.status().message().c_str());
-        return std::nullopt;
-      }
-      search = std::move(made).value();
+    if (!search.ok()) {
+      std::fprintf(stderr, "clemency: static search index: %s\n", search.status().message().c_str());
+      return std::nullopt;
     }
-    auto summary = BuildSite(*stored->site, out, timer, std::move(search), "", nullptr,
+    auto summary = BuildSite(*stored->site, out, timer, std::move(search).value(), "", nullptr,
                              precompress);
     if (!summary.ok()) {
       std::fprintf(stderr, "clemency: build failed: %s\n", summary.status().message().c_str());
@@ -148,7 +143,6 @@ int ServeSite(const std::string& source, const std::string& out,
   };
   live_options.socket_path = ControlSocketPath(db_path);
   live_options.precompress = values.count("--precompress") > 0;
-  live_options.static_search = values.count("--static-search") > 0;
   Diagnostics problems;
   auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &problems);
   if (!Reported(problems, config.status())) return 1;
@@ -159,9 +153,8 @@ int ServeSite(const std::string& source, const std::string& out,
   }
   LiveSite live(std::move(live_options));
   if (!Reported({}, live.Watch())) return 1;
-  std::optional<StoredSite> stored =
-      OpenAndBuild(source, db_path, out, values.count("--precompress") > 0,
-                   values.count("--static-search") > 0, &options.build);
+  const bool precompress = values.count("--precompress") > 0;
+  std::optional<StoredSite> stored = OpenAndBuild(source, db_path, out, precompress, &options.build);
   if (!stored) return 1;
   if (!Reported({}, live.Start())) return 1;
   if (hub && !Reported({}, hub->Start())) return 1;

@@ -335,18 +335,15 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   const std::string what = why + (keys ? KeysText(*keys) + ": " : "whole site: ");
   build.changed_keys = std::move(keys);
   // The static search index follows the live pages (a copy of public/ without serve searches);
-  // unmade, the last one stays. It is remade whole, so only when asked for: it costs each
-  // publish time in proportion to the site.
-  if (options_.static_search) {
-    auto search = StaticSearchOutputs(
-        store_.get(), site_->config(), options_.clock(site_->config().utc_offset_minutes).unix_seconds);
-    if (search.ok()) {
-      build.extra_files = std::move(search).value();
-    } else if (options_.report) {
-      options_.report("cannot make the static search index: " + search.status().message());
-    }
-    timer.Mark("search.static");
+  // unmade, the last one stays.
+  auto search = StaticSearchOutputs(store_.get(), site_->config(),
+                                    options_.clock(site_->config().utc_offset_minutes).unix_seconds);
+  if (search.ok()) {
+    build.extra_files = std::move(search).value();
+  } else if (options_.report) {
+    options_.report("cannot make the static search index: " + search.status().message());
   }
+  timer.Mark("search.static");
   auto summary = site_->Build(build, timer);
   if (snapshot) snapshot->End();  // the log below is a write
   if (summary.ok() && !summary->manifest_changes.empty()) {

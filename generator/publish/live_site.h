@@ -59,7 +59,6 @@ class LiveSite : public ContentPort {
     // transaction committed long before): serve's WebSub hub is told here. Must return at once.
     std::function<void()> on_republished{};
     bool precompress = false;  // every republish writes .gz files (BuildOptions::precompress)
-    bool static_search = false;  // every republish remakes the static search index
   };
   explicit LiveSite(Options options) : options_(std::move(options)) {}
   ~LiveSite() override { Stop(); }

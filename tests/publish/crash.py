@@ -25,13 +25,11 @@ from checks import check, summary  # noqa: E402
 
 
 class Serve:
-    # --static-search: serve's public/ is compared with a build's, which always has the index.
     def __init__(self, clemency, root):
         self.log = open(os.path.join(root, "serve.log"), "a")
         self.out = os.path.join(root, "serve.out")
         open(self.out, "w").close()
-        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0",
-                                      "--static-search"],
+        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0"],
                                      stdout=open(self.out, "a"), stderr=self.log)
         deadline = time.time() + 60
         while "Serving on" not in open(self.out).read():

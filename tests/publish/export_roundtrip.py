@@ -41,8 +41,7 @@ def main():
     try:
         for part in ("site", "content"):
             shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
-        # A build always writes the static search index; serve does when asked.
-        serve = Serve(clemency, tmp, ["--static-search"])
+        serve = Serve(clemency, tmp)
         publish(clemency, tmp, "guides", "dac-xa-la-gi.vi.md", "major", "Thêm một câu.",
                 "\nĐây là câu mới thêm vào.\n")
         publish(clemency, tmp, "guides", "dac-xa-la-gi.vi.md", "minor", "",

@@ -30,10 +30,10 @@ from checks import check, summary  # noqa: E402
 
 
 class Serve:
-    def __init__(self, clemency, root, args=()):
+    def __init__(self, clemency, root):
         self.out = os.path.join(root, "serve.out")
         open(self.out, "w").close()
-        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0", *args],
+        self.proc = subprocess.Popen([clemency, "serve", "--source", root, "--port", "0"],
                                      stdout=open(self.out, "a"),
                                      stderr=open(os.path.join(root, "serve.log"), "a"))
         deadline = time.time() + 60
