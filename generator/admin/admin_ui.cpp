@@ -8,6 +8,7 @@
 #include "config/site_config.h"
 #include "core/datetime.h"
 #include "core/fs.h"
+#include "http/http.h"
 
 namespace clemency {
 namespace {
@@ -109,19 +110,6 @@ std::string QueryParam(const httplib::Request& req, const std::string& name) {
   return it == params.end() ? "" : it->second;
 }
 
-std::string QueryEncode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string QueryEncode(const std::string& text) { return http::PercentEncode(text, "/"); }
 
 }  // namespace clemency

@@ -1,5 +1,6 @@
 #include "http/http.h"
 
+#include <cctype>
 #include <zlib.h>
 
 #include "http/gzip.h"
@@ -130,6 +131,22 @@ std::string ForLog(std::string_view text) {
       out += kHex[c & 15];
     } else {
       out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view text, std::string_view keep) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
     }
   }
   return out;

@@ -34,6 +34,8 @@ void SendProblem(httplib::Response& res, int status, const std::string& detail,
 bool IfNoneMatchHits(const httplib::Request& req, const std::string& etag);
 // `text` with control characters and backslashes as \xNN, so a logged field stays on its line.
 std::string ForLog(std::string_view text);
+// `text` percent-encoded (RFC 3986): unreserved characters and those in `keep` stay as they are.
+std::string PercentEncode(std::string_view text, std::string_view keep = "");
 
 struct ByteRange {
   uint64_t offset = 0, length = 0;

@@ -148,6 +148,11 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
     ++files_reused_;
     return SyncCompressed(relative_path, bytes);
   }
+  if (Status written = WriteCounted(relative_path, bytes); !written.ok()) return written;
+  return SyncCompressed(relative_path, bytes);
+}
+
+Status OutputWriter::WriteCounted(const std::string& relative_path, const std::string& bytes) {
   if (int failure = WriteNewFile(relative_path, bytes); failure != 0) {
     Status error = Status::Error("cannot write " + staging_dir_ + "/" + relative_path + ": " +
                                  std::strerror(failure));
@@ -161,7 +166,7 @@ Status OutputWriter::Write(const std::string& relative_path, const std::string& 
   }
   ++files_written_;
   bytes_written_ += bytes.size();
-  return SyncCompressed(relative_path, bytes);
+  return Status::Ok();
 }
 
 Status OutputWriter::SyncCompressed(const std::string& relative_path, const std::string& bytes) {
@@ -174,20 +179,7 @@ Status OutputWriter::SyncCompressed(const std::string& relative_path, const std:
   const std::string gz = http::Gzip(bytes);
   if (gz.empty()) return Status::Error("cannot gzip " + relative_path);
   if (in_place_ && FileHolds(public_dir_ + "/" + gz_path, gz)) return Status::Ok();
-  if (int failure = WriteNewFile(gz_path, gz); failure != 0) {
-    Status error = Status::Error("cannot write " + staging_dir_ + "/" + gz_path + ": " +
-                                 std::strerror(failure));
-    std::lock_guard<std::mutex> lock(error_mutex_);
-    if (first_error_.ok()) first_error_ = error;
-    return error;
-  }
-  if (in_place_) {
-    std::lock_guard<std::mutex> lock(error_mutex_);
-    written_.push_back(gz_path);
-  }
-  ++files_written_;
-  bytes_written_ += gz.size();
-  return Status::Ok();
+  return WriteCounted(gz_path, gz);
 }
 
 void OutputWriter::Remove(const std::string& relative_path) {

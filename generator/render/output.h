@@ -64,6 +64,8 @@ class OutputWriter {
         lock_(std::move(lock)) {}
   // Writes `bytes` to the new file `relative_path` of the staging folder; 0 or the errno.
   int WriteNewFile(const std::string& relative_path, const std::string& bytes) const;
+  // WriteNewFile, then counts the file (and lists it, in place); the first failure is kept.
+  Status WriteCounted(const std::string& relative_path, const std::string& bytes);
   std::string public_dir_, staging_dir_;
   int staging_fd_ = -1;  // the staging folder, open: files are opened relative to it
   OutputLock lock_;

@@ -28,20 +28,7 @@ struct Hub::Task {
 
 namespace {
 
-std::string FormEncode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string FormEncode(const std::string& text) { return http::PercentEncode(text); }
 
 // The callback's URL with the verification's query appended to its own.
 std::string VerifyTarget(const CallbackUrl& url, const std::string& mode, const std::string& topic,
