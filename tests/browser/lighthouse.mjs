@@ -1,6 +1,6 @@
 // Lighthouse (performance, accessibility, best practices, SEO) in Debian's headless Chromium on the
 // pages of the citizen tools, served by `clemency serve`: each category must score 100 (a page
-// under 100 at first is judged by the median of three runs).
+// under 100 at first is judged by the median of five runs).
 //
 //   node tests/browser/lighthouse.mjs CLEMENCY_BINARY SOURCE_DIR      (ctest browser.lighthouse)
 //
@@ -82,11 +82,14 @@ try {
     }
   };
   const scoresOf = (lhr) => CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));
+  // The first run in a fresh Chromium pays Chromium's own start (fonts, ICU data, caches), not the
+  // page's: its speed index came out four times the page's usual. It is run once and not judged.
+  await audit('/vi/');
   for (const path of PAGES) {
-    // Lighthouse's scores vary from run to run (its own advice: take the median of several). A
-    // page under 100 is run twice more and judged by each category's median of the three.
+    // Lighthouse's scores vary from run to run; its own advice is the median of five runs. A page
+    // under 100 is run four times more and judged by each category's median of the five.
     const runs = [await audit(path)];
-    if (scoresOf(runs[0]).some((s) => s < 100)) runs.push(await audit(path), await audit(path));
+    while (runs.length < 5 && scoresOf(runs[0]).some((s) => s < 100)) runs.push(await audit(path));
     const { categories, audits } = runs[runs.length - 1];
     const scores = CATEGORIES.map((_, i) => runs.map((r) => scoresOf(r)[i]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]);
     const low = scores.some((s) => s < 100);
@@ -98,7 +101,7 @@ try {
         for (const ref of categories[c].auditRefs) {
           const audit = audits[ref.id];
           if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
-            console.log(`        ${c}: ${audit.id} (${audit.title})`);
+            console.log(`        ${c}: ${audit.id} (${audit.title}): ${audit.displayValue ?? ''}`);
           }
         }
       }
