@@ -28,13 +28,11 @@ struct Hub::Task {
 
 namespace {
 
-std::string FormEncode(const std::string& text) { return http::PercentEncode(text); }
-
 // The callback's URL with the verification's query appended to its own.
 std::string VerifyTarget(const CallbackUrl& url, const std::string& mode, const std::string& topic,
                          const std::string& challenge, int64_t lease) {
-  std::string query = "hub.mode=" + mode + "&hub.topic=" + FormEncode(topic) +
-                      "&hub.challenge=" + FormEncode(challenge);
+  std::string query = "hub.mode=" + mode + "&hub.topic=" + http::PercentEncode(topic) +
+                      "&hub.challenge=" + http::PercentEncode(challenge);
   if (mode == "subscribe") query += "&hub.lease_seconds=" + std::to_string(lease);
   return url.target + (url.target.find('?') == std::string::npos ? "?" : "&") + query;
 }
