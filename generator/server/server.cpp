@@ -284,9 +284,9 @@ void RegisterOperations(GuardedServer& server, std::shared_ptr<Metrics> metrics,
       out += "# HELP clemency_publishes_total Changes republished while serving.\n";
       out += "# TYPE clemency_publishes_total counter\n";
       out += "clemency_publishes_total " + std::to_string(info.publishes) + "\n";
-      out += "# HELP clemency_last_publish_seconds The last republish, plan to swap.\n";
-      out += "# TYPE clemency_last_publish_seconds gauge\n";
-      out += std::string("clemency_last_publish_seconds ") + seconds + "\n";
+      out += "# HELP clemency_last_publish_duration_seconds The last republish, plan to swap.\n";
+      out += "# TYPE clemency_last_publish_duration_seconds gauge\n";
+      out += std::string("clemency_last_publish_duration_seconds ") + seconds + "\n";
     }
     res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   });

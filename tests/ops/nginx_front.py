@@ -265,6 +265,12 @@ def main():
               not failures and not bad and reads > 0, f"{failures[:1]} {bad[:5]}")
         time.sleep(1.5)  # nginx's open_file_cache looks again after 1 s
         precompressed(tmp, http_port, "after 5 publishes")
+        metrics = get(serve_port, "/metrics")[2].decode()
+        count = re.search(r"^clemency_publishes_total (\d+)$", metrics, re.M)
+        took = re.search(r"^clemency_last_publish_duration_seconds ([0-9.]+)$", metrics, re.M)
+        check("serve's /metrics counts the publishes and how long the last one took",
+              count and int(count.group(1)) >= 6 and took and 0 < float(took.group(1)) < 60,
+              metrics[-600:])
         admin(tmp, http_port, tls_port)
         outside_public(tmp, http_port)
         status, _, _ = get(tls_port, "/vi/", tls=True)

@@ -43,6 +43,9 @@ def main():
             lines = {l.strip() for l in f}
         for line in SERVE_HARDENING:
             check(f"clemency.service has {line}", line in lines)
+        start = next((l for l in lines if l.startswith("ExecStart=")), "")
+        check("serve writes the .gz files nginx's gzip_static sends (--precompress)",
+              " --precompress" in start, start)
         rw = [l for l in lines if l.startswith("ReadWritePaths=")]
         check("the only writable paths are the store's and the output's folders", len(rw) == 1,
               str(rw))
