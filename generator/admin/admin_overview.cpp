@@ -116,7 +116,7 @@ View AdminSite::DashboardGroups(AdminPage& page, const Dashboard& dashboard) con
 
 View AdminSite::TranslationsView(AdminPage& page, const Dashboard& dashboard) const {
   View list = View::List();
-  bool may_edit = May(page.caller.role, Permission::kEdit);
+  const bool may_edit = May(page.caller.role, Permission::kEdit);
   for (const TranslationFlag& flag : dashboard.translations) {
     View item;
     std::string lang = LanguageName(page, flag.lang);
@@ -274,38 +274,52 @@ void AdminSite::PagesScreen(AdminPage& page) const {
     states.Push(std::move(item));
   }
   view.Set("states", std::move(states));
-  bool may_edit = May(page.caller.role, Permission::kEdit);
-  bool may_publish = May(page.caller.role, Permission::kPublish);
+  const bool may_edit = May(page.caller.role, Permission::kEdit);
   View list = View::List();
-  long count = 0;
+  // Pages whose title or slug holds the query come first, then those only the index finds.
+  std::vector<const TranslationState*> direct, by_index;
   for (const TranslationState& row : pages.value()) {
     const std::string row_state = OpenState(open, row.source_path);
     if ((!section.empty() && row.section != section) || (!lang.empty() && row.lang != lang) ||
         (state == "published" && !row_state.empty()) ||
-        ((state == "draft" || state == "review") && row_state != state) ||
-        !(MatchesSearch(row, query) ||
-          found.count(row.lang + "/" + row.section + "/" + row.slug))) {
+        ((state == "draft" || state == "review") && row_state != state)) {
       continue;
     }
-    View item;
-    item.Set("title", row.title).Set("path", row.source_path).Set("lang", row.lang);
-    item.Set("section_name", row.section.empty() ? T(page, "section_home")
-                                                 : SectionName(page, row.section));
-    item.Set("lang_name", LanguageName(page, row.lang));
-    if (!row_state.empty()) item.Set("state_text", T(page, "pages_state_" + row_state));
-    item.Set("history_href", "/admin/history?path=" + QueryEncode(row.source_path));
-    item.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(row.source_path));
-    item.Set("edit_href", OpenHref(row.source_path, ""));
-    if (auto it = presence.find(row.source_path); it != presence.end()) item.Set("presence", it->second);
-    // A list page stays as long as its section does: it can be edited, not unpublished.
-    item.Set("may_edit", may_edit).Set("may_publish", may_publish && !row.slug.empty());
-    item.Set("csrf", page.caller.csrf);
-    list.Push(std::move(item));
-    ++count;
+    if (MatchesSearch(row, query)) {
+      direct.push_back(&row);
+    } else if (found.count(row.lang + "/" + row.section + "/" + row.slug)) {
+      by_index.push_back(&row);
+    }
   }
+  direct.insert(direct.end(), by_index.begin(), by_index.end());
+  for (const TranslationState* row : direct) {
+    auto it = presence.find(row->source_path);
+    list.Push(PageListItem(page, *row, OpenState(open, row->source_path),
+                           it == presence.end() ? "" : it->second));
+  }
+  const long count = static_cast<long>(direct.size());
   view.Set("pages", std::move(list)).Set("may_edit", may_edit);
   view.Set("count_text", T(page, "pages_count", {{"count", count}}));
   Show(page, 200, "pages", T(page, "pages_title"), std::move(view));
+}
+
+View AdminSite::PageListItem(const AdminPage& page, const TranslationState& row,
+                             const std::string& row_state, const std::string& presence) const {
+  View item;
+  item.Set("title", row.title).Set("path", row.source_path).Set("lang", row.lang);
+  item.Set("section_name", row.section.empty() ? T(page, "section_home")
+                                               : SectionName(page, row.section));
+  item.Set("lang_name", LanguageName(page, row.lang));
+  if (!row_state.empty()) item.Set("state_text", T(page, "pages_state_" + row_state));
+  item.Set("history_href", "/admin/history?path=" + QueryEncode(row.source_path));
+  item.Set("unpublish_href", "/admin/unpublish?path=" + QueryEncode(row.source_path));
+  item.Set("edit_href", OpenHref(row.source_path, ""));
+  if (!presence.empty()) item.Set("presence", presence);
+  // A list page stays as long as its section does: it can be edited, not unpublished.
+  item.Set("may_edit", May(page.caller.role, Permission::kEdit));
+  item.Set("may_publish", May(page.caller.role, Permission::kPublish) && !row.slug.empty());
+  item.Set("csrf", page.caller.csrf);
+  return item;
 }
 
 void AdminSite::AuditScreen(AdminPage& page) const {

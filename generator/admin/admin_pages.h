@@ -88,6 +88,9 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   View AttacksView(AdminPage& page) const;  // for those who manage accounts
   View PageFilters(AdminPage& page, const std::string& section, const std::string& lang) const;
   void PagesScreen(AdminPage& page) const;
+  // One row of the page list: `row_state` is "", "draft" or "review"; `presence` who else edits.
+  View PageListItem(const AdminPage& page, const TranslationState& row, const std::string& row_state,
+                    const std::string& presence) const;
   void AddWaitingForReview(AdminPage& page, const Dashboard& dashboard, View* view) const;
   // Who else saved the open edit `edit` in the last minutes, as a sentence ("" when nobody).
   std::string PresenceText(AdminPage& page, const EditRow& edit) const;

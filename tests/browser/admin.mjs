@@ -327,7 +327,8 @@ async function typedFormCheck(editorContext) {
   }
   const items = page.locator('.page-list li');
   const paths = await items.locator('.path').allInnerTexts();
-  if (paths.length !== 1 || paths[0] !== SUPPORT) return [...problems, `the search found ${paths}`];
+  // Its title holds the words, so it comes first; pages with them only in the body follow.
+  if (paths[0] !== SUPPORT) return [...problems, `the search found ${paths}`];
   if (!(await items.first().locator('.title').innerText()).includes('Hưng Xá')) problems.push('the list shows no title');
   await Promise.all([page.waitForURL(/\/admin\/edit\?/), items.first().locator('a.button').click()]);
   // Opening the page to read it makes no draft: the dashboard lists none for it.
