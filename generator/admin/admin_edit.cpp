@@ -125,6 +125,7 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
     AddProblems(page, edit, &view);
   }
   view.Set("body", form.body).Set("note", edit.note);
+  AddMediaPicker(page, edit, &view);
   View types = View::List();
   for (const char* type : {"major", "minor", "correction"}) {
     View choice;
