@@ -221,8 +221,10 @@ def test_slow_clients(server, count):
             if status != 200:
                 failures.append(f"{path}: {status}")
         time.sleep(0.2)
-    check(f"with {len(slow)} slow clients /healthz and pages answer within 1 s",
-          not failures and worst < 1.0, f"worst {worst:.2f} s, failures {failures[:3]}")
+    # Held behind the slow heads, a request would wait for their cut-off (7 s) and time out at
+    # 3 s; 2.5 s leaves room for a loaded 2-core machine (1.6 s seen at load average 27).
+    check(f"with {len(slow)} slow clients /healthz and pages answer within 2.5 s",
+          not failures and worst < 2.5, f"worst {worst:.2f} s, failures {failures[:3]}")
     # A head that has not arrived whole by the deadline is cut off.
     time.sleep(3.0)
     stop.set()
