@@ -4,6 +4,7 @@
 #include "admin/admin_ui.h"
 #include "editor_api/editor_api.h"
 #include "editor_api/editor_auth.h"
+#include "media/library.h"
 
 namespace clemency {
 
@@ -28,7 +29,12 @@ Status RegisterEditor(httplib::Server& server, const ServerOptions& options) {
   auto auth = std::make_shared<EditorAuth>(options.store, options.workflow, options.sessions,
                                            options.login_limiter, options.secure_cookies);
   RegisterEditorApi(server, auth, *options.config);
-  std::make_shared<AdminSite>(server, auth, *text, *options.config)->Register();
+  auto admin = std::make_shared<AdminSite>(server, auth, *text, *options.config);
+  // Uploads are written on a store connection of the media library's own.
+  auto media = media::MediaLibrary::Open(options.store->path());
+  if (!media.ok()) return Status::Error("server: " + media.status().message());
+  admin->SetMediaLibrary(std::move(media).value());
+  admin->Register();
   return Status::Ok();
 }
 
