@@ -8,8 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstddef>
-#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +15,6 @@
 
 #include "core/fs.h"
 #include "core/parallel.h"
-#include "core/site_paths.h"
 #include "http/gzip.h"
 #include "render/output_folder.h"
 
@@ -290,19 +287,9 @@ Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
 
 Status OutputWriter::CommitInPlace() {
   // The journal first: a commit cut short between two renames is finished by the next build
-  // (RecoverOutput), so the folder is only ever the old site or the new one.
-  // Deepest files first: a page goes live before the section list, feeds, home page and sitemap
-  // that link to it (they sit higher in the folder), so no reader follows a link to a page not
-  // live yet. Removals come after every rename, when nothing links to those pages any more.
-  // Library images go first of all: they link to nothing, and the pages that show them follow.
-  const std::string media = std::string(paths::kMediaFolder) + "/";
-  auto rank = [&media](const std::string& path) -> std::ptrdiff_t {
-    if (path.rfind(media, 0) == 0) return PTRDIFF_MAX;
-    return std::count(path.begin(), path.end(), '/');
-  };
-  std::stable_sort(written_.begin(), written_.end(), [&rank](const std::string& a, const std::string& b) {
-    return rank(a) > rank(b);
-  });
+  // (RecoverOutput), so the folder is only ever the old site or the new one. Removals come after
+  // every rename, when nothing links to those pages any more.
+  OrderForRenames(&written_);
   InPlaceChanges changes{staging_dir_, written_, removed_};
   if (Status s = WriteJournal(public_dir_, changes); !s.ok()) return s;
   if (Status s = ApplyInPlace(public_dir_, changes); !s.ok()) {
