@@ -5,6 +5,7 @@
 #include "editor_api/editor_api.h"
 #include "editor_api/editor_auth.h"
 #include "media/library.h"
+#include "public_api/search_route.h"
 
 namespace clemency {
 
@@ -29,7 +30,13 @@ Status RegisterEditor(httplib::Server& server, const ServerOptions& options) {
   auto auth = std::make_shared<EditorAuth>(options.store, options.workflow, options.sessions,
                                            options.login_limiter, options.secure_cookies);
   RegisterEditorApi(server, auth, *options.config);
-  auto admin = std::make_shared<AdminSite>(server, auth, *text, *options.config);
+  Store* store = options.store;
+  const SiteConfig* config = options.config;
+  auto find_pages = [store, config](const std::string& query) {
+    auto keys = FindPageKeys(store, *config, query, 200);
+    return keys.ok() ? std::move(keys).value() : std::set<std::string>();
+  };
+  auto admin = std::make_shared<AdminSite>(server, auth, *text, *options.config, find_pages);
   // Uploads are written on a store connection of the media library's own.
   auto media = media::MediaLibrary::Open(options.store->path());
   if (!media.ok()) return Status::Error("server: " + media.status().message());
