@@ -106,7 +106,7 @@ function watch(page) {
     if (msg.type() !== 'error') return;
     // A refusal (the conflict screen is a 412, a missing edit 404, an expired session's autosave
     // 401, an unpublish sent without its confirmation 400) is reported as a failed load.
-    if (/Failed to load resource: the server responded with a status of 4(00|01|04|09|12)/.test(msg.text())) return;
+    if (/Failed to load resource: the server responded with a status of 4(00|01|04|09|12|22)/.test(msg.text())) return;
     consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
