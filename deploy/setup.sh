@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=(cmake g++ make pkg-config libqrencode-dev libsodium-dev libpwquality-dev cracklib-runtime
   libcpp-httplib-dev libkainjow-mustache-dev libsqlite3-dev libicu-dev
-  libmd4c-dev libyaml-dev libmimalloc-dev libxxhash-dev zlib1g-dev)
+  libmd4c-dev libyaml-dev libmimalloc-dev libxxhash-dev zlib1g-dev libvips-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   # tests/bench/run.sh: the peers and the load generator, side by side with Clemency.
   packages+=(hugo nginx wrk hyperfine time curl python3)

@@ -208,6 +208,7 @@ View AdminSite::EditView(AdminPage& page, const EditRow& edit) const {
   }
   if (file && file->lang != config_.default_language) AddSourcePanel(page, edit.source_path, &view);
   view.Set("body", form.body).Set("note", edit.note);
+  AddMediaPicker(page, edit, &view);
   View types = View::List();
   for (const char* type : {"major", "minor", "correction"}) {
     View choice;

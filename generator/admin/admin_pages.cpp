@@ -25,6 +25,7 @@ void AdminSite::Register() {
   RegisterNewPage();
   RegisterActions();
   RegisterHistory();
+  RegisterMedia();
 }
 
 // ---- plumbing ----

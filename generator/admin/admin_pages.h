@@ -18,6 +18,11 @@
 #include "editor_api/editor_auth.h"
 #include "config/site_config.h"
 #include "content/page_file.h"
+#include "store/media.h"
+
+namespace clemency::media {
+class MediaLibrary;
+}  // namespace clemency::media
 
 namespace clemency {
 
@@ -47,6 +52,8 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
         find_pages_(std::move(find_pages)) {}
   // Registers every /admin route.
   void Register();
+  // The media library the admin's image screens use (none: they say it is unavailable).
+  void SetMediaLibrary(std::shared_ptr<media::MediaLibrary> media) { media_ = std::move(media); }
 
  private:
   // Plumbing (admin_pages.cpp).
@@ -166,12 +173,24 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   void Restore(AdminPage& page) const;
   void UnpublishForm(AdminPage& page, bool refused) const;
   void Unpublish(AdminPage& page) const;
+  // The media library (admin_media.cpp).
+  void RegisterMedia();
+  // `alt_lang`: the language whose alt text the Markdown of each image carries.
+  View MediaItems(AdminPage& page, const std::vector<MediaRow>& rows,
+                  const std::string& alt_lang) const;
+  // The editor's "insert an image" list: the newest images with their Markdown.
+  void AddMediaPicker(AdminPage& page, const EditRow& edit, View* view) const;
+  // `errors`: a catalog key by field ("file", "alt.vi", "consent_basis", "consent_given_by").
+  void MediaScreen(AdminPage& page, int status,
+                   const std::map<std::string, std::string>& errors) const;
+  void UploadMedia(AdminPage& page) const;
 
   httplib::Server& server_;
   std::shared_ptr<EditorAuth> auth_;
   std::shared_ptr<const AdminText> text_;
   const SiteConfig& config_;
   PageFinder find_pages_;
+  std::shared_ptr<media::MediaLibrary> media_;
 };
 
 }  // namespace clemency

@@ -12,6 +12,7 @@
 #include "core/site_paths.h"
 #include "publish/history.h"
 #include "publish/search_index.h"
+#include "publish/media_files.h"
 #include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
@@ -30,7 +31,9 @@ std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::
   Diagnostics diagnostics;
   DiskFileSystem disk;
   HistoryFolder records(disk, source);
-  auto site = Site::Load(std::move(fs), source, &diagnostics, LoadOptions{timer, cache, &records, {}});
+  // An export's media library (media/ beside content/): the images its pages may show.
+  auto site = Site::Load(std::move(fs), source, &diagnostics,
+                         LoadOptions{timer, cache, &records, {}, FolderMediaPaths(source)});
   std::fputs(diagnostics.WarningsToString().c_str(), stderr);
   if (!site) {
     std::fputs(diagnostics.ToString().c_str(), stderr);
@@ -123,6 +126,12 @@ int LoadAndBuild(const std::string& command, const std::string& source, const st
   }
   auto search = SearchOutputs(*site, source, out, &timer);
   if (!search) return 1;
+  auto media = FolderMediaOutputs(*site, source);
+  if (!media.ok()) {
+    std::fprintf(stderr, "clemency: build failed: %s\n", media.status().message().c_str());
+    return 1;
+  }
+  search->merge(media.value());
   auto summary = BuildSite(*site, out, timer, std::move(search), fingerprint, &previous,
                            values.count("--precompress") > 0);
   if (!summary.ok()) {
@@ -184,6 +193,9 @@ int BuildFromStore(const std::string& source, const std::string& db_path, const 
   if (!Reported(diagnostics, stored.status()) || !stored->site) return 1;
   auto search = SearchOutputs(*stored->site, source, out, &timer);
   if (!search) return 1;
+  auto media = StoredMediaOutputs(*stored->site, stored->store.get());
+  if (!Reported({}, media.status())) return 1;
+  search->merge(media.value());
   auto summary = BuildSite(*stored->site, out, timer, std::move(search), "", nullptr, precompress);
   if (!Reported({}, summary.status())) return 1;
   KeepPageCache(out, *stored->site, nullptr);

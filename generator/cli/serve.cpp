@@ -18,6 +18,7 @@
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
 #include "publish/live_site.h"
+#include "publish/media_files.h"
 #include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/output_folder.h"
@@ -57,10 +58,14 @@ std::optional<StoredSite> OpenAndBuild(const std::string& source, const std::str
     // The static search index goes out with the site (a copy of public/ without serve).
     auto search = StaticSearchOutputs(stored->store.get(), stored->site->config(),
                                       Now(stored->site->config().utc_offset_minutes).unix_seconds);
-    if (!search.ok()) {
-      std::fprintf(stderr, "clemency: static search index: %s\n", search.status().message().c_str());
+    // So do the library images its live pages show, in the same commit.
+    auto media = search.ok() ? StoredMediaOutputs(*stored->site, stored->store.get()) : search;
+    if (!media.ok()) {
+      std::fprintf(stderr, "clemency: static search index or media files: %s\n",
+                   media.status().message().c_str());
       return std::nullopt;
     }
+    search->merge(media.value());
     auto summary = BuildSite(*stored->site, out, timer, std::move(search).value(), "", nullptr,
                              precompress);
     if (!summary.ok()) {

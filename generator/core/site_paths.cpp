@@ -1,5 +1,7 @@
 #include "core/site_paths.h"
 
+#include <cstdint>
+
 namespace clemency::paths {
 
 std::string Home(std::string_view lang) { return "/" + std::string(lang) + "/"; }
@@ -70,6 +72,57 @@ std::string OutputFile(std::string_view site_path) {
 std::string ApiPage(std::string_view section, std::string_view slug, std::string_view lang) {
   return "/api/v1/pages/" + std::string(section) + "/" + std::string(slug) +
          "?lang=" + std::string(lang);
+}
+
+std::string MediaFile(const MediaName& name) {
+  return "/" + std::string(kMediaFolder) + "/" + name.hash + "-" + std::to_string(name.width) +
+         "x" + std::to_string(name.height) + "." + name.ext;
+}
+
+namespace {
+
+// Returns the positive number `text` is written as (digits only, at most 5), or 0.
+int SmallNumber(std::string_view text) {
+  if (text.empty() || text.size() > 5) return 0;
+  int n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+std::optional<MediaName> ParseMediaFile(std::string_view site_path) {
+  const std::string prefix = "/" + std::string(kMediaFolder) + "/";
+  if (site_path.substr(0, prefix.size()) != prefix) return std::nullopt;
+  std::string_view name = site_path.substr(prefix.size());
+  size_t dash = name.find('-'), x = name.find('x', dash + 1), dot = name.find('.', x + 1);
+  if (dash == std::string_view::npos || x == std::string_view::npos ||
+      dot == std::string_view::npos || dash == 0 || dash > 64) {
+    return std::nullopt;
+  }
+  MediaName m{std::string(name.substr(0, dash)), SmallNumber(name.substr(dash + 1, x - dash - 1)),
+              SmallNumber(name.substr(x + 1, dot - x - 1)), std::string(name.substr(dot + 1))};
+  if (m.hash.find_first_not_of("0123456789abcdef") != std::string::npos || m.width == 0 ||
+      m.height == 0 || (m.ext != "jpg" && m.ext != "png" && m.ext != "webp")) {
+    return std::nullopt;
+  }
+  return m;
+}
+
+std::vector<int> MediaVariantWidths(int width) {
+  std::vector<int> widths;
+  for (int w : {480, 960}) {
+    if (w < width) widths.push_back(w);
+  }
+  return widths;
+}
+
+int MediaVariantHeight(int width, int height, int variant_width) {
+  int64_t h = (static_cast<int64_t>(height) * variant_width + width / 2) / width;
+  return h < 1 ? 1 : static_cast<int>(h);
 }
 
 }  // namespace clemency::paths

@@ -1,8 +1,10 @@
 #pragma once
 // Every URL path and output file name of the site, defined once. Paths are absolute within the
 // site ("/vi/guides/slug/"); a folder path ends with '/', and its file is its index.html.
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace clemency::paths {
 
@@ -59,6 +61,25 @@ std::string SitemapPart(size_t n);
 std::string OutputFile(std::string_view site_path);
 // "/api/v1/pages/guides/slug?lang=vi": a page in the public API.
 std::string ApiPage(std::string_view section, std::string_view slug, std::string_view lang);
+// "/media/<hash>-<width>x<height>.<ext>": an uploaded image (content-addressed, so cached
+// forever). The name holds its size, so a page's <img> gets width, height and srcset from the
+// Markdown alone; its narrower variants are the same name at each of MediaVariantWidths.
+struct MediaName {
+  std::string hash;  // lowercase hex
+  int width = 0, height = 0;
+  std::string ext;  // jpg, png or webp
+};
+inline constexpr char kMediaFolder[] = "media";
+// Returns the site path of `name` ("/media/…").
+std::string MediaFile(const MediaName& name);
+// Returns the parts of a site path made by MediaFile, or nullopt for any other path.
+std::optional<MediaName> ParseMediaFile(std::string_view site_path);
+// Returns the widths of the narrower copies written of an image `width` wide (480, 960 below it).
+std::vector<int> MediaVariantWidths(int width);
+// Returns the height of the copy `variant_width` wide of an image `width` x `height` (rounded,
+// at least 1). REQUIRES: width > 0.
+int MediaVariantHeight(int width, int height, int variant_width);
+
 // Under the site's base URL: the namespace of the feeds' extension elements (<clemency:change>)
 // and the scheme of their change-type categories, both described by the API index (/api/v1/).
 constexpr const char kFeedExtension[] = "/api/v1/#feed-extension";

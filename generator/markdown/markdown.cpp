@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 
+#include "core/site_paths.h"
 #include "core/text.h"
 
 namespace clemency {
@@ -287,15 +289,39 @@ class Renderer {
     return 0;
   }
 
+  // An uploaded image (paths::MediaFile) gets its size and narrower copies from its name, so
+  // the page does not move as it loads and a phone fetches the smallest copy that fits.
+  std::string ImageTag() const {
+    auto url = [this](const std::string& src) {
+      return EscapeHtml(AbsoluteUrl(src, options_.document_url));
+    };
+    std::optional<paths::MediaName> media = paths::ParseMediaFile(image_src_);
+    if (!media) {
+      return "<img src=\"" + url(image_src_) + "\" alt=\"" + EscapeHtml(image_alt_) +
+             "\" loading=\"lazy\">";
+    }
+    std::string srcset, src = image_src_;
+    for (int w : paths::MediaVariantWidths(media->width)) {
+      paths::MediaName copy = *media;
+      copy.width = w;
+      copy.height = paths::MediaVariantHeight(media->width, media->height, w);
+      srcset += url(paths::MediaFile(copy)) + " " + std::to_string(w) + "w, ";
+      if (w <= 960 && media->width > 960) src = paths::MediaFile(copy);
+    }
+    srcset += url(image_src_) + " " + std::to_string(media->width) + "w";
+    return "<img src=\"" + url(src) + "\" srcset=\"" + srcset +
+           "\" sizes=\"(max-width: 42rem) 100vw, 40rem\" width=\"" +
+           std::to_string(media->width) + "\" height=\"" + std::to_string(media->height) +
+           "\" alt=\"" + EscapeHtml(image_alt_) + "\" loading=\"lazy\" decoding=\"async\">";
+  }
+
   int LeaveSpan(MD_SPANTYPE type) {
     if (image_depth_ > 0) {
       if (type != MD_SPAN_IMG || --image_depth_ > 0) return 0;
       bool safe = IsSafeUrl(image_src_, false);
       result_.images.push_back({image_src_, image_alt_, safe});
       if (safe) {
-        Out() += "<img src=\"" + EscapeHtml(AbsoluteUrl(image_src_, options_.document_url)) +
-                 "\" alt=\"" + EscapeHtml(image_alt_) +
-                 "\" loading=\"lazy\">";
+        Out() += ImageTag();
       } else {
         Out() += EscapeHtml(image_alt_);
       }

@@ -6,6 +6,7 @@
 
 #include "config/site_config.h"
 #include "publish/history.h"
+#include "publish/media_files.h"
 #include "publish/static_search.h"
 
 namespace clemency {
@@ -66,8 +67,10 @@ Status LiveSite::Start() {
   if (manifest_.size() > 0) shown_at = std::min(shown_at, manifest_.schedule().built_at);
   Diagnostics diagnostics;  // serve reported them when it opened the store
   StoreRecords records(store_.get());
+  auto media = StoredMediaPaths(store_.get());
+  if (!media.ok()) return media.status();
   site_ = Site::Load(files_.files, options_.source_dir, &diagnostics,
-                     LoadOptions{nullptr, &cache, &records, shown_at});
+                     LoadOptions{nullptr, &cache, &records, shown_at, std::move(media).value()});
   if (!options_.socket_path.empty()) {
     Status s = control_.Start(options_.socket_path,
                               [this](const ControlMessage& request, const ControlPeer& peer) {
@@ -288,6 +291,10 @@ Result<BuildSummary> LiveSite::SyncWithStore() {
   change.paths = ChangedFiles(*site_);
   change.fs = files_.files;
   change.records = &records;
+  // An image uploaded to the library is one pages may show from now on.
+  auto media = StoredMediaPaths(store_.get());
+  if (!media.ok()) return media.status();
+  change.media = std::move(media).value();
   std::set<std::string> keys;
   Diagnostics diagnostics;
   std::shared_ptr<const Site> next = site_->Changed(change, &diagnostics, &keys);
@@ -338,10 +345,14 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   // unmade, the last one stays.
   auto search = StaticSearchOutputs(store_.get(), site_->config(),
                                     options_.clock(site_->config().utc_offset_minutes).unix_seconds);
-  if (search.ok()) {
+  // With the library images live pages show: the same commit puts a page and its images live.
+  auto media = search.ok() ? StoredMediaOutputs(*site_, store_.get()) : search;
+  if (media.ok()) {
     build.extra_files = std::move(search).value();
+    build.extra_files->merge(media.value());
   } else if (options_.report) {
-    options_.report("cannot make the static search index: " + search.status().message());
+    options_.report("cannot make the static search index or the media files: " +
+                    media.status().message());
   }
   timer.Mark("search.static");
   auto summary = site_->Build(build, timer);
@@ -390,6 +401,14 @@ Result<PublishResult> LiveSite::PublishOnWatcher(const PublishRequest& given,
     return result;
   }
   request.now = options_.clock(site_->config().utc_offset_minutes);
+  // An image uploaded since the watcher last looked is one the page may show.
+  if (auto media = StoredMediaPaths(store_.get()); media.ok() && **media != site_->media()) {
+    SiteChange with_media;
+    with_media.media = std::move(media).value();
+    std::set<std::string> none;
+    Diagnostics ignored;  // a new library alone has nothing to check
+    if (std::shared_ptr<const Site> held = site_->Changed(with_media, &ignored, &none)) Hold(held);
+  }
   std::set<std::string> keys;
   std::unique_ptr<Site> next;
   auto result = PublishToSite(store_.get(), files_.content.get(), files_.files, *site_,

@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "core/parallel.h"
 #include "publish/history.h"
+#include "publish/media_files.h"
 #include "publish/search_index.h"
 #include "render/output.h"
 
@@ -275,13 +276,34 @@ Result<StoredFiles> ReadStoredFiles(Store* store, const std::string& source_dir)
   return out;
 }
 
+namespace {
+
+// Loads content/ under `source_dir` from disk, its pages free to show the images of the store's
+// media library and of the folder's (an export's media/).
+Result<std::unique_ptr<Site>> LoadForImport(const std::string& source_dir, Store* store,
+                                            Diagnostics* diagnostics, StepTimer* timer) {
+  auto stored = StoredMediaPaths(store);
+  if (!stored.ok()) return stored.status();
+  auto media = std::make_shared<std::set<std::string>>(**stored);
+  auto folder = FolderMediaPaths(source_dir);
+  media->insert(folder->begin(), folder->end());
+  LoadOptions options;
+  options.timer = timer;
+  options.media = std::move(media);
+  return Site::Load(std::make_shared<DiskFileSystem>(), source_dir, diagnostics, options);
+}
+
+}  // namespace
+
 Result<int64_t> ImportContent(const std::string& source_dir, const std::string& db_path,
                               Diagnostics* diagnostics) {
-  auto site = Site::Load(std::make_shared<DiskFileSystem>(), source_dir, diagnostics);
-  if (!site) return Status::Error("content/ has problems; the store was not changed");
   auto store = OpenStore(db_path);
   if (!store.ok()) return store.status();
-  if (Status s = ImportSite(*site, store->get()); !s.ok()) return s;
+  auto site = LoadForImport(source_dir, store->get(), diagnostics, nullptr);
+  if (!site.ok()) return site.status();
+  if (!*site) return Status::Error("content/ has problems; the store was not changed");
+  if (Status s = ImportSite(**site, store->get()); !s.ok()) return s;
+  if (Status s = ImportMedia(source_dir, store->get()); !s.ok()) return s;
   return PageRepository(store->get()).Count();
 }
 
@@ -306,6 +328,7 @@ Status ExportContent(Store* store, const std::string& source_dir, const std::str
   if (s.ok()) s = written;
   // What the pages' public histories show (announced revisions, their texts for diffs).
   if (s.ok()) s = ExportHistories(store, temp).status();
+  if (s.ok()) s = ExportMedia(store, temp);
   if (s.ok()) {
     Diagnostics ignored;  // the site was checked when its pages were stored
     auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source_dir, "site/config.yaml"), &ignored);
@@ -408,7 +431,10 @@ Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& so
   if (!stored.ok()) return stored.status();
   if (timer) timer->Mark("read");
   StoreRecords records(store);
-  return Site::Load(stored->files, source_dir, diagnostics, LoadOptions{timer, cache, &records, now});
+  auto media = StoredMediaPaths(store);
+  if (!media.ok()) return media.status();
+  return Site::Load(stored->files, source_dir, diagnostics,
+                    LoadOptions{timer, cache, &records, now, std::move(media).value()});
 }
 
 Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::string& db_path,
@@ -422,9 +448,12 @@ Result<StoredSite> OpenStoredSite(const std::string& source_dir, const std::stri
   if (!count.ok()) return count.status();
   if (*count == 0) {
     out.imported = true;
-    out.site = Site::Load(std::make_shared<DiskFileSystem>(), source_dir, diagnostics, timer);
+    auto loaded = LoadForImport(source_dir, out.store.get(), diagnostics, timer);
+    if (!loaded.ok()) return loaded.status();
+    out.site = std::move(loaded).value();
     if (!out.site) return Status::Error("content/ has problems; nothing was imported");
     if (Status s = ImportSite(*out.site, out.store.get()); !s.ok()) return s;
+    if (Status s = ImportMedia(source_dir, out.store.get()); !s.ok()) return s;
     // What the store now says: the build shows the same histories as any later one.
     StoreRecords records(out.store.get());
     SiteChange change;

@@ -28,9 +28,13 @@ struct ChangePlan {
   std::vector<std::string> removed;  // outputs of the last build that are no more
 };
 
-// The files of BuildOptions::extra_files (the static search index) live under this folder.
-constexpr std::string_view kExtraFolder = "search-index/";
-bool IsExtraOutput(std::string_view output) { return output.rfind(kExtraFolder, 0) == 0; }
+// The files of BuildOptions::extra_files (the static search index, the library images pages
+// show) live under these folders.
+constexpr std::string_view kExtraFolders[] = {"search-index/", "media/"};
+bool IsExtraOutput(std::string_view output) {
+  return std::any_of(std::begin(kExtraFolders), std::end(kExtraFolders),
+                     [output](std::string_view folder) { return output.rfind(folder, 0) == 0; });
+}
 
 // A sitemap part, a further page of a section's list or a province's support page: outputs
 // whose number depends on the site's content, so a partial plan plans all of them and removes

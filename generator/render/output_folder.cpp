@@ -7,11 +7,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
 
 #include "core/fs.h"
+#include "core/site_paths.h"
 #include "render/output.h"
 
 namespace clemency {
@@ -168,7 +171,12 @@ OutputLock::~OutputLock() {
 }
 
 void OrderForRenames(std::vector<std::string>* paths) {
-  auto depth = [](const std::string& path) { return std::count(path.begin(), path.end(), '/'); };
+  // Library images rank deepest of all: they link to nothing, and the pages that show them follow.
+  const std::string media = std::string(paths::kMediaFolder) + "/";
+  auto depth = [&media](const std::string& path) -> std::ptrdiff_t {
+    if (path.rfind(media, 0) == 0) return PTRDIFF_MAX;
+    return std::count(path.begin(), path.end(), '/');
+  };
   auto base = [](const std::string& path) {
     return std::string_view(path).substr(0, path.ends_with(".gz") ? path.size() - 3 : path.size());
   };

@@ -128,6 +128,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
   site->source_dir_ = source_dir;
   site->fs_ = std::move(shared_fs);
   site->now_ = options.now.value_or(Now(0).unix_seconds);
+  if (options.media) site->media_ = options.media;
   if (!site->LoadSiteFolder(diagnostics)) return nullptr;
   if (timer) timer->Mark("site");
   if (cache && cache->site_key() != site->site_key_) cache = nullptr;
@@ -319,7 +320,41 @@ void Site::RebuildIndexes() {
       targets.append(1, '\x1f').append(std::to_string(pages_[index].live_at)).append(1, '\n');
     }
   }
+  // An uploaded image a page shows is a link target too.
+  for (const std::string& path : *media_) targets.append("media\x1f").append(path).append(1, '\n');
   link_targets_ = HashHex(targets);
+}
+
+namespace {
+
+// The site paths of an uploaded image's copies: its full width first, then each narrower one
+// (what Markdown's srcset names).
+std::vector<std::string> MediaCopies(const paths::MediaName& full) {
+  std::vector<std::string> copies = {paths::MediaFile(full)};
+  for (int width : paths::MediaVariantWidths(full.width)) {
+    paths::MediaName copy = full;
+    copy.width = width;
+    copy.height = paths::MediaVariantHeight(full.width, full.height, width);
+    copies.push_back(paths::MediaFile(copy));
+  }
+  return copies;
+}
+
+}  // namespace
+
+std::set<std::string> Site::MediaOutputs() const {
+  std::set<std::string> outputs;
+  for (const RenderedPage& rendered : pages_) {
+    if (!rendered.live) continue;
+    for (const auto& image : rendered.body.images) {
+      std::optional<paths::MediaName> media = paths::ParseMediaFile(image.src);
+      if (!media || !image.safe) continue;
+      for (const std::string& copy : MediaCopies(*media)) {
+        if (media_->count(copy)) outputs.insert(copy.substr(1));
+      }
+    }
+  }
+  return outputs;
 }
 
 Site::Schedule Site::Scheduled() const {
@@ -385,6 +420,7 @@ std::unordered_set<std::string> Site::LinkableFiles() const {
     }
   }
   for (const auto& file : static_files_) files.insert("/" + file);
+  files.insert(media_->begin(), media_->end());
   // The self-check's pages: content may link to its start, a question or an outcome.
   if (!selfcheck_.empty()) {
     for (const auto& language : config_.languages) {
@@ -506,10 +542,18 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
       problems->Add(page.source_path, line_of("(" + image.src), "body",
                     {Diag::check_image_url, {{"src", image.src}}});
     }
-    if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0 &&
-        !files.count(image.src.substr(0, image.src.find_first_of("?#")))) {
-      problems->Add(page.source_path, line_of("(" + image.src), "body",
-                    {Diag::check_image_missing, {{"src", image.src}}});
+    if (image.safe && image.src.rfind("/", 0) == 0 && image.src.rfind("//", 0) != 0) {
+      // An uploaded image needs every copy its srcset names in the media library.
+      std::optional<paths::MediaName> media = paths::ParseMediaFile(image.src);
+      std::vector<std::string> needed =
+          media ? MediaCopies(*media)
+                : std::vector<std::string>{image.src.substr(0, image.src.find_first_of("?#"))};
+      auto missing = std::find_if(needed.begin(), needed.end(),
+                                  [&files](const std::string& path) { return !files.count(path); });
+      if (missing != needed.end()) {
+        problems->Add(page.source_path, line_of("(" + image.src), "body",
+                      {Diag::check_image_missing, {{"src", *missing}}});
+      }
     }
     if (image.alt.find_first_not_of(" \t") == std::string::npos) {
       problems->Add(page.source_path, line_of("(" + image.src), "body",

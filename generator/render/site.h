@@ -94,8 +94,10 @@ struct BuildOptions {
   // `previous_manifest` says. A list page's key ("" or a section) plans the whole site.
   std::optional<std::set<std::string>> changed_keys;
   // Files made outside render that go out with the site (output path -> bytes: the static
-  // search index, under "search-index/"), committed with it, so a build stopped half way never
-  // leaves them from another site. Unset: the last build's stay as they are.
+  // search index, under "search-index/", and the library images live pages show, under
+  // "media/"), committed with it, so a build stopped half way never leaves them from another
+  // site; those of the last build not given are removed. Unset: the last build's stay as they
+  // are.
   std::optional<std::map<std::string, std::string>> extra_files;
   // Writes a ".gz" beside each file nginx's gzip_static may serve (OutputWriter::Precompress).
   // Part of every job's key, so turning it on or off renders the site again once.
@@ -165,6 +167,9 @@ struct LoadOptions {
   PageCache* cache = nullptr;
   SiteRecords* records = nullptr;  // none: no withdrawn pages, each history its page's own dates
   std::optional<int64_t> now;      // the time (unix seconds) the site is shown at; unset: now
+  // The site paths of every copy of the media library's images ("/media/…"): what a page may
+  // show as an uploaded image (null: none).
+  std::shared_ptr<const std::set<std::string>> media;
 };
 
 // What makes a new site from a loaded one (Site::Changed).
@@ -184,6 +189,8 @@ struct SiteChange {
   // read as far as it goes and every later check runs (wording, terms, links), so all of a
   // file's problems come at once, and Changed returns the site with them in `diagnostics`.
   bool keep_problems = false;
+  // The media library's copies as they are now (LoadOptions::media; null: the old site's).
+  std::shared_ptr<const std::set<std::string>> media;
 };
 
 // A loaded site never changes: a change makes a new one (Changed), so a site can be rendered,
@@ -200,7 +207,7 @@ class Site {
   static std::unique_ptr<Site> Load(std::shared_ptr<const FileSystem> fs,
                                     const std::string& source_dir, Diagnostics* diagnostics,
                                     StepTimer* timer = nullptr, PageCache* cache = nullptr) {
-    return Load(std::move(fs), source_dir, diagnostics, LoadOptions{timer, cache, nullptr, {}});
+    return Load(std::move(fs), source_dir, diagnostics, LoadOptions{timer, cache, nullptr, {}, nullptr});
   }
   // Returns a new site: this one with `change` applied, its changed pages and every page that
   // may link to them checked as Load would; nullptr with the problems in `diagnostics`. This
@@ -259,6 +266,12 @@ class Site {
   const std::string& link_targets() const { return link_targets_; }
   // The withdrawn pages the build shows as such (from the records; a site from files has none).
   const std::vector<Tombstone>& tombstones() const { return tombstones_; }
+  // Returns the media library's copies this site was given (LoadOptions::media).
+  const std::set<std::string>& media() const { return *media_; }
+  // Returns the output files (relative to the output folder: "media/…") of the library images
+  // live pages show, every copy of each (its full width and narrower ones): what a build writes
+  // of the library, nothing else.
+  std::set<std::string> MediaOutputs() const;
   // The announced revisions of the page `key` in `lang` from the records, newest first, with a
   // hash of them; null when the records have none (the page shows its own dates and change note).
   struct History {
@@ -382,6 +395,7 @@ class Site {
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
+  std::shared_ptr<const std::set<std::string>> media_ = std::make_shared<const std::set<std::string>>();
   std::vector<Tombstone> tombstones_;
   std::map<std::string, History> histories_;  // by "<lang>/<translation key>"
   WordingRules wording_;

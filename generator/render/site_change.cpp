@@ -78,6 +78,7 @@ Site::Site(const Site& other)
       site_key_(other.site_key_),
       pages_from_cache_(other.pages_from_cache_),
       link_targets_(other.link_targets_),
+      media_(other.media_),
       tombstones_(other.tombstones_),
       histories_(other.histories_),
       wording_(other.wording_),
@@ -97,6 +98,11 @@ std::unique_ptr<Site> Site::Changed(const SiteChange& change, Diagnostics* diagn
 std::unique_ptr<Site> Site::Changed(std::unique_ptr<Site> next, const SiteChange& change,
                                     Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
   if (change.fs) next->fs_ = change.fs;
+  // Images are only added to the library, so no page that passed its checks fails them now.
+  if (change.media && *change.media != *next->media_) {
+    next->media_ = change.media;
+    next->RebuildIndexes();
+  }
   std::set<std::string> keys = change.keys;
   if (!change.paths.empty() &&
       !next->ReadAgain(change.paths, change.keep_problems, diagnostics, &keys)) {

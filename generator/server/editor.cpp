@@ -4,6 +4,7 @@
 #include "admin/admin_ui.h"
 #include "editor_api/editor_api.h"
 #include "editor_api/editor_auth.h"
+#include "media/library.h"
 #include "public_api/search_route.h"
 
 namespace clemency {
@@ -35,7 +36,12 @@ Status RegisterEditor(httplib::Server& server, const ServerOptions& options) {
     auto keys = FindPageKeys(store, *config, query, 200);
     return keys.ok() ? std::move(keys).value() : std::set<std::string>();
   };
-  std::make_shared<AdminSite>(server, auth, *text, *options.config, find_pages)->Register();
+  auto admin = std::make_shared<AdminSite>(server, auth, *text, *options.config, find_pages);
+  // Uploads are written on a store connection of the media library's own.
+  auto media = media::MediaLibrary::Open(options.store->path());
+  if (!media.ok()) return Status::Error("server: " + media.status().message());
+  admin->SetMediaLibrary(std::move(media).value());
+  admin->Register();
   return Status::Ok();
 }
 

@@ -268,6 +268,31 @@ CREATE TABLE websub_subscriptions (
 ) WITHOUT ROWID;
 CREATE INDEX websub_by_expiry ON websub_subscriptions (expires_unix);
 )sql",
+    // Uploaded images (media): one row per image with its alt text in each language (JSON),
+    // caption, credit and the consent basis of the people it shows; its written copies (full
+    // width and narrower ones, already stripped of metadata) by site path.
+    R"sql(
+CREATE TABLE media (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  path TEXT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  alt_json TEXT NOT NULL,
+  alt_search TEXT NOT NULL,
+  caption TEXT NOT NULL DEFAULT '',
+  credit TEXT NOT NULL DEFAULT '',
+  consent_basis TEXT NOT NULL,
+  consent_given_by TEXT NOT NULL DEFAULT '',
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL
+);
+CREATE TABLE media_files (
+  path TEXT PRIMARY KEY,
+  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+  bytes BLOB NOT NULL
+);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {
@@ -326,6 +351,20 @@ void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   status_ = Status::Ok();
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) !=
+      SQLITE_OK) {
+    status_ = SqliteError(db_, "bind");
+  }
+  return *this;
+}
+
+std::string Statement::Blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  return bytes ? std::string(static_cast<const char*>(bytes), sqlite3_column_bytes(stmt_, column))
+               : std::string();
 }
 
 std::string Statement::Text(int column) const {

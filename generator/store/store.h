@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -27,11 +28,13 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, double value);
   Statement& BindNull(int index);
+  Statement& BindBlob(int index, std::string_view bytes);
   // Steps once: true when a row is ready. Errors are kept and returned by status().
   bool Step();
   Status Run();  // steps to the end and resets
   void Reset();
   std::string Text(int column) const;
+  std::string Blob(int column) const;
   int64_t Int(int column) const;
   double Real(int column) const;
   bool IsNull(int column) const;

@@ -106,7 +106,7 @@ function watch(page) {
     if (msg.type() !== 'error') return;
     // A refusal (the conflict screen is a 412, a missing edit 404, an expired session's autosave
     // 401, an unpublish sent without its confirmation 400) is reported as a failed load.
-    if (/Failed to load resource: the server responded with a status of 4(00|01|04|09|12)/.test(msg.text())) return;
+    if (/Failed to load resource: the server responded with a status of 4(00|01|04|09|12|22)/.test(msg.text())) return;
     consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
@@ -361,6 +361,36 @@ async function typedFormCheck(editorContext) {
   return problems;
 }
 
+// The media library: an upload without alt text is refused next to the field (what was typed
+// kept), then with alt text in every language it is listed with its Markdown and found by a
+// search without diacritics. A 1 x 1 PNG (its kind read from its bytes, not its name).
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+async function mediaCheck(editorContext) {
+  const problems = [];
+  const page = watch(await editorContext.newPage());
+  screens.set('media', '/admin/media');
+  await page.goto(origin + '/admin/media');
+  await page.setInputFiles('#media-file', { name: 'anh.jpg', mimeType: 'image/jpeg', buffer: TINY_PNG });
+  await page.fill('#media-alt-vi', 'Một gia đình đoàn tụ');
+  await page.check('input[name=consent_basis][value=no-person]');
+  await page.click('form.media-upload button[type=submit]');
+  await page.waitForLoadState();
+  if (!(await page.locator('#media-alt-en-error').count())) problems.push('no problem next to the missing English alt text');
+  if ((await page.locator('#media-alt-vi').inputValue()) !== 'Một gia đình đoàn tụ') problems.push('the typed alt text was lost');
+  for (const p of await axeProblems(page)) problems.push(`axe with a problem shown: ${p}`);
+  await page.setInputFiles('#media-file', { name: 'anh.jpg', mimeType: 'image/jpeg', buffer: TINY_PNG });
+  for (const input of await page.locator('input[name^=alt_]').all()) {
+    if (!(await input.inputValue())) await input.fill('A family together again');
+  }
+  await page.check('input[name=consent_basis][value=no-person]');
+  await Promise.all([page.waitForURL(/added=1/), page.click('form.media-upload button[type=submit]')]);
+  await page.goto(origin + '/admin/media?q=' + encodeURIComponent('doan tu'));
+  const markdown = await page.locator('.media-markdown').first().inputValue().catch(() => '');
+  if (!/^!\[Một gia đình đoàn tụ\]\(\/media\/[0-9a-f]+-1x1\.png\)$/.test(markdown)) problems.push(`the library does not show the image's Markdown: "${markdown}"`);
+  await page.close();
+  return problems;
+}
+
 // A new page from a Vietnamese title, with JavaScript (the slug follows the title, a taken slug
 // is said so) and without it (the server makes the slug).
 async function newPageCheck(editorContext, noJsContext) {
@@ -484,6 +514,7 @@ try {
   await check('unpublish: a story taken off with a reason readers see', () => unpublishCheck(publisher));
   await check('form: typed inputs, a refusal next to its field, a search without diacritics', () => typedFormCheck(editor));
   await check('new page: slug from a Vietnamese title, checked as typed; without JavaScript too', () => newPageCheck(editor, noJs));
+  await check('media: an image uploaded with alt text in each language, listed with its Markdown', () => mediaCheck(editor));
   const session = await browser.newContext();
   session.setDefaultTimeout(30_000);
   await check('session: text typed after the session ended is kept and offered back', () => expiredSessionCheck(session));

@@ -107,3 +107,20 @@ TEST_CASE("AbsoluteUrl resolves against a document URL") {
   CHECK(AbsoluteUrl("/x", "") == "/x");
   CHECK(AbsoluteUrl("/x", "http://localhost:8080") == "http://localhost:8080/x");
 }
+
+TEST_CASE("an uploaded image gets its size, its narrower copies and lazy loading") {
+  auto r = Render("![Một gia đình](/media/0123456789abcdef-1920x960.jpg)");
+  CHECK(r.html.find("src=\"/media/0123456789abcdef-960x480.jpg\"") != std::string::npos);
+  CHECK(r.html.find("srcset=\"/media/0123456789abcdef-480x240.jpg 480w, "
+                    "/media/0123456789abcdef-960x480.jpg 960w, "
+                    "/media/0123456789abcdef-1920x960.jpg 1920w\"") != std::string::npos);
+  CHECK(r.html.find("width=\"1920\" height=\"960\" alt=\"Một gia đình\" loading=\"lazy\"") !=
+        std::string::npos);
+  auto small = Render("![a](/media/0123456789abcdef-800x600.png)");
+  CHECK(small.html.find("src=\"/media/0123456789abcdef-800x600.png\" srcset=\""
+                        "/media/0123456789abcdef-480x360.png 480w, "
+                        "/media/0123456789abcdef-800x600.png 800w\"") != std::string::npos);
+  auto other = Render("![a](/media/not-a-name.png)");
+  CHECK(other.html.find("<img src=\"/media/not-a-name.png\" alt=\"a\" loading=\"lazy\">") !=
+        std::string::npos);
+}

@@ -19,6 +19,7 @@
 #include "publish/publish.h"
 #include "publish_test_support.h"
 #include "render/site.h"
+#include "store/media.h"
 
 using namespace clemency;
 
@@ -330,4 +331,35 @@ TEST_CASE("after a restart, pages due while serve was down are live and later on
   if (Now(0).unix_seconds < later) CHECK_FALSE(Live(f, "sau-khi-mo"));
   CHECK(WaitFor([&] { return Listed(f, "sau-khi-mo"); }, std::chrono::seconds(6)));
   CHECK(Live(f, "sau-khi-mo"));
+}
+
+TEST_CASE("an image uploaded while serve runs goes live with the page that shows it, and only then") {
+  Served s;  // its watcher looks once a second: the publish itself sees the new image
+  MediaRow row;
+  row.hash = "abcd";
+  row.path = "/media/abcd-1000x500.png";
+  row.width = 1000;
+  row.height = 500;
+  row.alt = {{"vi", "Ảnh thử"}};
+  row.consent_basis = "no-person";
+  REQUIRE(MediaRepository(s.store.get())
+              .Insert(row, {{"/media/abcd-1000x500.png", "full"},
+                            {"/media/abcd-960x480.png", "960"},
+                            {"/media/abcd-480x240.png", "480"}})
+              .ok());
+  const std::string media = s.dir / "public/media";
+  CHECK_FALSE(std::filesystem::exists(media));  // uploaded, shown by no live page
+  auto shown = PublishThroughServe(
+      s.socket, s.Edit("Bước 2: Chờ", "![Ảnh thử](/media/abcd-1000x500.png)\n\nBước 2: Chờ"));
+  REQUIRE(shown.ok());
+  REQUIRE(shown->has_value());
+  CHECK(testing::ReadFile(media + "/abcd-1000x500.png") == "full");
+  CHECK(testing::ReadFile(media + "/abcd-960x480.png") == "960");
+  CHECK(testing::ReadFile(media + "/abcd-480x240.png") == "480");
+  CHECK(Contains(testing::ReadFile(s.dir / "public/vi/guides/alpha/index.html"),
+                 "/media/abcd-480x240.png 480w"));
+  // No live page shows it any more: it leaves the public site with the page's new version.
+  auto hidden = PublishThroughServe(s.socket, s.Edit("Bước 2: Chờ", "Bước 2: Chờ lâu"));
+  REQUIRE(hidden.ok());
+  CHECK_FALSE(std::filesystem::exists(media + "/abcd-1000x500.png"));
 }

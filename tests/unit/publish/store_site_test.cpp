@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "publish/media_files.h"
 #include "publish_test_support.h"
+#include "store/media.h"
 #include "render/site.h"
 #include "support/fixture.h"
 
@@ -132,4 +134,76 @@ TEST_CASE("a running live rebuilds the output folder when the store changes") {
   CHECK(live.republished() == 2);
   CHECK(testing::ReadFile(page).find("0238 3 123 456") != std::string::npos);
   live.Stop();
+}
+
+namespace {
+
+// An image of the library as an upload leaves it: its record and three copies (bytes stand in
+// for the encoded files, which nothing here decodes).
+void StoreImage(Store* store) {
+  MediaRow row;
+  row.hash = "abcd";
+  row.path = "/media/abcd-1000x500.png";
+  row.width = 1000;
+  row.height = 500;
+  row.alt = {{"vi", "Ảnh thử"}, {"en", "A test image"}};
+  row.alt_search = "anh thu a test image";
+  row.caption = "Chú thích";
+  row.credit = "Bộ Tư pháp";
+  row.consent_basis = "no-person";
+  row.uploaded_by = "lan";
+  row.uploaded_at = "2026-12-01T09:00:00+07:00";
+  REQUIRE(MediaRepository(store)
+              .Insert(row, {{"/media/abcd-1000x500.png", "full"},
+                            {"/media/abcd-960x480.png", "960"},
+                            {"/media/abcd-480x240.png", "480"}})
+              .ok());
+}
+
+}  // namespace
+
+TEST_CASE("a library image a page shows goes out with every copy; export and import carry it") {
+  publish_test::StoredFixture s;
+  const testing::TempDir& dir = s.dir;
+  StoreImage(s.store.get());
+  const std::string page = dir / "src/content/guides/beta.vi.md";
+  const std::string text = testing::ReadFile(page);
+  {
+    // Not stored: refused at its file and line, never a broken image.
+    testing::WriteFile(page, text + "\n![Không có](/media/ffff-100x100.png)\n");
+    Diagnostics problems;
+    CHECK_FALSE(ImportContent(dir / "src", dir / "clemency.db", &problems).ok());
+    CHECK(problems.ToString().find("beta.vi.md:12: body: image '/media/ffff-100x100.png'") !=
+          std::string::npos);
+  }
+  testing::WriteFile(page, text + "\n![Ảnh thử](/media/abcd-1000x500.png)\n");
+  Diagnostics diagnostics;
+  REQUIRE(ImportContent(dir / "src", dir / "clemency.db", &diagnostics).ok());
+  auto site = LoadStoredSite(s.store.get(), dir / "src", &diagnostics);
+  REQUIRE(site.ok());
+  INFO(diagnostics.ToString());
+  REQUIRE(*site);
+  auto outputs = StoredMediaOutputs(**site, s.store.get());
+  REQUIRE(outputs.ok());
+  CHECK(*outputs == std::map<std::string, std::string>{{"media/abcd-1000x500.png", "full"},
+                                                       {"media/abcd-480x240.png", "480"},
+                                                       {"media/abcd-960x480.png", "960"}});
+
+  REQUIRE(ExportContent(s.store.get(), dir / "src", dir / "exported").ok());
+  CHECK(testing::ReadFile(dir / "exported/media/abcd-480x240.png") == "480");
+  CHECK(FolderMediaPaths(dir / "exported")->size() == 3);
+  // A new store made from the export has the image with its record.
+  Diagnostics again;
+  REQUIRE(ImportContent(dir / "exported", dir / "new.db", &again).ok());
+  auto fresh = Store::Open(dir / "new.db");
+  REQUIRE(fresh.ok());
+  auto row = MediaRepository(fresh->get()).FindByHash("abcd");
+  REQUIRE(row.ok());
+  REQUIRE(row->has_value());
+  CHECK((*row)->alt.at("vi") == "Ảnh thử");
+  CHECK((*row)->credit == "Bộ Tư pháp");
+  CHECK((*row)->consent_basis == "no-person");
+  auto bytes = MediaRepository(fresh->get()).FileBytes("/media/abcd-960x480.png");
+  REQUIRE(bytes.ok());
+  CHECK(bytes->value_or("") == "960");
 }

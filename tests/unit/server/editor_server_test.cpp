@@ -18,8 +18,10 @@
 #include "editorial/workflow.h"
 #include "i18n/search_text.h"
 #include "store/edits.h"
+#include "store/media.h"
 #include "store/users.h"
 #include "support/fixture.h"
+#include "unit/media/test_images.h"
 
 using namespace clemency;
 
@@ -555,6 +557,76 @@ TEST_CASE("admin: the translator sees the source beside the form; saving sets tr
   CHECK(text.find("2026-10-01") == std::string::npos);
   // The field keeps its place among the others.
   CHECK(text.find("translated_from:") < text.find("summary:"));
+}
+
+TEST_CASE("admin: an image is uploaded with its alt text, stripped, listed, found; bad input is 4xx") {
+  EditorServer s;
+  auto lan = s.SignedIn("lan");
+  std::string csrf = lan.find("X-CSRF-Token")->second;
+  httplib::Headers cookie{{"Cookie", lan.find("Cookie")->second}};
+  const std::string jpeg = testing::WithExif(testing::MakeImage("jpg", 1200, 800), 1);
+  auto form = [&](const std::string& bytes, const std::string& km_alt) {
+    return httplib::MultipartFormDataItems{
+        {"csrf", csrf, "", ""},
+        {"file", bytes, "photo.jpg", "image/jpeg"},
+        {"alt_vi", "Một gia đình đoàn tụ", "", ""},
+        {"alt_en", "A family together again", "", ""},
+        {"alt_km", km_alt, "", ""},
+        {"caption", "Tết 2026", "", ""},
+        {"consent_basis", "personal", "", ""},
+        {"consent_given_by", "N.V.A., 2026-11-02", "", ""}};
+  };
+  auto screen = s.Client().Get("/admin/media", cookie);
+  REQUIRE(screen->status == 200);
+  CHECK(screen->body.find("enctype=\"multipart/form-data\"") != std::string::npos);
+
+  SECTION("no CSRF token: refused, nothing stored") {
+    auto items = form(jpeg, "ក្រុមគ្រួសារ");
+    items.erase(items.begin());
+    auto refused = s.Client().Post("/admin/media", cookie, items);
+    CHECK(refused->status == 403);
+    CHECK(MediaRepository(s.store.get()).List("", 10)->empty());
+  }
+  SECTION("not an image, cut short, no alt text: 422 with the problem by its field") {
+    auto svg = s.Client().Post("/admin/media", cookie,
+                               form("<svg><script>alert(1)</script></svg>", "ក្រុមគ្រួសារ"));
+    CHECK(svg->status == 422);
+    CHECK(svg->body.find("id=\"media-file-error\"") != std::string::npos);
+    CHECK(svg->body.find("không phải ảnh JPEG") != std::string::npos);
+    CHECK(svg->body.find("Một gia đình đoàn tụ") != std::string::npos);  // what was typed is kept
+    auto cut = s.Client().Post("/admin/media", cookie, form(jpeg.substr(0, jpeg.size() / 2), "x"));
+    CHECK(cut->status == 422);
+    CHECK(cut->body.find("bị hỏng") != std::string::npos);
+    auto no_alt = s.Client().Post("/admin/media", cookie, form(jpeg, " "));
+    CHECK(no_alt->status == 422);
+    CHECK(no_alt->body.find("id=\"media-alt-km-error\"") != std::string::npos);
+    auto not_multipart = s.Client().Post("/admin/media", cookie, httplib::Params{{"csrf", csrf}});
+    CHECK(not_multipart->status == 400);
+    CHECK(MediaRepository(s.store.get()).List("", 10)->empty());
+  }
+  SECTION("a good upload: stored without metadata, listed with its Markdown, found by alt text") {
+    auto added = s.Client().Post("/admin/media", cookie, form(jpeg, "ក្រុមគ្រួសារ"));
+    REQUIRE(added->status == 303);
+    auto rows = MediaRepository(s.store.get()).List("", 10);
+    REQUIRE(rows->size() == 1);
+    const MediaRow& row = rows->front();
+    CHECK(row.width == 1200);
+    CHECK(row.consent_given_by == "N.V.A., 2026-11-02");
+    auto list = s.Client().Get("/admin/media?q=gia+dinh", cookie);
+    REQUIRE(list->status == 200);
+    CHECK(list->body.find("![Một gia đình đoàn tụ](" + row.path + ")") != std::string::npos);
+    auto none = s.Client().Get("/admin/media?q=xyz", cookie);
+    CHECK(none->body.find(row.path) == std::string::npos);
+    auto file = s.Client().Get("/admin/media/file/" + row.path.substr(7), cookie);
+    REQUIRE(file->status == 200);
+    CHECK(file->get_header_value("Content-Type") == "image/jpeg");
+    CHECK_FALSE(testing::HasApp1(file->body));
+    CHECK(file->body.find("SECRET-PLACE") == std::string::npos);
+    auto small = s.Client().Get("/admin/media/file/" + row.hash + "-480x320.jpg", cookie);
+    CHECK(small->status == 200);
+    auto anonymous = s.Client().Get("/admin/media/file/" + row.path.substr(7));
+    CHECK(anonymous->status == 303);  // to the sign-in page
+  }
 }
 
 TEST_CASE("admin: the page list's search uses the site's index: words of the body, no diacritics") {

@@ -185,3 +185,20 @@
   form.elements.namedItem('section').addEventListener('change', later);
   form.elements.namedItem('page_lang').addEventListener('change', later);
 })();
+
+// "Insert an image": the image's Markdown goes in at the body's cursor (autosave sees it as typing).
+(function () {
+  for (const button of document.querySelectorAll('.media-insert-button')) {
+    button.addEventListener('click', () => {
+      const target = document.getElementById(button.dataset.target);
+      if (!target || target.readOnly) return;
+      const at = target.selectionStart ?? target.value.length;
+      const end = target.selectionEnd ?? at;
+      const text = `\n\n${button.dataset.markdown}\n\n`;
+      target.value = target.value.slice(0, at) + text + target.value.slice(end);
+      target.selectionStart = target.selectionEnd = at + text.length;
+      target.dispatchEvent(new Event('input', { bubbles: true }));
+      target.focus();
+    });
+  }
+})();
