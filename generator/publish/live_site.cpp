@@ -125,6 +125,8 @@ void LiveSite::Hold(std::shared_ptr<const Site> site) {
 }
 
 void LiveSite::WatchLoop(int64_t seen) {
+  // The first publish only updates the static search index serve's start build made.
+  if (site_) (void)UpdateSearchIndex(true);
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !tasks_.empty(); });
@@ -336,12 +338,10 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   build.changed_keys = std::move(keys);
   // The static search index follows the live pages (a copy of public/ without serve searches);
   // unmade, the last one stays.
-  auto search = StaticSearchOutputs(store_.get(), site_->config(),
-                                    options_.clock(site_->config().utc_offset_minutes).unix_seconds);
-  if (search.ok()) {
-    build.extra_files = std::move(search).value();
+  if (Status s = UpdateSearchIndex(!build.changed_keys); s.ok()) {
+    build.extra_files = search_->outputs();
   } else if (options_.report) {
-    options_.report("cannot make the static search index: " + search.status().message());
+    options_.report("cannot make the static search index: " + s.message());
   }
   timer.Mark("search.static");
   auto summary = site_->Build(build, timer);
@@ -368,6 +368,19 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
                                   summary->timer.ToString());
   if (!logged.ok() && options_.report) options_.report("cannot log the publish: " + logged.message());
   return summary;
+}
+
+Status LiveSite::UpdateSearchIndex(bool whole) {
+  const int64_t now = options_.clock(site_->config().utc_offset_minutes).unix_seconds;
+  if (search_ && !whole) {
+    // Only the changed pages' files; a failure half way leaves it to be made whole.
+    if (search_->Update(store_.get(), site_->config(), now).ok()) return Status::Ok();
+  }
+  search_.reset();
+  auto made = StaticSearchIndex::Make(store_.get(), site_->config(), now);
+  if (!made.ok()) return made.status();
+  search_ = std::move(made).value();
+  return Status::Ok();
 }
 
 Result<PublishResult> LiveSite::Publish(PublishRequest request, Diagnostics* diagnostics) {
