@@ -287,13 +287,9 @@ Status OutputWriter::Commit(const std::function<Status()>& before_changes) {
 
 Status OutputWriter::CommitInPlace() {
   // The journal first: a commit cut short between two renames is finished by the next build
-  // (RecoverOutput), so the folder is only ever the old site or the new one.
-  // Deepest files first: a page goes live before the section list, feeds, home page and sitemap
-  // that link to it (they sit higher in the folder), so no reader follows a link to a page not
-  // live yet. Removals come after every rename, when nothing links to those pages any more.
-  std::stable_sort(written_.begin(), written_.end(), [](const std::string& a, const std::string& b) {
-    return std::count(a.begin(), a.end(), '/') > std::count(b.begin(), b.end(), '/');
-  });
+  // (RecoverOutput), so the folder is only ever the old site or the new one. Removals come after
+  // every rename, when nothing links to those pages any more.
+  OrderForRenames(&written_);
   InPlaceChanges changes{staging_dir_, written_, removed_};
   if (Status s = WriteJournal(public_dir_, changes); !s.ok()) return s;
   if (Status s = ApplyInPlace(public_dir_, changes); !s.ok()) {

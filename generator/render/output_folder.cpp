@@ -5,9 +5,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "core/fs.h"
 #include "render/output.h"
@@ -163,6 +165,18 @@ Result<OutputLock> OutputLock::Acquire(const std::string& out_dir) {
 
 OutputLock::~OutputLock() {
   if (fd_ >= 0) ::close(fd_);  // releases the lock
+}
+
+void OrderForRenames(std::vector<std::string>* paths) {
+  auto depth = [](const std::string& path) { return std::count(path.begin(), path.end(), '/'); };
+  auto base = [](const std::string& path) {
+    return std::string_view(path).substr(0, path.ends_with(".gz") ? path.size() - 3 : path.size());
+  };
+  std::sort(paths->begin(), paths->end(), [&](const std::string& a, const std::string& b) {
+    if (depth(a) != depth(b)) return depth(a) > depth(b);
+    if (base(a) != base(b)) return base(a) < base(b);
+    return a < b;
+  });
 }
 
 Status WriteJournal(const std::string& out_dir, const InPlaceChanges& changes) {

@@ -37,6 +37,11 @@ struct InPlaceChanges {
   std::vector<std::string> written, removed;  // paths relative to the output folder
 };
 
+// Sorts `paths` into the order an in-place commit renames them: deepest first (a page before the
+// lists that link to it), and each file right before its ".gz", so the two encodings of a page
+// differ only for the instant between two renames.
+void OrderForRenames(std::vector<std::string>* paths);
+
 // Records `changes` in the journal beside `out_dir` (written whole, then renamed into place), so
 // that a commit cut short can be finished by RecoverOutput.
 Status WriteJournal(const std::string& out_dir, const InPlaceChanges& changes);

@@ -21,6 +21,7 @@
 #include "public_api/search_route.h"
 #include "public_api/selfcheck_route.h"
 #include "http/static_files.h"
+#include "websub/hub.h"
 #include "websub/hub_route.h"
 
 namespace clemency {
@@ -270,8 +271,9 @@ void RegisterOperations(GuardedServer& server, std::shared_ptr<Metrics> metrics,
     res.set_content("ready\n", "text/plain; charset=utf-8");
   });
   auto publish_info = options.publish_info;
-  server.Get("/metrics", [metrics, build, files, publish_info](const httplib::Request&,
-                                                               httplib::Response& res) {
+  websub::Hub* hub = options.hub;
+  server.Get("/metrics", [metrics, build, files, publish_info, hub](const httplib::Request&,
+                                                                    httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     std::string out = metrics->Render(build);
     out += "# HELP clemency_static_file_reads_total Files read from public/ into the cache.\n";
@@ -284,10 +286,11 @@ void RegisterOperations(GuardedServer& server, std::shared_ptr<Metrics> metrics,
       out += "# HELP clemency_publishes_total Changes republished while serving.\n";
       out += "# TYPE clemency_publishes_total counter\n";
       out += "clemency_publishes_total " + std::to_string(info.publishes) + "\n";
-      out += "# HELP clemency_last_publish_seconds The last republish, plan to swap.\n";
-      out += "# TYPE clemency_last_publish_seconds gauge\n";
-      out += std::string("clemency_last_publish_seconds ") + seconds + "\n";
+      out += "# HELP clemency_last_publish_duration_seconds The last republish, plan to swap.\n";
+      out += "# TYPE clemency_last_publish_duration_seconds gauge\n";
+      out += std::string("clemency_last_publish_duration_seconds ") + seconds + "\n";
     }
+    if (hub) out += hub->Metrics();
     res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   });
 }

@@ -41,6 +41,18 @@ Result<std::vector<Subscription>> SubscriptionRepository::Active(const std::stri
   return found;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> SubscriptionRepository::ActivePairs(
+    int64_t now_unix) {
+  auto stmt = store_->Prepare(
+      "SELECT topic, callback FROM websub_subscriptions WHERE expires_unix > ? ORDER BY callback");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, now_unix);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (stmt->Step()) pairs.emplace_back(stmt->Text(0), stmt->Text(1));
+  if (!stmt->status().ok()) return stmt->status();
+  return pairs;
+}
+
 Result<std::vector<std::string>> SubscriptionRepository::ActiveTopics(int64_t now_unix) {
   auto stmt = store_->Prepare(
       "SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_unix > ? ORDER BY topic");

@@ -2,6 +2,7 @@
 // WebSub subscriptions of serve's hub (migration 12): who is told when a feed changes.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -25,6 +26,9 @@ class SubscriptionRepository {
   Status Remove(const std::string& topic, const std::string& callback);
   // Returns the subscriptions of `topic` whose lease has not ended at `now_unix`.
   Result<std::vector<Subscription>> Active(const std::string& topic, int64_t now_unix);
+  // Returns the callback of every subscription whose lease has not ended at `now_unix`, with
+  // its topic: (topic, callback) pairs.
+  Result<std::vector<std::pair<std::string, std::string>>> ActivePairs(int64_t now_unix);
   // Returns the topics that have a subscription whose lease has not ended at `now_unix`.
   Result<std::vector<std::string>> ActiveTopics(int64_t now_unix);
   // Removes the subscriptions whose lease ended before `now_unix`; returns how many.

@@ -28,13 +28,11 @@ struct Hub::Task {
 
 namespace {
 
-std::string FormEncode(const std::string& text) { return http::PercentEncode(text); }
-
 // The callback's URL with the verification's query appended to its own.
 std::string VerifyTarget(const CallbackUrl& url, const std::string& mode, const std::string& topic,
                          const std::string& challenge, int64_t lease) {
-  std::string query = "hub.mode=" + mode + "&hub.topic=" + FormEncode(topic) +
-                      "&hub.challenge=" + FormEncode(challenge);
+  std::string query = "hub.mode=" + mode + "&hub.topic=" + http::PercentEncode(topic) +
+                      "&hub.challenge=" + http::PercentEncode(challenge);
   if (mode == "subscribe") query += "&hub.lease_seconds=" + std::to_string(lease);
   return url.target + (url.target.find('?') == std::string::npos ? "?" : "&") + query;
 }
@@ -109,6 +107,47 @@ size_t Hub::pending() const {
   return queue_.size();
 }
 
+size_t Hub::HeldBy(const std::string& host, const std::string& topic,
+                   const std::string& callback) {
+  auto same_host = [&host](const std::string& other) {
+    auto url = ParseCallback(other);
+    return url.ok() && HostAllowed(url->host, {host});
+  };
+  size_t held = 0;
+  std::lock_guard<std::mutex> store_lock(store_mutex_);  // held throughout: see Verify
+  if (!store_) return 0;
+  auto pairs = SubscriptionRepository(store_.get()).ActivePairs(NowUnix());
+  if (pairs.ok()) {
+    for (const auto& [t, c] : *pairs) held += (t != topic || c != callback) && same_host(c);
+  }
+  auto other_subscribe = [&](const Task& task) {
+    return task.kind == Task::kVerify && task.mode == "subscribe" &&
+           (task.topic != topic || task.callback != callback) && same_host(task.callback);
+  };
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& entry : queue_) held += other_subscribe(*entry.second);
+  for (const auto& task : verifying_) held += other_subscribe(*task);
+  return held;
+}
+
+std::string Hub::Metrics() const {
+  const Counts now = counts();
+  std::string out =
+      "# HELP clemency_websub_deliveries_total Feed pushes to subscribers, by how they ended.\n"
+      "# TYPE clemency_websub_deliveries_total counter\n";
+  out += "clemency_websub_deliveries_total{outcome=\"delivered\"} " +
+         std::to_string(now.delivered) + "\n";
+  out += "clemency_websub_deliveries_total{outcome=\"given_up\"} " +
+         std::to_string(now.given_up) + "\n";
+  out += "# HELP clemency_websub_dropped_total Tasks dropped because the hub's queue was full.\n"
+         "# TYPE clemency_websub_dropped_total counter\n";
+  out += "clemency_websub_dropped_total " + std::to_string(now.dropped) + "\n";
+  out += "# HELP clemency_websub_pending Verifications and deliveries waiting.\n"
+         "# TYPE clemency_websub_pending gauge\n";
+  out += "clemency_websub_pending " + std::to_string(pending()) + "\n";
+  return out;
+}
+
 Hub::Counts Hub::counts() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return counts_;
@@ -161,9 +200,10 @@ void Hub::Work() {
     }
     std::shared_ptr<Task> task = first->second;
     queue_.erase(first);
+    if (task->kind == Task::kVerify) verifying_.push_back(task);
     lock.unlock();
     if (task->kind == Task::kVerify) {
-      Verify(*task);
+      Verify(task);
     } else {
       Deliver(*task);
     }
@@ -198,6 +238,13 @@ HubAnswer Hub::Request(const std::map<std::string, std::string>& fields) {
   if (auto address = ResolveCallbackHost(url->host, options_.allow_private_callbacks); !address.ok()) {
     return refuse("hub.callback", address.status().message());
   }
+  if (task.mode == "subscribe" &&
+      HeldBy(url->host, task.topic, task.callback) >= options_.max_per_host) {
+    return {403, "hub.callback",
+            "hub.callback: host " + url->host + " already holds " +
+                std::to_string(options_.max_per_host) +
+                " subscriptions, the most one host may; unsubscribe some first"};
+  }
   task.secret = field("hub.secret");
   if (task.secret.size() > 200) return refuse("hub.secret", "must be at most 200 bytes");
   task.lease_seconds = options_.default_lease_seconds;
@@ -213,13 +260,13 @@ HubAnswer Hub::Request(const std::map<std::string, std::string>& fields) {
   return {};
 }
 
-void Hub::Verify(const Task& task) {
+bool Hub::Confirmed(const Task& task) {
   auto url = ParseCallback(task.callback);
   auto address = url.ok() ? ResolveCallbackHost(url->host, options_.allow_private_callbacks)
                           : Result<std::string>(url.status());
   if (!address.ok()) {
     Log("not verified, " + task.callback + ": " + address.status().message());
-    return;
+    return false;
   }
   const std::string challenge = RandomSecret(24);
   auto client = ClientFor(*url, *address, options_);
@@ -227,9 +274,22 @@ void Hub::Verify(const Task& task) {
   if (!res || res->status < 200 || res->status > 299 || res->body != challenge) {
     Log(task.mode + " of " + task.topic + " by " + task.callback + " not verified (" +
         (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())) + ")");
-    return;
+    return false;
   }
+  return true;
+}
+
+void Hub::Verify(const std::shared_ptr<Task>& task) {
+  const bool confirmed = Confirmed(*task);
+  // The task leaves verifying_ in the same store lock as its subscription is stored, so HeldBy
+  // counts it exactly once at every moment.
   std::lock_guard<std::mutex> lock(store_mutex_);
+  if (confirmed) Record(*task);
+  std::lock_guard<std::mutex> queue_lock(mutex_);
+  verifying_.erase(std::find(verifying_.begin(), verifying_.end(), task));
+}
+
+void Hub::Record(const Task& task) {
   SubscriptionRepository subscriptions(store_.get());
   Status s;
   if (task.mode == "unsubscribe") {

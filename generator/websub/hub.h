@@ -39,6 +39,9 @@ struct HubOptions {
   int64_t min_lease_seconds = 3600, max_lease_seconds = 30 * 86400;
   int64_t default_lease_seconds = 10 * 86400;
   size_t queue_limit = 10000;  // verifications and deliveries waiting
+  // Subscriptions one callback host may hold, stored or waiting for verification: a partner
+  // needs one per feed and endpoint, and one host cannot fill the store or the queue.
+  size_t max_per_host = 50;
   // The delay before each retry of a delivery; after the last, the delivery is given up.
   std::vector<std::chrono::milliseconds> retry_delays{
       std::chrono::seconds(1), std::chrono::seconds(5), std::chrono::seconds(30),
@@ -72,6 +75,8 @@ class Hub {
   void Notify();
   // The hub's URL (base_url + paths::kWebSubHub).
   std::string hub_url() const;
+  // Returns the hub's counters in Prometheus text format, for serve's /metrics.
+  std::string Metrics() const;
   // Returns the tasks waiting (for tests and /metrics).
   size_t pending() const;
   // Returns deliveries sent (2xx), failed for good, and tasks dropped from a full queue.
@@ -85,8 +90,16 @@ class Hub {
   void Work();
   void Enqueue(Task task, std::chrono::steady_clock::time_point due);
   void CheckFeeds();
-  void Verify(const Task& task);
+  // Verifies the intent of `task` with the callback, records it, and takes it off verifying_.
+  void Verify(const std::shared_ptr<Task>& task);
+  // True when the callback echoed the challenge of a GET for `task`; logs why not.
+  bool Confirmed(const Task& task);
+  // Stores or removes the subscription `task` confirmed. REQUIRES: store_mutex_ held.
+  void Record(const Task& task);
   void Deliver(Task task);
+  // Returns how many subscriptions other than (topic, callback) the callback's `host` holds,
+  // stored or waiting for verification.
+  size_t HeldBy(const std::string& host, const std::string& topic, const std::string& callback);
   // The feed file of `topic` under public_dir, or "" when topic is not one of this site's feeds.
   std::string FeedFile(const std::string& topic) const;
   int64_t NowUnix() const;
@@ -94,11 +107,12 @@ class Hub {
 
   HubOptions options_;
   std::unique_ptr<Store> store_;
-  std::mutex store_mutex_;  // store_ and sent_
+  std::mutex store_mutex_;  // store_ and sent_; taken before mutex_ when both are
   std::map<std::string, std::string> sent_;  // topic -> hash of the content last announced
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::multimap<std::chrono::steady_clock::time_point, std::shared_ptr<Task>> queue_;
+  std::vector<std::shared_ptr<Task>> verifying_;  // taken off queue_, not yet recorded
   bool notified_ = false, stopping_ = false;
   Counts counts_;
   std::vector<std::thread> threads_;

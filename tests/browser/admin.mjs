@@ -25,17 +25,13 @@
 //              JavaScript off the server makes it; the page starts with its title
 // Exits 1 with the list of failures, 2 when it cannot run at all.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { startServe } from './serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, loadBrowserTools, testArguments } from './tools.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORDS = { ed1: 'bien-tap-vien-mot', ed2: 'bien-tap-vien-hai', pub: 'nguoi-duyet-bai-1' };
 const ROLES = { ed1: 'editor', ed2: 'editor', pub: 'publisher' };
 const GUIDE = 'content/guides/dac-xa-la-gi.vi.md';
@@ -51,25 +47,8 @@ const SUPPORT = 'content/support/ca-cong-dong-giup-do-hung-xa-hung-nguyen.vi.md'
 const PHONE = '0238 3881 234';
 const UNTOUCHED = 'content/guides/ai-khong-duoc-xet-dac-xa.vi.md';  // never edited here
 
-if (process.argv.length !== 4) {
-  console.error('usage: node admin.mjs CLEMENCY_BINARY SOURCE_DIR');
-  process.exit(2);
-}
-const binary = resolve(process.argv[2]);
-const source = resolve(process.argv[3]);
-const require = createRequire(import.meta.url);
-let chromium, axeSource;
-try {
-  ({ chromium } = await import('playwright-core'));
-  axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-} catch (err) {
-  console.error(`cannot load playwright-core or axe-core (${err.message}); run npm ci --prefix tests/browser`);
-  process.exit(2);
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
-  process.exit(2);
-}
+const { binary, source } = testArguments('admin.mjs');
+const { chromium, axeRun } = await loadBrowserTools();
 
 // ---------------------------------------------------------------------------------------------
 // The server on a copy of the site, with accounts made the way an administrator makes them.
@@ -154,10 +133,7 @@ async function openEdit(page, path) {
 }
 
 async function axeProblems(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate((tags) =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
-  return result.violations.map((v) =>
+  return (await axeRun(page)).violations.map((v) =>
     `${v.id} (${v.impact}) at ${v.nodes[0]?.target?.join(' ')}${v.nodes.length > 1 ? ` (+${v.nodes.length - 1})` : ''}: ${v.help}`);
 }
 

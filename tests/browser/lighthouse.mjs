@@ -6,13 +6,15 @@
 //
 // Prints one line per page with its four scores and, for a score under 100, the audits that cost
 // points. Exit status 1 when any page scores under 100, 2 when it cannot run.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { startServe } from './serve.mjs';
+import { CHROMIUM, testArguments } from './tools.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+const SLOW_HOST_BENCHMARK_INDEX = 1000;  // Lighthouse's SLOW_CPU_BENCHMARK_INDEX_THRESHOLD
+const SLOW_HOST_WAIT_MS = 240_000;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const PAGES = [
   '/vi/self-check/',
@@ -23,20 +25,13 @@ const PAGES = [
   '/vi/rounds/dot-2-nam-2025/',
 ];
 
-if (process.argv.length !== 4) {
-  console.error('usage: node lighthouse.mjs CLEMENCY_BINARY SOURCE_DIR');
-  process.exit(2);
-}
+const { binary, source } = testArguments('lighthouse.mjs');
 let lighthouse, chromeLauncher;
 try {
   lighthouse = (await import('lighthouse')).default;
   chromeLauncher = await import('chrome-launcher');
 } catch (err) {
   console.error(`cannot load lighthouse (${err.message}); run deploy/setup.sh --test`);
-  process.exit(2);
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
   process.exit(2);
 }
 
@@ -57,14 +52,14 @@ const launchChrome = () => chromeLauncher.launch({
 let failed = 0;
 let serverLog = '';
 try {
-  const started = startServe(resolve(process.argv[2]), resolve(process.argv[3]), work,
+  const started = startServe(binary, source, work,
     (chunk) => { serverLog += chunk; });
   server = started.child;
   const port = await started.port;
   chrome = await launchChrome();
   // One Lighthouse run of `path`. Losing the connection to Chromium (it has happened once in
   // about ten runs) starts Chromium again and tries once more; a server that exited does not.
-  const audit = async (path) => {
+  const run = async (path) => {
     for (let attempt = 1; ; ++attempt) {
       try {
         const result = await lighthouse(`http://127.0.0.1:${port}${path}`,
@@ -79,6 +74,24 @@ try {
         chrome.kill();
         chrome = await launchChrome();
       }
+    }
+  };
+  // A run on a host whose CPU benchmark falls below Lighthouse's own threshold for a trustworthy
+  // performance score (it warns "slower CPU than Lighthouse expects" there) measures the machine's
+  // load, not the page: it is run again once the load allows, for at most SLOW_HOST_WAIT_MS in
+  // all, and then judged as it is (and reported).
+  let waited = 0;
+  const audit = async (path) => {
+    for (;;) {
+      const lhr = await run(path);
+      const index = lhr.environment?.benchmarkIndex ?? Infinity;
+      if (index >= SLOW_HOST_BENCHMARK_INDEX || waited >= SLOW_HOST_WAIT_MS) {
+        if (index < SLOW_HOST_BENCHMARK_INDEX) console.log(`note  ${path}: judged on a loaded host (CPU benchmark ${index})`);
+        return lhr;
+      }
+      console.log(`note  ${path}: CPU benchmark ${index} < ${SLOW_HOST_BENCHMARK_INDEX}, the machine is busy; again in 10 s`);
+      await new Promise((done) => setTimeout(done, 10_000));
+      waited += 10_000;
     }
   };
   const scoresOf = (lhr) => CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));

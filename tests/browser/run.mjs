@@ -21,18 +21,13 @@
 // the server does not start).
 // Its packages come from `npm ci --prefix tests/browser` (deploy/setup.sh --test).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { startServe } from './serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, loadBrowserTools, testArguments } from './tools.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-// As root, without a sandbox; the machine has no network, so nothing may try to reach one.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const LANGS = ['vi', 'en', 'km'];
 const GUIDE = 'guides/quy-trinh-dac-xa/';
 const PAGES = LANGS.flatMap((lang) => [
@@ -49,28 +44,8 @@ const PAGES = LANGS.flatMap((lang) => [
   { lang, path: `/${lang}/no-such-page/`, status: 404 },
 ].map((p) => ({ status: 200, ...p })));
 
-if (process.argv.length !== 4) {
-  console.error('usage: node run.mjs CLEMENCY_BINARY SOURCE_DIR');
-  process.exit(2);
-}
-const binary = resolve(process.argv[2]);
-const source = resolve(process.argv[3]);
-
-const require = createRequire(import.meta.url);
-let chromium, axeSource, versions;
-try {
-  ({ chromium } = await import('playwright-core'));
-  const axeFile = require.resolve('axe-core/axe.min.js');
-  axeSource = readFileSync(axeFile, 'utf8');
-  versions = {
-    playwright: require('playwright-core/package.json').version,
-    axe: JSON.parse(readFileSync(join(dirname(axeFile), 'package.json'), 'utf8')).version,
-  };
-} catch (err) {
-  console.error(`cannot load playwright-core or axe-core (${err.message});`);
-  console.error('run deploy/setup.sh --test, or npm ci --prefix tests/browser');
-  process.exit(2);
-}
+const { binary, source } = testArguments('run.mjs');
+const { chromium, versions, axeRun } = await loadBrowserTools();
 for (const tool of ['pdfinfo', 'pdftotext', 'pdftoppm', 'zbarimg']) {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
@@ -78,10 +53,6 @@ for (const tool of ['pdfinfo', 'pdftotext', 'pdftoppm', 'zbarimg']) {
     console.error(`no ${tool}: install poppler-utils and zbar-tools (deploy/setup.sh --test)`);
     process.exit(2);
   }
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
-  process.exit(2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,9 +166,7 @@ async function axeCheck(context, { path, status }) {
   const { page, response } = await open(context, path);
   try {
     const problems = expectStatus(response, status);
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate((tags) =>
-      window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+    const result = await axeRun(page);
     const minor = [];
     for (const v of result.violations) {
       const target = v.nodes[0]?.target?.join(' ') ?? '(no node)';

@@ -8,18 +8,14 @@
 //          too; no console error (the CSP: no inline script), no request the server refused
 //          but the API probe.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 
 import { startServe } from './serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, loadBrowserTools, testArguments } from './tools.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // Header-form queries (JS off, serve) and a page each must find.
 const SERVER_QUERIES = [
   { lang: 'vi', q: 'dac xa ai duoc', expect: '/vi/guides/ai-duoc-xet-dac-xa/' },
@@ -37,25 +33,8 @@ const STATIC_QUERIES = [
   { lang: 'vi', q: 'đối tượng đặc xá', expect: '/vi/guides/ai-duoc-xet-dac-xa/' },
 ];
 
-if (process.argv.length !== 4) {
-  console.error('usage: node search.mjs CLEMENCY_BINARY SOURCE_DIR');
-  process.exit(2);
-}
-const binary = resolve(process.argv[2]);
-const source = resolve(process.argv[3]);
-const require = createRequire(import.meta.url);
-let chromium, axeSource;
-try {
-  ({ chromium } = await import('playwright-core'));
-  axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-} catch (err) {
-  console.error(`cannot load playwright-core or axe-core (${err.message}); npm ci --prefix tests/browser`);
-  process.exit(2);
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`no ${CHROMIUM}: install Debian's chromium (deploy/setup.sh --test)`);
-  process.exit(2);
-}
+const { binary, source } = testArguments('search.mjs');
+const { chromium, axeRun } = await loadBrowserTools();
 
 const work = mkdtempSync(join(tmpdir(), 'clemency-search-'));
 let serve = null, staticServer = null, browser = null, serverLog = '';
@@ -112,10 +91,7 @@ async function axeZero(context, url) {
   }
 }
 async function axeOn(page) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate((tags) =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
-  return result.violations.map((v) => `axe ${v.id} (${v.impact}) at ${v.nodes[0]?.target?.join(' ')}: ${v.help}`);
+  return (await axeRun(page)).violations.map((v) => `axe ${v.id} (${v.impact}) at ${v.nodes[0]?.target?.join(' ')}: ${v.help}`);
 }
 
 async function resultLinks(page) {

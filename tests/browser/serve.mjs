@@ -1,5 +1,5 @@
 // `clemency serve` for the browser checks: its store and output folder in `work`, on a port the
-// system picks. Shared by run.mjs and lighthouse.mjs.
+// system picks. Shared by the browser checks.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 

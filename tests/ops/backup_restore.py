@@ -11,7 +11,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "publish"))
@@ -19,6 +18,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from checks import check, summary  # noqa: E402
 from crash import differences  # noqa: E402
 from partner_records import Serve, run, unlinked_story  # noqa: E402
+from ops_common import scratch  # noqa: E402
 
 TABLES = ("pages", "page_revisions", "support_entries", "support_services", "edits", "edit_versions",
           "audit_log", "users", "api_tokens", "publish_log")
@@ -60,15 +60,13 @@ def without_times(folder):
 
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
-    tmp = tempfile.mkdtemp(prefix="clemency-backup-")
-    db = os.path.join(tmp, "var/clemency.db")
-    serve = None
-    try:
+    with scratch("clemency-backup-") as (tmp, stop_at_end):
+        db = os.path.join(tmp, "var/clemency.db")
         for part in ("site", "content"):
             shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
         code, out = run([clemency, "import", "content", "--source", tmp])
         check("import the fixture content", code == 0, out)
-        serve = Serve(clemency, tmp)
+        serve = stop_at_end(Serve(clemency, tmp))
 
         # A backup taken while a publish goes through serve holds the store of one moment.
         during = os.path.join(tmp, "during.db")
@@ -152,10 +150,6 @@ def main():
         diff = differences(saved, now)
         check("public/ is what it was right after the backup", not diff,
               f"{len(diff)} files differ: " + ", ".join(diff[:8]))
-    finally:
-        if serve:
-            serve.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

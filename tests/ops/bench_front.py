@@ -13,17 +13,15 @@ Usage: bench_front.py CLEMENCY PROJECT_DIR [SECONDS] [RUNS]   (prints markdown r
 """
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ops_common import (Nginx, Serve, free_port, get, make_certificate,  # noqa: E402
+from ops_common import (Nginx, Serve, free_port, scratch, get, make_certificate,  # noqa: E402
                         nginx_main_conf, reads_during_publishes, render_nginx, site_copy)
 
 PAGE = "/vi/guides/dac-xa-la-gi/"
@@ -72,12 +70,10 @@ def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
     seconds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
-    tmp = tempfile.mkdtemp(prefix="clemency-bench-front-")
-    serve = front_nginx = bare_nginx = None
-    try:
+    with scratch("clemency-bench-front-") as (tmp, stop_at_end):
         site_copy(clemency, project, tmp)
         serve_port, front, tls, bare = free_port(), free_port(), free_port(), free_port()
-        serve = Serve(clemency, tmp, serve_port, ["--behind-tls"])
+        serve = stop_at_end(Serve(clemency, tmp, serve_port, ["--behind-tls"]))
         public = os.path.join(tmp, "public")
         with open(os.path.join(public, "api-list.json"), "wb") as f:
             f.write(get(serve_port, API)[2])
@@ -94,7 +90,7 @@ def main():
             text = f.read().replace("worker_processes 1;", "worker_processes auto;")
         with open(main_conf, "w") as f:
             f.write(text)
-        front_nginx = Nginx(prefix, main_conf, [front])
+        front_nginx = stop_at_end(Nginx(prefix, main_conf, [front]))
         bare_prefix = os.path.join(tmp, "bare")
         os.makedirs(bare_prefix)
         bare_conf = nginx_main_conf(bare_prefix, f"""  include /etc/nginx/mime.types;
@@ -105,7 +101,7 @@ def main():
             text = f.read().replace("worker_processes 1;", "worker_processes auto;")
         with open(bare_conf, "w") as f:
             f.write(text)
-        bare_nginx = Nginx(bare_prefix, bare_conf, [bare])
+        bare_nginx = stop_at_end(Nginx(bare_prefix, bare_conf, [bare]))
 
         cases = [
             ("page", f"http://127.0.0.1:{front}{PAGE}", f"http://127.0.0.1:{bare}{PAGE}", False),
@@ -147,15 +143,9 @@ def main():
               f"{len(failures)} failed publishes, {reads} reads, {len(bad)} errors or cut short "
               f"{bad[:5]}")
         serve, away, reads, failed = restart_window(clemency, tmp, serve, serve_port, front)
+        stop_at_end(serve)
         print(f"\nrestart of serve: away {away:.2f} s; {reads} reads through nginx meanwhile "
               f"(API, a page, a 404), {len(failed)} failed: {failed[:5]}")
-    finally:
-        for n in (front_nginx, bare_nginx):
-            if n:
-                n.stop()
-        if serve:
-            serve.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -20,17 +20,15 @@ Usage: nginx_front.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
 import gzip
 import os
 import re
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 from checks import check, summary  # noqa: E402
-from ops_common import (Nginx, Serve, decoded, free_port, get, make_certificate,  # noqa: E402
+from ops_common import (Nginx, Serve, decoded, free_port, scratch, get, make_certificate,  # noqa: E402
                         nginx_main_conf, reads_during_publishes, render_nginx, run, site_copy)
 
 COMPARED = ("content-type", "cache-control", "x-content-type-options", "referrer-policy",
@@ -232,15 +230,13 @@ def outside_public(tmp, front):
 
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
-    tmp = tempfile.mkdtemp(prefix="clemency-nginx-")
-    serve = nginx = None
-    try:
+    with scratch("clemency-nginx-") as (tmp, stop_at_end):
         site_copy(clemency, project, tmp)
         code, out = run([clemency, "user", "add", "editor", "--role", "editor", "--source", tmp],
                         input="Một-mật-khẩu-dài-và-khó-đoán-7\n")
         check("an editor account", code == 0, out)
         serve_port, http_port, tls_port = free_port(), free_port(), free_port()
-        serve = Serve(clemency, tmp, serve_port, ["--behind-tls", "--precompress"])
+        serve = stop_at_end(Serve(clemency, tmp, serve_port, ["--behind-tls", "--precompress"]))
         prefix = os.path.join(tmp, "nginx")
         os.makedirs(prefix)
         cert, key = make_certificate(prefix)
@@ -249,7 +245,8 @@ def main():
                             https_listen=f"127.0.0.1:{tls_port}", server_name="localhost",
                             tls_cert=cert, tls_key=key, cache_dir=os.path.join(prefix, "cache"),
                             default_lang="vi")
-        nginx = Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"), [http_port, tls_port])
+        nginx = stop_at_end(Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"),
+                                  [http_port, tls_port]))
         challenge = os.path.join(prefix, "conf", "acme", ".well-known", "acme-challenge")
         os.makedirs(challenge)
         with open(os.path.join(challenge, "tok3n"), "w") as f:
@@ -268,6 +265,12 @@ def main():
               not failures and not bad and reads > 0, f"{failures[:1]} {bad[:5]}")
         time.sleep(1.5)  # nginx's open_file_cache looks again after 1 s
         precompressed(tmp, http_port, "after 5 publishes")
+        metrics = get(serve_port, "/metrics")[2].decode()
+        count = re.search(r"^clemency_publishes_total (\d+)$", metrics, re.M)
+        took = re.search(r"^clemency_last_publish_duration_seconds ([0-9.]+)$", metrics, re.M)
+        check("serve's /metrics counts the publishes and how long the last one took",
+              count and int(count.group(1)) >= 6 and took and 0 < float(took.group(1)) < 60,
+              metrics[-600:])
         admin(tmp, http_port, tls_port)
         outside_public(tmp, http_port)
         status, _, _ = get(tls_port, "/vi/", tls=True)
@@ -286,12 +289,6 @@ def main():
             check(f"serve stopped: /{lang}/nope/ gets the {lang} 404 page",
                   status == 404 and body == page and head.get("cache-control") == "no-store",
                   f"{status} {head}")
-    finally:
-        if nginx:
-            nginx.stop()
-        if serve:
-            serve.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

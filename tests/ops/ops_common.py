@@ -1,5 +1,6 @@
 """What the ops tests share: a copy of the site with its store, `clemency serve` and Debian's nginx
 started on high loopback ports with the project's configuration (deploy/nginx/render.sh)."""
+import contextlib
 import gzip
 import http.client
 import os
@@ -8,6 +9,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -25,6 +27,21 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def scratch(prefix):
+    """Yields (a new temporary folder, stop_at_end). `stop_at_end(p)` returns p and has p.stop()
+    (p.close() if it has no stop) called when the block ends; then the folder is removed, however
+    the block ends (a failed check, an exception, SystemExit)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, ignore_errors=True)
+
+        def stop_at_end(process):
+            stack.callback(getattr(process, "stop", None) or process.close)
+            return process
+        yield tmp, stop_at_end
 
 
 def site_copy(clemency, project, tmp):

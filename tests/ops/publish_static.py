@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -28,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 from checks import check, summary  # noqa: E402
-from ops_common import (DEPLOY, Nginx, free_port, get, make_certificate,  # noqa: E402
+from ops_common import (DEPLOY, Nginx, free_port, scratch, get, make_certificate,  # noqa: E402
                         nginx_main_conf, render_nginx, run)
 
 PAGE = "/vi/guides/dac-xa-la-gi/"
@@ -65,9 +64,7 @@ def read_file(public, path):
 
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
-    tmp = tempfile.mkdtemp(prefix="clemency-mirror-")
-    nginx = None
-    try:
+    with scratch("clemency-mirror-") as (tmp, stop_at_end):
         for part in ("site", "content"):
             shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
         public, mirror = os.path.join(tmp, "public"), os.path.join(tmp, "mirror")
@@ -87,7 +84,7 @@ def main():
                             https_listen=f"127.0.0.1:{tls_port}", server_name="localhost",
                             tls_cert=cert, tls_key=key, cache_dir=os.path.join(prefix, "cache"),
                             default_lang="vi")
-        nginx = Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"), [port])
+        nginx = stop_at_end(Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"), [port]))
         old = {p: get(port, p)[2] for p in WATCHED}
         check("the mirror serves the site byte for byte",
               all(old[p] == read_file(public, p) for p in WATCHED))
@@ -160,10 +157,6 @@ def main():
         check("a target that fails makes the run fail", code != 0, out)
         check("and the other target is still published",
               os.path.exists(os.path.join(other, "current", "index.html")), out)
-    finally:
-        if nginx:
-            nginx.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

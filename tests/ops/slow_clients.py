@@ -8,10 +8,8 @@ a bound with a margin for a loaded 2-core machine; no fast request may fail.
 Usage: slow_clients.py CLEMENCY PROJECT_DIR   (prints "N passed, M failed")
 """
 import os
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 
@@ -20,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 from checks import check, summary  # noqa: E402
-from ops_common import (Nginx, Serve, free_port, get, make_certificate,  # noqa: E402
+from ops_common import (Nginx, Serve, free_port, scratch, get, make_certificate,  # noqa: E402
                         nginx_main_conf, render_nginx, site_copy)
 
 PATHS = ("/vi/guides/dac-xa-la-gi/", "/vi/feed.atom", "/api/v1/pages?lang=vi&limit=20")
@@ -121,12 +119,10 @@ class SlowCrowd:
 
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
-    tmp = tempfile.mkdtemp(prefix="clemency-slow-")
-    serve = nginx = crowd = None
-    try:
+    with scratch("clemency-slow-") as (tmp, stop_at_end):
         site_copy(clemency, project, tmp)
         serve_port, http_port, tls_port = free_port(), free_port(), free_port()
-        serve = Serve(clemency, tmp, serve_port, ["--behind-tls"])
+        serve = stop_at_end(Serve(clemency, tmp, serve_port, ["--behind-tls"]))
         prefix = os.path.join(tmp, "nginx")
         os.makedirs(prefix)
         conf = render_nginx(os.path.join(prefix, "conf"), public=os.path.join(tmp, "public"),
@@ -136,10 +132,11 @@ def main():
                             tls_key=os.path.join(prefix, "key.pem"),
                             cache_dir=os.path.join(prefix, "cache"), default_lang="vi")
         make_certificate(prefix)
-        nginx = Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"), [http_port, tls_port])
+        nginx = stop_at_end(Nginx(prefix, nginx_main_conf(prefix, f"  include {conf};"),
+                                  [http_port, tls_port]))
         fast_clients(http_port, 1)  # warm: open_file_cache, the API's micro-cache
         alone, failed_alone = fast_clients(http_port, MEASURE_SECONDS)
-        crowd = SlowCrowd(http_port)
+        crowd = stop_at_end(SlowCrowd(http_port))
         time.sleep(1)  # nginx has every slow connection and is blocked writing to the readers
         crowded, failed_crowded = fast_clients(http_port, MEASURE_SECONDS)
         open_slow = crowd.still_open()
@@ -158,14 +155,6 @@ def main():
               c <= bound)
         check("fast clients were served beside slow ones (at least half as many requests)",
               len(crowded) >= len(alone) / 2, f"{len(crowded)} vs {len(alone)}")
-    finally:
-        if crowd:
-            crowd.close()
-        if nginx:
-            nginx.stop()
-        if serve:
-            serve.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

@@ -10,10 +10,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from checks import check, summary  # noqa: E402
+from ops_common import scratch  # noqa: E402
 
 UNITS = ("clemency.service", "clemency-backup.service", "clemency-backup.timer")
 SERVE_HARDENING = ("User=clemency", "NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectSystem=strict",
@@ -27,8 +27,7 @@ def main():
     if not tool:
         print("systemd-analyze is not installed: nothing checked")
         return summary()
-    tmp = tempfile.mkdtemp(prefix="clemency-units-")
-    try:
+    with scratch("clemency-units-") as (tmp, stop_at_end):
         for name in UNITS:
             with open(os.path.join(project, "deploy", "systemd", name)) as f:
                 text = f.read()
@@ -44,14 +43,15 @@ def main():
             lines = {l.strip() for l in f}
         for line in SERVE_HARDENING:
             check(f"clemency.service has {line}", line in lines)
+        start = next((l for l in lines if l.startswith("ExecStart=")), "")
+        check("serve writes the .gz files nginx's gzip_static sends (--precompress)",
+              " --precompress" in start, start)
         rw = [l for l in lines if l.startswith("ReadWritePaths=")]
         check("the only writable paths are the store's and the output's folders", len(rw) == 1,
               str(rw))
         with open(os.path.join(tmp, "clemency-backup.timer")) as f:
             timer = f.read()
         check("the backup timer is persistent", "Persistent=true" in timer)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

@@ -215,6 +215,37 @@ def check_push(serve, subscriber, before, published_at, hub, topic, what):
     check(f"{what}: the pushed feed has the change", "Thay đổi số" in body.decode())
 
 
+def check_metrics(serve):
+    metrics = serve.get("/metrics").decode()
+    delivered = re.search(r'^clemency_websub_deliveries_total\{outcome="delivered"\} (\d+)$',
+                          metrics, re.M)
+    check("/metrics counts the hub's deliveries (at least the two pushes seen)",
+          delivered and int(delivered.group(1)) >= 2 and "clemency_websub_pending " in metrics,
+          metrics[-800:])
+
+
+def check_host_limit(serve, topic, subscriber):
+    """One callback host holds at most 50 subscriptions (stored or waiting); a renewal and
+    another host are still accepted."""
+    port = urllib.parse.urlsplit(subscriber.url).port
+    answers = [serve.hub({"hub.mode": "subscribe", "hub.topic": topic,
+                          "hub.callback": f"http://127.0.0.1:{port}/flood/{n}"}) for n in range(60)]
+    accepted = [n for n, (status, _) in enumerate(answers) if status == 202]
+    refused = [(n, a) for n, a in enumerate(answers) if a[0] != 202]
+    first = refused[0] if refused else (None, (None, None))
+    check("a host with 50 subscriptions is refused more, with a 403 naming hub.callback",
+          refused and len(accepted) <= 50 and accepted == list(range(len(accepted))) and
+          first[1][0] == 403 and isinstance(first[1][1], dict) and
+          first[1][1].get("parameter") == "hub.callback", f"{len(accepted)} accepted, {first}")
+    status, doc = serve.hub({"hub.mode": "subscribe", "hub.topic": topic,
+                             "hub.callback": f"http://127.0.0.1:{port}/flood/0"})
+    check("at the limit, renewing a subscription the host holds is accepted", status == 202,
+          f"{status} {doc} ({len(accepted)} accepted before)")
+    status, doc = serve.hub({"hub.mode": "subscribe", "hub.topic": topic,
+                             "hub.callback": f"http://localhost:{port}/other-host"})
+    check("at one host's limit, another host is accepted", status == 202, f"{status} {doc}")
+
+
 def main():
     clemency, project = os.path.abspath(sys.argv[1]), sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="clemency-websub-")
@@ -250,6 +281,8 @@ def main():
         publish_change(clemency, tmp, 3)
         time.sleep(2)
         check("no push after unsubscribing", len(fast.pushes) == before)
+        check_metrics(serve)
+        check_host_limit(serve, topic, fast)
         fast.accept = {"subscribe"}  # refuses to confirm an unsubscription it did not ask for
         serve.stop()
         serve = Serve(clemency, tmp)

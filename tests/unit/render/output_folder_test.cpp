@@ -175,3 +175,13 @@ TEST_CASE("precompressing: a .gz beside each file that may be sent compressed, n
   CHECK(NeedsGzip("x/feed.rss", 1024));
   CHECK_FALSE(NeedsGzip("x/feed.rss", 1023));
 }
+
+TEST_CASE("an in-place commit renames deepest first, each file right before its .gz") {
+  std::vector<std::string> paths = {"vi/index.html.gz", "vi/a/index.html.gz", "sitemap.xml",
+                                    "vi/b/index.html",  "vi/a/index.html",    "vi/index.html",
+                                    "vi/a/x.svg",       "vi/feed.atom"};
+  OrderForRenames(&paths);
+  CHECK(paths == std::vector<std::string>{"vi/a/index.html", "vi/a/index.html.gz", "vi/a/x.svg",
+                                          "vi/b/index.html", "vi/feed.atom", "vi/index.html",
+                                          "vi/index.html.gz", "sitemap.xml"});
+}

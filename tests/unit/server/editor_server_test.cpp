@@ -403,6 +403,9 @@ TEST_CASE("admin: opening a page to edit makes no draft; the first save does") {
   CHECK(page->body.find("Đoạn hai.") != std::string::npos);
   CHECK(page->body.find("data-keep-key=") != std::string::npos);  // nothing to autosave into yet
   CHECK(page->body.find("data-save-url=") == std::string::npos);
+  // Text restored after signing in again is not saved by itself here: the message says so.
+  CHECK(page->body.find("Bấm Lưu bản nháp để giữ lại") != std::string::npos);
+  CHECK(page->body.find("sẽ được tự động lưu") == std::string::npos);
   CHECK(s.Client().Get("/api/v1/editor/edits/1", lan)->status == 404);
   auto preview = s.Client().Get("/admin/edit/preview?path=" + kPath, lan);
   REQUIRE(preview->status == 200);
