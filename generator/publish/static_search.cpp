@@ -549,7 +549,9 @@ void StaticSearchIndex::EmitGroup(Language* language, const std::string& group, 
   }
   for (const auto& [key, shard] : layout) {
     bool write = all || !same || l.stale_shards.count(key);
-    for (size_t i = 0; !write && i < shard.size(); ++i) write = lines.count(items[i].id) > 0;
+    for (size_t i = 0; !write && i < shard.size(); ++i) {
+      write = lines.count(items[shard[i]].id) > 0;
+    }
     if (!write) continue;
     std::string bytes;
     for (size_t i : shard) {

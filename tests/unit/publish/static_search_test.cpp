@@ -137,6 +137,13 @@ TEST_CASE("the static search index updated page by page is a whole index's bytes
     f.UpdateAndCheck(&index, f.now);
     // A shard of the words beginning with two characters ("th") proves the split.
     CHECK(index.outputs().count("search-index/vi/s7468.txt") == 1);
+    // One word's line changes in the last shard of a split group ("ty", after "th" and "tu").
+    f.Guide("zy.vi.md", "Năm", "Tỵ.");  // so the word stays when zz loses it
+    f.Guide("zz.vi.md", "Tỵ", "Mùa đông.");
+    f.UpdateAndCheck(&index, f.now);
+    CHECK(index.outputs().count("search-index/vi/s7479.txt") == 1);
+    f.Guide("zz.vi.md", "Mùa đông", "Tỵ.");
+    f.UpdateAndCheck(&index, f.now);
     f.Guide("nhieu-105.vi.md", "Trang đã sửa", Words(99, 40));
     f.UpdateAndCheck(&index, f.now);
     f.Withdraw("gamma", "vi");  // a page leaves: later pages' numbers move
