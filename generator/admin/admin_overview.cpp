@@ -261,6 +261,9 @@ void AdminSite::PagesScreen(AdminPage& page) const {
       for (const EditRow& e : *group) open[e.source_path] = "review";
     }
   }
+  // The site's search finds words in the body too, without diacritics, in every language.
+  const std::set<std::string> found =
+      query.empty() || !find_pages_ ? std::set<std::string>() : find_pages_(query);
   View view = PageFilters(page, section, lang);
   view.Set("nav_pages", true).Set("q", query);
   View states = View::List();
@@ -280,7 +283,8 @@ void AdminSite::PagesScreen(AdminPage& page) const {
     if ((!section.empty() && row.section != section) || (!lang.empty() && row.lang != lang) ||
         (state == "published" && !row_state.empty()) ||
         ((state == "draft" || state == "review") && row_state != state) ||
-        !MatchesSearch(row, query)) {
+        !(MatchesSearch(row, query) ||
+          found.count(row.lang + "/" + row.section + "/" + row.slug))) {
       continue;
     }
     View item;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,10 +35,16 @@ struct AdminPage {
 class AdminSite : public std::enable_shared_from_this<AdminSite> {
  public:
   using Handler = std::function<void(AdminPage&)>;
-  // REQUIRES: `config` outlives the server.
+  // Returns "lang/section/slug" of the pages the site's search finds for a query (titles,
+  // headings, body, support fields), or an empty set when it cannot answer.
+  using PageFinder = std::function<std::set<std::string>(const std::string& query)>;
+  // REQUIRES: `config` outlives the server. Without `find_pages` the page list's search looks at
+  // titles and slugs only.
   AdminSite(httplib::Server& server, std::shared_ptr<EditorAuth> auth,
-            std::shared_ptr<const AdminText> text, const SiteConfig& config)
-      : server_(server), auth_(std::move(auth)), text_(std::move(text)), config_(config) {}
+            std::shared_ptr<const AdminText> text, const SiteConfig& config,
+            PageFinder find_pages = nullptr)
+      : server_(server), auth_(std::move(auth)), text_(std::move(text)), config_(config),
+        find_pages_(std::move(find_pages)) {}
   // Registers every /admin route.
   void Register();
 
@@ -161,6 +168,7 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::shared_ptr<EditorAuth> auth_;
   std::shared_ptr<const AdminText> text_;
   const SiteConfig& config_;
+  PageFinder find_pages_;
 };
 
 }  // namespace clemency

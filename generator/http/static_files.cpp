@@ -61,6 +61,19 @@ bool IsMovedTarget(const std::string& target) {
          target.find_first_of("\r\n\\") == std::string::npos;
 }
 
+// True when a part of `path` below `root` (REQUIRES: `path` starts with it) is a symbolic link.
+// The build never writes one, so one there was put by someone else and may point anywhere;
+// `root` itself may be a link (a mirror's current release).
+bool LinkBelow(const std::string& root, const std::string& path) {
+  if (path.size() <= root.size()) return false;
+  struct stat info;
+  for (size_t slash = path.find('/', root.size() + 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = path.substr(0, slash);
+    if (lstat(prefix.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) return true;
+    if (slash == std::string::npos) return false;
+  }
+}
+
 }  // namespace
 
 bool MapRequestPath(const std::string& root, const std::string& request_path, std::string* out) {
@@ -185,7 +198,7 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string path;
   if (!MapRequestPath(root_, req.path, &path)) return NotFound(req, res);
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
+  if (stat(path.c_str(), &info) != 0 || LinkBelow(root_, path)) return NotFound(req, res);
   if (S_ISDIR(info.st_mode)) {
     if (auto moved = Load(path + "/" + paths::kMovedMarker); moved && IsMovedTarget(moved->body)) {
       // An old URL of a page (its front matter's `aliases`): permanently at its new path.
@@ -202,7 +215,7 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
       return;
     }
     path += "/index.html";
-    if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
+    if (lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return NotFound(req, res);
   }
   auto file = Load(path, info);
   if (!file) return NotFound(req, res);

@@ -83,6 +83,28 @@ ReaderQuery MakeReaderQuery(const std::string& query, const std::string& locale,
   return out;
 }
 
+Result<std::set<std::string>> FindPageKeys(Store* store, const SiteConfig& config,
+                                           const std::string& query, int limit) {
+  SearchIndex index(store);
+  std::set<std::string> keys;
+  for (const LanguageConfig& language : config.languages) {
+    auto synonyms = index.Synonyms(language.code);
+    if (!synonyms.ok()) return synonyms.status();
+    const ReaderQuery reader = MakeReaderQuery(query, language.locale, *synonyms);
+    SearchRequest request;
+    request.terms = reader.terms;
+    request.together = reader.together;
+    request.lang = language.code;
+    request.limit = limit;
+    auto found = index.Find(request);
+    if (!found.ok()) return found.status();
+    for (const SearchHit& hit : found->hits) {
+      keys.insert(hit.lang + "/" + hit.section + "/" + hit.slug);
+    }
+  }
+  return keys;
+}
+
 namespace {
 
 class SearchService {

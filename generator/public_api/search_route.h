@@ -1,6 +1,7 @@
 #pragma once
 // Search for readers: the query as typed turned into index terms (i18n's folding, the termbase's
 // variants as synonyms of the site's terms), the HTML results page and the JSON API.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct ReaderQuery {
 // pages with all the words together, in order, first.
 ReaderQuery MakeReaderQuery(const std::string& query, const std::string& locale,
                             const std::vector<SearchSynonym>& synonyms);
+
+// Returns "lang/section/slug" of each page (scheduled ones too) that readers' search finds for
+// `query` in any of the site's languages, at most `limit` a language: editors' page list.
+Result<std::set<std::string>> FindPageKeys(Store* store, const SiteConfig& config,
+                                           const std::string& query, int limit);
 
 // GET /api/v1/search?q=&lang=&section=&limit=&cursor= (JSON; problem+json on bad input; ETag)
 // and GET /<lang>/search/?q=[&page=]: `page` (the built search page, paths::Search) with the

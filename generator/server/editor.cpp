@@ -4,6 +4,7 @@
 #include "admin/admin_ui.h"
 #include "editor_api/editor_api.h"
 #include "editor_api/editor_auth.h"
+#include "public_api/search_route.h"
 
 namespace clemency {
 
@@ -28,7 +29,13 @@ Status RegisterEditor(httplib::Server& server, const ServerOptions& options) {
   auto auth = std::make_shared<EditorAuth>(options.store, options.workflow, options.sessions,
                                            options.login_limiter, options.secure_cookies);
   RegisterEditorApi(server, auth, *options.config);
-  std::make_shared<AdminSite>(server, auth, *text, *options.config)->Register();
+  Store* store = options.store;
+  const SiteConfig* config = options.config;
+  auto find_pages = [store, config](const std::string& query) {
+    auto keys = FindPageKeys(store, *config, query, 200);
+    return keys.ok() ? std::move(keys).value() : std::set<std::string>();
+  };
+  std::make_shared<AdminSite>(server, auth, *text, *options.config, find_pages)->Register();
   return Status::Ok();
 }
 

@@ -34,16 +34,17 @@ struct Served : publish_test::StoredFixture {
     REQUIRE(live->Start().ok());
     REQUIRE(live->RepublishNow().ok());
   }
-  // The stored alpha.vi.md with `from` replaced by `to`, as an editor's file to publish.
+  // The stored guides/<page>.vi.md with `from` replaced by `to`, as an editor's file to publish.
   PublishRequest Edit(const std::string& from, const std::string& to, const std::string& type,
-                      const std::string& note) {
-    auto stored = PageRepository(store.get()).SourceText("content/guides/alpha.vi.md");
+                      const std::string& note, const std::string& page = "alpha") {
+    const std::string name = "guides/" + page + ".vi.md";
+    auto stored = PageRepository(store.get()).SourceText("content/" + name);
     REQUIRE(stored.ok());
     std::string text = *stored;
     REQUIRE(text.find(from) != std::string::npos);
     text.replace(text.find(from), from.size(), to);
-    testing::WriteFile(dir / "edits/guides/alpha.vi.md", text);
-    auto request = ReadPublishRequest(dir / "edits/guides/alpha.vi.md");
+    testing::WriteFile(dir / ("edits/" + name), text);
+    auto request = ReadPublishRequest(dir / ("edits/" + name));
     REQUIRE(request.ok());
     request->change_type = type;
     request->note = note;
@@ -125,6 +126,9 @@ TEST_CASE("a major change stored without serve is shown once serve's watcher rep
 
 TEST_CASE("a withdrawn page's history page goes with it") {
   Served s;
+  s.Publish(s.Edit("Chỉ có tiếng Việt.", "Trang này chỉ có tiếng Việt.", "major", "Nói rõ hơn.",
+                   "beta"));
+  REQUIRE(testing::Exists(s.dir / "public/vi/guides/beta/history/index.html"));
   UnpublishRequest request;
   request.section = "guides";
   request.slug = "beta";

@@ -201,6 +201,27 @@ TEST_CASE("no path ever escapes public/") {
   }
 }
 
+TEST_CASE("a symbolic link inside public/ is never followed (the build writes none)") {
+  RunningServer s;
+  std::filesystem::create_symlink(s.dir / "secret.txt", s.dir / "public/vi/secret.txt");
+  std::filesystem::create_directories(s.dir / "outside");
+  testing::WriteFile(s.dir / "outside/index.html", "outside the site");
+  std::filesystem::create_directory_symlink(s.dir / "outside", s.dir / "public/vi/elsewhere");
+  std::filesystem::create_directories(s.dir / "public/vi/linked");
+  std::filesystem::create_symlink(s.dir / "outside/index.html",
+                                  s.dir / "public/vi/linked/index.html");
+  httplib::Client client("127.0.0.1", s.port);
+  for (const char* path : {"/vi/secret.txt", "/vi/elsewhere/", "/vi/elsewhere/index.html",
+                           "/vi/linked/", "/vi/linked/index.html"}) {
+    INFO(path);
+    auto res = client.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    CHECK_FALSE(Contains(res->body, "outside the site"));
+  }
+  CHECK(client.Get("/vi/")->status == 200);
+}
+
 TEST_CASE("API: languages, page lists with cursors and Link headers, one page, support") {
   RunningServer s;
   auto languages = s.Get("/api/v1/languages");
