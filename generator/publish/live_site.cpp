@@ -128,6 +128,8 @@ void LiveSite::Hold(std::shared_ptr<const Site> site) {
 }
 
 void LiveSite::WatchLoop(int64_t seen) {
+  // The first publish only updates the static search index serve's start build made.
+  if (site_) (void)UpdateSearchIndex(true);
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !tasks_.empty(); });
@@ -343,12 +345,12 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   build.changed_keys = std::move(keys);
   // The static search index follows the live pages (a copy of public/ without serve searches);
   // unmade, the last one stays.
-  auto search = StaticSearchOutputs(store_.get(), site_->config(),
-                                    options_.clock(site_->config().utc_offset_minutes).unix_seconds);
+  const Status searched = UpdateSearchIndex(!build.changed_keys);
   // With the library images live pages show: the same commit puts a page and its images live.
-  auto media = search.ok() ? StoredMediaOutputs(*site_, store_.get()) : search;
+  auto media = searched.ok() ? StoredMediaOutputs(*site_, store_.get())
+                             : Result<std::map<std::string, std::string>>(searched);
   if (media.ok()) {
-    build.extra_files = std::move(search).value();
+    build.extra_files = search_->outputs();
     build.extra_files->merge(media.value());
   } else if (options_.report) {
     options_.report("cannot make the static search index or the media files: " +
@@ -379,6 +381,19 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
                                   summary->timer.ToString());
   if (!logged.ok() && options_.report) options_.report("cannot log the publish: " + logged.message());
   return summary;
+}
+
+Status LiveSite::UpdateSearchIndex(bool whole) {
+  const int64_t now = options_.clock(site_->config().utc_offset_minutes).unix_seconds;
+  if (search_ && !whole) {
+    // Only the changed pages' files; a failure half way leaves it to be made whole.
+    if (search_->Update(store_.get(), site_->config(), now).ok()) return Status::Ok();
+  }
+  search_.reset();
+  auto made = StaticSearchIndex::Make(store_.get(), site_->config(), now);
+  if (!made.ok()) return made.status();
+  search_ = std::move(made).value();
+  return Status::Ok();
 }
 
 Result<PublishResult> LiveSite::Publish(PublishRequest request, Diagnostics* diagnostics) {

@@ -36,6 +36,7 @@
 #include "editorial/workflow.h"
 #include "publish/control_socket.h"
 #include "publish/publish.h"
+#include "publish/static_search.h"
 #include "publish/store_site.h"
 #include "render/manifest.h"
 #include "render/site.h"
@@ -124,6 +125,9 @@ class LiveSite : public ContentPort {
   // build drops the held site.
   Result<BuildSummary> BuildChanged(std::optional<std::set<std::string>> keys, StepTimer timer,
                                     Snapshot* snapshot, const std::string& why = "");
+  // Brings the static search index to the store (made `whole`, or from the pages changed since
+  // it was last brought). REQUIRES: a site held.
+  Status UpdateSearchIndex(bool whole);
   Result<PublishResult> PublishOnWatcher(const PublishRequest& request, Diagnostics* diagnostics);
   // A new site from the held one with `text` as `stored_path`, checked, never held.
   Result<std::unique_ptr<Site>> TrySite(const std::string& stored_path, const std::string& text,
@@ -135,6 +139,7 @@ class LiveSite : public ContentPort {
   std::unique_ptr<Store> store_;  // the watcher thread's, like everything below but the site
   StoredFiles files_;
   BuildManifest manifest_;  // of the output folder as the last build left it
+  std::optional<StaticSearchIndex> search_;  // the static index, as of the last build
   int64_t seen_version_ = 0;
   // When to load and build everything again after a failed build (none: no need).
   std::optional<std::chrono::steady_clock::time_point> retry_at_;

@@ -16,7 +16,9 @@
 // only, whichever store wrote the rows (a build's file or serve's store).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "config/site_config.h"
 #include "core/status.h"
@@ -35,5 +37,41 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
 Result<std::map<std::string, std::string>> StaticSearchOutputs(Store* store,
                                                                const SiteConfig& config,
                                                                int64_t now_unix);
+
+// Every language's static index kept in memory, for serve: a publish remakes only the files its
+// pages change (the shards of words that gained or lost a page, the page tables holding changed
+// pages, meta.json), reading only the changed pages' rows. Its files are always the bytes
+// StaticSearchOutputs makes from the same store at the same time.
+class StaticSearchIndex {
+ public:
+  StaticSearchIndex();
+  StaticSearchIndex(StaticSearchIndex&&) noexcept;
+  StaticSearchIndex& operator=(StaticSearchIndex&&) noexcept;
+  ~StaticSearchIndex();
+  // Returns the index of `config`'s languages made whole from the published pages of `store`
+  // live at `now_unix`.
+  static Result<StaticSearchIndex> Make(Store* store, const SiteConfig& config, int64_t now_unix);
+  // Brings the index to `store` at `now_unix`: the pages with a row in the store's page_changes
+  // since Make or the last Update are read again; it is made whole again when a page's time has
+  // come, the clock went back or the languages changed. REQUIRES: made from the same store.
+  Status Update(Store* store, const SiteConfig& config, int64_t now_unix);
+  // Returns the files (path in the output folder -> bytes), for BuildOptions::extra_files.
+  const std::map<std::string, std::string>& outputs() const { return outputs_; }
+
+ private:
+  struct Language;
+  // Makes the index whole (see Make).
+  Status Load(Store* store, const SiteConfig& config, int64_t now_unix);
+  // Writes `language`'s changed files (all of them when `all`) into outputs_.
+  void Emit(Language* language, bool all);
+  // Writes the shards of the words beginning with the character `group`.
+  void EmitGroup(Language* language, const std::string& group, bool all);
+
+  std::vector<std::unique_ptr<Language>> languages_;
+  std::map<std::string, std::string> outputs_;
+  int64_t last_change_ = 0;  // the last page_changes row read
+  int64_t now_ = 0;
+  int64_t next_due_ = 0;  // the first time a page not yet live goes live (0: none)
+};
 
 }  // namespace clemency
