@@ -108,16 +108,18 @@ void AdminSite::MediaScreen(AdminPage& page, int status,
   auto sent = [&page](const std::string& name) {
     return page.req.method == "POST" ? FormField(page.req, name) : std::string();
   };
-  auto error = [this, &page, &errors](const std::string& field) {
-    auto it = errors.find(field);
-    return it == errors.end() ? std::string() : T(page, it->second);
+  // Set only when there is one: the template shows a key that is set, even to "".
+  auto error = [this, &page, &errors](View& into, const std::string& key,
+                                      const std::string& field) {
+    if (auto it = errors.find(field); it != errors.end()) into.Set(key, T(page, it->second));
   };
-  view.Set("file_error", error("file"));
+  error(view, "file_error", "file");
   View alts = View::List();
   for (const auto& language : config_.languages) {
     View a;
     a.Set("code", language.code).Set("language", LanguageName(page, language.code));
-    a.Set("value", sent("alt_" + language.code)).Set("error", error("alt." + language.code));
+    a.Set("value", sent("alt_" + language.code));
+    error(a, "error", "alt." + language.code);
     alts.Push(std::move(a));
   }
   view.Set("alt_inputs", std::move(alts));
@@ -129,8 +131,10 @@ void AdminSite::MediaScreen(AdminPage& page, int status,
     b.Set("checked", sent("consent_basis") == basis);
     bases.Push(std::move(b));
   }
-  view.Set("consent_bases", std::move(bases)).Set("consent_error", error("consent_basis"));
-  view.Set("given_by", sent("consent_given_by")).Set("given_by_error", error("consent_given_by"));
+  view.Set("consent_bases", std::move(bases));
+  error(view, "consent_error", "consent_basis");
+  view.Set("given_by", sent("consent_given_by"));
+  error(view, "given_by_error", "consent_given_by");
   view.Set("has_errors", !errors.empty());
   Show(page, status, "media", T(page, "media_heading"), std::move(view));
 }
