@@ -65,6 +65,22 @@ SiteConfig Config() {
   return config;
 }
 
+// A published guide's row: guides/<slug> in `lang`, from `path` holding `text`.
+PageRow GuideRow(const std::string& slug, const std::string& lang, const std::string& title,
+                 const std::string& path, const std::string& text) {
+  PageRow row;
+  row.section = "guides";
+  row.slug = slug;
+  row.lang = lang;
+  row.kind = "guide";
+  row.title = title;
+  row.published = row.updated = row.public_updated = "2026-11-01T00:00:00+07:00";
+  row.source_path = path;
+  row.source_text = text;
+  row.content_hash = "h-" + slug + "-" + lang;
+  return row;
+}
+
 struct EditorServer {
   testing::TempDir dir;
   SiteConfig config = Config();
@@ -79,17 +95,7 @@ struct EditorServer {
   EditorServer() {
     std::filesystem::create_directories(dir / "public");
     store = std::move(Store::Open(dir / "clemency.db")).value();
-    PageRow row;
-    row.section = "guides";
-    row.slug = "quy-trinh";
-    row.lang = "vi";
-    row.kind = "guide";
-    row.title = "Quy trình";
-    row.published = row.updated = row.public_updated = "2026-11-01T00:00:00+07:00";
-    row.source_path = kPath;
-    row.source_text = kText;
-    row.content_hash = "h1";
-    REQUIRE(PageRepository(store.get()).Upsert(row).ok());
+    REQUIRE(PageRepository(store.get()).Upsert(GuideRow("quy-trinh", "vi", "Quy trình", kPath, kText)).ok());
     for (const auto& [name, role] : {std::pair{"lan", "editor"}, {"minh", "editor"}, {"hoa", "publisher"}}) {
       REQUIRE(UserRepository(store.get()).Add({name, role, "not used here", "", "2026-11-01T00:00:00Z"}).ok());
     }
@@ -525,17 +531,8 @@ TEST_CASE("admin: the translator sees the source beside the form; saving sets tr
   const std::string en_text =
       "---\ntitle: \"Process\"\ntranslation_status: complete\ntranslated_from: 2026-10-01\n"
       "summary: \"The steps\"\n---\n\nPara one.\n";
-  PageRow row;
-  row.section = "guides";
-  row.slug = "quy-trinh";
-  row.lang = "en";
-  row.kind = "guide";
-  row.title = "Process";
-  row.published = row.updated = row.public_updated = "2026-11-01T00:00:00+07:00";
+  PageRow row = GuideRow("quy-trinh", "en", "Process", en_path, en_text);
   row.meta_json = "{\"translated_from\":\"2026-10-01T00:00:00+07:00\"}";
-  row.source_path = en_path;
-  row.source_text = en_text;
-  row.content_hash = "h-en";
   REQUIRE(PageRepository(s.store.get()).Upsert(row).ok());
   auto lan = s.SignedIn("lan");
   auto page = s.Client().Get("/admin/edit?path=" + en_path, lan);
@@ -631,17 +628,9 @@ TEST_CASE("admin: an image is uploaded with its alt text, stripped, listed, foun
 
 TEST_CASE("admin: the page list's search uses the site's index: words of the body, no diacritics") {
   EditorServer s;
-  PageRow row;
-  row.section = "guides";
-  row.slug = "giay-to";
-  row.lang = "vi";
-  row.kind = "guide";
-  row.title = "Giấy tờ cần có";
-  row.published = row.updated = row.public_updated = "2026-11-01T00:00:00+07:00";
-  row.source_path = "content/guides/giay-to.vi.md";
-  row.source_text = "---\ntitle: Giấy tờ cần có\n---\nMang theo giấy chứng nhận chấp hành xong án.\n";
-  row.content_hash = "h2";
   const std::string body = "Mang theo giấy chứng nhận chấp hành xong án. Xem quy trình trước.";
+  PageRow row = GuideRow("giay-to", "vi", "Giấy tờ cần có", "content/guides/giay-to.vi.md",
+                         "---\ntitle: Giấy tờ cần có\n---\n" + body + "\n");
   row.search = SearchFields{SearchIndexText(row.title, "vi_VN"), "", "", SearchIndexText(body, "vi_VN")};
   REQUIRE(PageRepository(s.store.get()).Upsert(row).ok());
   auto lan = s.SignedIn("lan");
