@@ -226,7 +226,8 @@ def check_metrics(serve):
 
 def check_host_limit(serve, topic, subscriber):
     """One callback host holds at most 50 subscriptions (stored or waiting); a renewal and
-    another host are still accepted."""
+    another host are still accepted. Hosts are addresses here: a fresh system may not resolve
+    "localhost"."""
     port = urllib.parse.urlsplit(subscriber.url).port
     answers = [serve.hub({"hub.mode": "subscribe", "hub.topic": topic,
                           "hub.callback": f"http://127.0.0.1:{port}/flood/{n}"}) for n in range(60)]
@@ -242,7 +243,7 @@ def check_host_limit(serve, topic, subscriber):
     check("at the limit, renewing a subscription the host holds is accepted", status == 202,
           f"{status} {doc} ({len(accepted)} accepted before)")
     status, doc = serve.hub({"hub.mode": "subscribe", "hub.topic": topic,
-                             "hub.callback": f"http://localhost:{port}/other-host"})
+                             "hub.callback": f"http://127.0.0.2:{port}/other-host"})
     check("at one host's limit, another host is accepted", status == 202, f"{status} {doc}")
 
 
