@@ -43,6 +43,9 @@ struct WordHash {
 };
 using Intern = std::unordered_map<std::string, uint32_t, WordHash, std::equal_to<>>;
 
+// Joins two adjacent non-Khmer words into their pair's key (no folded word holds it).
+constexpr std::string_view kPairJoin = "~";
+
 // Whether a folded word is Khmer (its first character is in U+1780..U+17FF).
 bool IsKhmer(std::string_view word) {
   return word.size() >= 3 && static_cast<unsigned char>(word[0]) == 0xE1 &&
@@ -63,11 +66,16 @@ void FieldWords(const std::string& folded, Add&& add) {
   }
   std::string pair;
   for (size_t i = 0; i < words.size(); ++i) {
-    if (IsKhmer(words[i]) && i + 1 < words.size() && IsKhmer(words[i + 1])) {
+    const bool next = i + 1 < words.size();
+    if (IsKhmer(words[i]) && next && IsKhmer(words[i + 1])) {
       pair.assign(words[i]).append(words[i + 1]);
       add(std::string_view(pair));
-    } else {
-      add(words[i]);
+      continue;
+    }
+    add(words[i]);
+    if (!IsKhmer(words[i]) && next && !IsKhmer(words[i + 1])) {
+      pair.assign(words[i]).append(kPairJoin).append(words[i + 1]);
+      add(std::string_view(pair));
     }
   }
 }
@@ -167,6 +175,10 @@ Result<std::map<std::string, std::string>> SectionTitles(Store* store, const std
   return out;
 }
 
+std::string FirstCharacter(std::string_view word) {
+  return std::string(word.substr(0, PrefixBytes(word, 1)));
+}
+
 std::string Meta(const std::string& lang, size_t pages,
                  const std::map<std::string, std::string>& sections,
                  const std::vector<SearchSynonym>& synonyms,
@@ -181,8 +193,13 @@ std::string Meta(const std::string& lang, size_t pages,
     json.BeginArray().String(synonym.variant).String(synonym.term_folded).String(synonym.term);
     json.EndArray();
   }
-  json.EndArray().Key("fold").Raw(SearchFoldTableJson()).Key("shards").BeginArray();
-  for (const auto& key : shard_keys) json.String(key);
+  json.EndArray().Key("fold").Raw(SearchFoldTableJson()).Key("groups").BeginArray();
+  std::string last;
+  for (const auto& key : shard_keys) {
+    std::string group = FirstCharacter(key);
+    if (group != last) json.String(group);
+    last = std::move(group);
+  }
   return json.EndArray().EndObject().str() + "\n";
 }
 
@@ -193,10 +210,6 @@ Result<std::vector<SearchSynonym>> SortedSynonyms(Store* store, const std::strin
     return std::tie(a.variant, a.term_folded) < std::tie(b.variant, b.term_folded);
   });
   return synonyms;
-}
-
-std::string FirstCharacter(std::string_view word) {
-  return std::string(word.substr(0, PrefixBytes(word, 1)));
 }
 
 // A page of the index: what its page-table entry shows and its words (ids).
@@ -476,6 +489,7 @@ std::string PrefixEnd(std::string prefix) {
 }
 
 std::string ShardFile(const std::string& key) { return "s" + Hex(key) + ".txt"; }
+std::string KeysFile(const std::string& group) { return "k" + Hex(group) + ".txt"; }
 
 }  // namespace
 
@@ -564,6 +578,16 @@ void StaticSearchIndex::EmitGroup(Language* language, const std::string& group, 
     }
     outputs_[file(key)] = std::move(bytes);
     l.shard_keys.insert(key);
+  }
+  if (all || !same) {
+    const std::string keys_file = paths::OutputFile(folder + KeysFile(group));
+    std::string keys;
+    for (const auto& [key, shard] : layout) keys.append(key).push_back('\n');
+    if (keys.empty()) {
+      outputs_.erase(keys_file);
+    } else {
+      outputs_[keys_file] = std::move(keys);
+    }
   }
 }
 

@@ -5,15 +5,20 @@
 // paths::SearchIndexFolder(lang) of the output folder:
 //   meta.json    the page count, the page-table chunk size, section titles, the termbase's
 //                variants [variant, term, term as shown] (folded), the folding table
-//                (i18n's kSearch* constants) and the shard keys;
+//                (i18n's kSearch* constants) and the groups: the first characters of the
+//                words, each with a key list (a Khmer meta.json listing every shard key was
+//                ~50 KB on the 15k-page bench, fetched by every query);
+//   k<hex>.txt   a group's shard keys (hex of the group's UTF-8), one per line;
 //   s<hex>.txt   a shard: the words beginning with its key (hex of its UTF-8), one per line,
 //                "word postings", postings as comma-separated base-36 numbers, each
 //                (page - previous page) * 4 + field (3 title, 2 headings, 1 names, 0 body);
 //   p<n>.json    pages n*chunk … as [path, title, section, excerpt].
 // Khmer words are clusters (one syllable each, too common alone), so two adjacent Khmer words
 // are indexed as one word (their concatenation); a Khmer word not followed by another is
-// indexed alone. Pages are numbered in (section, slug) order: the bytes depend on the content
-// only, whichever store wrote the rows (a build's file or serve's store).
+// indexed alone. Two adjacent words that are not Khmer are also indexed as their pair
+// "first~second", so a quoted phrase finds only pages where its words stand in its order (as
+// the server's FTS5 phrase does). Pages are numbered in (section, slug) order: the bytes depend
+// on the content only, whichever store wrote the rows (a build's file or serve's store).
 #include <cstdint>
 #include <map>
 #include <memory>

@@ -4,7 +4,8 @@
 //   JS on, against the output of `clemency build` served as plain files (a small node server,
 //          no serve, no API): the search page's form answers in the page from the static index
 //          (site/static/assets/search.js): "dac xa ai duoc" finds the guide, a Khmer word inside
-//          a longer unspaced run finds its pages, the header form of another page leads there
+//          a longer unspaced run finds its pages, a quoted phrase only where its words stand
+//          together, the header form of another page leads there
 //          too; no console error (the CSP: no inline script), no request the server refused
 //          but the API probe.
 import { execFileSync } from 'node:child_process';
@@ -31,6 +32,11 @@ const STATIC_QUERIES = [
   { lang: 'en', q: 'special amnesty', expect: '/en/guides/dac-xa-la-gi/' },
   // A termbase variant a reader may type finds the site's term's pages.
   { lang: 'vi', q: 'đối tượng đặc xá', expect: '/vi/guides/ai-duoc-xet-dac-xa/' },
+  // A quoted phrase finds its words together and in order only: that guide has "tiền án"; the
+  // other has "tiền" and "án" apart ("phạt tiền) và án phí"), which the phrase must not find.
+  // (Nothing is marked: the excerpts are the pages' openings, without the phrase.)
+  { lang: 'vi', q: '"tiền án"', expect: '/vi/guides/ai-khong-duoc-xet-dac-xa/',
+    absent: '/vi/guides/ai-duoc-xet-dac-xa/', unmarked: true },
 ];
 
 const { binary, source } = testArguments('search.mjs');
@@ -148,7 +154,7 @@ try {
   js.setDefaultTimeout(30_000);
   const errors = [];
   js.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  for (const { lang, q, expect } of STATIC_QUERIES) {
+  for (const { lang, q, expect, absent, unmarked } of STATIC_QUERIES) {
     await check(`js static in-page ${lang} "${q}"`, async () => {
       const page = await js.newPage();
       try {
@@ -165,8 +171,9 @@ try {
         if (new URL(page.url()).pathname !== `/${lang}/search/`) problems.push(`navigated to ${page.url()}`);
         const links = await resultLinks(page);
         if (!links.some((href) => href.startsWith(expect))) problems.push(`no ${expect}: ${links.join(' ')}`);
+        if (absent && links.includes(absent)) problems.push(`found ${absent}: ${links.join(' ')}`);
         const marks = await page.$$eval('#search-results mark', (m) => m.length);
-        if (!marks) problems.push('no word marked in the excerpts');
+        if (!marks && !unmarked) problems.push('no word marked in the excerpts');
         const fetched = log.slice(before);
         const bytes = fetched.reduce((n, f) => n + f.bytes, 0);
         problems.push(...await axeZero(axeContext, page.url()));

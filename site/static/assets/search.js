@@ -101,13 +101,20 @@
   function isKhmerWord(w) { var cp = w.codePointAt(0); return cp >= 0x1780 && cp <= 0x17FF; }
 
   // What a part asks of the index: each requirement is alternatives {t, prefix}, one of which
-  // must match. Adjacent Khmer clusters are one indexed word (their pair).
+  // must match. Adjacent Khmer clusters are one indexed word (their pair); two adjacent words
+  // that are not Khmer are asked for as their pair "first~second" (they stand in this order).
   function partRequirements(words, last) {
     var out = [];
     for (var i = 0; i < words.length; i++) {
       var prefix = last && i >= words.length - 2;
+      var latinNext = i + 1 < words.length && !isKhmerWord(words[i + 1]);
+      var latinBefore = i > 0 && !isKhmerWord(words[i - 1]);
       if (!isKhmerWord(words[i])) {
-        out.push([{ t: words[i], prefix: last && i === words.length - 1 }]);
+        if (latinNext) {
+          out.push([{ t: words[i] + '~' + words[i + 1], prefix: prefix && i + 1 === words.length - 1 }]);
+        } else if (!latinBefore) {
+          out.push([{ t: words[i], prefix: last && i === words.length - 1 }]);
+        }
       } else if (i + 1 < words.length && isKhmerWord(words[i + 1])) {
         out.push([{ t: words[i] + words[i + 1], prefix: prefix && i + 1 === words.length - 1 }]);
       } else if (!(i > 0 && isKhmerWord(words[i - 1]))) {
@@ -157,18 +164,27 @@
       }).join('');
     }
     this.meta = function () { return get('meta.json').then(JSON.parse); };
+    // Whether `word` (beginning with `typed`) is a pair whose join comes after `typed`: a
+    // prefix typed finds the words it begins, not their pairs.
+    function pairPast(word, typed) { return word.indexOf('~', typed.length) >= 0; }
+    // Returns (a promise of) the keys of the shards holding `alt`'s words: the longest key of
+    // its first character's group that it begins with, and for a prefix every longer key.
     function shardsFor(meta, alt) {
-      var cps = Array.from(alt.t), keys = meta.shards, out = [];
-      for (var n = cps.length; n > 0; n--) {
-        var key = cps.slice(0, n).join('');
-        if (keys.indexOf(key) >= 0) { out.push(key); break; }
-      }
-      if (alt.prefix) {
-        keys.forEach(function (key) {
-          if (key.length > alt.t.length && key.startsWith(alt.t)) out.push(key);
-        });
-      }
-      return out;
+      var cps = Array.from(alt.t), group = cps[0];
+      if (meta.groups.indexOf(group) < 0) return Promise.resolve([]);
+      return get('k' + hex(group) + '.txt').then(function (text) {
+        var keys = text.split('\n'), out = [];
+        for (var n = cps.length; n > 0; n--) {
+          var key = cps.slice(0, n).join('');
+          if (keys.indexOf(key) >= 0) { out.push(key); break; }
+        }
+        if (alt.prefix) {
+          keys.forEach(function (key) {
+            if (key.length > alt.t.length && key.startsWith(alt.t) && !pairPast(key, alt.t)) out.push(key);
+          });
+        }
+        return out;
+      });
     }
     function decode(list, into) {
       var page = 0;
@@ -180,21 +196,21 @@
     }
     // Returns a Map page -> best field of the pages matching one requirement.
     function match(meta, alts) {
-      var fetches = [];
-      alts.forEach(function (alt) {
-        shardsFor(meta, alt).forEach(function (key) {
-          fetches.push(get('s' + hex(key) + '.txt').then(function (text) { return [alt, text]; }));
+      return Promise.all(alts.map(function (alt) {
+        return shardsFor(meta, alt).then(function (keys) {
+          return Promise.all(keys.map(function (key) {
+            return get('s' + hex(key) + '.txt').then(function (text) { return [alt, text]; });
+          }));
         });
-      });
-      return Promise.all(fetches).then(function (shards) {
+      })).then(function (lists) {
         var pages = new Map();
-        shards.forEach(function (shard) {
+        [].concat.apply([], lists).forEach(function (shard) {
           var alt = shard[0];
           shard[1].split('\n').forEach(function (line) {
             var space = line.indexOf(' ');
             if (space < 0) return;
             var word = line.slice(0, space);
-            if (alt.prefix ? word.startsWith(alt.t) : word === alt.t) decode(line.slice(space + 1), pages);
+            if (alt.prefix ? word.startsWith(alt.t) && !pairPast(word, alt.t) : word === alt.t) decode(line.slice(space + 1), pages);
           });
         });
         return pages;

@@ -2,6 +2,7 @@
 // whole index of the same store makes.
 #include "publish/static_search.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -135,8 +136,12 @@ TEST_CASE("the static search index updated page by page is a whole index's bytes
               Words(i + 10, 300));
     }
     f.UpdateAndCheck(&index, f.now);
-    // A shard of the words beginning with two characters ("th") proves the split.
-    CHECK(index.outputs().count("search-index/vi/s7468.txt") == 1);
+    // A shard of the words beginning with two characters or more ("th", deeper now that
+    // word pairs are indexed too) proves the split, and the group's key list names it.
+    auto th = index.outputs().lower_bound("search-index/vi/s7468");
+    REQUIRE(th != index.outputs().end());
+    CHECK(th->first.rfind("search-index/vi/s7468", 0) == 0);
+    CHECK(index.outputs().at("search-index/vi/k74.txt").find("\nth") != std::string::npos);
     // One word's line changes in the last shard of a split group ("ty", after "th" and "tu").
     f.Guide("zy.vi.md", "Năm", "Tỵ.");  // so the word stays when zz loses it
     f.Guide("zz.vi.md", "Tỵ", "Mùa đông.");
@@ -199,4 +204,51 @@ TEST_CASE("serve's static search index after publishes is a whole index's bytes"
   INFO(diagnostics.ToString());
   REQUIRE(withdrawn.ok());
   f.CheckWhole(IndexFiles(f.dir / ""), Now(0).unix_seconds);
+}
+
+namespace {
+
+// The postings of `word` in `lang`'s shards ("" when no shard holds it).
+std::string Postings(const std::map<std::string, std::string>& files, const std::string& lang,
+                     const std::string& word) {
+  const std::string folder = "search-index/" + lang + "/s";
+  for (auto it = files.lower_bound(folder); it != files.end(); ++it) {
+    if (it->first.rfind(folder, 0) != 0) break;
+    const std::string& text = it->second;
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (text.compare(at, word.size() + 1, word + " ") == 0) {
+        return text.substr(at + word.size() + 1, end - at - word.size() - 1);
+      }
+      at = end + 1;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a phrase's adjacent words are indexed as their pair, in their order") {
+  Indexed f;
+  // Pages 0 and 1 (by slug): "vay vốn" together on pa, apart and reversed on pb.
+  f.Guide("pa.vi.md", "Một", "Được vay vốn ngân hàng.");
+  f.Guide("pb.vi.md", "Hai", "Vốn nhỏ, vay của người thân.");
+  auto made = StaticSearchIndex::Make(f.store.get(), f.config, f.now);
+  REQUIRE(made.ok());
+  const auto& files = made->outputs();
+  const std::string vay = Postings(files, "vi", "vay"), von = Postings(files, "vi", "von");
+  CHECK(std::count(vay.begin(), vay.end(), ',') >= 1);  // both pages have both words
+  CHECK(std::count(von.begin(), von.end(), ',') >= 1);
+  const std::string pair = Postings(files, "vi", "vay~von");
+  REQUIRE(!pair.empty());
+  CHECK(pair.find(',') == std::string::npos);  // one page only
+  const int first = std::stoi(pair, nullptr, 36) / 4;  // its page number
+  CHECK(Postings(files, "vi", "von~vay").empty());     // the order is kept
+  CHECK(!Postings(files, "vi", "vay~cua").empty());
+  // Page `first` is pa, whichever other pages the fixture holds.
+  auto table = files.find("search-index/vi/p" + std::to_string(first / 16) + ".json");
+  REQUIRE(table != files.end());
+  size_t entry = 0;
+  for (int i = 0; i <= first % 16; ++i) entry = table->second.find("[\"/vi/", entry + 1);
+  CHECK(table->second.compare(entry, 17, "[\"/vi/guides/pa/\"") == 0);
 }
