@@ -43,8 +43,8 @@ struct WordHash {
 };
 using Intern = std::unordered_map<std::string, uint32_t, WordHash, std::equal_to<>>;
 
-// Joins two adjacent non-Khmer words into their pair's key (no folded word holds it).
-constexpr std::string_view kPairJoin = "~";
+// Begins and joins the pair of two adjacent non-Khmer words (no folded word holds it).
+constexpr char kPairMark = '~';
 
 // Whether a folded word is Khmer (its first character is in U+1780..U+17FF).
 bool IsKhmer(std::string_view word) {
@@ -74,7 +74,7 @@ void FieldWords(const std::string& folded, Add&& add) {
     }
     add(words[i]);
     if (!IsKhmer(words[i]) && next && !IsKhmer(words[i + 1])) {
-      pair.assign(words[i]).append(kPairJoin).append(words[i + 1]);
+      pair.assign(1, kPairMark).append(words[i]).append(1, kPairMark).append(words[i + 1]);
       add(std::string_view(pair));
     }
   }
@@ -115,7 +115,7 @@ size_t PrefixBytes(std::string_view word, size_t n) {
   return i;
 }
 
-// A word of a first-character group, with its line's length.
+// A word of a group (see GroupLength), with its line's length.
 struct Item {
   std::string_view word;
   uint32_t id = 0;
@@ -175,8 +175,13 @@ Result<std::map<std::string, std::string>> SectionTitles(Store* store, const std
   return out;
 }
 
-std::string FirstCharacter(std::string_view word) {
-  return std::string(word.substr(0, PrefixBytes(word, 1)));
+// The characters a word's group is named by: its first, a pair's first two ("~v"), so that
+// pairs are never in the shards of the words a typed prefix fetches.
+size_t GroupLength(std::string_view word) { return word[0] == kPairMark ? 2 : 1; }
+
+// Returns the group of `word` (see GroupLength).
+std::string Group(std::string_view word) {
+  return std::string(word.substr(0, PrefixBytes(word, GroupLength(word))));
 }
 
 std::string Meta(const std::string& lang, size_t pages,
@@ -196,7 +201,7 @@ std::string Meta(const std::string& lang, size_t pages,
   json.EndArray().Key("fold").Raw(SearchFoldTableJson()).Key("groups").BeginArray();
   std::string last;
   for (const auto& key : shard_keys) {
-    std::string group = FirstCharacter(key);
+    std::string group = Group(key);
     if (group != last) json.String(group);
     last = std::move(group);
   }
@@ -268,7 +273,7 @@ struct StaticSearchIndex::Language {
     }
     words[id].text = std::string(word);
     by_word.emplace(words[id].text, id);
-    dirty_groups.insert(FirstCharacter(word));
+    dirty_groups.insert(Group(word));
     return id;
   }
 
@@ -297,7 +302,7 @@ struct StaticSearchIndex::Language {
       dirty_words.insert(id);
       if (!word.postings.empty()) continue;
       stale_shards.insert(ShardOf(word.text));
-      dirty_groups.insert(FirstCharacter(word.text));
+      dirty_groups.insert(Group(word.text));
       by_word.erase(word.text);
       word.text.clear();
       free_ids.push_back(id);
@@ -500,13 +505,13 @@ void StaticSearchIndex::Emit(Language* language, bool all) {
   std::set<std::string> groups = l.dirty_groups;
   if (all) {
     for (auto it = l.by_word.begin(); it != l.by_word.end();) {
-      const std::string group = FirstCharacter(it->first);
+      const std::string group = Group(it->first);
       it = l.by_word.lower_bound(PrefixEnd(group));
       groups.insert(group);
     }
   } else {
     for (uint32_t id : l.dirty_words) {
-      if (!l.words[id].text.empty()) groups.insert(FirstCharacter(l.words[id].text));
+      if (!l.words[id].text.empty()) groups.insert(Group(l.words[id].text));
     }
   }
   for (const std::string& group : groups) EmitGroup(language, group, all);
@@ -551,7 +556,7 @@ void StaticSearchIndex::EmitGroup(Language* language, const std::string& group, 
   ShardLayout layout;
   std::vector<size_t> members(items.size());
   for (size_t i = 0; i < members.size(); ++i) members[i] = i;
-  if (!items.empty()) Layout(items, members, group, 1, &layout);
+  if (!items.empty()) Layout(items, members, group, GroupLength(group), &layout);
   const std::vector<std::string> old(l.shard_keys.lower_bound(group),
                                      l.shard_keys.lower_bound(end));
   bool same = old.size() == layout.size();

@@ -5,9 +5,9 @@
 // paths::SearchIndexFolder(lang) of the output folder:
 //   meta.json    the page count, the page-table chunk size, section titles, the termbase's
 //                variants [variant, term, term as shown] (folded), the folding table
-//                (i18n's kSearch* constants) and the groups: the first characters of the
-//                words, each with a key list (a Khmer meta.json listing every shard key was
-//                ~50 KB on the 15k-page bench, fetched by every query);
+//                (i18n's kSearch* constants) and the groups: the words' first characters
+//                (a pair's first two), each with a key list (a Khmer meta.json listing every
+//                shard key was ~50 KB on the 15k-page bench, fetched by every query);
 //   k<hex>.txt   a group's shard keys (hex of the group's UTF-8), one per line;
 //   s<hex>.txt   a shard: the words beginning with its key (hex of its UTF-8), one per line,
 //                "word postings", postings as comma-separated base-36 numbers, each
@@ -16,7 +16,7 @@
 // Khmer words are clusters (one syllable each, too common alone), so two adjacent Khmer words
 // are indexed as one word (their concatenation); a Khmer word not followed by another is
 // indexed alone. Two adjacent words that are not Khmer are also indexed as their pair
-// "first~second", so a quoted phrase finds only pages where its words stand in its order (as
+// "~first~second", so a quoted phrase finds only pages where its words stand in its order (as
 // the server's FTS5 phrase does). Pages are numbered in (section, slug) order: the bytes depend
 // on the content only, whichever store wrote the rows (a build's file or serve's store).
 #include <cstdint>
@@ -69,7 +69,8 @@ class StaticSearchIndex {
   Status Load(Store* store, const SiteConfig& config, int64_t now_unix);
   // Writes `language`'s changed files (all of them when `all`) into outputs_.
   void Emit(Language* language, bool all);
-  // Writes the shards of the words beginning with the character `group`.
+  // Writes the shards and the key list of the words of `group` (their first character, or a
+  // pair's first two).
   void EmitGroup(Language* language, const std::string& group, bool all);
 
   std::vector<std::unique_ptr<Language>> languages_;

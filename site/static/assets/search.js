@@ -102,7 +102,7 @@
 
   // What a part asks of the index: each requirement is alternatives {t, prefix}, one of which
   // must match. Adjacent Khmer clusters are one indexed word (their pair); two adjacent words
-  // that are not Khmer are asked for as their pair "first~second" (they stand in this order).
+  // that are not Khmer are asked for as their pair "~first~second" (they stand in this order).
   function partRequirements(words, last) {
     var out = [];
     for (var i = 0; i < words.length; i++) {
@@ -111,7 +111,8 @@
       var latinBefore = i > 0 && !isKhmerWord(words[i - 1]);
       if (!isKhmerWord(words[i])) {
         if (latinNext) {
-          out.push([{ t: words[i] + '~' + words[i + 1], prefix: prefix && i + 1 === words.length - 1 }]);
+          out.push([{ t: '~' + words[i] + '~' + words[i + 1],
+            prefix: prefix && i + 1 === words.length - 1 }]);
         } else if (!latinBefore) {
           out.push([{ t: words[i], prefix: last && i === words.length - 1 }]);
         }
@@ -164,13 +165,11 @@
       }).join('');
     }
     this.meta = function () { return get('meta.json').then(JSON.parse); };
-    // Whether `word` (beginning with `typed`) is a pair whose join comes after `typed`: a
-    // prefix typed finds the words it begins, not their pairs.
-    function pairPast(word, typed) { return word.indexOf('~', typed.length) >= 0; }
     // Returns (a promise of) the keys of the shards holding `alt`'s words: the longest key of
-    // its first character's group that it begins with, and for a prefix every longer key.
+    // its group (its first character, a pair's first two) that it begins with, and for a
+    // prefix every longer key.
     function shardsFor(meta, alt) {
-      var cps = Array.from(alt.t), group = cps[0];
+      var cps = Array.from(alt.t), group = cps[0] === '~' ? cps[0] + cps[1] : cps[0];
       if (meta.groups.indexOf(group) < 0) return Promise.resolve([]);
       return get('k' + hex(group) + '.txt').then(function (text) {
         var keys = text.split('\n'), out = [];
@@ -180,7 +179,7 @@
         }
         if (alt.prefix) {
           keys.forEach(function (key) {
-            if (key.length > alt.t.length && key.startsWith(alt.t) && !pairPast(key, alt.t)) out.push(key);
+            if (key.length > alt.t.length && key.startsWith(alt.t)) out.push(key);
           });
         }
         return out;
@@ -210,7 +209,7 @@
             var space = line.indexOf(' ');
             if (space < 0) return;
             var word = line.slice(0, space);
-            if (alt.prefix ? word.startsWith(alt.t) && !pairPast(word, alt.t) : word === alt.t) decode(line.slice(space + 1), pages);
+            if (alt.prefix ? word.startsWith(alt.t) : word === alt.t) decode(line.slice(space + 1), pages);
           });
         });
         return pages;
