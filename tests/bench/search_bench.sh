@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The search bench (issue 25): Clemency's search next to Pagefind's on the same built sites, and
+# serve's search under wrk. Not a test and not part of ctest; prints Markdown for RESULTS.md.
+#   tests/bench/search_bench.sh [--pages 15000] [--duration 20]
+# Needs a Release build in build/ (clemency, tests/test_public_api), Debian's chromium and wrk,
+# tests/browser/node_modules (npm ci --prefix tests/browser); installs Pagefind into
+# tests/bench/node_modules (ignored by git).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+pages=15000
+duration=20
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --pages) pages="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    *) echo "usage: $0 [--pages N] [--duration SECONDS]" >&2; exit 2 ;;
+  esac
+done
+work="${BENCH_DIR:-/tmp/clemency-search-bench}"
+mkdir -p "$work"
+clemency="$root/build/clemency"
+[[ -x "$root/tests/bench/node_modules/.bin/pagefind" ]] ||
+  npm install --prefix "$root/tests/bench" --no-save --no-package-lock pagefind@1.6.0 >/dev/null
+corpus="$work/corpus-$pages"
+[[ -d "$corpus/content" ]] || "$root/tests/bench/make_corpus" "$corpus" "$pages" >/dev/null
+node "$root/tests/bench/search_bench.mjs" "$clemency" "$work" "$corpus" \
+  "$root/build/tests/test_public_api"
+
+# serve on the corpus (its store made at start), then wrk on its search routes, 64 connections.
+rm -rf "$work/serve" && mkdir -p "$work/serve"
+"$clemency" serve --source "$corpus" --db "$work/serve/clemency.db" --out "$work/serve/public" \
+  --port 18191 >"$work/serve/out.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 3000); do grep -q "Serving on" "$work/serve/out.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "Serving on" "$work/serve/out.log" || { echo "serve did not start" >&2; exit 1; }
+echo
+echo "## serve's search under wrk ($pages pages; wrk -t2 -c64 -d${duration}s --latency -s tests/bench/search.lua; server and wrk share the machine)"
+echo
+echo "| route | load average before | req/s | p50 | p90 | p99 |"
+echo "|---|---|---|---|---|---|"
+for route in api page; do
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  SEARCH_ROUTE=$route wrk -t2 -c64 -d"${duration}s" --latency -s "$root/tests/bench/search.lua" \
+    http://127.0.0.1:18191 >"$work/serve/wrk-$route.txt"
+  awk -v route="$route" -v load="$load" '
+    /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "90%" {p90 = $2} $1 == "99%" {p99 = $2}
+    /Non-2xx/ {bad = $NF}
+    END {printf "| %s | %s | %s | %s | %s | %s |%s\n", route == "api" ? "/api/v1/search" : "/vi/search/?q=",
+         load, rps, p50, p90, p99, bad ? " (" bad " not 2xx)" : ""}' "$work/serve/wrk-$route.txt"
+done
+echo
+echo "serve's peak RSS after the load: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$server/status)"
