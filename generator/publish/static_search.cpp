@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <cstdint>
+#include <deque>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -36,12 +37,12 @@ SELECT section, title FROM pages
 WHERE slug = '' AND section <> '' AND lang = ?1 AND status = 'published' ORDER BY section)sql";
 
 // Looked up by string_view: most words are already there, and a string per lookup was most of
-// the time taken.
+// the time taken. Its keys are the words' own texts (IndexWord::text, never moved).
 struct WordHash {
   using is_transparent = void;
   size_t operator()(std::string_view word) const { return std::hash<std::string_view>()(word); }
 };
-using Intern = std::unordered_map<std::string, uint32_t, WordHash, std::equal_to<>>;
+using Intern = std::unordered_map<std::string_view, uint32_t, WordHash, std::equal_to<>>;
 
 // Begins and joins the pair of two adjacent non-Khmer words (no folded word holds it).
 constexpr char kPairMark = '~';
@@ -247,9 +248,11 @@ struct StaticSearchIndex::Language {
   std::map<std::string, std::string> sections;
   std::vector<SearchSynonym> synonyms;
   std::vector<IndexPage> pages;  // by (section, slug): a page's number is its place here
-  std::vector<IndexWord> words;  // by id; a word without postings is free
+  // By id; a word without postings is free. A deque: its texts stay where they are, so the
+  // maps below hold views of them (one copy of each word: pairs made them most of the memory).
+  std::deque<IndexWord> words;
   std::vector<uint32_t> free_ids;
-  std::map<std::string, uint32_t, std::less<>> by_word;
+  std::map<std::string_view, uint32_t, std::less<>> by_word;
   std::set<std::string> shard_keys;
   size_t table_files = 0;  // p<n>.json files written
   // What changed since the files were last emitted.
@@ -303,7 +306,7 @@ struct StaticSearchIndex::Language {
       if (!word.postings.empty()) continue;
       stale_shards.insert(ShardOf(word.text));
       dirty_groups.insert(Group(word.text));
-      by_word.erase(word.text);
+      by_word.erase(std::string_view(word.text));
       word.text.clear();
       free_ids.push_back(id);
     }
@@ -391,8 +394,8 @@ Status StaticSearchIndex::Language::Read(Store* store, int64_t now_unix) {
     RowWords(*stmt, 5, [&](std::string_view word, uint8_t field) {
       auto it = intern.find(word);
       if (it == intern.end()) {
-        it = intern.emplace(std::string(word), static_cast<uint32_t>(words.size())).first;
-        words.emplace_back().text = it->first;
+        const auto id = static_cast<uint32_t>(words.size());
+        it = intern.emplace(words.emplace_back().text = std::string(word), id).first;
       }
       AddPosting(it->second, page, field);
     });
