@@ -190,18 +190,21 @@ mkdirSync(work, { recursive: true });
 const pfVersion = execFileSync(PAGEFIND, ['--version'], { encoding: 'utf8' }).trim();
 console.log(`# Search bench (${pfVersion}; load average at start ${loadavg()})\n`);
 
-const contentSite = join(work, 'content');
-build(ROOT, contentSite);
-pagefind(contentSite);
-const { out: recalls, missed } = await recall(contentSite);
-console.log('## Recall on content/ (tests/search/queries.tsv; found / asked)\n');
-console.log('| language | queries | ours, server | ours, static | Pagefind |');
-console.log('|---|---|---|---|---|');
-const r = (found, n) => (found == null ? 'n/a' : `${(found / n).toFixed(3)} (${found})`);
-for (const [lang, v] of Object.entries(recalls)) {
-  console.log(`| ${lang} | ${v.n} | ${r(v.server, v.n)} | ${r(v.static, v.n)} | ${r(v.pagefind, v.n)} |`);
+if (!process.env.SKIP_RECALL) {
+  const contentSite = join(work, 'content');
+  build(ROOT, contentSite);
+  pagefind(contentSite);
+  const { out: recalls, missed } = await recall(contentSite);
+  console.log('## Recall on content/ (tests/search/queries.tsv; found / asked)\n');
+  console.log('| language | queries | ours, server | ours, static | Pagefind |');
+  console.log('|---|---|---|---|---|');
+  const r = (found, n) => (found == null ? 'n/a' : `${(found / n).toFixed(3)} (${found})`);
+  for (const [lang, v] of Object.entries(recalls)) {
+    console.log(`| ${lang} | ${v.n} | ${r(v.server, v.n)} | ${r(v.static, v.n)} | ${r(v.pagefind, v.n)} |`);
+  }
+  const more = missed.length > 12 ? '; …' : '';
+  console.log(`\nPagefind missed ${missed.length}: ${missed.slice(0, 12).join('; ')}${more}`);
 }
-console.log(`\nPagefind missed ${missed.length}: ${missed.slice(0, 12).join('; ')}${missed.length > 12 ? '; …' : ''}`);
 
 const corpusSite = join(work, 'corpus');
 const load = loadavg();

@@ -2,6 +2,7 @@
 # The search bench (issue 25): Clemency's search next to Pagefind's on the same built sites, and
 # serve's search under wrk. Not a test and not part of ctest; prints Markdown for RESULTS.md.
 #   tests/bench/search_bench.sh [--pages 15000] [--duration 20]
+# SKIP_RECALL=1 leaves out the recall on content/ (a few minutes in Chromium).
 # Needs a Release build in build/ (clemency, tests/test_public_api), Debian's chromium and wrk,
 # tests/browser/node_modules (npm ci --prefix tests/browser); installs Pagefind into
 # tests/bench/node_modules (ignored by git).
@@ -23,6 +24,7 @@ clemency="$root/build/clemency"
   npm install --prefix "$root/tests/bench" --no-save --no-package-lock pagefind@1.6.0 >/dev/null
 corpus="$work/corpus-$pages"
 [[ -d "$corpus/content" ]] || "$root/tests/bench/make_corpus" "$corpus" "$pages" >/dev/null
+cp -r "$root/site/static/." "$corpus/site/static/"  # this tree's search.js, not the corpus's copy
 node "$root/tests/bench/search_bench.mjs" "$clemency" "$work" "$corpus" \
   "$root/build/tests/test_public_api"
 
