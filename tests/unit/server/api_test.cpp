@@ -289,6 +289,40 @@ TEST_CASE("the API shows a scheduled page from its publish time, without a store
   CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=vi")->status == 200);
 }
 
+TEST_CASE("the change stream lists a translation of a scheduled page when its source goes live") {
+  RunningServer s;
+  PageRepository pages(s.store.get());
+  const int64_t due = Now(0).unix_seconds + 4;  // seconds away, even on a loaded machine
+  for (const char* lang : {"vi", "en"}) {
+    auto alpha = pages.Get("guides", "alpha", lang);
+    REQUIRE((alpha.ok() && alpha->has_value()));
+    PageRow row = **alpha;
+    row.slug = "hen-gio";
+    row.source_path = std::string("content/guides/hen-gio.") + lang + ".md";
+    if (row.lang == "vi") {  // the source is scheduled; its translation is published now
+      row.published = DateTime{due, 420, true}.ToRfc3339();
+      row.updated = row.published;
+      row.updated_unix = due;
+    }
+    row.content_hash += "-scheduled";
+    REQUIRE(pages.Upsert(row).ok());
+  }
+  auto before = s.Get("/api/v1/changes?since=0&limit=1000");
+  REQUIRE(before);
+  REQUIRE(Now(0).unix_seconds < due);
+  CHECK_FALSE(Contains(before->body, "guides/hen-gio"));
+  CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=en")->status == 404);
+  while (Now(0).unix_seconds < due) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // A follower whose cursor is the end of `before` gets both, the translation too.
+  const size_t at = before->body.rfind("\"cursor\":\"");  // the list's, after its items'
+  REQUIRE(at != std::string::npos);
+  const std::string cursor = before->body.substr(at + 10, before->body.find('"', at + 10) - at - 10);
+  auto after = s.Get("/api/v1/changes?since=" + cursor);
+  REQUIRE(after);
+  CHECK(Contains(after->body, "\"id\":\"guides/hen-gio/vi\""));
+  CHECK(Contains(after->body, "\"id\":\"guides/hen-gio/en\""));
+  CHECK(s.Get("/api/v1/pages/guides/hen-gio?lang=en")->status == 200);
+}
 
 TEST_CASE("API: with the site's province list, codes and names come from it, former names too") {
   const RunningServer s;  // the fixture has the real site/provinces.yaml
