@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "config/provinces.h"
 #include "core/fs.h"
 #include "core/status.h"
 
@@ -81,6 +82,8 @@ struct SiteConfig {
   ReadabilityConfig readability;
   LicenceConfig licence{};
   WebSubConfig websub{};
+  // site/provinces.yaml, beside config.yaml (empty when the site has none).
+  std::vector<Province> provinces{};
 
   const LanguageConfig* FindLanguage(const std::string& code) const;
   const SectionConfig* FindSection(const std::string& name) const;
@@ -103,7 +106,8 @@ const std::vector<std::string>& KnownSectionKinds();
 // Services a support entry may offer; each has an interface string `service_<name>`.
 const std::vector<std::string>& KnownServices();
 
-// Reads and validates `path`; every problem goes to `diagnostics`.
+// Reads and validates `path`, and the province list beside it; every problem goes to
+// `diagnostics`.
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
                                   Diagnostics* diagnostics);
 
