@@ -11,14 +11,16 @@
 # which is atomic: a reader (nginx with `root TARGET/current`) gets each file whole from the old
 # release or the new one, never a half-copied site. The last KEEP releases (default 3) are kept,
 # so files a reader opened a moment before the flip stay readable. Exits non-zero if any target
-# failed (the others are still published); a failed target keeps serving its previous release.
+# failed (the others are still published); a failed target keeps serving its previous release,
+# and a release whose transfer failed is removed from it.
 #
 # With PRECOMPRESS=1, each text file over 512 bytes of the new release gets a .gz beside it
 # (gzip -6; the previous release's .gz hard-linked where the file is unchanged) for nginx's
 # gzip_static, so a mirror does not compress per request. The build itself writes no .gz files.
 #
-# Environment: KEEP (releases kept, default 3), RSYNC_SSH (ssh command, default "ssh"),
-# PRECOMPRESS (1: add .gz files).
+# Environment: KEEP (releases kept, default 3), RSYNC_SSH (ssh command, default "ssh"; a run
+# makes six ssh connections per target, so "ssh -o ControlMaster=auto -o ControlPath=... -o
+# ControlPersist=30" saves five logins), PRECOMPRESS (1: add .gz files).
 set -euo pipefail
 
 usage() { echo "usage: publish-static.sh PUBLIC_DIR TARGET..." >&2; exit 2; }
@@ -64,10 +66,10 @@ current_release() {
   on_target "$1" 'cd "$1" 2>/dev/null && [ -L current ] && basename "$(readlink current)" || true'
 }
 
-publish_one() {
-  local target="$1" previous link_dest=() stats
-  on_target "$target" 'mkdir -p "$1/releases"' || return 1
-  previous="$(current_release "$target")" || return 1
+# Sends the site into TARGET/releases/$stamp (only what changed since `previous`) and adds the
+# .gz files with PRECOMPRESS=1; the release is not live yet.
+send_release() {
+  local target="$1" previous="$2" link_dest=() stats
   [[ -n "$previous" ]] && link_dest=(--link-dest="../$previous")
   # Dot files go too (an old URL's .moved): the site's nginx configuration never serves them.
   stats="$(rsync -a --delete --stats -e "$ssh_cmd" "${link_dest[@]}" \
@@ -75,6 +77,18 @@ publish_one() {
   grep -E '^Number of (regular )?files( transferred)?:' <<<"$stats" | sed "s|^|publish-static: $target: |"
   if [[ "$precompress" == 1 ]]; then
     on_target "$target" "$precompress_script" "$stamp" "$previous" || return 1
+  fi
+}
+
+publish_one() {
+  local target="$1" previous
+  on_target "$target" 'mkdir -p "$1/releases"' || return 1
+  previous="$(current_release "$target")" || return 1
+  if ! send_release "$target" "$previous"; then
+    # A transfer cut half-way leaves a partial release: never made live, and removed so that it
+    # does not count as one of the KEEP releases (best effort: the target may be unreachable).
+    on_target "$target" 'rm -rf -- "$1/releases/$2"' "$stamp" || true
+    return 1
   fi
   # The flip: a new symlink renamed over the old one (mv -T is rename(2)).
   on_target "$target" 'cd "$1" && ln -sfn "releases/'"$stamp"'" current.new && mv -T current.new current' ||

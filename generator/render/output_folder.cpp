@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <string_view>
 
 #include "core/fs.h"
@@ -62,6 +63,24 @@ void RemoveWithEmptyFolders(const fs::path& out, const std::string& relative) {
   for (fs::path dir = live.parent_path(); dir != out; dir = dir.parent_path()) {
     if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec)) break;
   }
+}
+
+// The live ".gz" of every file this commit replaces whose ".gz" it also replaces or removes:
+// deleted just before that file is renamed, so that nginx's gzip_static, finding no ".gz" until
+// the new one lands, compresses the file itself. On disk the old ".gz" never sits beside the new
+// file (nor the new ".gz" beside the old file). Returns the live paths to delete, by file.
+std::set<std::string> GzipsToClear(const InPlaceChanges& changes) {
+  std::set<std::string> gz;
+  for (const auto* list : {&changes.written, &changes.removed}) {
+    for (const auto& relative : *list) {
+      if (relative.ends_with(".gz")) gz.insert(relative);
+    }
+  }
+  std::set<std::string> clear;
+  for (const auto& relative : changes.written) {
+    if (!relative.ends_with(".gz") && gz.contains(relative + ".gz")) clear.insert(relative);
+  }
+  return clear;
 }
 
 Result<InPlaceChanges> ReadJournal(const std::string& out_dir, const std::string& text) {
@@ -198,9 +217,14 @@ Status WriteJournal(const std::string& out_dir, const InPlaceChanges& changes) {
 Status ApplyInPlace(const std::string& out_dir, const InPlaceChanges& changes) {
   const fs::path out = OutputFolder(out_dir);
   std::error_code ec;
+  const std::set<std::string> clear_gzip = GzipsToClear(changes);
   for (const auto& relative : changes.written) {
     std::string staged = changes.staging_dir + "/" + relative;
     if (!fs::exists(fs::symlink_status(staged, ec))) continue;  // moved before the cut
+    std::string live_gzip = (out / relative).string() + ".gz";
+    if (clear_gzip.contains(relative) && ::unlink(live_gzip.c_str()) != 0 && errno != ENOENT) {
+      return Status::Error("cannot remove " + live_gzip + ": " + std::strerror(errno));
+    }
     if (Status s = Moved(staged, (out / relative).string()); !s.ok()) return s;
   }
   for (const auto& relative : changes.removed) RemoveWithEmptyFolders(out, relative);

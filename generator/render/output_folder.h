@@ -39,14 +39,16 @@ struct InPlaceChanges {
 
 // Sorts `paths` into the order an in-place commit renames them: library images (media/) first,
 // then deepest first (a page before the lists that link to it), and each file right before its
-// ".gz", so the two encodings of a page differ only for the instant between two renames.
+// ".gz" (whose old copy ApplyInPlace deletes before the file is replaced).
 void OrderForRenames(std::vector<std::string>* paths);
 
 // Records `changes` in the journal beside `out_dir` (written whole, then renamed into place), so
 // that a commit cut short can be finished by RecoverOutput.
 Status WriteJournal(const std::string& out_dir, const InPlaceChanges& changes);
-// Moves each staged file over its live copy (one already moved is skipped), deletes the removed
-// files and the folders they leave empty, then deletes the journal. Safe to repeat.
+// Moves each staged file over its live copy (one already moved is skipped; a file whose ".gz"
+// changes too has its live ".gz" deleted first, so no reader finds a ".gz" of another version
+// beside it), deletes the removed files and the folders they leave empty, then deletes the
+// journal. Safe to repeat.
 Status ApplyInPlace(const std::string& out_dir, const InPlaceChanges& changes);
 
 // Brings `out_dir` to a complete site after a killed build: finishes an in-place commit from its

@@ -186,3 +186,26 @@ TEST_CASE("an in-place commit renames library images first, then deepest first, 
                                           "vi/b/index.html", "vi/feed.atom", "vi/index.html",
                                           "vi/index.html.gz", "sitemap.xml"});
 }
+
+TEST_CASE("an in-place commit with .gz files: new ones in place, a removed one gone, a repeat deletes none") {
+  // The moment between two renames is what tests/bench/gz_window.py watches; here, the outcome:
+  // new .gz files in place, a .gz that goes gone, and a repeat (recovery) deleting no new .gz.
+  testing::TempDir dir;
+  const std::string out = dir / "public", staging = dir / "public.staging-1";
+  testing::WriteFile(out + "/.clemency-output", "");
+  for (const char* name : {"a.html", "a.html.gz", "b.html", "b.html.gz", "c.html", "d.html.gz"}) {
+    testing::WriteFile(out + "/" + name, std::string("old ") + name);
+  }
+  for (const char* name : {"a.html", "a.html.gz", "b.html", "c.html"}) {
+    testing::WriteFile(staging + "/" + name, std::string("new ") + name);
+  }
+  // b.html.gz goes (b shrank under 1 KB); c.html has no .gz; d.html.gz is not this commit's.
+  InPlaceChanges changes{staging, {"a.html", "a.html.gz", "b.html", "c.html"}, {"b.html.gz"}};
+  const std::map<std::string, std::string> committed = {
+      {".clemency-output", ""}, {"a.html", "new a.html"}, {"a.html.gz", "new a.html.gz"},
+      {"b.html", "new b.html"}, {"c.html", "new c.html"}, {"d.html.gz", "old d.html.gz"}};
+  REQUIRE(ApplyInPlace(out, changes).ok());
+  CHECK(Tree(out) == committed);
+  REQUIRE(ApplyInPlace(out, changes).ok());
+  CHECK(Tree(out) == committed);
+}
