@@ -14,7 +14,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(hugo nginx wrk hyperfine time curl python3)
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium fonts-khmeros zbar-tools poppler-utils
+  packages+=(catch2 python3 python3-feedparser python3-aiosmtpd curl libxml2-utils chromium fonts-khmeros zbar-tools poppler-utils
     nginx openssl rsync gettext-base systemd  # tests/ops: the nginx front, mirrors, the units
     clang libclang-rt-14-dev)  # tests/fuzz: libFuzzer and the sanitizers' runtimes
 fi
