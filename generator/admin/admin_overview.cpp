@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "core/site_paths.h"
 #include "core/text.h"
 #include "i18n/text.h"
 
@@ -287,7 +288,7 @@ void AdminSite::PagesScreen(AdminPage& page) const {
     }
     if (MatchesSearch(row, query)) {
       direct.push_back(&row);
-    } else if (found.count(row.lang + "/" + row.section + "/" + row.slug)) {
+    } else if (found.count(paths::Page(row.lang, row.section, row.slug))) {
       by_index.push_back(&row);
     }
   }

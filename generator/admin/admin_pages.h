@@ -40,7 +40,7 @@ struct AdminPage {
 class AdminSite : public std::enable_shared_from_this<AdminSite> {
  public:
   using Handler = std::function<void(AdminPage&)>;
-  // Returns "lang/section/slug" of the pages the site's search finds for a query (titles,
+  // Returns the URL paths (paths::Page) of the pages the site's search finds for a query (titles,
   // headings, body, support fields), or an empty set when it cannot answer.
   using PageFinder = std::function<std::set<std::string>(const std::string& query)>;
   // REQUIRES: `config` outlives the server. Without `find_pages` the page list's search looks at

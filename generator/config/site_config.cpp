@@ -232,6 +232,12 @@ void ReadReadability(FieldReader& read, const YamlNode& node, ReadabilityConfig*
   }
 }
 
+// Returns the file `name` in the folder of `path`.
+std::string SiblingPath(const std::string& path, const std::string& name) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? name : path.substr(0, slash + 1) + name;
+}
+
 }  // namespace
 
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
@@ -275,6 +281,10 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   if (const YamlNode* node = read.Map(root, "websub", false)) {
     ReadWebSub(read, *node, &config.websub);
   }
+  std::vector<std::string> languages;
+  for (const auto& language : config.languages) languages.push_back(language.code);
+  config.provinces = LoadProvinces(fs, SiblingPath(path, "provinces.yaml"), languages,
+                                   config.default_language, diagnostics);
   if (diagnostics->size() != errors_before) return Status::Error("invalid " + path);
   return config;
 }

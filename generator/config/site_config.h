@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "config/provinces.h"
 #include "core/fs.h"
 #include "core/status.h"
 
@@ -93,6 +94,8 @@ struct SiteConfig {
   // An administrator's choice (`review: {approve_own_merge: true}`): a publisher who only merged
   // an edit may approve it, explicitly and audited, when no other publisher may.
   bool approve_own_merge = false;
+  // site/provinces.yaml, beside config.yaml (empty when the site has none).
+  std::vector<Province> provinces{};
 
   const LanguageConfig* FindLanguage(const std::string& code) const;
   const SectionConfig* FindSection(const std::string& name) const;
@@ -115,7 +118,8 @@ const std::vector<std::string>& KnownSectionKinds();
 // Services a support entry may offer; each has an interface string `service_<name>`.
 const std::vector<std::string>& KnownServices();
 
-// Reads and validates `path`; every problem goes to `diagnostics`.
+// Reads and validates `path`, and the province list beside it; every problem goes to
+// `diagnostics`.
 Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
                                   Diagnostics* diagnostics);
 

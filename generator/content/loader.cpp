@@ -9,6 +9,7 @@
 
 #include "config/page_kinds.h"
 #include "config/yaml_fields.h"
+#include "i18n/provinces.h"
 #include "content/front_matter_schema.h"
 #include "content/page_file.h"
 #include "core/parallel.h"
@@ -283,9 +284,39 @@ void ReadCoordinates(FieldReader& read, const YamlNode& root, SupportInfo* info)
   if (lat && lon) info->coordinates = Coordinates{*lat, *lon};
 }
 
+// With a province list (site/provinces.yaml): `province` is listed (a current province, a former
+// one or the whole country); a former one needs `current_province`, the province it merged into.
+void CheckProvinces(FieldReader& read, const YamlNode& root, const SiteConfig& config,
+                    const SupportInfo& info) {
+  const ProvinceIndex index(config.provinces);
+  const std::string* code = index.Find(info.province);
+  if (!code) {
+    const std::vector<std::string> close = index.Closest(info.province);
+    const int line = root.Find("province")->line;
+    if (close.empty()) {
+      read.Error(line, "province", {Diag::check_unknown_province, {{"name", info.province}}});
+    } else {
+      const std::string hint = index.Listed(close.front())->Name(config.default_language, "");
+      read.Error(line, "province",
+                 {Diag::check_unknown_province_hint, {{"name", info.province}, {"hint", hint}}});
+    }
+    return;
+  }
+  const std::string& merged_into = index.Listed(*code)->Name(config.default_language, config.default_language);
+  if (!index.IsFormer(info.province)) return;
+  const YamlNode* current = root.Find("current_province");
+  const std::string* current_code = info.current_province.empty() ? nullptr
+                                                                  : index.Find(info.current_province);
+  if (!current_code || *current_code != *code || index.IsFormer(info.current_province)) {
+    read.Error(current ? current->line : root.Find("province")->line, "current_province",
+               {Diag::check_former_province, {{"name", info.province}, {"current", merged_into}}});
+  }
+}
+
 // Where a support entry is: the province as the source named it (and the current one when the
 // 2025 reform merged it), a commune with its former district, or an older entry's district.
-void ReadSupportPlace(FieldReader& read, const YamlNode& root, SupportInfo* info) {
+void ReadSupportPlace(FieldReader& read, const YamlNode& root, const SiteConfig& config,
+                      SupportInfo* info) {
   info->province = read.Text(root, "province", true).value_or("");
   info->current_province = read.Text(root, "current_province", false).value_or("");
   info->commune = read.Text(root, "commune", false).value_or("");
@@ -297,6 +328,7 @@ void ReadSupportPlace(FieldReader& read, const YamlNode& root, SupportInfo* info
   if (!info->current_province.empty() && info->current_province == info->province) {
     read.Error(root.Find("current_province")->line, "current_province", Diag::check_same_province);
   }
+  if (!config.provinces.empty()) CheckProvinces(read, root, config, *info);
 }
 
 // `verified` means someone confirmed the entry still operates: it needs who (an office or role).
@@ -313,9 +345,11 @@ void ReadVerified(FieldReader& read, const YamlNode& root, int tz, SupportInfo* 
 }
 
 // A support entry's place, organisation, services, contact, coordinates and verification.
-void ReadSupportFields(FieldReader& read, const YamlNode& root, int tz, Page* page) {
+void ReadSupportFields(FieldReader& read, const YamlNode& root, const SiteConfig& config,
+                       Page* page) {
+  const int tz = config.utc_offset_minutes;
   SupportInfo info;
-  ReadSupportPlace(read, root, &info);
+  ReadSupportPlace(read, root, config, &info);
   info.organisation = read.Text(root, "organisation", true).value_or("");
   if (auto services = ReadServices(read, root)) info.services = *services;
   ReadContact(read, root, &info);
@@ -384,7 +418,7 @@ bool PageFromText(const std::string& relative_path, const std::string& display_p
   ReadSources(read, root, kind, page);
   ReadTranslation(read, root, config, page);
   if (kind.story_fields) ReadStoryFields(read, root, tz, page);
-  if (kind.support_fields) ReadSupportFields(read, root, tz, page);
+  if (kind.support_fields) ReadSupportFields(read, root, config, page);
   if (kind.round_fields) ReadRoundFields(read, root, tz, page);
   if (!page->slug.empty() &&
       page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {

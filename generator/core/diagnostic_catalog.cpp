@@ -113,6 +113,14 @@ constexpr Entry kCatalog[] = {
     {Diag::check_district_twice, "write the district once: former_district replaces district"},
     {Diag::check_same_province,
      "is the same as province; leave it out when the province was not merged"},
+    {Diag::check_unknown_province,
+     "'{name}' is not one of the 34 provinces, a former province or the whole country "
+     "(site/provinces.yaml)"},
+    {Diag::check_unknown_province_hint,
+     "'{name}' is not one of the 34 provinces, a former province or the whole country "
+     "(site/provinces.yaml); did you mean '{hint}'?"},
+    {Diag::check_former_province,
+     "'{name}' was merged into {current} on 1 July 2025: write current_province: {current}"},
     {Diag::check_verified_by,
      "is required with verified: name the office or role that confirmed the entry still runs"},
     {Diag::check_verified, "is required with verified_by: the date it was confirmed"},

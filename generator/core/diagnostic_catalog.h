@@ -31,7 +31,7 @@ namespace clemency {
   /* The fields of pages (content/loader.cpp). */                                                \
   X(check_updated_early) X(check_sources_none) X(check_source_item) X(check_url)                  \
   X(check_translation_only) X(check_consent_personal_only) X(check_service) X(check_phone)        \
-  X(check_range) X(check_district_twice) X(check_same_province) X(check_verified_by)              \
+  X(check_range) X(check_district_twice) X(check_same_province) X(check_unknown_province) X(check_unknown_province_hint) X(check_former_province) X(check_verified_by)              \
   X(check_verified) X(check_key_date_item) X(check_aliases_list_page) X(check_alias_slug)         \
   X(check_alias_own) X(check_alias_reserved) X(check_alias_twice) X(check_alias_taken)            \
   X(check_alias_claimed)                                                                          \

@@ -156,6 +156,9 @@ std::shared_ptr<const StaticFiles::File> StaticFiles::Load(const std::string& pa
 
 std::shared_ptr<const StaticFiles::File> StaticFiles::Read(const std::string& path,
                                                            const struct stat& info) {
+  // Checked when a file is read, not on every request: a cached file keeps its inode, and a
+  // link put in its place later is another file (a cache miss) and is checked then.
+  if (LinkBelow(root_, path)) return nullptr;
   std::ifstream in(path, std::ios::binary);
   if (!in) return nullptr;
   ++files_read_;
@@ -198,7 +201,7 @@ void StaticFiles::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string path;
   if (!MapRequestPath(root_, req.path, &path)) return NotFound(req, res);
   struct stat info;
-  if (stat(path.c_str(), &info) != 0 || LinkBelow(root_, path)) return NotFound(req, res);
+  if (stat(path.c_str(), &info) != 0) return NotFound(req, res);
   if (S_ISDIR(info.st_mode)) {
     if (auto moved = Load(path + "/" + paths::kMovedMarker); moved && IsMovedTarget(moved->body)) {
       // An old URL of a page (its front matter's `aliases`): permanently at its new path.

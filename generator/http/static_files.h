@@ -35,6 +35,8 @@ class StaticFiles {
   std::shared_ptr<const File> Load(const std::string& path);
   // `info` is the caller's stat() of `path`.
   std::shared_ptr<const File> Load(const std::string& path, const struct stat& info);
+  // Returns the file read from disk, or null when it cannot be read or a part of its path
+  // below the root is a symbolic link.
   std::shared_ptr<const File> Read(const std::string& path, const struct stat& info);
   void NotFound(const httplib::Request& req, httplib::Response& res);
   // Answers with `file`: validators, 304, a byte range or the whole file.

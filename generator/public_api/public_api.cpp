@@ -15,6 +15,7 @@
 #include "core/datetime.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "i18n/provinces.h"
 #include "i18n/text.h"
 
 namespace clemency {
@@ -87,6 +88,8 @@ const std::pair<const char*, const char*> kEndpoints[] = {
                                        "410 for a withdrawn or gone page"},
     {"/api/v1/changes", "every revision and tombstone in commit order, all languages (since, "
                         "limit): follow it from since=0 to hold a copy of the site"},
+    {"/api/v1/provinces", "the 34 provinces since the 2025 reform and the whole country: code, "
+                          "names, former provinces merged into each"},
     {"/api/v1/support", "support entries (lang, province: code or name, service)"},
     {"/api/v1/support.csv", "the same as CSV with a UTF-8 byte order mark (bom=0: without)"},
     {"/api/v1/openapi.json", "the OpenAPI 3.1 description of all of this"},
@@ -125,84 +128,18 @@ std::string PhoneE164(const std::string& phone) {
   return "+84" + digits;
 }
 
-// The number of single-character edits between `a` and `b` (for suggestions).
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The provinces support entries name, by code. No list of the 34 provinces after the 1 July 2025
-// reform and their codes is in the project's sources (docs/FACTS.md names a few mergers only), so
-// the index is made from the entries themselves: a province's code is the slug of its current
-// name ("tay-ninh"); a former province an entry names beside the one it merged into ("Long An")
-// is an alias of it. A name matches with or without diacritics, in any case, NFC or NFD.
-class ProvinceIndex {
- public:
-  explicit ProvinceIndex(const std::vector<std::pair<std::string, std::string>>& places) {
-    for (const auto& [named, current] : places) {
-      const std::string& shown = current.empty() ? named : current;
-      const std::string code = Slugify(shown);
-      if (code.empty()) continue;
-      // The first pairing wins: entries that name a current province come first.
-      code_of_.try_emplace(code, code);
-      code_of_.try_emplace(Slugify(named), code);
-      auto& names = names_[code];
-      for (const std::string* name : {&named, &current}) {
-        if (!name->empty() && std::find(names.begin(), names.end(), *name) == names.end())
-          names.push_back(*name);
-      }
-    }
-  }
-  // Returns the code a province code or name (current or former) stands for, or null.
-  const std::string* Find(const std::string& text) const {
-    auto it = code_of_.find(Slugify(ToNfc(text)));
-    return it == code_of_.end() ? nullptr : &it->second;
-  }
-  // Returns every name the entries of province `code` use (current and former).
-  std::vector<std::string> NamesOf(const std::string& code) const { return names_.at(code); }
-  // Returns the code of an entry's current province ("" when it names none).
-  std::string CodeOf(const SupportRow& s) const {
-    const std::string* code = Find(s.current_province.empty() ? s.province : s.current_province);
-    return code ? *code : "";
-  }
-  // The problem's detail for an unknown province: the closest codes, then all of them.
-  std::string Unknown(const std::string& text) const {
-    const std::string slug = Slugify(ToNfc(text));
-    std::vector<std::pair<size_t, std::string>> ranked;
-    for (const auto& [name, code] : code_of_) ranked.emplace_back(EditDistance(slug, name), code);
-    std::sort(ranked.begin(), ranked.end());
-    std::vector<std::string> close;
-    for (const auto& [distance, code] : ranked) {
-      if (distance <= std::max<size_t>(2, slug.size() / 3) &&
-          std::find(close.begin(), close.end(), code) == close.end())
-        close.push_back(code);
-    }
-    std::string detail = "province '" + text + "' is not one the support entries name";
-    if (!close.empty()) detail += "; did you mean: " + Join(close);
-    std::vector<std::string> all;
-    for (const auto& [code, names] : names_) all.push_back(code);
-    return detail + "; codes: " + Join(all);
-  }
-
- private:
-  static std::string Join(const std::vector<std::string>& items) {
+// The problem's detail for an unknown province: the closest codes, then all of them.
+std::string UnknownProvince(const ProvinceIndex& provinces, const std::string& text) {
+  auto join = [](const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
     return out;
-  }
-  std::map<std::string, std::string> code_of_;  // slug of a code or name -> code
-  std::map<std::string, std::vector<std::string>> names_;
-};
+  };
+  std::string detail = "province '" + text + "' is not one the support entries name";
+  const std::vector<std::string> close = provinces.Closest(text);
+  if (!close.empty()) detail += "; did you mean: " + join(close);
+  return detail + "; codes: " + join(provinces.Codes());
+}
 
 class PublicApi {
  public:
@@ -217,6 +154,27 @@ class PublicApi {
       json.Field("code", language->code).Field("name", language->name);
       json.Field("locale", language->locale).Field("title", language->title);
       json.Key("default").Bool(language->code == config_.default_language);
+      json.EndObject();
+    }
+    json.EndArray().EndObject();
+    Send(req, res, json.str());
+  }
+
+  void Provinces(const httplib::Request& req, httplib::Response& res) {
+    JsonWriter json;
+    json.BeginObject().Key("items").BeginArray();
+    for (const Province& province : config_.provinces) {
+      json.BeginObject();
+      json.Field("code", province.code);
+      json.Field("scope", province.nationwide ? "nationwide" : "province");
+      json.Key("names").BeginObject();
+      for (const auto* language : OrderedLanguages()) {
+        json.Field(language->code, province.Name(language->code, config_.default_language));
+      }
+      json.EndObject();
+      json.Key("former").BeginArray();
+      for (const std::string& name : province.former) json.String(name);
+      json.EndArray();
       json.EndObject();
     }
     json.EndArray().EndObject();
@@ -341,7 +299,7 @@ class PublicApi {
     if (page.support) {
       auto places = pages_.SupportPlaces();
       if (!places.ok()) return StoreError(res, places.status());
-      WriteSupport(json, *page.support, ProvinceIndex(*places));
+      WriteSupport(json, *page.support, ProvinceIndex(config_.provinces, *places), page.lang);
     }
     WriteLicence(json, page.lang, page.retold_report);
     json.Key("translations").BeginArray();
@@ -384,12 +342,12 @@ class PublicApi {
     }
     auto places = pages_.SupportPlaces();
     if (!places.ok()) return StoreError(res, places.status());
-    const ProvinceIndex provinces(*places);
+    const ProvinceIndex provinces(config_.provinces, *places);
     const std::string province = req.get_param_value("province");
     if (!province.empty()) {
       const std::string* code = provinces.Find(province);
       if (!code) {
-        return http::SendProblem(res, 400, provinces.Unknown(province), "province", req.path);
+        return http::SendProblem(res, 400, UnknownProvince(provinces, province), "province", req.path);
       }
       query.provinces = provinces.NamesOf(*code);
     }
@@ -407,7 +365,7 @@ class PublicApi {
       json.BeginObject();
       json.Field("id", Id(row)).Field("lang", row.lang).Field("title", row.title);
       json.Field("summary", row.summary);
-      WriteSupport(json, *row.support, provinces);
+      WriteSupport(json, *row.support, provinces, row.lang);
       json.Field("url", Url(row));
       json.EndObject();
     }
@@ -453,7 +411,8 @@ class PublicApi {
       return http::SendProblem(res, 400, "limit must be a whole number from 1 to 1000", "limit",
                                req.path);
     }
-    auto rows = pages_.Changes(after, Now(0).unix_seconds, static_cast<int>(limit) + 1);
+    auto rows = pages_.Changes(after, Now(0).unix_seconds, static_cast<int>(limit) + 1,
+                               config_.default_language);
     if (!rows.ok()) return StoreError(res, rows.status());
     const bool more = static_cast<int64_t>(rows->size()) > limit;
     if (more) rows->resize(static_cast<size_t>(limit));
@@ -589,14 +548,21 @@ class PublicApi {
     json.EndObject();
   }
 
-  static void WriteSupport(JsonWriter& json, const SupportRow& s, const ProvinceIndex& provinces) {
+  void WriteSupport(JsonWriter& json, const SupportRow& s, const ProvinceIndex& provinces,
+                    const std::string& lang) const {
     // `province` as the source named it; `current_province` since the 2025 reform (null when
-    // unchanged); `province_code` the current one's code; `district` is the former district
-    // (kept for clients of the first version).
+    // unchanged); `province_code` the current one's code and `province_name` its name in the
+    // entry's language (from site/provinces.yaml); `district` is the former district (kept for
+    // clients of the first version).
     json.Field("province", s.province).FieldOrNull("current_province", s.current_province);
     json.FieldOrNull("commune", s.commune).Field("district", s.district);
     json.FieldOrNull("former_district", s.district);
-    json.Field("province_code", provinces.CodeOf(s));
+    const std::string* code = provinces.Find(s.current_province.empty() ? s.province
+                                                                        : s.current_province);
+    json.Field("province_code", code ? *code : "");
+    const Province* listed = code ? provinces.Listed(*code) : nullptr;
+    json.FieldOrNull("province_name",
+                     listed ? listed->Name(lang, config_.default_language) : std::string());
     json.Field("organisation", s.organisation);
     json.Key("services").BeginArray();
     for (const auto& service : s.services) json.String(service);
@@ -867,6 +833,7 @@ void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store*
         [api](const auto& req, auto& res) { api->Pages(req, res); });
   route(R"(/api/v1/pages/([^/]+)/([^/]+))", {"lang"},
         [api](const auto& req, auto& res) { api->Page(req, res); });
+  route("/api/v1/provinces", {}, [api](const auto& req, auto& res) { api->Provinces(req, res); });
   route("/api/v1/support", support_params,
         [api](const auto& req, auto& res) { api->Support(req, res, false); });
   route("/api/v1/support.csv", support_params,

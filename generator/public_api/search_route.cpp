@@ -99,7 +99,7 @@ Result<std::set<std::string>> FindPageKeys(Store* store, const SiteConfig& confi
     auto found = index.Find(request);
     if (!found.ok()) return found.status();
     for (const SearchHit& hit : found->hits) {
-      keys.insert(hit.lang + "/" + hit.section + "/" + hit.slug);
+      keys.insert(paths::Page(hit.lang, hit.section, hit.slug));
     }
   }
   return keys;

@@ -28,7 +28,7 @@ struct ReaderQuery {
 ReaderQuery MakeReaderQuery(const std::string& query, const std::string& locale,
                             const std::vector<SearchSynonym>& synonyms);
 
-// Returns "lang/section/slug" of each page (scheduled ones too) that readers' search finds for
+// Returns the URL path (paths::Page) of each page (scheduled ones too) that readers' search finds for
 // `query` in any of the site's languages, at most `limit` a language: editors' page list.
 Result<std::set<std::string>> FindPageKeys(Store* store, const SiteConfig& config,
                                            const std::string& query, int limit);

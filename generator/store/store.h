@@ -295,9 +295,10 @@ class PageRepository {
                             const std::string& lang, bool publishing, const std::string& at,
                             int64_t at_unix);
   // Returns up to `limit` changes after `after` (visible_unix, id) in stream order: those readers
-  // may see at `now_unix`, of pages (not list pages), not of drafts.
+  // may see at `now_unix`, of pages (not list pages), not of drafts. A translation's change is
+  // at its source's (`source_lang`) publish time when that is later.
   Result<std::vector<ChangeRow>> Changes(std::pair<int64_t, int64_t> after, int64_t now_unix,
-                                         int limit);
+                                         int limit, const std::string& source_lang);
   // Every tombstone (summary columns).
   Result<std::vector<PageRow>> Tombstones();
   // Replaces the search row of row's page (section, slug, lang) with `row.search`: none when

@@ -18,11 +18,12 @@ namespace clemency::websub {
 using Clock = std::chrono::steady_clock;
 
 struct Hub::Task {
-  enum Kind { kVerify, kDeliver } kind = kVerify;
+  enum Kind { kVerify, kDeliver, kDeny } kind = kVerify;
   std::string mode;  // subscribe or unsubscribe (kVerify)
   std::string topic, callback, secret;
   int64_t lease_seconds = 0;
   std::string body, content_type;  // kDeliver
+  std::string reason;              // kDeny
   size_t attempt = 0;
 };
 
@@ -74,6 +75,11 @@ Status Hub::Start() {
   auto store = Store::Open(options_.db_path);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
+  auto sealer = SecretSealer::Open(options_.key_path.empty() ? options_.db_path + ".websub-key"
+                                                             : options_.key_path);
+  if (!sealer.ok()) return sealer.status();
+  sealer_ = std::make_unique<SecretSealer>(std::move(sealer).value());
+  if (Status sealed = SealPlainSecrets(); !sealed.ok()) return sealed;
   auto topics = SubscriptionRepository(store_.get()).ActiveTopics(NowUnix());
   if (!topics.ok()) return topics.status();
   for (const auto& topic : *topics) {
@@ -204,6 +210,8 @@ void Hub::Work() {
     lock.unlock();
     if (task->kind == Task::kVerify) {
       Verify(task);
+    } else if (task->kind == Task::kDeny) {
+      Deny(*task);
     } else {
       Deliver(*task);
     }
@@ -296,7 +304,8 @@ void Hub::Record(const Task& task) {
     s = subscriptions.Remove(task.topic, task.callback);
   } else {
     const int64_t now = NowUnix();
-    s = subscriptions.Put({task.topic, task.callback, task.secret, task.lease_seconds,
+    const std::string secret = task.secret.empty() ? "" : sealer_->Seal(task.secret);
+    s = subscriptions.Put({task.topic, task.callback, secret, task.lease_seconds,
                            now + task.lease_seconds, now});
     if (!sent_.count(task.topic)) {  // what the subscriber has now: the next change is news
       auto text = DiskFileSystem().ReadFile(FeedFile(task.topic));
@@ -308,7 +317,7 @@ void Hub::Record(const Task& task) {
 }
 
 void Hub::CheckFeeds() {
-  std::vector<Task> deliveries;
+  std::vector<Task> tasks;  // deliveries and denials, queued once the store lock is released
   {
     std::lock_guard<std::mutex> lock(store_mutex_);
     SubscriptionRepository subscriptions(store_.get());
@@ -317,26 +326,80 @@ void Hub::CheckFeeds() {
     auto topics = subscriptions.ActiveTopics(now);
     if (!topics.ok()) return Log("cannot read subscriptions: " + topics.status().message());
     for (const auto& topic : *topics) {
-      auto text = DiskFileSystem().ReadFile(FeedFile(topic));
-      if (!text.ok()) continue;  // a feed no longer built: nothing to send
-      std::string hash = HashHex(*text);
-      if (sent_[topic] == hash) continue;
-      sent_[topic] = hash;
+      const std::string file = FeedFile(topic);
+      auto text = DiskFileSystem().ReadFile(file);
+      const bool gone = !text.ok() && !std::filesystem::exists(file);
+      if (!text.ok() && !gone) continue;  // unreadable for now: try at the next publish
+      if (!gone) {
+        std::string hash = HashHex(*text);
+        if (sent_[topic] == hash) continue;
+        sent_[topic] = hash;
+      }
       auto active = subscriptions.Active(topic, now);
       if (!active.ok()) continue;
       for (const auto& s : *active) {
         Task task;
-        task.kind = Task::kDeliver;
         task.topic = topic;
         task.callback = s.callback;
-        task.secret = s.secret;
+        if (gone) {
+          tasks.push_back(End(std::move(task), "this feed is no longer published"));
+          continue;
+        }
+        auto secret = s.secret.empty() ? Result<std::string>(std::string())
+                                       : sealer_->Unseal(s.secret);
+        if (!secret.ok()) {
+          Log("cannot read the secret of " + s.callback + ": " + secret.status().message());
+          tasks.push_back(End(std::move(task), "the hub can no longer sign for this "
+                                               "subscription; please subscribe again"));
+          continue;
+        }
+        task.kind = Task::kDeliver;
+        task.secret = *secret;
         task.body = *text;
-        task.content_type = ContentTypeFor(FeedFile(topic));
-        deliveries.push_back(std::move(task));
+        task.content_type = ContentTypeFor(file);
+        tasks.push_back(std::move(task));
       }
     }
   }
-  for (auto& task : deliveries) Enqueue(std::move(task), Clock::now());
+  for (auto& task : tasks) Enqueue(std::move(task), Clock::now());
+}
+
+Hub::Task Hub::End(Task task, const std::string& reason) {
+  (void)SubscriptionRepository(store_.get()).Remove(task.topic, task.callback);
+  Log("ended " + task.callback + " of " + task.topic + ": " + reason);
+  task.kind = Task::kDeny;
+  task.reason = reason;
+  return task;
+}
+
+void Hub::Deny(const Task& task) {
+  auto url = ParseCallback(task.callback);
+  auto address = url.ok() ? ResolveCallbackHost(url->host, options_.allow_private_callbacks)
+                          : Result<std::string>(url.status());
+  if (!address.ok()) return Log("no denial sent to " + task.callback + ": " + address.status().message());
+  const std::string query = "hub.mode=denied&hub.topic=" + http::PercentEncode(task.topic) +
+                            "&hub.reason=" + http::PercentEncode(task.reason);
+  auto res = ClientFor(*url, *address, options_)
+                 ->Get(url->target + (url->target.find('?') == std::string::npos ? "?" : "&") + query);
+  Log("denial sent to " + task.callback + " (" +
+      (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())) + ")");
+}
+
+Status Hub::SealPlainSecrets() {
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  SubscriptionRepository subscriptions(store_.get());
+  auto topics = subscriptions.ActiveTopics(NowUnix());
+  if (!topics.ok()) return topics.status();
+  for (const auto& topic : *topics) {
+    auto active = subscriptions.Active(topic, NowUnix());
+    if (!active.ok()) return active.status();
+    for (Subscription s : *active) {
+      if (s.secret.empty() || SecretSealer::IsSealed(s.secret)) continue;
+      s.secret = sealer_->Seal(s.secret);
+      if (Status put = subscriptions.Put(s); !put.ok()) return put;
+    }
+  }
+  return Status::Ok();
 }
 
 void Hub::Deliver(Task task) {

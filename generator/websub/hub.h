@@ -12,6 +12,11 @@
 //   the subscriber gave a secret, X-Hub-Signature: sha256=HMAC(secret, body); a failed one is
 //   retried with growing delays, then given up and logged. The queue is bounded: beyond it a
 //   task is dropped and logged, never waited for.
+// - Denials: when the hub ends a subscription itself (its feed is no longer published, or its
+//   secret can no longer be read), it tells the callback with a GET carrying hub.mode=denied and
+//   hub.reason, as WebSub asks; a request refused at once gets its 4xx instead.
+// - Secrets are stored sealed (accounts/sealed_secrets.h) under a key file beside the store
+//   (`key_path`), so a backup of the store alone does not carry them.
 // Callbacks on private or loopback addresses are refused (see websub/callback.h) unless
 // `allow_private_callbacks` (tests on loopback).
 #include <chrono>
@@ -25,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "accounts/sealed_secrets.h"
 #include "core/status.h"
 #include "store/store.h"
 
@@ -32,6 +38,7 @@ namespace clemency::websub {
 
 struct HubOptions {
   std::string db_path;     // the store (the hub opens a connection of its own)
+  std::string key_path;    // the secrets' key file ("": db_path + ".websub-key")
   std::string public_dir;  // where the feeds' files are
   std::string base_url;    // the site's: a topic is base_url + a feed's path
   std::vector<std::string> callback_hosts{};  // allowed callback hosts (empty: any public host)
@@ -97,6 +104,13 @@ class Hub {
   // Stores or removes the subscription `task` confirmed. REQUIRES: store_mutex_ held.
   void Record(const Task& task);
   void Deliver(Task task);
+  // Removes the subscription of `task`; returns its denial notice with `reason`, to queue.
+  // REQUIRES: store_mutex_ held.
+  Task End(Task task, const std::string& reason);
+  // Sends `task`'s denial notice (one attempt: the subscription is gone either way).
+  void Deny(const Task& task);
+  // Seals the secrets a store from before sealing holds in plaintext.
+  Status SealPlainSecrets();
   // Returns how many subscriptions other than (topic, callback) the callback's `host` holds,
   // stored or waiting for verification.
   size_t HeldBy(const std::string& host, const std::string& topic, const std::string& callback);
@@ -107,6 +121,7 @@ class Hub {
 
   HubOptions options_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<SecretSealer> sealer_;
   std::mutex store_mutex_;  // store_ and sent_; taken before mutex_ when both are
   std::map<std::string, std::string> sent_;  // topic -> hash of the content last announced
   mutable std::mutex mutex_;

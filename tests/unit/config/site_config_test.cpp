@@ -122,3 +122,44 @@ TEST_CASE("the licence and each language's attribution line") {
         "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/. Nguồn: Đặc xá "
         "(https://example.org)");
 }
+
+TEST_CASE("the province list beside the config loads, and its errors name the line and field") {
+  MemoryFileSystem fs;
+  fs.Add("site/config.yaml", kValid);
+  fs.Add("site/provinces.yaml", R"(provinces:
+  - {code: tay-ninh, vi: "Tây Ninh", en: "Tay Ninh", former: ["Long An"]}
+  - {code: nghe-an, vi: "Nghệ An"}
+nationwide: {code: toan-quoc, vi: "Toàn quốc", en: "Nationwide"}
+)");
+  Diagnostics d;
+  auto config = LoadSiteConfig(fs, "site/config.yaml", &d);
+  REQUIRE(config.ok());
+  CHECK(d.empty());
+  REQUIRE(config->provinces.size() == 3);
+  CHECK(config->provinces[0].former == std::vector<std::string>{"Long An"});
+  CHECK(config->provinces[1].Name("en", "vi") == "Nghệ An");  // no English name: the default's
+  CHECK(config->provinces[2].nationwide);
+
+  fs.Add("site/provinces.yaml", R"(provinces:
+  - {code: Tay Ninh, en: "Tay Ninh", km: "x"}
+  - {code: nghe-an, vi: "Nghệ An"}
+  - {code: nghe-an, vi: "Nghệ An 2"}
+)");
+  Diagnostics bad;
+  CHECK_FALSE(LoadSiteConfig(fs, "site/config.yaml", &bad).ok());
+  CHECK(bad.ToString() ==
+        "site/provinces.yaml:2: provinces[0].km: unknown field (allowed: vi, en, code, former)\n"
+        "site/provinces.yaml:2: provinces[0].code: 'Tay Ninh' must be lowercase letters, digits "
+        "and hyphens\n"
+        "site/provinces.yaml:2: provinces[0].vi: is required\n"
+        "site/provinces.yaml:4: provinces[2].code: 'nghe-an' is used twice\n");
+}
+
+TEST_CASE("a site without a province list has none") {
+  MemoryFileSystem fs;
+  fs.Add("site/config.yaml", kValid);
+  Diagnostics d;
+  auto config = LoadSiteConfig(fs, "site/config.yaml", &d);
+  REQUIRE(config.ok());
+  CHECK(config->provinces.empty());
+}

@@ -328,3 +328,35 @@ Nội dung.
   CHECK(missing.find("status: is required") != std::string::npos);
   CHECK(missing.find("key_dates: is required") != std::string::npos);
 }
+
+TEST_CASE("with a province list, a support entry names a listed province and today's for a former one") {
+  SiteConfig config = Config();
+  config.provinces = {
+      {"tay-ninh", {{"vi", "Tây Ninh"}, {"en", "Tay Ninh"}}, {"Long An"}, false},
+      {"nghe-an", {{"vi", "Nghệ An"}, {"en", "Nghe An"}}, {}, false},
+      {"toan-quoc", {{"vi", "Toàn quốc"}, {"en", "Nationwide"}}, {}, true}};
+  auto check = [&](const std::string& place) {
+    Diagnostics d;
+    Page page;
+    PageFromText("support/x.vi.md", "content/support/x.vi.md",
+                 "---\ntitle: X\ndate: 2026-01-01\n" + place + "organisation: O\n---\nB\n", config,
+                 &d, &page);
+    return d.ToString();
+  };
+  CHECK(check("province: Nghệ An\n") == "");
+  CHECK(check("province: nghe an\n") == "");  // folded: any case, no diacritics
+  CHECK(check("province: Toàn quốc\n") == "");
+  CHECK(check("province: Long An\ncurrent_province: Tây Ninh\n") == "");
+  CHECK(check("province: Long An\n") ==
+        "content/support/x.vi.md:4: current_province: 'Long An' was merged into Tây Ninh on 1 July "
+        "2025: write current_province: Tây Ninh\n");
+  CHECK(check("province: Long An\ncurrent_province: Nghệ An\n") ==
+        "content/support/x.vi.md:5: current_province: 'Long An' was merged into Tây Ninh on 1 July "
+        "2025: write current_province: Tây Ninh\n");
+  CHECK(check("province: Nghe Ann\n") ==
+        "content/support/x.vi.md:4: province: 'Nghe Ann' is not one of the 34 provinces, a former "
+        "province or the whole country (site/provinces.yaml); did you mean 'Nghệ An'?\n");
+  CHECK(check("province: Atlantis\n") ==
+        "content/support/x.vi.md:4: province: 'Atlantis' is not one of the 34 provinces, a former "
+        "province or the whole country (site/provinces.yaml)\n");
+}
