@@ -14,7 +14,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(hugo nginx wrk hyperfine time curl python3)
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 python3 python3-feedparser curl libxml2-utils chromium fonts-khmeros zbar-tools poppler-utils
+  packages+=(catch2 python3 python3-feedparser python3-aiosmtpd curl libxml2-utils chromium fonts-khmeros zbar-tools poppler-utils
     # tests/ops: the nginx front, mirrors (local, and over ssh to an sshd the test starts), the units
     nginx openssl rsync openssh-server openssh-client gettext-base systemd
     clang libclang-rt-14-dev)  # tests/fuzz: libFuzzer and the sanitizers' runtimes

@@ -162,6 +162,27 @@ Status AccountService::DisableUser(const std::string& actor, const std::string& 
   return ::clemency::DisableUser(store_, actor, name, now);
 }
 
+Status AccountService::SetContact(const std::string& actor, const std::string& name,
+                                  const std::string& email, const std::string& lang,
+                                  const std::vector<std::string>& languages) {
+  // One address, nothing a mail header or a command line could read as more.
+  const bool plain = email.find_first_of(" \t\r\n,;<>\"'") == std::string::npos;
+  const size_t at = email.find('@');
+  if (!email.empty() && (!plain || at == 0 || at == std::string::npos || at + 1 == email.size() ||
+                         email[0] == '-')) {
+    return Status::Error("'" + email + "' is not an e-mail address");
+  }
+  if (!lang.empty() && std::find(languages.begin(), languages.end(), lang) == languages.end()) {
+    return Status::Error("--lang must be one of the site's languages, not '" + lang + "'");
+  }
+  if (Status s = store_->Begin(); !s.ok()) return s;
+  Status s = UserRepository(store_).SetContact(name, email, lang);
+  if (s.ok()) s = AuditLog(store_).Record(actor, "user.contact", name, email.empty() ? "no e-mail" : "e-mail set");
+  if (s.ok()) return store_->Commit();
+  store_->Rollback();
+  return s;
+}
+
 Result<std::vector<UserRow>> AccountService::ListUsers() { return UserRepository(store_).List(); }
 
 Result<std::string> AccountService::CreateToken(const std::string& actor, const std::string& user,

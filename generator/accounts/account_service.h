@@ -65,6 +65,10 @@ class AccountService {
                     const std::string& password, const std::string& now);
   // Stops `name` from signing in (see DisableUser), recorded as done by `actor`.
   Status DisableUser(const std::string& actor, const std::string& name, const std::string& now);
+  // Sets where `name`'s notices go (an e-mail address, "" for none) and their language (one of
+  // `languages`, "" for the site's default), recorded as done by `actor`.
+  Status SetContact(const std::string& actor, const std::string& name, const std::string& email,
+                    const std::string& lang, const std::vector<std::string>& languages);
   // Every account, by name.
   Result<std::vector<UserRow>> ListUsers();
   // A new bearer token for `user` (see CreateToken), shown once, recorded as done by `actor`.

@@ -44,7 +44,7 @@ void AdminSite::RunAction(AdminPage& page, const std::string& action, int64_t id
   if (action == "submit") done = workflow->Submit(actor, id, etag);
   if (action == "approve") {
     done = workflow->Approve(actor, id, etag, FormField(page.req, "legal_review") == "1",
-                             FormField(page.req, "comment"));
+                             FormField(page.req, "comment"), FormField(page.req, "own_merge") == "1");
   }
   if (action == "reject") done = workflow->Reject(actor, id, etag, FormField(page.req, "reason"));
   if (action == "publish") done = workflow->Publish(actor, id, etag);

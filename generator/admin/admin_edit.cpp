@@ -322,11 +322,27 @@ void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) con
                                std::find(writers.begin(), writers.end(), page.caller.name) !=
                                    writers.end());
   bool approve = may_approve && !wrote;
-  if (approve) {  // a publisher who only took a merge: approving is allowed, and recorded so
-    std::vector<std::string> savers = auth_->workflow()->Writers(edit.id);
-    if (std::find(savers.begin(), savers.end(), page.caller.name) != savers.end()) {
-      view->Set("approve_after_merge", T(page, "approve_after_merge"));
+  bool merge_blocked = false;
+  if (approve) {  // a publisher who only merged: another approves, or they say it is their merge
+    std::vector<std::string> others;
+    std::string names;
+    switch (auth_->workflow()->MergeApprovalOf(edit.id, page.caller.name, &others)) {
+      case Workflow::MergeApproval::kNotMerged:
+        break;
+      case Workflow::MergeApproval::kOthers:
+        for (const std::string& name : others) names += (names.empty() ? "" : ", ") + name;
+        view->Set("approve_blocked", T(page, "approve_merged_others", {{"names", names}}));
+        merge_blocked = true;
+        break;
+      case Workflow::MergeApproval::kSettingOff:
+        view->Set("approve_blocked", T(page, "approve_merged_setting_off"));
+        merge_blocked = true;
+        break;
+      case Workflow::MergeApproval::kOwnMerge:
+        view->Set("approve_after_merge", T(page, "approve_after_merge")).Set("own_merge", true);
+        break;
     }
+    approve = !merge_blocked;
   }
   if (wrote) {  // nobody approves a change they wrote part of: say who can
     std::string others;
@@ -344,7 +360,7 @@ void AdminSite::AddActions(AdminPage& page, const EditRow& edit, View* view) con
   bool discard = May(role, Permission::kEdit) && IsOpen(state);
   view->Set("can_submit", submit).Set("can_approve", approve).Set("can_reject", reject);
   view->Set("can_publish", publish).Set("can_discard", discard);
-  view->Set("has_actions", submit || approve || wrote || reject || publish || discard);
+  view->Set("has_actions", submit || approve || wrote || merge_blocked || reject || publish || discard);
   view->Set("is_guide", edit.source_path.rfind("content/guides/", 0) == 0);
   view->Set("schedule_min",
             LocalInputTime(static_cast<int64_t>(std::time(nullptr)) + 60, config_.utc_offset_minutes));

@@ -29,6 +29,8 @@ std::string FoldAlts(const std::map<std::string, std::string>& alt, const SiteCo
 void AdminSite::RegisterMedia() {
   Route("GET", "/admin/media", "", [this](AdminPage& page) { MediaScreen(page, 200, {}); });
   Route("POST", "/admin/media", "save", [this](AdminPage& page) { UploadMedia(page); });
+  Route("POST", R"(/admin/media/([0-9a-f]+)/delete)", "save",
+        [this](AdminPage& page) { DeleteMedia(page); });
   // An image's copies for the admin's own screens, before any page that shows it is published.
   Route("GET", R"(/admin/media/file/([0-9a-f]+-[0-9]+x[0-9]+\.(jpg|png|webp)))", "",
         [this](AdminPage& page) {
@@ -65,7 +67,7 @@ View AdminSite::MediaItems(AdminPage& page, const std::vector<MediaRow>& rows,
                                                 : row.alt.empty() ? "" : row.alt.begin()->second;
     item.Set("alt", alt).Set("width", std::to_string(small.width));
     item.Set("height", std::to_string(small.height));
-    item.Set("markdown", "![" + alt + "](" + row.path + ")");
+    item.Set("markdown", "![" + alt + "](" + row.path + ")").Set("hash", row.hash);
     View alts = View::List();
     for (const auto& [lang, text] : row.alt) {
       View a;
@@ -92,9 +94,11 @@ void AdminSite::AddMediaPicker(AdminPage& page, const EditRow& edit, View* view)
 }
 
 void AdminSite::MediaScreen(AdminPage& page, int status,
-                            const std::map<std::string, std::string>& errors) const {
+                            const std::map<std::string, std::string>& errors,
+                            const std::string& refused) const {
   View view;
   view.Set("nav_media", true);
+  if (!refused.empty()) view.Set("delete_refused", refused);
   std::string q = QueryParam(page.req, "q");
   view.Set("q", q);
   std::string folded;
@@ -104,6 +108,7 @@ void AdminSite::MediaScreen(AdminPage& page, int status,
   auto rows = media_ ? media_->List(folded, 60) : Result<std::vector<MediaRow>>(std::vector<MediaRow>());
   if (rows.ok()) view.Set("items", MediaItems(page, *rows, page.lang)).Set("has_items", !rows->empty());
   if (QueryParam(page.req, "added") == "1") view.Set("flash", T(page, "media_added"));
+  if (QueryParam(page.req, "deleted") == "1") view.Set("flash", T(page, "media_deleted"));
   // The form, with what was sent kept and each problem next to its field.
   auto sent = [&page](const std::string& name) {
     return page.req.method == "POST" ? FormField(page.req, name) : std::string();
@@ -163,6 +168,26 @@ void AdminSite::UploadMedia(AdminPage& page) const {
   if (!problems.empty()) return MediaScreen(page, 422, problems);
   if (!row.ok()) return MediaScreen(page, 500, {{"file", "media_unavailable"}});
   Redirect(page, "/admin/media?added=1");
+}
+
+void AdminSite::DeleteMedia(AdminPage& page) const {
+  if (!media_) return MediaScreen(page, 503, {}, T(page, "media_unavailable"));
+  std::vector<MediaUse> uses;
+  auto deleted = media_->Delete(page.req.matches[1], &uses);
+  if (!deleted.ok()) return MediaScreen(page, 500, {}, T(page, "media_unavailable"));
+  if (*deleted) return Redirect(page, "/admin/media?deleted=1");
+  if (uses.empty()) {
+    return ShowMessage(page, 404, "not_found_heading", {}, "/admin/media", "media_back");
+  }
+  // Live pages by their title, open edits by their file: what the editor finds in the lists.
+  std::string names;
+  for (const MediaUse& use : uses) {
+    std::string name = use.open_edit ? T(page, "media_used_edit", {{"path", use.source_path}})
+                                     : T(page, "media_used_page", {{"title", use.title},
+                                                                   {"path", use.source_path}});
+    names += (names.empty() ? "" : "; ") + name;
+  }
+  MediaScreen(page, 409, {}, T(page, "media_delete_refused", {{"pages", names}}));
 }
 
 }  // namespace clemency

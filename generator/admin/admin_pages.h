@@ -181,9 +181,14 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   // The editor's "insert an image" list: the newest images with their Markdown.
   void AddMediaPicker(AdminPage& page, const EditRow& edit, View* view) const;
   // `errors`: a catalog key by field ("file", "alt.vi", "consent_basis", "consent_given_by").
+  // `refused`: why a delete was refused, shown above the library.
   void MediaScreen(AdminPage& page, int status,
-                   const std::map<std::string, std::string>& errors) const;
+                   const std::map<std::string, std::string>& errors,
+                   const std::string& refused = "") const;
   void UploadMedia(AdminPage& page) const;
+  // Deletes the image named in the path unless a live page or an open edit shows it: then the
+  // library says which, in the editor's language (409).
+  void DeleteMedia(AdminPage& page) const;
 
   httplib::Server& server_;
   std::shared_ptr<EditorAuth> auth_;

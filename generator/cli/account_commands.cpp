@@ -9,7 +9,9 @@
 #include "accounts/account_service.h"
 #include "accounts/accounts.h"
 #include "cli/commands.h"
+#include "config/site_config.h"
 #include "core/datetime.h"
+#include "core/fs.h"
 #include "publish/store_site.h"
 
 namespace clemency::cli {
@@ -65,16 +67,37 @@ int RevokeToken(AccountService& accounts, const std::string& id_text) {
   return 0;
 }
 
+// user contact NAME --email ADDRESS [--lang L]: where the account's notices go, in the language
+// of the site at --source.
+int SetContact(AccountService& accounts, const std::string& name,
+               std::map<std::string, std::string>& values) {
+  if (!values.count("--email")) return Usage("user contact needs --email ADDRESS (\"\" for none)");
+  const std::string source = values.count("--source") ? values["--source"] : ".";
+  Diagnostics diagnostics;
+  auto config = LoadSiteConfig(DiskFileSystem(), JoinPath(source, "site/config.yaml"), &diagnostics);
+  if (!config.ok()) return Failed(config.status());
+  std::vector<std::string> languages;
+  for (const auto& language : config->languages) languages.push_back(language.code);
+  const std::string lang = values.count("--lang") ? values["--lang"] : "";
+  if (!Reported({}, accounts.SetContact("command line", name, values["--email"], lang, languages))) {
+    return 1;
+  }
+  std::printf("clemency: %s's notices go to %s\n", name.c_str(),
+              values["--email"].empty() ? "nobody" : values["--email"].c_str());
+  return 0;
+}
+
 }  // namespace
 
-// user add|list|disable: editors' accounts in the store.
+// user add|list|disable|contact: editors' accounts in the store.
 int UserCommand(const std::string& db_path, const std::vector<std::string>& arguments,
                 std::map<std::string, std::string>& values) {
   const std::string action = arguments.empty() ? "" : arguments[0];
   const size_t expected = action == "list" ? 1 : 2;
-  if ((action != "add" && action != "list" && action != "disable") ||
+  if ((action != "add" && action != "list" && action != "disable" && action != "contact") ||
       arguments.size() != expected) {
-    return Usage("expected: clemency user add NAME --role ROLE | user list | user disable NAME");
+    return Usage("expected: clemency user add NAME --role ROLE | user list | user disable NAME | "
+                 "user contact NAME --email ADDRESS [--lang L]");
   }
   auto store = OpenStore(db_path);
   if (!store.ok()) return Failed(store.status());
@@ -84,12 +107,14 @@ int UserCommand(const std::string& db_path, const std::vector<std::string>& argu
     auto users = accounts.ListUsers();
     if (!users.ok()) return Failed(users.status());
     for (const UserRow& u : *users) {
-      std::printf("%-24s %-10s %s\n", u.name.c_str(), u.role.c_str(),
-                  u.disabled_at.empty() ? "active" : ("disabled " + u.disabled_at).c_str());
+      std::printf("%-24s %-10s %s%s\n", u.name.c_str(), u.role.c_str(),
+                  u.disabled_at.empty() ? "active" : ("disabled " + u.disabled_at).c_str(),
+                  u.email.empty() ? "" : ("  " + u.email + (u.lang.empty() ? "" : " (" + u.lang + ")")).c_str());
     }
     return 0;
   }
   const std::string& name = arguments[1];
+  if (action == "contact") return SetContact(accounts, name, values);
   if (action == "disable") {
     if (!Reported({}, accounts.DisableUser("command line", name, now))) return 1;
     std::printf("clemency: %s is disabled\n", name.c_str());

@@ -97,13 +97,17 @@ const std::map<std::string, CommandSpec> kCommands = {
      {"Usage: clemency user add NAME --role editor|publisher|admin [--db FILE] [--source DIR]\n"
       "       clemency user list [--db FILE]\n"
       "       clemency user disable NAME [--db FILE]\n"
+      "       clemency user contact NAME --email ADDRESS [--lang L] [--db FILE] [--source DIR]\n"
       "  add      a new account; its password is read from the terminal (asked twice) or, when\n"
       "           stdin is not a terminal, from stdin's first line, never from the command line.\n"
       "           At least 12 characters; stored as an Argon2id hash.\n"
       "  list     every account with its role and whether it is disabled\n"
       "  disable  the account can no longer sign in; it and its history stay\n"
+      "  contact  where the account's notices go (a publisher is told by e-mail when a change\n"
+      "           waits for review, when site/config.yaml sets notify.sendmail), and their\n"
+      "           language (one of the site's; default its first); --email \"\" stops them\n"
       "Every change is written to the store's audit log.\n",
-      {"--role", "--source", "--db"},
+      {"--role", "--source", "--db", "--email", "--lang"},
       {},
       true}},
     {"unpublish",

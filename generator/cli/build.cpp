@@ -33,7 +33,7 @@ std::unique_ptr<Site> LoadSite(std::shared_ptr<const FileSystem> fs, const std::
   HistoryFolder records(disk, source);
   // An export's media library (media/ beside content/): the images its pages may show.
   auto site = Site::Load(std::move(fs), source, &diagnostics,
-                         LoadOptions{timer, cache, &records, {}, FolderMediaPaths(source)});
+                         LoadOptions{timer, cache, &records, {}, FolderMedia(source)});
   std::fputs(diagnostics.WarningsToString().c_str(), stderr);
   if (!site) {
     std::fputs(diagnostics.ToString().c_str(), stderr);

@@ -94,6 +94,7 @@ bool IsLoopback(const std::string& address) {
 Workflow::Options WorkflowOptions(const SiteConfig& config) {
   Workflow::Options options;
   options.default_language = config.default_language;
+  options.approve_own_merge = config.approve_own_merge;
   for (const auto& language : config.languages) options.languages.push_back(language.code);
   const int offset = config.utc_offset_minutes;
   options.now = [offset] { return Now(offset); };

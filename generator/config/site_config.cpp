@@ -205,6 +205,17 @@ void ReadWebSub(FieldReader& read, const YamlNode& node, WebSubConfig* websub) {
       read.TextList(node, "callback_hosts", false, "websub.").value_or(std::vector<std::string>{});
 }
 
+void ReadNotify(FieldReader& read, const YamlNode& node, NotifyConfig* notify) {
+  read.RejectUnknown(node, {"sendmail", "from", "admin_url"}, "notify.");
+  notify->sendmail = read.Text(node, "sendmail", false, "notify.").value_or("");
+  notify->from = read.Text(node, "from", false, "notify.").value_or("");
+  notify->admin_url = read.Text(node, "admin_url", false, "notify.").value_or("");
+  if (!notify->sendmail.empty() && notify->sendmail[0] != '/') {
+    read.Error(node.Find("sendmail")->line, "notify.sendmail",
+               PlainProblem("must be an absolute path (/usr/sbin/sendmail)"));
+  }
+}
+
 void ReadReadability(FieldReader& read, const YamlNode& node, ReadabilityConfig* r) {
   const std::vector<std::pair<std::string, double*>> numbers = {
       {"en_min_flesch", &r->en_min_flesch},
@@ -245,7 +256,7 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   read.RejectUnknown(root, {"base_url", "default_language", "languages", "sections", "time_zone",
                             "utc_offset", "summary_length", "feed_limit", "list_page_size",
                             "max_content_file_mb", "command_line_publishing", "readability",
-                            "licence", "websub"});
+                            "licence", "websub", "notify", "review"});
   ReadSettings(read, root, &config);
   if (const YamlNode* list = read.List(root, "languages", true)) ReadLanguages(read, *list, &config);
   if (auto v = read.Text(root, "default_language", true)) {
@@ -261,6 +272,11 @@ Result<SiteConfig> LoadSiteConfig(const FileSystem& fs, const std::string& path,
   }
   if (const YamlNode* node = read.Map(root, "licence", false)) {
     ReadLicence(read, *node, &config.licence);
+  }
+  if (const YamlNode* node = read.Map(root, "notify", false)) ReadNotify(read, *node, &config.notify);
+  if (const YamlNode* node = read.Map(root, "review", false)) {
+    read.RejectUnknown(*node, {"approve_own_merge"}, "review.");
+    config.approve_own_merge = read.Boolean(*node, "approve_own_merge", "review.").value_or(false);
   }
   if (const YamlNode* node = read.Map(root, "websub", false)) {
     ReadWebSub(read, *node, &config.websub);

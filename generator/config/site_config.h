@@ -63,6 +63,14 @@ struct WebSubConfig {
   std::vector<std::string> callback_hosts{};
 };
 
+// E-mail notices to editors (`notify:`): a change submitted for review is told to the
+// publishers through the machine's sendmail interface. Without `sendmail`, nothing is sent.
+struct NotifyConfig {
+  std::string sendmail;   // the program's absolute path (/usr/sbin/sendmail)
+  std::string from;       // the From address ("": sendmail's default)
+  std::string admin_url;  // where the admin is reached ("": base_url), for the mail's link
+};
+
 struct SiteConfig {
   std::string base_url;  // https://example.org, no trailing slash
   std::string default_language;
@@ -82,6 +90,10 @@ struct SiteConfig {
   ReadabilityConfig readability;
   LicenceConfig licence{};
   WebSubConfig websub{};
+  NotifyConfig notify{};
+  // An administrator's choice (`review: {approve_own_merge: true}`): a publisher who only merged
+  // an edit may approve it, explicitly and audited, when no other publisher may.
+  bool approve_own_merge = false;
   // site/provinces.yaml, beside config.yaml (empty when the site has none).
   std::vector<Province> provinces{};
 

@@ -48,7 +48,8 @@ const std::vector<FieldSpec>& StoryFields() {
   static const std::vector<FieldSpec> kFields = {
       Group("consent", N::kKind,
             {Field("basis", T::kChoice, N::kKind, ConsentBases()), Field("given_by", T::kText),
-             Field("date", T::kDate), Field("scope", T::kChoice, N::kOptional, ConsentScopes())}),
+             Field("date", T::kDate), Field("scope", T::kChoice, N::kOptional, ConsentScopes()),
+             Field("images", T::kChoice, N::kOptional, ConsentImages())}),
       Group("source", N::kKind,
             {Field("title", T::kText, N::kKind), Field("publisher", T::kText, N::kKind),
              Field("date", T::kDate), Field("url", T::kUrl)}),
@@ -94,6 +95,11 @@ const std::vector<std::string>& TranslationStatuses() {
 
 const std::vector<std::string>& ConsentBases() {
   static const std::vector<std::string> kValues = {"personal", "published-report"};
+  return kValues;
+}
+
+const std::vector<std::string>& ConsentImages() {
+  static const std::vector<std::string> kValues = {"allowed", "not-allowed"};
   return kValues;
 }
 

@@ -64,5 +64,7 @@ const FieldSpec* FindField(const PageKind& kind, const std::string& name);
 const std::vector<std::string>& TranslationStatuses();
 const std::vector<std::string>& ConsentBases();
 const std::vector<std::string>& ConsentScopes();
+// Whether a personal consent covers photos of the person (consent.images).
+const std::vector<std::string>& ConsentImages();
 
 }  // namespace clemency

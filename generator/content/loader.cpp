@@ -193,10 +193,11 @@ void ReadTranslation(FieldReader& read, const YamlNode& root, const SiteConfig& 
   }
 }
 
-// A story's consent record: `personal` needs who agreed, when, and to what; a story retold from
+// A story's consent record: `personal` needs who agreed, when, and to what (and may say whether
+// photos of the person may be shown); a story retold from
 // a published report says so and carries nothing else (nobody was asked).
 void ReadConsent(FieldReader& read, const YamlNode& node, int tz, Page* page) {
-  read.RejectUnknown(node, {"basis", "given_by", "date", "scope"}, "consent.");
+  read.RejectUnknown(node, {"basis", "given_by", "date", "scope", "images"}, "consent.");
   Consent consent;
   consent.basis =
       read.Choice(node, "basis", true, ConsentBases(), "consent.").value_or("");
@@ -205,8 +206,10 @@ void ReadConsent(FieldReader& read, const YamlNode& node, int tz, Page* page) {
     consent.date = read.Date(node, "date", true, tz, "consent.");
     consent.scope =
         read.Choice(node, "scope", true, ConsentScopes(), "consent.").value_or("");
+    consent.images =
+        read.Choice(node, "images", false, ConsentImages(), "consent.").value_or("");
   } else if (!consent.basis.empty()) {
-    for (const char* field : {"given_by", "date", "scope"}) {
+    for (const char* field : {"given_by", "date", "scope", "images"}) {
       if (const YamlNode* extra = node.Find(field)) {
         read.Error(extra->line, std::string("consent.") + field, Diag::check_consent_personal_only);
       }

@@ -32,4 +32,11 @@ std::string SupportInfo::PhoneE164() const {
   return "+84" + digits;
 }
 
+bool ConsentCoversImage(const Consent* consent, const std::string& image_basis) {
+  if (image_basis == "no-person") return true;
+  if (!consent) return false;
+  if (consent->personal()) return consent->images == "allowed";
+  return consent->basis == "published-report" && image_basis == "published-report";
+}
+
 }  // namespace clemency

@@ -56,8 +56,15 @@ struct Consent {
   std::string given_by;
   std::optional<DateTime> date;
   std::string scope;  // initials-only | full-name ("" for published-report)
+  std::string images;  // allowed | not-allowed: photos of the person ("" : not said, so not)
   bool personal() const { return basis == "personal"; }
 };
+
+// Returns whether a story's `consent` lets it show a photo of a person whose library record has
+// the consent basis `image_basis` ("no-person": nobody identifiable, always shown). A personal
+// consent covers photos only when it says `images: allowed`; a story retold from a published
+// report may show only that report's photos (image basis `published-report`).
+bool ConsentCoversImage(const Consent* consent, const std::string& image_basis);
 
 struct StorySource {
   std::string title, publisher, url;

@@ -171,6 +171,9 @@ constexpr Entry kCatalog[] = {
     {Diag::check_image_url, "image '{src}' is not an allowed URL"},
     {Diag::check_image_missing, "image '{src}' is not a file of this site"},
     {Diag::check_alt, "image '{src}' has no alt text; describe it for people who cannot see it"},
+    {Diag::check_image_consent,
+     "image '{src}' shows a person: the story's consent must cover photos (consent.images: "
+     "allowed), or a story retold from a report may show only that report's photos"},
 
     // The self-check's guides.
     {Diag::check_selfcheck_guide, "'{guide}' is not a page of this site"},

@@ -41,6 +41,7 @@ namespace clemency {
   /* Links and images of the body (render/site.cpp). */                                          \
   X(check_link) X(check_anchor) X(check_link_scheduled_later) X(check_link_scheduled)             \
   X(check_link_scheme) X(check_image_url) X(check_image_missing) X(check_alt)                     \
+  X(check_image_consent)                                                                          \
   /* A guide the self-check's rules lead to, made a draft or stripped of a heading. */            \
   X(check_selfcheck_guide) X(check_selfcheck_anchor)                                              \
   /* The workflow: approval needs the legal review's sign-off (editorial/actions.cpp). */        \

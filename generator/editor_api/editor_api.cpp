@@ -357,12 +357,13 @@ void EditorApi::RegisterActions() {
        }},
       {"approve", [](ApiCall& c, int64_t id,
                      const std::string& etag) -> std::optional<Outcome<EditRow>> {
-         bool legal = false;
+         bool legal = false, own_merge = false;
          std::optional<std::string> comment;
-         if (!BoolMember(c, "legal_review", &legal) || !TextMember(c, "comment", &comment)) {
+         if (!BoolMember(c, "legal_review", &legal) || !TextMember(c, "comment", &comment) ||
+             !BoolMember(c, "own_merge", &own_merge)) {
            return std::nullopt;
          }
-         return c.workflow->Approve(c.actor(), id, etag, legal, comment.value_or(""));
+         return c.workflow->Approve(c.actor(), id, etag, legal, comment.value_or(""), own_merge);
        }},
       {"reject", [](ApiCall& c, int64_t id,
                     const std::string& etag) -> std::optional<Outcome<EditRow>> {
@@ -378,7 +379,7 @@ void EditorApi::RegisterActions() {
        }},
   };
   auto members_of = [](std::string_view name) -> Members {
-    if (name == "approve") return {"legal_review", "comment"};
+    if (name == "approve") return {"legal_review", "comment", "own_merge"};
     if (name == "reject") return {"reason"};
     return {};
   };

@@ -142,11 +142,13 @@ Outcome<EditRow> Workflow::Submit(const Actor& actor, int64_t id, const std::str
   EditRow submitted = edit.value();
   submitted.state = "submitted";
   submitted.review_comment.clear();
-  return Write(actor, submitted, edit->version, "edit.submit", "");
+  auto written = Write(actor, submitted, edit->version, "edit.submit", "");
+  if (written.ok() && on_submitted_) on_submitted_(written.value(), actor);
+  return written;
 }
 
 Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::string& if_match,
-                                   bool legal_review, const std::string& comment) {
+                                   bool legal_review, const std::string& comment, bool own_merge) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!May(actor.role, Permission::kApprove)) return NotAllowed(actor, "approve changes");
   auto edit = Current(id, if_match);
@@ -160,6 +162,9 @@ Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::st
   if (std::find(content_writers.begin(), content_writers.end(), actor.name) !=
       content_writers.end()) {
     return Refuse(403, "you wrote part of this change: another publisher must approve it", "co_author");
+  }
+  if (merged) {
+    if (auto refusal = OwnMergeRefusal(id, actor, own_merge)) return *refusal;
   }
   auto problems = Check(id);
   if (!problems.ok()) return problems.refusal();
@@ -180,9 +185,57 @@ Outcome<EditRow> Workflow::Approve(const Actor& actor, int64_t id, const std::st
   approved.legal_review = legal_review && NeedsLegalReview(approved);
   approved.review_comment = comment;
   // A publisher who only merged is recorded as such.
-  std::string detail = merged ? "approved after merging" : "";
+  std::string detail = merged ? "approved own merge: no other publisher" : "";
   if (approved.legal_review) detail += std::string(detail.empty() ? "" : "; ") + "legal review signed off";
   return Write(actor, approved, edit->version, "edit.approve", detail);
+}
+
+Workflow::MergeApproval Workflow::MergeApprovalOf(int64_t id, const std::string& approver,
+                                                  std::vector<std::string>* others) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  others->clear();
+  auto writers = EditRepository(store_.get()).Writers(id);
+  const std::vector<std::string> content_writers = ContentWriters(id);
+  auto wrote = [&content_writers](const std::string& name) {
+    return std::find(content_writers.begin(), content_writers.end(), name) != content_writers.end();
+  };
+  auto users = UserRepository(store_.get()).List();
+  if (users.ok()) {
+    for (const UserRow& user : *users) {
+      if (user.name != approver && user.disabled_at.empty() &&
+          May(user.role, Permission::kApprove) && !wrote(user.name)) {
+        others->push_back(user.name);
+      }
+    }
+  }
+  if (!writers.ok() || wrote(approver) ||
+      std::find(writers->begin(), writers->end(), approver) == writers->end()) {
+    return MergeApproval::kNotMerged;
+  }
+  if (!others->empty()) return MergeApproval::kOthers;
+  return options_.approve_own_merge ? MergeApproval::kOwnMerge : MergeApproval::kSettingOff;
+}
+
+std::optional<Refusal> Workflow::OwnMergeRefusal(int64_t id, const Actor& actor, bool own_merge) {
+  std::vector<std::string> others;
+  std::string names;
+  switch (MergeApprovalOf(id, actor.name, &others)) {
+    case MergeApproval::kNotMerged:
+      return std::nullopt;
+    case MergeApproval::kOthers:
+      for (const std::string& name : others) names += (names.empty() ? "" : ", ") + name;
+      return Refuse(403, "you merged this change: " + names + " can approve it", "merged_others",
+                    {{"names", names}});
+    case MergeApproval::kSettingOff:
+      return Refuse(403, "you merged this change and nobody else can approve it; an "
+                         "administrator's setting (review.approve_own_merge) lets you approve "
+                         "your own merge", "merged_setting_off");
+    case MergeApproval::kOwnMerge:
+      if (own_merge) return std::nullopt;
+      return Refuse(403, "you merged this change: approve it as your own merge, explicitly",
+                    "merged_explicit");
+  }
+  return std::nullopt;
 }
 
 Outcome<EditRow> Workflow::Reject(const Actor& actor, int64_t id, const std::string& if_match,

@@ -123,6 +123,10 @@ class Workflow {
     // The kind of the pages of a section ("guide", "story", …): a major change to a guide
     // needs a legal review.
     std::function<std::string(const std::string& section)> section_kind;
+    // An administrator's setting (site/config.yaml `review: {approve_own_merge: true}`): a
+    // publisher who only merged an edit may approve it when nobody else can, by saying so
+    // (Approve's `own_merge`), audited. Off: such an edit waits for another publisher.
+    bool approve_own_merge = false;
   };
   // REQUIRES: `store` is this workflow's own connection; `port` outlives the workflow.
   Workflow(std::unique_ptr<Store> store, ContentPort* port, Options options);
@@ -143,11 +147,30 @@ class Workflow {
   Outcome<EditRow> Save(const Actor& actor, int64_t id, const std::string& if_match,
                         const EditChanges& changes);
   Outcome<EditRow> Submit(const Actor& actor, int64_t id, const std::string& if_match);
+  // Calls `hook` after every edit submitted for review, with the edit and who submitted it
+  // (under the workflow's lock: it must only start work of its own, such as a notice).
+  // REQUIRES: called before the workflow is used from other threads.
+  void OnSubmitted(std::function<void(const EditRow&, const Actor&)> hook) {
+    on_submitted_ = std::move(hook);
+  }
   // Approves a submitted edit: a publisher who wrote none of it, the content checks passing
   // (422 with their problems otherwise), and for a major change to a guide a legal review
   // sign-off (`legal_review`), which sets the guide's `reviewed` date when it is published.
+  // A publisher who only merged it (see MergeApproval) approves only when it says kOwnMerge,
+  // with `own_merge` set: audited "approved own merge".
   Outcome<EditRow> Approve(const Actor& actor, int64_t id, const std::string& if_match,
-                           bool legal_review, const std::string& comment);
+                           bool legal_review, const std::string& comment, bool own_merge = false);
+  // Whether `approver` may approve edit `id` after merging into it.
+  enum class MergeApproval {
+    kNotMerged,     // they saved no version of it: the usual rules
+    kOthers,        // they merged; `others` (who wrote none of it) must approve
+    kSettingOff,    // they merged, nobody else may approve, and the setting is off
+    kOwnMerge,      // they merged, nobody else may approve: "approve my own merge" is offered
+  };
+  // Returns how `approver` stands towards edit `id`; `others` gets the enabled accounts that may
+  // approve it instead (writing none of it).
+  MergeApproval MergeApprovalOf(int64_t id, const std::string& approver,
+                                std::vector<std::string>* others);
   // Sends a submitted or approved edit back to draft with the reason.
   Outcome<EditRow> Reject(const Actor& actor, int64_t id, const std::string& if_match,
                           const std::string& reason);
@@ -215,12 +238,15 @@ class Workflow {
                          const std::string& action, const std::string& detail,
                          bool written = false);
   Outcome<EditRow> PublishEdit(const std::string& publisher, EditRow edit);
+  // Why `actor`, who merged into edit `id`, may not approve it now (nullopt: they may).
+  std::optional<Refusal> OwnMergeRefusal(int64_t id, const Actor& actor, bool own_merge);
   Refusal Stale(const EditRow& current, int64_t mine_version, const std::string& mine_text);
   std::string Now() const;
   std::unique_ptr<Store> store_;
   ContentPort* port_;
   Options options_;
   std::recursive_mutex mutex_;
+  std::function<void(const EditRow&, const Actor&)> on_submitted_;  // see OnSubmitted
 };
 
 }  // namespace clemency

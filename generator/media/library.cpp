@@ -74,6 +74,11 @@ Result<std::vector<MediaRow>> MediaLibrary::List(const std::string& folded_query
   return MediaRepository(store_.get()).List(folded_query, limit);
 }
 
+Result<bool> MediaLibrary::Delete(const std::string& hash, std::vector<MediaUse>* uses) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return MediaRepository(store_.get()).DeleteUnused(hash, uses);
+}
+
 Result<std::optional<std::string>> MediaLibrary::FileBytes(const std::string& path) {
   std::lock_guard<std::mutex> lock(mutex_);
   return MediaRepository(store_.get()).FileBytes(path);

@@ -45,6 +45,9 @@ class MediaLibrary {
                           FormProblems* problems);
   // Returns up to `limit` images whose alt text holds every word of `folded_query`.
   Result<std::vector<MediaRow>> List(const std::string& folded_query, int limit);
+  // Deletes the image `hash` unless a live page or an open edit shows it (then `uses` names
+  // them). Returns true when it was deleted.
+  Result<bool> Delete(const std::string& hash, std::vector<MediaUse>* uses);
   // Returns the bytes of the copy at site path `path` ("/media/…"), if stored.
   Result<std::optional<std::string>> FileBytes(const std::string& path);
 

@@ -67,7 +67,7 @@ Status LiveSite::Start() {
   if (manifest_.size() > 0) shown_at = std::min(shown_at, manifest_.schedule().built_at);
   Diagnostics diagnostics;  // serve reported them when it opened the store
   StoreRecords records(store_.get());
-  auto media = StoredMediaPaths(store_.get());
+  auto media = StoredMedia(store_.get());
   if (!media.ok()) return media.status();
   site_ = Site::Load(files_.files, options_.source_dir, &diagnostics,
                      LoadOptions{nullptr, &cache, &records, shown_at, std::move(media).value()});
@@ -294,7 +294,7 @@ Result<BuildSummary> LiveSite::SyncWithStore() {
   change.fs = files_.files;
   change.records = &records;
   // An image uploaded to the library is one pages may show from now on.
-  auto media = StoredMediaPaths(store_.get());
+  auto media = StoredMedia(store_.get());
   if (!media.ok()) return media.status();
   change.media = std::move(media).value();
   std::set<std::string> keys;
@@ -417,7 +417,7 @@ Result<PublishResult> LiveSite::PublishOnWatcher(const PublishRequest& given,
   }
   request.now = options_.clock(site_->config().utc_offset_minutes);
   // An image uploaded since the watcher last looked is one the page may show.
-  if (auto media = StoredMediaPaths(store_.get()); media.ok() && **media != site_->media()) {
+  if (auto media = StoredMedia(store_.get()); media.ok() && **media != site_->media()) {
     SiteChange with_media;
     with_media.media = std::move(media).value();
     std::set<std::string> none;

@@ -73,21 +73,61 @@ std::vector<std::string> CopiesOf(const std::set<std::string>& paths, const std:
   return copies;
 }
 
-}  // namespace
-
-Result<std::shared_ptr<const std::set<std::string>>> StoredMediaPaths(Store* store) {
-  auto paths = MediaRepository(store).FilePaths();
-  if (!paths.ok()) return paths.status();
-  return std::make_shared<const std::set<std::string>>(paths->begin(), paths->end());
+// The records of `source_dir`/media/library.yaml, with the line each starts on; none when there
+// is no such file.
+struct Record {
+  MediaRow row;
+  int line = 0;
+};
+Result<std::vector<Record>> ReadRecords(const std::string& source_dir) {
+  const std::string file = JoinPath(JoinPath(source_dir, kMediaExportFolder), kMediaRecordFile);
+  DiskFileSystem disk;
+  std::vector<Record> records;
+  if (!disk.IsFile(file)) return records;
+  auto text = disk.ReadFile(file);
+  if (!text.ok()) return text.status();
+  YamlNode root;
+  YamlError error;
+  if (!ParseYaml(*text, &root, &error)) {
+    return Status::Error(file + ":" + std::to_string(error.line) + ": " + error.message);
+  }
+  if (!root.IsSequence()) return Status::Error(file + ": not a list of images");
+  for (const YamlNode& node : root.items) {
+    auto row = RecordFrom(node, file);
+    if (!row.ok()) return row.status();
+    records.push_back({std::move(row).value(), node.line});
+  }
+  return records;
 }
 
-std::shared_ptr<const std::set<std::string>> FolderMediaPaths(const std::string& source_dir) {
-  auto found = std::make_shared<std::set<std::string>>();
+}  // namespace
+
+Result<std::shared_ptr<const MediaIndex>> StoredMedia(Store* store) {
+  MediaRepository media(store);
+  auto paths = media.FilePaths();
+  if (!paths.ok()) return paths.status();
+  auto people = media.PeopleBases();
+  if (!people.ok()) return people.status();
+  auto index = std::make_shared<MediaIndex>();
+  index->files.insert(paths->begin(), paths->end());
+  index->people = std::move(people).value();
+  return std::shared_ptr<const MediaIndex>(std::move(index));
+}
+
+std::shared_ptr<const MediaIndex> FolderMedia(const std::string& source_dir) {
+  auto found = std::make_shared<MediaIndex>();
   std::error_code ec;
   const std::string folder = JoinPath(source_dir, kMediaExportFolder);
   for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string path = "/" + std::string(paths::kMediaFolder) + "/" + it->path().filename().string();
-    if (it->is_regular_file() && paths::ParseMediaFile(path)) found->insert(path);
+    if (it->is_regular_file() && paths::ParseMediaFile(path)) found->files.insert(path);
+  }
+  auto records = ReadRecords(source_dir);
+  if (records.ok()) {
+    for (const Record& record : *records) {
+      const MediaRow& row = record.row;
+      if (row.consent_basis != "no-person") found->people[row.hash] = row.consent_basis;
+    }
   }
   return found;
 }
@@ -139,33 +179,25 @@ Status ExportMedia(Store* store, const std::string& to_dir) {
 }
 
 Status ImportMedia(const std::string& source_dir, Store* store) {
+  auto records = ReadRecords(source_dir);
+  if (!records.ok()) return records.status();
   const std::string file = JoinPath(JoinPath(source_dir, kMediaExportFolder), kMediaRecordFile);
+  auto available = FolderMedia(source_dir);
   DiskFileSystem disk;
-  if (!disk.IsFile(file)) return Status::Ok();
-  auto text = disk.ReadFile(file);
-  if (!text.ok()) return text.status();
-  YamlNode root;
-  YamlError error;
-  if (!ParseYaml(*text, &root, &error)) {
-    return Status::Error(file + ":" + std::to_string(error.line) + ": " + error.message);
-  }
-  if (!root.IsSequence()) return Status::Error(file + ": not a list of images");
-  auto available = FolderMediaPaths(source_dir);
   MediaRepository media(store);
-  for (const YamlNode& node : root.items) {
-    auto row = RecordFrom(node, file);
-    if (!row.ok()) return row.status();
+  for (const Record& record : *records) {
+    const MediaRow& row = record.row;
     std::vector<MediaFileRow> files;
-    for (const std::string& path : CopiesOf(*available, row->hash)) {
+    for (const std::string& path : CopiesOf(available->files, row.hash)) {
       auto bytes = disk.ReadFile(FolderFile(source_dir, path));
       if (!bytes.ok()) return bytes.status();
       files.push_back({path, std::move(bytes).value()});
     }
-    if (!available->count(row->path)) {
-      return Status::Error(file + ":" + std::to_string(node.line) + ": " + row->path +
-                           " has no file in " + JoinPath(source_dir, kMediaExportFolder));
+    if (!available->files.count(row.path)) {
+      return Status::Error(file + ":" + std::to_string(record.line) + ": " +
+                           row.path + " has no file in " + JoinPath(source_dir, kMediaExportFolder));
     }
-    if (auto id = media.Insert(*row, files); !id.ok()) return id.status();
+    if (auto id = media.Insert(row, files); !id.ok()) return id.status();
   }
   return Status::Ok();
 }

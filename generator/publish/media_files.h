@@ -21,12 +21,14 @@ namespace clemency {
 constexpr char kMediaExportFolder[] = "media";
 constexpr char kMediaRecordFile[] = "library.yaml";
 
-// Returns the site paths of every copy the store's media library holds (LoadOptions::media).
-Result<std::shared_ptr<const std::set<std::string>>> StoredMediaPaths(Store* store);
+// Returns the store's media library as pages may use it (LoadOptions::media): every copy's site
+// path, and the images that show a person with their consent basis.
+Result<std::shared_ptr<const MediaIndex>> StoredMedia(Store* store);
 
-// Returns the site paths of the copies in `source_dir`/media/ (an export's library): the files
-// whose names are media names (paths::ParseMediaFile); none when there is no such folder.
-std::shared_ptr<const std::set<std::string>> FolderMediaPaths(const std::string& source_dir);
+// The same of `source_dir`/media/ (an export's library): the files whose names are media names
+// (paths::ParseMediaFile), and the people from library.yaml's records (an unreadable record
+// file adds none: ImportMedia reports it); empty when there is no such folder.
+std::shared_ptr<const MediaIndex> FolderMedia(const std::string& source_dir);
 
 // Returns the output files (Site::MediaOutputs -> bytes) of the library images `site`'s live
 // pages show, read from the store.

@@ -282,11 +282,12 @@ namespace {
 // media library and of the folder's (an export's media/).
 Result<std::unique_ptr<Site>> LoadForImport(const std::string& source_dir, Store* store,
                                             Diagnostics* diagnostics, StepTimer* timer) {
-  auto stored = StoredMediaPaths(store);
+  auto stored = StoredMedia(store);
   if (!stored.ok()) return stored.status();
-  auto media = std::make_shared<std::set<std::string>>(**stored);
-  auto folder = FolderMediaPaths(source_dir);
-  media->insert(folder->begin(), folder->end());
+  auto media = std::make_shared<MediaIndex>(**stored);
+  auto folder = FolderMedia(source_dir);
+  media->files.insert(folder->files.begin(), folder->files.end());
+  media->people.insert(folder->people.begin(), folder->people.end());
   LoadOptions options;
   options.timer = timer;
   options.media = std::move(media);
@@ -431,7 +432,7 @@ Result<std::unique_ptr<Site>> LoadStoredSite(Store* store, const std::string& so
   if (!stored.ok()) return stored.status();
   if (timer) timer->Mark("read");
   StoreRecords records(store);
-  auto media = StoredMediaPaths(store);
+  auto media = StoredMedia(store);
   if (!media.ok()) return media.status();
   return Site::Load(stored->files, source_dir, diagnostics,
                     LoadOptions{timer, cache, &records, now, std::move(media).value()});

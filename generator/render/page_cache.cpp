@@ -133,7 +133,7 @@ void EncodePage(const Page& p, Encoder& e) {
   for (const auto& s : p.sources) e.Fields(s.title, s.number, s.article, s.url);
   e.Flag(p.consent.has_value());
   if (p.consent) {
-    e.Fields(p.consent->basis, p.consent->given_by, p.consent->scope);
+    e.Fields(p.consent->basis, p.consent->given_by, p.consent->scope, p.consent->images);
     e.MaybeDate(p.consent->date);
   }
   e.Flag(p.story_source.has_value());
@@ -186,7 +186,7 @@ void DecodePage(Decoder& d, Page* p) {
   for (auto& s : p->sources) d.Fields(&s.title, &s.number, &s.article, &s.url);
   if (d.Flag()) {
     Consent& consent = p->consent.emplace();
-    d.Fields(&consent.basis, &consent.given_by, &consent.scope);
+    d.Fields(&consent.basis, &consent.given_by, &consent.scope, &consent.images);
     consent.date = d.MaybeDate();
   }
   if (d.Flag()) {

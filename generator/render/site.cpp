@@ -321,7 +321,11 @@ void Site::RebuildIndexes() {
     }
   }
   // An uploaded image a page shows is a link target too.
-  for (const std::string& path : *media_) targets.append("media\x1f").append(path).append(1, '\n');
+  for (const std::string& path : media_->files) targets.append("media\x1f").append(path).append(1, '\n');
+  // Whether a story may show an image depends on the people in it.
+  for (const auto& [hash, basis] : media_->people) {
+    targets.append("people\x1f").append(hash).append(1, '\x1f').append(basis).append(1, '\n');
+  }
   link_targets_ = HashHex(targets);
 }
 
@@ -350,7 +354,7 @@ std::set<std::string> Site::MediaOutputs() const {
       std::optional<paths::MediaName> media = paths::ParseMediaFile(image.src);
       if (!media || !image.safe) continue;
       for (const std::string& copy : MediaCopies(*media)) {
-        if (media_->count(copy)) outputs.insert(copy.substr(1));
+        if (media_->files.count(copy)) outputs.insert(copy.substr(1));
       }
     }
   }
@@ -420,7 +424,7 @@ std::unordered_set<std::string> Site::LinkableFiles() const {
     }
   }
   for (const auto& file : static_files_) files.insert("/" + file);
-  files.insert(media_->begin(), media_->end());
+  files.insert(media_->files.begin(), media_->files.end());
   // The self-check's pages: content may link to its start, a question or an outcome.
   if (!selfcheck_.empty()) {
     for (const auto& language : config_.languages) {
@@ -553,6 +557,13 @@ void Site::CheckPageLinks(const RenderedPage& rendered, const std::unordered_set
       if (missing != needed.end()) {
         problems->Add(page.source_path, line_of("(" + image.src), "body",
                       {Diag::check_image_missing, {{"src", *missing}}});
+      }
+      // A photo of a person in a story needs the story's consent to cover it.
+      auto person = media ? media_->people.find(media->hash) : media_->people.end();
+      if (person != media_->people.end() && page.kind == "story" &&
+          !ConsentCoversImage(page.consent ? &*page.consent : nullptr, person->second)) {
+        problems->Add(page.source_path, line_of("(" + image.src), "consent.images",
+                      {Diag::check_image_consent, {{"src", image.src}}});
       }
     }
     if (image.alt.find_first_not_of(" \t") == std::string::npos) {

@@ -160,6 +160,15 @@ class SiteRecords {
       const SiteConfig& config, const std::set<std::string>* keys, Diagnostics* diagnostics) = 0;
 };
 
+// The media library as pages may use it: every copy's site path ("/media/…"), and the images
+// that show an identifiable person, by hash, with their consent basis (personal or
+// published-report; an image of nobody identifiable is not listed).
+struct MediaIndex {
+  std::set<std::string> files;
+  std::map<std::string, std::string> people;
+  bool operator==(const MediaIndex&) const = default;
+};
+
 struct LoadOptions {
   StepTimer* timer = nullptr;
   // Same program, same site/ files: a file whose stamp is unchanged is taken from the cache
@@ -167,9 +176,8 @@ struct LoadOptions {
   PageCache* cache = nullptr;
   SiteRecords* records = nullptr;  // none: no withdrawn pages, each history its page's own dates
   std::optional<int64_t> now;      // the time (unix seconds) the site is shown at; unset: now
-  // The site paths of every copy of the media library's images ("/media/…"): what a page may
-  // show as an uploaded image (null: none).
-  std::shared_ptr<const std::set<std::string>> media;
+  // The media library: what a page may show as an uploaded image (null: none).
+  std::shared_ptr<const MediaIndex> media;
 };
 
 // What makes a new site from a loaded one (Site::Changed).
@@ -190,7 +198,7 @@ struct SiteChange {
   // file's problems come at once, and Changed returns the site with them in `diagnostics`.
   bool keep_problems = false;
   // The media library's copies as they are now (LoadOptions::media; null: the old site's).
-  std::shared_ptr<const std::set<std::string>> media;
+  std::shared_ptr<const MediaIndex> media;
 };
 
 // A loaded site never changes: a change makes a new one (Changed), so a site can be rendered,
@@ -267,7 +275,7 @@ class Site {
   // The withdrawn pages the build shows as such (from the records; a site from files has none).
   const std::vector<Tombstone>& tombstones() const { return tombstones_; }
   // Returns the media library's copies this site was given (LoadOptions::media).
-  const std::set<std::string>& media() const { return *media_; }
+  const MediaIndex& media() const { return *media_; }
   // Returns the output files (relative to the output folder: "media/…") of the library images
   // live pages show, every copy of each (its full width and narrower ones): what a build writes
   // of the library, nothing else.
@@ -395,7 +403,7 @@ class Site {
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
   size_t pages_from_cache_ = 0;
   std::string link_targets_;
-  std::shared_ptr<const std::set<std::string>> media_ = std::make_shared<const std::set<std::string>>();
+  std::shared_ptr<const MediaIndex> media_ = std::make_shared<const MediaIndex>();
   std::vector<Tombstone> tombstones_;
   std::map<std::string, History> histories_;  // by "<lang>/<translation key>"
   WordingRules wording_;

@@ -98,7 +98,8 @@ std::unique_ptr<Site> Site::Changed(const SiteChange& change, Diagnostics* diagn
 std::unique_ptr<Site> Site::Changed(std::unique_ptr<Site> next, const SiteChange& change,
                                     Diagnostics* diagnostics, std::set<std::string>* changed_keys) {
   if (change.fs) next->fs_ = change.fs;
-  // Images are only added to the library, so no page that passed its checks fails them now.
+  // An image leaves the library only when no live page or open edit shows it (the admin's
+  // delete), so no page that passed its checks fails them now.
   if (change.media && *change.media != *next->media_) {
     next->media_ = change.media;
     next->RebuildIndexes();

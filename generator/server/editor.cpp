@@ -2,6 +2,7 @@
 
 #include "admin/admin_pages.h"
 #include "admin/admin_ui.h"
+#include "admin/notify.h"
 #include "editor_api/editor_api.h"
 #include "editor_api/editor_auth.h"
 #include "media/library.h"
@@ -42,6 +43,11 @@ Status RegisterEditor(httplib::Server& server, const ServerOptions& options) {
   if (!media.ok()) return Status::Error("server: " + media.status().message());
   admin->SetMediaLibrary(std::move(media).value());
   admin->Register();
+  // Publishers hear of a change waiting for them (by e-mail, when notify.sendmail is set).
+  auto notifier = std::make_shared<ReviewNotifier>(options.store->path(), *text, *options.config);
+  options.workflow->OnSubmitted([notifier](const EditRow& edit, const Actor& actor) {
+    notifier->Submitted(edit, actor.name);
+  });
   return Status::Ok();
 }
 

@@ -141,6 +141,53 @@ Result<std::optional<std::string>> MediaRepository::FileBytes(const std::string&
   return std::optional<std::string>(stmt->Blob(0));
 }
 
+Result<std::vector<MediaUse>> MediaRepository::Uses(const std::string& hash) {
+  // Every copy's site path starts so (paths::MediaFile), whatever its size.
+  const std::string prefix = "/media/" + hash + "-";
+  auto stmt = store_->Prepare(
+      "SELECT source_path, title, 0 FROM pages WHERE status = 'published' "
+      "AND instr(source_text, ?1) > 0 "
+      "UNION ALL SELECT source_path, '', 1 FROM edits "
+      "WHERE state IN ('draft', 'submitted', 'approved', 'scheduled') "
+      "AND instr(source_text, ?1) > 0 ORDER BY 3, 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, prefix);
+  std::vector<MediaUse> uses;
+  while (stmt->Step()) uses.push_back({stmt->Text(0), stmt->Text(1), stmt->Int(2) != 0});
+  if (!stmt->status().ok()) return stmt->status();
+  return uses;
+}
+
+Result<bool> MediaRepository::DeleteUnused(const std::string& hash, std::vector<MediaUse>* uses) {
+  uses->clear();
+  if (Status s = store_->Begin(); !s.ok()) return s;
+  Status s = Status::Ok();
+  bool deleted = false;
+  auto existing = FindByHash(hash);
+  auto found = existing.ok() ? Uses(hash) : Result<std::vector<MediaUse>>(existing.status());
+  if (!found.ok()) s = found.status();
+  if (s.ok()) *uses = std::move(found).value();
+  if (s.ok() && existing->has_value() && uses->empty()) {
+    auto stmt = store_->Prepare("DELETE FROM media WHERE hash = ?1");  // its files cascade
+    s = stmt.ok() ? stmt->Bind(1, hash).Run() : stmt.status();
+    deleted = s.ok();
+  }
+  if (s.ok() && deleted) s = store_->Commit();
+  if (!s.ok() || !deleted) store_->Rollback();
+  if (!s.ok()) return s;
+  return deleted;
+}
+
+Result<std::map<std::string, std::string>> MediaRepository::PeopleBases() {
+  auto stmt = store_->Prepare(
+      "SELECT hash, consent_basis FROM media WHERE consent_basis <> 'no-person'");
+  if (!stmt.ok()) return stmt.status();
+  std::map<std::string, std::string> bases;
+  while (stmt->Step()) bases[stmt->Text(0)] = stmt->Text(1);
+  if (!stmt->status().ok()) return stmt->status();
+  return bases;
+}
+
 Result<std::vector<std::string>> MediaRepository::FilePaths() {
   auto stmt = store_->Prepare("SELECT path FROM media_files ORDER BY path");
   if (!stmt.ok()) return stmt.status();

@@ -31,6 +31,12 @@ struct MediaFileRow {
   std::string bytes;  // the encoded image
 };
 
+// A page that shows an image: a live page (its title) or an open edit (title empty).
+struct MediaUse {
+  std::string source_path, title;
+  bool open_edit = false;
+};
+
 class MediaRepository {
  public:
   explicit MediaRepository(Store* store) : store_(store) {}
@@ -45,6 +51,15 @@ class MediaRepository {
   Result<std::vector<MediaRow>> List(const std::string& folded_query, int limit);
   // Returns the bytes of the copy at site path `path`, if stored.
   Result<std::optional<std::string>> FileBytes(const std::string& path);
+  // Returns the live pages and the open edits whose text shows a copy of the image `hash`.
+  Result<std::vector<MediaUse>> Uses(const std::string& hash);
+  // Deletes the image `hash` with its copies unless a live page or an open edit shows it (then
+  // `uses` names them), in one transaction. Returns true when it was deleted, false when it is
+  // used or not stored.
+  Result<bool> DeleteUnused(const std::string& hash, std::vector<MediaUse>* uses);
+  // Returns the consent basis of each image that shows a person (every basis but no-person), by
+  // hash.
+  Result<std::map<std::string, std::string>> PeopleBases();
   // Returns the site paths of every stored copy, sorted.
   Result<std::vector<std::string>> FilePaths();
 

@@ -293,6 +293,12 @@ CREATE TABLE media_files (
   bytes BLOB NOT NULL
 );
 )sql",
+    // Editors' e-mail addresses and the language of the notices sent there (submitted for
+    // review: the publishers are told).
+    R"sql(
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

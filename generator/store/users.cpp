@@ -1,6 +1,14 @@
 #include "store/users.h"
 
 namespace clemency {
+namespace {
+
+UserRow ReadUser(const Statement& stmt) {
+  return {stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4), stmt.Text(5),
+          stmt.Text(6)};
+}
+
+}  // namespace
 
 Status UserRepository::Add(const UserRow& user) {
   if (auto existing = Get(user.name); !existing.ok() || existing->has_value()) {
@@ -16,11 +24,12 @@ Status UserRepository::Add(const UserRow& user) {
 
 Result<std::vector<UserRow>> UserRepository::List() {
   auto stmt = store_->Prepare(
-      "SELECT name, role, password_hash, disabled_at, created_at FROM users ORDER BY name");
+      "SELECT name, role, password_hash, disabled_at, created_at, email, lang FROM users "
+      "ORDER BY name");
   if (!stmt.ok()) return stmt.status();
   std::vector<UserRow> out;
   while (stmt->Step()) {
-    out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4)});
+    out.push_back(ReadUser(stmt.value()));
   }
   if (!stmt->status().ok()) return stmt->status();
   return out;
@@ -28,15 +37,15 @@ Result<std::vector<UserRow>> UserRepository::List() {
 
 Result<std::optional<UserRow>> UserRepository::Get(const std::string& name) {
   auto stmt = store_->Prepare(
-      "SELECT name, role, password_hash, disabled_at, created_at FROM users WHERE name = ?1");
+      "SELECT name, role, password_hash, disabled_at, created_at, email, lang FROM users "
+      "WHERE name = ?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, name);
   if (!stmt->Step()) {
     if (!stmt->status().ok()) return stmt->status();
     return std::optional<UserRow>();
   }
-  return std::optional<UserRow>(
-      UserRow{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4)});
+  return std::optional<UserRow>(ReadUser(stmt.value()));
 }
 
 Status UserRepository::Disable(const std::string& name, const std::string& at) {
@@ -47,6 +56,17 @@ Status UserRepository::Disable(const std::string& name, const std::string& at) {
   auto stmt = store_->Prepare("UPDATE users SET disabled_at = ?2 WHERE name = ?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, name).Bind(2, at);
+  return stmt->Run();
+}
+
+Status UserRepository::SetContact(const std::string& name, const std::string& email,
+                                  const std::string& lang) {
+  auto user = Get(name);
+  if (!user.ok()) return user.status();
+  if (!user->has_value()) return Status::Error("no account named '" + name + "'");
+  auto stmt = store_->Prepare("UPDATE users SET email = ?2, lang = ?3 WHERE name = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, name).Bind(2, email).Bind(3, lang);
   return stmt->Run();
 }
 

@@ -14,6 +14,8 @@ struct UserRow {
   std::string name, role, password_hash;
   std::string disabled_at;  // "" while the account may sign in
   std::string created_at;
+  // Where the workflow's notices go ("": none) and their language ("": the site's default).
+  std::string email{}, lang{};
 };
 
 struct AuditRow {
@@ -30,6 +32,9 @@ class UserRepository {
   Result<std::optional<UserRow>> Get(const std::string& name);
   // Marks the account disabled at `at`; an error when there is no such (enabled) account.
   Status Disable(const std::string& name, const std::string& at);
+  // Sets the account's e-mail address and notice language; an error when there is no such
+  // account.
+  Status SetContact(const std::string& name, const std::string& email, const std::string& lang);
 
  private:
   Store* store_;

@@ -23,6 +23,10 @@
 //              and the edit screen offers it back after signing in again
 //   new page   a Vietnamese title makes the slug (checked as typed, a taken one said so); with
 //              JavaScript off the server makes it; the page starts with its title
+//   image      a JPEG uploaded with alt text in each language is inserted in a story, submitted,
+//              approved by a publisher and published: the live page's <img> has srcset, width,
+//              height and alt, and every copy it names is served; the library refuses to delete
+//              it (naming the story) but deletes an unused image
 // Exits 1 with the list of failures, 2 when it cannot run at all.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -124,8 +128,8 @@ async function signIn(context, name) {
 
 // The edit screen's URL for `path`, starting the edit from the page list if needed: opening
 // the page makes no draft, so it is saved once (unchanged) to make one.
-async function openEdit(page, path) {
-  await page.goto(`${origin}/admin/pages?section=guides&page_lang=vi`);
+async function openEdit(page, path, section = 'guides') {
+  await page.goto(`${origin}/admin/pages?section=${section}&page_lang=vi`);
   const item = page.locator('.page-list li', { has: page.locator(`.path:text-is("${path}")`) });
   await Promise.all([page.waitForURL(/\/admin\/edit\?/), item.locator('a.button').click()]);
   await Promise.all([page.waitForURL(/\/admin\/edits\/\d+/), page.click('#edit-form button[value=save]')]);
@@ -391,6 +395,105 @@ async function mediaCheck(editorContext) {
   return problems;
 }
 
+// A JPEG the browser draws (1200 x 800, so the build writes its 960 and 480 copies too).
+async function drawnJpeg(page, from = '#2a6f97', to = '#f4a261') {
+  const dataUrl = await page.evaluate(([from, to]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 1200;
+    canvas.height = 800;
+    const g = canvas.getContext('2d');
+    const gradient = g.createLinearGradient(0, 0, 1200, 800);
+    gradient.addColorStop(0, from);
+    gradient.addColorStop(1, to);
+    g.fillStyle = gradient;
+    g.fillRect(0, 0, 1200, 800);
+    return canvas.toDataURL('image/jpeg', 0.8);
+  }, [from, to]);
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}
+
+async function uploadImage(page, buffer, alts) {
+  await page.goto(origin + '/admin/media');
+  await page.setInputFiles('#media-file', { name: 'anh-chup.jpg', mimeType: 'image/jpeg', buffer });
+  for (const [lang, text] of Object.entries(alts)) await page.fill(`#media-alt-${lang}`, text);
+  await page.check('input[name=consent_basis][value=no-person]');
+  await Promise.all([page.waitForURL(/added=1/), page.click('form.media-upload button[type=submit]')]);
+}
+
+const IMAGE_STORY = 'content/stories/nhom-thien-nguyen-do-luong-chung-tay.vi.md';
+const IMAGE_STORY_URL = '/vi/stories/nhom-thien-nguyen-do-luong-chung-tay/';
+const IMAGE_ALTS = { vi: 'Cánh đồng lúa chín ở Đô Lương', en: 'Ripe rice fields in Do Luong', km: 'វាលស្រូវទុំនៅដូលឿង' };
+
+// An editor inserts a library image in a story; a publisher approves and publishes it; readers
+// get a responsive <img> whose every copy is served. The library will not delete it now.
+async function imagePublishCheck(editorContext, publisherContext) {
+  const problems = [];
+  const ed = watch(await editorContext.newPage());
+  await uploadImage(ed, await drawnJpeg(ed), IMAGE_ALTS);
+  const editPath = await openEdit(ed, IMAGE_STORY, 'stories');
+  await ed.locator('details.media-insert summary').click();
+  const insert = ed.locator('.media-insert-button', { hasText: IMAGE_ALTS.vi });
+  if (!(await insert.count())) return ['the edit screen does not offer the uploaded image'];
+  await ed.locator('#f-body').evaluate((t) => { t.selectionStart = t.selectionEnd = t.value.length; });
+  await insert.first().click();
+  const body = await ed.locator('#f-body').inputValue();
+  const inserted = /!\[Cánh đồng lúa chín ở Đô Lương\]\((\/media\/[0-9a-f]+-1200x800\.jpg)\)/.exec(body);
+  if (!inserted) return [`the body does not hold the image's Markdown: ${body.slice(-200)}`];
+  await ed.fill('#f-note', 'Thêm ảnh cánh đồng.');
+  await Promise.all([ed.waitForURL(/done=saved/), ed.click('#edit-form button[value=save]')]);
+  await Promise.all([ed.waitForURL(/done=submitted/), ed.click('form[action$="/submit"] button')]);
+  const pub = watch(await publisherContext.newPage());
+  await pub.goto(origin + editPath);
+  await Promise.all([pub.waitForURL(/done=approved/), pub.click('form[action$="/approve"] button')]);
+  await Promise.all([pub.waitForURL(/done=published/), pub.click('form[action$="/publish"] button')]);
+  const reader = watch(await publisherContext.newPage());
+  let img = null;
+  for (let i = 0; i < 50 && !img; ++i) {
+    await reader.goto(origin + IMAGE_STORY_URL);
+    // The <img> names the full copy in its srcset (its src is the 960 px copy).
+    const found = reader.locator(`main img[srcset*="${inserted[1]}"]`);
+    if (await found.count()) img = found.first();
+    else await reader.waitForTimeout(200);
+  }
+  if (!img) return [...problems, `the live story shows no <img> of ${inserted[1]}`];
+  const attrs = await img.evaluate((e) => ({ src: e.getAttribute('src'), srcset: e.getAttribute('srcset'), width: e.getAttribute('width'),
+    height: e.getAttribute('height'), alt: e.getAttribute('alt') }));
+  if (attrs.width !== '1200' || attrs.height !== '800') problems.push(`the <img> is ${attrs.width} x ${attrs.height}`);
+  if (attrs.alt !== IMAGE_ALTS.vi) problems.push(`the <img> alt is "${attrs.alt}"`);
+  const urls = (attrs.srcset ?? '').split(',').map((c) => c.trim().split(/\s+/)[0]).filter(Boolean);
+  if (urls.length < 3) problems.push(`the srcset names ${urls.length} copies: "${attrs.srcset}"`);
+  for (const url of new Set([attrs.src, ...urls])) {
+    const response = await reader.request.get(new URL(url, origin + IMAGE_STORY_URL).href);
+    if (response.status() !== 200) problems.push(`${url}: HTTP ${response.status()}`);
+    else if (response.headers()['content-type'] !== 'image/jpeg') problems.push(`${url}: ${response.headers()['content-type']}`);
+  }
+  await reader.close();
+  problems.push(...await mediaDeleteProblems(ed, inserted[1]));
+  await ed.close();
+  await pub.close();
+  return problems;
+}
+
+// The library's delete: refused for the image the story shows (the story named, in Vietnamese),
+// done for an image nothing uses.
+async function mediaDeleteProblems(page, usedPath) {
+  const problems = [];
+  await page.goto(origin + '/admin/media');
+  const used = page.locator('.media-list li', { has: page.locator(`input.media-markdown[value$="(${usedPath})"]`) });
+  await Promise.all([page.waitForLoadState('load'), used.locator('form.media-delete button').click()]);
+  const refusal = await page.locator('#media-delete-refused').innerText().catch(() => '');
+  if (!refusal.includes('Nhóm thiện nguyện') && !refusal.includes('nhom-thien-nguyen-do-luong-chung-tay')) {
+    problems.push(`deleting a used image was not refused naming the story: "${refusal}"`);
+  }
+  for (const p of await axeProblems(page)) problems.push(`axe with the refusal shown: ${p}`);
+  const unused = { vi: 'Ảnh thử không dùng', en: 'An unused test picture', km: 'រូបភាពសាកល្បង' };
+  await uploadImage(page, await drawnJpeg(page, '#264653', '#e9c46a'), unused);
+  const item = page.locator('.media-list li', { hasText: unused.vi });
+  await Promise.all([page.waitForURL(/deleted=1/), item.locator('form.media-delete button').click()]);
+  if (await page.locator('.media-list li', { hasText: unused.vi }).count()) problems.push('the unused image is still listed after deleting it');
+  return problems;
+}
+
 // A new page from a Vietnamese title, with JavaScript (the slug follows the title, a taken slug
 // is said so) and without it (the server makes the slug).
 async function newPageCheck(editorContext, noJsContext) {
@@ -515,6 +618,8 @@ try {
   await check('form: typed inputs, a refusal next to its field, a search without diacritics', () => typedFormCheck(editor));
   await check('new page: slug from a Vietnamese title, checked as typed; without JavaScript too', () => newPageCheck(editor, noJs));
   await check('media: an image uploaded with alt text in each language, listed with its Markdown', () => mediaCheck(editor));
+  await check('image: inserted in a story, approved, published: a responsive <img>, every copy served; delete refused while used',
+    () => imagePublishCheck(editor, publisher));
   const session = await browser.newContext();
   session.setDefaultTimeout(30_000);
   await check('session: text typed after the session ended is kept and offered back', () => expiredSessionCheck(session));

@@ -51,7 +51,7 @@ sections:
       "site/config.yaml:3: colour: unknown field (allowed: base_url, default_language, languages, "
       "sections, time_zone, utc_offset, summary_length, feed_limit, list_page_size, "
         "max_content_file_mb, command_line_publishing, "
-        "readability, licence, websub)\n"
+        "readability, licence, websub, notify, review)\n"
       "site/config.yaml:7: sections[0].kind: must be one of guide, story, support, round, page, not "
       "'blog'\n");
 }

@@ -101,8 +101,9 @@ struct Fixture {
     site = std::make_unique<FakeSite>(seed_store.get());
     Open();
   }
-  void Open() {
+  void Open(bool approve_own_merge = false) {
     Workflow::Options options;
+    options.approve_own_merge = approve_own_merge;
     options.languages = {"vi", "en", "km"};
     options.now = [this] { return DateTime{clock, 420, true}; };
     options.section_kind = [](const std::string& s) { return s == "guides" ? "guide" : "page"; };
@@ -456,7 +457,7 @@ TEST_CASE("workflow: the dashboard flags missing and outdated translations with 
   CHECK(pages->at(1).title == "Quy trình");
 }
 
-TEST_CASE("workflow: a publisher who only took the merge with a page published since may approve") {
+TEST_CASE("workflow: a publisher who only merged approves only as an explicit own merge, when allowed") {
   Fixture f;
   EditRow edit = f.Submitted(f.lan, "major");  // a major change to a guide: legal review
   auto approved = f.workflow->Approve(f.hoa, edit.id, EditETag(edit), true, "");
@@ -478,18 +479,34 @@ TEST_CASE("workflow: a publisher who only took the merge with a page published s
   auto submitted = f.workflow->Submit(f.lan, edit.id, EditETag(merged.value()));
   REQUIRE(submitted.ok());
   CHECK(f.workflow->ContentWriters(edit.id) == std::vector<std::string>{"lan"});
-  // The legal review is still required of him.
-  auto unsigned_off = f.workflow->Approve(f.hoa, edit.id, EditETag(submitted.value()), false, "");
+  const std::string etag = EditETag(submitted.value());
+  // Another publisher wrote none of it: he must approve, and the refusal names him.
+  auto others = f.workflow->Approve(f.hoa, edit.id, etag, true, "", true);
+  REQUIRE_FALSE(others.ok());
+  CHECK(others.refusal().status == 403);
+  CHECK(others.refusal().key == "merged_others");
+  CHECK(others.refusal().args.at("names") == "tuan");
+  // Nobody else: without the administrator's setting the edit waits.
+  REQUIRE(UserRepository(f.seed_store.get()).Disable("tuan", "2026-01-02").ok());
+  auto off = f.workflow->Approve(f.hoa, edit.id, etag, true, "", true);
+  REQUIRE_FALSE(off.ok());
+  CHECK(off.refusal().key == "merged_setting_off");
+  // With it, only by saying so; the legal review is still required of him.
+  f.Open(true);
+  auto implicit = f.workflow->Approve(f.hoa, edit.id, etag, true, "");
+  REQUIRE_FALSE(implicit.ok());
+  CHECK(implicit.refusal().key == "merged_explicit");
+  auto unsigned_off = f.workflow->Approve(f.hoa, edit.id, etag, false, "", true);
   REQUIRE_FALSE(unsigned_off.ok());
   CHECK(unsigned_off.refusal().key == "legal_review");
-  auto again = f.workflow->Approve(f.hoa, edit.id, EditETag(submitted.value()), true, "");
+  auto again = f.workflow->Approve(f.hoa, edit.id, etag, true, "", true);
   REQUIRE(again.ok());
   auto audit = f.workflow->RecentAudit(50);
   REQUIRE(audit.ok());
   bool recorded = false, merge_audited = false;
   for (const AuditRow& row : audit.value()) {
     recorded = recorded || (row.actor == "hoa" && row.action == "edit.approve" &&
-                            row.detail == "approved after merging; legal review signed off");
+                            row.detail == "approved own merge: no other publisher; legal review signed off");
     merge_audited = merge_audited || (row.actor == "hoa" && row.action == "edit.merge");
   }
   CHECK(recorded);

@@ -191,7 +191,7 @@ TEST_CASE("a library image a page shows goes out with every copy; export and imp
 
   REQUIRE(ExportContent(s.store.get(), dir / "src", dir / "exported").ok());
   CHECK(testing::ReadFile(dir / "exported/media/abcd-480x240.png") == "480");
-  CHECK(FolderMediaPaths(dir / "exported")->size() == 3);
+  CHECK(FolderMedia(dir / "exported")->files.size() == 3);
   // A new store made from the export has the image with its record.
   Diagnostics again;
   REQUIRE(ImportContent(dir / "exported", dir / "new.db", &again).ok());

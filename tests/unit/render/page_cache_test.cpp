@@ -44,7 +44,7 @@ Page SamplePage() {
   p.weight = -3;
   p.tags = {"vay vốn", "việc làm"};
   p.sources = {{"Luật Đặc xá", "30/2018/QH14", "Điều 11", "https://example.org/luat"}};
-  p.consent = Consent{"personal", "Chị H.", DateTime{1767571200, 420, false}, "initials-only"};
+  p.consent = Consent{"personal", "Chị H.", DateTime{1767571200, 420, false}, "initials-only", ""};
   p.story_source = StorySource{"Bài báo", "Báo X", "https://example.org/bai", std::nullopt};
   SupportInfo info;
   info.province = "An Giang";

@@ -1,4 +1,5 @@
 // Whole builds of the fixture sites in tests/sites/, through Site::Load and Site::Build.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -526,4 +527,42 @@ TEST_CASE("feeds: the home page's news is an entry of the language's feed, each 
   CHECK(Contains(atom, "Đợt đặc xá mới đã bắt đầu."));
   CHECK(Contains(atom, "<id>tag:dacxa.example.gov.vn,2026-04-02:/vi/</id>"));
   CHECK_FALSE(Contains(ReadFile(dir / "public2/vi/guides/feed.atom"), "Đợt đặc xá mới"));  // not a section's
+}
+
+TEST_CASE("a story shows a photo of a person only when its consent covers photos") {
+  testing::TempDir dir;
+  testing::MakeFixtureSite("multilingual", dir.path());
+  const std::string story = dir / "content/stories/mot.vi.md";
+  const std::string text = testing::ReadFile(story);
+  auto media = std::make_shared<MediaIndex>();
+  for (const char* hash : {"aa11", "bb22", "cc33"}) {
+    for (const char* size : {"1000x500", "960x480", "480x240"}) {
+      media->files.insert(std::string("/media/") + hash + "-" + size + ".jpg");
+    }
+  }
+  media->people = {{"aa11", "personal"}, {"cc33", "published-report"}};
+  // The problems of the site with the story's consent and body changed.
+  auto problems = [&](const std::string& consent, const std::string& image) {
+    std::string changed = text;
+    changed.replace(changed.find("  scope: initials-only\n"), 23, consent);
+    changed += "\n![Anh T. trước nhà](/media/" + image + "-1000x500.jpg)\n";
+    testing::WriteFile(story, changed);
+    Diagnostics diagnostics;
+    LoadOptions options;
+    options.media = media;
+    Site::Load(std::make_shared<DiskFileSystem>(), dir.path(), &diagnostics, options);
+    return diagnostics.items();
+  };
+  const std::string initials = "  scope: initials-only\n";
+  auto refused = problems(initials, "aa11");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused.front().code == "check_image_consent");
+  CHECK(refused.front().field == "consent.images");
+  CHECK(refused.front().line == std::count(text.begin(), text.end(), '\n') + 2);  // the image's
+  CHECK(problems(initials + "  images: not-allowed\n", "aa11").size() == 1);
+  CHECK(problems(initials + "  images: allowed\n", "aa11").empty());
+  CHECK(problems(initials, "bb22").empty());  // nobody identifiable in it
+  // Only a personal consent may say so; a retold report may show the report's photos only.
+  CHECK(problems(initials + "  images: maybe\n", "bb22").front().code == "check_choice");
+  CHECK(problems(initials, "cc33").size() == 1);
 }
