@@ -87,25 +87,39 @@ void Subscribe(Hub& hub, Store* store, Subscriber& subscriber, const std::string
   FAIL("the subscription was not stored");
 }
 
+// A site with one feed, its store, and a subscriber (the hub is made by each test).
+struct Site {
+  testing::TempDir dir;
+  Subscriber subscriber;
+  std::unique_ptr<Store> store;
+  Site() {
+    testing::WriteFile(dir / "public/vi/feed.atom", "<feed>1</feed>");
+    auto opened = Store::Open(dir / "clemency.db");
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+  }
+  // Returns the subscriptions of the feed stored now.
+  std::vector<Subscription> Stored() {
+    auto stored = SubscriptionRepository(store.get()).Active(kTopic, 0);
+    REQUIRE(stored.ok());
+    return *stored;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("websub: a secret is stored sealed, and deliveries are still signed with it") {
-  testing::TempDir dir;
-  testing::WriteFile(dir / "public/vi/feed.atom", "<feed>1</feed>");
-  Subscriber subscriber;
-  auto store = Store::Open(dir / "clemency.db");
-  REQUIRE(store.ok());
-  Hub hub(Options(dir));
+  Site site;
+  Subscriber& subscriber = site.subscriber;
+  Hub hub(Options(site.dir));
   REQUIRE(hub.Start().ok());
-  Subscribe(hub, store->get(), subscriber, "partner secret");
-  auto stored = SubscriptionRepository(store->get()).Active(kTopic, 0);
-  REQUIRE(stored.ok());
-  CHECK(stored->at(0).secret.rfind("sealed1:", 0) == 0);
-  CHECK(stored->at(0).secret.find("partner") == std::string::npos);
-  CHECK((std::filesystem::status(dir / "clemency.db.websub-key").permissions() &
+  Subscribe(hub, site.store.get(), subscriber, "partner secret");
+  CHECK(site.Stored().at(0).secret.rfind("sealed1:", 0) == 0);
+  CHECK(site.Stored().at(0).secret.find("partner") == std::string::npos);
+  CHECK((std::filesystem::status(site.dir / "clemency.db.websub-key").permissions() &
          std::filesystem::perms::group_all) == std::filesystem::perms::none);
 
-  testing::WriteFile(dir / "public/vi/feed.atom", "<feed>2</feed>");
+  testing::WriteFile(site.dir / "public/vi/feed.atom", "<feed>2</feed>");
   hub.Notify();
   REQUIRE(subscriber.WaitFor([&] { return !subscriber.deliveries.empty(); }));
   CHECK(subscriber.deliveries[0] == "<feed>2</feed>");
@@ -113,58 +127,47 @@ TEST_CASE("websub: a secret is stored sealed, and deliveries are still signed wi
 }
 
 TEST_CASE("websub: a subscription whose secret cannot be read is ended with a denial notice") {
-  testing::TempDir dir;
-  testing::WriteFile(dir / "public/vi/feed.atom", "<feed>1</feed>");
-  Subscriber subscriber;
-  auto store = Store::Open(dir / "clemency.db");
-  REQUIRE(store.ok());
+  Site site;
+  Subscriber& subscriber = site.subscriber;
   {
-    Hub hub(Options(dir));
+    Hub hub(Options(site.dir));
     REQUIRE(hub.Start().ok());
-    Subscribe(hub, store->get(), subscriber, "partner secret");
+    Subscribe(hub, site.store.get(), subscriber, "partner secret");
   }
   // The store restored on a machine without the key file: a new key is made, the old box fails.
-  std::filesystem::remove(dir / "clemency.db.websub-key");
-  Hub hub(Options(dir));
+  std::filesystem::remove(site.dir / "clemency.db.websub-key");
+  Hub hub(Options(site.dir));
   REQUIRE(hub.Start().ok());
-  testing::WriteFile(dir / "public/vi/feed.atom", "<feed>2</feed>");
+  testing::WriteFile(site.dir / "public/vi/feed.atom", "<feed>2</feed>");
   hub.Notify();
   REQUIRE(subscriber.WaitFor([&] { return !subscriber.denials.empty(); }));
   CHECK(subscriber.denials[0] ==
         std::string(kTopic) + " the hub can no longer sign for this subscription; please subscribe again");
   CHECK(subscriber.deliveries.empty());  // never sent unsigned
-  CHECK(SubscriptionRepository(store->get()).Active(kTopic, 0)->empty());
+  CHECK(site.Stored().empty());
 }
 
 TEST_CASE("websub: a feed no longer published ends its subscriptions with a denial notice") {
-  testing::TempDir dir;
-  testing::WriteFile(dir / "public/vi/feed.atom", "<feed>1</feed>");
-  Subscriber subscriber;
-  auto store = Store::Open(dir / "clemency.db");
-  REQUIRE(store.ok());
-  Hub hub(Options(dir));
+  Site site;
+  Subscriber& subscriber = site.subscriber;
+  Hub hub(Options(site.dir));
   REQUIRE(hub.Start().ok());
-  Subscribe(hub, store->get(), subscriber, "");
-  std::filesystem::remove(dir / "public/vi/feed.atom");
+  Subscribe(hub, site.store.get(), subscriber, "");
+  std::filesystem::remove(site.dir / "public/vi/feed.atom");
   hub.Notify();
   REQUIRE(subscriber.WaitFor([&] { return !subscriber.denials.empty(); }));
   CHECK(subscriber.denials[0] == std::string(kTopic) + " this feed is no longer published");
-  CHECK(SubscriptionRepository(store->get()).Active(kTopic, 0)->empty());
+  CHECK(site.Stored().empty());
 }
 
 TEST_CASE("websub: plaintext secrets of an older store are sealed when the hub starts") {
-  testing::TempDir dir;
-  testing::WriteFile(dir / "public/vi/feed.atom", "<feed>1</feed>");
-  auto store = Store::Open(dir / "clemency.db");
-  REQUIRE(store.ok());
-  REQUIRE(SubscriptionRepository(store->get())
+  Site site;
+  REQUIRE(SubscriptionRepository(site.store.get())
               .Put({kTopic, "http://127.0.0.1:9/cb", "old secret", 3600, 2000000000, 0})
               .ok());
-  Hub hub(Options(dir));
+  Hub hub(Options(site.dir));
   REQUIRE(hub.Start().ok());
-  auto stored = SubscriptionRepository(store->get()).Active(kTopic, 0);
-  REQUIRE(stored.ok());
-  auto sealer = SecretSealer::Open(dir / "clemency.db.websub-key");
+  auto sealer = SecretSealer::Open(site.dir / "clemency.db.websub-key");
   REQUIRE(sealer.ok());
-  CHECK(sealer->Unseal(stored->at(0).secret).value() == "old secret");
+  CHECK(sealer->Unseal(site.Stored().at(0).secret).value() == "old secret");
 }
