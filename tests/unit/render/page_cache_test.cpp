@@ -44,7 +44,8 @@ Page SamplePage() {
   p.weight = -3;
   p.tags = {"vay vốn", "việc làm"};
   p.sources = {{"Luật Đặc xá", "30/2018/QH14", "Điều 11", "https://example.org/luat"}};
-  p.consent = Consent{"personal", "Chị H.", DateTime{1767571200, 420, false}, "initials-only", ""};
+  p.consent = Consent{"personal", "Chị H.", DateTime{1767571200, 420, false}, "initials-only",
+                      "allowed"};
   p.story_source = StorySource{"Bài báo", "Báo X", "https://example.org/bai", std::nullopt};
   SupportInfo info;
   info.province = "An Giang";
@@ -96,6 +97,7 @@ TEST_CASE("a page survives the cache's encoding field for field") {
   CHECK(back.page.updated.has_time);
   CHECK(back.page.support->coordinates->lon == 104.99);
   CHECK(back.page.consent->scope == "initials-only");
+  CHECK(back.page.consent->images == "allowed");
   CHECK(back.page.consent->basis == "personal");
   CHECK(back.page.consent->date->unix_seconds == 1767571200);
   CHECK(back.page.support->current_province == "An Giang mới");
