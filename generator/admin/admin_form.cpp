@@ -103,8 +103,25 @@ View AdminSite::InputView(AdminPage& page, const FormInput& input, bool editable
     item.Set("rows", type == FieldType::kTextList ? "3" : "2");
   } else {
     item.Set("is_input", true).Set("value", value).Set("type", set_on_save ? "text" : InputType(input));
+    SetProvinceSuggestions(input.key, id, &item);
   }
   return item;
+}
+
+void AdminSite::SetProvinceSuggestions(const std::string& key, const std::string& id,
+                                       View* item) const {
+  // As content writes them: the default language's names; `province` may be a former one too.
+  if ((key != "province" && key != "current_province") || config_.provinces.empty()) return;
+  View names = View::List();
+  for (const Province& province : config_.provinces) {
+    names.Push(province.Name(config_.default_language, config_.default_language));
+  }
+  if (key == "province") {
+    for (const Province& province : config_.provinces) {
+      for (const std::string& former : province.former) names.Push(former);
+    }
+  }
+  item->Set("list_id", id + "-names").Set("suggestions", std::move(names));
 }
 
 View AdminSite::FieldsView(AdminPage& page, const KindForm& form, bool editable,

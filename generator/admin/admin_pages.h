@@ -132,6 +132,9 @@ class AdminSite : public std::enable_shared_from_this<AdminSite> {
   std::optional<TypedPage> TypedPageOf(const std::string& path) const;
   // A front-matter field's label in the page's language ("contact.phone": "Điện thoại").
   std::string FieldLabel(const AdminPage& page, const std::string& field) const;
+  // For the province fields of a site with a province list: a datalist of the names entries
+  // may use, so an editor picks a listed spelling (the loader refuses others).
+  void SetProvinceSuggestions(const std::string& key, const std::string& id, View* item) const;
   View InputView(AdminPage& page, const FormInput& input, bool editable,
                  const std::vector<std::string>& errors) const;
   // The shown inputs of `form`, groups opened and closed around their parts; `errors` by key.

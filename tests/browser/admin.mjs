@@ -346,6 +346,10 @@ async function typedFormCheck(editorContext) {
   if ((await page.locator('label[for="f-contact-phone"]').innerText()).trim() !== 'Điện thoại') problems.push('the phone input is not labelled "Điện thoại"');
   if ((await page.locator('#f-province').inputValue()) !== 'Nghệ An') problems.push('the province input does not hold the province');
   if ((await page.locator('#f-advanced').inputValue()).includes('province:')) problems.push('the province is still in the YAML box');
+  // The province input offers the listed names (site/provinces.yaml: 34, the whole country, the
+  // 29 merged provinces and Huế's name until 2025).
+  const offered = await page.locator('#f-province-names option').evaluateAll((os) => os.map((o) => o.value));
+  if (offered.length !== 65 || !offered.includes('Tây Ninh') || !offered.includes('Long An')) problems.push(`the province input offers ${offered.length} names`);
   await page.fill('#f-contact-phone', '0238 abc');
   await Promise.all([page.waitForURL(/done=saved/), page.click('#edit-form button[value=save]')]);
   if (new URL(page.url()).pathname === opened.pathname) problems.push('the first save did not make a draft');
