@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include <sqlite3.h>
 
@@ -222,6 +223,13 @@ Status Store::BackupTo(const std::string& to, bool overwrite) {
 
 Status ReplaceStoreFile(const std::string& db_path, const std::string& backup,
                         const std::string& kept) {
+  // A restore onto a new server: the store's folder may not be there yet (made owner-only).
+  const std::string folder = FolderOf(db_path);
+  std::error_code ec;
+  if (std::filesystem::create_directories(folder, ec)) {
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
+  }
+  if (ec) return Status::Error("restore: cannot create the folder " + folder + ": " + ec.message());
   const std::string temp = MakeTempBeside(db_path);
   if (temp.empty()) return Status::Error("restore: cannot create a file beside " + db_path + ": " + Errno());
   Status s = CopyBytes(backup, temp);

@@ -122,8 +122,9 @@ Status CheckStoreFile(const std::string& path);
 
 // Replaces the store file at `db_path` with a verified copy of `backup`: the copy is made and
 // checked (CheckStoreFile) beside the store first, the old store (with its write-ahead log) is
-// kept owner-only as `kept`, then the copy takes the store's name. REQUIRES: no process has the
-// store open. On an error before the swap nothing has changed.
+// kept owner-only as `kept`, then the copy takes the store's name; a missing folder of the store
+// is made (owner-only). REQUIRES: no process has the store open. On an error before the swap
+// nothing has changed.
 Status ReplaceStoreFile(const std::string& db_path, const std::string& backup,
                         const std::string& kept);
 

@@ -140,3 +140,20 @@ TEST_CASE("a restore keeps the old store and puts a verified copy in its place")
   REQUIRE(::stat(kept.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
 }
+
+TEST_CASE("a restore onto a new server makes the store's folder, owner-only") {
+  testing::TempDir dir;
+  const std::string backup = dir / "backup.db";
+  {
+    auto store = Store::Open(dir / "clemency.db");
+    REQUIRE(store.ok());
+    REQUIRE(PageRepository(store->get()).Upsert(Page("a", "one")).ok());
+    REQUIRE((*store)->BackupTo(backup).ok());
+  }
+  const std::string path = dir / "new/var/clemency.db";
+  REQUIRE(ReplaceStoreFile(path, backup, path + ".kept").ok());
+  CHECK(Rows(path) == Rows(backup));
+  struct stat info;
+  REQUIRE(::stat((dir / "new/var").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+}
