@@ -72,7 +72,11 @@ send_release() {
   local target="$1" previous="$2" link_dest=() stats
   [[ -n "$previous" ]] && link_dest=(--link-dest="../$previous")
   # Dot files go too (an old URL's .moved): the site's nginx configuration never serves them.
-  stats="$(rsync -a --delete --stats -e "$ssh_cmd" "${link_dest[@]}" \
+  # --whole-file: a changed file is sent whole, never as a delta against the previous release.
+  # Debian 12's rsync (3.2.7 with its security fixes) discards such deltas against a relative
+  # --link-dest basis over ssh ("failed verification -- update discarded", RsyncProject/rsync
+  # issue 928), and a site's changed files are small; unchanged ones are still hard links.
+  stats="$(rsync -a --whole-file --delete --stats -e "$ssh_cmd" "${link_dest[@]}" \
     "$public/" "$target/releases/$stamp/")" || return 1
   grep -E '^Number of (regular )?files( transferred)?:' <<<"$stats" | sed "s|^|publish-static: $target: |"
   if [[ "$precompress" == 1 ]]; then
