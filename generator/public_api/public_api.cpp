@@ -411,8 +411,7 @@ class PublicApi {
       return http::SendProblem(res, 400, "limit must be a whole number from 1 to 1000", "limit",
                                req.path);
     }
-    auto rows = pages_.Changes(after, Now(0).unix_seconds, static_cast<int>(limit) + 1,
-                               config_.default_language);
+    auto rows = pages_.Changes(after, Now(0).unix_seconds, static_cast<int>(limit) + 1);
     if (!rows.ok()) return StoreError(res, rows.status());
     const bool more = static_cast<int64_t>(rows->size()) > limit;
     if (more) rows->resize(static_cast<size_t>(limit));

@@ -299,6 +299,82 @@ CREATE TABLE media_files (
 ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '';
 )sql",
+    // The change stream read in its index's order: a translation's change is stamped, when it is
+    // written, with the time its source goes live when that is later (its page answers 404 until
+    // then), instead of being worked out per row at every read. `is_translation`: the row's front
+    // matter has `translation_status`, which the loader requires of every language but the
+    // default one and refuses in it. A source written as scheduled moves its translations'
+    // changes to its time (never earlier: no follower's cursor passes a change it has not seen).
+    // Rows already written are stamped as the read placed them, so cursors given out stay valid.
+    R"sql(
+ALTER TABLE pages ADD COLUMN is_translation INTEGER GENERATED ALWAYS AS (
+  CASE WHEN json_valid(meta_json) THEN json_extract(meta_json, '$.translation_status') IS NOT NULL
+       ELSE 0 END) VIRTUAL;
+CREATE INDEX page_changes_by_page ON page_changes (page_id);
+UPDATE page_changes SET visible_unix = max(visible_unix, coalesce(
+  (SELECT unixepoch(src.published) FROM pages p JOIN pages src
+     ON src.section = p.section AND src.slug = p.slug AND NOT src.is_translation
+    AND src.draft = 0 AND src.status = 'published'
+   WHERE p.id = page_changes.page_id AND p.is_translation), 0));
+DROP TRIGGER page_change_on_insert;
+DROP TRIGGER page_change_on_update;
+CREATE TRIGGER page_change_on_insert AFTER INSERT ON pages BEGIN
+  INSERT INTO page_changes (page_id, status, change_type, at, visible_unix, draft)
+  VALUES (new.id, new.status,
+          CASE WHEN new.status <> 'published' THEN new.status ELSE new.change_type END,
+          new.updated,
+          max(unixepoch('now'),
+              CASE WHEN new.status = 'published'
+                   THEN coalesce(unixepoch(new.published), 0) ELSE 0 END,
+              CASE WHEN new.is_translation THEN coalesce(
+                (SELECT unixepoch(src.published) FROM pages src
+                 WHERE src.section = new.section AND src.slug = new.slug
+                   AND NOT src.is_translation AND src.draft = 0 AND src.status = 'published'), 0)
+                   ELSE 0 END),
+          new.draft);
+END;
+CREATE TRIGGER page_change_on_update AFTER UPDATE ON pages
+WHEN old.content_hash IS NOT new.content_hash OR old.status IS NOT new.status
+  OR old.updated_unix IS NOT new.updated_unix OR old.meta_json IS NOT new.meta_json
+  OR old.draft IS NOT new.draft
+BEGIN
+  INSERT INTO page_changes (page_id, status, change_type, at, visible_unix, draft)
+  VALUES (new.id, new.status,
+          CASE WHEN new.status <> 'published' THEN new.status
+               WHEN old.status <> 'published' THEN new.change_type
+               WHEN old.content_hash = new.content_hash AND old.meta_json = new.meta_json
+                    AND old.draft = new.draft THEN 'translations'
+               ELSE new.change_type END,
+          new.updated,
+          max(unixepoch('now'),
+              CASE WHEN new.status = 'published'
+                   THEN coalesce(unixepoch(new.published), 0) ELSE 0 END,
+              CASE WHEN new.is_translation THEN coalesce(
+                (SELECT unixepoch(src.published) FROM pages src
+                 WHERE src.section = new.section AND src.slug = new.slug
+                   AND NOT src.is_translation AND src.draft = 0 AND src.status = 'published'), 0)
+                   ELSE 0 END),
+          old.draft AND new.draft);
+END;
+CREATE TRIGGER page_change_hold_translations_on_insert AFTER INSERT ON pages
+WHEN NOT new.is_translation AND new.status = 'published' AND new.draft = 0
+  AND unixepoch(new.published) > unixepoch('now')
+BEGIN
+  UPDATE page_changes SET visible_unix = unixepoch(new.published)
+  WHERE page_id IN (SELECT t.id FROM pages t WHERE t.section = new.section
+                      AND t.slug = new.slug AND t.is_translation)
+    AND visible_unix < unixepoch(new.published);
+END;
+CREATE TRIGGER page_change_hold_translations_on_update AFTER UPDATE ON pages
+WHEN NOT new.is_translation AND new.status = 'published' AND new.draft = 0
+  AND unixepoch(new.published) > unixepoch('now')
+BEGIN
+  UPDATE page_changes SET visible_unix = unixepoch(new.published)
+  WHERE page_id IN (SELECT t.id FROM pages t WHERE t.section = new.section
+                      AND t.slug = new.slug AND t.is_translation)
+    AND visible_unix < unixepoch(new.published);
+END;
+)sql",
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -297,9 +297,12 @@ class PageRepository {
                             int64_t at_unix);
   // Returns up to `limit` changes after `after` (visible_unix, id) in stream order: those readers
   // may see at `now_unix`, of pages (not list pages), not of drafts. A translation's change is
-  // at its source's (`source_lang`) publish time when that is later.
+  // at its source's publish time when that is later (stamped when the change is written).
   Result<std::vector<ChangeRow>> Changes(std::pair<int64_t, int64_t> after, int64_t now_unix,
-                                         int limit, const std::string& source_lang);
+                                         int limit);
+  // Returns SQLite's plan of Changes' query (EXPLAIN QUERY PLAN), one step a line: whether the
+  // read walks the stream's index.
+  Result<std::string> ChangesQueryPlan();
   // Every tombstone (summary columns).
   Result<std::vector<PageRow>> Tombstones();
   // Replaces the search row of row's page (section, slug, lang) with `row.search`: none when
