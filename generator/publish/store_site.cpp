@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <tuple>
 
@@ -144,12 +145,11 @@ Status ImportSite(const Site& site, Store* store) {
   if (!count.ok()) return fail(count.status());
   const DateTime now = Now(site.config().utc_offset_minutes);
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
-  // Rows are made a batch at a time, so only a batch is held at once; the store writes them in
-  // the pages' order.
-  constexpr size_t kBatch = 256;
-  for (size_t from = 0; from < site.pages().size(); from += kBatch) {
-    for (auto& row : RowsOf(site, from, std::min(kBatch, site.pages().size() - from))) {
-      if (!row.ok()) return fail(row.status());
+  // Rows are made a batch at a time on all cores while the store writes the batch before (one
+  // thread, in the pages' order), so only two batches are held at once.
+  auto write = [&](const std::vector<Result<PageRow>>& rows) -> Status {
+    for (const auto& row : rows) {
+      if (!row.ok()) return row.status();
       // Into a store partners already read, a new or restored translation changes the others'
       // records (a first import changes nobody's).
       Status s = *count == 0 ? Status::Ok()
@@ -157,9 +157,25 @@ Status ImportSite(const Site& site, Store* store) {
                                                              !row->draft, now.ToRfc3339(),
                                                              now.unix_seconds);
       if (s.ok()) s = repository.Upsert(*row);
-      if (!s.ok()) return fail(s);
+      if (!s.ok()) return s;
       keep.emplace_back(row->section, row->slug, row->lang);
     }
+    return Status::Ok();
+  };
+  constexpr size_t kBatch = 256;
+  std::vector<Result<PageRow>> writing;
+  std::future<Status> written;
+  for (size_t from = 0; from < site.pages().size(); from += kBatch) {
+    std::vector<Result<PageRow>> rows =
+        RowsOf(site, from, std::min(kBatch, site.pages().size() - from));
+    if (written.valid()) {
+      if (Status s = written.get(); !s.ok()) return fail(s);
+    }
+    writing = std::move(rows);
+    written = std::async(std::launch::async, [&write, &writing] { return write(writing); });
+  }
+  if (written.valid()) {
+    if (Status s = written.get(); !s.ok()) return fail(s);
   }
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
                      "import content", ""};
