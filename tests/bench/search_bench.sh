@@ -23,7 +23,7 @@ done
 work="${BENCH_DIR:-/tmp/clemency-search-bench}"
 port="${PORT:-18191}"
 mkdir -p "$work"
-clemency="$root/build/clemency"
+clemency="${CLEMENCY:-$root/build/clemency}"  # CLEMENCY=: another binary (a before/after run)
 corpus="$work/corpus-$pages"
 [[ -d "$corpus/content" ]] || "$root/tests/bench/make_corpus" "$corpus" "$pages" >/dev/null
 cp -r "$root/site/static/." "$corpus/site/static/"  # this tree's search.js, not the corpus's copy
@@ -47,17 +47,23 @@ grep -q "Serving on" "$work/serve/out.log" || { echo "serve did not start" >&2; 
 echo
 echo "## serve's search under wrk ($pages pages; wrk -t2 -c64 -d${duration}s --latency -s tests/bench/search.lua; server and wrk share the machine)"
 echo
-echo "| route | load average before | req/s | p50 | p90 | p99 |"
-echo "|---|---|---|---|---|---|"
+echo "| route | load average before | req/s | p50 | p90 | p99 | serve CPU ms per request |"
+echo "|---|---|---|---|---|---|---|"
+# serve's CPU time (user + system, clock ticks) so far: on a shared machine the CPU per request is
+# steadier than latencies, which count the time serve waited for a core.
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 for route in api page; do
   load=$(cut -d' ' -f1-3 /proc/loadavg)
+  before=$(cpu)
   SEARCH_ROUTE=$route wrk -t2 -c64 -d"${duration}s" --latency -s "$root/tests/bench/search.lua" \
     http://127.0.0.1:$port >"$work/serve/wrk-$route.txt"
-  awk -v route="$route" -v load="$load" '
+  ticks=$(( $(cpu) - before ))
+  awk -v route="$route" -v load="$load" -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "90%" {p90 = $2} $1 == "99%" {p99 = $2}
-    /Non-2xx/ {bad = $NF}
-    END {printf "| %s | %s | %s | %s | %s | %s |%s\n", route == "api" ? "/api/v1/search" : "/vi/search/?q=",
-         load, rps, p50, p90, p99, bad ? " (" bad " not 2xx)" : ""}' "$work/serve/wrk-$route.txt"
+    /Non-2xx/ {bad = $NF} / requests in / {n = $1} /timeout/ {timeouts = $NF}
+    END {printf "| %s | %s | %s | %s | %s | %s | %.1f |%s%s\n", route == "api" ? "/api/v1/search" : "/vi/search/?q=",
+         load, rps, p50, p90, p99, n ? ticks * 1000 / hz / n : 0, bad ? " (" bad " not 2xx)" : "",
+         timeouts ? " (" timeouts " of " n " timed out)" : ""}' "$work/serve/wrk-$route.txt"
 done
 echo
 echo "serve's peak RSS after the load: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$server/status)"
