@@ -500,9 +500,18 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
 Result<std::map<std::string, std::string>> StaticSearchOutputs(Store* store,
                                                                const SiteConfig& config,
                                                                int64_t now_unix) {
-  auto index = StaticSearchIndex::Make(store, config, now_unix);
-  if (!index.ok()) return index.status();
-  return index->outputs();
+  // One language at a time: each language's words and postings are freed before the next is
+  // read (a language's files depend on its own pages only), so a build holds one language's
+  // index at most, not all three (the word pairs made them most of a build's peak memory).
+  std::map<std::string, std::string> out;
+  for (const LanguageConfig& language : config.languages) {
+    SiteConfig one;
+    one.languages.push_back(language);
+    auto index = StaticSearchIndex::Make(store, one, now_unix);
+    if (!index.ok()) return index.status();
+    out.insert(index->outputs().begin(), index->outputs().end());
+  }
+  return out;
 }
 
 }  // namespace clemency
