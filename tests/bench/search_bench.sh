@@ -61,7 +61,7 @@ for route in api page; do
   awk -v route="$route" -v load="$load" -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "90%" {p90 = $2} $1 == "99%" {p99 = $2}
     /Non-2xx/ {bad = $NF} / requests in / {n = $1} /timeout/ {timeouts = $NF}
-    END {printf "| %s | %s | %s | %s | %s | %s | %.1f |%s%s\n", route == "api" ? "/api/v1/search" : "/vi/search/?q=",
+    END {printf "| %s | %s | %s | %s | %s | %s | %.1f%s%s |\n", route == "api" ? "/api/v1/search" : "/vi/search/?q=",
          load, rps, p50, p90, p99, n ? ticks * 1000 / hz / n : 0, bad ? " (" bad " not 2xx)" : "",
          timeouts ? " (" timeouts " of " n " timed out)" : ""}' "$work/serve/wrk-$route.txt"
 done
