@@ -1,8 +1,8 @@
 #include "publish/static_search.h"
 
 #include <algorithm>
-#include <set>
 #include <cstdint>
+#include <set>
 #include <deque>
 #include <string_view>
 #include <tuple>
@@ -11,17 +11,14 @@
 
 #include "core/json.h"
 #include "core/site_paths.h"
-#include "i18n/search_text.h"
+#include "publish/static_search_format.h"
 #include "store/search.h"
 
 namespace clemency {
-namespace {
 
-// Pages per page-table file: ten results touch at most ten small files.
-constexpr size_t kChunk = 16;
-// A shard bigger than this is split by one more character of its words.
-constexpr size_t kShardBytes = 8 * 1024;
-constexpr size_t kExcerptBytes = 200;
+using namespace static_search;  // the files' format
+
+namespace {
 
 // Mirrors SearchIndex::Find's published pages (list pages are not results).
 const char kPages[] = R"sql(
@@ -44,128 +41,6 @@ struct WordHash {
 };
 using Intern = std::unordered_map<std::string_view, uint32_t, WordHash, std::equal_to<>>;
 
-// Begins and joins the pair of two adjacent non-Khmer words (no folded word holds it).
-constexpr char kPairMark = '~';
-
-// Whether a folded word is Khmer (its first character is in U+1780..U+17FF).
-bool IsKhmer(std::string_view word) {
-  return word.size() >= 3 && static_cast<unsigned char>(word[0]) == 0xE1 &&
-         (static_cast<unsigned char>(word[1]) == 0x9E ||
-          static_cast<unsigned char>(word[1]) == 0x9F);
-}
-
-// Calls `add(word)` for the words of one field's folded text: Khmer words in adjacent pairs
-// (see the header).
-template <typename Add>
-void FieldWords(const std::string& folded, Add&& add) {
-  std::vector<std::string_view> words;
-  for (size_t i = 0; i < folded.size();) {
-    size_t end = folded.find(' ', i);
-    if (end == std::string::npos) end = folded.size();
-    if (end > i) words.push_back(std::string_view(folded).substr(i, end - i));
-    i = end + 1;
-  }
-  std::string pair;
-  for (size_t i = 0; i < words.size(); ++i) {
-    const bool next = i + 1 < words.size();
-    if (IsKhmer(words[i]) && next && IsKhmer(words[i + 1])) {
-      pair.assign(words[i]).append(words[i + 1]);
-      add(std::string_view(pair));
-      continue;
-    }
-    add(words[i]);
-    if (!IsKhmer(words[i]) && next && !IsKhmer(words[i + 1])) {
-      pair.assign(1, kPairMark).append(words[i]).append(1, kPairMark).append(words[i + 1]);
-      add(std::string_view(pair));
-    }
-  }
-}
-
-void AppendBase36(uint64_t n, std::string* out) {
-  static const char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  char buf[16];
-  size_t i = sizeof buf;
-  do {
-    buf[--i] = kDigits[n % 36];
-    n /= 36;
-  } while (n > 0);
-  out->append(buf + i, sizeof buf - i);
-}
-
-// Appends a shard's line: "word postings", each posting (page - previous page) * 4 + field.
-// `postings` are page * 4 + field, by page.
-void AppendLine(const std::string& word, const std::vector<uint32_t>& postings, std::string* out) {
-  out->append(word).push_back(' ');
-  uint64_t previous = 0;
-  for (size_t i = 0; i < postings.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    AppendBase36(postings[i] - previous * 4, out);
-    previous = postings[i] / 4;
-  }
-  out->push_back('\n');
-}
-
-// The byte length of the first `n` characters of `word`, or npos when it has fewer.
-size_t PrefixBytes(std::string_view word, size_t n) {
-  size_t i = 0;
-  for (size_t k = 0; k < n; ++k) {
-    if (i >= word.size()) return std::string::npos;
-    ++i;
-    while (i < word.size() && (static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) ++i;
-  }
-  return i;
-}
-
-// A word of a group (see GroupLength), with its line's length.
-struct Item {
-  std::string_view word;
-  uint32_t id = 0;
-  size_t bytes = 0;
-};
-using ShardLayout = std::map<std::string, std::vector<size_t>>;  // key -> items, by word
-
-// Puts `members` of `items` (words beginning with `key`, `length` characters) into shards: one
-// when their lines are small, else the words longer than the key split by their next character.
-void Layout(const std::vector<Item>& items, const std::vector<size_t>& members,
-            const std::string& key, size_t length, ShardLayout* shards) {
-  size_t bytes = 0;
-  for (size_t i : members) bytes += items[i].bytes;
-  std::vector<size_t> own;
-  std::map<std::string, std::vector<size_t>> longer;
-  for (size_t i : members) {
-    std::string_view word = items[i].word;
-    const size_t cut = bytes > kShardBytes ? PrefixBytes(word, length + 1) : std::string::npos;
-    if (cut == std::string::npos) {
-      own.push_back(i);
-    } else {
-      longer[std::string(word.substr(0, cut))].push_back(i);
-    }
-  }
-  if (!own.empty()) (*shards)[key] = std::move(own);
-  for (const auto& [next, part] : longer) Layout(items, part, next, length + 1, shards);
-}
-
-std::string Hex(std::string_view bytes) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-// The first ~kExcerptBytes of `text`, cut at a space (or a character) with "…".
-std::string Excerpt(const std::string& text) {
-  if (text.size() <= kExcerptBytes) return text;
-  size_t cut = text.rfind(' ', kExcerptBytes);
-  if (cut == std::string::npos || cut < kExcerptBytes / 2) {
-    cut = kExcerptBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  }
-  return text.substr(0, cut) + "…";
-}
-
 Result<std::map<std::string, std::string>> SectionTitles(Store* store, const std::string& lang) {
   std::map<std::string, std::string> out;
   auto stmt = store->Prepare(kSections);
@@ -174,39 +49,6 @@ Result<std::map<std::string, std::string>> SectionTitles(Store* store, const std
   while (stmt->Step()) out[stmt->Text(0)] = stmt->Text(1);
   if (!stmt->status().ok()) return stmt->status();
   return out;
-}
-
-// The characters a word's group is named by: its first, a pair's first two ("~v"), so that
-// pairs are never in the shards of the words a typed prefix fetches.
-size_t GroupLength(std::string_view word) { return word[0] == kPairMark ? 2 : 1; }
-
-// Returns the group of `word` (see GroupLength).
-std::string Group(std::string_view word) {
-  return std::string(word.substr(0, PrefixBytes(word, GroupLength(word))));
-}
-
-std::string Meta(const std::string& lang, size_t pages,
-                 const std::map<std::string, std::string>& sections,
-                 const std::vector<SearchSynonym>& synonyms,
-                 const std::set<std::string>& shard_keys) {
-  JsonWriter json;
-  json.BeginObject().Key("v").Int(1).Field("lang", lang);
-  json.Key("pages").Int(static_cast<int64_t>(pages)).Key("chunk").Int(kChunk);
-  json.Key("sections").BeginObject();
-  for (const auto& [key, title] : sections) json.Field(key, title);
-  json.EndObject().Key("synonyms").BeginArray();
-  for (const SearchSynonym& synonym : synonyms) {
-    json.BeginArray().String(synonym.variant).String(synonym.term_folded).String(synonym.term);
-    json.EndArray();
-  }
-  json.EndArray().Key("fold").Raw(SearchFoldTableJson()).Key("groups").BeginArray();
-  std::string last;
-  for (const auto& key : shard_keys) {
-    std::string group = Group(key);
-    if (group != last) json.String(group);
-    last = std::move(group);
-  }
-  return json.EndArray().EndObject().str() + "\n";
 }
 
 Result<std::vector<SearchSynonym>> SortedSynonyms(Store* store, const std::string& lang) {
@@ -487,20 +329,6 @@ Status StaticSearchIndex::Load(Store* store, const SiteConfig& config, int64_t n
   return Status::Ok();
 }
 
-namespace {
-
-// The first string after every string beginning with `prefix` (a whole UTF-8 character or more,
-// so its last byte is never 0xFF).
-std::string PrefixEnd(std::string prefix) {
-  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
-
-std::string ShardFile(const std::string& key) { return "s" + Hex(key) + ".txt"; }
-std::string KeysFile(const std::string& group) { return "k" + Hex(group) + ".txt"; }
-
-}  // namespace
-
 void StaticSearchIndex::Emit(Language* language, bool all) {
   Language& l = *language;
   const std::string folder = paths::SearchIndexFolder(l.code);
@@ -672,9 +500,18 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
 Result<std::map<std::string, std::string>> StaticSearchOutputs(Store* store,
                                                                const SiteConfig& config,
                                                                int64_t now_unix) {
-  auto index = StaticSearchIndex::Make(store, config, now_unix);
-  if (!index.ok()) return index.status();
-  return index->outputs();
+  // One language at a time: each language's words and postings are freed before the next is
+  // read (a language's files depend on its own pages only), so a build holds one language's
+  // index at most, not all three (the word pairs made them most of a build's peak memory).
+  std::map<std::string, std::string> out;
+  for (const LanguageConfig& language : config.languages) {
+    SiteConfig one;
+    one.languages.push_back(language);
+    auto index = StaticSearchIndex::Make(store, one, now_unix);
+    if (!index.ok()) return index.status();
+    out.insert(index->outputs().begin(), index->outputs().end());
+  }
+  return out;
 }
 
 }  // namespace clemency

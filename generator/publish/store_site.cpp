@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -169,12 +170,11 @@ Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
   for (const RenderedPage& rendered : site.pages()) {
     keep.emplace_back(rendered.page.section, rendered.page.slug, rendered.page.lang);
   }
-  // Rows are made a batch at a time, so only a batch is held at once; the store writes them in
-  // the pages' order.
-  constexpr size_t kBatch = 256;
-  for (size_t from = 0; from < at->size(); from += kBatch) {
-    for (auto& row : RowsOf(site, *at, from, std::min(kBatch, at->size() - from))) {
-      if (!row.ok()) return fail(row.status());
+  // Rows are made a batch at a time on all cores while the store writes the batch before (one
+  // thread, in the pages' order), so only two batches are held at once.
+  auto write = [&](const std::vector<Result<PageRow>>& rows) -> Status {
+    for (const auto& row : rows) {
+      if (!row.ok()) return row.status();
       // Into a store partners already read, a new or restored translation changes the others'
       // records (a first import changes nobody's).
       Status s = *count == 0 ? Status::Ok()
@@ -182,8 +182,24 @@ Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
                                                              !row->draft, now.ToRfc3339(),
                                                              now.unix_seconds);
       if (s.ok()) s = repository.Upsert(*row);
-      if (!s.ok()) return fail(s);
+      if (!s.ok()) return s;
     }
+    return Status::Ok();
+  };
+  constexpr size_t kBatch = 256;
+  std::vector<Result<PageRow>> writing;
+  std::future<Status> written;
+  for (size_t from = 0; from < at->size(); from += kBatch) {
+    std::vector<Result<PageRow>> rows =
+        RowsOf(site, *at, from, std::min(kBatch, at->size() - from));
+    if (written.valid()) {
+      if (Status s = written.get(); !s.ok()) return fail(s);
+    }
+    writing = std::move(rows);
+    written = std::async(std::launch::async, [&write, &writing] { return write(writing); });
+  }
+  if (written.valid()) {
+    if (Status s = written.get(); !s.ok()) return fail(s);
   }
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
                      "import content", ""};

@@ -498,9 +498,13 @@ UPDATE pages SET status = ?4, withdrawn_at = ?5, withdrawn_reason = ?6, updated 
                  updated_unix = ?7, withdrawn_reason_lang = ?8
 WHERE section = ?1 AND slug = ?2 AND lang = ?3 AND status = 'published')sql";
 
-// A withdrawn page is no longer found by search, in the withdrawal's transaction.
+// A withdrawn page is no longer found by search, in the withdrawal's transaction (as
+// WriteSearch removes a page's rows: its FTS5 row and what search filters it by).
 const char kUnindexWithdrawn[] = R"sql(
 DELETE FROM search_fts WHERE rowid IN
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
+const char kUnlistWithdrawn[] = R"sql(
+DELETE FROM search_pages WHERE id IN
   (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
 
 const char kRecordWithdrawal[] = R"sql(
@@ -533,11 +537,13 @@ Status PageRepository::Withdraw(const std::string& section, const std::string& s
     return stmt.Run();
   });
   if (!s.ok()) return s;
-  s = store_->WithCached(kUnindexWithdrawn, [&](Statement& stmt) {
-    stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
-    return stmt.Run();
-  });
-  if (!s.ok()) return s;
+  for (const char* sql : {kUnindexWithdrawn, kUnlistWithdrawn}) {
+    s = store_->WithCached(sql, [&](Statement& stmt) {
+      stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
+      return stmt.Run();
+    });
+    if (!s.ok()) return s;
+  }
   return store_->WithCached(kRecordWithdrawal, [&](Statement& stmt) {
     stmt.Bind(1, section).Bind(2, slug).Bind(3, lang);
     stmt.Bind(4, withdrawal.at).Bind(5, withdrawal.reason).Bind(6, withdrawal.by);

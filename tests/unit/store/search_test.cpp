@@ -1,6 +1,9 @@
 #include "store/search.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+
+#include "support/fixture.h"
 
 using namespace clemency;
 
@@ -92,4 +95,95 @@ TEST_CASE("search: a term's alternatives, withdrawn and unindexed pages") {
   REQUIRE(synonyms.ok());
   REQUIRE(synonyms->size() == 1);
   CHECK(synonyms->front().term == "phạm nhân");
+}
+
+namespace {
+
+// The slugs found for each of the filters a search has: language, section, the view's time.
+std::vector<std::vector<std::string>> FiltersFound(Store* store) {
+  SearchIndex index(store);
+  SearchRequest request;
+  request.terms = {Word("vay"), Word("v", true)};
+  std::vector<std::vector<std::string>> out;
+  out.push_back(Slugs(index.Find(request)));
+  request.lang = "vi";
+  out.push_back(Slugs(index.Find(request)));
+  request.section = "support";
+  out.push_back(Slugs(index.Find(request)));
+  request.section = "";
+  request.view = PublicView{1767225600, "vi"};  // 2026-01-01: the scheduled page is not due
+  out.push_back(Slugs(index.Find(request)));
+  request.together = {{{"vay", "von"}}, true};
+  out.push_back(Slugs(index.Find(request)));
+  return out;
+}
+
+// Stores pages of every kind search must tell apart: found, a draft, a list page, scheduled,
+// in another section and language, and one with a published time that is not a date.
+void StoreFilterPages(Store* store) {
+  PageRepository pages(store);
+  REQUIRE(pages.Upsert(Row("found", "vi", {"vay von", "", "", "ho tro"})).ok());
+  REQUIRE(pages.Upsert(Row("body", "vi", {"ho tro", "", "", "vay von o day"})).ok());
+  REQUIRE(pages.Upsert(Row("found", "en", {"vay von", "", "", ""})).ok());
+  PageRow draft = Row("draft", "vi", {"vay von", "", "", ""});
+  draft.draft = true;
+  REQUIRE(pages.Upsert(draft).ok());
+  REQUIRE(pages.Upsert(Row("", "vi", {"vay von", "", "", ""})).ok());  // the section's list
+  PageRow later = Row("later", "vi", {"vay von", "", "", ""});
+  later.published = "2027-01-01T00:00:00Z";
+  REQUIRE(pages.Upsert(later).ok());
+  PageRow undated = Row("undated", "vi", {"vay von", "", "", ""});
+  undated.published = "soon";
+  REQUIRE(pages.Upsert(undated).ok());
+  PageRow support = Row("centre", "vi", {"trung tam", "", "vay von", ""});
+  support.section = "support";
+  REQUIRE(pages.Upsert(support).ok());
+}
+
+}  // namespace
+
+TEST_CASE("search: drafts and list pages are never found; language, section and time filter") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  StoreFilterPages(store->get());
+  const auto found = FiltersFound(store->get());
+  using Slugs = std::vector<std::string>;
+  auto sorted = [](Slugs slugs) {
+    std::sort(slugs.begin(), slugs.end());
+    return slugs;
+  };
+  CHECK(sorted(found[0]) == Slugs{"body", "centre", "found", "found", "later", "undated"});
+  CHECK(sorted(found[1]) == Slugs{"body", "centre", "found", "later", "undated"});
+  CHECK(found[2] == Slugs{"centre"});
+  CHECK(sorted(found[3]) == Slugs{"body", "centre", "found"});
+  CHECK(sorted(found[4]) == Slugs{"body", "centre", "found"});
+  CHECK(found[4].front() == "found");  // the words together in its title
+  // A page that becomes a draft leaves the results; published again, it is back.
+  PageRepository pages(store->get());
+  PageRow draft = Row("body", "vi", {"ho tro", "", "", "vay von o day"});
+  draft.draft = true;
+  REQUIRE(pages.Upsert(draft).ok());
+  CHECK(sorted(FiltersFound(store->get())[1]) == Slugs{"centre", "found", "later", "undated"});
+  REQUIRE(pages.Upsert(Row("body", "vi", {"ho tro", "", "", "vay von o day"})).ok());
+  CHECK(FiltersFound(store->get()) == found);
+}
+
+TEST_CASE("search: a store made before search_pages (schema 15) finds the same after migrating") {
+  testing::TempDir dir;
+  const std::string path = dir / "old.db";
+  std::vector<std::vector<std::string>> found;
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    StoreFilterPages(store->get());
+    found = FiltersFound(store->get());
+    // The previous version's schema: the same tables without search_pages.
+    REQUIRE((*store)->Exec("DROP TABLE search_pages").ok());
+    REQUIRE((*store)->Exec("PRAGMA user_version = 15").ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK((*store)->SchemaVersion() == Store::LatestSchemaVersion());
+  CHECK(FiltersFound(store->get()) == found);
+  CHECK(found[1].size() == 5);
 }

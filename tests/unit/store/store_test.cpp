@@ -17,7 +17,7 @@ TEST_CASE("a new store file is created and migrated") {
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
-    CHECK(store.value()->SchemaVersion() == 15);
+    CHECK(store.value()->SchemaVersion() == 16);
     PageRepository pages(store.value().get());
     PageRow row;
     row.section = "guides";
@@ -154,7 +154,7 @@ PRAGMA user_version = 1;
   }
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK(store.value()->SchemaVersion() == 15);
+  CHECK(store.value()->SchemaVersion() == 16);
   PageRepository pages(store.value().get());
   SupportQuery query;
   query.lang = "vi";
