@@ -114,7 +114,7 @@ void AdminSite::SetProvinceSuggestions(const std::string& key, const std::string
   if ((key != "province" && key != "current_province") || config_.provinces.empty()) return;
   View names = View::List();
   for (const Province& province : config_.provinces) {
-    names.Push(province.Name(config_.default_language, config_.default_language));
+    names.Push(province.Name(config_.default_language));
   }
   if (key == "province") {
     for (const Province& province : config_.provinces) {

@@ -1,4 +1,8 @@
 // backup and restore: the whole store copied to a file while the site runs, and put back.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +25,15 @@ std::string UtcStamp() {
   return text;
 }
 
+// A backup runs beside serve on the same cores and disk: it yields both to readers (lowest CPU
+// priority, idle I/O class), so a copy and its integrity check take longer rather than slowing
+// pages. Best effort: a system that refuses keeps the normal priority.
+void YieldToReaders() {
+  (void)::setpriority(PRIO_PROCESS, 0, 19);
+  constexpr int kWhoProcess = 1, kClassIdle = 3, kClassShift = 13;  // linux/ioprio.h
+  (void)::syscall(SYS_ioprio_set, kWhoProcess, 0, kClassIdle << kClassShift);
+}
+
 // Ok when no serve answers on the store's control socket.
 Status NoServeRunning(const std::string& db_path) {
   const std::string socket = ControlSocketPath(db_path);
@@ -38,6 +51,7 @@ int Backup(const std::string& db_path, std::map<std::string, std::string>& value
   if (!std::filesystem::exists(db_path, ec)) return Failed(Status::Error("no store at " + db_path));
   auto store = Store::Open(db_path);
   if (!store.ok()) return Failed(store.status());
+  YieldToReaders();
   if (!Reported({}, (*store)->BackupTo(to, values.count("--force") > 0))) return 1;
   Status audited = AccountService(store->get())
                        .Record(ThisUserActor(), "store.backup", to, "a verified copy of the store");

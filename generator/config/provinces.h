@@ -19,6 +19,8 @@ struct Province {
 
   // Returns the name in `lang`, else in `fallback_lang`, else the code.
   const std::string& Name(const std::string& lang, const std::string& fallback_lang) const;
+  // Returns the name in `lang`, else the code.
+  const std::string& Name(const std::string& lang) const { return Name(lang, lang); }
 };
 
 // Reads the list at `path` (the default language's name is required for each entry).

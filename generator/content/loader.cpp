@@ -287,8 +287,7 @@ void ReadCoordinates(FieldReader& read, const YamlNode& root, SupportInfo* info)
 // With a province list (site/provinces.yaml): `province` is listed (a current province, a former
 // one or the whole country); a former one needs `current_province`, the province it merged into.
 void CheckProvinces(FieldReader& read, const YamlNode& root, const SiteConfig& config,
-                    const SupportInfo& info) {
-  const ProvinceIndex index(config.provinces);
+                    const ProvinceIndex& index, const SupportInfo& info) {
   const std::string* code = index.Find(info.province);
   if (!code) {
     const std::vector<std::string> close = index.Closest(info.province);
@@ -296,13 +295,13 @@ void CheckProvinces(FieldReader& read, const YamlNode& root, const SiteConfig& c
     if (close.empty()) {
       read.Error(line, "province", {Diag::check_unknown_province, {{"name", info.province}}});
     } else {
-      const std::string hint = index.Listed(close.front())->Name(config.default_language, "");
+      const std::string hint = index.Listed(close.front())->Name(config.default_language);
       read.Error(line, "province",
                  {Diag::check_unknown_province_hint, {{"name", info.province}, {"hint", hint}}});
     }
     return;
   }
-  const std::string& merged_into = index.Listed(*code)->Name(config.default_language, config.default_language);
+  const std::string& merged_into = index.Listed(*code)->Name(config.default_language);
   if (!index.IsFormer(info.province)) return;
   const YamlNode* current = root.Find("current_province");
   const std::string* current_code = info.current_province.empty() ? nullptr
@@ -316,7 +315,7 @@ void CheckProvinces(FieldReader& read, const YamlNode& root, const SiteConfig& c
 // Where a support entry is: the province as the source named it (and the current one when the
 // 2025 reform merged it), a commune with its former district, or an older entry's district.
 void ReadSupportPlace(FieldReader& read, const YamlNode& root, const SiteConfig& config,
-                      SupportInfo* info) {
+                      const ProvinceIndex* provinces, SupportInfo* info) {
   info->province = read.Text(root, "province", true).value_or("");
   info->current_province = read.Text(root, "current_province", false).value_or("");
   info->commune = read.Text(root, "commune", false).value_or("");
@@ -328,7 +327,9 @@ void ReadSupportPlace(FieldReader& read, const YamlNode& root, const SiteConfig&
   if (!info->current_province.empty() && info->current_province == info->province) {
     read.Error(root.Find("current_province")->line, "current_province", Diag::check_same_province);
   }
-  if (!config.provinces.empty()) CheckProvinces(read, root, config, *info);
+  if (config.provinces.empty()) return;
+  if (provinces) return CheckProvinces(read, root, config, *provinces, *info);
+  CheckProvinces(read, root, config, ProvinceIndex(config.provinces), *info);
 }
 
 // `verified` means someone confirmed the entry still operates: it needs who (an office or role).
@@ -346,10 +347,10 @@ void ReadVerified(FieldReader& read, const YamlNode& root, int tz, SupportInfo* 
 
 // A support entry's place, organisation, services, contact, coordinates and verification.
 void ReadSupportFields(FieldReader& read, const YamlNode& root, const SiteConfig& config,
-                       Page* page) {
+                       const ProvinceIndex* provinces, Page* page) {
   const int tz = config.utc_offset_minutes;
   SupportInfo info;
-  ReadSupportPlace(read, root, config, &info);
+  ReadSupportPlace(read, root, config, provinces, &info);
   info.organisation = read.Text(root, "organisation", true).value_or("");
   if (auto services = ReadServices(read, root)) info.services = *services;
   ReadContact(read, root, &info);
@@ -387,7 +388,7 @@ void ReadRoundFields(FieldReader& read, const YamlNode& root, int tz, Page* page
 
 bool PageFromText(const std::string& relative_path, const std::string& display_path,
                    std::string text, const SiteConfig& config, Diagnostics* diagnostics,
-                   Page* page) {
+                   Page* page, const ProvinceIndex* provinces) {
   size_t errors_before = diagnostics->size();
   FileName name;
   if (!ParseFileName(relative_path, display_path, config, diagnostics, &name)) return false;
@@ -418,7 +419,7 @@ bool PageFromText(const std::string& relative_path, const std::string& display_p
   ReadSources(read, root, kind, page);
   ReadTranslation(read, root, config, page);
   if (kind.story_fields) ReadStoryFields(read, root, tz, page);
-  if (kind.support_fields) ReadSupportFields(read, root, config, page);
+  if (kind.support_fields) ReadSupportFields(read, root, config, provinces, page);
   if (kind.round_fields) ReadRoundFields(read, root, tz, page);
   if (!page->slug.empty() &&
       page->body_markdown().find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -464,6 +465,7 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
   // Files are independent: parse them on all cores, each into its own slot.
   std::vector<char> valid(files.size(), 0);
   std::vector<Diagnostics> problems(files.size());
+  const ProvinceIndex provinces(config.provinces);
   ParallelFor(files.size(), DefaultThreads(), [&](size_t i) {
     std::string display = JoinPath(display_prefix, files[i]);
     std::string path = JoinPath(content_dir, files[i]);
@@ -482,7 +484,8 @@ std::vector<size_t> LoadContentInPlace(const FileSystem& fs, const std::string& 
       return;
     }
     *page = Page();
-    if (PageFromText(files[i], display, std::move(text).value(), config, &problems[i], page)) {
+    if (PageFromText(files[i], display, std::move(text).value(), config, &problems[i], page,
+                     &provinces)) {
       if (hooks.on_parsed) hooks.on_parsed(i, *page, &problems[i]);
       valid[i] = 1;
     }

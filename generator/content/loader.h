@@ -12,14 +12,18 @@
 
 namespace clemency {
 
+class ProvinceIndex;  // i18n/provinces.h
+
 // A file's text as pages hold it: without a byte-order mark, in NFC.
 std::string NormaliseSourceText(std::string text);
 
 // Parses one file. `relative_path` is relative to content/ (e.g. guides/quy-trinh.vi.md);
-// `display_path` is what diagnostics print. Returns false (with diagnostics) when invalid.
+// `display_path` is what diagnostics print. `provinces`: the config's province list, indexed once
+// by a caller that reads many files (null: indexed for this file when it needs it).
+// Returns false (with diagnostics) when invalid.
 bool PageFromText(const std::string& relative_path, const std::string& display_path,
                    std::string text, const SiteConfig& config, Diagnostics* diagnostics,
-                   Page* page);
+                   Page* page, const ProvinceIndex* provinces = nullptr);
 
 // Returns the problem of a translation whose default-language page is missing.
 Problem TranslationWithoutSource(const Page& page, const SiteConfig& config);

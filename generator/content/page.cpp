@@ -1,5 +1,7 @@
 #include "content/page.h"
 
+#include <utility>
+
 #include "core/site_paths.h"
 
 namespace clemency {
@@ -17,6 +19,13 @@ const std::vector<std::string>& RoundStatuses() {
   static const std::vector<std::string> kStatuses = {"announced", "reviewing", "released",
                                                      "closed"};
   return kStatuses;
+}
+
+bool LessCurrentRound(const Page& a, const Page& b) {
+  auto rank = [](const Page& p) {
+    return std::make_pair(p.round->status != "closed", p.round->decision_date.value_or(p.date));
+  };
+  return rank(a) < rank(b);
 }
 
 std::string SupportInfo::PhoneE164() const {

@@ -168,4 +168,9 @@ struct Page {
   std::string PathIn(const std::string& language) const;
 };
 
+// Whether round page `a` is less current than `b`, as the home page's box picks the round it
+// shows: a round not yet closed comes before a closed one, then the later decision.
+// REQUIRES: both pages have `round`.
+bool LessCurrentRound(const Page& a, const Page& b);
+
 }  // namespace clemency

@@ -175,6 +175,11 @@ constexpr Entry kCatalog[] = {
      "image '{src}' shows a person: the story's consent must cover photos (consent.images: "
      "allowed), or a story retold from a report may show only that report's photos"},
 
+    // The home text against the round pages.
+    {Diag::check_home_round,
+     "names {named}, which no published round page has; the box below the text still shows "
+     "'{round}' ({status}): publish the new round's page first, or change the text"},
+
     // The self-check's guides.
     {Diag::check_selfcheck_guide, "'{guide}' is not a page of this site"},
     {Diag::check_selfcheck_anchor, "{page} has no heading with id '{id}'"},

@@ -42,6 +42,8 @@ namespace clemency {
   X(check_link) X(check_anchor) X(check_link_scheduled_later) X(check_link_scheduled)             \
   X(check_link_scheme) X(check_image_url) X(check_image_missing) X(check_alt)                     \
   X(check_image_consent)                                                                          \
+  /* The home text against the round pages (render/site_home_check.cpp). */                       \
+  X(check_home_round)                                                                             \
   /* A guide the self-check's rules lead to, made a draft or stripped of a heading. */            \
   X(check_selfcheck_guide) X(check_selfcheck_anchor)                                              \
   /* The workflow: approval needs the legal review's sign-off (editorial/actions.cpp). */        \

@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
+#include "core/text.h"
 #include "i18n/search_text.h"
+#include "render/manifest.h"
 #include "publish/store_site.h"
 
 namespace clemency {
@@ -103,20 +106,44 @@ Status RefreshSearchIndex(const Site& site, Store* store) {
   return s;
 }
 
-Status WriteSearchFile(const Site& site, const std::string& path) {
+namespace {
+
+// What a search file's rows depend on besides each page's own text: the files under site/ (the
+// base URL, the languages) and this program. A file made under another key is written anew.
+std::string SearchFileKey(const Site& site) {
+  return HashHex(site.site_key() + "\n" + ProgramIdentity());
+}
+
+// Returns the key the search file `store` was made under ("" when it has none).
+std::string StoredKey(Store* store) {
+  auto stmt = store->Prepare("SELECT key FROM search_file");
+  return stmt.ok() && stmt->Step() ? stmt->Text(0) : "";
+}
+
+Status StoreKey(Store* store, const std::string& key) {
+  Status s = store->Exec("CREATE TABLE IF NOT EXISTS search_file (key TEXT NOT NULL)");
+  if (s.ok()) s = store->Exec("DELETE FROM search_file");
+  auto stmt = store->Prepare("INSERT INTO search_file (key) VALUES (?1)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, key);
+  return s.ok() ? stmt->Run() : s;
+}
+
+// Writes the search file at `path` whole: under a temporary name, renamed when complete, so a
+// crash costs nothing a journal or syncs would save; back to WAL, as every store is, at the end.
+Status WriteWholeSearchFile(const Site& site, const std::string& path, const std::string& key) {
   const std::string temp = path + ".new-" + std::to_string(::getpid());
   std::remove(temp.c_str());
   Status s;
   {
     auto store = Store::Open(temp);
     if (!store.ok()) return store.status();
-    // The file is written whole under a temporary name and renamed when complete, so a crash
-    // costs nothing a journal or syncs would save; back to WAL, as every store is, at the end.
     for (const char* pragma : {"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF",
                                "PRAGMA cache_size = -16384"}) {
       if (s.ok()) s = (*store)->Exec(pragma);
     }
     if (s.ok()) s = ImportSite(site, store->get());  // the synonyms too
+    if (s.ok()) s = StoreKey(store->get(), key);
     if (s.ok()) s = (*store)->Exec("PRAGMA journal_mode = WAL");
   }
   if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
@@ -124,6 +151,20 @@ Status WriteSearchFile(const Site& site, const std::string& path) {
   }
   if (!s.ok()) std::remove(temp.c_str());
   return s;
+}
+
+}  // namespace
+
+Status WriteSearchFile(const Site& site, const std::string& path) {
+  const std::string key = SearchFileKey(site);
+  if (std::filesystem::is_regular_file(path)) {
+    // A one-page rebuild makes one page's rows, in one transaction, not every page's again.
+    auto store = Store::Open(path);
+    if (store.ok() && StoredKey(store->get()) == key) {
+      return ImportSite(site, store->get(), /*keep_unchanged=*/true);
+    }
+  }
+  return WriteWholeSearchFile(site, path, key);
 }
 
 }  // namespace clemency

@@ -27,7 +27,9 @@ std::vector<SearchSynonym> SiteSynonyms(const Site& site);
 Status RefreshSearchIndex(const Site& site, Store* store);
 
 // Writes the search index of `site` (its live pages and synonyms) as a store file at `path`,
-// beside a built public/ (a new file under a temporary name, then renamed over the old one).
+// beside a built public/: the file a build made from the same site/ and program gets new rows for
+// the pages whose text changed, in one transaction; otherwise a new file is written under a
+// temporary name and renamed over the old one.
 Status WriteSearchFile(const Site& site, const std::string& path);
 
 }  // namespace clemency

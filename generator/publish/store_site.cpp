@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/fs.h"
 #include "content/support_import.h"
@@ -122,18 +123,37 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
 
 namespace {
 
-// The rows of site.pages()[from, from + count), made on all cores (each reads its file again and
-// renders its Markdown and search words, which is most of an import's time).
-std::vector<Result<PageRow>> RowsOf(const Site& site, size_t from, size_t count) {
+// The rows of the pages numbered `at`[from, from + count), made on all cores (each reads its file
+// again and renders its Markdown and search words, which is most of an import's time).
+std::vector<Result<PageRow>> RowsOf(const Site& site, const std::vector<size_t>& at, size_t from,
+                                    size_t count) {
   std::vector<Result<PageRow>> rows(count, Status::Error(""));
   ParallelFor(count, DefaultThreads(),
-              [&](size_t i) { rows[i] = PageToRow(site, site.pages()[from + i]); });
+              [&](size_t i) { rows[i] = PageToRow(site, site.pages()[at[from + i]]); });
   return rows;
+}
+
+// The numbers of the pages whose row is to be written: all, or with `keep_unchanged` those the
+// store holds no row of the same text for.
+Result<std::vector<size_t>> PagesToWrite(const Site& site, Store* store, bool keep_unchanged) {
+  std::unordered_map<std::string, std::string> stored;  // source path -> content hash
+  if (keep_unchanged) {
+    Status s = PageRepository(store).ForEachHash(
+        [&stored](const std::string& path, const std::string& hash) { stored[path] = hash; });
+    if (!s.ok()) return s;
+  }
+  std::vector<size_t> at;
+  for (size_t i = 0; i < site.pages().size(); ++i) {
+    const RenderedPage& rendered = site.pages()[i];
+    auto row = stored.find(rendered.page.source_path);
+    if (row == stored.end() || row->second != rendered.source_hash) at.push_back(i);
+  }
+  return at;
 }
 
 }  // namespace
 
-Status ImportSite(const Site& site, Store* store) {
+Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
   PageRepository repository(store);
   if (Status s = store->Begin(); !s.ok()) return s;
   auto fail = [store](Status s) {
@@ -142,13 +162,18 @@ Status ImportSite(const Site& site, Store* store) {
   };
   auto count = repository.Count();
   if (!count.ok()) return fail(count.status());
+  auto at = PagesToWrite(site, store, keep_unchanged);
+  if (!at.ok()) return fail(at.status());
   const DateTime now = Now(site.config().utc_offset_minutes);
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
+  for (const RenderedPage& rendered : site.pages()) {
+    keep.emplace_back(rendered.page.section, rendered.page.slug, rendered.page.lang);
+  }
   // Rows are made a batch at a time, so only a batch is held at once; the store writes them in
   // the pages' order.
   constexpr size_t kBatch = 256;
-  for (size_t from = 0; from < site.pages().size(); from += kBatch) {
-    for (auto& row : RowsOf(site, from, std::min(kBatch, site.pages().size() - from))) {
+  for (size_t from = 0; from < at->size(); from += kBatch) {
+    for (auto& row : RowsOf(site, *at, from, std::min(kBatch, at->size() - from))) {
       if (!row.ok()) return fail(row.status());
       // Into a store partners already read, a new or restored translation changes the others'
       // records (a first import changes nobody's).
@@ -158,7 +183,6 @@ Status ImportSite(const Site& site, Store* store) {
                                                              now.unix_seconds);
       if (s.ok()) s = repository.Upsert(*row);
       if (!s.ok()) return fail(s);
-      keep.emplace_back(row->section, row->slug, row->lang);
     }
   }
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,

@@ -21,8 +21,9 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered);
 
 // Writes every page of `site` into `store` in one transaction (inserting or updating by section,
 // slug and language); published pages the site no longer has become tombstones ("removed from
-// content/"). Nothing changes on an error.
-Status ImportSite(const Site& site, Store* store);
+// content/"). Nothing changes on an error. With `keep_unchanged`, a page whose stored row was made
+// from the same text keeps it (REQUIRES: the rows were made by this program from the same site/).
+Status ImportSite(const Site& site, Store* store, bool keep_unchanged = false);
 
 // Opens (creating it and its folder when missing) the store at `db_path`.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path);

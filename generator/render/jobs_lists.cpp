@@ -116,26 +116,9 @@ Result<std::string> Site::Planner::ListDocument(const std::string& lang,
   return html->second;
 }
 
-const RenderedPage* Site::Planner::CurrentRound(const std::string& lang) const {
-  // A round not yet closed comes first (the newest such), else the newest round.
-  const RenderedPage* best = nullptr;
-  auto rank = [](const RenderedPage* p) {
-    const RoundInfo& r = *p->page.round;
-    return std::make_pair(r.status != "closed", r.decision_date.value_or(p->page.date));
-  };
-  for (const auto& section : site_.config_.sections) {
-    if (!FindPageKind(section.kind)->round_fields) continue;
-    for (const std::string& key : keys_by_section_.at(section.name)) {
-      const RenderedPage* shown = site_.Find(key, lang);
-      if (shown && shown->page.round && (!best || rank(shown) > rank(best))) best = shown;
-    }
-  }
-  return best;
-}
-
 Job Site::Planner::HomeJob(const ViewBuilder& builder) const {
   const std::string lang = builder.language().code;
-  const RenderedPage* round = CurrentRound(lang);
+  const RenderedPage* round = site_.CurrentRoundShown(lang);
   // The home page shows the current round: it changes with that page (or when another becomes it).
   const std::string round_key = round ? round->source_hash + round->page.lang : "-";
   return {{paths::OutputFile(paths::Home(lang))},

@@ -97,8 +97,6 @@ class Site::Planner {
 
   // jobs_lists.cpp. The home page: sections, the current round, the self-check's link.
   Job HomeJob(const ViewBuilder& builder) const;
-  // The round the home page of `lang` shows: the newest not yet closed, else the newest.
-  const RenderedPage* CurrentRound(const std::string& lang) const;
   // A section's list, in pages of config list_page_size items: one job per page.
   std::vector<Job> SectionJobs(const ViewBuilder& builder, const SectionConfig& section,
                                const std::vector<const RenderedPage*>& listed) const;

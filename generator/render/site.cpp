@@ -141,6 +141,7 @@ std::unique_ptr<Site> Site::Load(std::shared_ptr<const FileSystem> shared_fs,
     return !(skip_cached && rendered.from_cache);
   });
   site->CheckSelfCheckLinks(diagnostics);
+  site->CheckHomeRounds(diagnostics);
   if (timer) timer->Mark("check");
   if (!diagnostics->empty()) return nullptr;
   if (!site->TakeRecords(options.records, nullptr, diagnostics, nullptr)) return nullptr;

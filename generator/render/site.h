@@ -378,6 +378,11 @@ class Site {
   // The groups (a page with its translations) of `urls` [first, first + count), with strings.
   std::vector<SitemapGroup> SitemapGroups(const std::vector<SitemapUrl>& urls, size_t first,
                                           size_t count) const;
+  // The round page the home page of `lang` shows in its box (LessCurrentRound), or null.
+  const RenderedPage* CurrentRoundShown(const std::string& lang) const;
+  // Each language's home text names no round (a decision number, an amnesty's year) newer than
+  // the live round pages know: the box under the text would contradict it (site_home_check.cpp).
+  void CheckHomeRounds(Diagnostics* diagnostics) const;
   // Every rule of the self-check links to a guide that exists, at a heading it has, in every
   // language (reported at the rule's line in site/selfcheck/rules.yaml).
   void CheckSelfCheckLinks(Diagnostics* diagnostics) const;

@@ -302,6 +302,9 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, bool keep_problems,
     return keys.count(rendered.key) > 0 || MayLinkTo(rendered, keys);
   });
   CheckSelfCheckLinks(&problems);
+  // Only an edit of the home text is held to the round pages: a round withdrawn or edited is
+  // never blocked by what the home text says (its next edit is).
+  if (keys.count("")) CheckHomeRounds(&problems);
   diagnostics->Append(problems);
   if (!problems.empty() && !keep_problems) return false;
   changed_keys->insert(keys.begin(), keys.end());

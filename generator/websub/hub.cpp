@@ -29,13 +29,18 @@ struct Hub::Task {
 
 namespace {
 
+// `target` with `query` appended to the query it already has.
+std::string WithQuery(const std::string& target, const std::string& query) {
+  return target + (target.find('?') == std::string::npos ? "?" : "&") + query;
+}
+
 // The callback's URL with the verification's query appended to its own.
 std::string VerifyTarget(const CallbackUrl& url, const std::string& mode, const std::string& topic,
                          const std::string& challenge, int64_t lease) {
   std::string query = "hub.mode=" + mode + "&hub.topic=" + http::PercentEncode(topic) +
                       "&hub.challenge=" + http::PercentEncode(challenge);
   if (mode == "subscribe") query += "&hub.lease_seconds=" + std::to_string(lease);
-  return url.target + (url.target.find('?') == std::string::npos ? "?" : "&") + query;
+  return WithQuery(url.target, query);
 }
 
 // A client for `url` connected to `address` (resolved and judged already), never redirected.
@@ -50,6 +55,23 @@ std::unique_ptr<httplib::Client> ClientFor(const CallbackUrl& url, const std::st
   client->set_read_timeout(options.io_timeout);
   client->set_write_timeout(options.io_timeout);
   return client;
+}
+
+// A callback's URL and a client connected to it. The host is resolved and judged at each contact,
+// not only at subscription: a name may point at a private address later.
+struct Callback {
+  CallbackUrl url;
+  std::unique_ptr<httplib::Client> client;
+};
+
+// Returns the connected callback, or why it may not be contacted.
+Result<Callback> Connect(const std::string& callback, const HubOptions& options) {
+  auto url = ParseCallback(callback);
+  if (!url.ok()) return url.status();
+  auto address = ResolveCallbackHost(url->host, options.allow_private_callbacks);
+  if (!address.ok()) return address.status();
+  auto client = ClientFor(*url, *address, options);
+  return Callback{std::move(url).value(), std::move(client)};
 }
 
 }  // namespace
@@ -269,16 +291,14 @@ HubAnswer Hub::Request(const std::map<std::string, std::string>& fields) {
 }
 
 bool Hub::Confirmed(const Task& task) {
-  auto url = ParseCallback(task.callback);
-  auto address = url.ok() ? ResolveCallbackHost(url->host, options_.allow_private_callbacks)
-                          : Result<std::string>(url.status());
-  if (!address.ok()) {
-    Log("not verified, " + task.callback + ": " + address.status().message());
+  auto callback = Connect(task.callback, options_);
+  if (!callback.ok()) {
+    Log("not verified, " + task.callback + ": " + callback.status().message());
     return false;
   }
   const std::string challenge = RandomSecret(24);
-  auto client = ClientFor(*url, *address, options_);
-  auto res = client->Get(VerifyTarget(*url, task.mode, task.topic, challenge, task.lease_seconds));
+  auto res = callback->client->Get(
+      VerifyTarget(callback->url, task.mode, task.topic, challenge, task.lease_seconds));
   if (!res || res->status < 200 || res->status > 299 || res->body != challenge) {
     Log(task.mode + " of " + task.topic + " by " + task.callback + " not verified (" +
         (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())) + ")");
@@ -373,14 +393,13 @@ Hub::Task Hub::End(Task task, const std::string& reason) {
 }
 
 void Hub::Deny(const Task& task) {
-  auto url = ParseCallback(task.callback);
-  auto address = url.ok() ? ResolveCallbackHost(url->host, options_.allow_private_callbacks)
-                          : Result<std::string>(url.status());
-  if (!address.ok()) return Log("no denial sent to " + task.callback + ": " + address.status().message());
+  auto callback = Connect(task.callback, options_);
+  if (!callback.ok()) {
+    return Log("no denial sent to " + task.callback + ": " + callback.status().message());
+  }
   const std::string query = "hub.mode=denied&hub.topic=" + http::PercentEncode(task.topic) +
                             "&hub.reason=" + http::PercentEncode(task.reason);
-  auto res = ClientFor(*url, *address, options_)
-                 ->Get(url->target + (url->target.find('?') == std::string::npos ? "?" : "&") + query);
+  auto res = callback->client->Get(WithQuery(callback->url.target, query));
   Log("denial sent to " + task.callback + " (" +
       (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())) + ")");
 }
@@ -403,23 +422,20 @@ Status Hub::SealPlainSecrets() {
 }
 
 void Hub::Deliver(Task task) {
-  auto url = ParseCallback(task.callback);
-  auto address = url.ok() ? ResolveCallbackHost(url->host, options_.allow_private_callbacks)
-                          : Result<std::string>(url.status());
+  auto callback = Connect(task.callback, options_);
   int status = 0;
   std::string why;
-  if (address.ok()) {
+  if (callback.ok()) {
     httplib::Headers headers = {
         {"Link", "<" + hub_url() + ">; rel=\"hub\", <" + task.topic + ">; rel=\"self\""}};
     if (!task.secret.empty()) {
       headers.emplace("X-Hub-Signature", "sha256=" + HmacSha256Hex(task.secret, task.body));
     }
-    auto res = ClientFor(*url, *address, options_)
-                   ->Post(url->target, headers, task.body, task.content_type);
+    auto res = callback->client->Post(callback->url.target, headers, task.body, task.content_type);
     status = res ? res->status : 0;
     why = res ? "status " + std::to_string(status) : httplib::to_string(res.error());
   } else {
-    why = address.status().message();
+    why = callback.status().message();
   }
   if (status >= 200 && status <= 299) {
     std::lock_guard<std::mutex> lock(mutex_);

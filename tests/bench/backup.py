@@ -58,13 +58,14 @@ def start_wrk(script, seconds):
                              f"http://127.0.0.1:{PORT}"], stdout=subprocess.PIPE, text=True)
 
 
-def backups_while(wrk, clemency, corpus, folder):
+def backups_while(wrk, clemency, corpus, folder, round_no):
     """Runs `clemency backup` into new files of `folder` until wrk ends; (seconds of each, the
-    last file). Exits on a failed backup."""
+    last file). Exits on a failed backup. Files are named by round, so a round never meets the
+    file an earlier round kept."""
     times, last, n = [], None, 0
     while wrk.poll() is None:
         n += 1
-        target = folder / f"backup-{n}.db"
+        target = folder / f"backup-{round_no}-{n}.db"
         start = time.time()
         p = subprocess.run([clemency, "backup", "--to", str(target), "--source", str(corpus)],
                            capture_output=True, text=True)
@@ -136,10 +137,12 @@ def main():
                 raise SystemExit("serve did not start:\n" + open(work / "backup-serve.log").read())
             time.sleep(0.2)
         build_seconds = time.time() - started
-        for _ in range(args.rounds):
+        for round_no in range(args.rounds):
             quiet.append(wrk_numbers(start_wrk(script, args.seconds).communicate()[0]))
             wrk = start_wrk(script, args.seconds)
-            times, last = backups_while(wrk, clemency, corpus, backups)
+            if last:
+                last.unlink()  # the previous round's newest; this round makes its own
+            times, last = backups_while(wrk, clemency, corpus, backups, round_no + 1)
             during.append(wrk_numbers(wrk.communicate()[0]))
             durations += times
             loads.append(load_average())

@@ -15,7 +15,11 @@
 //              violation at all
 //   csp        no console error (so no Content-Security-Policy violation) on any admin page
 //   mobile     320 px wide: no horizontal scrolling on any admin screen
-//   keyboard   the first Tab focuses the skip link; it leads to main#main
+//   keyboard   the first Tab focuses the skip link; it leads to main#main; a support entry's
+//              summary is changed and saved with the keyboard only (Tab to the input, type, Tab
+//              to the save button, Enter)
+//   screenshots every admin screen at 320 px and in each interface language, kept as the test's
+//              artefacts in build/test-artefacts/admin/ (CLEMENCY_ARTEFACTS overrides the folder)
 //   form       a support entry found by a search without diacritics, edited in labelled inputs
 //              (no YAML): a wrong phone is refused next to its field in Vietnamese, the right one
 //              saved; the page list has the new-page button first
@@ -29,9 +33,9 @@
 //              it (naming the story) but deletes an unused image
 // Exits 1 with the list of failures, 2 when it cannot run at all.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { startServe } from './serve.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, loadBrowserTools, testArguments } from './tools.mjs';
@@ -52,6 +56,14 @@ const PHONE = '0238 3881 234';
 const UNTOUCHED = 'content/guides/ai-khong-duoc-xet-dac-xa.vi.md';  // never edited here
 
 const { binary, source } = testArguments('admin.mjs');
+// Screenshots of every screen, kept after the run for a person to look at.
+const ARTEFACTS = process.env.CLEMENCY_ARTEFACTS ?? join(dirname(binary), 'test-artefacts', 'admin');
+rmSync(ARTEFACTS, { recursive: true, force: true });
+mkdirSync(ARTEFACTS, { recursive: true });
+async function keepScreenshot(page, name) {
+  const file = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  await page.screenshot({ path: join(ARTEFACTS, `${file}.png`), fullPage: true });
+}
 const { chromium, axeRun } = await loadBrowserTools();
 
 // ---------------------------------------------------------------------------------------------
@@ -574,6 +586,7 @@ async function axeCheck(context, lang) {
     const htmlLang = await page.locator('html').getAttribute('lang');
     if (htmlLang !== lang) problems.push(`${name}: <html lang="${htmlLang}">, expected ${lang}`);
     for (const p of await axeProblems(page)) problems.push(`${name}: ${p}`);
+    await keepScreenshot(page, `${lang} ${name}`);
   }
   await page.close();
   return problems;
@@ -586,6 +599,7 @@ async function mobileCheck(context) {
     await page.goto(origin + path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > 320) problems.push(`${name}: ${width} px wide at a 320 px viewport`);
+    await keepScreenshot(page, `320px ${name}`);
   }
   return problems;
 }
@@ -599,6 +613,29 @@ async function keyboardCheck(context) {
   await page.keyboard.press('Enter');
   const focused = await page.evaluate(() => document.activeElement?.id);
   return focused === 'main' ? [] : [`the skip link leads to "${focused}", not main#main`];
+}
+
+// Presses Tab until `selector` has the focus (at most `limit` times); returns whether it did.
+async function tabTo(page, selector, limit = 200) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+  }
+  return false;
+}
+
+async function keyboardTaskCheck(context) {
+  const page = watch(await context.newPage());
+  await page.goto(origin + screens.get('edit (support)'));
+  const added = ' Nên gọi điện trước khi đến.';
+  if (!(await tabTo(page, '#f-summary'))) return ['Tab never reaches the summary input'];
+  await page.keyboard.press('Control+End');  // the end of the text, not of its first line
+  await page.keyboard.type(added);
+  if (!(await tabTo(page, '#edit-form button[value=save]'))) return ['Tab never reaches the save button'];
+  await Promise.all([page.waitForURL(/done=saved/), page.keyboard.press('Enter')]);
+  const saved = await page.locator('#f-summary').inputValue();
+  await page.close();
+  return saved.endsWith(added) ? [] : [`the summary saved with the keyboard is "${saved}"`];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -636,6 +673,7 @@ try {
   });
   await check('mobile: no horizontal scrolling at 320 px', () => mobileCheck(mobile));
   await check('keyboard: skip link', () => keyboardCheck(publisher));
+  await check('keyboard: a support entry changed and saved with the keyboard only', () => keyboardTaskCheck(editor));
   await check('csp: no console error on any admin page', () => consoleErrors);
   if (failures.length) {
     console.log(`\n${failures.length} check(s) failed: ${failures.join('; ')}`);

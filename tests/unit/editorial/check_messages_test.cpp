@@ -261,6 +261,9 @@ std::vector<Case> BodyCases() {
         InGuide("date: 2026-02-01", "date: 2098-01-01"),
         GuideBody("[Xem](/vi/guides/alpha/)")}},
       {"check_link_scheme", {GuideBody("[Xem](javascript:alert(1))")}},
+      // News of a round no round page has (the round page above is the current one).
+      {"check_home_round",
+       {{"content/_index.vi.md", "Xin chào.", "Xin chào. Đã có Quyết định 9/2099/QĐ-CTN."}}},
       {"check_image_url", {GuideBody("![Ảnh](javascript:alert(1))")}},
       {"check_image_missing", {GuideBody("![Ảnh](/static/khong-co.png)")}},
       {"check_alt", {GuideBody("![](https://example.org/anh.png)")}},

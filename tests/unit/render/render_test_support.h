@@ -31,6 +31,17 @@ inline std::map<std::string, std::string> Tree(const std::string& dir) {
   return files;
 }
 
+// A round page's file: its status and decision date (and number, when given).
+inline std::string RoundFile(const std::string& title, const std::string& status,
+                             const std::string& date, const std::string& decision = "") {
+  return "---\ntitle: " + title +
+         "\ndate: 2026-12-01\nreviewed: 2026-12-01\n"
+         "sources: [{title: Luật Đặc xá, number: 30/2018/QH14}]\n" +
+         (decision.empty() ? "" : "decision: \"" + decision + "\"\n") + "decision_date: " + date +
+         "\nstatus: " + status + "\nkey_dates: [{label: Có hiệu lực, date: " + date +
+         "}]\n---\nMột đợt đặc xá.\n";
+}
+
 inline std::unique_ptr<Site> LoadOrFail(const std::string& dir, PageCache* cache = nullptr) {
   Diagnostics diagnostics;
   auto site = Site::Load(std::make_shared<DiskFileSystem>(), dir, &diagnostics, nullptr, cache);

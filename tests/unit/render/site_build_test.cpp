@@ -13,6 +13,7 @@ using namespace clemency;
 using render_test::CheckEqualsFullBuild;
 using render_test::Contains;
 using render_test::LoadOrFail;
+using render_test::RoundFile;
 using testing::Exists;
 using testing::ReadFile;
 
@@ -405,20 +406,6 @@ TEST_CASE("story and support pages show only what their records support") {
   CHECK(Contains(support, "The report does not say what help is offered."));
   CHECK_FALSE(Contains(support, "Confirmed still running"));
 }
-
-namespace {
-std::string RoundFile(const std::string& title, const std::string& status,
-                      const std::string& date) {
-  return "---\ntitle: " + title +
-         "\ndate: 2026-12-01\nreviewed: 2026-12-01\n"
-         "sources: [{title: Luật Đặc xá, number: 30/2018/QH14}]\n"
-         "decision_date: " +
-         date + "\nstatus: " + status +
-         "\n"
-         "key_dates: [{label: Có hiệu lực, date: " +
-         date + "}]\n---\nMột đợt đặc xá.\n";
-}
-}  // namespace
 
 TEST_CASE("the home page shows the current round, and follows a newly published one") {
   testing::TempDir dir;

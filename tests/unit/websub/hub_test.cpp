@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +19,15 @@ using namespace clemency;
 using namespace clemency::websub;
 
 namespace {
+
+// Waits up to 10 s for `done` to hold; returns whether it did.
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
 
 // A subscriber that confirms every intent and keeps what it was sent.
 struct Subscriber {
@@ -51,14 +61,10 @@ struct Subscriber {
   std::string callback() const { return "http://127.0.0.1:" + std::to_string(port) + "/cb"; }
   // Waits up to 10 s for `done` to hold.
   bool WaitFor(const std::function<bool()>& done) {
-    for (int i = 0; i < 1000; ++i) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (done()) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
+    return Eventually([&] {
+      std::lock_guard<std::mutex> lock(mutex);
+      return done();
+    });
   }
 };
 
@@ -79,12 +85,11 @@ void Subscribe(Hub& hub, Store* store, Subscriber& subscriber, const std::string
   auto answer = hub.Request({{"hub.mode", "subscribe"}, {"hub.topic", kTopic},
                              {"hub.callback", subscriber.callback()}, {"hub.secret", secret}});
   REQUIRE(answer.status == 202);
-  for (int i = 0; i < 1000; ++i) {
+  const bool stored = Eventually([&] {
     auto active = SubscriptionRepository(store).Active(kTopic, 0);
-    if (active.ok() && !active->empty()) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  FAIL("the subscription was not stored");
+    return active.ok() && !active->empty();
+  });
+  if (!stored) FAIL("the subscription was not stored");
 }
 
 // A site with one feed, its store, and a subscriber (the hub is made by each test).
