@@ -94,17 +94,18 @@ int Publish(const std::string& source, const std::string& db_path, const std::st
   PublishRequest request = std::move(read).value();
   if (values.count("--change")) request.change_type = values["--change"];
   if (values.count("--note")) request.note = values["--note"];
-  if (Status s = CommandLinePublishingAllowed(source); !s.ok()) return Failed(s);
   // Credited to this process's account when it publishes itself; serve credits the socket's peer.
   request.audit_actor = ThisUserActor();
   request.people = OutsideReview(request.audit_actor);
   // A serve on this store checks the change against the site it holds and has it live when
-  // it answers; without one, the command checks it against the whole stored site itself.
+  // it answers (refused, with the same words, where site/config.yaml forbids command-line
+  // publishing); without one, the command checks both itself, against the whole stored site.
   auto served = PublishThroughServe(ControlSocketPath(db_path), request);
   if (!served.ok()) return Failed(served.status());
   std::optional<PublishResult> published = std::move(served).value();
   const char* live = " (live on the running serve)";
   if (!published) {
+    if (Status s = CommandLinePublishingAllowed(source); !s.ok()) return Failed(s);
     live = "";
     auto store = Store::Open(db_path);
     if (!store.ok()) return Failed(store.status());

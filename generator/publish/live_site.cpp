@@ -350,8 +350,8 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   auto media = searched.ok() ? StoredMediaOutputs(*site_, store_.get())
                              : Result<std::map<std::string, std::string>>(searched);
   if (media.ok()) {
-    build.extra_files = search_->outputs();
-    build.extra_files->merge(media.value());
+    build.extra_files = std::move(media).value();
+    build.held_extra_files = &search_->outputs();
   } else if (options_.report) {
     options_.report("cannot make the static search index or the media files: " +
                     media.status().message());
@@ -429,6 +429,7 @@ Result<PublishResult> LiveSite::PublishOnWatcher(const PublishRequest& given,
   auto result = PublishToSite(store_.get(), files_.content.get(), files_.files, *site_,
                               options_.source_dir, request, diagnostics, &next, &keys);
   if (!result.ok() || keys.empty()) return result;
+  StepTimer timer;
   Snapshot snapshot(store_.get());  // other pages' texts, as stored with this revision
   // The new revision is in the page's public history, rendered with the page; a withdrawn page
   // published again is no longer a tombstone (its notice and feed entry go with this build).
@@ -439,7 +440,8 @@ Result<PublishResult> LiveSite::PublishOnWatcher(const PublishRequest& given,
   Diagnostics ignored;
   std::shared_ptr<const Site> live = Site::Changed(std::move(next), change, &ignored, &keys);
   Hold(live);  // none: ahead of the output folder, loaded again whole
-  auto summary = live ? BuildChanged(std::move(keys), StepTimer(), &snapshot)
+  timer.Mark("records");
+  auto summary = live ? BuildChanged(std::move(keys), timer, &snapshot)
                       : Result<BuildSummary>(Status::Error(ignored.ToString()));
   if (!summary.ok()) {
     // Stored but not live: the watcher loads and renders everything again from the store.

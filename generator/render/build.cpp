@@ -212,12 +212,15 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
 // One job per extra file, keyed by its bytes' hash (an unchanged file is left alone).
 void AddExtraJobs(const BuildOptions& options, OutputWriter& writer, std::vector<Job>* jobs) {
   if (!options.extra_files) return;
-  for (const auto& file : *options.extra_files) {
-    const std::string& path = file.first;  // clang 14 cannot capture structured bindings
-    const std::string& bytes = file.second;
-    jobs->push_back({{path}, "extra:" + HashHex(bytes), "", [&writer, &path, &bytes] {
-                       return writer.Write(path, bytes);
-                     }});
+  for (const auto* files : {&*options.extra_files, options.held_extra_files}) {
+    if (!files) continue;
+    for (const auto& file : *files) {
+      const std::string& path = file.first;  // clang 14 cannot capture structured bindings
+      const std::string& bytes = file.second;
+      jobs->push_back({{path}, "extra:" + HashHex(bytes), "", [&writer, &path, &bytes] {
+                         return writer.Write(path, bytes);
+                       }});
+    }
   }
 }
 

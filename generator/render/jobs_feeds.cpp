@@ -21,28 +21,37 @@ bool IsHomeNews(const Page& p) {
 
 }  // namespace
 
-Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
-  // The language's newest live translations, or one section's.
-  const std::string lang = builder.language().code;
-  std::vector<std::pair<const RenderedPage*, size_t>> found;  // with its place in page order
+void Site::Planner::CollectFeedPages() {
   for (size_t i = 0; i < site_.pages_.size(); ++i) {
     const RenderedPage& rendered = site_.pages_[i];
     const Page& p = rendered.page;
-    if (rendered.live && p.lang == lang && (!p.IsIndex() || (section_name.empty() && IsHomeNews(p))) &&
-        (section_name.empty() || p.section == section_name)) {
-      found.emplace_back(&rendered, i);
+    if (!rendered.live) continue;
+    if (!p.IsIndex()) {
+      if (!p.section.empty()) feed_pages_[{p.lang, p.section}].emplace_back(&rendered, i);
+      feed_pages_[{p.lang, ""}].emplace_back(&rendered, i);
+    } else if (IsHomeNews(p)) {
+      feed_pages_[{p.lang, ""}].emplace_back(&rendered, i);
     }
   }
+}
+
+Job Site::Planner::FeedJob(const ViewBuilder& builder, const std::string& section_name) const {
+  // The language's newest live translations, or one section's.
+  const std::string lang = builder.language().code;
+  static const std::vector<std::pair<const RenderedPage*, size_t>> kNone;
+  auto listed = feed_pages_.find({lang, section_name});
+  const auto& found = listed == feed_pages_.end() ? kNone : listed->second;
   // Newest first, ties in page order.
   const size_t limit = std::min(found.size(), static_cast<size_t>(site_.config_.feed_limit));
-  std::partial_sort(found.begin(), found.begin() + limit, found.end(),
-                    [](const auto& a, const auto& b) {
-                      if (a.first->page.updated != b.first->page.updated)
-                        return a.first->page.updated > b.first->page.updated;
-                      return a.second < b.second;
-                    });
+  std::vector<std::pair<const RenderedPage*, size_t>> newest(limit);
+  std::partial_sort_copy(found.begin(), found.end(), newest.begin(), newest.end(),
+                         [](const auto& a, const auto& b) {
+                           if (a.first->page.updated != b.first->page.updated)
+                             return a.first->page.updated > b.first->page.updated;
+                           return a.second < b.second;
+                         });
   std::vector<const RenderedPage*> entries;
-  for (size_t i = 0; i < limit; ++i) entries.push_back(found[i].first);
+  for (const auto& [page, index] : newest) entries.push_back(page);
   std::vector<const Tombstone*> withdrawals = Withdrawals(lang, section_name);
   std::string key = nav_keys_.at(lang) + "|feed|" + section_name;
   for (const RenderedPage* r : entries) {

@@ -20,7 +20,7 @@ std::vector<Site::SitemapUrl> Site::SitemapUrls() const {
   // A home or section page changes whenever a page it lists does: its last change is the newest
   // of its own and theirs. (lang, section) -> newest change; section "" is the whole language.
   std::map<std::pair<std::string_view, std::string_view>, DateTime> newest;
-  for (const auto& [key, translations] : groups_) {
+  for (const auto& [key, translations] : groups()) {
     for (const auto& [lang, index] : translations) {
       const Page& p = pages_[index].page;
       for (std::string_view section : {std::string_view(p.section), std::string_view()}) {
@@ -30,8 +30,8 @@ std::vector<Site::SitemapUrl> Site::SitemapUrls() const {
     }
   }
   std::vector<SitemapUrl> out;
-  out.reserve(groups_.size() * config_.languages.size());
-  for (const auto& [key, translations] : groups_) {
+  out.reserve(groups().size() * config_.languages.size());
+  for (const auto& [key, translations] : groups()) {
     for (const auto& [lang, index] : translations) {
       const Page& p = pages_[index].page;
       DateTime lastmod = p.updated;

@@ -20,8 +20,8 @@ Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWrit
       keys_by_section_(KeysBySection(site)),
       index_keys_(site.ListPageKeys()) {
   for (const auto& language : site.config_.languages) {
-    builders_.push_back(std::make_unique<ViewBuilder>(
-        site, language, site.templates_->WithStrings(site.catalogs_.PlainStrings(language.code))));
+    builders_.push_back(
+        std::make_unique<ViewBuilder>(site, language, site.TemplatesIn(language.code)));
     std::string parts = site.site_key_;
     for (const std::string& key : index_keys_) {
       const RenderedPage* index = site.Find(key, language.code);
@@ -29,6 +29,7 @@ Site::Planner::Planner(const Site& site, const BuildOptions& options, OutputWrit
     }
     nav_keys_[language.code] = HashHex(parts);
   }
+  CollectFeedPages();
 }
 
 std::vector<Job> Site::Planner::PlanJobs() const {

@@ -113,6 +113,8 @@ class Site::Planner {
   Job FeedJob(const ViewBuilder& builder, const std::string& section_name) const;
   // The last change of any live page: an empty feed's date.
   DateTime NewestLiveUpdate() const;
+  // Fills feed_pages_ in one pass over the pages (a feed's job then reads only its own).
+  void CollectFeedPages();
   // The tombstones a feed of `lang` (and `section_name`, "" for all) announces.
   std::vector<const Tombstone*> Withdrawals(const std::string& lang,
                                             const std::string& section_name) const;
@@ -163,6 +165,11 @@ class Site::Planner {
   std::map<std::string, std::string> nav_keys_;  // per language: navigation and home
   std::map<std::string, std::vector<std::string>> keys_by_section_;
   std::vector<std::string> index_keys_;
+  // The live pages each feed may list, with their places in page order, by language and section
+  // ("" for the language's own feed).
+  std::map<std::pair<std::string, std::string>,
+           std::vector<std::pair<const RenderedPage*, size_t>>>
+      feed_pages_;
 };
 
 }  // namespace clemency

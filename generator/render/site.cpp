@@ -278,9 +278,8 @@ void Site::Derive(RenderedPage* rendered, const std::string& stamp, Diagnostics*
 }
 
 void Site::RebuildIndexes() {
-  groups_.clear();
-  group_index_.clear();
-  scheduled_.clear();
+  auto indexes = std::make_shared<Indexes>();
+  auto& groups = indexes->groups;
   // A translation goes live with its source page, not before: alone it would be a page of its
   // own, listed and linked in one language while the source is still to come.
   std::unordered_map<std::string_view, int64_t> source_at;
@@ -301,11 +300,11 @@ void Site::RebuildIndexes() {
       changed.live = live;
     }
     if (rendered.page.draft) continue;
-    (live ? groups_ : scheduled_)[rendered.key][rendered.page.lang] = i;
+    (live ? groups : indexes->scheduled)[rendered.key][rendered.page.lang] = i;
   }
   std::string targets;
-  for (const auto& [key, translations] : groups_) {
-    group_index_.emplace(key, &translations);
+  for (const auto& [key, translations] : groups) {
+    indexes->group_index.emplace(key, &translations);
     for (const auto& [lang, index] : translations) {
       targets.append(key).append(1, '\x1f').append(lang);
       for (const auto& heading : pages_[index].body.headings) {
@@ -315,7 +314,7 @@ void Site::RebuildIndexes() {
     }
   }
   // Whether a link to a scheduled page is broken depends on when it goes live.
-  for (const auto& [key, translations] : scheduled_) {
+  for (const auto& [key, translations] : indexes->scheduled) {
     for (const auto& [lang, index] : translations) {
       targets.append("scheduled\x1f").append(key).append(1, '\x1f').append(lang);
       targets.append(1, '\x1f').append(std::to_string(pages_[index].live_at)).append(1, '\n');
@@ -328,6 +327,7 @@ void Site::RebuildIndexes() {
     targets.append("people\x1f").append(hash).append(1, '\x1f').append(basis).append(1, '\n');
   }
   link_targets_ = HashHex(targets);
+  indexes_ = std::move(indexes);
 }
 
 namespace {
@@ -365,7 +365,7 @@ std::set<std::string> Site::MediaOutputs() const {
 Site::Schedule Site::Scheduled() const {
   Schedule schedule;
   std::optional<int64_t> next;
-  for (const auto& [key, translations] : scheduled_) {
+  for (const auto& [key, translations] : indexes_->scheduled) {
     for (const auto& [lang, index] : translations) {
       ++schedule.pages;
       next = std::min(next.value_or(INT64_MAX), pages_[index].live_at);
@@ -377,8 +377,8 @@ Site::Schedule Site::Scheduled() const {
 }
 
 const std::map<std::string, size_t>* Site::Group(std::string_view translation_key) const {
-  auto it = group_index_.find(translation_key);
-  return it == group_index_.end() ? nullptr : it->second;
+  auto it = indexes_->group_index.find(translation_key);
+  return it == indexes_->group_index.end() ? nullptr : it->second;
 }
 
 const RenderedPage* Site::Find(const std::string& translation_key, const std::string& lang) const {
@@ -390,8 +390,11 @@ const RenderedPage* Site::Find(const std::string& translation_key, const std::st
 }
 
 const Site::History* Site::FindHistory(const std::string& key, const std::string& lang) const {
-  auto it = histories_.find(lang + "/" + key);
-  return it == histories_.end() ? nullptr : &it->second;
+  const std::string id = lang + "/" + key;
+  auto changed = histories_.changed.find(id);
+  if (changed != histories_.changed.end()) return changed->second ? &*changed->second : nullptr;
+  auto it = histories_.base->find(id);
+  return it == histories_.base->end() ? nullptr : &it->second;
 }
 
 bool Site::HasHistoryPage(const std::string& key, const std::string& lang) const {
@@ -480,8 +483,8 @@ const RenderedPage* Site::ScheduledAt(const std::string& path) const {
   std::string lang, key;
   size_t parts = 0;
   if (!ParsePagePath(config_, path, &lang, &key, &parts)) return nullptr;
-  auto group = scheduled_.find(key);
-  if (group == scheduled_.end()) return nullptr;
+  auto group = indexes_->scheduled.find(key);
+  if (group == indexes_->scheduled.end()) return nullptr;
   // The URL shows the default language's page until its own translation is live.
   const RenderedPage* first = nullptr;
   for (const std::string& code : {lang, config_.default_language}) {
@@ -650,6 +653,13 @@ Result<std::string> Site::SourceText(const RenderedPage& rendered) const {
                          ": changed while the site was being built; build again");
   }
   return normalised;
+}
+
+std::shared_ptr<const TemplateSet> Site::TemplatesIn(const std::string& lang) const {
+  std::lock_guard<std::mutex> lock(templates_in_->mutex);
+  std::shared_ptr<const TemplateSet>& filled = templates_in_->by_lang[lang];
+  if (!filled) filled = templates_->WithStrings(catalogs_.PlainStrings(lang));
+  return filled;
 }
 
 Result<std::shared_ptr<const std::string>> Site::FeedHtml(const RenderedPage& rendered) const {

@@ -99,6 +99,9 @@ struct BuildOptions {
   // site; those of the last build not given are removed. Unset: the last build's stay as they
   // are.
   std::optional<std::map<std::string, std::string>> extra_files;
+  // More of them, with extra_files set, held by the caller for the whole build rather than
+  // copied: serve's static search index, which every publish hands over again.
+  const std::map<std::string, std::string>* held_extra_files = nullptr;
   // Writes a ".gz" beside each file nginx's gzip_static may serve (OutputWriter::Precompress).
   // Part of every job's key, so turning it on or off renders the site again once.
   bool precompress = false;
@@ -356,7 +359,7 @@ class Site {
   // Each page's `aliases` is free: no page of its section has that slug (in any language, draft
   // or not) and no other page claims it, so an old URL redirects to one page only.
   void CheckAliases(Diagnostics* problems) const;
-  // groups_, group_index_ and link_targets_ from pages_.
+  // indexes_ and link_targets_ from pages_ (and the live state of each page).
   void RebuildIndexes();
   // Parses the file at `path` (relative to the source folder) into `out`; false with `problems`.
   // Returns whether `path` was read without problems; `*partial` (may be null): whether `out`
@@ -397,12 +400,21 @@ class Site {
   std::shared_ptr<const TemplateSet> templates_;
   SharedList<RenderedPage> pages_;  // shared with the sites made from this one
   int64_t now_ = 0;  // see now()
-  // translation key -> language -> index into pages_ (live pages only)
-  std::map<std::string, std::map<std::string, size_t>> groups_;
-  // The same for scheduled pages: what links may name once their time has come.
-  std::map<std::string, std::map<std::string, size_t>> scheduled_;
-  // The same groups by key in a hash map: Find() runs for every page of every list and link.
-  std::unordered_map<std::string_view, const std::map<std::string, size_t>*> group_index_;
+  // The indexes of pages_, made by RebuildIndexes and shared with the sites made from this one
+  // until a change to which pages are live, scheduled or there at all makes new ones: a publish
+  // that only replaces a page copies a pointer, not every group.
+  struct Indexes {
+    // translation key -> language -> index into pages_ (live pages only)
+    std::map<std::string, std::map<std::string, size_t>> groups;
+    // The same for scheduled pages: what links may name once their time has come.
+    std::map<std::string, std::map<std::string, size_t>> scheduled;
+    // The same groups by key in a hash map: Find() runs for every page of every list and link.
+    std::unordered_map<std::string_view, const std::map<std::string, size_t>*> group_index;
+  };
+  std::shared_ptr<const Indexes> indexes_ = std::make_shared<const Indexes>();
+  const std::map<std::string, std::map<std::string, size_t>>& groups() const {
+    return indexes_->groups;
+  }
   const std::map<std::string, size_t>* Group(std::string_view translation_key) const;
   std::vector<std::string> static_files_;  // relative to site/static
   std::string site_key_;  // hash of everything under site/: a change there re-renders all
@@ -410,7 +422,17 @@ class Site {
   std::string link_targets_;
   std::shared_ptr<const MediaIndex> media_ = std::make_shared<const MediaIndex>();
   std::vector<Tombstone> tombstones_;
-  std::map<std::string, History> histories_;  // by "<lang>/<translation key>"
+  // Pages' histories by "<lang>/<translation key>": those of the load (or of the last merge),
+  // shared with the sites made from this one, and those changed since (nullopt: removed), so a
+  // publish copies the few changed ones rather than every page's.
+  struct Histories {
+    std::shared_ptr<const std::map<std::string, History>> base =
+        std::make_shared<const std::map<std::string, History>>();
+    std::map<std::string, std::optional<History>> changed;
+  };
+  Histories histories_;
+  // Folds histories_.changed into a new base once it has grown large beside it.
+  void MergeHistories();
   WordingRules wording_;
   // Feed bodies by text hash, shared by a site and the sites made from it (Changed).
   struct FeedHtmlCache {
@@ -418,6 +440,15 @@ class Site {
     std::unordered_map<std::string, std::shared_ptr<const std::string>> bodies;
   };
   std::shared_ptr<FeedHtmlCache> feed_html_ = std::make_shared<FeedHtmlCache>();
+  // Returns the templates with `lang`'s interface strings filled in (TemplateSet::WithStrings),
+  // made once per load and shared by the sites made from it (Changed keeps site/ as it is), so
+  // a publish neither fills them again nor compiles them again on every render thread.
+  std::shared_ptr<const TemplateSet> TemplatesIn(const std::string& lang) const;
+  struct TemplatesCache {
+    std::mutex mutex;
+    std::map<std::string, std::shared_ptr<const TemplateSet>> by_lang;
+  };
+  std::shared_ptr<TemplatesCache> templates_in_ = std::make_shared<TemplatesCache>();
   Termbase termbase_;  // site/terms.yaml
   // "<lang>/<key>" of pages whose file is invalid (that problem is reported): links to them are
   // not reported again.

@@ -18,6 +18,9 @@ bool SameHeadingIds(const RenderedPage& a, const RenderedPage& b) {
          });
 }
 
+const std::string& SectionOf(const RenderedPage& rendered) { return rendered.page.section; }
+const std::string& SectionOf(const std::string& section) { return section; }
+
 bool InPageOrder(const RenderedPage& a, const RenderedPage& b) {
   return std::tie(a.page.section, a.page.slug, a.page.lang) <
          std::tie(b.page.section, b.page.slug, b.page.lang);
@@ -34,6 +37,31 @@ bool MayLinkTo(const RenderedPage& rendered, const std::set<std::string>& keys) 
     }
   }
   return false;
+}
+
+// The pages whose translation key is `key`, one run in page order (section, slug, language): a
+// section's page "<section>/<slug>", its list page "<section>" (slug ""), or, for "", every page
+// outside a section.
+std::pair<SharedList<RenderedPage>::const_iterator, SharedList<RenderedPage>::const_iterator>
+KeyRange(const SharedList<RenderedPage>& pages, const std::string& key) {
+  const size_t slash = key.find('/');
+  const std::string section = key.substr(0, slash);
+  const std::string slug = slash == std::string::npos ? "" : key.substr(slash + 1);
+  if (section.empty()) {
+    return std::equal_range(pages.begin(), pages.end(), section, [](const auto& a, const auto& b) {
+      return SectionOf(a) < SectionOf(b);
+    });
+  }
+  const auto wanted = std::tie(section, slug);
+  auto first = std::lower_bound(pages.begin(), pages.end(), wanted,
+                                [](const RenderedPage& r, const auto& w) {
+                                  return std::tie(r.page.section, r.page.slug) < w;
+                                });
+  auto last = std::upper_bound(first, pages.end(), wanted,
+                               [](const auto& w, const RenderedPage& r) {
+                                 return w < std::tie(r.page.section, r.page.slug);
+                               });
+  return {first, last};
 }
 
 // What each withdrawn page shows, by translation key: a key whose entry differs was withdrawn,
@@ -72,8 +100,7 @@ Site::Site(const Site& other)
       templates_(other.templates_),
       pages_(other.pages_),
       now_(other.now_),
-      groups_(other.groups_),
-      scheduled_(other.scheduled_),
+      indexes_(other.indexes_),
       static_files_(other.static_files_),
       site_key_(other.site_key_),
       pages_from_cache_(other.pages_from_cache_),
@@ -83,12 +110,10 @@ Site::Site(const Site& other)
       histories_(other.histories_),
       wording_(other.wording_),
       feed_html_(other.feed_html_),
+      templates_in_(other.templates_in_),
       termbase_(other.termbase_),
       invalid_pages_(other.invalid_pages_),
-      selfcheck_(other.selfcheck_) {
-  // The hash map's keys view this site's own groups.
-  for (const auto& [key, translations] : groups_) group_index_.emplace(key, &translations);
-}
+      selfcheck_(other.selfcheck_) {}
 
 std::unique_ptr<Site> Site::Changed(const SiteChange& change, Diagnostics* diagnostics,
                                     std::set<std::string>* changed_keys) const {
@@ -146,10 +171,29 @@ bool Site::TakeRecords(SiteRecords* records, const std::set<std::string>* keys,
     return false;
   }
   for (const std::string& key : touched) {
-    for (const LanguageConfig& language : config_.languages) histories_.erase(language.code + "/" + key);
+    for (const LanguageConfig& language : config_.languages) {
+      histories_.changed[language.code + "/" + key] = std::nullopt;
+    }
   }
   for (auto& [id, revisions] : *histories) PutHistory(id, std::move(revisions));
+  MergeHistories();
   return diagnostics->empty();
+}
+
+void Site::MergeHistories() {
+  // Merged when the changes outgrow a quarter of the base: a load's histories are merged a few
+  // times as they arrive, a publish's three or so pages hardly ever.
+  if (histories_.changed.size() <= std::max<size_t>(256, histories_.base->size() / 4)) return;
+  auto merged = std::make_shared<std::map<std::string, History>>(*histories_.base);
+  for (auto& [id, history] : histories_.changed) {
+    if (history) {
+      (*merged)[id] = std::move(*history);
+    } else {
+      merged->erase(id);
+    }
+  }
+  histories_.base = std::move(merged);
+  histories_.changed.clear();
 }
 
 void Site::PutHistory(const std::string& id, std::vector<PageRevision> revisions) {
@@ -163,7 +207,7 @@ void Site::PutHistory(const std::string& id, std::vector<PageRevision> revisions
     }
     parts += "\x1d";
   }
-  histories_[id] = {std::move(revisions), HashHex(parts)};
+  histories_.changed[id] = History{std::move(revisions), HashHex(parts)};
 }
 
 bool Site::ParseOne(const std::string& path, RenderedPage* out, Diagnostics* problems,
@@ -223,8 +267,13 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, bool keep_problems,
   bool same_structure = true, same_headings = true;
   for (auto& [path, page] : fresh) {
     const std::string& source = path;  // clang 14 cannot capture a structured binding
-    auto it = std::find_if(pages_.begin(), pages_.end(),
-                           [&source](const RenderedPage& r) { return r.page.source_path == source; });
+    auto same_file = [&source](const RenderedPage& r) { return r.page.source_path == source; };
+    // A file's name gives its page's place in page order; a file no longer there is looked for.
+    auto it = page ? std::lower_bound(pages_.begin(), pages_.end(), *page, InPageOrder)
+                   : pages_.end();
+    if (it == pages_.end() || !same_file(*it)) {
+      it = std::find_if(pages_.begin(), pages_.end(), same_file);
+    }
     const size_t index = it - pages_.begin();
     if (it != pages_.end()) {
       keys.insert(it->key);
@@ -264,27 +313,42 @@ bool Site::ReadAgain(const std::vector<std::string>& paths, bool keep_problems,
 
 void Site::CheckTranslationsHaveSource(const std::set<std::string>& keys,
                                        Diagnostics* problems) const {
-  for (const RenderedPage& rendered : pages_) {
-    const Page& page = rendered.page;
-    if (page.lang == config_.default_language || !keys.count(rendered.key)) continue;
-    const bool has_source = std::any_of(pages_.begin(), pages_.end(), [&](const RenderedPage& r) {
-      return r.key == rendered.key && r.page.lang == config_.default_language;
+  // Only the pages of `keys`, each key's found by a binary search, reported in page order.
+  std::vector<size_t> without_source;
+  for (const std::string& key : keys) {
+    const auto [first, last] = KeyRange(pages_, key);
+    const bool has_source = std::any_of(first, last, [&](const RenderedPage& r) {
+      return r.page.lang == config_.default_language;
     });
-    if (!has_source) {
-      problems->Add(page.source_path, 0, "", TranslationWithoutSource(page, config_));
+    for (auto it = first; !has_source && it != last; ++it) {
+      without_source.push_back(it - pages_.begin());
     }
+  }
+  std::sort(without_source.begin(), without_source.end());
+  for (size_t index : without_source) {
+    const Page& page = pages_[index].page;
+    problems->Add(page.source_path, 0, "", TranslationWithoutSource(page, config_));
   }
 }
 
 void Site::CheckAliases(Diagnostics* problems) const {
-  std::set<std::string> keys;
-  for (const RenderedPage& rendered : pages_) keys.insert(rendered.key);
+  // A page's key is "<section>/<slug>", so an alias is taken when a page of its section has that
+  // slug: found by a binary search of the pages (in page order), not a set of every key, which
+  // each publish would build again for the few pages that have aliases.
+  auto taken = [this](const std::string& section, const std::string& alias) {
+    if (section.empty() || alias.empty()) return false;
+    auto at = std::lower_bound(pages_.begin(), pages_.end(), std::tie(section, alias),
+                               [](const RenderedPage& r, const auto& wanted) {
+                                 return std::tie(r.page.section, r.page.slug) < wanted;
+                               });
+    return at != pages_.end() && at->page.section == section && at->page.slug == alias;
+  };
   std::map<std::string, std::string> claimed;  // "<section>/<alias>" -> the key claiming it
   for (const RenderedPage& rendered : pages_) {
     const Page& page = rendered.page;
     for (const std::string& alias : page.aliases) {
       const std::string alias_key = page.section + "/" + alias;
-      if (keys.count(alias_key)) {
+      if (taken(page.section, alias)) {
         problems->Add(page.source_path, page.aliases_line, "aliases",
                       {Diag::check_alias_taken, {{"alias", alias}, {"page", alias_key}}});
         continue;

@@ -9,7 +9,7 @@ namespace clemency {
 
 CoverageReport Site::Coverage() const {
   CoverageReport report;
-  for (const auto& [key, translations] : groups_) {
+  for (const auto& [key, translations] : groups()) {
     auto source = translations.find(config_.default_language);
     for (const auto& language : config_.languages) {
       auto it = translations.find(language.code);
