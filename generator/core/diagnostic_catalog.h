@@ -38,7 +38,7 @@ namespace clemency {
   /* The checks of the words (content/checks.cpp, termbase.cpp, render/site.cpp). */             \
   X(check_wording) X(check_slug_wording) X(check_term) X(check_numerals) X(check_sentence)        \
   X(check_readability_flesch) X(check_readability) X(check_raw_html)                              \
-  /* Links and images of the body (render/site.cpp). */                                          \
+  /* Links and images of the body (render/site_links.cpp). */                                    \
   X(check_link) X(check_anchor) X(check_link_scheduled_later) X(check_link_scheduled)             \
   X(check_link_scheme) X(check_image_url) X(check_image_missing) X(check_alt)                     \
   X(check_image_consent)                                                                          \
