@@ -378,6 +378,8 @@ class Site {
   // The groups (a page with its translations) of `urls` [first, first + count), with strings.
   std::vector<SitemapGroup> SitemapGroups(const std::vector<SitemapUrl>& urls, size_t first,
                                           size_t count) const;
+  // Every page of the sections whose kind has round fields, in page order.
+  std::vector<const RenderedPage*> RoundPages() const;
   // The round page the home page of `lang` shows in its box (LessCurrentRound), or null.
   const RenderedPage* CurrentRoundShown(const std::string& lang) const;
   // Each language's home text names no round (a decision number, an amnesty's year) newer than

@@ -1,16 +1,37 @@
 // The home page's text against the round pages: the box under the home text shows the current
 // round from the round pages, so text that announces a round they do not have contradicts it.
+#include <algorithm>
 #include <set>
 
+#include "config/page_kinds.h"
 #include "content/round_mentions.h"
 #include "render/site.h"
 
 namespace clemency {
 
+std::vector<const RenderedPage*> Site::RoundPages() const {
+  // Pages are in page order (section first): each round section is one run, found by bisection,
+  // so the home job of a publish does not walk every page.
+  std::vector<const RenderedPage*> out;
+  for (const auto& section : config_.sections) {
+    if (!FindPageKind(section.kind)->round_fields) continue;
+    auto first = std::lower_bound(
+        pages_.begin(), pages_.end(), section.name,
+        [](const RenderedPage& r, const std::string& name) { return r.page.section < name; });
+    auto last = std::upper_bound(
+        first, pages_.end(), section.name,
+        [](const std::string& name, const RenderedPage& r) { return name < r.page.section; });
+    for (auto it = first; it != last; ++it) {
+      if (it->page.round) out.push_back(&*it);
+    }
+  }
+  return out;
+}
+
 const RenderedPage* Site::CurrentRoundShown(const std::string& lang) const {
   const RenderedPage* best = nullptr;
-  for (const RenderedPage& rendered : pages_) {
-    if (!rendered.page.round) continue;
+  for (const RenderedPage* round : RoundPages()) {
+    const RenderedPage& rendered = *round;
     const RenderedPage* shown = Find(rendered.key, lang);
     if (shown && shown->page.round && (!best || LessCurrentRound(best->page, shown->page))) {
       best = shown;
@@ -22,9 +43,9 @@ const RenderedPage* Site::CurrentRoundShown(const std::string& lang) const {
 void Site::CheckHomeRounds(Diagnostics* diagnostics) const {
   std::set<std::string> decisions;  // "1244/2025" of every live round page
   int newest_year = 0;
-  for (const RenderedPage& rendered : pages_) {
-    if (!rendered.page.round || !rendered.live) continue;
-    const RoundInfo& round = *rendered.page.round;
+  for (const RenderedPage* page : RoundPages()) {
+    if (!page->live) continue;
+    const RoundInfo& round = *page->page.round;
     if (std::string key = DecisionKey(round.decision); !key.empty()) decisions.insert(key);
     if (round.decision_date) {
       newest_year = std::max(newest_year, std::stoi(round.decision_date->ToDateString()));
