@@ -77,7 +77,8 @@ void PublicApi::Changes(const httplib::Request& req, httplib::Response& res) {
     return http::SendProblem(res, 400, "limit must be a whole number from 1 to 1000", "limit",
                              req.path);
   }
-  auto rows = pages_.Changes(after, Now(0).unix_seconds, static_cast<int>(limit) + 1);
+  const int64_t settled = Now(0).unix_seconds - PageRepository::kChangeSettleSeconds;
+  auto rows = pages_.Changes(after, settled, static_cast<int>(limit) + 1);
   if (!rows.ok()) return StoreError(res, rows.status());
   const bool more = static_cast<int64_t>(rows->size()) > limit;
   if (more) rows->resize(static_cast<size_t>(limit));

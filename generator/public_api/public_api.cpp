@@ -29,7 +29,8 @@ const std::pair<const char*, const char*> kEndpoints[] = {
     {"/api/v1/pages/{section}/{slug}", "one page in one language (lang): body, licence, history; "
                                        "410 for a withdrawn or gone page"},
     {"/api/v1/changes", "every revision and tombstone in commit order, all languages (since, "
-                        "limit): follow it from since=0 to hold a copy of the site"},
+                        "limit), each listed 2 seconds after it goes live: follow it from since=0 to "
+                        "hold a copy of the site"},
     {"/api/v1/provinces", "the 34 provinces since the 2025 reform and the whole country: code, "
                           "names, former provinces merged into each"},
     {"/api/v1/support", "support entries (lang, province: code or name, service)"},
@@ -185,10 +186,11 @@ void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store*
   // it reads; any other is refused before the cache, so a misspelt filter is not silently
   // ignored (nor a new cache entry).
   auto route = [&server, cache, limiter](const char* pattern, std::vector<std::string> known,
-                                         ResponseCache::Handler handler) {
+                                         ResponseCache::Handler handler,
+                                         int64_t max_age = INT64_MAX) {
     // `cache` is captured too: the wrapped handler points at it, and nothing else keeps it alive.
     server.Get(pattern, [cache, limiter, known = std::move(known),
-                         wrapped = cache->Wrap(std::move(handler))](const httplib::Request& req,
+                         wrapped = cache->Wrap(std::move(handler), max_age)](const httplib::Request& req,
                                                                     httplib::Response& res) {
       if (!limiter->Admit(RateLimiter::ClientOf(req), Now(0).unix_seconds, req, res)) return;
       const httplib::Headers limits = res.headers;  // a handler's answer may replace them
@@ -214,8 +216,10 @@ void RegisterPublicApi(httplib::Server& server, const SiteConfig& config, Store*
   const auto index = [api](const auto& req, auto& res) { api->Index(req, res); };
   route("/api/v1/", {}, index);
   route("/api/v1", {}, index);
+  // The stream is read kChangeSettleSeconds behind the clock, so it grows with time alone.
   route("/api/v1/changes", {"since", "limit"},
-        [api](const auto& req, auto& res) { api->Changes(req, res); });
+        [api](const auto& req, auto& res) { api->Changes(req, res); },
+        PageRepository::kChangeSettleSeconds);
   route("/api/v1/languages", {}, [api](const auto& req, auto& res) { api->Languages(req, res); });
   route("/api/v1/pages", {"lang", "section", "updated_since", "limit", "cursor"},
         [api](const auto& req, auto& res) { api->Pages(req, res); });

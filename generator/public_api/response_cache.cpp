@@ -1,5 +1,6 @@
 #include "public_api/response_cache.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/datetime.h"
@@ -7,8 +8,8 @@
 
 namespace clemency {
 
-ResponseCache::Handler ResponseCache::Wrap(Handler handler) {
-  return [this, handler](const httplib::Request& req, httplib::Response& res) {
+ResponseCache::Handler ResponseCache::Wrap(Handler handler, int64_t max_age) {
+  return [this, handler, max_age](const httplib::Request& req, httplib::Response& res) {
     bool csv = req.get_header_value("Accept").find("text/csv") != std::string::npos;
     std::string key = req.target + (csv ? "\x1f"
                                           "csv"
@@ -32,7 +33,8 @@ ResponseCache::Handler ResponseCache::Wrap(Handler handler) {
       }
       auto made = std::make_shared<Entry>();
       made->version = version;
-      made->expires = NextPublishTime(version, now);
+      made->expires = std::min(NextPublishTime(version, now),
+                               max_age == INT64_MAX ? INT64_MAX : now + max_age);
       made->type = fresh.get_header_value("Content-Type");
       made->etag = HashHex(fresh.body);
       for (const auto& [name, value] : fresh.headers) {

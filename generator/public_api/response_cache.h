@@ -21,8 +21,9 @@ class ResponseCache {
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
   // Returns `handler` answering from the cache: a 200 is kept by the request's target (and
   // whether it asked for CSV) while the store's data version holds, and sent with its ETag and
-  // Last-Modified (304 to a matching conditional request); other answers are not kept.
-  Handler Wrap(Handler handler);
+  // Last-Modified (304 to a matching conditional request); other answers are not kept. A 200
+  // is kept at most `max_age` seconds: for answers that change with the clock alone.
+  Handler Wrap(Handler handler, int64_t max_age = INT64_MAX);
 
  private:
   // Returns when the next scheduled page goes live (after `now`, as of store `version`):

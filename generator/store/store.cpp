@@ -560,6 +560,26 @@ Status Store::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+Status Store::Begin() {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  change_mark_ = -1;
+  auto mark = Prepare("SELECT coalesce(max(id), 0) FROM page_changes");
+  if (mark.ok() && mark->Step()) change_mark_ = mark->Int(0);  // not before migration 11
+  return Status::Ok();
+}
+
+Status Store::Commit() {
+  if (change_mark_ >= 0) {
+    auto restamp = Prepare(
+        "UPDATE page_changes SET visible_unix = unixepoch('now') "
+        "WHERE id > ?1 AND visible_unix < unixepoch('now')");
+    if (!restamp.ok()) return restamp.status();
+    restamp->Bind(1, change_mark_);
+    if (Status s = restamp->Run(); !s.ok()) return s;
+  }
+  return Exec("COMMIT");
+}
+
 bool Store::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 int64_t Store::DataVersion() {

@@ -74,8 +74,12 @@ class Store {
     return use(*it->second);
   }
   Status Exec(const std::string& sql);  // for fixed SQL without parameters only
-  Status Begin() { return Exec("BEGIN IMMEDIATE"); }
-  Status Commit() { return Exec("COMMIT"); }
+  // Begins a write transaction (BEGIN IMMEDIATE).
+  Status Begin();
+  // Commits the transaction Begin() began. First moves the change-stream rows it wrote up to the
+  // commit's second (never earlier): rows are stamped when written, and a reader must not be
+  // handed a cursor past a row that commits later (see kChangeSettleSeconds).
+  Status Commit();
   Status Rollback() { return Exec("ROLLBACK"); }
   // True inside a transaction this connection began (Begin() and not yet Commit/Rollback).
   bool InTransaction() const;
@@ -114,6 +118,7 @@ class Store {
   std::string healthy_stamp_;  // FileStamp() at the last healthy check
   std::mutex cache_mutex_;
   std::map<const char*, std::unique_ptr<Statement>> cache_;  // keyed by the SQL literal's address
+  int64_t change_mark_ = -1;  // the last change-stream row before Begin(); -1: no such table
 };
 
 // Ok when `path` is a SQLite file that passes integrity_check, holds a Clemency store (its pages
@@ -295,8 +300,12 @@ class PageRepository {
   Status NoteLanguageChange(const std::string& section, const std::string& slug,
                             const std::string& lang, bool publishing, const std::string& at,
                             int64_t at_unix);
+  // How far behind the clock the change stream is read: Commit() stamps a transaction's rows
+  // with its last second, so rows that old are committed unless the commit itself took over a
+  // second; a newer second could still gain rows placed before a cursor handed out now.
+  static constexpr int64_t kChangeSettleSeconds = 2;
   // Returns up to `limit` changes after `after` (visible_unix, id) in stream order: those readers
-  // may see at `now_unix`, of pages (not list pages), not of drafts. A translation's change is
+  // may see at `now_unix` (a caller serving followers passes now - kChangeSettleSeconds), of pages (not list pages), not of drafts. A translation's change is
   // at its source's publish time when that is later (stamped when the change is written).
   Result<std::vector<ChangeRow>> Changes(std::pair<int64_t, int64_t> after, int64_t now_unix,
                                          int limit);

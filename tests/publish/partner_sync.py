@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 
@@ -62,6 +63,14 @@ def fetch(serve, section, slug, lang):
     status, doc, _ = get_json(serve, f"/api/v1/pages/{section}/{slug}?lang={lang}")
     assert status == 200, (section, slug, lang, status, doc)
     return doc
+
+
+# The stream lists a change this many seconds after it goes live (openapi.json, /api/v1/changes).
+CHANGE_SETTLE_SECONDS = 2
+
+
+def settle():
+    time.sleep(CHANGE_SETTLE_SECONDS + 1)
 
 
 class SyncClient:
@@ -250,11 +259,13 @@ def main():
             shutil.copytree(os.path.join(project, part), os.path.join(tmp, part))
         serve = Serve(clemency, tmp)
         client = SyncClient(serve)
+        settle()  # serve's import at start
         client.follow()
         compare(client.copy, full_pull(serve), "from cursor 0 before any change")
         cursor = client.cursor
         withdrawn, support = make_changes(clemency, tmp)
         wait_for(lambda: serve.get(f"/api/v1/pages/stories/{withdrawn}?lang=vi")[0] == 200)
+        settle()
         client.follow()
         kinds = {item["change_type"] for item in client.seen}
         check("the stream had every kind of change",

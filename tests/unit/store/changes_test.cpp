@@ -160,3 +160,24 @@ TEST_CASE("a version-14 store migrates: its translations' changes are stamped as
   REQUIRE(pages.Upsert(Guide("held", "km", now - 50)).ok());
   CHECK(StoredVisible(**store, "held", "km") == due);
 }
+
+TEST_CASE("a transaction's changes are stamped with its commit's second, never earlier") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  PageRepository pages(store.value().get());
+  const int64_t now = Now(0).unix_seconds, due = now + 1000;
+  REQUIRE(pages.Upsert(Guide("before", "vi", now - 100)).ok());
+  REQUIRE((*store)->Begin().ok());
+  REQUIRE(pages.Upsert(Guide("slow", "vi", now - 100)).ok());
+  REQUIRE(pages.Upsert(Guide("scheduled", "vi", due)).ok());
+  // As if "slow" had been written long before the commit: a reader meanwhile could have been
+  // handed a cursor past its stamp.
+  REQUIRE((*store)->Exec("UPDATE page_changes SET visible_unix = 5 WHERE page_id = "
+                         "(SELECT id FROM pages WHERE slug = 'slow')").ok());
+  REQUIRE((*store)->Exec("UPDATE page_changes SET visible_unix = 7 WHERE page_id = "
+                         "(SELECT id FROM pages WHERE slug = 'before')").ok());
+  REQUIRE((*store)->Commit().ok());
+  CHECK(StoredVisible(**store, "slow", "vi") >= now);
+  CHECK(StoredVisible(**store, "scheduled", "vi") == due);  // a later time is kept
+  CHECK(StoredVisible(**store, "before", "vi") == 7);  // a row of an earlier transaction is not moved
+}
