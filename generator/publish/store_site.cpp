@@ -165,6 +165,7 @@ Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
   if (!count.ok()) return fail(count.status());
   auto at = PagesToWrite(site, store, keep_unchanged);
   if (!at.ok()) return fail(at.status());
+  if (Status s = repository.BeginSearchBatch(); !s.ok()) return fail(s);
   const DateTime now = Now(site.config().utc_offset_minutes);
   std::vector<std::tuple<std::string, std::string, std::string>> keep;
   for (const RenderedPage& rendered : site.pages()) {
@@ -201,6 +202,7 @@ Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
   if (written.valid()) {
     if (Status s = written.get(); !s.ok()) return fail(s);
   }
+  if (Status s = repository.EndSearchBatch(); !s.ok()) return fail(s);
   Withdrawal removed{now.ToRfc3339(), now.unix_seconds, "removed from content/", false,
                      "import content", ""};
   if (Status s = repository.WithdrawAllExcept(keep, removed); !s.ok()) return fail(s);

@@ -1,5 +1,7 @@
 #include "store/search.h"
 
+#include <vector>
+
 namespace clemency {
 namespace {
 
@@ -10,6 +12,16 @@ const char kUnlistPage[] = R"sql(
 DELETE FROM search_pages WHERE id IN
   (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
 
+// A batch's staging (BeginSearchBatch): the pages whose rows go, the rows that come.
+const char kStageUnindex[] = R"sql(
+INSERT OR IGNORE INTO temp.search_unindexed (id)
+SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
+const char kUnstage[] = R"sql(
+DELETE FROM temp.search_staged WHERE id IN
+  (SELECT id FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3))sql";
+const char kStageIndex[] = R"sql(
+INSERT OR REPLACE INTO temp.search_staged (id, title, headings, terms, body)
+SELECT id, ?4, ?5, ?6, ?7 FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
 const char kIndexPage[] = R"sql(
 INSERT INTO search_fts (rowid, title, headings, terms, body)
 SELECT id, ?4, ?5, ?6, ?7 FROM pages WHERE section = ?1 AND slug = ?2 AND lang = ?3)sql";
@@ -66,9 +78,31 @@ std::string Phrase(const std::vector<std::string>& words, bool prefix) {
 
 }  // namespace
 
+Status PageRepository::BeginSearchBatch() {
+  Status s = store_->Exec(
+      "CREATE TEMP TABLE IF NOT EXISTS search_unindexed (id INTEGER PRIMARY KEY);"
+      "CREATE TEMP TABLE IF NOT EXISTS search_staged (id INTEGER PRIMARY KEY, title, headings, "
+      "terms, body);"
+      "DELETE FROM temp.search_unindexed; DELETE FROM temp.search_staged");
+  search_batch_ = s.ok();
+  return s;
+}
+
+Status PageRepository::EndSearchBatch() {
+  search_batch_ = false;
+  return store_->Exec(
+      "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM temp.search_unindexed);"
+      "INSERT INTO search_fts (rowid, title, headings, terms, body) "
+      "SELECT id, title, headings, terms, body FROM temp.search_staged ORDER BY id;"
+      "DELETE FROM temp.search_unindexed; DELETE FROM temp.search_staged");
+}
+
 Status PageRepository::WriteSearch(const PageRow& row) {
   Status s;
-  for (const char* sql : {kUnindexPage, kUnlistPage}) {
+  const std::vector<const char*> unindex =
+      search_batch_ ? std::vector<const char*>{kStageUnindex, kUnstage, kUnlistPage}
+                    : std::vector<const char*>{kUnindexPage, kUnlistPage};
+  for (const char* sql : unindex) {
     if (s.ok()) {
       s = store_->WithCached(sql, [&](Statement& stmt) {
         stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
@@ -77,7 +111,7 @@ Status PageRepository::WriteSearch(const PageRow& row) {
     }
   }
   if (!s.ok() || !row.search || row.status != "published" || row.draft) return s;
-  s = store_->WithCached(kIndexPage, [&](Statement& stmt) {
+  s = store_->WithCached(search_batch_ ? kStageIndex : kIndexPage, [&](Statement& stmt) {
     stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);
     stmt.Bind(4, row.search->title).Bind(5, row.search->headings);
     stmt.Bind(6, row.search->terms).Bind(7, row.search->body);

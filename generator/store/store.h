@@ -317,12 +317,20 @@ class PageRepository {
   // Replaces the search row of row's page (section, slug, lang) with `row.search`: none when
   // it has none or is not published (Upsert does this too). In store/search.cpp.
   Status WriteSearch(const PageRow& row);
+  // From here until EndSearchBatch(), WriteSearch stages its full-text rows (and removals) in
+  // temporary tables instead of writing them one statement a page. REQUIRES: a transaction.
+  // Why: SQLite 3.40's FTS5 flushes its pending terms into a new segment at every statement
+  // inside a transaction, so a statement a page costs a segment a page and their merges.
+  Status BeginSearchBatch();
+  // Writes the staged rows into the full-text index, two statements in all, and ends the batch.
+  Status EndSearchBatch();
 
  private:
   // Fills in the services of each row that has a support entry.
   Status ReadServices(std::vector<PageRow*> rows);
   Status WriteServices(const PageRow& row);
   Store* store_;
+  bool search_batch_ = false;  // between BeginSearchBatch() and EndSearchBatch()
 };
 
 }  // namespace clemency

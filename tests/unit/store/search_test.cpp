@@ -187,3 +187,36 @@ TEST_CASE("search: a store made before search_pages (schema 15) finds the same a
   CHECK(FiltersFound(store->get()) == found);
   CHECK(found[1].size() == 5);
 }
+
+TEST_CASE("search: a batch's rows are found after it ends, as if written one by one") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  PageRepository pages(store->get());
+  REQUIRE(pages.Upsert(Row("old", "vi", {"dac xa cu", "", "", ""})).ok());
+  REQUIRE(pages.Upsert(Row("gone", "vi", {"dac xa mat", "", "", ""})).ok());
+  REQUIRE((*store)->Begin().ok());
+  REQUIRE(pages.BeginSearchBatch().ok());
+  REQUIRE(pages.Upsert(Row("old", "vi", {"vay von", "", "", ""})).ok());  // replaced
+  REQUIRE(pages.Upsert(Row("new", "vi", {"vay von moi", "", "", ""})).ok());
+  REQUIRE(pages.Upsert(Row("brief", "vi", {"vay von ngan", "", "", ""})).ok());
+  PageRow plain = Row("brief", "vi", {});  // staged, then written again without search fields
+  plain.search.reset();
+  REQUIRE(pages.Upsert(plain).ok());
+  PageRow unindexed = Row("gone", "vi", {});
+  unindexed.search.reset();
+  REQUIRE(pages.Upsert(unindexed).ok());
+  REQUIRE(pages.EndSearchBatch().ok());
+  REQUIRE((*store)->Commit().ok());
+  SearchIndex index(store->get());
+  SearchRequest request;
+  request.terms = {Word("vay")};
+  auto found = Slugs(index.Find(request));
+  std::sort(found.begin(), found.end());
+  CHECK(found == std::vector<std::string>{"new", "old"});
+  request.terms = {Word("dac")};
+  CHECK(Slugs(index.Find(request)).empty());
+  CHECK(*index.Count() == 2);
+  // After the batch, writes go to the index at once again.
+  REQUIRE(pages.Upsert(Row("later", "vi", {"vay von sau", "", "", ""})).ok());
+  CHECK(*index.Count() == 3);
+}
