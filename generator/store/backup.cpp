@@ -168,6 +168,27 @@ Status KeepOldStore(const std::string& db_path, const std::string& kept) {
   return Status::Ok();
 }
 
+// Runs `copy` (a backup from `source`) to the end a few MiB at a time with a pause between, so
+// a store of hundreds of MiB is not read and written in one burst beside a serving site. The
+// steps are read inside one read transaction on `source`, held throughout: the copy is the store
+// as of one commit, and in WAL mode writers on other connections are not held up by it (steps
+// outside one would restart the copy whenever another connection commits). Returns the
+// backup's result code.
+int CopyPaced(sqlite3_backup* copy, sqlite3* source) {
+  constexpr int kPagesPerStep = 1024, kPauseMs = 4;
+  int rc = sqlite3_exec(source, "BEGIN DEFERRED; SELECT count(*) FROM sqlite_schema", nullptr,
+                        nullptr, nullptr);
+  for (int busy = 0; rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED;) {
+    rc = sqlite3_backup_step(copy, kPagesPerStep);
+    if (rc == SQLITE_DONE) break;
+    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++busy > 200) break;
+    sqlite3_sleep(rc == SQLITE_OK ? kPauseMs : 50);
+  }
+  const int finished = sqlite3_backup_finish(copy);
+  sqlite3_exec(source, "COMMIT", nullptr, nullptr, nullptr);
+  return rc == SQLITE_DONE ? finished : rc;
+}
+
 }  // namespace
 
 Status CheckStoreFile(const std::string& path) { return CheckFileAs(path, path); }
@@ -187,18 +208,7 @@ Status Store::BackupTo(const std::string& to, bool overwrite) {
   int rc = sqlite3_open_v2(temp.c_str(), &dest, SQLITE_OPEN_READWRITE, nullptr);
   if (rc == SQLITE_OK) {
     sqlite3_backup* copy = sqlite3_backup_init(dest, "main", db_, "main");
-    if (copy) {
-      // One step: the copy is read in a single read transaction, so it is the store as of one
-      // commit; in WAL mode writers on other connections are not held up by it.
-      for (int tries = 0; tries < 200; ++tries) {
-        rc = sqlite3_backup_step(copy, -1);
-        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
-        sqlite3_sleep(50);
-      }
-      rc = sqlite3_backup_finish(copy);
-    } else {
-      rc = sqlite3_errcode(dest);
-    }
+    rc = copy ? CopyPaced(copy, db_) : sqlite3_errcode(dest);
   }
   // The copy stands alone in one file, without a write-ahead log.
   if (rc == SQLITE_OK) rc = sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);

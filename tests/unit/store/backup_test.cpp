@@ -1,9 +1,12 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -156,4 +159,44 @@ TEST_CASE("a restore onto a new server makes the store's folder, owner-only") {
   struct stat info;
   REQUIRE(::stat((dir / "new/var").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0700);
+}
+
+TEST_CASE("a backup copied in steps is one moment's store while another connection commits") {
+  testing::TempDir dir;
+  const std::string path = dir / "clemency.db", to = dir / "backup.db";
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  {
+    PageRepository pages(store->get());
+    REQUIRE((*store)->Begin().ok());
+    for (int i = 0; i < 3000; ++i) {  // ~25 MiB: several steps of the paced copy
+      REQUIRE(pages.Upsert(Page("p" + std::to_string(i), std::string(8000, 'a' + i % 26))).ok());
+    }
+    REQUIRE((*store)->Commit().ok());
+  }
+  auto writer = Store::Open(path);
+  REQUIRE(writer.ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> commits_during{0};
+  std::thread backup([&] {
+    CHECK((*store)->BackupTo(to).ok());
+    done = true;
+  });
+  // Each commit adds two rows; the copy must hold an even number of them. The writer goes on
+  // until the copy is done: a copy restarted by every commit would never finish (10 s cap).
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done && std::chrono::steady_clock::now() < until) {
+    REQUIRE((*writer)->Exec("BEGIN IMMEDIATE; INSERT INTO audit_log (actor, action, subject) "
+                            "VALUES ('t', 'pair', 'a'), ('t', 'pair', 'b'); COMMIT").ok());
+    ++commits_during;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const bool finished_while_writing = done.load();
+  backup.join();
+  CHECK(finished_while_writing);
+  CHECK(commits_during > 0);
+  int pairs = 0;
+  for (const std::string& row : Rows(to)) pairs += row.find("|pair|") != std::string::npos;
+  CHECK(pairs % 2 == 0);
+  CHECK(pairs <= 2 * commits_during);
 }
