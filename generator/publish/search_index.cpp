@@ -142,7 +142,7 @@ Status WriteWholeSearchFile(const Site& site, const std::string& path, const std
                                "PRAGMA cache_size = -16384"}) {
       if (s.ok()) s = (*store)->Exec(pragma);
     }
-    if (s.ok()) s = ImportSite(site, store->get());  // the synonyms too
+    if (s.ok()) s = ImportSite(site, store->get(), false, RowContent::kSearch);  // synonyms too
     if (s.ok()) s = StoreKey(store->get(), key);
     if (s.ok()) s = (*store)->Exec("PRAGMA journal_mode = WAL");
   }
@@ -161,7 +161,7 @@ Status WriteSearchFile(const Site& site, const std::string& path) {
     // A one-page rebuild makes one page's rows, in one transaction, not every page's again.
     auto store = Store::Open(path);
     if (store.ok() && StoredKey(store->get()) == key) {
-      return ImportSite(site, store->get(), /*keep_unchanged=*/true);
+      return ImportSite(site, store->get(), /*keep_unchanged=*/true, RowContent::kSearch);
     }
   }
   return WriteWholeSearchFile(site, path, key);

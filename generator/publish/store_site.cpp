@@ -90,9 +90,11 @@ SupportRow ToSupportRow(const SupportInfo& info) {
 
 }  // namespace
 
-Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
+Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered, RowContent content) {
   const Page& page = rendered.page;
-  auto source = site.SourceText(rendered);
+  Result<std::string> source = content == RowContent::kWhole
+                                   ? site.SourceText(rendered)
+                                   : Result<std::string>(std::string());
   if (!source.ok()) return source.status();
   auto body = site.RenderBody(rendered, true);  // partners embed body_html: absolute links
   if (!body.ok()) return body.status();
@@ -112,7 +114,7 @@ Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered) {
   row.source_path = page.source_path;
   row.source_text = std::move(source).value();
   row.search = SearchFieldsFor(site, rendered, *body);
-  row.body_html = std::move(body->html);
+  if (content == RowContent::kWhole) row.body_html = std::move(body->html);
   row.body_text = std::move(body->plain_text);
   row.content_hash = rendered.source_hash;
   row.change_note = page.change_note;
@@ -127,10 +129,10 @@ namespace {
 // The rows of the pages numbered `at`[from, from + count), made on all cores (each reads its file
 // again and renders its Markdown and search words, which is most of an import's time).
 std::vector<Result<PageRow>> RowsOf(const Site& site, const std::vector<size_t>& at, size_t from,
-                                    size_t count) {
+                                    size_t count, RowContent content) {
   std::vector<Result<PageRow>> rows(count, Status::Error(""));
   ParallelFor(count, DefaultThreads(),
-              [&](size_t i) { rows[i] = PageToRow(site, site.pages()[at[from + i]]); });
+              [&](size_t i) { rows[i] = PageToRow(site, site.pages()[at[from + i]], content); });
   return rows;
 }
 
@@ -154,7 +156,7 @@ Result<std::vector<size_t>> PagesToWrite(const Site& site, Store* store, bool ke
 
 }  // namespace
 
-Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
+Status ImportSite(const Site& site, Store* store, bool keep_unchanged, RowContent content) {
   PageRepository repository(store);
   if (Status s = store->Begin(); !s.ok()) return s;
   auto fail = [store](Status s) {
@@ -192,7 +194,7 @@ Status ImportSite(const Site& site, Store* store, bool keep_unchanged) {
   std::future<Status> written;
   for (size_t from = 0; from < at->size(); from += kBatch) {
     std::vector<Result<PageRow>> rows =
-        RowsOf(site, *at, from, std::min(kBatch, at->size() - from));
+        RowsOf(site, *at, from, std::min(kBatch, at->size() - from), content);
     if (written.valid()) {
       if (Status s = written.get(); !s.ok()) return fail(s);
     }

@@ -15,15 +15,21 @@
 
 namespace clemency {
 
+// What a page's row holds: all of it (a store), or what search needs (a build's search file:
+// no source text, no HTML body, so no second reading of the page's file).
+enum class RowContent { kWhole, kSearch };
+
 // The row of one loaded page: metadata, source text, rendered body, the kind-specific front
-// matter as a JSON object, and its support entry.
-Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered);
+// matter as a JSON object, and its support entry (the first two left empty for kSearch).
+Result<PageRow> PageToRow(const Site& site, const RenderedPage& rendered,
+                          RowContent content = RowContent::kWhole);
 
 // Writes every page of `site` into `store` in one transaction (inserting or updating by section,
 // slug and language); published pages the site no longer has become tombstones ("removed from
 // content/"). Nothing changes on an error. With `keep_unchanged`, a page whose stored row was made
 // from the same text keeps it (REQUIRES: the rows were made by this program from the same site/).
-Status ImportSite(const Site& site, Store* store, bool keep_unchanged = false);
+Status ImportSite(const Site& site, Store* store, bool keep_unchanged = false,
+                  RowContent content = RowContent::kWhole);
 
 // Opens (creating it and its folder when missing) the store at `db_path`.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& db_path);

@@ -1,5 +1,6 @@
 // The search file a build writes beside public/ (publish/search_index): rewritten whole only
-// when site/ or the program changed; otherwise the changed pages' rows, in one transaction.
+// when site/ or the program changed; otherwise the changed pages' rows, in one transaction. It
+// holds search's rows (RowContent::kSearch), not the pages' sources or HTML.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +50,10 @@ TEST_CASE("a rebuild's search file: new rows for changed pages only, whole when 
   const fs::path file = dir / "public.search.sqlite";
   REQUIRE(WriteSearchFile(*Load(dir.path()), file.string()).ok());
   REQUIRE(Stored(file, "title", "beta") == "Đặc xá là gì");
+  // What search needs, not the page's source or HTML (those are the store's, for serve).
+  CHECK(Stored(file, "body_text", "beta").find("Chỉ có tiếng Việt") != std::string::npos);
+  CHECK(Stored(file, "source_text", "beta").empty());
+  CHECK(Stored(file, "body_html", "beta").empty());
 
   // alpha changes and beta is deleted: their rows follow.
   testing::WriteFile(dir / "content/guides/alpha.vi.md",
