@@ -126,6 +126,10 @@ struct StaticSearchIndex::Language {
   void AddPosting(uint32_t id, uint32_t page, uint8_t field) {
     std::vector<uint32_t>& list = words[id].postings;
     const uint32_t posting = page * 4 + field;
+    if (!list.empty() && list.back() / 4 == page) {  // the word again in the page just added
+      list.back() = std::max(list.back(), posting);
+      return;
+    }
     auto at = list.end();
     if (!list.empty() && list.back() / 4 >= page) {
       at = std::lower_bound(list.begin(), list.end(), page * 4);
