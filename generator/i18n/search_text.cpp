@@ -14,20 +14,13 @@
 
 #include "core/json.h"
 #include "core/text.h"
+#include "i18n/icu_strings.h"
 
 namespace clemency {
 namespace {
 
-icu::UnicodeString ToUnicode(std::string_view text) {
-  return icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-}
-
-std::string ToUtf8(const icu::UnicodeString& text) {
-  std::string out;
-  text.toUTF8String(out);
-  return out;
-}
+using icu_strings::ToUnicode;
+using icu_strings::ToUtf8;
 
 // ICU break iterators are not safe to share between threads while in use: one per thread.
 icu::BreakIterator* WordBreaker(const std::string& locale) {

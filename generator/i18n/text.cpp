@@ -16,19 +16,13 @@
 #include <map>
 #include <memory>
 
+#include "i18n/icu_strings.h"
+
 namespace clemency {
 namespace {
 
-icu::UnicodeString ToUnicode(std::string_view text) {
-  return icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-}
-
-std::string ToUtf8(const icu::UnicodeString& text) {
-  std::string out;
-  text.toUTF8String(out);
-  return out;
-}
+using icu_strings::ToUnicode;
+using icu_strings::ToUtf8;
 
 // ICU services are not safe to share between threads while in use, so each thread keeps its own.
 icu::Transliterator& AsciiTransliterator() {
