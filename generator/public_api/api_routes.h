@@ -63,6 +63,19 @@ class PublicApi {
   static std::string Id(const PageRow& row);
   // Returns the absolute URL of a record's page.
   std::string Url(const PageRow& row) const;
+  // Reads /api/v1/pages' filters into `query` (`since`: updated_since as given). Returns false
+  // after answering 400 naming the parameter that is wrong.
+  bool ReadPageQuery(const httplib::Request& req, httplib::Response& res, PageQuery* query,
+                     std::string* since);
+  // Answers 404 for a page `row` does not hold (naming the languages it has) or 410 for a
+  // tombstone. Returns false, having answered nothing, for a published page.
+  bool SendNotPublished(const httplib::Request& req, httplib::Response& res,
+                        const std::optional<PageRow>& row, const std::string& what,
+                        const std::vector<std::string>& translations);
+  // Writes a page's `translations` (language, URLs) and `history` (its announced revisions).
+  void WriteTranslationsAndHistory(JsonWriter& json, const PageRow& page,
+                                   const std::vector<std::string>& translations,
+                                   const std::vector<RevisionRow>& history) const;
   // Writes the fields every page record and list item has (id, dates, status, a withdrawal's).
   void WriteSummary(JsonWriter& json, const PageRow& row) const;
   // Writes the `licence` member: the site's licence, how to credit it in `lang`, and what it

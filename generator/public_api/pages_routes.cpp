@@ -13,44 +13,52 @@
 
 namespace clemency {
 
-void PublicApi::Pages(const httplib::Request& req, httplib::Response& res) {
-  PageQuery query;
-  if (!ReadLanguage(req, res, false, &query.lang)) return;
-  query.section = req.get_param_value("section");
-  if (!query.section.empty() && !config_.FindSection(query.section)) {
-    return http::SendProblem(res, 400,
-                             "section '" + query.section + "' is not one of: " + SectionList(),
-                             "section", req.path);
+bool PublicApi::ReadPageQuery(const httplib::Request& req, httplib::Response& res,
+                              PageQuery* query, std::string* since) {
+  if (!ReadLanguage(req, res, false, &query->lang)) return false;
+  query->section = req.get_param_value("section");
+  if (!query->section.empty() && !config_.FindSection(query->section)) {
+    http::SendProblem(res, 400, "section '" + query->section + "' is not one of: " + SectionList(),
+                      "section", req.path);
+    return false;
   }
-  std::string since = req.get_param_value("updated_since");
-  if (!since.empty()) {
-    auto date = ParseDateTime(since, config_.utc_offset_minutes);
+  *since = req.get_param_value("updated_since");
+  if (!since->empty()) {
+    auto date = ParseDateTime(*since, config_.utc_offset_minutes);
     if (!date) {
-      return http::SendProblem(
-          res, 400,
-          "updated_since '" + since +
-              "' is not an RFC 3339 date-time (2026-11-20T09:00:00+07:00) or date",
-          "updated_since", req.path);
+      http::SendProblem(res, 400,
+                        "updated_since '" + *since +
+                            "' is not an RFC 3339 date-time (2026-11-20T09:00:00+07:00) or date",
+                        "updated_since", req.path);
+      return false;
     }
-    query.updated_since_unix = date->unix_seconds;
+    query->updated_since_unix = date->unix_seconds;
   }
   if (req.has_param("limit")) {
     int64_t limit = 0;
     if (!ParseInt64(req.get_param_value("limit"), &limit) || limit < 1 || limit > 100) {
-      return http::SendProblem(res, 400, "limit must be a whole number from 1 to 100", "limit",
-                               req.path);
+      http::SendProblem(res, 400, "limit must be a whole number from 1 to 100", "limit",
+                        req.path);
+      return false;
     }
-    query.limit = static_cast<int>(limit);
+    query->limit = static_cast<int>(limit);
   }
   if (req.has_param("cursor")) {
     int64_t updated = 0, id = 0;
     if (!DecodeCursor(req.get_param_value("cursor"), &updated, &id)) {
-      return http::SendProblem(res, 400,
-                               "cursor is not one this API issued; start again without it",
-                               "cursor", req.path);
+      http::SendProblem(res, 400, "cursor is not one this API issued; start again without it",
+                        "cursor", req.path);
+      return false;
     }
-    query.after = std::make_pair(updated, id);
+    query->after = std::make_pair(updated, id);
   }
+  return true;
+}
+
+void PublicApi::Pages(const httplib::Request& req, httplib::Response& res) {
+  PageQuery query;
+  std::string since;
+  if (!ReadPageQuery(req, res, &query, &since)) return;
   PageQuery probe = query;
   probe.limit = query.limit + 1;  // one more tells whether there is a next page
   probe.view = View();
@@ -84,6 +92,30 @@ void PublicApi::Pages(const httplib::Request& req, httplib::Response& res) {
   Send(req, res, json.str());
 }
 
+bool PublicApi::SendNotPublished(const httplib::Request& req, httplib::Response& res,
+                                 const std::optional<PageRow>& row, const std::string& what,
+                                 const std::vector<std::string>& translations) {
+  if (!row) {
+    std::string detail = "no page " + what;
+    if (!translations.empty()) {
+      std::string available;
+      for (const auto& l : translations) available += (available.empty() ? "" : ", ") + l;
+      detail += "; available in: " + available;
+    }
+    http::SendProblem(res, 404, detail, "", req.path);
+    return true;
+  }
+  if (row->status == "published") return false;
+  // A tombstone: its record says when and why.
+  http::SendProblem(res, 410,
+                    "withdrawn on " + row->withdrawn_at + ": " + row->withdrawn_reason +
+                        (row->withdrawn_reason_lang.empty()
+                             ? ""
+                             : " (in '" + row->withdrawn_reason_lang + "')"),
+                    "", req.path);
+  return true;
+}
+
 void PublicApi::Page(const httplib::Request& req, httplib::Response& res) {
   std::string section = req.matches[1], slug = req.matches[2];
   std::string lang;
@@ -97,24 +129,9 @@ void PublicApi::Page(const httplib::Request& req, httplib::Response& res) {
   if (!row.ok()) return StoreError(res, row.status());
   auto translations = pages_.Translations(section, slug, view);
   if (!translations.ok()) return StoreError(res, translations.status());
-  if (!row->has_value()) {
-    std::string detail = "no page " + section + "/" + slug + " in '" + lang + "'";
-    if (!translations->empty()) {
-      std::string available;
-      for (const auto& l : *translations) available += (available.empty() ? "" : ", ") + l;
-      detail += "; available in: " + available;
-    }
-    return http::SendProblem(res, 404, detail, "", req.path);
-  }
+  const std::string what = section + "/" + slug + " in '" + lang + "'";
+  if (SendNotPublished(req, res, *row, what, *translations)) return;
   const PageRow& page = **row;
-  if (page.status != "published") {  // a tombstone: its record says when and why
-    return http::SendProblem(
-        res, 410,
-        "withdrawn on " + page.withdrawn_at + ": " + page.withdrawn_reason +
-            (page.withdrawn_reason_lang.empty() ? ""
-                                                : " (in '" + page.withdrawn_reason_lang + "')"),
-        "", req.path);
-  }
   auto history = pages_.History(page.id);
   if (!history.ok()) return StoreError(res, history.status());
   SetLastModified(res, page.updated_unix);
@@ -133,17 +150,25 @@ void PublicApi::Page(const httplib::Request& req, httplib::Response& res) {
     WriteSupport(json, *page.support, ProvinceIndex(config_.provinces, *places), page.lang);
   }
   WriteLicence(json, page.lang, page.retold_report);
+  WriteTranslationsAndHistory(json, page, *translations, *history);
+  json.EndObject();
+  Send(req, res, json.str());
+}
+
+void PublicApi::WriteTranslationsAndHistory(JsonWriter& json, const PageRow& page,
+                                            const std::vector<std::string>& translations,
+                                            const std::vector<RevisionRow>& history) const {
   json.Key("translations").BeginArray();
-  for (const auto& l : *translations) {
+  for (const auto& l : translations) {
     json.BeginObject();
     json.Field("lang", l);
-    json.Field("url", config_.base_url + paths::Page(l, section, slug));
-    json.Field("api_url", paths::ApiPage(section, slug, l));
+    json.Field("url", config_.base_url + paths::Page(l, page.section, page.slug));
+    json.Field("api_url", paths::ApiPage(page.section, page.slug, l));
     json.EndObject();
   }
   json.EndArray();
   json.Key("history").BeginArray();
-  for (const auto& revision : *history) {
+  for (const auto& revision : history) {
     json.BeginObject();
     json.Field("updated", revision.updated).Field("recorded", revision.recorded);
     json.Field("change_type", revision.change_type);
@@ -151,8 +176,6 @@ void PublicApi::Page(const httplib::Request& req, httplib::Response& res) {
     json.EndObject();
   }
   json.EndArray();
-  json.EndObject();
-  Send(req, res, json.str());
 }
 
 void PublicApi::WriteSummary(JsonWriter& json, const PageRow& row) const {
