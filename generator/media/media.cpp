@@ -1,5 +1,6 @@
 #include "media/media.h"
 
+#include <dlfcn.h>
 #include <vips/vips.h>
 
 #include <cstring>
@@ -10,19 +11,65 @@
 namespace clemency::media {
 namespace {
 
-// libvips is started once per process; its operation cache is off (each upload is new bytes, and
-// a cache would keep decoded images alive) and it works on one thread (serve shares the machine).
-bool StartVips() {
-  static const bool started = [] {
-    if (VIPS_INIT("clemency") != 0) return false;
+// The libvips functions this file calls, found when libvips is first needed: libvips pulls in
+// ~100 shared libraries, and loading them at every start of the program (each `publish`, each
+// `build`) cost more than most publishes' own work. Linking it directly would also work; the
+// decltypes keep each pointer's type the header's.
+#define CLEMENCY_VIPS_FUNCTIONS(X)                                                            \
+  X(vips_init) X(vips_cache_set_max) X(vips_concurrency_set) X(vips_error_buffer)              \
+  X(vips_error_clear) X(vips_jpegload_buffer) X(vips_pngload_buffer) X(vips_webpload_buffer)   \
+  X(vips_image_get_width) X(vips_image_get_height) X(vips_autorot)                             \
+  X(vips_image_get_interpretation) X(vips_colourspace) X(vips_image_get_format)                \
+  X(vips_cast_uchar) X(vips_image_copy_memory) X(vips_thumbnail_image) X(vips_jpegsave_buffer) \
+  X(vips_pngsave_buffer) X(vips_webpsave_buffer) X(g_object_unref) X(g_free) X(g_log_set_handler)
+
+struct VipsApi {
+#define CLEMENCY_VIPS_POINTER(name) decltype(&::name) name = nullptr;
+  CLEMENCY_VIPS_FUNCTIONS(CLEMENCY_VIPS_POINTER)
+#undef CLEMENCY_VIPS_POINTER
+};
+
+VipsApi& Api() {
+  static VipsApi api;
+  return api;
+}
+
+// Loads libvips (Debian 12's libvips42) and every function of VipsApi. Returns false, with
+// dlerror()'s words in `why`, when one is missing.
+bool LoadVips(std::string* why) {
+  void* library = ::dlopen("libvips.so.42", RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    *why = ::dlerror();
+    return false;
+  }
+  VipsApi& api = Api();
+#define CLEMENCY_VIPS_LOAD(name)                                                        \
+  api.name = reinterpret_cast<decltype(api.name)>(::dlsym(library, #name));             \
+  if (!api.name) {                                                                      \
+    *why = std::string("libvips has no ") + #name;                                     \
+    return false;                                                                      \
+  }
+  CLEMENCY_VIPS_FUNCTIONS(CLEMENCY_VIPS_LOAD)
+#undef CLEMENCY_VIPS_LOAD
+  return true;
+}
+
+// libvips is loaded and started once per process; its operation cache is off (each upload is
+// new bytes, and a cache would keep decoded images alive) and it works on one thread (serve
+// shares the machine). Returns "" when it started, else why not.
+const std::string& StartVips() {
+  static const std::string failed = [] {
+    std::string why;
+    if (!LoadVips(&why)) return "cannot load libvips: " + why;
+    if (Api().vips_init("clemency") != 0) return std::string("libvips did not start");
     // A damaged upload is a refusal with its reason (Refusal), not a warning on serve's stderr.
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING,
-                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
-    vips_cache_set_max(0);
-    vips_concurrency_set(1);
-    return true;
+    Api().g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING,
+                            [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+    Api().vips_cache_set_max(0);
+    Api().vips_concurrency_set(1);
+    return std::string();
   }();
-  return started;
+  return failed;
 }
 
 // The image processed now: libvips' error buffer is global and a 6000 px image is ~100 MB.
@@ -39,7 +86,7 @@ class Image {
   Image(const Image&) = delete;
   Image& operator=(const Image&) = delete;
   ~Image() {
-    if (image_) g_object_unref(image_);
+    if (image_) Api().g_object_unref(image_);
   }
   VipsImage* get() const { return image_; }
   VipsImage** out() {
@@ -50,7 +97,7 @@ class Image {
 
  private:
   void Reset() {
-    if (image_) g_object_unref(image_);
+    if (image_) Api().g_object_unref(image_);
     image_ = nullptr;
   }
   VipsImage* image_ = nullptr;
@@ -58,8 +105,8 @@ class Image {
 
 // Returns a refusal with its code, libvips' own words (if any) after ours, and clears them.
 Status Refusal(const char* code, const std::string& text) {
-  std::string detail = vips_error_buffer();
-  vips_error_clear();
+  std::string detail = Api().vips_error_buffer();
+  Api().vips_error_clear();
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   for (char& c : detail) {
     if (c == '\n') c = ' ';
@@ -79,15 +126,15 @@ Status Load(std::string_view bytes, ImageFormat format, Image* out) {
   int rc = -1;
   switch (format) {
     case ImageFormat::kJpeg:
-      rc = vips_jpegload_buffer(data, bytes.size(), out->out(), "fail_on",
+      rc = Api().vips_jpegload_buffer(data, bytes.size(), out->out(), "fail_on",
                                 VIPS_FAIL_ON_TRUNCATED, nullptr);
       break;
     case ImageFormat::kPng:
-      rc = vips_pngload_buffer(data, bytes.size(), out->out(), "fail_on", VIPS_FAIL_ON_TRUNCATED,
+      rc = Api().vips_pngload_buffer(data, bytes.size(), out->out(), "fail_on", VIPS_FAIL_ON_TRUNCATED,
                                nullptr);
       break;
     case ImageFormat::kWebp:
-      rc = vips_webpload_buffer(data, bytes.size(), out->out(), "fail_on",
+      rc = Api().vips_webpload_buffer(data, bytes.size(), out->out(), "fail_on",
                                 VIPS_FAIL_ON_TRUNCATED, nullptr);
       break;
   }
@@ -95,7 +142,7 @@ Status Load(std::string_view bytes, ImageFormat format, Image* out) {
 }
 
 Status CheckSize(const Image& image, const ImageLimits& limits) {
-  const int w = vips_image_get_width(image.get()), h = vips_image_get_height(image.get());
+  const int w = Api().vips_image_get_width(image.get()), h = Api().vips_image_get_height(image.get());
   if (w <= 0 || h <= 0 || w > limits.max_side || h > limits.max_side ||
       static_cast<int64_t>(w) * h > limits.max_pixels) {
     return Refusal("media_too_large", "the image is " + std::to_string(w) + " x " +
@@ -109,19 +156,19 @@ Status CheckSize(const Image& image, const ImageLimits& limits) {
 // memory, so a file cut short fails here rather than as grey pixels in a copy.
 Status Normalise(Image* image) {
   Image next;
-  if (vips_autorot(image->get(), next.out(), nullptr) != 0) return Damaged();
+  if (Api().vips_autorot(image->get(), next.out(), nullptr) != 0) return Damaged();
   image->Swap(next);
-  if (vips_image_get_interpretation(image->get()) != VIPS_INTERPRETATION_sRGB) {
-    if (vips_colourspace(image->get(), next.out(), VIPS_INTERPRETATION_sRGB, nullptr) != 0) {
+  if (Api().vips_image_get_interpretation(image->get()) != VIPS_INTERPRETATION_sRGB) {
+    if (Api().vips_colourspace(image->get(), next.out(), VIPS_INTERPRETATION_sRGB, nullptr) != 0) {
       return Damaged();
     }
     image->Swap(next);
   }
-  if (vips_image_get_format(image->get()) != VIPS_FORMAT_UCHAR) {
-    if (vips_cast_uchar(image->get(), next.out(), nullptr) != 0) return Damaged();
+  if (Api().vips_image_get_format(image->get()) != VIPS_FORMAT_UCHAR) {
+    if (Api().vips_cast_uchar(image->get(), next.out(), nullptr) != 0) return Damaged();
     image->Swap(next);
   }
-  VipsImage* memory = vips_image_copy_memory(image->get());
+  VipsImage* memory = Api().vips_image_copy_memory(image->get());
   if (!memory) return Damaged();
   Image decoded(memory);
   image->Swap(decoded);
@@ -130,7 +177,7 @@ Status Normalise(Image* image) {
 
 // Returns `image` resized to exactly `width` x `height`.
 Status Resize(const Image& image, int width, int height, Image* out) {
-  if (vips_thumbnail_image(image.get(), out->out(), width, "height", height, "size",
+  if (Api().vips_thumbnail_image(image.get(), out->out(), width, "height", height, "size",
                            VIPS_SIZE_FORCE, nullptr) != 0) {
     return Damaged();
   }
@@ -144,20 +191,20 @@ Result<std::string> Encode(const Image& image, ImageFormat format) {
   int rc = -1;
   switch (format) {
     case ImageFormat::kJpeg:
-      rc = vips_jpegsave_buffer(image.get(), &buffer, &size, "Q", 82, "strip", TRUE,
+      rc = Api().vips_jpegsave_buffer(image.get(), &buffer, &size, "Q", 82, "strip", TRUE,
                                 "optimize_coding", TRUE, "interlace", TRUE, nullptr);
       break;
     case ImageFormat::kPng:
-      rc = vips_pngsave_buffer(image.get(), &buffer, &size, "strip", TRUE, "compression", 6,
+      rc = Api().vips_pngsave_buffer(image.get(), &buffer, &size, "strip", TRUE, "compression", 6,
                                nullptr);
       break;
     case ImageFormat::kWebp:
-      rc = vips_webpsave_buffer(image.get(), &buffer, &size, "Q", 80, "strip", TRUE, nullptr);
+      rc = Api().vips_webpsave_buffer(image.get(), &buffer, &size, "Q", 80, "strip", TRUE, nullptr);
       break;
   }
   if (rc != 0) return Damaged();
   std::string bytes(static_cast<const char*>(buffer), size);
-  g_free(buffer);
+  Api().g_free(buffer);
   return bytes;
 }
 
@@ -165,7 +212,7 @@ Result<std::string> Encode(const Image& image, ImageFormat format) {
 // narrower widths, all named by the full copy's hash.
 Result<ProcessedImage> WriteCopies(const Image& image, ImageFormat format,
                                    const ImageLimits& limits) {
-  const int w = vips_image_get_width(image.get()), h = vips_image_get_height(image.get());
+  const int w = Api().vips_image_get_width(image.get()), h = Api().vips_image_get_height(image.get());
   const int full_w = w > limits.max_width ? limits.max_width : w;
   const int full_h = paths::MediaVariantHeight(w, h, full_w);
   Image full;
@@ -250,8 +297,10 @@ Result<ProcessedImage> ProcessUpload(std::string_view bytes, const ImageLimits& 
     return Status::Error("media_not_image: the file is not a JPEG, PNG or WebP image");
   }
   std::lock_guard<std::mutex> lock(ProcessingMutex());
-  if (!StartVips()) return Refusal("media_damaged", "the image library could not start");
-  vips_error_clear();
+  if (const std::string& why = StartVips(); !why.empty()) {
+    return Status::Error("media_damaged: the image library could not start (" + why + ")");
+  }
+  Api().vips_error_clear();
   Image image;
   Status s = Load(bytes, *format, &image);
   if (s.ok()) s = CheckSize(image, limits);
@@ -264,11 +313,13 @@ Result<std::pair<int, int>> ImageSize(std::string_view bytes) {
   std::optional<ImageFormat> format = SniffFormat(bytes);
   if (!format) return Status::Error("media_not_image: not a JPEG, PNG or WebP image");
   std::lock_guard<std::mutex> lock(ProcessingMutex());
-  if (!StartVips()) return Refusal("media_damaged", "the image library could not start");
+  if (const std::string& why = StartVips(); !why.empty()) {
+    return Status::Error("media_damaged: the image library could not start (" + why + ")");
+  }
   Image image;
   Status s = Load(bytes, *format, &image);
   if (!s.ok()) return s;
-  return std::make_pair(vips_image_get_width(image.get()), vips_image_get_height(image.get()));
+  return std::make_pair(Api().vips_image_get_width(image.get()), Api().vips_image_get_height(image.get()));
 }
 
 }  // namespace clemency::media
