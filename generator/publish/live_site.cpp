@@ -352,6 +352,7 @@ Result<BuildSummary> LiveSite::BuildChanged(std::optional<std::set<std::string>>
   if (media.ok()) {
     build.extra_files = std::move(media).value();
     build.held_extra_files = &search_->outputs();
+    build.held_extra_hashes = &search_->output_hashes();
   } else if (options_.report) {
     options_.report("cannot make the static search index or the media files: " +
                     media.status().message());

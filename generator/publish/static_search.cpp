@@ -11,6 +11,7 @@
 
 #include "core/json.h"
 #include "core/site_paths.h"
+#include "core/text.h"
 #include "publish/static_search_format.h"
 #include "store/search.h"
 
@@ -307,6 +308,7 @@ Result<StaticSearchIndex> StaticSearchIndex::Make(Store* store, const SiteConfig
 Status StaticSearchIndex::Load(Store* store, const SiteConfig& config, int64_t now_unix) {
   languages_.clear();
   outputs_.clear();
+  hashes_.clear();
   auto last = store->Prepare("SELECT coalesce(max(id), 0) FROM page_changes");
   if (!last.ok()) return last.status();
   if (!last->Step()) return last->status();
@@ -333,6 +335,16 @@ Status StaticSearchIndex::Load(Store* store, const SiteConfig& config, int64_t n
   return Status::Ok();
 }
 
+void StaticSearchIndex::Put(const std::string& path, std::string bytes) {
+  hashes_[path] = HashHex(bytes);
+  outputs_[path] = std::move(bytes);
+}
+
+void StaticSearchIndex::Drop(const std::string& path) {
+  outputs_.erase(path);
+  hashes_.erase(path);
+}
+
 void StaticSearchIndex::Emit(Language* language, bool all) {
   Language& l = *language;
   const std::string folder = paths::SearchIndexFolder(l.code);
@@ -352,15 +364,15 @@ void StaticSearchIndex::Emit(Language* language, bool all) {
   for (const std::string& group : groups) EmitGroup(language, group, all);
   const size_t tables = (l.pages.size() + kChunk - 1) / kChunk;
   for (size_t n = tables; n < l.table_files; ++n) {
-    outputs_.erase(file("p" + std::to_string(n) + ".json"));
+    Drop(file("p" + std::to_string(n) + ".json"));
   }
   for (size_t n = 0; n < tables; ++n) {
     if (all || l.all_tables || n >= l.dirty_from || l.dirty_tables.count(n)) {
-      outputs_[file("p" + std::to_string(n) + ".json")] = l.Table(n);
+      Put(file("p" + std::to_string(n) + ".json"), l.Table(n));
     }
   }
   l.table_files = tables;
-  outputs_[file("meta.json")] = Meta(l.code, l.pages.size(), l.sections, l.synonyms, l.shard_keys);
+  Put(file("meta.json"), Meta(l.code, l.pages.size(), l.sections, l.synonyms, l.shard_keys));
   l.dirty_words.clear();
   l.dirty_groups.clear();
   l.stale_shards.clear();
@@ -398,7 +410,7 @@ void StaticSearchIndex::EmitGroup(Language* language, const std::string& group, 
   for (const std::string& key : old) {
     if (layout.count(key)) continue;
     same = false;
-    outputs_.erase(file(key));
+    Drop(file(key));
     l.shard_keys.erase(key);
   }
   for (const auto& [key, shard] : layout) {
@@ -416,7 +428,7 @@ void StaticSearchIndex::EmitGroup(Language* language, const std::string& group, 
         AppendLine(l.words[items[i].id].text, l.words[items[i].id].postings, &bytes);
       }
     }
-    outputs_[file(key)] = std::move(bytes);
+    Put(file(key), std::move(bytes));
     l.shard_keys.insert(key);
   }
   if (all || !same) {
@@ -424,9 +436,9 @@ void StaticSearchIndex::EmitGroup(Language* language, const std::string& group, 
     std::string keys;
     for (const auto& [key, shard] : layout) keys.append(key).push_back('\n');
     if (keys.empty()) {
-      outputs_.erase(keys_file);
+      Drop(keys_file);
     } else {
-      outputs_[keys_file] = std::move(keys);
+      Put(keys_file, std::move(keys));
     }
   }
 }

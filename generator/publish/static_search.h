@@ -62,6 +62,8 @@ class StaticSearchIndex {
   Status Update(Store* store, const SiteConfig& config, int64_t now_unix);
   // Returns the files (path in the output folder -> bytes), for BuildOptions::extra_files.
   const std::map<std::string, std::string>& outputs() const { return outputs_; }
+  // Returns each output's HashHex, made when it was written (BuildOptions::held_extra_hashes).
+  const std::map<std::string, std::string>& output_hashes() const { return hashes_; }
 
  private:
   struct Language;
@@ -72,9 +74,13 @@ class StaticSearchIndex {
   // Writes the shards and the key list of the words of `group` (their first character, or a
   // pair's first two).
   void EmitGroup(Language* language, const std::string& group, bool all);
+  // Sets or removes one output file, and its hash.
+  void Put(const std::string& path, std::string bytes);
+  void Drop(const std::string& path);
 
   std::vector<std::unique_ptr<Language>> languages_;
   std::map<std::string, std::string> outputs_;
+  std::map<std::string, std::string> hashes_;  // HashHex of each of outputs_
   int64_t last_change_ = 0;  // the last page_changes row read
   int64_t now_ = 0;
   int64_t next_due_ = 0;  // the first time a page not yet live goes live (0: none)

@@ -214,10 +214,12 @@ void AddExtraJobs(const BuildOptions& options, OutputWriter& writer, std::vector
   if (!options.extra_files) return;
   for (const auto* files : {&*options.extra_files, options.held_extra_files}) {
     if (!files) continue;
+    const bool held = files == options.held_extra_files && options.held_extra_hashes;
     for (const auto& file : *files) {
       const std::string& path = file.first;  // clang 14 cannot capture structured bindings
       const std::string& bytes = file.second;
-      jobs->push_back({{path}, "extra:" + HashHex(bytes), "", [&writer, &path, &bytes] {
+      const std::string hash = held ? options.held_extra_hashes->at(path) : HashHex(bytes);
+      jobs->push_back({{path}, "extra:" + hash, "", [&writer, &path, &bytes] {
                          return writer.Write(path, bytes);
                        }});
     }

@@ -102,6 +102,9 @@ struct BuildOptions {
   // More of them, with extra_files set, held by the caller for the whole build rather than
   // copied: serve's static search index, which every publish hands over again.
   const std::map<std::string, std::string>* held_extra_files = nullptr;
+  // HashHex of each of held_extra_files' bytes, when their holder keeps them (each file's job
+  // key; not hashed again at every publish). REQUIRES: a hash for every held file.
+  const std::map<std::string, std::string>* held_extra_hashes = nullptr;
   // Writes a ".gz" beside each file nginx's gzip_static may serve (OutputWriter::Precompress).
   // Part of every job's key, so turning it on or off renders the site again once.
   bool precompress = false;

@@ -10,6 +10,7 @@
 
 #include "config/site_config.h"
 #include "core/fs.h"
+#include "core/text.h"
 #include "publish/publish.h"
 #include "publish_test_support.h"
 
@@ -86,6 +87,12 @@ struct Indexed : publish_test::StoredFixture {
   void UpdateAndCheck(StaticSearchIndex* index, int64_t at) {
     REQUIRE(index->Update(store.get(), config, at).ok());
     CheckWhole(index->outputs(), at);
+    // The hashes a publish's build keys the files by are the bytes' own.
+    REQUIRE(index->output_hashes().size() == index->outputs().size());
+    for (const auto& [path, bytes] : index->outputs()) {
+      INFO(path);
+      CHECK(index->output_hashes().at(path) == HashHex(bytes));
+    }
   }
 };
 
