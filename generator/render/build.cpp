@@ -44,6 +44,12 @@ bool IsNumberedOutput(std::string_view output) {
          output.find("/province/") != std::string_view::npos || IsExtraOutput(output);
 }
 
+// Whether `output` is one of the held extra files (BuildOptions::held_extra_files): a partial
+// plan leaves out those whose key is the manifest's, and they stay as they are.
+bool HeldExtra(const BuildOptions& options, std::string_view output) {
+  return options.held_extra_files && options.held_extra_files->count(std::string(output)) > 0;
+}
+
 // Whether the numbered `output` belongs to a family a plan with `outputs` planned: the sitemap
 // always; a list's further page or a province page when its section's list is planned.
 bool FamilyPlanned(std::string_view output, const std::unordered_set<std::string_view>& outputs,
@@ -85,7 +91,8 @@ ChangePlan PlanChanges(const std::vector<Job>& jobs, const BuildManifest& previo
     // The sitemap and long lists have fewer files when the site has fewer pages.
     for (const auto& [output, key] : previous.keys()) {
       if (IsNumberedOutput(output) && !outputs.count(output) &&
-          FamilyPlanned(output, outputs, options.extra_files.has_value())) {
+          FamilyPlanned(output, outputs, options.extra_files.has_value()) &&
+          !HeldExtra(options, output)) {
         plan.removed.emplace_back(output);
       }
     }
@@ -202,15 +209,19 @@ Status CommitAndSaveManifest(const std::vector<Job>& jobs, size_t total_outputs,
     planned.insert(page_outputs->begin(), page_outputs->end());
     for (const auto& [output, key] : previous->keys()) {
       const bool retired = IsNumberedOutput(output) &&
-                           FamilyPlanned(output, planned, options.extra_files.has_value());
+                           FamilyPlanned(output, planned, options.extra_files.has_value()) &&
+                           !HeldExtra(options, output);
       if (!planned.count(output) && !retired) keys.emplace_back(output, key);
     }
   }
   return BuildManifest::Save(options.out_dir, options.input_fingerprint, schedule, keys);
 }
 
-// One job per extra file, keyed by its bytes' hash (an unchanged file is left alone).
-void AddExtraJobs(const BuildOptions& options, OutputWriter& writer, std::vector<Job>* jobs) {
+// One job per extra file, keyed by its bytes' hash (an unchanged file is left alone). After a
+// partial plan (`partial`), a held file with its hash kept whose key is `previous`'s gets none:
+// the ~12k files of the static search index are not planned at every publish.
+void AddExtraJobs(const BuildOptions& options, OutputWriter& writer, const BuildManifest& previous,
+                  bool partial, std::vector<Job>* jobs) {
   if (!options.extra_files) return;
   for (const auto* files : {&*options.extra_files, options.held_extra_files}) {
     if (!files) continue;
@@ -218,8 +229,9 @@ void AddExtraJobs(const BuildOptions& options, OutputWriter& writer, std::vector
     for (const auto& file : *files) {
       const std::string& path = file.first;  // clang 14 cannot capture structured bindings
       const std::string& bytes = file.second;
-      const std::string hash = held ? options.held_extra_hashes->at(path) : HashHex(bytes);
-      jobs->push_back({{path}, "extra:" + hash, "", [&writer, &path, &bytes] {
+      std::string key = "extra:" + (held ? options.held_extra_hashes->at(path) : HashHex(bytes));
+      if (held && partial && previous.KeyOf(path) == key) continue;
+      jobs->push_back({{path}, std::move(key), "", [&writer, &path, &bytes] {
                          return writer.Write(path, bytes);
                        }});
     }
@@ -265,7 +277,7 @@ Result<BuildSummary> Site::Build(const BuildOptions& options, StepTimer timer) c
   }
   std::vector<Job> jobs =
       page_outputs ? planner.PlanChangedJobs(*options.changed_keys) : planner.PlanJobs();
-  AddExtraJobs(options, writer, &jobs);
+  AddExtraJobs(options, writer, previous, page_outputs.has_value(), &jobs);
   if (options.precompress) {
     for (Job& job : jobs) {
       if (!job.key.empty()) job.key += ".gz";

@@ -12,6 +12,7 @@
 #include "core/fs.h"
 #include "core/text.h"
 #include "publish/publish.h"
+#include "render/manifest.h"
 #include "publish_test_support.h"
 
 using namespace clemency;
@@ -95,6 +96,16 @@ struct Indexed : publish_test::StoredFixture {
     }
   }
 };
+
+// Checks the manifest of `dir`/public keys every file of `files` by its bytes, as a whole build
+// would: a publish plans only the index files that changed and keeps the others' keys.
+void CheckManifestKeys(const std::string& dir, const std::map<std::string, std::string>& files) {
+  const BuildManifest manifest = BuildManifest::Load((fs::path(dir) / "public").string());
+  for (const auto& [path, bytes] : files) {
+    INFO(path);
+    CHECK(manifest.KeyOf(path) == "extra:" + HashHex(bytes));
+  }
+}
 
 // Every file under `dir`/public/search-index, as output paths.
 std::map<std::string, std::string> IndexFiles(const std::string& dir) {
@@ -196,10 +207,13 @@ TEST_CASE("serve's static search index after publishes is a whole index's bytes"
     INFO(diagnostics.ToString());
     REQUIRE(published.ok());
     f.CheckWhole(IndexFiles(f.dir / ""), Now(0).unix_seconds);
+    CheckManifestKeys(f.dir / "", IndexFiles(f.dir / ""));
   };
   const std::string front = "---\ntitle: Thăm gặp\ndate: 2026-02-01\nreviewed: 2026-02-01\n"
                             "sources:\n  - title: Hiến pháp 2013\n    article: Điều 88\n---\n";
   publish("guides/gamma.vi.md", front + Words(3, 400));
+  // Enough publishes that the keys appended to the manifest outgrow it and it is saved whole.
+  for (int i = 0; i < 12; ++i) publish("guides/gamma.vi.md", front + Words(7 + i, 60));
   publish("guides/alpha.vi.md", front + "## Bước 1: Nộp đơn\n\n" + Words(4, 100));
   publish("guides/beta.km.md",
           "---\ntitle: ការលើកលែងទោសពិសេស\ndate: 2026-02-01\nreviewed: 2026-02-01\n"
