@@ -155,7 +155,8 @@ nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
 sched_sum() {  # sched_sum PID...
   local pid files=()
   for pid in "$@"; do files+=(/proc/"$pid"/task/*/schedstat); done
-  cat "${files[@]}" 2>/dev/null | awk '{r += $1; w += $2; s += $3} END {printf "%d %d %d", r, w, s}'
+  # %.0f: mawk's %d stops at 2^31 - 1, and these are nanoseconds.
+  cat "${files[@]}" 2>/dev/null | awk '{r += $1; w += $2; s += $3} END {printf "%.0f %.0f %.0f", r, w, s}'
 }
 wrk_run() {  # wrk_run LABEL URL SERVER_PID...
   local out before after
