@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/parallel.h"
 #include "core/site_paths.h"
 #include "core/text.h"
 #include "publish/static_search_format.h"
@@ -516,16 +517,23 @@ Result<std::map<std::string, std::string>> StaticSearchFiles(Store* store,
 Result<std::map<std::string, std::string>> StaticSearchOutputs(Store* store,
                                                                const SiteConfig& config,
                                                                int64_t now_unix) {
-  // One language at a time: each language's words and postings are freed before the next is
-  // read (a language's files depend on its own pages only), so a build holds one language's
-  // index at most, not all three (the word pairs made them most of a build's peak memory).
-  std::map<std::string, std::string> out;
-  for (const LanguageConfig& language : config.languages) {
+  // A language's files depend on its own pages only: languages are made on all cores (the
+  // store's connection is serialised, and most of the work is outside SQLite), each one's words
+  // and postings freed once its files are taken, so a build holds as many languages' indexes as
+  // it has cores, not all of them (the word pairs make them most of a build's peak memory).
+  const size_t n = config.languages.size();
+  std::vector<Result<std::map<std::string, std::string>>> made(n, Status::Error(""));
+  ParallelFor(n, DefaultThreads(), [&](size_t i) {
     SiteConfig one;
-    one.languages.push_back(language);
+    one.languages.push_back(config.languages[i]);
     auto index = StaticSearchIndex::Make(store, one, now_unix);
-    if (!index.ok()) return index.status();
-    out.insert(index->outputs().begin(), index->outputs().end());
+    made[i] = index.ok() ? Result<std::map<std::string, std::string>>(index->TakeOutputs())
+                         : Result<std::map<std::string, std::string>>(index.status());
+  });
+  std::map<std::string, std::string> out;
+  for (auto& files : made) {
+    if (!files.ok()) return files.status();
+    out.merge(std::move(files).value());
   }
   return out;
 }

@@ -62,6 +62,8 @@ class StaticSearchIndex {
   Status Update(Store* store, const SiteConfig& config, int64_t now_unix);
   // Returns the files (path in the output folder -> bytes), for BuildOptions::extra_files.
   const std::map<std::string, std::string>& outputs() const { return outputs_; }
+  // Moves the files out (the index is spent: for a build's one-off use).
+  std::map<std::string, std::string> TakeOutputs() { return std::move(outputs_); }
   // Returns each output's HashHex, made when it was written (BuildOptions::held_extra_hashes).
   const std::map<std::string, std::string>& output_hashes() const { return hashes_; }
 
