@@ -11,10 +11,10 @@
 namespace clemency::media {
 namespace {
 
-// The libvips functions this file calls, found when libvips is first needed: libvips pulls in
-// ~100 shared libraries, and loading them at every start of the program (each `publish`, each
-// `build`) cost more than most publishes' own work. Linking it directly would also work; the
-// decltypes keep each pointer's type the header's.
+// The libvips functions this file calls, found when an image is first processed: libvips pulls
+// in ~100 shared libraries, and linking it loaded them at every start of the program (each
+// `publish`, each `build`), most of which never see an image. Each pointer has the header's
+// type (decltype), so every call is checked as a direct one would be.
 #define CLEMENCY_VIPS_FUNCTIONS(X)                                                            \
   X(vips_init) X(vips_cache_set_max) X(vips_concurrency_set) X(vips_error_buffer)              \
   X(vips_error_clear) X(vips_jpegload_buffer) X(vips_pngload_buffer) X(vips_webpload_buffer)   \
