@@ -99,10 +99,9 @@ Status PageRepository::EndSearchBatch() {
 
 Status PageRepository::WriteSearch(const PageRow& row) {
   Status s;
-  const std::vector<const char*> unindex =
-      search_batch_ ? std::vector<const char*>{kStageUnindex, kUnstage, kUnlistPage}
-                    : std::vector<const char*>{kUnindexPage, kUnlistPage};
-  for (const char* sql : unindex) {
+  static const std::vector<const char*> kBatched = {kStageUnindex, kUnstage, kUnlistPage};
+  static const std::vector<const char*> kAtOnce = {kUnindexPage, kUnlistPage};
+  for (const char* sql : search_batch_ ? kBatched : kAtOnce) {
     if (s.ok()) {
       s = store_->WithCached(sql, [&](Statement& stmt) {
         stmt.Bind(1, row.section).Bind(2, row.slug).Bind(3, row.lang);

@@ -184,19 +184,23 @@ Status Store::Exec(const std::string& sql) {
 Status Store::Begin() {
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   change_mark_ = -1;
-  auto mark = Prepare("SELECT coalesce(max(id), 0) FROM page_changes");
-  if (mark.ok() && mark->Step()) change_mark_ = mark->Int(0);  // not before migration 11
+  // Fails, leaving no mark, before migration 11 made the table. Reset at once: a statement left
+  // on a row would hold its read open past the commit.
+  (void)WithCached("SELECT coalesce(max(id), 0) FROM page_changes", [this](Statement& mark) {
+    if (mark.Step()) change_mark_ = mark.Int(0);
+    mark.Reset();
+    return Status::Ok();
+  });
   return Status::Ok();
 }
 
 Status Store::Commit() {
   if (change_mark_ >= 0) {
-    auto restamp = Prepare(
+    Status s = WithCached(
         "UPDATE page_changes SET visible_unix = unixepoch('now') "
-        "WHERE id > ?1 AND visible_unix < unixepoch('now')");
-    if (!restamp.ok()) return restamp.status();
-    restamp->Bind(1, change_mark_);
-    if (Status s = restamp->Run(); !s.ok()) return s;
+        "WHERE id > ?1 AND visible_unix < unixepoch('now')",
+        [this](Statement& restamp) { return restamp.Bind(1, change_mark_).Run(); });
+    if (!s.ok()) return s;
   }
   return Exec("COMMIT");
 }
