@@ -383,6 +383,9 @@ class Site {
                                           size_t count) const;
   // Every page of the sections whose kind has round fields, in page order.
   std::vector<const RenderedPage*> RoundPages() const;
+  // The pages of `section` ("": those outside a section), one run in page order.
+  std::pair<SharedList<RenderedPage>::const_iterator, SharedList<RenderedPage>::const_iterator>
+  PagesOfSection(const std::string& section) const;
   // The round page the home page of `lang` shows in its box (LessCurrentRound), or null.
   const RenderedPage* CurrentRoundShown(const std::string& lang) const;
   // Each language's home text names no round (a decision number, an amnesty's year) newer than

@@ -21,6 +21,14 @@ bool SameHeadingIds(const RenderedPage& a, const RenderedPage& b) {
 const std::string& SectionOf(const RenderedPage& rendered) { return rendered.page.section; }
 const std::string& SectionOf(const std::string& section) { return section; }
 
+// The pages of `section` ("": those outside a section), one run in page order.
+std::pair<SharedList<RenderedPage>::const_iterator, SharedList<RenderedPage>::const_iterator>
+SectionRange(const SharedList<RenderedPage>& pages, const std::string& section) {
+  return std::equal_range(pages.begin(), pages.end(), section, [](const auto& a, const auto& b) {
+    return SectionOf(a) < SectionOf(b);
+  });
+}
+
 bool InPageOrder(const RenderedPage& a, const RenderedPage& b) {
   return std::tie(a.page.section, a.page.slug, a.page.lang) <
          std::tie(b.page.section, b.page.slug, b.page.lang);
@@ -47,11 +55,7 @@ KeyRange(const SharedList<RenderedPage>& pages, const std::string& key) {
   const size_t slash = key.find('/');
   const std::string section = key.substr(0, slash);
   const std::string slug = slash == std::string::npos ? "" : key.substr(slash + 1);
-  if (section.empty()) {
-    return std::equal_range(pages.begin(), pages.end(), section, [](const auto& a, const auto& b) {
-      return SectionOf(a) < SectionOf(b);
-    });
-  }
+  if (section.empty()) return SectionRange(pages, section);
   const auto wanted = std::tie(section, slug);
   auto first = std::lower_bound(pages.begin(), pages.end(), wanted,
                                 [](const RenderedPage& r, const auto& w) {
@@ -91,6 +95,11 @@ void AddChangedTombstones(const std::vector<Tombstone>& before, const std::vecto
 }
 
 }  // namespace
+
+std::pair<SharedList<RenderedPage>::const_iterator, SharedList<RenderedPage>::const_iterator>
+Site::PagesOfSection(const std::string& section) const {
+  return SectionRange(pages_, section);
+}
 
 Site::Site(const Site& other)
     : source_dir_(other.source_dir_),

@@ -1,6 +1,5 @@
 // The home page's text against the round pages: the box under the home text shows the current
 // round from the round pages, so text that announces a round they do not have contradicts it.
-#include <algorithm>
 #include <set>
 
 #include "config/page_kinds.h"
@@ -10,17 +9,11 @@
 namespace clemency {
 
 std::vector<const RenderedPage*> Site::RoundPages() const {
-  // Pages are in page order (section first): each round section is one run, found by bisection,
-  // so the home job of a publish does not walk every page.
+  // One bisection per round section, so the home job of a publish does not walk every page.
   std::vector<const RenderedPage*> out;
   for (const auto& section : config_.sections) {
     if (!FindPageKind(section.kind)->round_fields) continue;
-    auto first = std::lower_bound(
-        pages_.begin(), pages_.end(), section.name,
-        [](const RenderedPage& r, const std::string& name) { return r.page.section < name; });
-    auto last = std::upper_bound(
-        first, pages_.end(), section.name,
-        [](const std::string& name, const RenderedPage& r) { return name < r.page.section; });
+    const auto [first, last] = PagesOfSection(section.name);
     for (auto it = first; it != last; ++it) {
       if (it->page.round) out.push_back(&*it);
     }
